@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = [
+        "username",
+        "get_full_name",
+        "role",
+        "district",
+        "commune",
+        "consultant",
+    ]
+    list_filter = ["role", "is_active", "district"]
+    list_select_related = ["district", "commune", "consultant"]
+    autocomplete_fields = ["district", "commune", "consultant"]
+    fieldsets = [
+        *BaseUserAdmin.fieldsets,
+        (
+            _("Role and scope"),
+            {"fields": ["role", "district", "commune", "consultant"]},
+        ),
+    ]
+    add_fieldsets = [
+        *BaseUserAdmin.add_fieldsets,
+        (
+            _("Role and scope"),
+            {"fields": ["role", "district", "commune", "consultant"]},
+        ),
+    ]

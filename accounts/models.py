@@ -1,0 +1,118 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person who signs in, with one role and the scope that role works in.
+
+    DOST staff and managers work province-wide and have no scope; a district officer has a
+    district, a commune officer a commune, a consultant a consulting organisation.
+    """
+
+    class Role(models.TextChoices):
+        DOST_STAFF = "dost_staff", _("DOST staff")
+        MANAGER = "manager", _("Manager")
+        DISTRICT_OFFICER = "district_officer", _("District officer")
+        COMMUNE_OFFICER = "commune_officer", _("Commune officer")
+        CONSULTANT = "consultant", _("Consultant")
+
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role, default=Role.DOST_STAFF
+    )
+    district = models.ForeignKey(
+        "communes.District",
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officers",
+    )
+    commune = models.ForeignKey(
+        "communes.Commune",
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officers",
+    )
+    consultant = models.ForeignKey(
+        "roadmap.Consultant",
+        verbose_name=_("consulting organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    role__in=[
+                        "dost_staff",
+                        "manager",
+                        "district_officer",
+                        "commune_officer",
+                        "consultant",
+                    ]
+                ),
+                name="%(app_label)s_%(class)s_role_valid",
+                violation_error_message=_("Unknown role."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=["dost_staff", "manager"])
+                    & Q(
+                        district__isnull=True,
+                        commune__isnull=True,
+                        consultant__isnull=True,
+                    )
+                )
+                | (
+                    Q(role="district_officer")
+                    & Q(
+                        district__isnull=False,
+                        commune__isnull=True,
+                        consultant__isnull=True,
+                    )
+                )
+                | (
+                    Q(role="commune_officer")
+                    & Q(
+                        district__isnull=True,
+                        commune__isnull=False,
+                        consultant__isnull=True,
+                    )
+                )
+                | (
+                    Q(role="consultant")
+                    & Q(
+                        district__isnull=True,
+                        commune__isnull=True,
+                        consultant__isnull=False,
+                    )
+                ),
+                name="%(app_label)s_%(class)s_scope_matches_role",
+                violation_error_message=_(
+                    "A district officer needs a district, a commune officer a commune, a "
+                    "consultant an organisation; DOST staff and managers need none."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @property
+    def is_province_wide(self) -> bool:
+        return self.role in (self.Role.DOST_STAFF, self.Role.MANAGER)
+
+    @property
+    def scope_label(self) -> str:
+        """What this user works on, for the page header."""
+        return str(self.district or self.commune or self.consultant or _("Province"))

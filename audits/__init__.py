@@ -1,0 +1,1 @@
+"""Internal audits, management reviews, DOST inspections, findings, corrective actions, announcements."""

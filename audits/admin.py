@@ -1,0 +1,57 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from audits.models import Announcement, Audit, CorrectiveAction, Finding
+
+
+class FindingInline(admin.TabularInline):
+    model = Finding
+    extra = 0
+    autocomplete_fields = ["procedure"]
+
+
+@admin.register(Audit)
+class AuditAdmin(SimpleHistoryAdmin):
+    list_display = ["commune", "kind", "date", "lead"]
+    list_filter = ["kind", "commune__district"]
+    list_select_related = ["commune"]
+    search_fields = ["commune__name", "lead"]
+    autocomplete_fields = ["commune"]
+    inlines = [FindingInline]
+
+
+class CorrectiveActionInline(admin.TabularInline):
+    model = CorrectiveAction
+    extra = 0
+
+
+@admin.register(Finding)
+class FindingAdmin(SimpleHistoryAdmin):
+    list_display = ["audit", "clause", "severity", "status", "closed_on"]
+    list_filter = ["severity", "status"]
+    list_select_related = ["audit__commune"]
+    raw_id_fields = ["audit"]
+    autocomplete_fields = ["procedure"]
+    inlines = [CorrectiveActionInline]
+
+
+@admin.register(CorrectiveAction)
+class CorrectiveActionAdmin(SimpleHistoryAdmin):
+    list_display = ["description", "owner", "due_date", "done_on", "verified_by"]
+    list_select_related = ["verified_by"]
+    raw_id_fields = ["finding"]
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "commune",
+        "decision_number",
+        "decision_date",
+        "kind",
+        "standard",
+        "scope_size",
+    ]
+    list_filter = ["kind", "standard"]
+    list_select_related = ["commune"]
+    autocomplete_fields = ["commune"]

@@ -1,0 +1,1 @@
+"""Provinces, districts and communes keyed by their GSO codes, with their history (mergers)."""

@@ -1,0 +1,206 @@
+import unicodedata
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from qms_rollout import clock
+
+
+def nfc(text: str) -> str:
+    """Return ``text`` in Unicode NFC, the one form the database stores."""
+    return unicodedata.normalize("NFC", text or "").strip()
+
+
+class UnitQuerySet(models.QuerySet):
+    def current(self, on=None):
+        """Units valid on ``on`` (default: the application's today)."""
+        on = on or clock.today()
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on)).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=on)
+        )
+
+
+class AdministrativeUnit(models.Model):
+    """What provinces, districts and communes share: a GSO code, a name, a kind and a validity.
+
+    A unit merged or abolished keeps its row, with ``valid_until`` set and, when merged, the
+    successor in ``merged_into``; the code of a current unit is unique.
+    """
+
+    code = models.CharField(_("GSO code"), max_length=5, db_index=True)
+    name = models.CharField(_("name"), max_length=100)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+    )
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=Q(valid_until__isnull=True),
+                name="%(app_label)s_%(class)s_code_current_unique",
+                violation_error_message=_(
+                    "A current unit with this GSO code already exists."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_until__gte=F("valid_from")),
+                name="%(app_label)s_%(class)s_validity_ordered",
+                violation_error_message=_("A unit cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | Q(valid_until__isnull=False),
+                name="%(app_label)s_%(class)s_merged_has_end",
+                violation_error_message=_(
+                    "A unit merged into another must have an end date."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(merged_into=F("pk")),
+                name="%(app_label)s_%(class)s_not_merged_into_self",
+                violation_error_message=_("A unit cannot be merged into itself."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(code=""),
+                name="%(app_label)s_%(class)s_code_not_empty",
+                violation_error_message=_("The GSO code is required."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = nfc(self.name)
+        self.code = (self.code or "").strip()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_current(self) -> bool:
+        today = clock.today()
+        return (self.valid_from is None or self.valid_from <= today) and (
+            self.valid_until is None or self.valid_until >= today
+        )
+
+
+class Province(AdministrativeUnit):
+    """A province or centrally-run city (tỉnh / thành phố trực thuộc trung ương)."""
+
+    class Kind(models.TextChoices):
+        PROVINCE = "tinh", _("Province")
+        CITY = "thanh_pho", _("Centrally-run city")
+
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind, default=Kind.PROVINCE
+    )
+
+    class Meta(AdministrativeUnit.Meta):
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+        constraints = [
+            *AdministrativeUnit.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(kind__in=["tinh", "thanh_pho"]),
+                name="%(app_label)s_%(class)s_kind_valid",
+                violation_error_message=_("Unknown kind of province."),
+            ),
+        ]
+
+
+class District(AdministrativeUnit):
+    """A district-level unit (huyện / quận / thị xã / thành phố thuộc tỉnh); abolished 1/7/2025."""
+
+    class Kind(models.TextChoices):
+        RURAL = "huyen", _("Rural district")
+        URBAN = "quan", _("Urban district")
+        TOWN = "thi_xa", _("Town")
+        CITY = "thanh_pho", _("Provincial city")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.RURAL)
+    province = models.ForeignKey(
+        Province,
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="districts",
+    )
+
+    class Meta(AdministrativeUnit.Meta):
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        constraints = [
+            *AdministrativeUnit.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(kind__in=["huyen", "quan", "thi_xa", "thanh_pho"]),
+                name="%(app_label)s_%(class)s_kind_valid",
+                violation_error_message=_("Unknown kind of district."),
+            ),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("communes:district_detail", args=[self.code])
+
+
+class Commune(AdministrativeUnit):
+    """A commune-level unit (xã / phường / thị trấn): the People's Committee that builds a QMS.
+
+    ``district`` is empty only for units created after 1/7/2025, when districts were abolished;
+    ``province`` is always set (kept in step with the district's province on save).
+    """
+
+    class Kind(models.TextChoices):
+        COMMUNE = "xa", _("Commune")
+        WARD = "phuong", _("Ward")
+        TOWNSHIP = "thi_tran", _("Township")
+
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind, default=Kind.COMMUNE
+    )
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        related_name="communes",
+        null=True,
+        blank=True,
+    )
+    province = models.ForeignKey(
+        Province,
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="communes",
+    )
+
+    class Meta(AdministrativeUnit.Meta):
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+        constraints = [
+            *AdministrativeUnit.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(kind__in=["xa", "phuong", "thi_tran"]),
+                name="%(app_label)s_%(class)s_kind_valid",
+                violation_error_message=_("Unknown kind of commune."),
+            ),
+        ]
+
+    def save(self, *args, **kwargs):
+        if self.district_id and not self.province_id:
+            self.province_id = self.district.province_id
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("communes:commune_detail", args=[self.code])

@@ -1,0 +1,1 @@
+"""The administrative-procedure catalogue (fields, procedures) and each commune's QMS scope."""

@@ -1,0 +1,42 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from procedures.models import Field, Procedure, ScopeItem
+
+
+@admin.register(Field)
+class FieldAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Procedure)
+class ProcedureAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "national_code",
+        "field",
+        "processing_days",
+        "amended_on",
+        "abolished_on",
+    ]
+    list_filter = ["field"]
+    list_select_related = ["field"]
+    search_fields = ["name", "national_code"]
+    autocomplete_fields = ["field", "replaced_by"]
+
+
+@admin.register(ScopeItem)
+class ScopeItemAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "commune",
+        "procedure",
+        "process_code",
+        "revision",
+        "issued_on",
+        "state",
+    ]
+    list_filter = ["state", "commune__district"]
+    list_select_related = ["commune", "procedure"]
+    search_fields = ["commune__name", "procedure__name", "process_code"]
+    autocomplete_fields = ["commune", "procedure"]

@@ -1,0 +1,211 @@
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from communes.models import nfc
+
+
+class Field(models.Model):
+    """A field (lĩnh vực) that groups administrative procedures: civil status, land, culture..."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120, unique=True)
+
+    class Meta:
+        verbose_name = _("field")
+        verbose_name_plural = _("fields")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = nfc(self.name)
+        super().save(*args, **kwargs)
+
+
+class ProcedureQuerySet(models.QuerySet):
+    def active(self, on=None):
+        """Procedures not abolished on ``on`` (default: now)."""
+        from qms_rollout import clock
+
+        on = on or clock.today()
+        return self.filter(Q(abolished_on__isnull=True) | Q(abolished_on__gt=on))
+
+
+class Procedure(models.Model):
+    """An administrative procedure (thủ tục hành chính) handled by commune People's Committees.
+
+    ``national_code`` is the code of the national procedure database where it is known, and
+    empty otherwise (never invented). ``amended_on`` is the date of the last amendment: a QMS
+    process issued before it needs revision.
+    """
+
+    national_code = models.CharField(_("national code"), max_length=20, blank=True)
+    name = models.CharField(_("name"), max_length=400)
+    field = models.ForeignKey(
+        Field,
+        verbose_name=_("field"),
+        on_delete=models.PROTECT,
+        related_name="procedures",
+    )
+    processing_days = models.PositiveSmallIntegerField(
+        _("legal processing time (working days)"),
+        null=True,
+        blank=True,
+        help_text=_("0 means the same day."),
+    )
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    announced_by = models.CharField(
+        _("announcing decision"), max_length=100, blank=True
+    )
+    announced_on = models.DateField(_("announced on"), null=True, blank=True)
+    amended_on = models.DateField(_("last amended on"), null=True, blank=True)
+    abolished_on = models.DateField(_("abolished on"), null=True, blank=True)
+    replaced_by = models.ForeignKey(
+        "self",
+        verbose_name=_("replaced by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaces",
+    )
+
+    objects = ProcedureQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("administrative procedure")
+        verbose_name_plural = _("administrative procedures")
+        ordering = ["field__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["national_code"],
+                condition=~Q(national_code=""),
+                name="%(app_label)s_%(class)s_national_code_unique",
+                violation_error_message=_(
+                    "A procedure with this national code already exists."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["field", "name"],
+                name="%(app_label)s_%(class)s_name_unique_in_field",
+                violation_error_message=_(
+                    "This field already has a procedure with this name."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(replaced_by=F("pk")),
+                name="%(app_label)s_%(class)s_not_replaced_by_self",
+                violation_error_message=_("A procedure cannot replace itself."),
+            ),
+            models.CheckConstraint(
+                condition=Q(replaced_by__isnull=True) | Q(abolished_on__isnull=False),
+                name="%(app_label)s_%(class)s_replaced_is_abolished",
+                violation_error_message=_(
+                    "A replaced procedure must have an abolition date."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.name} ({self.national_code})" if self.national_code else self.name
+        )
+
+    def save(self, *args, **kwargs):
+        self.name = nfc(self.name)
+        self.national_code = (self.national_code or "").strip()
+        super().save(*args, **kwargs)
+
+
+class ScopeItemQuerySet(models.QuerySet):
+    def needing_revision(self):
+        """Processes issued before their procedure was last amended, or whose procedure is gone."""
+        return self.filter(
+            Q(issued_on__isnull=False, procedure__amended_on__gt=F("issued_on"))
+            | Q(procedure__abolished_on__isnull=False)
+        )
+
+    def visible_to(self, user):
+        from accounts.access import scope_q
+
+        return self.filter(scope_q(user, "commune"))
+
+
+class ScopeItem(models.Model):
+    """A procedure within a commune's QMS scope, with the process document (quy trình) for it."""
+
+    class State(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        DRAFTED = "drafted", _("Drafted")
+        ISSUED = "issued", _("Issued")
+        APPLIED = "applied", _("Applied")
+
+    commune = models.ForeignKey(
+        "communes.Commune",
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="scope_items",
+    )
+    procedure = models.ForeignKey(
+        Procedure,
+        verbose_name=_("procedure"),
+        on_delete=models.PROTECT,
+        related_name="scope_items",
+    )
+    process_code = models.CharField(_("process code"), max_length=40, blank=True)
+    revision = models.PositiveSmallIntegerField(_("revision"), default=0)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State, default=State.PLANNED
+    )
+
+    objects = ScopeItemQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("QMS scope item")
+        verbose_name_plural = _("QMS scope")
+        ordering = ["commune__code", "process_code", "procedure__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "procedure"],
+                name="%(app_label)s_%(class)s_procedure_once_per_commune",
+                violation_error_message=_(
+                    "This procedure is already in the commune's scope."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["commune", "process_code"],
+                condition=~Q(process_code=""),
+                name="%(app_label)s_%(class)s_process_code_unique_in_commune",
+                violation_error_message=_(
+                    "This process code is already used in the commune."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["planned", "drafted", "issued", "applied"]),
+                name="%(app_label)s_%(class)s_state_valid",
+                violation_error_message=_("Unknown state."),
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["planned", "drafted"])
+                | Q(issued_on__isnull=False),
+                name="%(app_label)s_%(class)s_issued_has_date",
+                violation_error_message=_(
+                    "An issued or applied process needs its issue date."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.commune} – {self.procedure.name}"
+
+    @property
+    def needs_revision(self) -> bool:
+        p = self.procedure
+        if p.abolished_on:
+            return True
+        return bool(self.issued_on and p.amended_on and p.amended_on > self.issued_on)

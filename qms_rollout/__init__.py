@@ -1,0 +1,1 @@
+"""Project package: settings, URLs, WSGI/ASGI entry points, formats and the clock."""

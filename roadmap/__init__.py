@@ -1,0 +1,1 @@
+"""Programmes (waves), participations, roadmap templates, milestones and their evidence."""

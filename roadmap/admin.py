@@ -1,0 +1,100 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from roadmap.models import (
+    Consultant,
+    Evidence,
+    Milestone,
+    Participation,
+    Programme,
+    RoadmapStep,
+    RoadmapTemplate,
+)
+
+
+@admin.register(Consultant)
+class ConsultantAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "representative", "phone"]
+    search_fields = ["name", "short_name"]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "year_start",
+        "year_end",
+        "decision_number",
+        "standard",
+        "consultant",
+    ]
+    list_select_related = ["consultant"]
+    search_fields = ["name", "plan_number", "decision_number"]
+    autocomplete_fields = ["province", "consultant"]
+
+
+class RoadmapStepInline(admin.TabularInline):
+    model = RoadmapStep
+    extra = 0
+
+
+@admin.register(RoadmapTemplate)
+class RoadmapTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind"]
+    inlines = [RoadmapStepInline]
+    search_fields = ["name"]
+
+
+@admin.register(Participation)
+class ParticipationAdmin(SimpleHistoryAdmin):
+    list_display = ["commune", "programme", "kind", "budget_allocated", "start_date"]
+    list_filter = ["programme", "kind", "commune__district"]
+    list_select_related = ["commune", "programme"]
+    search_fields = ["commune__name", "commune__code"]
+    autocomplete_fields = ["commune", "programme"]
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    readonly_fields = ["uploaded_by", "uploaded_at", "size", "content_type"]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "participation",
+        "step",
+        "due_date",
+        "status",
+        "completed_on",
+        "updated_by",
+    ]
+    list_filter = ["status", "step__template", "participation__commune__district"]
+    list_select_related = [
+        "participation__commune",
+        "participation__programme",
+        "step",
+        "updated_by",
+    ]
+    search_fields = ["participation__commune__name", "step__name"]
+    raw_id_fields = ["participation", "step"]
+    readonly_fields = ["updated_by", "updated_at", "version"]
+    inlines = [EvidenceInline]
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "milestone", "uploaded_by", "uploaded_at", "size"]
+    list_select_related = [
+        "milestone__participation__commune",
+        "milestone__step",
+        "uploaded_by",
+    ]
+    raw_id_fields = ["milestone"]

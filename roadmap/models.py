@@ -1,0 +1,483 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from communes.models import nfc
+from qms_rollout import clock
+
+
+class Standard(models.TextChoices):
+    """The edition of TCVN ISO 9001 a QMS follows."""
+
+    ISO_2008 = "2008", "TCVN ISO 9001:2008"
+    ISO_2015 = "2015", "TCVN ISO 9001:2015"
+
+
+class ParticipationKind(models.TextChoices):
+    """What a commune does in a programme."""
+
+    NEW_BUILD = "new", _("New build")
+    EXTENSION = "extension", _("Extension to all procedures")
+    CONVERSION = "conversion", _("Conversion 2008 to 2015")
+
+
+class Consultant(models.Model):
+    """A consulting organisation that holds a programme's contract and follows the roadmap."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    representative = models.CharField(_("representative"), max_length=120, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+
+    class Meta:
+        verbose_name = _("consultant")
+        verbose_name_plural = _("consultants")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+    def save(self, *args, **kwargs):
+        self.name = nfc(self.name)
+        super().save(*args, **kwargs)
+
+
+class Programme(models.Model):
+    """A wave of the provincial rollout: the plan and decision behind it, its standard and budget."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    province = models.ForeignKey(
+        "communes.Province",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="programmes",
+    )
+    year_start = models.PositiveSmallIntegerField(_("first year"))
+    year_end = models.PositiveSmallIntegerField(_("last year"))
+    plan_number = models.CharField(_("plan number"), max_length=50, blank=True)
+    plan_date = models.DateField(_("plan date"), null=True, blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=50, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    standard = models.CharField(
+        _("standard"), max_length=4, choices=Standard, default=Standard.ISO_2015
+    )
+    consultant = models.ForeignKey(
+        Consultant,
+        verbose_name=_("consultant"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="programmes",
+    )
+    start_date = models.DateField(_("start date"))
+    budget = models.DecimalField(
+        _("budget (VND)"), max_digits=15, decimal_places=0, default=0
+    )
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["-start_date", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year_end__gte=F("year_start")),
+                name="%(app_label)s_%(class)s_years_ordered",
+                violation_error_message=_(
+                    "The last year cannot come before the first."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__gte=0),
+                name="%(app_label)s_%(class)s_budget_not_negative",
+                violation_error_message=_("The budget cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(standard__in=["2008", "2015"]),
+                name="%(app_label)s_%(class)s_standard_valid",
+                violation_error_message=_("Unknown standard version."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = nfc(self.name)
+        super().save(*args, **kwargs)
+
+
+class RoadmapTemplate(models.Model):
+    """A consultant's sequence of steps for one kind of participation (data, not code)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(
+        _("for participations of kind"), max_length=12, choices=ParticipationKind
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("roadmap template")
+        verbose_name_plural = _("roadmap templates")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def total_days(self) -> int:
+        return max(
+            (s.offset_days + s.duration_days for s in self.steps.all()), default=0
+        )
+
+
+class RoadmapStep(models.Model):
+    """One ordered step of a roadmap template, with its planned offset, duration and weight.
+
+    ``key`` marks steps the application acts on (``announcement``: recording an announcement of
+    conformity completes it).
+    """
+
+    ANNOUNCEMENT = "announcement"
+
+    template = models.ForeignKey(
+        RoadmapTemplate,
+        verbose_name=_("template"),
+        on_delete=models.CASCADE,
+        related_name="steps",
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    key = models.SlugField(_("key"), max_length=40, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    expected_evidence = models.CharField(
+        _("expected evidence"), max_length=300, blank=True
+    )
+    offset_days = models.PositiveSmallIntegerField(
+        _("planned start (days after start)")
+    )
+    duration_days = models.PositiveSmallIntegerField(_("planned duration (days)"))
+    weight = models.PositiveSmallIntegerField(_("weight"), default=1)
+
+    class Meta:
+        verbose_name = _("roadmap step")
+        verbose_name_plural = _("roadmap steps")
+        ordering = ["template", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "order"],
+                name="%(app_label)s_%(class)s_order_unique",
+                violation_error_message=_(
+                    "Two steps of a template cannot share an order."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["template", "key"],
+                condition=~Q(key=""),
+                name="%(app_label)s_%(class)s_key_unique",
+                violation_error_message=_(
+                    "Two steps of a template cannot share a key."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_days__gte=1),
+                name="%(app_label)s_%(class)s_duration_positive",
+                violation_error_message=_("A step lasts at least one day."),
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gte=1),
+                name="%(app_label)s_%(class)s_weight_positive",
+                violation_error_message=_("A step's weight is at least 1."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order}. {self.name}"
+
+
+class ParticipationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from accounts.access import scope_q
+
+        return self.filter(scope_q(user, "commune"))
+
+    def with_list_related(self):
+        return self.select_related("commune__district", "programme__consultant")
+
+
+class Participation(models.Model):
+    """A commune taking part in a programme: the kind of work, its budget and its QMS people."""
+
+    Kind = ParticipationKind
+
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        related_name="participations",
+    )
+    commune = models.ForeignKey(
+        "communes.Commune",
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="participations",
+    )
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=Kind, default=Kind.NEW_BUILD
+    )
+    template = models.ForeignKey(
+        RoadmapTemplate,
+        verbose_name=_("roadmap template"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+    )
+    budget_allocated = models.DecimalField(
+        _("budget allocated (VND)"), max_digits=15, decimal_places=0, default=0
+    )
+    budget_spent = models.DecimalField(
+        _("budget spent (VND)"), max_digits=15, decimal_places=0, default=0
+    )
+    start_date = models.DateField(_("start date"))
+    qms_representative = models.CharField(
+        _("QMS representative"), max_length=120, blank=True
+    )
+    iso_secretary = models.CharField(_("ISO secretary"), max_length=120, blank=True)
+
+    objects = ParticipationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        ordering = ["commune__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "commune"],
+                name="%(app_label)s_%(class)s_commune_once_per_programme",
+                violation_error_message=_(
+                    "This commune already takes part in the programme."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["new", "extension", "conversion"]),
+                name="%(app_label)s_%(class)s_kind_valid",
+                violation_error_message=_("Unknown kind of participation."),
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_allocated__gte=0) & Q(budget_spent__gte=0),
+                name="%(app_label)s_%(class)s_budget_not_negative",
+                violation_error_message=_("Budgets cannot be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.commune} – {self.programme}"
+
+
+class MilestoneQuerySet(models.QuerySet):
+    OPEN = ["not_started", "in_progress", "blocked"]
+
+    def visible_to(self, user):
+        from accounts.access import scope_q
+
+        return self.filter(scope_q(user, "participation__commune"))
+
+    def with_list_related(self):
+        return self.select_related(
+            "participation__commune__district",
+            "participation__programme",
+            "step",
+            "updated_by",
+        )
+
+    def open(self):
+        return self.filter(status__in=self.OPEN)
+
+    def overdue(self, as_of: datetime.date | None = None):
+        """Steps not done (nor not applicable) whose due date has passed."""
+        return self.open().filter(due_date__lt=as_of or clock.today())
+
+    def done_on_time(self):
+        return self.filter(
+            status=Milestone.Status.DONE, completed_on__lte=F("due_date")
+        )
+
+    def done_late(self):
+        return self.filter(status=Milestone.Status.DONE, completed_on__gt=F("due_date"))
+
+
+class Milestone(models.Model):
+    """A participation's roadmap step: planned dates, status, and every change in its history.
+
+    ``version`` is the optimistic lock: an update names the version it started from, and is
+    refused when someone else changed the row in between.
+    """
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        BLOCKED = "blocked", _("Blocked")
+        NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+    participation = models.ForeignKey(
+        Participation,
+        verbose_name=_("participation"),
+        on_delete=models.CASCADE,
+        related_name="milestones",
+    )
+    step = models.ForeignKey(
+        RoadmapStep,
+        verbose_name=_("step"),
+        on_delete=models.PROTECT,
+        related_name="milestones",
+    )
+    planned_start = models.DateField(_("planned start"))
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status, default=Status.NOT_STARTED
+    )
+    completed_on = models.DateField(_("actual completion date"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    objects = MilestoneQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["participation__commune__code", "step__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participation", "step"],
+                name="%(app_label)s_%(class)s_step_once_per_participation",
+                violation_error_message=_(
+                    "This step is already on the commune's roadmap."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(due_date__gte=F("planned_start")),
+                name="%(app_label)s_%(class)s_due_after_start",
+                violation_error_message=_(
+                    "The due date cannot come before the planned start."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=[
+                        "not_started",
+                        "in_progress",
+                        "done",
+                        "blocked",
+                        "not_applicable",
+                    ]
+                ),
+                name="%(app_label)s_%(class)s_status_valid",
+                violation_error_message=_("Unknown status."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(completed_on__isnull=False),
+                name="%(app_label)s_%(class)s_done_has_date",
+                violation_error_message=_(
+                    "A done step needs its actual completion date."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="done") | Q(completed_on__isnull=True),
+                name="%(app_label)s_%(class)s_date_only_when_done",
+                violation_error_message=_(
+                    "Only a done step has an actual completion date."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="blocked") | ~Q(note=""),
+                name="%(app_label)s_%(class)s_blocked_has_note",
+                violation_error_message=_("A blocked step needs a note saying why."),
+            ),
+            models.CheckConstraint(
+                condition=Q(version__gte=1),
+                name="%(app_label)s_%(class)s_version_positive",
+                violation_error_message=_("The version starts at 1."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participation.commune} – {self.step.name}"
+
+    def get_absolute_url(self):
+        return reverse("roadmap:milestone_update", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in MilestoneQuerySet.OPEN
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_date < clock.today()
+
+    @property
+    def days_late(self) -> int:
+        """Days past the due date: until completion when done, until today when still open."""
+        if self.status == self.Status.DONE and self.completed_on:
+            return max(0, (self.completed_on - self.due_date).days)
+        if self.is_open:
+            return max(0, (clock.today() - self.due_date).days)
+        return 0
+
+
+def evidence_path(instance, filename):
+    return f"evidence/{instance.milestone.participation.commune.code}/{instance.milestone_id}/{filename}"
+
+
+class Evidence(models.Model):
+    """A file uploaded as evidence that a milestone's step was carried out."""
+
+    milestone = models.ForeignKey(
+        Milestone,
+        verbose_name=_("milestone"),
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=300)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["-uploaded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(size__gt=0),
+                name="%(app_label)s_%(class)s_not_empty",
+                violation_error_message=_("An evidence file cannot be empty."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.original_name
