@@ -29,9 +29,9 @@ def consultant_commune_ids(consultant_id):
     """A subquery: the communes of the programmes a consulting organisation serves."""
     from communes.models import Commune
 
-    return Commune.objects.filter(
-        participations__programme__consultant_id=consultant_id
-    ).values("pk")
+    return Commune.objects.filter(participations__programme__consultant_id=consultant_id).values(
+        "pk"
+    )
 
 
 def scope_q(user, commune_path: str) -> Q:
@@ -45,9 +45,7 @@ def scope_q(user, commune_path: str) -> Q:
     if user.role == Role.COMMUNE_OFFICER:
         return Q(**{f"{commune_path}_id": user.commune_id})
     if user.role == Role.CONSULTANT:
-        return Q(
-            **{f"{commune_path}_id__in": consultant_commune_ids(user.consultant_id)}
-        )
+        return Q(**{f"{commune_path}_id__in": consultant_commune_ids(user.consultant_id)})
     return Q(pk__in=[])
 
 
@@ -84,9 +82,7 @@ def _serves(user, commune) -> bool:
     """True when ``user`` is a consultant whose organisation serves ``commune``."""
     return (
         user.role == Role.CONSULTANT
-        and commune.participations.filter(
-            programme__consultant_id=user.consultant_id
-        ).exists()
+        and commune.participations.filter(programme__consultant_id=user.consultant_id).exists()
     )
 
 
@@ -127,7 +123,6 @@ def require(allowed: bool) -> None:
 
 
 def get_commune_for_user(user, code: str, *, write: bool = False):
-    from communes.models import Commune
 
     qs = visible_communes(user).select_related("district", "province")
     commune = qs.filter(code=code).order_by("valid_until").first()
@@ -139,9 +134,7 @@ def get_commune_for_user(user, code: str, *, write: bool = False):
 
 
 def get_district_for_user(user, code: str):
-    district = (
-        visible_districts(user).select_related("province").filter(code=code).first()
-    )
+    district = visible_districts(user).select_related("province").filter(code=code).first()
     if district is None:
         raise Http404
     return district
@@ -151,9 +144,7 @@ def get_participation_for_user(user, pk: int):
     from roadmap.models import Participation
 
     return get_object_or_404(
-        Participation.objects.visible_to(user)
-        .with_list_related()
-        .select_related("template"),
+        Participation.objects.visible_to(user).with_list_related().select_related("template"),
         pk=pk,
     )
 
@@ -161,9 +152,7 @@ def get_participation_for_user(user, pk: int):
 def get_milestone_for_user(user, pk: int, *, write: bool = False):
     from roadmap.models import Milestone
 
-    milestone = get_object_or_404(
-        Milestone.objects.visible_to(user).with_list_related(), pk=pk
-    )
+    milestone = get_object_or_404(Milestone.objects.visible_to(user).with_list_related(), pk=pk)
     if write:
         require(can_edit_milestone(user, milestone))
     return milestone
@@ -184,9 +173,7 @@ def get_finding_for_user(user, pk: int, *, write: bool = False):
     from audits.models import Finding
 
     finding = get_object_or_404(
-        Finding.objects.visible_to(user).select_related(
-            "audit__commune__district", "procedure"
-        ),
+        Finding.objects.visible_to(user).select_related("audit__commune__district", "procedure"),
         pk=pk,
     )
     if write:
@@ -194,9 +181,7 @@ def get_finding_for_user(user, pk: int, *, write: bool = False):
     return finding
 
 
-def get_corrective_action_for_user(
-    user, pk: int, *, write: bool = False, verify: bool = False
-):
+def get_corrective_action_for_user(user, pk: int, *, write: bool = False, verify: bool = False):
     """``write``: mark it done (the commune's officer may); ``verify``: DOST staff or consultant."""
     from audits.models import CorrectiveAction
 
@@ -217,9 +202,7 @@ def get_scope_item_for_user(user, pk: int, *, write: bool = False):
     from procedures.models import ScopeItem
 
     item = get_object_or_404(
-        ScopeItem.objects.visible_to(user).select_related(
-            "commune__district", "procedure__field"
-        ),
+        ScopeItem.objects.visible_to(user).select_related("commune__district", "procedure__field"),
         pk=pk,
     )
     if write:
@@ -238,9 +221,9 @@ def visible_programmes(user):
     if user.role == Role.CONSULTANT:
         return Programme.objects.filter(consultant_id=user.consultant_id)
     return Programme.objects.filter(
-        pk__in=Programme.objects.filter(
-            participations__commune__in=visible_communes(user)
-        ).values("pk")
+        pk__in=Programme.objects.filter(participations__commune__in=visible_communes(user)).values(
+            "pk"
+        )
     )
 
 

@@ -18,9 +18,7 @@ class User(AbstractUser):
         COMMUNE_OFFICER = "commune_officer", _("Commune officer")
         CONSULTANT = "consultant", _("Consultant")
 
-    role = models.CharField(
-        _("role"), max_length=20, choices=Role, default=Role.DOST_STAFF
-    )
+    role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.DOST_STAFF)
     district = models.ForeignKey(
         "communes.District",
         verbose_name=_("district"),

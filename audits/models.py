@@ -124,9 +124,7 @@ class Finding(models.Model):
     )
     severity = models.CharField(_("severity"), max_length=12, choices=Severity)
     description = models.TextField(_("description"))
-    status = models.CharField(
-        _("status"), max_length=8, choices=Status, default=Status.OPEN
-    )
+    status = models.CharField(_("status"), max_length=8, choices=Status, default=Status.OPEN)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
 
     objects = FindingQuerySet.as_manager()
@@ -151,9 +149,7 @@ class Finding(models.Model):
                 condition=(Q(status="closed") & Q(closed_on__isnull=False))
                 | (Q(status="open") & Q(closed_on__isnull=True)),
                 name="%(app_label)s_%(class)s_closed_has_date",
-                violation_error_message=_(
-                    "A closed finding has a closing date, an open one none."
-                ),
+                violation_error_message=_("A closed finding has a closing date, an open one none."),
             ),
             models.CheckConstraint(
                 condition=~Q(description=""),
@@ -193,9 +189,7 @@ class CorrectiveAction(models.Model):
     owner = models.CharField(_("owner"), max_length=120)
     due_date = models.DateField(_("due date"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
-    evidence = models.FileField(
-        _("evidence"), upload_to=corrective_action_path, blank=True
-    )
+    evidence = models.FileField(_("evidence"), upload_to=corrective_action_path, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("verified by"),
@@ -223,9 +217,7 @@ class CorrectiveAction(models.Model):
                 condition=Q(verified_at__isnull=True, verified_by__isnull=True)
                 | Q(verified_at__isnull=False, verified_by__isnull=False),
                 name="%(app_label)s_%(class)s_verification_complete",
-                violation_error_message=_(
-                    "A verification names who verified and when."
-                ),
+                violation_error_message=_("A verification names who verified and when."),
             ),
             models.CheckConstraint(
                 condition=~Q(owner=""),
@@ -281,9 +273,7 @@ class Announcement(models.Model):
             models.UniqueConstraint(
                 fields=["commune", "decision_number"],
                 name="%(app_label)s_%(class)s_decision_unique_in_commune",
-                violation_error_message=_(
-                    "This commune already has a decision with this number."
-                ),
+                violation_error_message=_("This commune already has a decision with this number."),
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=["first", "re", "conversion"]),
@@ -299,9 +289,7 @@ class Announcement(models.Model):
                 condition=Q(sent_to_dost_on__isnull=True)
                 | Q(sent_to_dost_on__gte=F("decision_date")),
                 name="%(app_label)s_%(class)s_sent_after_decision",
-                violation_error_message=_(
-                    "It cannot be sent before the decision is signed."
-                ),
+                violation_error_message=_("It cannot be sent before the decision is signed."),
             ),
             models.CheckConstraint(
                 condition=~Q(decision_number=""),

@@ -52,9 +52,7 @@ class AdministrativeUnit(models.Model):
                 fields=["code"],
                 condition=Q(valid_until__isnull=True),
                 name="%(app_label)s_%(class)s_code_current_unique",
-                violation_error_message=_(
-                    "A current unit with this GSO code already exists."
-                ),
+                violation_error_message=_("A current unit with this GSO code already exists."),
             ),
             models.CheckConstraint(
                 condition=Q(valid_from__isnull=True)
@@ -66,9 +64,7 @@ class AdministrativeUnit(models.Model):
             models.CheckConstraint(
                 condition=Q(merged_into__isnull=True) | Q(valid_until__isnull=False),
                 name="%(app_label)s_%(class)s_merged_has_end",
-                violation_error_message=_(
-                    "A unit merged into another must have an end date."
-                ),
+                violation_error_message=_("A unit merged into another must have an end date."),
             ),
             models.CheckConstraint(
                 condition=~Q(merged_into=F("pk")),
@@ -105,9 +101,7 @@ class Province(AdministrativeUnit):
         PROVINCE = "tinh", _("Province")
         CITY = "thanh_pho", _("Centrally-run city")
 
-    kind = models.CharField(
-        _("kind"), max_length=20, choices=Kind, default=Kind.PROVINCE
-    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.PROVINCE)
 
     class Meta(AdministrativeUnit.Meta):
         verbose_name = _("province")
@@ -167,9 +161,7 @@ class Commune(AdministrativeUnit):
         WARD = "phuong", _("Ward")
         TOWNSHIP = "thi_tran", _("Township")
 
-    kind = models.CharField(
-        _("kind"), max_length=20, choices=Kind, default=Kind.COMMUNE
-    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.COMMUNE)
     district = models.ForeignKey(
         District,
         verbose_name=_("district"),

@@ -57,9 +57,7 @@ class Procedure(models.Model):
         help_text=_("0 means the same day."),
     )
     legal_basis = models.TextField(_("legal basis"), blank=True)
-    announced_by = models.CharField(
-        _("announcing decision"), max_length=100, blank=True
-    )
+    announced_by = models.CharField(_("announcing decision"), max_length=100, blank=True)
     announced_on = models.DateField(_("announced on"), null=True, blank=True)
     amended_on = models.DateField(_("last amended on"), null=True, blank=True)
     abolished_on = models.DateField(_("abolished on"), null=True, blank=True)
@@ -84,16 +82,12 @@ class Procedure(models.Model):
                 fields=["national_code"],
                 condition=~Q(national_code=""),
                 name="%(app_label)s_%(class)s_national_code_unique",
-                violation_error_message=_(
-                    "A procedure with this national code already exists."
-                ),
+                violation_error_message=_("A procedure with this national code already exists."),
             ),
             models.UniqueConstraint(
                 fields=["field", "name"],
                 name="%(app_label)s_%(class)s_name_unique_in_field",
-                violation_error_message=_(
-                    "This field already has a procedure with this name."
-                ),
+                violation_error_message=_("This field already has a procedure with this name."),
             ),
             models.CheckConstraint(
                 condition=~Q(replaced_by=F("pk")),
@@ -103,16 +97,12 @@ class Procedure(models.Model):
             models.CheckConstraint(
                 condition=Q(replaced_by__isnull=True) | Q(abolished_on__isnull=False),
                 name="%(app_label)s_%(class)s_replaced_is_abolished",
-                violation_error_message=_(
-                    "A replaced procedure must have an abolition date."
-                ),
+                violation_error_message=_("A replaced procedure must have an abolition date."),
             ),
         ]
 
     def __str__(self):
-        return (
-            f"{self.name} ({self.national_code})" if self.national_code else self.name
-        )
+        return f"{self.name} ({self.national_code})" if self.national_code else self.name
 
     def save(self, *args, **kwargs):
         self.name = nfc(self.name)
@@ -158,9 +148,7 @@ class ScopeItem(models.Model):
     process_code = models.CharField(_("process code"), max_length=40, blank=True)
     revision = models.PositiveSmallIntegerField(_("revision"), default=0)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
-    state = models.CharField(
-        _("state"), max_length=10, choices=State, default=State.PLANNED
-    )
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.PLANNED)
 
     objects = ScopeItemQuerySet.as_manager()
     history = HistoricalRecords()
@@ -173,17 +161,13 @@ class ScopeItem(models.Model):
             models.UniqueConstraint(
                 fields=["commune", "procedure"],
                 name="%(app_label)s_%(class)s_procedure_once_per_commune",
-                violation_error_message=_(
-                    "This procedure is already in the commune's scope."
-                ),
+                violation_error_message=_("This procedure is already in the commune's scope."),
             ),
             models.UniqueConstraint(
                 fields=["commune", "process_code"],
                 condition=~Q(process_code=""),
                 name="%(app_label)s_%(class)s_process_code_unique_in_commune",
-                violation_error_message=_(
-                    "This process code is already used in the commune."
-                ),
+                violation_error_message=_("This process code is already used in the commune."),
             ),
             models.CheckConstraint(
                 condition=Q(state__in=["planned", "drafted", "issued", "applied"]),
@@ -191,12 +175,9 @@ class ScopeItem(models.Model):
                 violation_error_message=_("Unknown state."),
             ),
             models.CheckConstraint(
-                condition=Q(state__in=["planned", "drafted"])
-                | Q(issued_on__isnull=False),
+                condition=Q(state__in=["planned", "drafted"]) | Q(issued_on__isnull=False),
                 name="%(app_label)s_%(class)s_issued_has_date",
-                violation_error_message=_(
-                    "An issued or applied process needs its issue date."
-                ),
+                violation_error_message=_("An issued or applied process needs its issue date."),
             ),
         ]
 

@@ -113,9 +113,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {
-        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
-    },
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -164,9 +162,7 @@ _as_of = env.str("QMS_AS_OF", default="").strip()
 try:
     QMS_AS_OF = datetime.date.fromisoformat(_as_of) if _as_of else None
 except ValueError as exc:
-    raise ImproperlyConfigured(
-        f"QMS_AS_OF must be a date as YYYY-MM-DD, not {_as_of!r}."
-    ) from exc
+    raise ImproperlyConfigured(f"QMS_AS_OF must be a date as YYYY-MM-DD, not {_as_of!r}.") from exc
 # The issuing body printed in the header of reports.
 QMS_ISSUER_PARENT = env.str("QMS_ISSUER_PARENT", default="UBND TỈNH BẾN TRE")
 QMS_ISSUER = env.str("QMS_ISSUER", default="SỞ KHOA HỌC VÀ CÔNG NGHỆ")

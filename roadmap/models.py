@@ -76,9 +76,7 @@ class Programme(models.Model):
         related_name="programmes",
     )
     start_date = models.DateField(_("start date"))
-    budget = models.DecimalField(
-        _("budget (VND)"), max_digits=15, decimal_places=0, default=0
-    )
+    budget = models.DecimalField(_("budget (VND)"), max_digits=15, decimal_places=0, default=0)
 
     class Meta:
         verbose_name = _("programme")
@@ -88,9 +86,7 @@ class Programme(models.Model):
             models.CheckConstraint(
                 condition=Q(year_end__gte=F("year_start")),
                 name="%(app_label)s_%(class)s_years_ordered",
-                violation_error_message=_(
-                    "The last year cannot come before the first."
-                ),
+                violation_error_message=_("The last year cannot come before the first."),
             ),
             models.CheckConstraint(
                 condition=Q(budget__gte=0),
@@ -131,9 +127,7 @@ class RoadmapTemplate(models.Model):
 
     @property
     def total_days(self) -> int:
-        return max(
-            (s.offset_days + s.duration_days for s in self.steps.all()), default=0
-        )
+        return max((s.offset_days + s.duration_days for s in self.steps.all()), default=0)
 
 
 class RoadmapStep(models.Model):
@@ -154,12 +148,8 @@ class RoadmapStep(models.Model):
     order = models.PositiveSmallIntegerField(_("order"))
     key = models.SlugField(_("key"), max_length=40, blank=True)
     name = models.CharField(_("name"), max_length=200)
-    expected_evidence = models.CharField(
-        _("expected evidence"), max_length=300, blank=True
-    )
-    offset_days = models.PositiveSmallIntegerField(
-        _("planned start (days after start)")
-    )
+    expected_evidence = models.CharField(_("expected evidence"), max_length=300, blank=True)
+    offset_days = models.PositiveSmallIntegerField(_("planned start (days after start)"))
     duration_days = models.PositiveSmallIntegerField(_("planned duration (days)"))
     weight = models.PositiveSmallIntegerField(_("weight"), default=1)
 
@@ -171,17 +161,13 @@ class RoadmapStep(models.Model):
             models.UniqueConstraint(
                 fields=["template", "order"],
                 name="%(app_label)s_%(class)s_order_unique",
-                violation_error_message=_(
-                    "Two steps of a template cannot share an order."
-                ),
+                violation_error_message=_("Two steps of a template cannot share an order."),
             ),
             models.UniqueConstraint(
                 fields=["template", "key"],
                 condition=~Q(key=""),
                 name="%(app_label)s_%(class)s_key_unique",
-                violation_error_message=_(
-                    "Two steps of a template cannot share a key."
-                ),
+                violation_error_message=_("Two steps of a template cannot share a key."),
             ),
             models.CheckConstraint(
                 condition=Q(duration_days__gte=1),
@@ -226,9 +212,7 @@ class Participation(models.Model):
         on_delete=models.PROTECT,
         related_name="participations",
     )
-    kind = models.CharField(
-        _("kind"), max_length=12, choices=Kind, default=Kind.NEW_BUILD
-    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.NEW_BUILD)
     template = models.ForeignKey(
         RoadmapTemplate,
         verbose_name=_("roadmap template"),
@@ -244,9 +228,7 @@ class Participation(models.Model):
         _("budget spent (VND)"), max_digits=15, decimal_places=0, default=0
     )
     start_date = models.DateField(_("start date"))
-    qms_representative = models.CharField(
-        _("QMS representative"), max_length=120, blank=True
-    )
+    qms_representative = models.CharField(_("QMS representative"), max_length=120, blank=True)
     iso_secretary = models.CharField(_("ISO secretary"), max_length=120, blank=True)
 
     objects = ParticipationQuerySet.as_manager()
@@ -260,9 +242,7 @@ class Participation(models.Model):
             models.UniqueConstraint(
                 fields=["programme", "commune"],
                 name="%(app_label)s_%(class)s_commune_once_per_programme",
-                violation_error_message=_(
-                    "This commune already takes part in the programme."
-                ),
+                violation_error_message=_("This commune already takes part in the programme."),
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=["new", "extension", "conversion"]),
@@ -304,9 +284,7 @@ class MilestoneQuerySet(models.QuerySet):
         return self.open().filter(due_date__lt=as_of or clock.today())
 
     def done_on_time(self):
-        return self.filter(
-            status=Milestone.Status.DONE, completed_on__lte=F("due_date")
-        )
+        return self.filter(status=Milestone.Status.DONE, completed_on__lte=F("due_date"))
 
     def done_late(self):
         return self.filter(status=Milestone.Status.DONE, completed_on__gt=F("due_date"))
@@ -367,16 +345,12 @@ class Milestone(models.Model):
             models.UniqueConstraint(
                 fields=["participation", "step"],
                 name="%(app_label)s_%(class)s_step_once_per_participation",
-                violation_error_message=_(
-                    "This step is already on the commune's roadmap."
-                ),
+                violation_error_message=_("This step is already on the commune's roadmap."),
             ),
             models.CheckConstraint(
                 condition=Q(due_date__gte=F("planned_start")),
                 name="%(app_label)s_%(class)s_due_after_start",
-                violation_error_message=_(
-                    "The due date cannot come before the planned start."
-                ),
+                violation_error_message=_("The due date cannot come before the planned start."),
             ),
             models.CheckConstraint(
                 condition=Q(
@@ -394,16 +368,12 @@ class Milestone(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="done") | Q(completed_on__isnull=False),
                 name="%(app_label)s_%(class)s_done_has_date",
-                violation_error_message=_(
-                    "A done step needs its actual completion date."
-                ),
+                violation_error_message=_("A done step needs its actual completion date."),
             ),
             models.CheckConstraint(
                 condition=Q(status="done") | Q(completed_on__isnull=True),
                 name="%(app_label)s_%(class)s_date_only_when_done",
-                violation_error_message=_(
-                    "Only a done step has an actual completion date."
-                ),
+                violation_error_message=_("Only a done step has an actual completion date."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="blocked") | ~Q(note=""),
