@@ -1,0 +1,1 @@
+"""Spreadsheet import and export: upload, preview, confirm; the export helper every list page uses."""

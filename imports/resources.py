@@ -1,0 +1,291 @@
+"""What every spreadsheet import shares: the report, header checks, and the base resource.
+
+Each importable kind is a django-import-export resource in its app's ``resources.py``, built on
+:class:`SpreadsheetResource`: Vietnamese column headers, rows found by natural keys (GSO code,
+procedure code, step order or name), duplicates refused, every saved row leaving a
+django-simple-history entry with the importing user, as an edit in the page would.
+"""
+
+import difflib
+from dataclasses import dataclass, field
+
+import tablib
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext as _
+from import_export import resources
+from import_export.results import RowResult
+
+from imports.files import Sheet
+from imports.widgets import as_text, fold
+
+NEW, UPDATE, SKIP = "new", "update", "skip"
+
+
+@dataclass
+class CellError:
+    """One problem, at a row (None: the whole file) and a column (empty: the whole row)."""
+
+    row: int | None
+    column: str
+    message: str
+
+
+@dataclass
+class RowReport:
+    """What an import does to one row: create, change (with the changes) or leave alone."""
+
+    number: int
+    action: str
+    label: str
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    """The outcome of a dry run or of a real import."""
+
+    title: str = ""
+    filename: str = ""
+    counts: dict[str, int] = field(default_factory=lambda: {NEW: 0, UPDATE: 0, SKIP: 0})
+    rows: list[RowReport] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def changes_anything(self) -> bool:
+        return bool(self.counts[NEW] or self.counts[UPDATE])
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def add_row(self, row: RowReport) -> None:
+        self.counts[row.action] += 1
+        self.rows.append(row)
+
+
+def check_headers(headers, *, required, optional, ignore_unknown=False) -> list[CellError]:
+    """Errors for missing, misspelled, repeated or unknown columns of the header row."""
+    errors = []
+    known = {fold(c): c for c in [*required, *optional]}
+    present = {}
+    unknown = []
+    for header in headers:
+        if not header:
+            continue
+        key = fold(header)
+        if key in present:
+            errors.append(
+                CellError(1, header, _("The column “%(column)s” appears twice.") % {"column": header})
+            )
+        present[key] = header
+        if key not in known:
+            unknown.append(header)
+    missing = [c for c in required if fold(c) not in present]
+    absent = [c for c in [*required, *optional] if fold(c) not in present]
+    for header in unknown:
+        close = difflib.get_close_matches(fold(header), [fold(c) for c in absent], n=1, cutoff=0.6)
+        if close:
+            errors.append(
+                CellError(
+                    1,
+                    header,
+                    _("Column “%(column)s” is not recognised: did you mean “%(expected)s”?")
+                    % {"column": header, "expected": known[close[0]]},
+                )
+            )
+        elif not ignore_unknown:
+            errors.append(
+                CellError(
+                    1,
+                    header,
+                    _("Column “%(column)s” is not recognised. The columns are: %(columns)s.")
+                    % {"column": header, "columns": ", ".join([*required, *optional])},
+                )
+            )
+    for column in missing:
+        errors.append(
+            CellError(
+                1, column, _("The required column “%(column)s” is missing.") % {"column": column}
+            )
+        )
+    return errors
+
+
+def canonical_headers(headers, columns) -> list[str]:
+    """Headers spelled as the resource spells them (the file may differ in case or spacing)."""
+    by_key = {fold(c): c for c in columns}
+    return [by_key.get(fold(h), h) if h else f"_{i}" for i, h in enumerate(headers)]
+
+
+class SpreadsheetResource(resources.ModelResource):
+    """Base of the import resources: subclasses set ``title``, the columns and the natural key.
+
+    - ``required_columns``: the columns a file must have; the other declared fields are optional.
+    - ``key_columns``: the columns that name the row's object; two rows with the same key are
+      refused as duplicates (override :meth:`row_key` for a key with alternatives).
+    - ``example``: one example row for the template file, by column.
+    - ``get_or_init_instance`` finds the object by natural key, raising ``ValidationError``
+      keyed by column for an unknown code.
+    """
+
+    title = ""
+    required_columns: tuple[str, ...] = ()
+    key_columns: tuple[str, ...] = ()
+    ignore_unknown_columns = False
+    example: dict = {}
+
+    class Meta:
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        store_instance = True
+        skip_html_diff = True
+        use_transactions = True
+
+    def __init__(self, *, user=None, source: str = ""):
+        super().__init__()
+        self.user = user
+        self.source = source
+        self.row_numbers: list[int] = []
+        self.duplicates: dict[int, int] = {}
+
+    # Columns ---------------------------------------------------------------------------------
+
+    @classmethod
+    def columns(cls) -> list[str]:
+        return [f.column_name for f in cls().get_import_fields()]
+
+    @classmethod
+    def optional_columns(cls) -> list[str]:
+        return [c for c in cls.columns() if c not in cls.required_columns]
+
+    def column_of(self, key: str) -> str:
+        """The column an error key (field name, attribute or column) refers to."""
+        if key == NON_FIELD_ERRORS:
+            return ""
+        for name, f in self.fields.items():
+            attribute = f.attribute or ""
+            if key in (name, f.column_name, attribute, attribute.split("__")[0]):
+                return f.column_name
+        return key
+
+    # The run ---------------------------------------------------------------------------------
+
+    def row_key(self, row: dict):
+        values = tuple(fold(as_text(row.get(c))) for c in self.key_columns)
+        return values if any(values) else None
+
+    def file_row(self, index: int) -> int:
+        """The file's row number of the dataset's 1-based ``index``."""
+        if 0 < index <= len(self.row_numbers):
+            return self.row_numbers[index - 1]
+        return index + 1
+
+    def run(self, sheet: Sheet, *, dry_run: bool) -> Report:
+        """Import ``sheet`` (already read) and report; the caller owns the transaction."""
+        report = Report(title=str(self.title), filename=self.source)
+        report.errors = check_headers(
+            sheet.headers,
+            required=self.required_columns,
+            optional=self.optional_columns(),
+            ignore_unknown=self.ignore_unknown_columns,
+        )
+        if report.errors:
+            return report
+        headers = canonical_headers(sheet.headers, self.columns())
+        dataset = tablib.Dataset(headers=headers)
+        for _number, values in sheet.rows:
+            values = list(values[: len(headers)]) + [None] * (len(headers) - len(values))
+            dataset.append(values)
+        self.row_numbers = [number for number, _values in sheet.rows]
+        result = self.import_data(dataset, dry_run=dry_run, use_transactions=True)
+        self._collect(result, report)
+        return report
+
+    def before_import(self, dataset, **kwargs):
+        seen = {}
+        for index, values in enumerate(dataset, start=1):
+            key = self.row_key(dict(zip(dataset.headers, values, strict=False)))
+            if key is None:
+                continue
+            if key in seen:
+                self.duplicates[index] = seen[key]
+            else:
+                seen[key] = index
+
+    def before_import_row(self, row, **kwargs):
+        index = kwargs.get("row_number")
+        if index in self.duplicates:
+            column = self.key_columns[0] if self.key_columns else NON_FIELD_ERRORS
+            raise ValidationError(
+                {
+                    column: _("This row repeats row %(row)s.")
+                    % {"row": self.file_row(self.duplicates[index])}
+                }
+            )
+
+    def before_save_instance(self, instance, row, **kwargs):
+        instance._history_user = self.user
+        instance._change_reason = _("Imported from %(file)s") % {"file": self.source}
+
+    # Report ----------------------------------------------------------------------------------
+
+    def _collect(self, result, report: Report) -> None:
+        for index, row_errors in result.row_errors():
+            for error in row_errors:
+                report.errors.append(CellError(self.file_row(index), "", _describe(error.error)))
+        for invalid in result.invalid_rows:
+            for key, messages in invalid.error_dict.items():
+                for message in messages:
+                    report.errors.append(
+                        CellError(self.file_row(invalid.number), self.column_of(key), str(message))
+                    )
+        for error in result.base_errors:
+            report.errors.append(CellError(None, "", _describe(error.error)))
+        report.errors.sort(key=lambda e: (e.row or 0, e.column))
+        if report.errors:
+            return
+        for index, row_result in enumerate(result.rows, start=1):
+            action = {
+                RowResult.IMPORT_TYPE_NEW: NEW,
+                RowResult.IMPORT_TYPE_UPDATE: UPDATE,
+            }.get(row_result.import_type, SKIP)
+            report.add_row(
+                RowReport(
+                    number=self.file_row(index),
+                    action=action,
+                    label=self.describe(row_result.instance),
+                    changes=self._changes(row_result, action),
+                )
+            )
+
+    def describe(self, instance) -> str:
+        return str(instance) if instance is not None else ""
+
+    def _changes(self, row_result, action):
+        if action == SKIP or row_result.instance is None:
+            return []
+        changes = []
+        for f in self.get_import_fields():
+            if f.readonly or not f.attribute:
+                continue
+            new = f.export(row_result.instance)
+            old = f.export(row_result.original) if row_result.original is not None else ""
+            if action == NEW and new in ("", None):
+                continue
+            if action == NEW or old != new:
+                changes.append((f.column_name, as_text(old), as_text(new)))
+        return changes
+
+
+def _describe(error) -> str:
+    """A message for an unexpected error on a row (a database constraint, usually)."""
+    if isinstance(error, ValidationError):
+        return "; ".join(error.messages)
+    return _("The row could not be saved: %(error)s") % {"error": error}

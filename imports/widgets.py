@@ -1,0 +1,191 @@
+"""django-import-export widgets for spreadsheets typed in a Vietnamese office.
+
+Each ``clean`` raises ``ValueError`` with a translated message naming the value, which the
+resource turns into an error on that column.
+"""
+
+import datetime
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+from import_export import widgets
+
+DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def as_text(value) -> str:
+    """A cell as NFC text: integers without ``.0``, dates as dd/mm/yyyy."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def fold(text: str) -> str:
+    """A key for comparing labels typed by hand: NFC, case-folded, single spaces."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+class TextWidget(widgets.Widget):
+    """Text stored in NFC; empty cells become empty strings (never NULL)."""
+
+    def __init__(self, max_length: int | None = None, **kwargs):
+        self.max_length = max_length
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        text = as_text(value)
+        if self.max_length and len(text) > self.max_length:
+            raise ValueError(
+                _("The text is longer than %(max)s characters.") % {"max": self.max_length}
+            )
+        return text
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+def clean_code(value, width: int) -> str:
+    """A GSO code: digits, zero-padded to ``width`` (Excel drops the leading zeros of numbers)."""
+    text = as_text(value)
+    if not text.isdigit() or len(text) > width:
+        raise ValueError(
+            _("“%(value)s” is not a GSO code (%(width)s digits).")
+            % {"value": text, "width": width}
+        )
+    return text.zfill(width)
+
+
+class DateWidget(widgets.Widget):
+    """A date typed dd/mm/yyyy or stored as an Excel date; shown dd/mm/yyyy."""
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        text = as_text(value)
+        match = DATE_RE.match(text)
+        if not match:
+            raise ValueError(
+                _("“%(value)s” is not a date written dd/mm/yyyy (for example 31/07/2017).")
+                % {"value": text}
+            )
+        day, month, year = (int(g) for g in match.groups())
+        try:
+            return datetime.date(year, month, day)
+        except ValueError:
+            raise ValueError(
+                _("“%(value)s” is not a date that exists.") % {"value": text}
+            ) from None
+
+    def render(self, value, obj=None, **kwargs):
+        return value.strftime("%d/%m/%Y") if value else ""
+
+
+class ChoiceWidget(widgets.Widget):
+    """A choice typed as its code, its label, or one of the Vietnamese ``aliases``.
+
+    The first alias given for a value is its Vietnamese name, used in exports and messages (a
+    spreadsheet reads the same whatever the interface language).
+    """
+
+    def __init__(self, choices, aliases: dict[str, str] | None = None, **kwargs):
+        self.choices = choices
+        self.aliases = dict(aliases or {})
+        self.names = {}
+        for alias, value in self.aliases.items():
+            self.names.setdefault(value, alias)
+        super().__init__(**kwargs)
+
+    def accepted(self) -> dict[str, str]:
+        table = {fold(value): value for value in self.choices.values}
+        table.update({fold(str(label)): value for value, label in self.choices.choices})
+        table.update({fold(alias): value for alias, value in self.aliases.items()})
+        return table
+
+    def labels(self) -> list[str]:
+        return [self.names.get(value, str(label)) for value, label in self.choices.choices]
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return None
+        text = as_text(value)
+        found = self.accepted().get(fold(text))
+        if found is None:
+            raise ValueError(
+                _("“%(value)s” is not one of: %(choices)s.")
+                % {"value": text, "choices": ", ".join(self.labels())}
+            )
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        if not value:
+            return ""
+        return self.names.get(value) or str(dict(self.choices.choices).get(value, value))
+
+
+class AmountWidget(widgets.Widget):
+    """A whole amount of dong: 150000000, 150.000.000 or 150,000,000; never negative."""
+
+    GROUPED = re.compile(r"^\d{1,3}([., \u00a0]\d{3})+$")
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return Decimal(0)
+        if isinstance(value, int | Decimal) and not isinstance(value, bool):
+            amount = Decimal(value)
+        else:
+            text = as_text(value).replace("đ", "").replace("VND", "").strip()
+            if text.isdigit():
+                amount = Decimal(text)
+            elif self.GROUPED.match(text):
+                amount = Decimal(re.sub(r"\D", "", text))
+            else:
+                try:
+                    amount = Decimal(text)
+                except InvalidOperation:
+                    raise ValueError(
+                        _("“%(value)s” is not an amount in dong.") % {"value": text}
+                    ) from None
+        if amount < 0 or amount != amount.to_integral_value():
+            raise ValueError(
+                _("“%(value)s” is not a whole, positive amount in dong.") % {"value": value}
+            )
+        return amount
+
+    def render(self, value, obj=None, **kwargs):
+        return int(value) if value is not None else ""
+
+
+class WholeNumberWidget(widgets.Widget):
+    """A whole number of at least ``minimum``; empty means ``None``."""
+
+    def __init__(self, minimum: int = 0, **kwargs):
+        self.minimum = minimum
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return None
+        text = as_text(value)
+        if not text.isdigit() or int(text) < self.minimum:
+            raise ValueError(
+                _("“%(value)s” is not a whole number of at least %(min)s.")
+                % {"value": text, "min": self.minimum}
+            )
+        return int(text)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value

@@ -1,0 +1,210 @@
+"""Spreadsheet resources of the procedure catalogue and of a commune's QMS scope.
+
+A procedure is found by its national code, or by its field and name when it has none; a scope
+row by the commune's GSO code and the procedure.
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export.fields import Field
+from import_export.widgets import Widget
+
+from imports.resources import SpreadsheetResource
+from imports.widgets import (
+    ChoiceWidget,
+    DateWidget,
+    TextWidget,
+    WholeNumberWidget,
+    as_text,
+    fold,
+    is_blank,
+)
+from procedures.models import Field as ProcedureField
+from procedures.models import Procedure, ScopeItem
+
+CODE = "Mã TTHC"
+NAME = "Tên thủ tục"
+FIELD = "Lĩnh vực"
+
+SCOPE_STATE_VI = {
+    "Dự kiến": ScopeItem.State.PLANNED,
+    "Đang soạn thảo": ScopeItem.State.DRAFTED,
+    "Đã ban hành": ScopeItem.State.ISSUED,
+    "Đang áp dụng": ScopeItem.State.APPLIED,
+}
+
+
+class FieldWidget(Widget):
+    """A field (lĩnh vực) typed by its name or its code."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = as_text(value)
+        if not text:
+            raise ValueError(_("The field is required."))
+        for field in ProcedureField.objects.all():
+            if fold(text) in (fold(field.name), fold(field.code)):
+                return field
+        raise ValueError(_("No field is named “%(value)s”.") % {"value": text})
+
+    def render(self, value, obj=None, **kwargs):
+        return value.name if value else ""
+
+
+def procedure_key(row) -> tuple | None:
+    code = as_text(row.get(CODE))
+    if code:
+        return ("code", fold(code))
+    name = as_text(row.get(NAME))
+    return ("name", fold(as_text(row.get(FIELD))), fold(name)) if name else None
+
+
+class ProcedureResource(SpreadsheetResource):
+    """The procedure catalogue as the province announces it: one row per procedure."""
+
+    title = gettext_lazy("Administrative procedure catalogue")
+    required_columns = (CODE, NAME, FIELD)
+    key_columns = (CODE,)
+    example = {
+        CODE: "1.001193",
+        NAME: "Đăng ký khai sinh",
+        FIELD: "Hộ tịch",
+        "Thời hạn giải quyết (ngày làm việc)": 0,
+        "Căn cứ pháp lý": "Luật Hộ tịch 2014",
+        "Quyết định công bố": "1234/QĐ-UBND",
+        "Ngày công bố": "12/06/2017",
+        "Ngày sửa đổi": "",
+        "Ngày bãi bỏ": "",
+    }
+
+    national_code = Field(attribute="national_code", column_name=CODE, widget=TextWidget(20))
+    name = Field(attribute="name", column_name=NAME, widget=TextWidget(400))
+    procedure_field = Field(attribute="field", column_name=FIELD, widget=FieldWidget())
+    processing_days = Field(
+        attribute="processing_days",
+        column_name="Thời hạn giải quyết (ngày làm việc)",
+        widget=WholeNumberWidget(),
+    )
+    legal_basis = Field(attribute="legal_basis", column_name="Căn cứ pháp lý", widget=TextWidget())
+    announced_by = Field(
+        attribute="announced_by", column_name="Quyết định công bố", widget=TextWidget(100)
+    )
+    announced_on = Field(attribute="announced_on", column_name="Ngày công bố", widget=DateWidget())
+    amended_on = Field(attribute="amended_on", column_name="Ngày sửa đổi", widget=DateWidget())
+    abolished_on = Field(attribute="abolished_on", column_name="Ngày bãi bỏ", widget=DateWidget())
+
+    class Meta(SpreadsheetResource.Meta):
+        model = Procedure
+        fields = (
+            "national_code",
+            "name",
+            "procedure_field",
+            "processing_days",
+            "legal_basis",
+            "announced_by",
+            "announced_on",
+            "amended_on",
+            "abolished_on",
+        )
+
+    def row_key(self, row):
+        return procedure_key(row)
+
+    def get_or_init_instance(self, instance_loader, row):
+        code = as_text(row.get(CODE))
+        name = as_text(row.get(NAME))
+        if not name:
+            raise ValidationError({NAME: _("The procedure's name is required.")})
+        if code:
+            found = Procedure.objects.filter(national_code=code).first()
+            if found:
+                return found, False
+        found = Procedure.objects.filter(
+            name=name, field__name=as_text(row.get(FIELD)), national_code__in=["", code]
+        ).first()
+        if found:
+            return found, False
+        return Procedure(), True
+
+
+class ScopeResource(SpreadsheetResource):
+    """A commune's QMS scope: which procedures it covers and the process document for each."""
+
+    title = gettext_lazy("QMS scope of communes")
+    required_columns = ("Mã xã", CODE)
+    key_columns = ("Mã xã", CODE, NAME)
+    example = {
+        "Mã xã": "28873",
+        CODE: "1.001193",
+        NAME: "Đăng ký khai sinh",
+        "Mã quy trình": "QT-HT-01",
+        "Lần ban hành": 1,
+        "Ngày ban hành": "20/10/2017",
+        "Tình trạng": "Đã ban hành",
+    }
+
+    commune = Field(attribute="commune__code", column_name="Mã xã", readonly=True)
+    procedure_code = Field(attribute="procedure__national_code", column_name=CODE, readonly=True)
+    procedure_name = Field(attribute="procedure__name", column_name=NAME, readonly=True)
+    process_code = Field(attribute="process_code", column_name="Mã quy trình", widget=TextWidget(40))
+    revision = Field(attribute="revision", column_name="Lần ban hành", widget=WholeNumberWidget())
+    issued_on = Field(attribute="issued_on", column_name="Ngày ban hành", widget=DateWidget())
+    state = Field(
+        attribute="state",
+        column_name="Tình trạng",
+        widget=ChoiceWidget(ScopeItem.State, SCOPE_STATE_VI),
+    )
+
+    class Meta(SpreadsheetResource.Meta):
+        model = ScopeItem
+        fields = (
+            "commune",
+            "procedure_code",
+            "procedure_name",
+            "process_code",
+            "revision",
+            "issued_on",
+            "state",
+        )
+
+    def get_or_init_instance(self, instance_loader, row):
+        from roadmap.resources import find_commune
+
+        commune = find_commune(row.get("Mã xã"))
+        code = as_text(row.get(CODE))
+        name = as_text(row.get(NAME))
+        if code:
+            procedure = Procedure.objects.filter(national_code=code).first()
+            if procedure is None:
+                raise ValidationError(
+                    {CODE: _("No procedure has the national code “%(code)s”.") % {"code": code}}
+                )
+        elif name:
+            matches = list(Procedure.objects.filter(name=name)[:2])
+            if len(matches) != 1:
+                raise ValidationError(
+                    {NAME: _("No single procedure is named “%(name)s”.") % {"name": name}}
+                )
+            procedure = matches[0]
+        else:
+            raise ValidationError({CODE: _("Give the procedure's national code or its name.")})
+        item = (
+            ScopeItem.objects.filter(commune=commune, procedure=procedure)
+            .select_related("commune", "procedure")
+            .first()
+        )
+        if item is not None:
+            return item, False
+        return ScopeItem(commune=commune, procedure=procedure), True
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        if instance.revision is None:
+            instance.revision = 0
+        if instance.state is None or is_blank(row.get("Tình trạng")):
+            instance.state = instance.state or ScopeItem.State.PLANNED
+        if instance.process_code is None:
+            instance.process_code = ""
+
+    def describe(self, instance):
+        return f"{instance.commune} – {instance.procedure.name}" if instance is not None else ""

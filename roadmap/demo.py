@@ -1,0 +1,574 @@
+"""The 2017 Bến Tre wave as demo data, built from the facts copied into the project.
+
+Facts (the news item and the brief): Kế hoạch 5149/KH-UBND of 30/9/2016, Quyết định
+1709/QĐ-UBND of 31/7/2017, TCVN ISO 9001:2008, the consulting company, the kick-off on
+8-9/8/2017, 45 communes: 11 in Chợ Lách extend their QMS to all procedures, 34 in Giồng Trôm and
+Mỏ Cày Bắc build one new. The 35 units of those two districts are one more than 34: the demo
+leaves out Xã Phong Mỹ (28990), an assumption (the decision's appendix is not public).
+
+Everything else (budgets, people, progress, audits, findings, announcements) is illustrative,
+drawn from a seeded random generator so that every run builds the same data, as of
+``DEMO_AS_OF``. Running it twice changes nothing: every row is found by its natural key first.
+"""
+
+import csv
+import datetime
+import random
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from audits.models import Announcement, Audit, CorrectiveAction, Finding
+from communes.models import Commune, District, Province
+from procedures.models import Field, Procedure, ScopeItem
+from roadmap.models import (
+    Consultant,
+    Milestone,
+    Participation,
+    ParticipationKind,
+    Programme,
+    RoadmapStep,
+    RoadmapTemplate,
+    Standard,
+)
+from roadmap.services import milestone_update_status, participation_apply_template
+
+BASE_DIR = Path(settings.BASE_DIR)
+COMMUNES_CSV = BASE_DIR / "communes" / "data" / "ben_tre_2017.csv"
+PROCEDURES_CSV = BASE_DIR / "procedures" / "data" / "commune_procedures.csv"
+
+DEMO_AS_OF = datetime.date(2017, 12, 15)
+LEFT_OUT_CODE = "28990"  # Xã Phong Mỹ: the one unit of Giồng Trôm and Mỏ Cày Bắc left out.
+EXTENSION_DISTRICT = "832"  # Chợ Lách
+PROGRAMME_NAME = "Đợt 2017: xây dựng, áp dụng và mở rộng HTQLCL tại 45 UBND cấp xã"
+CONSULTANT_NAME = "Công ty TNHH Tư vấn Quản lý Quốc tế và Hỗ trợ kỹ thuật cao"
+START = datetime.date(2017, 8, 8)
+
+# (key, name, expected evidence, offset days, duration days, weight)
+NEW_BUILD_STEPS = [
+    ("survey", "Khảo sát thực trạng tại UBND xã", "Báo cáo khảo sát", 0, 14, 1),
+    (
+        "steering",
+        "Thành lập Ban chỉ đạo ISO, chỉ định đại diện lãnh đạo",
+        "Quyết định của Chủ tịch UBND xã",
+        10,
+        14,
+        1,
+    ),
+    ("awareness", "Đào tạo nhận thức về TCVN ISO 9001", "Danh sách học viên", 21, 14, 1),
+    (
+        "drafting",
+        "Xây dựng tài liệu: chính sách, mục tiêu chất lượng, quy trình",
+        "Dự thảo tài liệu",
+        30,
+        45,
+        3,
+    ),
+    ("issuing", "Ban hành tài liệu HTQLCL", "Quyết định ban hành, danh mục tài liệu", 75, 14, 1),
+    ("applying", "Áp dụng HTQLCL vào hoạt động", "Hồ sơ, sổ theo dõi", 89, 45, 3),
+    ("audit-training", "Đào tạo đánh giá nội bộ", "Giấy chứng nhận", 100, 14, 1),
+    ("internal-audit", "Đánh giá nội bộ", "Báo cáo đánh giá, phiếu không phù hợp", 134, 10, 2),
+    ("corrective", "Thực hiện hành động khắc phục", "Phiếu khắc phục đã đóng", 144, 14, 1),
+    ("review", "Xem xét của lãnh đạo", "Biên bản họp", 158, 7, 1),
+    (
+        RoadmapStep.ANNOUNCEMENT,
+        "Công bố HTQLCL phù hợp TCVN ISO 9001",
+        "Quyết định công bố",
+        165,
+        10,
+        1,
+    ),
+    ("sent", "Gửi thông báo công bố đến Sở KH&CN", "Công văn gửi", 175, 7, 1),
+]
+EXTENSION_STEPS = [
+    ("survey", "Khảo sát các thủ tục hành chính chưa áp dụng", "Báo cáo khảo sát", 0, 14, 1),
+    ("drafting", "Xây dựng quy trình cho các thủ tục còn lại", "Dự thảo quy trình", 14, 30, 3),
+    ("issuing", "Ban hành các quy trình bổ sung", "Quyết định ban hành", 44, 10, 1),
+    ("applying", "Áp dụng các quy trình bổ sung", "Hồ sơ, sổ theo dõi", 54, 30, 2),
+    ("internal-audit", "Đánh giá nội bộ", "Báo cáo đánh giá", 84, 10, 2),
+    ("corrective", "Thực hiện hành động khắc phục", "Phiếu khắc phục đã đóng", 94, 10, 1),
+    ("review", "Xem xét của lãnh đạo", "Biên bản họp", 104, 7, 1),
+    (
+        RoadmapStep.ANNOUNCEMENT,
+        "Công bố lại HTQLCL phù hợp TCVN ISO 9001",
+        "Quyết định công bố lại",
+        111,
+        10,
+        1,
+    ),
+    ("sent", "Gửi thông báo công bố lại đến Sở KH&CN", "Công văn gửi", 121, 7, 1),
+]
+
+SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Trương", "Đặng", "Bùi"]
+MIDDLE = ["Văn", "Thị", "Minh", "Thanh", "Hoàng", "Ngọc", "Quốc", "Hữu"]
+GIVEN = ["An", "Bình", "Cường", "Dũng", "Hà", "Hạnh", "Hùng", "Lan", "Linh", "Mai", "Nam", "Phúc"]
+GIVEN += ["Quang", "Tâm", "Thảo", "Thủy", "Trang", "Trí", "Tuấn", "Vân", "Yến", "Đức", "Hiếu"]
+
+KIND_BY_LABEL = {"Xã": Commune.Kind.COMMUNE, "Phường": Commune.Kind.WARD}
+KIND_BY_LABEL["Thị trấn"] = Commune.Kind.TOWNSHIP
+
+FINDINGS = [
+    ("4.2.3", "minor", "Danh mục tài liệu nội bộ chưa cập nhật phiên bản mới nhất."),
+    ("4.2.4", "minor", "Hồ sơ giải quyết TTHC lưu chưa đủ thành phần theo quy trình."),
+    ("7.5.1", "major", "Một số hồ sơ trả kết quả trễ hạn không có văn bản xin lỗi."),
+    ("8.2.3", "observation", "Chưa theo dõi chỉ tiêu mục tiêu chất lượng hằng tháng."),
+    ("8.5.2", "minor", "Phiếu hành động khắc phục kỳ trước chưa được đóng."),
+    ("5.4.1", "observation", "Mục tiêu chất lượng chưa lượng hóa được."),
+]
+
+
+@dataclass
+class DemoResult:
+    created: int
+    password: str | None
+
+
+def _person(rng: random.Random) -> tuple[str, str]:
+    return rng.choice(SURNAMES) + " " + rng.choice(MIDDLE), rng.choice(GIVEN)
+
+
+def _at(day: datetime.date, hour: int = 9) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
+
+
+class DemoBuilder:
+    """Builds the demo in one transaction; each ``_get`` counts the rows it had to create."""
+
+    def __init__(self, password: str | None, stdout=None):
+        self.password = password
+        self.created = 0
+        self.stdout = stdout
+        self._password_hash = None
+
+    def _get(self, model, lookup: dict, defaults: dict | None = None):
+        obj, created = model.objects.get_or_create(**lookup, defaults=defaults or {})
+        self.created += created
+        return obj
+
+    # Units -----------------------------------------------------------------------------------
+
+    def units(self):
+        province = self._get(
+            Province, {"code": "83", "valid_until": None}, {"name": "Tỉnh Bến Tre"}
+        )
+        communes = []
+        with COMMUNES_CSV.open(encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                district = self._get(
+                    District,
+                    {"code": row["district_code_2017"], "valid_until": None},
+                    {"name": row["district_2017"], "province": province},
+                )
+                communes.append(
+                    self._get(
+                        Commune,
+                        {"code": row["commune_code_gso"]},
+                        {
+                            "name": row["commune_name_2017"],
+                            "kind": KIND_BY_LABEL[row["type_2017"]],
+                            "district": district,
+                            "province": province,
+                        },
+                    )
+                )
+        # Phong Mỹ merged into Phong Nẫm (Nghị quyết 855/NQ-UBTVQH14, in force 1/2/2020).
+        phong_my = next(c for c in communes if c.code == LEFT_OUT_CODE)
+        if phong_my.merged_into_id is None:
+            phong_my.valid_until = datetime.date(2020, 1, 31)
+            phong_my.merged_into = next(c for c in communes if c.code == "28987")
+            phong_my.save()
+        return province, communes
+
+    # Procedures ------------------------------------------------------------------------------
+
+    def procedures(self):
+        procedures = []
+        with PROCEDURES_CSV.open(encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                field = self._get(Field, {"code": row["field_code"]}, {"name": row["field_name"]})
+                days = row["processing_days"].strip()
+                procedures.append(
+                    self._get(
+                        Procedure,
+                        {"field": field, "name": row["name"]},
+                        {
+                            "national_code": row["national_code"].strip(),
+                            "processing_days": int(days) if days else None,
+                            "legal_basis": row["legal_basis"],
+                            "announced_by": "1409/QĐ-UBND",
+                            "announced_on": datetime.date(2016, 6, 20),
+                        },
+                    )
+                )
+        # Civil-status procedures were amended in 2017: processes issued before need revision.
+        amended = [p for p in procedures if p.field.code == "ho-tich"][:4]
+        for p in amended:
+            if p.amended_on is None:
+                p.amended_on = datetime.date(2017, 6, 1)
+                p.save()
+        return procedures
+
+    # Programme -------------------------------------------------------------------------------
+
+    def template(self, name, kind, description, steps):
+        template = self._get(
+            RoadmapTemplate, {"name": name}, {"kind": kind, "description": description}
+        )
+        for order, (key, step_name, evidence, offset, duration, weight) in enumerate(steps, 1):
+            self._get(
+                RoadmapStep,
+                {"template": template, "order": order},
+                {
+                    "key": key,
+                    "name": step_name,
+                    "expected_evidence": evidence,
+                    "offset_days": offset,
+                    "duration_days": duration,
+                    "weight": weight,
+                },
+            )
+        return template
+
+    def programme(self, province):
+        consultant = self._get(
+            Consultant,
+            {"name": CONSULTANT_NAME},
+            {"short_name": "Công ty Tư vấn QLQT", "representative": "Đoàn Hồng Lý Quang Hoa"},
+        )
+        programme = self._get(
+            Programme,
+            {"name": PROGRAMME_NAME},
+            {
+                "province": province,
+                "year_start": 2017,
+                "year_end": 2018,
+                "plan_number": "5149/KH-UBND",
+                "plan_date": datetime.date(2016, 9, 30),
+                "decision_number": "1709/QĐ-UBND",
+                "decision_date": datetime.date(2017, 7, 31),
+                "standard": Standard.ISO_2008,
+                "consultant": consultant,
+                "start_date": START,
+                "budget": Decimal(11 * 30_000_000 + 34 * 50_000_000),
+            },
+        )
+        new = self.template(
+            "Xây dựng mới HTQLCL (12 bước)",
+            ParticipationKind.NEW_BUILD,
+            "Lộ trình tư vấn xây dựng mới và áp dụng HTQLCL theo TCVN ISO 9001:2008, khoảng 6 tháng.",
+            NEW_BUILD_STEPS,
+        )
+        ext = self.template(
+            "Mở rộng HTQLCL cho toàn bộ TTHC (9 bước)",
+            ParticipationKind.EXTENSION,
+            "Đưa các thủ tục hành chính còn lại vào HTQLCL, đánh giá và công bố lại.",
+            EXTENSION_STEPS,
+        )
+        return consultant, programme, new, ext
+
+    # Accounts --------------------------------------------------------------------------------
+
+    def user(self, username, role, first, last, **scope):
+        user = User.objects.filter(username=username).first()
+        if user:
+            return user
+        user = User(username=username, role=role, first_name=first, last_name=last, **scope)
+        if self._password_hash is None:
+            user.set_password(self.password)
+            self._password_hash = user.password
+        # One hash for every demo account: hashing is slow by design, the demo has 50 accounts.
+        user.password = self._password_hash
+        user.save()
+        self.created += 1
+        return user
+
+    # Progress --------------------------------------------------------------------------------
+
+    def progress(self, participation, officer, consultant_user, rng, profile, scope):
+        """Replay a believable history of changes up to DEMO_AS_OF."""
+        milestones = list(participation.milestones.select_related("step").order_by("step__order"))
+        delay_range = {"fast": (-5, 0), "normal": (-4, 4), "slow": (2, 15), "silent": (-2, 6)}
+        stop_at = rng.randint(3, 5) if profile == "silent" else None
+        lag = 0
+        for index, m in enumerate(milestones):
+            if stop_at is not None and index >= stop_at:
+                break
+            lag = int(max(lag, 0) * 0.4) + rng.randint(*delay_range[profile])
+            done_on = m.due_date + datetime.timedelta(days=lag)
+            started = m.planned_start + datetime.timedelta(days=max(0, lag))
+            if started > DEMO_AS_OF:
+                break
+            by = officer if rng.random() < 0.6 else consultant_user
+            m = milestone_update_status(
+                milestone=m,
+                by=by,
+                status=Milestone.Status.IN_PROGRESS,
+                completed_on=None,
+                note="",
+                expected_version=m.version,
+                at=_at(started, 8),
+            )
+            m = self.progress_notes(m, by, started, min(done_on, DEMO_AS_OF), profile, rng)
+            if done_on > DEMO_AS_OF or (profile == "slow" and rng.random() < 0.08):
+                if profile == "slow" and rng.random() < 0.35:
+                    milestone_update_status(
+                        milestone=m,
+                        by=by,
+                        status=Milestone.Status.BLOCKED,
+                        completed_on=None,
+                        note="Chờ UBND huyện bố trí cán bộ tư pháp - hộ tịch mới.",
+                        expected_version=m.version,
+                        at=_at(min(started + datetime.timedelta(days=5), DEMO_AS_OF), 15),
+                    )
+                break
+            m = milestone_update_status(
+                milestone=m,
+                by=by,
+                status=Milestone.Status.DONE,
+                completed_on=done_on,
+                note="",
+                expected_version=m.version,
+                at=_at(done_on, 16),
+            )
+            self.after_step(participation, m, done_on, rng, scope)
+
+    def progress_notes(self, m, by, start, end, profile, rng):
+        """During a long step, people write how far they are every two or three weeks."""
+        if profile == "silent":
+            return m
+        day, share = start + datetime.timedelta(days=rng.randint(12, 20)), 0
+        while day < end:
+            share = min(90, share + rng.randint(20, 40))
+            m = milestone_update_status(
+                milestone=m,
+                by=by,
+                status=m.status,
+                completed_on=None,
+                note=f"Đã thực hiện khoảng {share}% khối lượng công việc.",
+                expected_version=m.version,
+                at=_at(day, 10),
+            )
+            day += datetime.timedelta(days=rng.randint(12, 20))
+        return m
+
+    def after_step(self, participation, milestone, done_on, rng, scope):
+        """Records a done step leaves behind: issued processes, audits, announcements."""
+        key = milestone.step.key
+        commune = participation.commune
+        if key == "issuing":
+            for item in scope:
+                if item.state in (ScopeItem.State.PLANNED, ScopeItem.State.DRAFTED):
+                    item.state = ScopeItem.State.ISSUED
+                    item.issued_on = done_on
+                    item.revision = item.revision or 1
+                    item.save()
+        elif key == "applying":
+            ScopeItem.objects.filter(commune=commune, state=ScopeItem.State.ISSUED).update(
+                state=ScopeItem.State.APPLIED
+            )
+        elif key == "internal-audit":
+            audit = self._get(
+                Audit,
+                {"commune": commune, "kind": Audit.Kind.INTERNAL_AUDIT, "date": done_on},
+                {
+                    "lead": participation.qms_representative,
+                    "summary": "Đánh giá nội bộ toàn bộ HTQLCL theo kế hoạch.",
+                },
+            )
+            for clause, severity, text in rng.sample(FINDINGS, rng.randint(1, 3)):
+                finding = self._get(
+                    Finding,
+                    {"audit": audit, "clause": clause},
+                    {"severity": severity, "description": text},
+                )
+                if severity == "observation":
+                    continue
+                due = done_on + datetime.timedelta(days=14)
+                finished = rng.random() < 0.6 and due <= DEMO_AS_OF
+                action = self._get(
+                    CorrectiveAction,
+                    {"finding": finding},
+                    {
+                        "description": "Khắc phục: " + text[0].lower() + text[1:],
+                        "owner": participation.iso_secretary,
+                        "due_date": due,
+                        "done_on": due - datetime.timedelta(days=rng.randint(0, 5))
+                        if finished
+                        else None,
+                    },
+                )
+                if finished and action.done_on:
+                    finding.status = Finding.Status.CLOSED
+                    finding.closed_on = action.done_on
+                    finding.save()
+        elif key == "review":
+            self._get(
+                Audit,
+                {"commune": commune, "kind": Audit.Kind.MANAGEMENT_REVIEW, "date": done_on},
+                {"lead": participation.qms_representative, "summary": "Họp xem xét của lãnh đạo."},
+            )
+        elif key == RoadmapStep.ANNOUNCEMENT:
+            self._get(
+                Announcement,
+                {"commune": commune, "decision_number": f"{rng.randint(150, 420)}/QĐ-UBND"},
+                {
+                    "decision_date": done_on,
+                    "standard": Standard.ISO_2008,
+                    "kind": Announcement.Kind.REANNOUNCEMENT
+                    if participation.kind == ParticipationKind.EXTENSION
+                    else Announcement.Kind.FIRST,
+                    "scope_size": len(scope),
+                },
+            )
+        elif key == "sent":
+            Announcement.objects.filter(commune=commune, sent_to_dost_on__isnull=True).update(
+                sent_to_dost_on=done_on
+            )
+
+    # Scope -----------------------------------------------------------------------------------
+
+    def scope(self, commune, procedures, kind, rng):
+        items = []
+        if kind == ParticipationKind.EXTENSION:
+            # Their first QMS (2016) covered about 60% of the procedures; the rest come in now.
+            chosen = procedures
+            already = set(rng.sample(range(len(procedures)), int(len(procedures) * 0.6)))
+        else:
+            chosen = sorted(rng.sample(procedures, rng.randint(45, 60)), key=lambda p: p.pk)
+            already = set()
+        for index, procedure in enumerate(chosen):
+            old = index in already
+            items.append(
+                self._get(
+                    ScopeItem,
+                    {"commune": commune, "procedure": procedure},
+                    {
+                        "process_code": f"QT-{procedure.field.code.upper()[:6]}-{index + 1:02d}",
+                        "state": ScopeItem.State.APPLIED if old else ScopeItem.State.PLANNED,
+                        "issued_on": datetime.date(2016, 5, 10) if old else None,
+                        "revision": 1 if old else 0,
+                    },
+                )
+            )
+        return items
+
+    # All -------------------------------------------------------------------------------------
+
+    @transaction.atomic
+    def build(self):
+        province, communes = self.units()
+        procedures = self.procedures()
+        consultant, programme, new_tpl, ext_tpl = self.programme(province)
+        rng = random.Random(2017)
+
+        dost = self.user("dost", User.Role.DOST_STAFF, "Hồ Thị Thanh", "Thúy")
+        if not dost.is_staff:
+            dost.is_staff = dost.is_superuser = True
+            dost.save()
+        manager = self.user("manager", User.Role.MANAGER, "Võ Văn", "Truyền")
+        if not manager.is_staff:
+            manager.is_staff = True
+            manager.save()
+            manager.user_permissions.set(Permission.objects.filter(codename__startswith="view_"))
+        consultant_user = self.user(
+            "consultant", User.Role.CONSULTANT, "Đoàn Hồng Lý Quang", "Hoa", consultant=consultant
+        )
+        for district in District.objects.filter(code__in={c.district.code for c in communes}):
+            first, last = _person(rng)
+            self.user(
+                f"district-{district.code}",
+                User.Role.DISTRICT_OFFICER,
+                first,
+                last,
+                district=district,
+            )
+
+        profiles = ["fast"] * 12 + ["normal"] * 20 + ["slow"] * 9 + ["silent"] * 4
+        rng.shuffle(profiles)
+        participants = [c for c in communes if c.code != LEFT_OUT_CODE]
+        for commune, profile in zip(participants, profiles, strict=True):
+            crng = random.Random(int(commune.code))
+            kind = (
+                ParticipationKind.EXTENSION
+                if commune.district.code == EXTENSION_DISTRICT
+                else ParticipationKind.NEW_BUILD
+            )
+            rep_first, rep_last = _person(crng)
+            sec_first, sec_last = _person(crng)
+            officer = self.user(
+                f"commune-{commune.code}",
+                User.Role.COMMUNE_OFFICER,
+                sec_first,
+                sec_last,
+                commune=commune,
+            )
+            exists = Participation.objects.filter(programme=programme, commune=commune).exists()
+            participation = self._get(
+                Participation,
+                {"programme": programme, "commune": commune},
+                {
+                    "kind": kind,
+                    "budget_allocated": Decimal(
+                        30_000_000 if kind == ParticipationKind.EXTENSION else 50_000_000
+                    ),
+                    "start_date": START,
+                    "qms_representative": f"{rep_first} {rep_last} (Phó Chủ tịch UBND)",
+                    "iso_secretary": f"{sec_first} {sec_last}",
+                },
+            )
+            if exists:
+                continue
+            scope = self.scope(commune, procedures, kind, crng)
+            template = ext_tpl if kind == ParticipationKind.EXTENSION else new_tpl
+            participation_apply_template(participation=participation, template=template, by=dost)
+            if kind == ParticipationKind.EXTENSION:
+                self._get(
+                    Announcement,
+                    {"commune": commune, "decision_number": f"{crng.randint(40, 140)}/QĐ-UBND"},
+                    {
+                        "decision_date": datetime.date(2016, 6, 15),
+                        "standard": Standard.ISO_2008,
+                        "kind": Announcement.Kind.FIRST,
+                        "scope_size": sum(1 for s in scope if s.issued_on),
+                        "sent_to_dost_on": datetime.date(2016, 6, 22),
+                    },
+                )
+                self._get(
+                    Audit,
+                    {
+                        "commune": commune,
+                        "kind": Audit.Kind.INSPECTION_RECORDS,
+                        "date": datetime.date(2017, 5, 18),
+                    },
+                    {"lead": "Chi cục TĐC Bến Tre", "summary": "Kiểm tra việc duy trì HTQLCL."},
+                )
+            self.progress(participation, officer, consultant_user, crng, profile, scope)
+            spent = (
+                participation.budget_allocated
+                * Decimal(participation.milestones.filter(status=Milestone.Status.DONE).count())
+                / Decimal(max(1, participation.milestones.count()))
+            )
+            Participation.objects.filter(pk=participation.pk).update(
+                budget_spent=spent.quantize(Decimal(1000))
+            )
+        return DemoResult(created=self.created, password=None)
+
+
+def load_demo(*, password: str | None = None, stdout=None) -> DemoResult:
+    """Build the demo; returns how many rows it created and the password it generated, if any."""
+    generated = None
+    if not password:
+        if User.objects.filter(username="dost").exists():
+            password = "unused: accounts exist already"  # noqa: S105
+        else:
+            password = generated = secrets.token_urlsafe(9)
+    result = DemoBuilder(password, stdout).build()
+    result.password = generated
+    return result

@@ -1,0 +1,34 @@
+import os
+
+from django.core.management.base import BaseCommand
+
+from roadmap.demo import DEMO_AS_OF, LEFT_OUT_CODE, load_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the 2017 Bến Tre wave (45 communes) as demo data, with one account per role. "
+        "Idempotent: a second run changes nothing. The password comes from DEMO_PASSWORD or is "
+        "generated and printed once."
+    )
+
+    def handle(self, *args, **options):
+        result = load_demo(password=os.environ.get("DEMO_PASSWORD") or None)
+        if result.created == 0:
+            self.stdout.write("The demo data is already loaded: nothing changed.")
+            return
+        self.stdout.write(self.style.SUCCESS(f"Demo loaded: {result.created} rows created."))
+        self.stdout.write(
+            f"Left out of the wave (an assumption): commune {LEFT_OUT_CODE} (Xã Phong Mỹ). "
+            f"Progress is as of {DEMO_AS_OF:%d/%m/%Y}: run with QMS_AS_OF={DEMO_AS_OF.isoformat()}."
+        )
+        self.stdout.write(
+            "Accounts: dost, manager, consultant, district-<GSO code>, commune-<GSO code>."
+        )
+        if result.password:
+            self.stdout.write(
+                self.style.WARNING(f"Generated password for every demo account: {result.password}")
+            )
+            self.stdout.write("It is printed only this once.")
+        else:
+            self.stdout.write("Password: the value of DEMO_PASSWORD.")

@@ -1,0 +1,114 @@
+"""Roadmap workflows that write several rows or record history."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from qms_rollout import clock
+from roadmap.models import Milestone, Participation, RoadmapTemplate
+
+
+class MilestoneConflict(Exception):
+    """Someone else changed the milestone since the editor loaded it."""
+
+    def __init__(self, current: Milestone):
+        super().__init__("milestone changed by someone else")
+        self.current = current
+
+
+def milestone_rule_errors(
+    *, status: str, completed_on: datetime.date | None, note: str
+) -> dict[str, str]:
+    """The rules a milestone change must follow, as {field: message}; empty when it is fine."""
+    errors: dict[str, str] = {}
+    if status == Milestone.Status.DONE:
+        if completed_on is None:
+            errors["completed_on"] = _("A done step needs its actual completion date.")
+        elif completed_on > clock.today():
+            errors["completed_on"] = _("The completion date cannot be in the future.")
+    elif completed_on is not None:
+        errors["completed_on"] = _("Only a done step has an actual completion date.")
+    if status == Milestone.Status.BLOCKED and not (note or "").strip():
+        errors["note"] = _("A blocked step needs a note saying why.")
+    return errors
+
+
+def milestone_update_status(
+    *,
+    milestone: Milestone,
+    by,
+    status: str,
+    completed_on: datetime.date | None,
+    note: str,
+    expected_version: int,
+    at: datetime.datetime | None = None,
+) -> Milestone:
+    """Change a milestone's status, date and note if nobody changed it since ``expected_version``.
+
+    Raises :class:`MilestoneConflict` (with the current row) when the version moved on, and
+    ``ValidationError`` when the change breaks a rule. The change lands in the history with who
+    and when; ``at`` back-dates it (imports and the demo replay past changes).
+    """
+    errors = milestone_rule_errors(status=status, completed_on=completed_on, note=note)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        if current.version != expected_version:
+            raise MilestoneConflict(current)
+        if (current.status, current.completed_on, current.note) == (status, completed_on, note):
+            return current
+        current.status = status
+        current.completed_on = completed_on
+        current.note = (note or "").strip()
+        current.updated_by = by
+        current.version += 1
+        current._history_user = by
+        if at is not None:
+            current._history_date = at
+        current.save()
+        if at is not None:
+            Milestone.objects.filter(pk=current.pk).update(updated_at=at)
+            current.updated_at = at
+    return current
+
+
+def participation_apply_template(
+    *,
+    participation: Participation,
+    template: RoadmapTemplate,
+    by=None,
+    at: datetime.datetime | None = None,
+) -> list[Milestone]:
+    """Create the participation's milestones from ``template``, dated from its start date.
+
+    Steps that already have a milestone are left alone, so applying twice changes nothing.
+    ``at`` back-dates the creation (the demo replays 2017).
+    """
+    existing = set(participation.milestones.values_list("step_id", flat=True))
+    created = []
+    with transaction.atomic():
+        if participation.template_id != template.pk:
+            participation.template = template
+            participation.save(update_fields=["template"])
+        for step in template.steps.all():
+            if step.pk in existing:
+                continue
+            start = participation.start_date + datetime.timedelta(days=step.offset_days)
+            milestone = Milestone(
+                participation=participation,
+                step=step,
+                planned_start=start,
+                due_date=start + datetime.timedelta(days=step.duration_days),
+                updated_by=by,
+            )
+            milestone._history_user = by
+            if at is not None:
+                milestone._history_date = at
+            milestone.save()
+            created.append(milestone)
+        if at is not None and created:
+            Milestone.objects.filter(pk__in=[m.pk for m in created]).update(updated_at=at)
+    return created
