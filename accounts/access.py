@@ -234,3 +234,8 @@ def get_programme_for_user(user, pk: int, *, write: bool = False):
     if write:
         require(can_manage_programmes(user))
     return programme
+
+
+def can_import(user) -> bool:
+    """Spreadsheet imports (milestones in bulk, catalogues, units, programme communes): DOST staff."""
+    return getattr(user, "is_authenticated", False) and user.role == Role.DOST_STAFF

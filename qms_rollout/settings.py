@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "roadmap",
     "audits",
     "reports",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -148,6 +149,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Largest evidence or report file a user may upload, in megabytes.
 EVIDENCE_MAX_MB = env.int("EVIDENCE_MAX_MB", default=20)
+# Largest spreadsheet (.xlsx or .csv) the import pages accept, in megabytes.
+IMPORT_MAX_MB = env.int("IMPORT_MAX_MB", default=10)
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://qms")}
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("imports/", include("imports.urls")),
 ]
 
 if settings.DEBUG:

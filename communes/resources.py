@@ -1,0 +1,320 @@
+"""The administrative units in the layout the statistics office (GSO) publishes.
+
+One row per commune: "Tỉnh / Thành Phố", "Mã TP", "Quận Huyện", "Mã QH", "Phường Xã", "Mã PX",
+"Cấp" (a district with no commune has its commune cells empty). Units are keyed by GSO code: a
+unit whose name or kind changed is updated, not duplicated, and a second import of the same file
+changes nothing. The import upserts in bulk (a whole country is some 12,000 rows); the kinds of
+provinces and districts are read from the first words of their names.
+"""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import resources
+from import_export.fields import Field
+
+from communes.models import Commune, District, Province
+from imports.files import Sheet
+from imports.resources import NEW, SKIP, UPDATE, CellError, Report, RowReport, check_headers
+from imports.widgets import ChoiceWidget, as_text, clean_code, fold
+
+PROVINCE, PROVINCE_CODE = "Tỉnh / Thành Phố", "Mã TP"
+DISTRICT, DISTRICT_CODE = "Quận Huyện", "Mã QH"
+COMMUNE, COMMUNE_CODE = "Phường Xã", "Mã PX"
+LEVEL = "Cấp"
+GSO_COLUMNS = (PROVINCE, PROVINCE_CODE, DISTRICT, DISTRICT_CODE, COMMUNE, COMMUNE_CODE, LEVEL)
+
+# The first words of a name give the kind; longer prefixes are tried first.
+PROVINCE_PREFIXES = [("thành phố", Province.Kind.CITY), ("tỉnh", Province.Kind.PROVINCE)]
+DISTRICT_PREFIXES = [
+    ("thành phố", District.Kind.CITY),
+    ("thị xã", District.Kind.TOWN),
+    ("huyện", District.Kind.RURAL),
+    ("quận", District.Kind.URBAN),
+]
+COMMUNE_KIND_VI = {
+    "Xã": Commune.Kind.COMMUNE,
+    "Phường": Commune.Kind.WARD,
+    "Thị trấn": Commune.Kind.TOWNSHIP,
+}
+BATCH = 1000
+
+
+def kind_from_name(name: str, prefixes):
+    key = fold(name)
+    for prefix, kind in prefixes:
+        if key.startswith(prefix + " "):
+            return kind
+    return None
+
+
+class AdminUnitResource(resources.ModelResource):
+    """Communes with their district and province, in the GSO layout, both ways."""
+
+    title = gettext_lazy("Administrative units (GSO list)")
+    required_columns = GSO_COLUMNS
+    example = {
+        PROVINCE: "Tỉnh Bến Tre",
+        PROVINCE_CODE: "83",
+        DISTRICT: "Huyện Chợ Lách",
+        DISTRICT_CODE: "832",
+        COMMUNE: "Xã Phú Phụng",
+        COMMUNE_CODE: "28873",
+        LEVEL: "Xã",
+    }
+
+    province_name = Field(attribute="province__name", column_name=PROVINCE)
+    province_code = Field(attribute="province__code", column_name=PROVINCE_CODE)
+    district_name = Field(attribute="district__name", column_name=DISTRICT)
+    district_code = Field(attribute="district__code", column_name=DISTRICT_CODE)
+    name = Field(attribute="name", column_name=COMMUNE)
+    code = Field(attribute="code", column_name=COMMUNE_CODE)
+    kind = Field(
+        attribute="kind", column_name=LEVEL, widget=ChoiceWidget(Commune.Kind, COMMUNE_KIND_VI)
+    )
+
+    class Meta:
+        model = Commune
+        fields = (
+            "province_name",
+            "province_code",
+            "district_name",
+            "district_code",
+            "name",
+            "code",
+            "kind",
+        )
+
+    def __init__(self, *, user=None, source: str = ""):
+        super().__init__()
+        self.user = user
+        self.source = source
+
+    @classmethod
+    def columns(cls) -> list[str]:
+        return list(GSO_COLUMNS)
+
+    # Import ----------------------------------------------------------------------------------
+
+    def run(self, sheet: Sheet, *, dry_run: bool, progress=None) -> Report:
+        """Check every row, then (unless ``dry_run``) create and update units in bulk.
+
+        ``progress(done, total)`` is called as rows are checked and written. The caller owns the
+        transaction: nothing is written when a row has an error.
+        """
+        report = Report(title=str(self.title), filename=self.source)
+        report.errors = check_headers(
+            sheet.headers, required=GSO_COLUMNS, optional=[], ignore_unknown=True
+        )
+        if report.errors:
+            return report
+        index = {fold(h): i for i, h in enumerate(sheet.headers) if h}
+        position = {c: index[fold(c)] for c in GSO_COLUMNS}
+        units = self._parse(sheet, position, report, progress)
+        if report.errors:
+            return report
+        self._upsert(units, report, dry_run=dry_run, progress=progress)
+        return report
+
+    def _parse(self, sheet, position, report, progress):
+        provinces, districts, communes = {}, {}, {}
+        seen = {}  # (level, code) -> (row, name, parent)
+        total = len(sheet.rows)
+
+        def cell(values, column):
+            i = position[column]
+            return values[i] if i < len(values) else None
+
+        def error(row, column, message):
+            if len(report.errors) < 200:
+                report.errors.append(CellError(row, column, message))
+
+        def unit(row, values, name_col, code_col, width, level, parent):
+            name, raw_code = as_text(cell(values, name_col)), cell(values, code_col)
+            if not name and not as_text(raw_code):
+                return None
+            try:
+                code = clean_code(raw_code, width)
+            except ValueError as exc:
+                error(row, code_col, str(exc))
+                return None
+            if not name:
+                error(row, name_col, _("The name is missing."))
+                return None
+            if len(name) > 100:
+                error(row, name_col, _("The name is longer than 100 characters."))
+                return None
+            previous = seen.get((level, code))
+            if previous and (previous[1], previous[2]) != (name, parent):
+                error(
+                    row,
+                    name_col,
+                    _(
+                        "Code %(code)s is “%(before)s” in row %(row)s and “%(now)s” here; "
+                        "one code, one unit."
+                    )
+                    % {"code": code, "before": previous[1], "row": previous[0], "now": name},
+                )
+                return None
+            if not previous:
+                seen[(level, code)] = (row, name, parent)
+            return code, name
+
+        level_widget = ChoiceWidget(Commune.Kind, COMMUNE_KIND_VI)
+        for done, (row, values) in enumerate(sheet.rows, start=1):
+            if progress and done % 500 == 0:
+                progress(done, total * 2)
+            p = unit(row, values, PROVINCE, PROVINCE_CODE, 2, "p", None)
+            if p is None:
+                if not as_text(cell(values, PROVINCE_CODE)) and not report.errors:
+                    error(row, PROVINCE_CODE, _("The province's code is missing."))
+                continue
+            if p[0] not in provinces:
+                kind = kind_from_name(p[1], PROVINCE_PREFIXES)
+                if kind is None:
+                    error(
+                        row,
+                        PROVINCE,
+                        _("“%(name)s” should start with “Tỉnh” or “Thành phố”.") % {"name": p[1]},
+                    )
+                    continue
+                provinces[p[0]] = (p[1], kind)
+            d = unit(row, values, DISTRICT, DISTRICT_CODE, 3, "d", p[0])
+            if d is None:
+                if not as_text(cell(values, DISTRICT_CODE)):
+                    error(row, DISTRICT_CODE, _("The district's code is missing."))
+                continue
+            if d[0] not in districts:
+                kind = kind_from_name(d[1], DISTRICT_PREFIXES)
+                if kind is None:
+                    error(
+                        row,
+                        DISTRICT,
+                        _("“%(name)s” should start with “Huyện”, “Quận”, “Thị xã” or “Thành phố”.")
+                        % {"name": d[1]},
+                    )
+                    continue
+                districts[d[0]] = (d[1], kind, p[0])
+            c = unit(row, values, COMMUNE, COMMUNE_CODE, 5, "c", d[0])
+            if c is None:
+                continue
+            if c[0] in communes:
+                error(
+                    row,
+                    COMMUNE_CODE,
+                    _("This row repeats row %(row)s.") % {"row": seen[("c", c[0])][0]},
+                )
+                continue
+            try:
+                kind = level_widget.clean(cell(values, LEVEL))
+            except ValueError as exc:
+                error(row, LEVEL, str(exc))
+                continue
+            if kind is None:
+                error(row, LEVEL, _("The level (Xã, Phường or Thị trấn) is missing."))
+                continue
+            communes[c[0]] = (c[1], kind, d[0], p[0], row)
+        return provinces, districts, communes
+
+    def _upsert(self, units, report, *, dry_run, progress):
+        provinces, districts, communes = units
+        total_rows = len(communes) or 1
+        plan = [
+            (Province, provinces, _("provinces"), lambda v: {"name": v[0], "kind": v[1]}),
+            (
+                District,
+                districts,
+                _("districts"),
+                lambda v: {"name": v[0], "kind": v[1], "province_id": ids[Province][v[2]]},
+            ),
+            (
+                Commune,
+                communes,
+                _("communes"),
+                lambda v: {
+                    "name": v[0],
+                    "kind": v[1],
+                    "district_id": ids[District][v[2]],
+                    "province_id": ids[Province][v[3]],
+                },
+            ),
+        ]
+        ids = {}
+        written = 0
+        for model, wanted, label, values_of in plan:
+            existing = {}
+            for unit in model.objects.filter(code__in=list(wanted)).order_by("-valid_until"):
+                existing[unit.code] = unit  # the current unit (valid_until NULL) comes last
+            ids[model] = {code: unit.pk for code, unit in existing.items()}
+            to_create, to_update = [], []
+            counts = {NEW: 0, UPDATE: 0, SKIP: 0}
+            for code, value in wanted.items():
+                unit = existing.get(code)
+                try:
+                    fields = values_of(value)
+                except KeyError:  # a parent only created by this import, in a dry run
+                    fields = {"name": value[0], "kind": value[1]}
+                if unit is None:
+                    to_create.append(model(code=code, **fields))
+                    counts[NEW] += 1
+                    if model is Commune:
+                        report.rows.append(RowReport(value[4], NEW, f"{value[0]} ({code})"))
+                elif any(getattr(unit, k) != v for k, v in fields.items()):
+                    changes = [
+                        (k, as_text(getattr(unit, k)), as_text(v))
+                        for k, v in fields.items()
+                        if getattr(unit, k) != v and k in ("name", "kind")
+                    ]
+                    for k, v in fields.items():
+                        setattr(unit, k, v)
+                    to_update.append(unit)
+                    counts[UPDATE] += 1
+                    if model is Commune:
+                        report.rows.append(
+                            RowReport(value[4], UPDATE, f"{value[0]} ({code})", changes)
+                        )
+                    else:
+                        report.details.append(
+                            _("%(unit)s (%(code)s) changes: %(changes)s")
+                            % {
+                                "unit": value[0],
+                                "code": code,
+                                "changes": "; ".join(f"{o} → {n}" for _k, o, n in changes),
+                            }
+                        )
+                else:
+                    counts[SKIP] += 1
+            if not dry_run:
+                for start in range(0, len(to_create), BATCH):
+                    model.objects.bulk_create(to_create[start : start + BATCH])
+                    if model is Commune:
+                        written += len(to_create[start : start + BATCH])
+                        if progress:
+                            progress(total_rows + written, total_rows * 2)
+                update_fields = _fields_of(model)
+                for start in range(0, len(to_update), BATCH):
+                    model.objects.bulk_update(to_update[start : start + BATCH], update_fields)
+                ids[model].update({u.code: u.pk for u in to_create})
+            for action in (NEW, UPDATE, SKIP):
+                report.counts[action] += counts[action]
+            report.details.insert(
+                len([d for d in report.details if d.startswith("·")]),
+                "· "
+                + _("%(level)s: %(new)s new, %(update)s changed, %(skip)s unchanged")
+                % {
+                    "level": label,
+                    "new": counts[NEW],
+                    "update": counts[UPDATE],
+                    "skip": counts[SKIP],
+                },
+            )
+        if progress:
+            progress(total_rows * 2, total_rows * 2)
+        report.written = not dry_run and report.changes_anything
+
+
+def _fields_of(model):
+    if model is Province:
+        return ["name", "kind"]
+    if model is District:
+        return ["name", "kind", "province"]
+    return ["name", "kind", "district", "province"]

@@ -1,0 +1,126 @@
+"""The import workflow: keep an upload, preview it (a dry run), then apply it all or nothing.
+
+An upload is kept in a private temporary directory under a random token (the page keeps the
+token in the session); the preview and the confirmation both read and check the stored file, so
+what is written is what was checked, and nothing is written before the confirmation.
+"""
+
+import re
+import secrets
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+from imports.files import FileRejected, read_sheet
+from imports.resources import CellError, Report
+
+KINDS = {
+    "milestones": "roadmap.resources.MilestoneResource",
+    "participations": "roadmap.resources.ParticipationResource",
+    "procedures": "procedures.resources.ProcedureResource",
+    "scope": "procedures.resources.ScopeResource",
+    "admin-units": "communes.resources.AdminUnitResource",
+}
+TEMPLATE_NAMES = {
+    "milestones": _("milestone-progress"),
+    "participations": _("programme-communes"),
+    "procedures": _("procedure-catalogue"),
+    "scope": _("qms-scope"),
+    "admin-units": _("administrative-units"),
+}
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+KEEP_SECONDS = 24 * 3600
+
+
+@dataclass
+class Upload:
+    """A stored upload waiting for its confirmation."""
+
+    token: str
+    kind: str
+    filename: str
+    data: bytes
+
+
+def resource_class(kind: str):
+    """The resource class of an import kind, or None for an unknown kind."""
+    path = KINDS.get(kind)
+    return import_string(path) if path else None
+
+
+def upload_dir() -> Path:
+    path = Path(tempfile.gettempdir()) / "qms-imports"
+    path.mkdir(mode=0o700, exist_ok=True)
+    return path
+
+
+def upload_store(*, kind: str, filename: str, data: bytes) -> Upload:
+    """Keep ``data`` under a new token; uploads older than a day are removed on the way."""
+    now = time.time()
+    for old in upload_dir().glob("*.upload"):
+        try:
+            if now - old.stat().st_mtime > KEEP_SECONDS:
+                old.unlink()
+        except OSError:
+            continue
+    token = secrets.token_urlsafe(24)
+    (upload_dir() / f"{token}.upload").write_bytes(data)
+    return Upload(token=token, kind=kind, filename=filename, data=data)
+
+
+def upload_load(*, token: str, kind: str, filename: str) -> Upload | None:
+    if not TOKEN_RE.match(token or ""):
+        return None
+    path = upload_dir() / f"{token}.upload"
+    if not path.is_file():
+        return None
+    return Upload(token=token, kind=kind, filename=filename, data=path.read_bytes())
+
+
+def upload_discard(*, token: str) -> None:
+    if TOKEN_RE.match(token or ""):
+        (upload_dir() / f"{token}.upload").unlink(missing_ok=True)
+
+
+def _run(*, kind: str, data: bytes, filename: str, user, dry_run: bool, progress=None) -> Report:
+    resource = resource_class(kind)(user=user, source=filename)
+    try:
+        sheet = read_sheet(data, filename)
+    except FileRejected as exc:
+        return Report(
+            title=str(resource.title),
+            filename=filename,
+            errors=[CellError(None, "", exc.message)],
+        )
+    if progress is not None:
+        return resource.run(sheet, dry_run=dry_run, progress=progress)
+    return resource.run(sheet, dry_run=dry_run)
+
+
+def import_preview(*, kind: str, data: bytes, filename: str, user) -> Report:
+    """What importing ``data`` would do, row by row; every change is rolled back."""
+    with transaction.atomic():
+        report = _run(kind=kind, data=data, filename=filename, user=user, dry_run=True)
+        transaction.set_rollback(True)
+    report.written = False
+    return report
+
+
+def import_apply(*, kind: str, data: bytes, filename: str, user, progress=None) -> Report:
+    """Import ``data`` all or nothing: when any row has an error, nothing is written.
+
+    Each saved row leaves a history entry naming ``user``, as an edit in the page would.
+    """
+    with transaction.atomic():
+        report = _run(
+            kind=kind, data=data, filename=filename, user=user, dry_run=False, progress=progress
+        )
+        if not report.ok:
+            transaction.set_rollback(True)
+    report.written = report.ok and report.changes_anything
+    return report

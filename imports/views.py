@@ -1,0 +1,144 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.access import can_import, require
+from imports import services
+from imports.export import FORMATS, Column, export_response
+from imports.forms import UploadForm
+from imports.lists import LISTS
+
+SESSION_KEY = "imports_pending"
+
+
+def _kind_or_404(kind: str):
+    resource = services.resource_class(kind)
+    if resource is None:
+        raise Http404
+    return resource
+
+
+def _kinds():
+    return [(kind, services.resource_class(kind)) for kind in services.KINDS]
+
+
+@login_required
+@require_GET
+def import_index(request):
+    """The kinds of spreadsheet DOST staff may import, with their template files."""
+    require(can_import(request.user))
+    kinds = [
+        {
+            "kind": kind,
+            "title": resource.title,
+            "required": resource.required_columns,
+            "optional": [c for c in resource.columns() if c not in resource.required_columns],
+        }
+        for kind, resource in _kinds()
+    ]
+    return render(request, "imports/import_index.html", {"kinds": kinds})
+
+
+@login_required
+def import_upload(request, kind):
+    """Upload a file; it is kept under a token and previewed, not imported."""
+    require(can_import(request.user))
+    resource = _kind_or_404(kind)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        stored = services.upload_store(kind=kind, filename=upload.name, data=upload.read())
+        pending = request.session.get(SESSION_KEY, {})
+        pending[stored.token] = {"kind": kind, "filename": upload.name}
+        request.session[SESSION_KEY] = dict(list(pending.items())[-10:])
+        return redirect("imports:preview", kind=kind, token=stored.token)
+    ctx = {"kind": kind, "title": resource.title, "form": form, "resource": resource}
+    return render(request, "imports/import_upload.html", ctx, status=400 if form.errors else 200)
+
+
+def _pending_upload(request, kind, token):
+    entry = request.session.get(SESSION_KEY, {}).get(token)
+    if not entry or entry["kind"] != kind:
+        raise Http404
+    upload = services.upload_load(token=token, kind=kind, filename=entry["filename"])
+    if upload is None:
+        raise Http404
+    return upload
+
+
+@login_required
+@require_GET
+def import_preview(request, kind, token):
+    """A dry run of the stored upload: what would be created, changed and left alone."""
+    require(can_import(request.user))
+    resource = _kind_or_404(kind)
+    upload = _pending_upload(request, kind, token)
+    report = services.import_preview(
+        kind=kind, data=upload.data, filename=upload.filename, user=request.user
+    )
+    ctx = {"kind": kind, "title": resource.title, "report": report, "token": token}
+    return render(request, "imports/import_preview.html", ctx)
+
+
+@login_required
+@require_POST
+def import_confirm(request, kind, token):
+    """Check the stored upload again and import it, all or nothing."""
+    require(can_import(request.user))
+    resource = _kind_or_404(kind)
+    upload = _pending_upload(request, kind, token)
+    report = services.import_apply(
+        kind=kind, data=upload.data, filename=upload.filename, user=request.user
+    )
+    ctx = {"kind": kind, "title": resource.title, "report": report, "token": token}
+    if not report.ok:
+        messages.error(request, _("Nothing was imported: the file has errors."))
+        return render(request, "imports/import_preview.html", ctx, status=400)
+    services.upload_discard(token=token)
+    pending = request.session.get(SESSION_KEY, {})
+    pending.pop(token, None)
+    request.session[SESSION_KEY] = pending
+    if report.written:
+        messages.success(
+            request,
+            _("Imported: %(new)s created, %(update)s changed, %(skip)s unchanged.")
+            % {"new": report.counts["new"], "update": report.counts["update"], "skip": report.counts["skip"]},
+        )
+    else:
+        messages.info(request, _("Nothing to change: the data already matches the file."))
+    return render(request, "imports/import_done.html", ctx)
+
+
+@login_required
+@require_GET
+def import_template(request, kind, fmt):
+    """A template file: the headers of the kind and one example row."""
+    require(can_import(request.user))
+    resource = _kind_or_404(kind)
+    if fmt not in FORMATS:
+        raise Http404
+    columns = [Column(c, lambda row, c=c: row.get(c, "")) for c in resource.columns()]
+    return export_response(
+        rows=[resource.example],
+        columns=columns,
+        filename=str(services.TEMPLATE_NAMES[kind]),
+        fmt=fmt,
+    )
+
+
+@login_required
+@require_GET
+def export_list(request, kind, fmt):
+    """A list (communes, milestones, findings, corrective actions) as .xlsx or .csv.
+
+    Honours the list page's GET filters and only holds rows the user may see.
+    """
+    if kind not in LISTS or fmt not in FORMATS:
+        raise Http404
+    rows_for, columns, filename = LISTS[kind]
+    return export_response(
+        rows=rows_for(request.user, request.GET), columns=columns, filename=str(filename), fmt=fmt
+    )
