@@ -47,8 +47,8 @@ def nfc_text(value):
     return value
 
 
-def max_bytes() -> int:
-    return int(settings.IMPORT_MAX_MB) * 1024 * 1024
+def max_bytes(limit_mb: int | None = None) -> int:
+    return int(limit_mb or settings.IMPORT_MAX_MB) * 1024 * 1024
 
 
 def column_letter(index: int) -> str:
@@ -61,18 +61,21 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def read_sheet(data: bytes, filename: str) -> Sheet:
-    """Read ``data`` (the bytes of an upload named ``filename``) or raise :class:`FileRejected`."""
-    if len(data) > max_bytes():
+def read_sheet(data: bytes, filename: str, *, limit_mb: int | None = None) -> Sheet:
+    """Read ``data`` (the bytes of an upload named ``filename``) or raise :class:`FileRejected`.
+
+    ``limit_mb`` overrides ``settings.IMPORT_MAX_MB`` (the command line may allow more).
+    """
+    if len(data) > max_bytes(limit_mb):
         raise FileRejected(
             _("The file is larger than %(max)s MB; split it or remove unused sheets.")
-            % {"max": settings.IMPORT_MAX_MB}
+            % {"max": limit_mb or settings.IMPORT_MAX_MB}
         )
     if not data.strip():
         raise FileRejected(_("The file is empty."))
     name = (filename or "").lower()
     if name.endswith(".xlsx"):
-        sheet = _read_xlsx(data)
+        sheet = _read_xlsx(data, max_bytes(limit_mb))
     elif name.endswith(".csv"):
         sheet = _read_csv(data)
     else:
@@ -101,7 +104,7 @@ def _tidy_rows(raw_rows) -> Sheet:
     return Sheet(headers=headers or [], rows=rows)
 
 
-def _read_xlsx(data: bytes) -> Sheet:
+def _read_xlsx(data: bytes, limit: int) -> Sheet:
     not_excel = _("The file is not an Excel workbook (.xlsx), although its name says so.")
     if not data.startswith(b"PK"):
         raise FileRejected(not_excel)
@@ -116,7 +119,7 @@ def _read_xlsx(data: bytes) -> Sheet:
     declared = sum(m.file_size for m in members)
     if (
         len(members) > XLSX_MAX_MEMBERS
-        or declared > max(max_bytes() * 10, 50 * 1024 * 1024)
+        or declared > max(limit * 10, 50 * 1024 * 1024)
         or any(m.file_size > XLSX_MAX_RATIO * max(m.compress_size, 1) + 1024 for m in members)
     ):
         raise FileRejected(

@@ -87,13 +87,15 @@ MILESTONE_COLUMNS = [
 ]
 
 FINDING_STATUS_VI = {"open": "Chưa khắc phục", "closed": "Đã đóng"}
-SEVERITY_VI = {"major": "Không phù hợp nặng", "minor": "Không phù hợp nhẹ", "observation": "Khuyến nghị"}
+SEVERITY_VI = {
+    "major": "Không phù hợp nặng",
+    "minor": "Không phù hợp nhẹ",
+    "observation": "Khuyến nghị",
+}
 
 
 def finding_rows(user, params):
-    qs = Finding.objects.visible_to(user).select_related(
-        "audit__commune__district", "procedure"
-    )
+    qs = Finding.objects.visible_to(user).select_related("audit__commune__district", "procedure")
     qs = _district(qs, params, "audit__commune__district")
     if kind := params.get("kind"):
         qs = qs.filter(Q(severity=kind) | Q(audit__kind=kind))

@@ -81,7 +81,9 @@ def check_headers(headers, *, required, optional, ignore_unknown=False) -> list[
         key = fold(header)
         if key in present:
             errors.append(
-                CellError(1, header, _("The column “%(column)s” appears twice.") % {"column": header})
+                CellError(
+                    1, header, _("The column “%(column)s” appears twice.") % {"column": header}
+                )
             )
         present[key] = header
         if key not in known:

@@ -87,10 +87,10 @@ def upload_discard(*, token: str) -> None:
         (upload_dir() / f"{token}.upload").unlink(missing_ok=True)
 
 
-def _run(*, kind: str, data: bytes, filename: str, user, dry_run: bool, progress=None) -> Report:
+def _run(*, kind, data, filename, user, dry_run, progress=None, limit_mb=None) -> Report:
     resource = resource_class(kind)(user=user, source=filename)
     try:
-        sheet = read_sheet(data, filename)
+        sheet = read_sheet(data, filename, limit_mb=limit_mb)
     except FileRejected as exc:
         return Report(
             title=str(resource.title),
@@ -111,16 +111,35 @@ def import_preview(*, kind: str, data: bytes, filename: str, user) -> Report:
     return report
 
 
-def import_apply(*, kind: str, data: bytes, filename: str, user, progress=None) -> Report:
+def import_apply(
+    *,
+    kind: str,
+    data: bytes,
+    filename: str,
+    user,
+    dry_run: bool = False,
+    progress=None,
+    limit_mb: int | None = None,
+) -> Report:
     """Import ``data`` all or nothing: when any row has an error, nothing is written.
 
     Each saved row leaves a history entry naming ``user``, as an edit in the page would.
+    ``dry_run`` checks and reports without writing; ``progress(done, total)`` follows the work
+    (the administrative units only); ``limit_mb`` overrides ``IMPORT_MAX_MB``.
     """
     with transaction.atomic():
         report = _run(
-            kind=kind, data=data, filename=filename, user=user, dry_run=False, progress=progress
+            kind=kind,
+            data=data,
+            filename=filename,
+            user=user,
+            dry_run=dry_run,
+            progress=progress,
+            limit_mb=limit_mb,
         )
+        if dry_run:
+            transaction.set_rollback(True)
         if not report.ok:
             transaction.set_rollback(True)
-    report.written = report.ok and report.changes_anything
+    report.written = report.ok and report.changes_anything and not dry_run
     return report

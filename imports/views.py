@@ -105,7 +105,11 @@ def import_confirm(request, kind, token):
         messages.success(
             request,
             _("Imported: %(new)s created, %(update)s changed, %(skip)s unchanged.")
-            % {"new": report.counts["new"], "update": report.counts["update"], "skip": report.counts["skip"]},
+            % {
+                "new": report.counts["new"],
+                "update": report.counts["update"],
+                "skip": report.counts["skip"],
+            },
         )
     else:
         messages.info(request, _("Nothing to change: the data already matches the file."))

@@ -59,8 +59,7 @@ def clean_code(value, width: int) -> str:
     text = as_text(value)
     if not text.isdigit() or len(text) > width:
         raise ValueError(
-            _("“%(value)s” is not a GSO code (%(width)s digits).")
-            % {"value": text, "width": width}
+            _("“%(value)s” is not a GSO code (%(width)s digits).") % {"value": text, "width": width}
         )
     return text.zfill(width)
 

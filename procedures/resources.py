@@ -146,7 +146,9 @@ class ScopeResource(SpreadsheetResource):
     commune = Field(attribute="commune__code", column_name="Mã xã", readonly=True)
     procedure_code = Field(attribute="procedure__national_code", column_name=CODE, readonly=True)
     procedure_name = Field(attribute="procedure__name", column_name=NAME, readonly=True)
-    process_code = Field(attribute="process_code", column_name="Mã quy trình", widget=TextWidget(40))
+    process_code = Field(
+        attribute="process_code", column_name="Mã quy trình", widget=TextWidget(40)
+    )
     revision = Field(attribute="revision", column_name="Lần ban hành", widget=WholeNumberWidget())
     issued_on = Field(attribute="issued_on", column_name="Ngày ban hành", widget=DateWidget())
     state = Field(

@@ -118,7 +118,9 @@ class MilestoneResource(SpreadsheetResource):
         column_name="Trạng thái",
         widget=ChoiceWidget(Milestone.Status, MILESTONE_STATUS_VI),
     )
-    completed_on = Field(attribute="completed_on", column_name="Ngày hoàn thành", widget=DateWidget())
+    completed_on = Field(
+        attribute="completed_on", column_name="Ngày hoàn thành", widget=DateWidget()
+    )
     note = Field(attribute="note", column_name="Ghi chú", widget=TextWidget())
     programme = Field(
         attribute="participation__programme__name", column_name=PROGRAMME, readonly=True
@@ -151,7 +153,9 @@ class MilestoneResource(SpreadsheetResource):
             )
         programme = as_text(row.get(PROGRAMME))
         if programme:
-            candidates = [m for m in candidates if programme_matches(m.participation.programme, programme)]
+            candidates = [
+                m for m in candidates if programme_matches(m.participation.programme, programme)
+            ]
             if not candidates:
                 raise ValidationError(
                     {
@@ -282,8 +286,10 @@ class ParticipationResource(SpreadsheetResource):
         found = [p for p in self.programmes if programme_matches(p, text)]
         if len(found) != 1:
             raise ValidationError(
-                {PROGRAMME: _("No programme is named “%(value)s” or has that decision number.")
-                 % {"value": text}}
+                {
+                    PROGRAMME: _("No programme is named “%(value)s” or has that decision number.")
+                    % {"value": text}
+                }
             )
         return found[0]
 

@@ -1,0 +1,103 @@
+"""python manage.py import_admin_units FILE: the national list of administrative units.
+
+FILE is an .xlsx or .csv in the layout the statistics office (GSO) publishes. Units are upserted
+by GSO code in bulk; a renamed unit is updated, not duplicated; importing the same file again
+changes nothing and says so. One bad row and nothing is written.
+"""
+
+import sys
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from imports.services import import_apply
+
+
+class ProgressBar:
+    """A one-line text progress bar on stderr (redrawn only when the percentage moves)."""
+
+    def __init__(self, stream, width: int = 40):
+        self.stream = stream
+        self.width = width
+        self.last = -1
+        self.started = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        percent = int(100 * done / total) if total else 100
+        if percent == self.last:
+            return
+        self.last = percent
+        filled = self.width * percent // 100
+        elapsed = time.monotonic() - self.started
+        self.stream.write(
+            f"\r[{'#' * filled}{'.' * (self.width - filled)}] {percent:3d}% {elapsed:5.1f}s"
+        )
+        if percent >= 100:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+class Command(BaseCommand):
+    help = "Import the administrative units from a GSO spreadsheet (.xlsx or .csv)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="an .xlsx or .csv file in the GSO layout")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="check and report, write nothing"
+        )
+        parser.add_argument(
+            "--max-mb", type=int, default=50, help="largest file accepted, in MB (default 50)"
+        )
+        parser.add_argument(
+            "--no-progress", action="store_true", help="do not draw the progress bar"
+        )
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(_("No file at %(path)s.") % {"path": path})
+        progress = None if options["no_progress"] else ProgressBar(self.stderr._out or sys.stderr)
+        started = time.monotonic()
+        report = import_apply(
+            kind="admin-units",
+            data=path.read_bytes(),
+            filename=path.name,
+            user=None,
+            dry_run=options["dry_run"],
+            progress=progress,
+            limit_mb=options["max_mb"],
+        )
+        elapsed = time.monotonic() - started
+        if not report.ok:
+            for error in report.errors:
+                where = (
+                    _("Row %(row)s, column %(column)s") % {"row": error.row, "column": error.column}
+                    if error.row
+                    else _("File")
+                )
+                self.stderr.write(f"{where}: {error.message}")
+            raise CommandError(
+                _("Nothing was imported: %(count)s errors.") % {"count": len(report.errors)}
+            )
+        for line in report.details:
+            self.stdout.write(line)
+        if not report.changes_anything:
+            self.stdout.write(
+                _("Nothing changed: every unit already matches the file (%(seconds).1f s).")
+                % {"seconds": elapsed}
+            )
+        elif options["dry_run"]:
+            self.stdout.write(
+                _("Dry run: nothing written (%(seconds).1f s).") % {"seconds": elapsed}
+            )
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _(
+                        "Imported: %(new)s created, %(update)s changed, %(skip)s unchanged (%(seconds).1f s)."
+                    )
+                    % {**report.counts, "seconds": elapsed}
+                )
+            )
