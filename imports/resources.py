@@ -200,6 +200,12 @@ class SpreadsheetResource(resources.ModelResource):
         )
         if report.errors:
             return report
+        known = {fold(c) for c in self.columns()}
+        ignored = [h for h in sheet.headers if h and fold(h) not in known]
+        if ignored:
+            report.details.append(
+                _("Columns ignored: %(columns)s.") % {"columns": ", ".join(ignored)}
+            )
         headers = canonical_headers(sheet.headers, self.columns())
         dataset = tablib.Dataset(headers=headers)
         for _number, values in sheet.rows:

@@ -98,6 +98,7 @@ class MilestoneResource(SpreadsheetResource):
     title = gettext_lazy("Milestone progress (the consultant's spreadsheet)")
     required_columns = (COMMUNE, "Bước", "Trạng thái")
     key_columns = (COMMUNE, "Bước", PROGRAMME)
+    ignore_unknown_columns = True  # an exported milestone list has more columns
     example = {
         COMMUNE: "28873",
         COMMUNE_NAME: "Xã Phú Phụng",
