@@ -94,6 +94,11 @@ class FindingQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=Finding.Status.OPEN)
 
+    def with_list_related(self):
+        return self.select_related("audit__commune__district", "procedure").prefetch_related(
+            "corrective_actions"
+        )
+
 
 class Finding(models.Model):
     """A finding of an audit against an ISO clause: a nonconformity or an observation."""
@@ -170,6 +175,9 @@ class CorrectiveActionQuerySet(models.QuerySet):
 
     def overdue(self, as_of=None):
         return self.filter(done_on__isnull=True, due_date__lt=as_of or clock.today())
+
+    def with_list_related(self):
+        return self.select_related("finding__audit__commune__district", "verified_by")
 
 
 def corrective_action_path(instance, filename):

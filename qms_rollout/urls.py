@@ -8,7 +8,9 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("", include("communes.urls")),
     path("imports/", include("imports.urls")),
+    path("", include("reports.urls")),
 ]
 
 if settings.DEBUG:

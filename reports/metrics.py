@@ -489,3 +489,80 @@ def recent_changes(participations, *, limit: int = 20):
         .select_related("history_user", "step", "participation__commune")
         .order_by("-history_date")[:limit]
     )
+
+
+def steps_by_kind(participations) -> dict[str, list[dict]]:
+    """The roadmap steps of ``participations``' templates, per kind of participation, in order.
+
+    New builds and extensions follow different templates: the commune × step grid shows one
+    table per kind, with these steps as its columns.
+    """
+    rows = (
+        RoadmapStep.objects.filter(template__participations__in=participations)
+        .values("template__participations__kind", "order", "name", "key")
+        .distinct()
+        .order_by("template__participations__kind", "order")
+    )
+    result: dict[str, list[dict]] = defaultdict(list)
+    seen = set()
+    for r in rows:
+        kind = r["template__participations__kind"]
+        if (kind, r["order"]) in seen:
+            continue
+        seen.add((kind, r["order"]))
+        result[kind].append({"order": r["order"], "name": r["name"], "key": r["key"]})
+    return dict(result)
+
+
+def changes_with_previous(history_rows, *, earlier=None) -> list[dict]:
+    """Pair each milestone history row with the row before it, for "from → to" lists.
+
+    ``history_rows`` are rows of ``Milestone.history``; ``earlier`` the rows that may precede
+    them (by default ``history_rows`` themselves: pass the whole history of a commune). Each
+    item: ``{"row", "before"}``, ``before`` being None for a creation.
+    """
+    rows = list(history_rows)
+    pool = rows if earlier is None else list(earlier)
+    by_milestone: dict[int, list] = defaultdict(list)
+    for h in pool:
+        by_milestone[h.id].append(h)
+    for versions in by_milestone.values():
+        versions.sort(key=lambda h: (h.history_date, h.history_id))
+    items = []
+    for h in rows:
+        before = None
+        for candidate in by_milestone.get(h.id, []):
+            if (candidate.history_date, candidate.history_id) < (h.history_date, h.history_id):
+                before = candidate
+            else:
+                break
+        items.append({"row": h, "before": before})
+    return items
+
+
+def recent_changes_with_previous(participations, *, limit: int = 20) -> list[dict]:
+    """:func:`recent_changes` with the row before each change (two queries)."""
+    rows = list(recent_changes(participations, limit=limit))
+    if not rows:
+        return []
+    earlier = Milestone.history.filter(
+        id__in={h.id for h in rows}, history_date__lte=max(h.history_date for h in rows)
+    ).only("history_id", "id", "history_date", "status", "completed_on", "note")
+    return changes_with_previous(rows, earlier=earlier)
+
+
+def scope_coverage_by_commune(commune_ids) -> dict[int, int]:
+    """Procedures covered by each commune's QMS (issued or applied, not abolished), by commune id.
+
+    The per-commune part of :attr:`Figures.scope_covered` (the same definition), in one query.
+    """
+    rows = (
+        ScopeItem.objects.filter(
+            commune_id__in=commune_ids,
+            state__in=[ScopeItem.State.ISSUED, ScopeItem.State.APPLIED],
+            procedure__abolished_on__isnull=True,
+        )
+        .values("commune_id")
+        .annotate(n=Count("pk"))
+    )
+    return {r["commune_id"]: r["n"] for r in rows}

@@ -1,0 +1,26 @@
+"""What the menu and pages may offer a user, from ``accounts/access.py``: templates ask these
+filters instead of checking roles (``{% load access_tags %}{% if user|can_manage_programmes %}``).
+"""
+
+from django import template
+
+from accounts import access
+
+register = template.Library()
+
+
+@register.filter
+def can_manage_programmes(user) -> bool:
+    return access.can_manage_programmes(user)
+
+
+@register.filter
+def can_import(user) -> bool:
+    return access.can_import(user)
+
+
+@register.filter
+def can_edit_milestone(user, milestone) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and access.can_edit_milestone(
+        user, milestone
+    )

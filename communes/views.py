@@ -1,0 +1,176 @@
+"""Reading pages of communes and districts: the list, the commune page, the district page."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import render
+
+from accounts import access
+from audits.models import Announcement, Audit, Finding
+from communes.search import matches, unit_key, units_sorted
+from procedures.models import ScopeItem
+from qms_rollout import clock
+from reports import charts, metrics
+from reports.views import dashboard_figures_context
+from roadmap.models import Milestone, ParticipationKind
+
+PER_PAGE = 25
+
+
+@login_required
+def commune_list(request):
+    """Participating communes the user may see, filtered in the URL, in Vietnamese order."""
+    filters = {
+        "q": request.GET.get("q", "").strip(),
+        "district": request.GET.get("district", ""),
+        "kind": request.GET.get("kind", ""),
+        "stage": request.GET.get("stage", ""),
+        "overdue": request.GET.get("overdue", "") == "1",
+    }
+    participations = metrics.participations_in_scope(request.user)
+    if filters["district"]:
+        participations = participations.filter(commune__district__code=filters["district"])
+    if filters["kind"] in ParticipationKind.values:
+        participations = participations.filter(kind=filters["kind"])
+    figures = metrics.compute(participations, as_of=clock.today())
+    rows = figures.communes
+    if filters["stage"] in metrics.Stage.ORDER:
+        rows = [r for r in rows if r.stage == filters["stage"]]
+    if filters["overdue"]:
+        rows = [r for r in rows if r.counts.overdue]
+    if filters["q"]:
+        rows = [r for r in rows if matches(filters["q"], r.name, r.district_name, r.code)]
+    rows = sorted(rows, key=lambda r: (unit_key(r.name), r.code))
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    ctx = {
+        "page": page,
+        "filters": filters,
+        "districts": units_sorted(access.visible_districts(request.user).current()),
+        "kinds": ParticipationKind.choices,
+        "stages": list(metrics.stage_labels().items()),
+        "stage_labels": metrics.stage_labels(),
+    }
+    template = "communes/commune_list.html"
+    if request.htmx:
+        template += "#results"
+    return render(request, template, ctx)
+
+
+def _roadmaps(participations, milestones, as_of) -> list[dict]:
+    """Each participation with its milestones and a timeline bar per milestone."""
+    by_participation: dict[int, list] = {p.pk: [] for p in participations}
+    for m in milestones:
+        by_participation[m.participation_id].append(m)
+    roadmaps = []
+    for p in participations:
+        steps = by_participation[p.pk]
+        if steps:
+            start = min(m.planned_start for m in steps)
+            end = max(
+                [m.due_date for m in steps] + [m.completed_on for m in steps if m.completed_on]
+            )
+        rows = [
+            {
+                "milestone": m,
+                "overdue": m.is_open and m.due_date < as_of,
+                "bar": charts.timeline_bar_svg(
+                    planned_start=m.planned_start,
+                    due_date=m.due_date,
+                    completed_on=m.completed_on,
+                    span_start=start,
+                    span_end=end,
+                    as_of=as_of,
+                    overdue=m.is_open and m.due_date < as_of,
+                ),
+            }
+            for m in steps
+        ]
+        roadmaps.append({"participation": p, "rows": rows})
+    return roadmaps
+
+
+@login_required
+def commune_detail(request, code: str):
+    """A commune: its roadmap as a timeline, scope, audits, announcements, people, history."""
+    user = request.user
+    commune = access.get_commune_for_user(user, code)
+    as_of = clock.today()
+    in_scope = metrics.participations_in_scope(user, commune=commune)
+    participations = list(
+        in_scope.with_list_related().select_related("template").order_by("start_date")
+    )
+    figures = metrics.compute(in_scope, as_of=as_of)
+    milestones = list(
+        Milestone.objects.filter(participation__in=in_scope)
+        .with_list_related()
+        .order_by("participation_id", "step__order")
+    )
+    for m in milestones:
+        m.editable = access.can_edit_milestone(user, m)
+    history = list(
+        Milestone.history.filter(participation_id__in=in_scope.values("pk"))
+        .select_related("history_user", "step")
+        .order_by("-history_date", "-history_id")
+    )
+    changes = [c for c in metrics.changes_with_previous(history) if c["row"].history_type == "~"]
+    audits = list(
+        Audit.objects.visible_to(user)
+        .filter(commune=commune)
+        .prefetch_related(
+            Prefetch(
+                "findings",
+                queryset=Finding.objects.select_related("procedure").prefetch_related(
+                    "corrective_actions"
+                ),
+            )
+        )
+    )
+    ctx = {
+        "commune": commune,
+        "participations": participations,
+        "figures": figures,
+        "row": figures.communes[0] if len(figures.communes) == 1 else None,
+        "stage_labels": metrics.stage_labels(),
+        "roadmaps": _roadmaps(participations, milestones, as_of),
+        "needing_revision": list(
+            ScopeItem.objects.visible_to(user)
+            .filter(commune=commune)
+            .needing_revision()
+            .select_related("procedure__field")
+        ),
+        "can_edit_scope": access.can_manage_quality_records(user, commune),
+        "audits": audits,
+        "announcements": list(Announcement.objects.visible_to(user).filter(commune=commune)),
+        "changes": changes[:50],
+        "changes_total": len(changes),
+    }
+    return render(request, "communes/commune_detail.html", ctx)
+
+
+@login_required
+def district_detail(request, code: str):
+    """A district: its headline figures, communes with their QMS people, grid, curve, changes."""
+    user = request.user
+    district = access.get_district_for_user(user, code)
+    participations = metrics.participations_in_scope(user, district=district)
+    figures = metrics.compute(participations, as_of=clock.today())
+    people = {p.pk: p for p in participations.with_list_related().select_related("template")}
+    rows = sorted(figures.communes, key=lambda r: (unit_key(r.name), r.code))
+    ctx = dashboard_figures_context(figures, participations)
+    ctx.update(
+        {
+            "district": district,
+            "communes": [(r, people.get(r.participation_id)) for r in rows],
+            "overdue": list(metrics.overdue_milestones(participations)[:25]),
+            "recent": metrics.recent_changes_with_previous(participations, limit=15),
+            "announcements": list(
+                Announcement.objects.visible_to(user)
+                .filter(commune__district=district)
+                .select_related("commune")
+            ),
+            "audit_kinds": [
+                (label, figures.audits_by_kind.get(kind, 0)) for kind, label in Audit.Kind.choices
+            ],
+        }
+    )
+    return render(request, "communes/district_detail.html", ctx)

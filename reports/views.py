@@ -1,0 +1,88 @@
+"""Pages of the reports app: the province dashboard (``dashboard*``), then the report downloads."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from accounts import access
+from communes.search import unit_key
+from qms_rollout import clock
+from reports import charts, metrics
+from roadmap.models import Milestone, ParticipationKind
+
+
+def dashboard_grids(figures: metrics.Figures, steps_by_kind: dict) -> list[dict]:
+    """The commune × step grid as one table per kind of participation (their steps differ).
+
+    Each table: ``kind``, ``label``, ``steps`` (order, name) and ``rows`` of (commune row, cells)
+    where each cell is the milestone's status, whether it is overdue or late, and its dates.
+    """
+    grids = []
+    for kind in ParticipationKind:
+        steps = steps_by_kind.get(kind.value)
+        communes = sorted(
+            (c for c in figures.communes if c.kind == kind.value),
+            key=lambda c: (c.district_code, unit_key(c.name)),
+        )
+        if not steps or not communes:
+            continue
+        rows = []
+        for commune in communes:
+            cells = []
+            for step in steps:
+                cell = commune.cells.get(step["order"])
+                if cell is None:
+                    cells.append({"step": step, "status": "", "label": _("Not on the roadmap")})
+                    continue
+                label = Milestone.Status(cell["status"]).label
+                cells.append({**cell, "step": step, "label": label})
+            rows.append((commune, cells))
+        grids.append({"kind": kind.value, "label": kind.label, "steps": steps, "rows": rows})
+    return grids
+
+
+def dashboard_figures_context(figures: metrics.Figures, participations) -> dict:
+    """What the headline, the charts and the grid need; shared by the dashboard and the
+    district page (``participations``: the queryset ``figures`` was computed from)."""
+    labels = metrics.stage_labels()
+    return {
+        "figures": figures,
+        "stage_labels": labels,
+        "stage_rows": [(label, figures.by_stage.get(stage, 0)) for stage, label in labels.items()],
+        "kind_rows": [
+            (kind.label, figures.by_kind.get(kind.value, 0))
+            for kind in ParticipationKind
+            if figures.by_kind.get(kind.value)
+        ],
+        "grids": dashboard_grids(figures, metrics.steps_by_kind(participations)),
+        "curve_svg": charts.progress_curve_svg(figures),
+        "stage_svg": charts.stage_chart_svg(figures),
+        "milestone_svg": charts.milestone_chart_svg(figures),
+        "first_announcements": figures.announcements_by_kind.get("first", 0),
+        "reannouncements": figures.announcements_by_kind.get("re", 0),
+    }
+
+
+def dashboard_context(user, *, programme=None) -> dict:
+    """Everything the dashboard shows, for ``user``'s scope (optionally one programme)."""
+    participations = metrics.participations_in_scope(user, programme=programme)
+    figures = metrics.compute(participations, as_of=clock.today())
+    ctx = dashboard_figures_context(figures, participations)
+    ctx["recent"] = metrics.recent_changes_with_previous(participations, limit=15)
+    return ctx
+
+
+@login_required
+def dashboard(request):
+    """The province dashboard: headline figures, districts, the commune × step grid, charts."""
+    programmes = list(access.visible_programmes(request.user).order_by("-start_date", "name"))
+    programme = None
+    wanted = request.GET.get("programme", "")
+    if wanted.isdigit():
+        programme = next((p for p in programmes if p.pk == int(wanted)), None)
+    ctx = dashboard_context(request.user, programme=programme)
+    ctx.update({"programmes": programmes, "programme": programme})
+    return render(request, "reports/dashboard.html", ctx)
+
+
+# Report downloads: the province, a district, a commune, as PDF or Excel ----------------------
