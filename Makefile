@@ -1,0 +1,66 @@
+# The project's commands. `make run` and `make test` set everything up from a fresh clone.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The demo describes the 2017 wave as of 15/12/2017: figures are computed for that day.
+DEMO_AS_OF ?= 2017-12-15
+
+.PHONY: run test setup lint check messages clean-db bench help
+
+help:
+	@echo "make run    set up, migrate, load the 2017 demo and serve http://$(HOST):$(PORT)"
+	@echo "make test   set up and run the whole suite (browser tests skip without Chromium)"
+	@echo "make lint   ruff, Django checks, migrations and the Vietnamese catalogue"
+	@echo "make bench  run the benchmarks under bench/"
+
+# The virtual environment on Python 3.12 (pyenv reads .python-version), rebuilt when
+# requirements.txt changes.
+$(VENV)/.installed: requirements.txt
+	@command -v python3.12 >/dev/null || { echo "Python 3.12 is required (see .python-version)"; exit 1; }
+	@test -x $(PY) || python3.12 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+# A local .env with a fresh secret key and demo password, made once.
+.env:
+	@sed -e "s|^SECRET_KEY=.*|SECRET_KEY=$$(openssl rand -hex 32)|" \
+	     -e "s|^DEMO_PASSWORD=.*|DEMO_PASSWORD=demo-$$(openssl rand -hex 4)|" .env.example > .env
+	@echo "Wrote .env (DEBUG on, a new SECRET_KEY and DEMO_PASSWORD)."
+
+locale/vi/LC_MESSAGES/django.mo: locale/vi/LC_MESSAGES/django.po $(VENV)/.installed
+	$(MANAGE) compilemessages -l vi --ignore=.venv >/dev/null
+
+setup: $(VENV)/.installed .env locale/vi/LC_MESSAGES/django.mo
+
+run: setup
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo
+	@echo "Demo accounts: dost, manager, consultant, district-832|834|838, commune-<GSO code>;"
+	@echo "password: $$(grep -E '^DEMO_PASSWORD=' .env | cut -d= -f2-) (DEMO_PASSWORD in .env)."
+	QMS_AS_OF=$${QMS_AS_OF:-$(DEMO_AS_OF)} $(MANAGE) runserver $(HOST):$(PORT)
+
+test: setup
+	@if [ -x /usr/bin/chromium ] || command -v chromium >/dev/null; then :; else \
+	  echo "Chromium is missing: the browser tests (e2e/) will be skipped. Install it with 'apt-get install chromium'."; fi
+	$(VENV)/bin/pytest
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+	$(PY) .ci/check_catalogue.py locale/vi/LC_MESSAGES/django.po
+
+# Refresh the Vietnamese catalogue after adding strings, then translate the empty entries.
+messages: $(VENV)/.installed
+	$(MANAGE) makemessages -l vi --no-obsolete --no-location --ignore=.venv --ignore=var
+	$(PY) .ci/check_catalogue.py locale/vi/LC_MESSAGES/django.po || true
+
+bench: setup
+	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+
+clean-db:
+	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm

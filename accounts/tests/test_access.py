@@ -1,0 +1,178 @@
+"""The access helpers for every role: who sees which communes, milestones, audits; who may write."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from accounts import access
+from audits.models import Audit, CorrectiveAction, Finding
+from audits.tests.factories import AuditFactory, CorrectiveActionFactory, FindingFactory
+from communes.models import Commune
+from roadmap.models import Milestone, Participation
+from roadmap.tests.factories import MilestoneFactory
+
+# Which of the world's communes (a, b in district 1 and the consultant's programme; c in
+# district 2 and another programme) each persona sees.
+EXPECTED = {
+    "dost_staff": {"a", "b", "c"},
+    "manager": {"a", "b", "c"},
+    "district_officer": {"a", "b"},
+    "commune_officer": {"a"},
+    "other_commune_officer": {"c"},
+    "consultant": {"a", "b"},
+}
+
+
+@pytest.fixture
+def rows(world):
+    by_letter = {
+        "a": world["participation"],
+        "b": world["neighbour_participation"],
+        "c": world["other_participation"],
+    }
+    out = {}
+    for letter, participation in by_letter.items():
+        milestone = MilestoneFactory(participation=participation)
+        audit = AuditFactory(commune=participation.commune)
+        finding = FindingFactory(audit=audit)
+        action = CorrectiveActionFactory(finding=finding)
+        out[letter] = {
+            "commune": participation.commune,
+            "participation": participation,
+            "milestone": milestone,
+            "audit": audit,
+            "finding": finding,
+            "action": action,
+        }
+    return out
+
+
+def _letters(rows, kind, pks):
+    return {letter for letter, r in rows.items() if r[kind].pk in pks}
+
+
+@pytest.mark.parametrize("persona", sorted(EXPECTED))
+def test_each_role_sees_exactly_its_communes(persona, personas, rows):
+    user = personas[persona]
+    expected = EXPECTED[persona]
+    visible = set(access.visible_communes(user).values_list("pk", flat=True))
+    assert _letters(rows, "commune", visible) == expected
+    for kind, model in [
+        ("participation", Participation),
+        ("milestone", Milestone),
+        ("audit", Audit),
+        ("finding", Finding),
+        ("action", CorrectiveAction),
+    ]:
+        pks = set(model.objects.visible_to(user).values_list("pk", flat=True))
+        assert _letters(rows, kind, pks) == expected, kind
+
+
+@pytest.mark.parametrize("persona", sorted(EXPECTED))
+def test_get_helpers_raise_404_outside_the_scope(persona, personas, rows):
+    user = personas[persona]
+    for letter, r in rows.items():
+        calls = [
+            lambda r=r: access.get_commune_for_user(user, r["commune"].code),
+            lambda r=r: access.get_milestone_for_user(user, r["milestone"].pk),
+            lambda r=r: access.get_audit_for_user(user, r["audit"].pk),
+            lambda r=r: access.get_finding_for_user(user, r["finding"].pk),
+            lambda r=r: access.get_corrective_action_for_user(user, r["action"].pk),
+            lambda r=r: access.get_participation_for_user(user, r["participation"].pk),
+        ]
+        for call in calls:
+            if letter in EXPECTED[persona]:
+                assert call() is not None
+            else:
+                with pytest.raises(Http404):
+                    call()
+
+
+MILESTONE_WRITERS = {"dost_staff": {"a", "b", "c"}, "commune_officer": {"a"}}
+MILESTONE_WRITERS["consultant"] = {"a", "b"}
+MILESTONE_WRITERS["other_commune_officer"] = {"c"}
+
+
+@pytest.mark.parametrize("persona", sorted(EXPECTED))
+def test_milestone_writes_need_the_right_role(persona, personas, rows):
+    user = personas[persona]
+    for letter in EXPECTED[persona]:
+        pk = rows[letter]["milestone"].pk
+        if letter in MILESTONE_WRITERS.get(persona, set()):
+            assert access.get_milestone_for_user(user, pk, write=True)
+        else:
+            with pytest.raises(PermissionDenied):
+                access.get_milestone_for_user(user, pk, write=True)
+
+
+@pytest.mark.parametrize("persona", sorted(EXPECTED))
+def test_quality_records_are_written_by_dost_and_the_serving_consultant(persona, personas, rows):
+    user = personas[persona]
+    writers = {"dost_staff": {"a", "b", "c"}, "consultant": {"a", "b"}}
+    for letter in EXPECTED[persona]:
+        r = rows[letter]
+        allowed = letter in writers.get(persona, set())
+        for call in [
+            lambda r=r: access.get_audit_for_user(user, r["audit"].pk, write=True),
+            lambda r=r: access.get_commune_for_user(user, r["commune"].code, write=True),
+            lambda r=r: access.get_corrective_action_for_user(user, r["action"].pk, verify=True),
+        ]:
+            if allowed:
+                assert call()
+            else:
+                with pytest.raises(PermissionDenied):
+                    call()
+
+
+def test_commune_officer_marks_own_corrective_action_done_but_cannot_verify(
+    commune_officer, rows
+):
+    pk = rows["a"]["action"].pk
+    assert access.get_corrective_action_for_user(commune_officer, pk, write=True)
+    with pytest.raises(PermissionDenied):
+        access.get_corrective_action_for_user(commune_officer, pk, verify=True)
+
+
+def test_officer_cannot_see_another_communes_milestone(commune_officer, rows):
+    with pytest.raises(Http404):
+        access.get_milestone_for_user(commune_officer, rows["b"]["milestone"].pk, write=True)
+
+
+def test_only_dost_staff_manage_programmes(personas, world):
+    for name, user in personas.items():
+        assert access.can_manage_programmes(user) == (name == "dost_staff")
+        if name == "dost_staff":
+            assert access.get_programme_for_user(user, world["programme"].pk, write=True)
+        elif name != "other_commune_officer":
+            with pytest.raises(PermissionDenied):
+                access.get_programme_for_user(user, world["programme"].pk, write=True)
+
+
+def test_programmes_visible_per_role(personas, world):
+    programme, other = world["programme"], world["other_programme"]
+    expected = {
+        "dost_staff": {programme, other},
+        "manager": {programme, other},
+        "district_officer": {programme},
+        "commune_officer": {programme},
+        "other_commune_officer": {other},
+        "consultant": {programme},
+    }
+    for name, user in personas.items():
+        assert set(access.visible_programmes(user)) == expected[name], name
+
+
+def test_anonymous_and_inactive_users_see_nothing(world, commune_officer):
+    anonymous = AnonymousUser()
+    assert not access.visible_communes(anonymous).exists()
+    assert not Milestone.objects.visible_to(anonymous).exists()
+    commune_officer.is_active = False
+    assert not Participation.objects.visible_to(commune_officer).exists()
+    assert Commune.objects.count() == 3
+
+
+def test_district_officer_sees_only_their_district(district_officer, world):
+    assert list(access.visible_districts(district_officer)) == [world["district"]]
+    with pytest.raises(Http404):
+        access.get_district_for_user(district_officer, world["other_district"].code)

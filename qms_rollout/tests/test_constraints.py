@@ -1,0 +1,215 @@
+"""Every database constraint of the domain is tried here: each case breaks exactly one rule and
+the database refuses it. The last test fails when a model gains a constraint with no case."""
+
+import datetime
+
+import pytest
+from django.apps import apps
+from django.db import IntegrityError, transaction
+
+from accounts.models import User
+from accounts.tests.factories import UserFactory
+from audits.tests.factories import (
+    AnnouncementFactory,
+    AuditFactory,
+    CorrectiveActionFactory,
+    FindingFactory,
+)
+from communes.models import Commune, District, Province
+from communes.tests.factories import CommuneFactory, DistrictFactory
+from procedures.tests.factories import FieldFactory, ProcedureFactory, ScopeItemFactory
+from roadmap.tests.factories import (
+    ConsultantFactory,
+    MilestoneFactory,
+    ParticipationFactory,
+    ProgrammeFactory,
+    RoadmapStepFactory,
+)
+
+D = datetime.date
+
+
+def _unit_cases(model, factory):
+    label = model._meta.label_lower.replace(".", "_")
+
+    def duplicate_current_code():
+        factory(code="77777")
+        factory(code="77777")
+
+    def merged_into_self():
+        unit = factory(valid_until=D(2020, 1, 31))
+        type(unit).objects.filter(pk=unit.pk).update(merged_into=unit)
+
+    return {
+        f"{label}_code_current_unique": duplicate_current_code,
+        f"{label}_validity_ordered": lambda: factory(
+            valid_from=D(2020, 1, 1), valid_until=D(2019, 1, 1)
+        ),
+        f"{label}_merged_has_end": lambda: factory(merged_into=factory()),
+        f"{label}_not_merged_into_self": merged_into_self,
+        f"{label}_code_not_empty": lambda: factory(code=""),
+        f"{label}_kind_valid": lambda: factory(kind="bogus"),
+    }
+
+
+def _province(**kwargs):
+    kwargs.setdefault("code", f"{Province.objects.count() + 10}")
+    return Province.objects.create(name="Tỉnh X", **kwargs)
+
+
+_district = DistrictFactory
+_commune = CommuneFactory
+
+
+def _broken_user(**kwargs):
+    return UserFactory(**kwargs)
+
+
+CASES = {
+    **_unit_cases(Province, _province),
+    **_unit_cases(District, _district),
+    **_unit_cases(Commune, _commune),
+    # procedures
+    "procedures_procedure_national_code_unique": lambda: [
+        ProcedureFactory(national_code="1.001193"),
+        ProcedureFactory(national_code="1.001193"),
+    ],
+    "procedures_procedure_name_unique_in_field": lambda: [
+        ProcedureFactory(name="Đăng ký khai sinh", field=FieldFactory()),
+        ProcedureFactory(name="Đăng ký khai sinh", field=FieldFactory()),
+    ],
+    "procedures_procedure_not_replaced_by_self": lambda: _self_ref(
+        ProcedureFactory(abolished_on=D(2018, 1, 1)), "replaced_by"
+    ),
+    "procedures_procedure_replaced_is_abolished": lambda: ProcedureFactory(
+        replaced_by=ProcedureFactory()
+    ),
+    "procedures_scopeitem_procedure_once_per_commune": lambda: _twice(ScopeItemFactory),
+    "procedures_scopeitem_process_code_unique_in_commune": lambda: _same_commune(
+        ScopeItemFactory, process_code="QT-01"
+    ),
+    "procedures_scopeitem_state_valid": lambda: ScopeItemFactory(state="bogus"),
+    "procedures_scopeitem_issued_has_date": lambda: ScopeItemFactory(state="issued"),
+    # roadmap
+    "roadmap_programme_years_ordered": lambda: ProgrammeFactory(year_start=2019, year_end=2017),
+    "roadmap_programme_budget_not_negative": lambda: ProgrammeFactory(budget=-1),
+    "roadmap_programme_standard_valid": lambda: ProgrammeFactory(standard="2000"),
+    "roadmap_roadmapstep_order_unique": lambda: _same_template(order=1),
+    "roadmap_roadmapstep_key_unique": lambda: _same_template(key="announcement"),
+    "roadmap_roadmapstep_duration_positive": lambda: RoadmapStepFactory(duration_days=0),
+    "roadmap_roadmapstep_weight_positive": lambda: RoadmapStepFactory(weight=0),
+    "roadmap_participation_commune_once_per_programme": lambda: _twice(ParticipationFactory),
+    "roadmap_participation_kind_valid": lambda: ParticipationFactory(kind="bogus"),
+    "roadmap_participation_budget_not_negative": lambda: ParticipationFactory(budget_spent=-5),
+    "roadmap_milestone_step_once_per_participation": lambda: _twice(MilestoneFactory),
+    "roadmap_milestone_due_after_start": lambda: MilestoneFactory(
+        planned_start=D(2017, 9, 1), due_date=D(2017, 8, 1)
+    ),
+    "roadmap_milestone_status_valid": lambda: MilestoneFactory(status="bogus"),
+    "roadmap_milestone_done_has_date": lambda: MilestoneFactory(status="done"),
+    "roadmap_milestone_date_only_when_done": lambda: MilestoneFactory(
+        status="in_progress", completed_on=D(2017, 9, 1)
+    ),
+    "roadmap_milestone_blocked_has_note": lambda: MilestoneFactory(status="blocked", note=""),
+    "roadmap_milestone_version_positive": lambda: MilestoneFactory(version=0),
+    "roadmap_evidence_not_empty": lambda: _empty_evidence(),
+    # audits
+    "audits_audit_kind_valid": lambda: AuditFactory(kind="bogus"),
+    "audits_audit_lead_required": lambda: AuditFactory(lead=""),
+    "audits_finding_severity_valid": lambda: FindingFactory(severity="bogus"),
+    "audits_finding_status_valid": lambda: FindingFactory(status="bogus"),
+    "audits_finding_closed_has_date": lambda: FindingFactory(status="closed"),
+    "audits_finding_description_required": lambda: FindingFactory(description=""),
+    "audits_correctiveaction_verified_only_when_done": lambda: CorrectiveActionFactory(
+        verified_by=UserFactory(), verified_at=datetime.datetime(2017, 12, 1, tzinfo=datetime.UTC)
+    ),
+    "audits_correctiveaction_verification_complete": lambda: CorrectiveActionFactory(
+        done_on=D(2017, 12, 1), verified_by=UserFactory()
+    ),
+    "audits_correctiveaction_owner_required": lambda: CorrectiveActionFactory(owner=""),
+    "audits_announcement_decision_unique_in_commune": lambda: _same_commune(
+        AnnouncementFactory, decision_number="12/QĐ-UBND"
+    ),
+    "audits_announcement_kind_valid": lambda: AnnouncementFactory(kind="bogus"),
+    "audits_announcement_standard_valid": lambda: AnnouncementFactory(standard="2000"),
+    "audits_announcement_sent_after_decision": lambda: AnnouncementFactory(
+        decision_date=D(2017, 12, 1), sent_to_dost_on=D(2017, 11, 1)
+    ),
+    "audits_announcement_decision_number_required": lambda: AnnouncementFactory(
+        decision_number=""
+    ),
+    # accounts
+    "accounts_user_role_valid": lambda: _broken_user(role="bogus"),
+    "accounts_user_scope_matches_role": lambda: _broken_user(role=User.Role.COMMUNE_OFFICER),
+}
+
+
+def _self_ref(obj, field):
+    type(obj).objects.filter(pk=obj.pk).update(**{field: obj})
+
+
+def _twice(factory):
+    first = factory()
+    kwargs = {
+        f.name: getattr(first, f.name)
+        for f in first._meta.concrete_fields
+        if f.is_relation and f.name not in ("updated_by",)
+    }
+    factory(**kwargs)
+
+
+def _same_commune(factory, **kwargs):
+    commune = CommuneFactory()
+    factory(commune=commune, **kwargs)
+    factory(commune=commune, **kwargs)
+
+
+def _same_template(**kwargs):
+    first = RoadmapStepFactory(**kwargs)
+    RoadmapStepFactory(template=first.template, **kwargs)
+
+
+def _empty_evidence():
+    from roadmap.models import Evidence
+
+    Evidence.objects.create(milestone=MilestoneFactory(), file="x.pdf", original_name="x", size=0)
+
+
+def _declared_constraints():
+    names = set()
+    for label in ("accounts", "communes", "procedures", "roadmap", "audits"):
+        for model in apps.get_app_config(label).get_models():
+            for constraint in model._meta.constraints:
+                names.add(constraint.name)
+    return names
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_database_refuses_a_row_breaking(name, db):
+    # Build what the case needs first, then expect the one insert or update to fail.
+    with pytest.raises(IntegrityError) as excinfo, transaction.atomic():
+        CASES[name]()
+    message = str(excinfo.value).lower()
+    # SQLite and PostgreSQL name the check constraint; unique violations name the columns.
+    if "check" in message:
+        assert name in message
+
+
+def test_every_declared_constraint_has_a_case():
+    assert _declared_constraints() == set(CASES)
+
+
+def test_a_valid_row_of_each_kind_is_accepted(db):
+    MilestoneFactory(status="done", completed_on=D(2017, 8, 20))
+    MilestoneFactory(status="blocked", note="Chờ cán bộ mới")
+    CorrectiveActionFactory(
+        done_on=D(2017, 12, 1),
+        verified_by=UserFactory(),
+        verified_at=datetime.datetime(2017, 12, 2, tzinfo=datetime.UTC),
+    )
+    ScopeItemFactory(state="applied", issued_on=D(2017, 10, 1))
+    UserFactory(role=User.Role.CONSULTANT, consultant=ConsultantFactory())
+    old = CommuneFactory(code="28990", valid_until=D(2020, 1, 31))
+    CommuneFactory(code="28990")  # a new unit may reuse the code of one that ended
+    assert old.pk
+

@@ -1,0 +1,114 @@
+"""load_demo builds the 2017 Bến Tre wave from the facts in the project, and only once."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from accounts.models import User
+from communes.models import Commune, District
+from procedures.models import Procedure
+from roadmap.models import Milestone, Participation, Programme
+
+pytestmark = pytest.mark.django_db
+
+
+def _row_counts():
+    counts = {}
+    for label in ("accounts", "communes", "procedures", "roadmap", "audits"):
+        for model in apps.get_app_config(label).get_models():
+            counts[model._meta.label] = model._default_manager.count()
+    return counts
+
+
+@pytest.fixture
+def demo(monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "mật-khẩu-demo-2017")
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_demo_has_the_three_districts_46_communes_and_45_participations(demo):
+    assert District.objects.count() == 3
+    assert Commune.objects.count() == 46
+    assert Participation.objects.count() == 45
+    by_district = {
+        code: Participation.objects.filter(commune__district__code=code).count()
+        for code in ("832", "834", "838")
+    }
+    assert by_district == {"832": 11, "834": 21, "838": 13}
+    assert Participation.objects.filter(kind="extension").count() == 11
+    assert Participation.objects.filter(kind="new").count() == 34
+    assert not Participation.objects.filter(commune__code="28990").exists()
+    assert "28990" in demo
+
+
+def test_demo_programme_carries_the_plan_and_decision(demo):
+    programme = Programme.objects.get()
+    assert programme.plan_number == "5149/KH-UBND"
+    assert programme.plan_date == datetime.date(2016, 9, 30)
+    assert programme.decision_number == "1709/QĐ-UBND"
+    assert programme.decision_date == datetime.date(2017, 7, 31)
+    assert programme.standard == "2008"
+    assert "Tư vấn Quản lý Quốc tế" in programme.consultant.name
+
+
+def test_demo_catalogue_is_real_and_invents_no_code(demo):
+    assert Procedure.objects.count() >= 80
+    assert Procedure.objects.values("field").distinct().count() >= 12
+    coded = dict(Procedure.objects.exclude(national_code="").values_list("name", "national_code"))
+    assert coded["Đăng ký khai sinh"] == "1.001193"
+    assert set(coded.values()) <= {"1.001193", "1.000894", "1.000656", "2.000815", "2.000884"}
+
+
+def test_demo_has_a_believable_spread_of_progress(demo, settings):
+    settings.QMS_AS_OF = datetime.date(2017, 12, 15)
+    from reports import metrics
+
+    figures = metrics.compute(Participation.objects.all())
+    assert figures.counts.done_on_time > 0
+    assert figures.counts.done_late > 0
+    assert figures.counts.overdue > 0
+    assert 1 <= len(figures.silent) <= 10
+    assert 0 < figures.announced < 45
+    assert figures.findings_open > 0 and figures.actions_overdue > 0
+    assert figures.scope_needing_revision > 0
+
+
+def test_demo_accounts_one_per_role(demo):
+    assert User.objects.get(username="dost").role == User.Role.DOST_STAFF
+    assert User.objects.get(username="manager").role == User.Role.MANAGER
+    assert User.objects.get(username="consultant").role == User.Role.CONSULTANT
+    for code in ("832", "834", "838"):
+        assert User.objects.get(username=f"district-{code}").district.code == code
+    officers = User.objects.filter(role=User.Role.COMMUNE_OFFICER)
+    assert officers.count() == 45
+    assert set(officers.values_list("username", flat=True)) == {
+        f"commune-{code}" for code in Participation.objects.values_list("commune__code", flat=True)
+    }
+    assert User.objects.get(username="dost").check_password("mật-khẩu-demo-2017")
+
+
+def test_running_the_demo_twice_changes_nothing(demo):
+    before = _row_counts()
+    history_before = Milestone.history.count()
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert _row_counts() == before
+    assert Milestone.history.count() == history_before
+    assert "nothing changed" in out.getvalue()
+
+
+def test_without_demo_password_one_is_generated_and_printed_once(monkeypatch):
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    line = next(x for x in out.getvalue().splitlines() if "Generated password" in x)
+    password = line.rsplit(": ", 1)[1].strip()
+    assert User.objects.get(username="commune-28873").check_password(password)
+    again = StringIO()
+    call_command("load_demo", stdout=again)
+    assert password not in again.getvalue()
