@@ -54,10 +54,15 @@ lint: setup
 	$(MANAGE) makemigrations --check --dry-run
 	$(PY) .ci/check_catalogue.py locale/vi/LC_MESSAGES/django.po
 
-# Refresh the Vietnamese catalogue after adding strings, then translate the empty entries.
+# Refresh the Vietnamese catalogue after adding strings: new entries are filled from the PO
+# files in locale/fragments/ when they hold them; translate what is still empty.
+PO := locale/vi/LC_MESSAGES/django.po
 messages: $(VENV)/.installed
 	$(MANAGE) makemessages -l vi --no-obsolete --no-location --ignore=.venv --ignore=var
-	$(PY) .ci/check_catalogue.py locale/vi/LC_MESSAGES/django.po || true
+	@if ls locale/fragments/*.po >/dev/null 2>&1; then \
+	  msgmerge -q --no-fuzzy-matching --no-wrap $$(for f in locale/fragments/*.po; do echo --compendium=$$f; done) \
+	    -o $(PO) $(PO) $(PO); fi
+	$(PY) .ci/check_catalogue.py $(PO) || true
 
 bench: setup
 	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done

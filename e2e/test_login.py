@@ -26,4 +26,4 @@ def test_wrong_password_is_refused_with_a_vietnamese_message(page, live_server, 
     page.fill("#id_password", "sai-mật-khẩu")
     page.click("button[type=submit]")
     assert "/login/" in page.url
-    assert "Vui lòng nhập đúng" in page.locator("[role=alert]").inner_text()
+    assert "Vui lòng nhập đúng tên đăng nhập" in page.locator("[role=alert]").inner_text()
