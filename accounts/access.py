@@ -239,3 +239,20 @@ def get_programme_for_user(user, pk: int, *, write: bool = False):
 def can_import(user) -> bool:
     """Spreadsheet imports (milestones in bulk, catalogues, units, programme communes): DOST staff."""
     return getattr(user, "is_authenticated", False) and user.role == Role.DOST_STAFF
+
+
+def get_evidence_for_user(user, pk: int):
+    """An evidence file of a milestone ``user`` may see (404 otherwise)."""
+    from roadmap.models import Evidence, Milestone
+
+    return get_object_or_404(
+        Evidence.objects.filter(milestone__in=Milestone.objects.visible_to(user)).select_related(
+            "milestone__participation__commune"
+        ),
+        pk=pk,
+    )
+
+
+def can_record_inspection(user) -> bool:
+    """DOST inspections are the DOST's own: only DOST staff record them."""
+    return getattr(user, "is_authenticated", False) and user.role == Role.DOST_STAFF

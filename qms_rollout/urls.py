@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("communes.urls")),
     path("", include("audits.urls")),
     path("imports/", include("imports.urls")),
+    path("", include("roadmap.urls")),
     path("", include("reports.urls")),
 ]
 

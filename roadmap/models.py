@@ -410,6 +410,50 @@ class Milestone(models.Model):
             return max(0, (clock.today() - self.due_date).days)
         return 0
 
+    def changes(self) -> list[dict]:
+        """The history, newest first: who, when, and each field's value before and after.
+
+        One query. Each entry: ``user``, ``date``, ``created`` (the first row) and ``fields``, a
+        list of (label, before, after) with display values.
+        """
+        records = list(
+            self.history.select_related("history_user").order_by("history_date", "history_id")
+        )
+        tracked = [
+            ("status", _("Status")),
+            ("completed_on", _("Actual completion date")),
+            ("note", _("Note")),
+            ("due_date", _("Due date")),
+        ]
+
+        def show(name, value):
+            if name == "status":
+                return self.Status(value).label if value in self.Status.values else value
+            return value
+
+        entries, previous = [], None
+        for record in records:
+            fields = []
+            for name, label in tracked:
+                after = getattr(record, name)
+                before = getattr(previous, name) if previous is not None else None
+                if previous is None or before != after:
+                    if previous is None and name != "status":
+                        continue
+                    fields.append((label, show(name, before), show(name, after)))
+            if previous is None or fields:
+                entries.append(
+                    {
+                        "user": record.history_user,
+                        "date": record.history_date,
+                        "created": previous is None,
+                        "fields": fields,
+                    }
+                )
+            previous = record
+        entries.reverse()
+        return entries
+
 
 def evidence_path(instance, filename):
     return f"evidence/{instance.milestone.participation.commune.code}/{instance.milestone_id}/{filename}"

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from qms_rollout import clock
-from roadmap.models import Milestone, Participation, RoadmapTemplate
+from roadmap.models import Evidence, Milestone, Participation, RoadmapTemplate
 
 
 class MilestoneConflict(Exception):
@@ -112,3 +112,128 @@ def participation_apply_template(
         if at is not None and created:
             Milestone.objects.filter(pk__in=[m.pk for m in created]).update(updated_at=at)
     return created
+
+
+def evidence_add(*, milestone: Milestone, by, upload) -> Evidence:
+    """Store ``upload`` (already checked by :func:`roadmap.uploads.check_upload`) as evidence.
+
+    The file is stored under a name nobody can guess; the name the user gave is kept for display
+    and download.
+    """
+    from roadmap.uploads import check_upload, stored_name
+
+    content_type = getattr(upload, "checked_content_type", None) or check_upload(upload)
+    original = (upload.name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:255]
+    evidence = Evidence(
+        milestone=milestone,
+        original_name=original,
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=by,
+    )
+    with transaction.atomic():
+        evidence.file.save(stored_name(original), upload, save=False)
+        evidence.save()
+    return evidence
+
+
+def milestone_record_update(
+    *,
+    milestone: Milestone,
+    by,
+    status: str,
+    completed_on: datetime.date | None,
+    note: str,
+    expected_version: int,
+    upload=None,
+) -> Milestone:
+    """What the milestone page saves: the status change and, if given, an evidence file, together.
+
+    Raises :class:`MilestoneConflict` (nothing saved, the file neither) when someone else
+    changed the milestone since ``expected_version``.
+    """
+    with transaction.atomic():
+        current = milestone_update_status(
+            milestone=milestone,
+            by=by,
+            status=status,
+            completed_on=completed_on,
+            note=note,
+            expected_version=expected_version,
+        )
+        if upload is not None:
+            evidence_add(milestone=current, by=by, upload=upload)
+    return current
+
+
+def programme_apply_template(*, programme, template: RoadmapTemplate, by) -> dict[str, int]:
+    """Apply ``template`` to every participation of ``programme`` of the template's kind.
+
+    Participations that already follow another template are left alone (counted as skipped);
+    applying twice changes nothing. Returns the counts: participations, milestones created,
+    participations skipped.
+    """
+    result = {"participations": 0, "milestones": 0, "skipped": 0}
+    with transaction.atomic():
+        for participation in programme.participations.filter(kind=template.kind).order_by("pk"):
+            if participation.template_id not in (None, template.pk):
+                result["skipped"] += 1
+                continue
+            created = participation_apply_template(
+                participation=participation, template=template, by=by
+            )
+            result["participations"] += 1
+            result["milestones"] += len(created)
+    return result
+
+
+def officer_assign(
+    *,
+    commune,
+    by,
+    username: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+):
+    """Make ``username`` the officer of ``commune``: create the account, or move an existing one.
+
+    A new account gets a random password, returned once so it can be handed over (it is not kept
+    anywhere); the officer changes it after signing in. Moving an existing commune officer
+    returns no password. Only commune officers can be moved: other roles are refused.
+    """
+    import secrets
+
+    from accounts.models import User
+
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(username=username).first()
+        if user is not None:
+            if user.role != User.Role.COMMUNE_OFFICER:
+                raise ValidationError(
+                    _("This user name belongs to someone who is not a commune officer.")
+                )
+            user.commune = commune
+            user.is_active = True
+            for name, value in (
+                ("first_name", first_name),
+                ("last_name", last_name),
+                ("email", email),
+            ):
+                if value:
+                    setattr(user, name, value)
+            user.save()
+            return user, None
+        password = secrets.token_urlsafe(12)
+        user = User(
+            username=username,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            role=User.Role.COMMUNE_OFFICER,
+            commune=commune,
+        )
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save()
+    return user, password

@@ -1,0 +1,212 @@
+"""Forms of the roadmap pages: updating a milestone, managing programmes and their communes."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from communes.models import Commune, Province
+from roadmap.models import Milestone, Participation, Programme, RoadmapTemplate
+from roadmap.services import milestone_rule_errors
+from roadmap.uploads import ACCEPT_ATTR, check_upload
+
+
+class BootstrapMixin:
+    """Gives each widget Bootstrap's class, and marks invalid fields for screen readers too."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+                widget.attrs["aria-invalid"] = "true"
+
+
+class DateInput(forms.DateInput):
+    """A text box for dd/mm/yyyy (the browser's date picker would show the US order)."""
+
+    def __init__(self, attrs=None):
+        base = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
+        super().__init__(attrs={**base, **(attrs or {})}, format="%d/%m/%Y")
+
+
+class UploadField(forms.FileField):
+    """A file checked by :func:`roadmap.uploads.check_upload` (size, type by content)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTR}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload and hasattr(upload, "size") and upload is not initial:
+            upload.checked_content_type = check_upload(upload)
+        return upload
+
+
+class MilestoneUpdateForm(BootstrapMixin, forms.Form):
+    """Status, actual date, note and an optional evidence file, with the version it was loaded at."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=Milestone.Status.choices)
+    completed_on = forms.DateField(
+        label=_("Actual completion date"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("dd/mm/yyyy; only when the step is done."),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the step is blocked."),
+    )
+    evidence = UploadField(
+        label=_("Evidence file"),
+        help_text=_("PDF, JPEG or PNG image, Word, Excel or OpenDocument file."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    @classmethod
+    def for_milestone(cls, milestone: Milestone, data=None, files=None):
+        initial = {
+            "status": milestone.status,
+            "completed_on": milestone.completed_on,
+            "note": milestone.note,
+            "version": milestone.version,
+        }
+        return cls(data, files, initial=initial, auto_id=f"m{milestone.pk}-%s")
+
+    def clean_note(self):
+        return (self.cleaned_data.get("note") or "").strip()
+
+    def clean(self):
+        data = super().clean()
+        if "status" in data and "completed_on" in data:
+            errors = milestone_rule_errors(
+                status=data["status"], completed_on=data["completed_on"], note=data.get("note", "")
+            )
+            for name, message in errors.items():
+                self.add_error(name, message)
+        return data
+
+
+class ProgrammeForm(BootstrapMixin, forms.ModelForm):
+    """A new wave of the rollout."""
+
+    class Meta:
+        model = Programme
+        fields = [
+            "name",
+            "province",
+            "year_start",
+            "year_end",
+            "plan_number",
+            "plan_date",
+            "decision_number",
+            "decision_date",
+            "standard",
+            "consultant",
+            "start_date",
+            "budget",
+        ]
+        widgets = {
+            "plan_date": DateInput(),
+            "decision_date": DateInput(),
+            "start_date": DateInput(),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        provinces = Province.objects.current()
+        self.fields["province"].queryset = provinces
+        if not self.is_bound and len(provinces) == 1:
+            self.initial.setdefault("province", provinces[0].pk)
+        for name in ("year_start", "year_end"):
+            self.fields[name].localize = False
+            self.fields[name].widget.is_localized = False
+
+
+class ParticipationForm(BootstrapMixin, forms.ModelForm):
+    """A commune joining a programme, with its kind, budget, start date and QMS people."""
+
+    class Meta:
+        model = Participation
+        fields = [
+            "commune",
+            "kind",
+            "budget_allocated",
+            "start_date",
+            "qms_representative",
+            "iso_secretary",
+        ]
+        widgets = {"start_date": DateInput()}
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.programme = programme
+        self.fields["commune"].queryset = (
+            Commune.objects.current()
+            .filter(province_id=programme.province_id)
+            .exclude(participations__programme=programme)
+            .select_related("district")
+            .order_by("district__code", "code")
+        )
+        self.fields["commune"].label_from_instance = lambda c: (
+            f"{c.name} ({c.district.name if c.district else ''}, {c.code})"
+        )
+        if not self.is_bound:
+            self.initial.setdefault("start_date", programme.start_date)
+
+
+class ApplyTemplateForm(BootstrapMixin, forms.Form):
+    template = forms.ModelChoiceField(
+        label=_("Roadmap template"), queryset=RoadmapTemplate.objects.all()
+    )
+
+
+class OfficerAssignForm(BootstrapMixin, forms.Form):
+    """Create a commune officer's account, or attach an existing commune officer to a commune."""
+
+    commune = forms.ModelChoiceField(label=_("Commune"), queryset=Commune.objects.none())
+    username = forms.CharField(
+        label=_("User name"),
+        max_length=150,
+        help_text=_("An existing commune officer's user name moves them to this commune."),
+    )
+    first_name = forms.CharField(label=_("Given name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Family name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = (
+            Commune.objects.filter(participations__programme=programme)
+            .select_related("district")
+            .order_by("district__code", "code")
+        )
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        User.username_validator(username)
+        existing = User.objects.filter(username=username).first()
+        if existing is not None and existing.role != User.Role.COMMUNE_OFFICER:
+            raise forms.ValidationError(
+                _("This user name belongs to someone who is not a commune officer.")
+            )
+        self.existing_user = existing
+        return username
