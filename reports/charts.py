@@ -9,6 +9,7 @@ their value as text, and each chart has a ``<title>`` and ``<desc>`` for screen 
 
 import datetime
 
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -30,7 +31,8 @@ BAR_STYLES = [
 
 
 def _fmt_pct(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",") + " %"
+    """A percentage with one decimal in the active language's format ("51,9 %" in Vietnamese)."""
+    return number_format(round(value, 1), 1) + " %"
 
 
 def _svg(width: int, height: int, uid: str, title: str, desc: str, body: str) -> SafeString:
@@ -82,14 +84,14 @@ def bar_chart_svg(
     (and share of ``total`` when given) written at its end."""
     bar_h, gap, top = 22, 10, 8
     height = top + len(items) * (bar_h + gap) + 4
-    scale_w = width - label_width - 90
+    scale_w = width - label_width - 120
     largest = max((v for _label, v in items), default=0) or 1
     body = [_patterns(uid)]
     parts = []
     for i, (label, value) in enumerate(items):
         y = top + i * (bar_h + gap)
         w = round(scale_w * value / largest, 1)
-        text = f"{value:g}"
+        text = number_format(value)
         if total:
             text += f" ({_fmt_pct(100.0 * value / total)})"
         parts.append(f"{label}: {text}")

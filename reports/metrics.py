@@ -526,13 +526,18 @@ def changes_with_previous(history_rows, *, earlier=None) -> list[dict]:
     by_milestone: dict[int, list] = defaultdict(list)
     for h in pool:
         by_milestone[h.id].append(h)
+
+    def order(h):
+        # The creation comes first even when later changes were back-dated (imports, the demo).
+        return (h.history_type != "+", h.history_date, h.history_id)
+
     for versions in by_milestone.values():
-        versions.sort(key=lambda h: (h.history_date, h.history_id))
+        versions.sort(key=order)
     items = []
     for h in rows:
         before = None
         for candidate in by_milestone.get(h.id, []):
-            if (candidate.history_date, candidate.history_id) < (h.history_date, h.history_id):
+            if order(candidate) < order(h):
                 before = candidate
             else:
                 break
@@ -545,9 +550,12 @@ def recent_changes_with_previous(participations, *, limit: int = 20) -> list[dic
     rows = list(recent_changes(participations, limit=limit))
     if not rows:
         return []
-    earlier = Milestone.history.filter(
-        id__in={h.id for h in rows}, history_date__lte=max(h.history_date for h in rows)
-    ).only("history_id", "id", "history_date", "status", "completed_on", "note")
+    latest = max(h.history_date for h in rows)
+    earlier = (
+        Milestone.history.filter(id__in={h.id for h in rows})
+        .filter(Q(history_date__lte=latest) | Q(history_type="+"))
+        .only("history_id", "id", "history_date", "history_type", "status", "completed_on", "note")
+    )
     return changes_with_previous(rows, earlier=earlier)
 
 
