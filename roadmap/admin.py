@@ -33,6 +33,14 @@ class ProgrammeAdmin(admin.ModelAdmin):
     autocomplete_fields = ["province", "consultant"]
 
 
+@admin.register(RoadmapStep)
+class RoadmapStepAdmin(admin.ModelAdmin):
+    list_display = ["template", "order", "name", "offset_days", "duration_days", "weight", "key"]
+    list_filter = ["template"]
+    list_select_related = ["template"]
+    search_fields = ["name"]
+
+
 class RoadmapStepInline(admin.TabularInline):
     model = RoadmapStep
     extra = 0
