@@ -93,7 +93,9 @@ TEMPLATES = [
 # Database: a SQLite file in the project by default (WAL, immediate transactions so two writers
 # queue instead of failing); DATABASE_URL=postgres://... switches to PostgreSQL.
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": env.db_url_config(
+        env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+    ),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -142,9 +144,9 @@ USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "staticfiles")
+STATIC_ROOT = env.str("STATIC_ROOT", default="") or BASE_DIR / "var" / "staticfiles"
 MEDIA_URL = "media/"
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+MEDIA_ROOT = env.str("MEDIA_ROOT", default="") or BASE_DIR / "var" / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Largest evidence or report file a user may upload, in megabytes.
@@ -152,7 +154,7 @@ EVIDENCE_MAX_MB = env.int("EVIDENCE_MAX_MB", default=20)
 # Largest spreadsheet (.xlsx or .csv) the import pages accept, in megabytes.
 IMPORT_MAX_MB = env.int("IMPORT_MAX_MB", default=10)
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://qms")}
+CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://qms")}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)

@@ -11,6 +11,7 @@ BASE = Path(__file__).resolve().parents[2]
 
 def _start(env_overrides):
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    env = {k: v for k, v in env.items() if k not in ("DATABASE_URL", "CACHE_URL", "QMS_AS_OF")}
     env.update({"ENV_FILE": "/nonexistent", "DJANGO_SETTINGS_MODULE": "qms_rollout.settings"})
     env.update(env_overrides)
     return subprocess.run(
@@ -70,3 +71,9 @@ def test_sqlite_default_uses_wal_and_immediate_transactions():
     if db["ENGINE"].endswith("sqlite3"):
         assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
         assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
+
+
+def test_the_documented_env_example_starts_as_it_is():
+    # Empty values (DATABASE_URL=, MEDIA_ROOT=, ...) fall back to the defaults.
+    result = _start({"ENV_FILE": str(BASE / ".env.example")})
+    assert result.returncode == 0, result.stderr
