@@ -8,7 +8,7 @@ always limited to what the user may see (``visible_to``).
 """
 
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.access import visible_communes
 from audits.models import CorrectiveAction, Finding
@@ -164,8 +164,12 @@ ACTION_COLUMNS = [
 ]
 
 LISTS = {
-    "communes": (commune_rows, COMMUNE_COLUMNS, _("communes")),
-    "milestones": (milestone_rows, MILESTONE_COLUMNS, _("milestones")),
-    "findings": (finding_rows, FINDING_COLUMNS, _("findings")),
-    "corrective-actions": (action_rows, ACTION_COLUMNS, _("corrective-actions")),
+    "communes": (commune_rows, COMMUNE_COLUMNS, pgettext_lazy("file name", "communes")),
+    "milestones": (milestone_rows, MILESTONE_COLUMNS, pgettext_lazy("file name", "milestones")),
+    "findings": (finding_rows, FINDING_COLUMNS, pgettext_lazy("file name", "findings")),
+    "corrective-actions": (
+        action_rows,
+        ACTION_COLUMNS,
+        pgettext_lazy("file name", "corrective-actions"),
+    ),
 }

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from imports.files import FileRejected, read_sheet
 from imports.resources import CellError, Report
@@ -27,11 +27,11 @@ KINDS = {
     "admin-units": "communes.resources.AdminUnitResource",
 }
 TEMPLATE_NAMES = {
-    "milestones": _("milestone-progress"),
-    "participations": _("programme-communes"),
-    "procedures": _("procedure-catalogue"),
-    "scope": _("qms-scope"),
-    "admin-units": _("administrative-units"),
+    "milestones": pgettext_lazy("file name", "milestone-progress"),
+    "participations": pgettext_lazy("file name", "programme-communes"),
+    "procedures": pgettext_lazy("file name", "procedure-catalogue"),
+    "scope": pgettext_lazy("file name", "qms-scope"),
+    "admin-units": pgettext_lazy("file name", "administrative-units"),
 }
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 KEEP_SECONDS = 24 * 3600
