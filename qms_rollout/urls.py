@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("audits.urls")),
     path("imports/", include("imports.urls")),
     path("", include("roadmap.urls")),
+    path("", include("procedures.urls")),
     path("", include("reports.urls")),
 ]
 

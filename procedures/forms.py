@@ -1,0 +1,48 @@
+"""Forms of the procedures pages: a commune's QMS scope items."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from communes.search import vn_key
+from procedures.models import Procedure, ScopeItem
+from roadmap.forms import BootstrapMixin, DateInput
+
+
+class ScopeItemForm(BootstrapMixin, forms.ModelForm):
+    """A procedure in a commune's scope with its process code, revision, issue date and state.
+
+    The commune is set by the view; the form still checks the constraints that involve it (the
+    procedure once per commune, a process code once per commune).
+    """
+
+    class Meta:
+        model = ScopeItem
+        fields = ["procedure", "process_code", "revision", "issued_on", "state"]
+        widgets = {"issued_on": DateInput()}
+
+    def __init__(self, *args, commune, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.commune = commune
+        if self.instance.pk:
+            del self.fields["procedure"]
+        else:
+            procedures = (
+                Procedure.objects.active()
+                .exclude(scope_items__commune=commune)
+                .select_related("field")
+            )
+            field = self.fields["procedure"]
+            field.queryset = procedures
+            field.label_from_instance = lambda p: f"{p.field.name} – {p}"
+            # Vietnamese order, field first then name (the database does not know it).
+            choices = sorted(
+                ((p.pk, f"{p.field.name} – {p}") for p in procedures),
+                key=lambda c: vn_key(c[1]),
+            )
+            field.choices = [("", "---------"), *choices]
+        self.fields["revision"].help_text = _("0 for the first issue.")
+
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        exclude.discard("commune")
+        return exclude
