@@ -1,0 +1,20 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_without_demo_password_one_is_generated_and_printed_once(monkeypatch):
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    line = next(x for x in out.getvalue().splitlines() if "Generated password" in x)
+    password = line.rsplit(": ", 1)[1].strip()
+    assert User.objects.get(username="commune-28873").check_password(password)
+    again = StringIO()
+    call_command("load_demo", stdout=again)
+    assert password not in again.getvalue()
