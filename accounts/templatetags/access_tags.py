@@ -24,3 +24,11 @@ def can_edit_milestone(user, milestone) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and access.can_edit_milestone(
         user, milestone
     )
+
+
+@register.filter
+def can_download_province_report(user) -> bool:
+    check = getattr(access, "can_download_province_report", None)
+    if check is None:  # until the report downloads land
+        return bool(getattr(user, "is_province_wide", False))
+    return check(user)

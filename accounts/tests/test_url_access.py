@@ -1,0 +1,258 @@
+"""Every URL pattern of the project, for every persona: the answer each one must get.
+
+The walk below lists every URL pattern (admin, static and media files and the language switch
+left out) and fails when one has no entry in ``URLS``: a new page cannot ship without saying who
+may open it. It also fails when ``URLS`` names a pattern that no longer exists.
+
+==============================================================================================
+ADDING A URL: add ONE entry to ``URLS`` below, keyed by the URL name ("app:name"):
+
+    "app:name": case(
+        kwargs=lambda s: {"pk": s.milestone.pk},   # sample arguments from the ``world`` fixture
+        expect=everyone(200, other_commune_officer=404, manager=403),
+        anonymous=LOGIN,                           # the default: redirected to the login page
+        method="get",                              # or "post" (with ``data=lambda s: {...}``)
+    ),
+
+``s`` is a :class:`Samples`: the ``world`` dict as attributes (``s.commune``, ``s.district``,
+``s.participation``, ...) plus sample rows made on demand (``s.milestone``, ``s.evidence``,
+``s.audit``, ``s.finding``, ``s.action``, ``s.scope_item``, ``s.announcement``): add a
+``cached_property`` there when your page needs another. Personas: dost_staff, manager,
+district_officer (district 1: communes A and B), commune_officer (commune A),
+other_commune_officer (commune C, district 2, another programme), consultant (serves A and B).
+Out of scope is 404, a role that may not act is 403 (see ``accounts/access.py``).
+==============================================================================================
+"""
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+PERSONAS = [
+    "dost_staff",
+    "manager",
+    "district_officer",
+    "commune_officer",
+    "other_commune_officer",
+    "consultant",
+]
+LOGIN = "login"  # a redirect to the login page
+SKIPPED_NAMESPACES = {"admin"}
+SKIPPED_NAMES = {"set_language"}
+SKIPPED_PREFIXES = (settings.STATIC_URL.lstrip("/"), settings.MEDIA_URL.lstrip("/"))
+
+
+def everyone(status, **overrides) -> dict:
+    """The same answer for every persona, except the ones named."""
+    unknown = set(overrides) - set(PERSONAS)
+    assert not unknown, f"unknown personas: {unknown}"
+    return {persona: overrides.get(persona, status) for persona in PERSONAS}
+
+
+# Who may see commune A (and its district, district 1): all but the officer of commune C.
+SEES_COMMUNE_A = everyone(200, other_commune_officer=404)
+DOST_ONLY = everyone(403, dost_staff=200)
+
+
+@dataclass
+class Case:
+    expect: dict
+    kwargs: object = None
+    anonymous: object = LOGIN
+    method: str = "get"
+    data: object = None
+    args: list = field(default_factory=list)
+
+
+def case(expect, *, kwargs=None, anonymous=LOGIN, method="get", data=None) -> Case:
+    assert set(expect) == set(PERSONAS), "give an answer for every persona (use everyone())"
+    return Case(expect=expect, kwargs=kwargs, anonymous=anonymous, method=method, data=data)
+
+
+URLS: dict[str, Case] = {
+    # accounts -----------------------------------------------------------------------------
+    "accounts:home": case(everyone(302)),
+    "accounts:login": case(everyone(302), anonymous=200),
+    "accounts:logout": case(everyone(302), method="post", anonymous=302),
+    "accounts:password_change": case(everyone(200)),
+    "accounts:password_change_done": case(everyone(200)),
+    # reading pages ------------------------------------------------------------------------
+    "reports:dashboard": case(everyone(200)),
+    "communes:commune_list": case(everyone(200)),
+    "communes:commune_detail": case(SEES_COMMUNE_A, kwargs=lambda s: {"code": s.commune.code}),
+    "communes:district_detail": case(SEES_COMMUNE_A, kwargs=lambda s: {"code": s.district.code}),
+    "roadmap:milestone_list": case(everyone(200)),
+    "audits:finding_list": case(everyone(200)),
+    "audits:action_list": case(everyone(200)),
+    # milestone update and evidence (part B) -----------------------------------------------
+    # Reading the milestone is open to whoever sees the commune; the form posts need the write
+    # right (tested in roadmap/tests/test_milestone_update.py).
+    "roadmap:milestone_update": case(SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.milestone.pk}),
+    "roadmap:evidence_download": case(SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.evidence.pk}),
+    # procedures (part B) -------------------------------------------------------------------
+    "procedures:procedure_list": case(everyone(200)),
+    "procedures:scope_edit": case(SEES_COMMUNE_A, kwargs=lambda s: {"code": s.commune.code}),
+    # report downloads ---------------------------------------------------------------------
+    "reports:province_report": case(
+        everyone(403, dost_staff=200, manager=200), kwargs=lambda s: {"fmt": "xlsx"}
+    ),
+    "reports:district_report": case(
+        SEES_COMMUNE_A, kwargs=lambda s: {"code": s.district.code, "fmt": "xlsx"}
+    ),
+    "reports:commune_report": case(
+        SEES_COMMUNE_A, kwargs=lambda s: {"code": s.commune.code, "fmt": "xlsx"}
+    ),
+    # imports (DOST staff only) --------------------------------------------------------------
+    "imports:index": case(DOST_ONLY),
+    "imports:upload": case(DOST_ONLY, kwargs=lambda s: {"kind": "milestones"}),
+    "imports:template": case(DOST_ONLY, kwargs=lambda s: {"kind": "milestones", "fmt": "xlsx"}),
+    "imports:export": case(everyone(200), kwargs=lambda s: {"kind": "milestones", "fmt": "csv"}),
+    # An unknown upload token: refused before anything is looked up.
+    "imports:preview": case(
+        everyone(403, dost_staff=404), kwargs=lambda s: {"kind": "milestones", "token": "x" * 32}
+    ),
+    "imports:confirm": case(
+        everyone(403, dost_staff=404),
+        kwargs=lambda s: {"kind": "milestones", "token": "x" * 32},
+        method="post",
+    ),
+}
+
+
+class Samples:
+    """The ``world`` as attributes, and sample rows in commune A made when first asked for."""
+
+    def __init__(self, world):
+        self.world = world
+
+    def __getattr__(self, name):
+        try:
+            return self.world[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @cached_property
+    def milestone(self):
+        from roadmap.tests.factories import MilestoneFactory
+
+        return MilestoneFactory(participation=self.participation)
+
+    @cached_property
+    def evidence(self):
+        from roadmap.models import Evidence
+
+        return Evidence.objects.create(
+            milestone=self.milestone,
+            file=ContentFile(b"%PDF-1.4 sample", name="bien-ban.pdf"),
+            original_name="bien-ban.pdf",
+            content_type="application/pdf",
+            size=15,
+        )
+
+    @cached_property
+    def audit(self):
+        from audits.tests.factories import AuditFactory
+
+        return AuditFactory(commune=self.commune)
+
+    @cached_property
+    def finding(self):
+        from audits.tests.factories import FindingFactory
+
+        return FindingFactory(audit=self.audit)
+
+    @cached_property
+    def action(self):
+        from audits.tests.factories import CorrectiveActionFactory
+
+        return CorrectiveActionFactory(finding=self.finding)
+
+    @cached_property
+    def announcement(self):
+        from audits.tests.factories import AnnouncementFactory
+
+        return AnnouncementFactory(commune=self.commune)
+
+    @cached_property
+    def scope_item(self):
+        from procedures.tests.factories import ScopeItemFactory
+
+        return ScopeItemFactory(commune=self.commune)
+
+
+def _walk(patterns, prefix="", namespace=None):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace or namespace
+            if ns in SKIPPED_NAMESPACES:
+                continue
+            inner = f"{namespace}:{p.namespace}" if namespace and p.namespace else ns
+            yield from _walk(p.url_patterns, prefix + str(p.pattern), inner)
+        elif isinstance(p, URLPattern):
+            route = prefix + str(p.pattern)
+            if route.lstrip("^/").startswith(SKIPPED_PREFIXES) or p.name in SKIPPED_NAMES:
+                continue
+            name = p.name or route
+            yield f"{namespace}:{name}" if namespace else name
+
+
+def project_url_names() -> set[str]:
+    return set(_walk(get_resolver().url_patterns))
+
+
+def test_every_url_pattern_has_an_entry():
+    missing = sorted(project_url_names() - set(URLS))
+    assert not missing, f"URL patterns without an entry in URLS (add one each): {missing}"
+
+
+def test_no_entry_for_a_url_pattern_that_is_gone():
+    stale = sorted(set(URLS) - project_url_names())
+    assert not stale, f"entries in URLS for URL patterns that no longer exist: {stale}"
+
+
+@pytest.fixture(autouse=True)
+def _pinned(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.QMS_AS_OF = __import__("datetime").date(2017, 12, 15)
+
+
+def _request(client, name, entry, samples):
+    kwargs = entry.kwargs(samples) if entry.kwargs else {}
+    url = reverse(name, kwargs=kwargs)
+    if entry.method == "post":
+        data = entry.data(samples) if entry.data else {}
+        return client.post(url, data)
+    return client.get(url)
+
+
+@pytest.mark.parametrize("name", sorted(URLS))
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_persona_gets_the_expected_answer(client, personas, world, name, persona):
+    if name not in project_url_names():
+        pytest.fail(f"{name} has an entry but no URL pattern")
+    entry = URLS[name]
+    client.force_login(personas[persona])
+    response = _request(client, name, entry, Samples(world))
+    assert response.status_code == entry.expect[persona], (
+        f"{name} for {persona}: {response.status_code}, expected {entry.expect[persona]}"
+    )
+
+
+@pytest.mark.parametrize("name", sorted(URLS))
+def test_anonymous_gets_the_expected_answer(client, world, name):
+    if name not in project_url_names():
+        pytest.fail(f"{name} has an entry but no URL pattern")
+    entry = URLS[name]
+    response = _request(client, name, entry, Samples(world))
+    if entry.anonymous == LOGIN:
+        assert response.status_code == 302, f"{name}: {response.status_code}"
+        assert response["Location"].startswith(reverse(settings.LOGIN_URL)), (
+            f"{name} sends anonymous users to {response['Location']}"
+        )
+    else:
+        assert response.status_code == entry.anonymous, f"{name}: {response.status_code}"
