@@ -256,3 +256,8 @@ def get_evidence_for_user(user, pk: int):
 def can_record_inspection(user) -> bool:
     """DOST inspections are the DOST's own: only DOST staff record them."""
     return getattr(user, "is_authenticated", False) and user.role == Role.DOST_STAFF
+
+
+def can_download_province_report(user) -> bool:
+    """The province progress report: the province-wide roles (DOST staff, managers)."""
+    return getattr(user, "is_authenticated", False) and user.is_province_wide

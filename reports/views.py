@@ -1,6 +1,7 @@
 """Pages of the reports app: the province dashboard (``dashboard*``), then the report downloads."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -8,6 +9,7 @@ from accounts import access
 from communes.search import unit_key
 from qms_rollout import clock
 from reports import charts, metrics
+from reports.services import ReportScope, report_render
 from roadmap.models import Milestone, ParticipationKind
 
 
@@ -86,3 +88,32 @@ def dashboard(request):
 
 
 # Report downloads: the province, a district, a commune, as PDF or Excel ----------------------
+
+
+def _report_response(request, scope, fmt):
+    report = report_render(user=request.user, scope=scope, fmt=fmt)
+    response = HttpResponse(report.content, content_type=report.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
+    response["X-Report-Cache"] = "hit" if report.from_cache else "miss"
+    return response
+
+
+@login_required
+def province_report(request, fmt):
+    """The progress report of the whole province (DOST staff and managers)."""
+    access.require(access.can_download_province_report(request.user))
+    return _report_response(request, ReportScope.province(), fmt)
+
+
+@login_required
+def district_report(request, code, fmt):
+    """The progress report of one district, within what the user may see."""
+    district = access.get_district_for_user(request.user, code)
+    return _report_response(request, ReportScope.for_district(district), fmt)
+
+
+@login_required
+def commune_report(request, code, fmt):
+    """The progress report of one commune, within what the user may see."""
+    commune = access.get_commune_for_user(request.user, code)
+    return _report_response(request, ReportScope.for_commune(commune), fmt)

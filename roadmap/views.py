@@ -1,19 +1,30 @@
 """Roadmap pages: milestones (list, update with evidence), programmes and their communes."""
 
+from collections import defaultdict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import access
+from accounts.models import User
 from communes.search import in_order, search_page, unit_key, units_sorted
 from qms_rollout import clock
-from roadmap.forms import MilestoneUpdateForm
-from roadmap.models import Milestone, ParticipationKind, RoadmapStep
+from roadmap import services
+from roadmap.forms import (
+    ApplyTemplateForm,
+    MilestoneUpdateForm,
+    OfficerAssignForm,
+    ParticipationForm,
+    ProgrammeForm,
+)
+from roadmap.models import Milestone, Participation, ParticipationKind, RoadmapStep
 from roadmap.services import MilestoneConflict, milestone_record_update
 
 MILESTONES_PER_PAGE = 25
@@ -23,7 +34,9 @@ def _step_choices() -> list[tuple[str, str]]:
     """Roadmap steps by key (shared across templates: "internal-audit" is one filter)."""
     choices: dict[str, str] = {}
     for key, name in (
-        RoadmapStep.objects.exclude(key="").order_by("order", "template_id").values_list("key", "name")
+        RoadmapStep.objects.exclude(key="")
+        .order_by("order", "template_id")
+        .values_list("key", "name")
     ):
         choices.setdefault(key, name)
     return list(choices.items())
@@ -185,3 +198,146 @@ def evidence_download(request, pk: int):
         filename=evidence.original_name,
         content_type=evidence.content_type or "application/octet-stream",
     )
+
+
+# Programme management (DOST staff) ----------------------------------------------------------
+
+
+@login_required
+def programme_list(request):
+    """The waves of the rollout the user may see, with their number of communes."""
+    programmes = (
+        access.visible_programmes(request.user)
+        .select_related("consultant", "province")
+        .annotate(n_communes=Count("participations", distinct=True))
+        .order_by("-start_date", "name")
+    )
+    ctx = {
+        "programmes": programmes,
+        "can_manage": access.can_manage_programmes(request.user),
+    }
+    return render(request, "roadmap/programme_list.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_create(request):
+    access.require(access.can_manage_programmes(request.user))
+    form = ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        programme = form.save()
+        messages.success(request, _("The programme was created. Add its communes."))
+        return redirect("roadmap:programme_detail", programme.pk)
+    return render(request, "roadmap/programme_create.html", {"form": form})
+
+
+def _programme_ctx(request, programme, **forms) -> dict:
+    can_manage = access.can_manage_programmes(request.user)
+    participations = list(
+        Participation.objects.visible_to(request.user)
+        .filter(programme=programme)
+        .with_list_related()
+        .select_related("template")
+        .annotate(n_milestones=Count("milestones"))
+    )
+    officers = defaultdict(list)
+    for officer in User.objects.filter(
+        role=User.Role.COMMUNE_OFFICER,
+        commune_id__in=[p.commune_id for p in participations],
+        is_active=True,
+    ).order_by("username"):
+        officers[officer.commune_id].append(officer)
+    for participation in participations:
+        participation.officers = officers[participation.commune_id]
+    participations.sort(
+        key=lambda p: (
+            p.commune.district.code if p.commune.district else "",
+            unit_key(p.commune.name),
+        )
+    )
+    ctx = {
+        "programme": programme,
+        "participations": participations,
+        "can_manage": can_manage,
+    }
+    if can_manage:
+        ctx["participation_form"] = forms.get("participation_form") or ParticipationForm(
+            programme=programme, prefix="p"
+        )
+        ctx["template_form"] = forms.get("template_form") or ApplyTemplateForm(prefix="t")
+        ctx["officer_form"] = forms.get("officer_form") or OfficerAssignForm(
+            programme=programme, prefix="o"
+        )
+    return ctx
+
+
+@login_required
+def programme_detail(request, pk: int):
+    """A programme: its communes, their kinds, budgets, templates and officers."""
+    programme = access.get_programme_for_user(request.user, pk)
+    return render(request, "roadmap/programme_detail.html", _programme_ctx(request, programme))
+
+
+@login_required
+@require_POST
+def participation_create(request, pk: int):
+    """Add a commune to the programme (kind, budget, start date, QMS representative, secretary)."""
+    programme = access.get_programme_for_user(request.user, pk, write=True)
+    form = ParticipationForm(request.POST, programme=programme, prefix="p")
+    if form.is_valid():
+        participation = form.save()
+        messages.success(
+            request,
+            _("%(commune)s was added to the programme.") % {"commune": participation.commune.name},
+        )
+        return redirect("roadmap:programme_detail", programme.pk)
+    ctx = _programme_ctx(request, programme, participation_form=form)
+    return render(request, "roadmap/programme_detail.html", ctx)
+
+
+@login_required
+@require_POST
+def programme_apply_template(request, pk: int):
+    """Apply a roadmap template to every commune of its kind in the programme, in one action."""
+    programme = access.get_programme_for_user(request.user, pk, write=True)
+    form = ApplyTemplateForm(request.POST, prefix="t")
+    if form.is_valid():
+        result = services.programme_apply_template(
+            programme=programme, template=form.cleaned_data["template"], by=request.user
+        )
+        messages.success(
+            request,
+            _(
+                "Template applied to %(participations)s communes: %(milestones)s milestones "
+                "created, %(skipped)s communes left alone (they follow another template)."
+            )
+            % result,
+        )
+        return redirect("roadmap:programme_detail", programme.pk)
+    ctx = _programme_ctx(request, programme, template_form=form)
+    return render(request, "roadmap/programme_detail.html", ctx)
+
+
+@login_required
+@require_POST
+def officer_assign(request, pk: int):
+    """Create a commune officer's account (the generated password is shown once, here) or move
+    an existing commune officer to one of the programme's communes."""
+    programme = access.get_programme_for_user(request.user, pk, write=True)
+    form = OfficerAssignForm(request.POST, programme=programme, prefix="o")
+    if form.is_valid():
+        data = form.cleaned_data
+        officer, password = services.officer_assign(
+            commune=data["commune"],
+            by=request.user,
+            username=data["username"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+        )
+        ctx = {"programme": programme, "officer": officer, "password": password}
+        response = render(request, "roadmap/programme_officer_assign.html", ctx)
+        response["Cache-Control"] = "no-store"
+        return response
+    ctx = _programme_ctx(request, programme, officer_form=form)
+    return render(request, "roadmap/programme_detail.html", ctx)

@@ -1,0 +1,28 @@
+"""Cache invalidation: any change to the data a report shows starts a new data generation.
+
+Connected in :meth:`reports.apps.ReportsConfig.ready` to ``post_save`` and ``post_delete`` of every
+model of the apps below (their history models included). The new generation starts when the
+transaction commits, so a report rendered meanwhile cannot be cached under it with the old data.
+Bulk ``QuerySet.update()`` and ``bulk_create()`` send no signal: code that uses them calls
+:func:`reports.services.data_changed` itself.
+"""
+
+from django.apps import apps
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+APPS = ("communes", "procedures", "roadmap", "audits")
+
+
+def _changed(sender, **kwargs):
+    from reports.services import data_changed
+
+    transaction.on_commit(data_changed, using=kwargs.get("using"))
+
+
+def connect() -> None:
+    for label in APPS:
+        for model in apps.get_app_config(label).get_models():
+            uid = f"reports-cache-{model._meta.label_lower}"
+            post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
+            post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")

@@ -1,0 +1,248 @@
+"""The Excel workbook of a progress report (openpyxl): the same figures as the PDF, one sheet each.
+
+Sheets: headline figures, districts, communes (stage, progress, counts), overdue milestones,
+findings, announcements. Headers are translated (Vietnamese by default); dates are real date cells
+shown as dd/mm/yyyy; text that a spreadsheet would read as a formula (starting with = + - @) is
+neutralised with a leading apostrophe.
+"""
+
+import datetime
+from io import BytesIO
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+DATE_FORMAT = "dd/mm/yyyy"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
+
+
+def safe_text(value):
+    """``value`` as a cell value; text that starts like a formula gets a leading apostrophe."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _sheet(wb, title: str, headers: list[str], rows, widths: list[int] | None = None):
+    ws = wb.create_sheet(title=title[:31])
+    ws.append([safe_text(h) for h in headers])
+    for cell in ws[1]:
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in rows:
+        ws.append([safe_text(v) for v in row])
+    for col, width in enumerate(widths or [], start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    for column in ws.iter_cols(min_row=2):
+        for cell in column:
+            if isinstance(cell.value, datetime.date):
+                cell.number_format = DATE_FORMAT
+    ws.freeze_panes = "A2"
+    return ws
+
+
+def build_workbook(ctx: dict) -> bytes:
+    """The workbook of a report context (``reports.services.report_context``), as bytes."""
+    figures = ctx["figures"]
+    stage_labels = ctx["stage_labels"]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Headline figures")[:31]
+    for line in (
+        [ctx["issuer_parent"]],
+        [ctx["issuer"]],
+        [ctx["title"]],
+        [ctx["subtitle"]],
+        [_("Data as of"), ctx["generated_at"].replace(tzinfo=None)],
+        [_("Figures computed for"), ctx["as_of"]],
+        [],
+        [_("Figure"), _("Value"), _("Out of"), "%"],
+    ):
+        ws.append([safe_text(v) for v in line])
+    ws["A1"].font = ws["A2"].font = ws["A3"].font = HEADER_FONT
+    ws["B5"].number_format = "dd/mm/yyyy hh:mm"
+    ws["B6"].number_format = DATE_FORMAT
+    for cell in ws[8]:
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+    for row in ctx["headline"]:
+        ws.append([safe_text(row["label"]), row["value"], row.get("of"), row.get("pct")])
+    ws.column_dimensions["A"].width = 52
+    ws.column_dimensions["B"].width = 18
+
+    _sheet(
+        wb,
+        _("Districts"),
+        [
+            _("GSO code"),
+            _("District"),
+            _("Communes"),
+            *stage_labels.values(),
+            _("Progress (%)"),
+            _("Overdue milestones"),
+            _("Open findings"),
+            _("Overdue actions"),
+            _("Budget allocated (VND)"),
+            _("Budget spent (VND)"),
+        ],
+        (
+            [
+                d.code,
+                d.name,
+                d.communes,
+                *(d.stages[s] for s in stage_labels),
+                d.progress,
+                d.counts.overdue,
+                d.open_findings,
+                d.overdue_actions,
+                d.budget_allocated,
+                d.budget_spent,
+            ]
+            for d in figures.districts
+        ),
+        [10, 24],
+    )
+    _sheet(
+        wb,
+        _("Communes"),
+        [
+            _("GSO code"),
+            _("Commune"),
+            _("District"),
+            _("Kind"),
+            _("Stage"),
+            _("Progress (%)"),
+            _("Planned progress (%)"),
+            _("Milestones"),
+            _("Done on time"),
+            _("Done late"),
+            _("Overdue"),
+            _("In progress"),
+            _("Blocked"),
+            _("Not started"),
+            _("Silent"),
+            _("Last change"),
+            _("Budget allocated (VND)"),
+            _("Budget spent (VND)"),
+        ],
+        (
+            [
+                c.code,
+                c.name,
+                c.district_name,
+                c.kind_label,
+                stage_labels[c.stage],
+                c.progress,
+                c.planned_progress,
+                c.counts.total,
+                c.counts.done_on_time,
+                c.counts.done_late,
+                c.counts.overdue,
+                c.counts.in_progress,
+                c.counts.blocked,
+                c.counts.not_started,
+                _("yes") if c.silent else "",
+                c.last_change.date() if c.last_change else None,
+                c.budget_allocated,
+                c.budget_spent,
+            ]
+            for c in figures.communes
+        ),
+        [10, 26, 20, 24, 16],
+    )
+    _sheet(
+        wb,
+        _("Overdue milestones"),
+        [_("Commune"), _("District"), _("Step"), _("Status"), _("Due date"), _("Days late")],
+        (
+            [m["commune"], m["district"], m["step"], m["status"], m["due_date"], m["days_late"]]
+            for m in ctx["overdue"]
+        ),
+        [26, 20, 50, 16, 12, 10],
+    )
+    findings = ctx["findings"]
+    _sheet(
+        wb,
+        _("Findings"),
+        [
+            _("Commune"),
+            _("District"),
+            _("Audit"),
+            _("Audit date"),
+            _("Clause"),
+            _("Severity"),
+            _("Status"),
+            _("Closed on"),
+            _("Finding"),
+        ],
+        (
+            [
+                f.audit.commune.name,
+                f.audit.commune.district.name if f.audit.commune.district else "",
+                f.audit.get_kind_display(),
+                f.audit.date,
+                f.clause,
+                f.get_severity_display(),
+                f.get_status_display(),
+                f.closed_on,
+                f.description,
+            ]
+            for f in findings
+        ),
+        [26, 20, 24, 12, 10, 22, 10, 12, 60],
+    )
+    _sheet(
+        wb,
+        _("Corrective actions"),
+        [_("Commune"), _("Corrective action"), _("Owner"), _("Due date"), _("Overdue")],
+        (
+            [
+                a.finding.audit.commune.name,
+                a.description,
+                a.owner,
+                a.due_date,
+                _("yes") if a.due_date < ctx["as_of"] else "",
+            ]
+            for a in ctx["open_actions"]
+        ),
+        [26, 60, 20, 12, 10],
+    )
+    _sheet(
+        wb,
+        _("Announcements"),
+        [
+            _("Commune"),
+            _("District"),
+            _("Decision"),
+            _("Date"),
+            _("Kind"),
+            _("Standard"),
+            _("Procedures in scope"),
+            _("Sent to the DOST on"),
+        ],
+        (
+            [
+                a.commune.name,
+                a.commune.district.name if a.commune.district else "",
+                a.decision_number,
+                a.decision_date,
+                a.get_kind_display(),
+                a.get_standard_display(),
+                a.scope_size,
+                a.sent_to_dost_on,
+            ]
+            for a in ctx["announcements"]
+        ),
+        [26, 20, 18, 12, 24, 20, 10, 12],
+    )
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
