@@ -1,0 +1,220 @@
+"""Exports of the lists: the page's filters, the user's scope, inert formulas, 1-vs-N queries."""
+
+import csv
+import datetime
+import io
+
+import openpyxl
+import pytest
+
+from audits.tests.factories import AuditFactory, CorrectiveActionFactory, FindingFactory
+from imports.export import Column, neutralise, table_bytes
+from roadmap.models import Milestone
+from roadmap.tests.factories import MilestoneFactory, RoadmapStepFactory
+
+
+def sheet_rows(response):
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    return list(workbook.active.iter_rows(values_only=True))
+
+
+def csv_rows(response):
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
+@pytest.fixture
+def milestones(world):
+    step1 = RoadmapStepFactory(order=1, name="Khảo sát")
+    step2 = RoadmapStepFactory(template=step1.template, order=2, name="Ban chỉ đạo")
+    return [
+        MilestoneFactory(
+            participation=world["participation"],
+            step=step1,
+            status="done",
+            completed_on=datetime.date(2017, 8, 20),
+        ),
+        MilestoneFactory(
+            participation=world["participation"],
+            step=step2,
+            note='=HYPERLINK("http://evil.invalid","bấm")',
+        ),
+        MilestoneFactory(
+            participation=world["neighbour_participation"],
+            step=step1,
+            status="blocked",
+            note="+84 912 000 000",
+        ),
+        MilestoneFactory(participation=world["other_participation"], step=step1, note="@SUM(1)"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"],
+)
+def test_text_a_spreadsheet_would_run_is_neutralised(value):
+    assert neutralise(value) == "'" + value
+    assert neutralise("Xã Phú Phụng") == "Xã Phú Phụng"
+    assert neutralise(-1) == -1
+
+
+def test_formulas_are_neutralised_in_both_formats(client, dost_staff, milestones):
+    client.force_login(dost_staff)
+
+    rows = sheet_rows(client.get("/imports/export/milestones.xlsx"))
+    notes = [r[5] for r in rows[1:]]
+    assert '\'=HYPERLINK("http://evil.invalid","bấm")' in notes
+    assert "'+84 912 000 000" in notes
+    assert "'@SUM(1)" in notes
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(client.get("/imports/export/milestones.xlsx").content)
+    )
+    assert all(cell.data_type != "f" for row in workbook.active.iter_rows() for cell in row)
+
+    text_rows = csv_rows(client.get("/imports/export/milestones.csv"))
+    assert text_rows[0][:4] == ["Mã xã", "Tên xã", "Bước", "Trạng thái"]
+    assert '\'=HYPERLINK("http://evil.invalid","bấm")' in [r[5] for r in text_rows[1:]]
+
+
+def test_dates_are_dates_in_excel_and_dd_mm_yyyy_in_csv(client, dost_staff, milestones):
+    client.force_login(dost_staff)
+    rows = sheet_rows(client.get("/imports/export/milestones.xlsx?status=done"))
+    assert rows[1][4] == datetime.datetime(2017, 8, 20)
+    text_rows = csv_rows(client.get("/imports/export/milestones.csv?status=done"))
+    assert text_rows[1][4] == "20/08/2017"
+    assert text_rows[1][3] == "Hoàn thành"
+
+
+@pytest.mark.parametrize(
+    ("persona", "communes"),
+    [
+        ("dost_staff", {"28873", "28876", "28987"}),
+        ("manager", {"28873", "28876", "28987"}),
+        ("district_officer", {"28873", "28876"}),
+        ("commune_officer", {"28873"}),
+        ("other_commune_officer", {"28987"}),
+        ("consultant", {"28873", "28876"}),
+    ],
+)
+def test_an_export_holds_only_what_the_user_may_see(
+    client, personas, milestones, persona, communes
+):
+    client.force_login(personas[persona])
+    rows = sheet_rows(client.get("/imports/export/milestones.xlsx"))
+    assert {r[0] for r in rows[1:]} == communes
+
+
+def test_an_export_honours_the_filters_of_the_list(client, dost_staff, milestones, settings):
+    settings.QMS_AS_OF = datetime.date(2017, 12, 15)
+    client.force_login(dost_staff)
+
+    def codes_and_steps(query):
+        rows = csv_rows(client.get(f"/imports/export/milestones.csv?{query}"))
+        return sorted((r[0], r[2][0]) for r in rows[1:])
+
+    assert codes_and_steps("district=832") == [("28873", "1"), ("28873", "2"), ("28876", "1")]
+    assert codes_and_steps("status=blocked") == [("28876", "1")]
+    assert codes_and_steps("overdue=1") == [("28873", "2"), ("28876", "1"), ("28987", "1")]
+    assert codes_and_steps("step=2") == [("28873", "2")]
+    assert codes_and_steps("q=Sơn") == [("28876", "1")]
+    assert codes_and_steps("kind=extension") == []
+
+
+def test_communes_export(client, district_officer, world):
+    client.force_login(district_officer)
+    rows = sheet_rows(client.get("/imports/export/communes.xlsx"))
+    assert rows[0] == ("Mã xã", "Tên xã", "Cấp", "Mã QH", "Quận Huyện", "Mã TP", "Tỉnh / Thành Phố")
+    assert [r[:2] for r in rows[1:]] == [("28873", "Xã Phú Phụng"), ("28876", "Xã Sơn Định")]
+    response = client.get("/imports/export/communes.csv?q=Sơn")
+    assert response["Content-Disposition"] == 'attachment; filename="xa.csv"'
+    assert [r[0] for r in csv_rows(response)[1:]] == ["28876"]
+
+
+@pytest.fixture
+def findings(world):
+    audit_a = AuditFactory(commune=world["commune"])
+    audit_c = AuditFactory(commune=world["other_commune"])
+    open_a = FindingFactory(audit=audit_a, description="-Thiếu sổ theo dõi")
+    closed_a = FindingFactory(audit=audit_a, status="closed", closed_on=datetime.date(2017, 12, 1))
+    open_c = FindingFactory(audit=audit_c)
+    return {
+        "open_a": open_a,
+        "closed_a": closed_a,
+        "open_c": open_c,
+        "action_a": CorrectiveActionFactory(finding=open_a, due_date=datetime.date(2017, 12, 1)),
+        "action_done": CorrectiveActionFactory(
+            finding=closed_a, done_on=datetime.date(2017, 11, 30)
+        ),
+        "action_c": CorrectiveActionFactory(finding=open_c, due_date=datetime.date(2018, 1, 5)),
+    }
+
+
+def test_findings_export_in_scope_and_filtered(client, commune_officer, dost_staff, findings):
+    client.force_login(commune_officer)
+    rows = sheet_rows(client.get("/imports/export/findings.xlsx"))
+    assert {r[0] for r in rows[1:]} == {"28873"}
+    assert "'-Thiếu sổ theo dõi" in [r[7] for r in rows[1:]]
+    client.force_login(dost_staff)
+    rows = sheet_rows(client.get("/imports/export/findings.xlsx?status=open"))
+    assert sorted(r[0] for r in rows[1:]) == ["28873", "28987"]
+    assert {r[9] for r in rows[1:]} == {"Chưa khắc phục"}
+
+
+def test_corrective_actions_export_in_scope_and_filtered(client, consultant, findings, settings):
+    settings.QMS_AS_OF = datetime.date(2017, 12, 15)
+    client.force_login(consultant)
+    rows = sheet_rows(client.get("/imports/export/corrective-actions.xlsx"))
+    assert len(rows) == 3 and {r[0] for r in rows[1:]} == {"28873"}
+    rows = sheet_rows(client.get("/imports/export/corrective-actions.xlsx?overdue=1"))
+    assert [(r[0], r[10]) for r in rows[1:]] == [("28873", "x")]
+    rows = sheet_rows(client.get("/imports/export/corrective-actions.xlsx?status=done"))
+    assert [r[8] for r in rows[1:]] == [datetime.datetime(2017, 11, 30)]
+
+
+def test_anonymous_cannot_export(client, world):
+    response = client.get("/imports/export/milestones.xlsx")
+    assert response.status_code == 302
+    assert client.get("/imports/export/nothing.xlsx").status_code == 302
+
+
+def test_unknown_list_or_format_is_not_found(client, dost_staff):
+    client.force_login(dost_staff)
+    assert client.get("/imports/export/nothing.xlsx").status_code == 404
+    assert client.get("/imports/export/milestones.pdf").status_code == 404
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_export_queries_do_not_grow_with_the_rows(client, dost_staff, world, fmt):
+    """1-vs-N: the same number of queries for 1 milestone and for 20."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(dost_staff)
+    step = RoadmapStepFactory(order=1)
+    MilestoneFactory(participation=world["participation"], step=step)
+    with CaptureQueriesContext(connection) as one:
+        client.get(f"/imports/export/milestones.{fmt}")
+    for order in range(2, 21):
+        MilestoneFactory(
+            participation=world["participation"],
+            step=RoadmapStepFactory(template=step.template, order=order),
+        )
+    with CaptureQueriesContext(connection) as twenty:
+        response = client.get(f"/imports/export/milestones.{fmt}")
+    assert Milestone.objects.count() == 20
+    assert response.status_code == 200
+    assert len(twenty) == len(one)
+
+
+def test_table_bytes_writes_numbers_as_numbers():
+    data = table_bytes(
+        rows=[{"a": 150_000_000}], columns=[Column("Kinh phí", lambda r: r["a"])], fmt="xlsx"
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert sheet["A2"].value == 150_000_000
+    assert sheet["A2"].number_format == "#,##0"
