@@ -12,13 +12,31 @@ from reports import charts, metrics
 from reports.services import ReportScope, report_render
 from roadmap.models import Milestone, ParticipationKind
 
+GRID_SYMBOLS = {
+    Milestone.Status.DONE: "✓",
+    Milestone.Status.IN_PROGRESS: "◐",
+    Milestone.Status.BLOCKED: "✕",
+    Milestone.Status.NOT_APPLICABLE: "–",
+    Milestone.Status.NOT_STARTED: "·",
+}
+
 
 def dashboard_grids(figures: metrics.Figures, steps_by_kind: dict) -> list[dict]:
     """The commune × step grid as one table per kind of participation (their steps differ).
 
-    Each table: ``kind``, ``label``, ``steps`` (order, name) and ``rows`` of (commune row, cells)
-    where each cell is the milestone's status, whether it is overdue or late, and its dates.
+    Each table: ``kind``, ``label``, ``steps`` (order, name) and ``rows`` of (commune row, cells).
+    A cell carries what the template prints as is (hundreds of cells: the template stays a
+    few variable lookups per cell): ``css`` (status, overdue, late), ``symbol`` (the status as
+    a sign, "!" when overdue), ``text`` (the status in words, for screen readers) and
+    ``title`` (the step, its status and its due date, on hover).
     """
+    words = {
+        "overdue": _("overdue"),
+        "late": _("done late"),
+        "due": _("due"),
+        "absent": _("Not on the roadmap"),
+    }
+    labels = {status.value: status.label for status in Milestone.Status}
     grids = []
     for kind in ParticipationKind:
         steps = steps_by_kind.get(kind.value)
@@ -32,12 +50,34 @@ def dashboard_grids(figures: metrics.Figures, steps_by_kind: dict) -> list[dict]
         for commune in communes:
             cells = []
             for step in steps:
+                heading = f"{step['order']}. {step['name']}"
                 cell = commune.cells.get(step["order"])
                 if cell is None:
-                    cells.append({"step": step, "status": "", "label": _("Not on the roadmap")})
+                    text = str(words["absent"])
+                    cells.append(
+                        {"css": "cell st-none", "symbol": "", "text": text, "title": heading}
+                    )
                     continue
-                label = Milestone.Status(cell["status"]).label
-                cells.append({**cell, "step": step, "label": label})
+                status = cell["status"]
+                text = str(labels[status])
+                css = f"cell st-{status}"
+                if cell["overdue"]:
+                    text += f", {words['overdue']}"
+                    css += " is-overdue"
+                if cell["late"]:
+                    text += f", {words['late']}"
+                    css += " is-late"
+                due = cell["due_date"].strftime("%d/%m/%Y")
+                cells.append(
+                    {
+                        "css": css,
+                        "symbol": "!" if cell["overdue"] else GRID_SYMBOLS.get(status, ""),
+                        "text": text,
+                        "title": f"{heading}: {text} ({words['due']} {due})",
+                        "overdue": cell["overdue"],
+                        "late": cell["late"],
+                    }
+                )
             rows.append((commune, cells))
         grids.append({"kind": kind.value, "label": kind.label, "steps": steps, "rows": rows})
     return grids
