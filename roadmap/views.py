@@ -123,6 +123,7 @@ def _milestone_ctx(request, milestone, form, *, conflict=None, saved=False) -> d
         "evidence": list(milestone.evidence.select_related("uploaded_by")),
         "changes": milestone.changes(),
         "next": _safe_next(request, ""),
+        "inline": (request.POST.get("inline") or request.GET.get("inline")) == "1",
     }
 
 
@@ -175,8 +176,10 @@ def milestone_update(request, pk: int):
         form = MilestoneUpdateForm.for_milestone(milestone)
     ctx = _milestone_ctx(request, milestone, form, conflict=conflict, saved=saved)
     if request.htmx:
-        # htmx swaps only 2xx answers: the conflict is told inside the partial.
-        response = render(request, "roadmap/milestone_update.html#panel", ctx)
+        # htmx swaps only 2xx answers: the conflict is told inside the partial. ``inline``: the
+        # editor row that lists (the commune page, the milestone list) insert under a row.
+        partial = "inline" if ctx["inline"] else "panel"
+        response = render(request, f"roadmap/milestone_update.html#{partial}", ctx)
         if saved:
             response["HX-Trigger"] = "milestoneSaved"
         return response

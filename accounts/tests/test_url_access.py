@@ -56,6 +56,10 @@ def everyone(status, **overrides) -> dict:
 # Who may see commune A (and its district, district 1): all but the officer of commune C.
 SEES_COMMUNE_A = everyone(200, other_commune_officer=404)
 DOST_ONLY = everyone(403, dost_staff=200)
+# Who may record audits, findings, actions, announcements and edit the scope of commune A.
+WRITES_A = everyone(403, dost_staff=200, consultant=200, other_commune_officer=404)
+# Who may manage programme A (DOST staff); the officer of commune C does not see it.
+MANAGES_PROGRAMME_A = everyone(403, dost_staff=200, other_commune_officer=404)
 
 
 @dataclass
@@ -96,6 +100,30 @@ URLS: dict[str, Case] = {
     # procedures (part B) -------------------------------------------------------------------
     "procedures:procedure_list": case(everyone(200)),
     "procedures:scope_edit": case(SEES_COMMUNE_A, kwargs=lambda s: {"code": s.commune.code}),
+    # audits, announcements (part B) ---------------------------------------------------------
+    # Recording needs the quality-records right (DOST staff, the consultant serving the commune);
+    # a POST without data shows the form again with its errors (200) to those who may.
+    "audits:audit_create": case(WRITES_A, kwargs=lambda s: {"code": s.commune.code}),
+    "audits:audit_detail": case(SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.audit.pk}),
+    "audits:audit_report": case(SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.inspection.pk}),
+    "audits:finding_create": case(WRITES_A, kwargs=lambda s: {"pk": s.audit.pk}, method="post"),
+    "audits:action_create": case(WRITES_A, kwargs=lambda s: {"pk": s.finding.pk}, method="post"),
+    "audits:action_update": case(SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.action.pk}),
+    "audits:action_evidence": case(SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.done_action.pk}),
+    "audits:announcement_create": case(WRITES_A, kwargs=lambda s: {"code": s.commune.code}),
+    # programme management (part B): DOST staff write; the others read what they may see -------
+    "roadmap:programme_list": case(everyone(200)),
+    "roadmap:programme_create": case(DOST_ONLY),
+    "roadmap:programme_detail": case(SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.programme.pk}),
+    "roadmap:participation_create": case(
+        MANAGES_PROGRAMME_A, kwargs=lambda s: {"pk": s.programme.pk}, method="post"
+    ),
+    "roadmap:programme_apply_template": case(
+        MANAGES_PROGRAMME_A, kwargs=lambda s: {"pk": s.programme.pk}, method="post"
+    ),
+    "roadmap:officer_assign": case(
+        MANAGES_PROGRAMME_A, kwargs=lambda s: {"pk": s.programme.pk}, method="post"
+    ),
     # report downloads ---------------------------------------------------------------------
     "reports:province_report": case(
         everyone(403, dost_staff=200, manager=200), kwargs=lambda s: {"fmt": "xlsx"}
@@ -170,6 +198,28 @@ class Samples:
         from audits.tests.factories import CorrectiveActionFactory
 
         return CorrectiveActionFactory(finding=self.finding)
+
+    @cached_property
+    def inspection(self):
+        """A DOST inspection of commune A with its report file."""
+        from audits.tests.factories import AuditFactory
+
+        return AuditFactory(
+            commune=self.commune,
+            kind="inspection_onsite",
+            report=ContentFile(b"%PDF-1.4 sample", name="bien-ban.pdf"),
+        )
+
+    @cached_property
+    def done_action(self):
+        """A corrective action marked done, with its evidence file."""
+        from audits.tests.factories import CorrectiveActionFactory
+
+        return CorrectiveActionFactory(
+            finding=self.finding,
+            done_on=__import__("datetime").date(2017, 12, 1),
+            evidence=ContentFile(b"%PDF-1.4 sample", name="phieu.pdf"),
+        )
 
     @cached_property
     def announcement(self):

@@ -320,3 +320,31 @@ def test_milestone_page_query_count(client, commune_officer, milestone, django_a
     # session, user, milestone, can_edit (none for an officer), evidence, history
     with django_assert_num_queries(5):
         client.get(url(milestone))
+
+
+def test_inline_editor_row_for_lists(client, commune_officer, milestone):
+    """The commune page and the milestone list insert this row under a milestone's row."""
+    client.force_login(commune_officer)
+    response = client.get(url(milestone), {"inline": "1"}, HTTP_HX_REQUEST="true")
+    assert response.text.lstrip().startswith(f'<tr id="milestone-inline-{milestone.pk}"')
+    assert 'name="inline" value="1"' in response.text
+    response = client.post(
+        url(milestone),
+        post_data(milestone, status="in_progress", inline="1"),
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.text.lstrip().startswith(f'<tr id="milestone-inline-{milestone.pk}"')
+    assert response["HX-Trigger"] == "milestoneSaved"
+    assert 'role="status"' in response.text
+    milestone.refresh_from_db()
+    assert milestone.status == Milestone.Status.IN_PROGRESS
+    # A stale inline form gets the conflict in the row, not a lost update.
+    response = client.post(
+        url(milestone),
+        post_data(milestone, status="done", completed_on="01/12/2017", inline="1", version=1),
+        HTTP_HX_REQUEST="true",
+    )
+    assert 'id="milestone-conflict"' in response.text
+    assert response.text.lstrip().startswith("<tr")
+    milestone.refresh_from_db()
+    assert milestone.status == Milestone.Status.IN_PROGRESS
