@@ -23,6 +23,7 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import User
 from audits.models import Announcement, Audit, CorrectiveAction, Finding
@@ -363,15 +364,32 @@ class DemoBuilder:
         key = milestone.step.key
         commune = participation.commune
         if key == "issuing":
-            for item in scope:
-                if item.state in (ScopeItem.State.PLANNED, ScopeItem.State.DRAFTED):
-                    item.state = ScopeItem.State.ISSUED
-                    item.issued_on = done_on
-                    item.revision = item.revision or 1
-                    item.save()
+            changed = [
+                item
+                for item in scope
+                if item.state in (ScopeItem.State.PLANNED, ScopeItem.State.DRAFTED)
+            ]
+            for item in changed:
+                item.state = ScopeItem.State.ISSUED
+                item.issued_on = done_on
+                item.revision = item.revision or 1
+            bulk_update_with_history(
+                changed,
+                ScopeItem,
+                ["state", "issued_on", "revision"],
+                default_user=milestone.updated_by,
+                default_date=_at(done_on, 16),
+            )
         elif key == "applying":
-            ScopeItem.objects.filter(commune=commune, state=ScopeItem.State.ISSUED).update(
-                state=ScopeItem.State.APPLIED
+            changed = [item for item in scope if item.state == ScopeItem.State.ISSUED]
+            for item in changed:
+                item.state = ScopeItem.State.APPLIED
+            bulk_update_with_history(
+                changed,
+                ScopeItem,
+                ["state"],
+                default_user=milestone.updated_by,
+                default_date=_at(done_on, 16),
             )
         elif key == "internal-audit":
             audit = self._get(
@@ -446,17 +464,18 @@ class DemoBuilder:
         for index, procedure in enumerate(chosen):
             old = index in already
             items.append(
-                self._get(
-                    ScopeItem,
-                    {"commune": commune, "procedure": procedure},
-                    {
-                        "process_code": f"QT-{procedure.field.code.upper()[:6]}-{index + 1:02d}",
-                        "state": ScopeItem.State.APPLIED if old else ScopeItem.State.PLANNED,
-                        "issued_on": datetime.date(2016, 5, 10) if old else None,
-                        "revision": 1 if old else 0,
-                    },
+                ScopeItem(
+                    commune=commune,
+                    procedure=procedure,
+                    process_code=f"QT-{procedure.field.code.upper()[:6]}-{index + 1:02d}",
+                    state=ScopeItem.State.APPLIED if old else ScopeItem.State.PLANNED,
+                    issued_on=datetime.date(2016, 5, 10) if old else None,
+                    revision=1 if old else 0,
                 )
             )
+        # Called only for a commune new to the demo, so nothing of its scope exists yet.
+        items = bulk_create_with_history(items, ScopeItem, default_date=_at(START, 8))
+        self.created += len(items)
         return items
 
     # All -------------------------------------------------------------------------------------
