@@ -78,10 +78,14 @@ def bar_chart_svg(
     uid: str,
     total: int | float | None = None,
     width: int = 420,
-    label_width: int = 150,
+    label_width: int | None = None,
 ) -> SafeString:
     """Horizontal bars, one per ``(label, value)``, each with its own pattern and its value
-    (and share of ``total`` when given) written at its end."""
+    (and share of ``total`` when given) written at its end. The label column fits the longest
+    label (about 7 px a character at 13 px), within a third to a half of the width."""
+    if label_width is None:
+        longest = max((len(str(label)) for label, _value in items), default=0)
+        label_width = int(min(max(7 * longest + 14, width / 3), width / 2))
     bar_h, gap, top = 22, 10, 8
     height = top + len(items) * (bar_h + gap) + 4
     scale_w = width - label_width - 120
