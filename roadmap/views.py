@@ -182,6 +182,10 @@ def milestone_update(request, pk: int):
         response = render(request, f"roadmap/milestone_update.html#{partial}", ctx)
         if saved:
             response["HX-Trigger"] = "milestoneSaved"
+            if ctx["inline"]:
+                # The list around the editor row shows the old values: reload it, with the notice.
+                messages.success(request, _("The milestone was saved."))
+                response["HX-Refresh"] = "true"
         return response
     status = 409 if conflict is not None else 200
     return render(request, "roadmap/milestone_update.html", ctx, status=status)

@@ -335,6 +335,7 @@ def test_inline_editor_row_for_lists(client, commune_officer, milestone):
     )
     assert response.text.lstrip().startswith(f'<tr id="milestone-inline-{milestone.pk}"')
     assert response["HX-Trigger"] == "milestoneSaved"
+    assert response["HX-Refresh"] == "true"  # the list reloads with the new values
     assert 'role="status"' in response.text
     milestone.refresh_from_db()
     assert milestone.status == Milestone.Status.IN_PROGRESS
