@@ -20,6 +20,8 @@ from audits.forms import (
 )
 from audits.models import Announcement, Audit, CorrectiveAction, Finding
 from communes.search import in_order, search_page, unit_key, units_sorted
+from imports.export import export_format
+from imports.lists import export_list
 from qms_rollout import clock
 from reports import metrics
 from roadmap.services import MilestoneConflict
@@ -65,6 +67,8 @@ def finding_list(request):
         page_number=request.GET.get("page"),
         per_page=PER_PAGE,
     )
+    if fmt := export_format(request):
+        return export_list("findings", page.paginator.object_list, fmt)
     findings = in_order(
         Finding.objects.filter(pk__in=list(page.object_list)).with_list_related(),
         page.object_list,
@@ -119,6 +123,8 @@ def action_list(request):
         page_number=request.GET.get("page"),
         per_page=PER_PAGE,
     )
+    if fmt := export_format(request):
+        return export_list("corrective-actions", page.paginator.object_list, fmt)
     actions = in_order(
         CorrectiveAction.objects.filter(pk__in=list(page.object_list)).with_list_related(),
         page.object_list,

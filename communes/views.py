@@ -8,6 +8,8 @@ from django.shortcuts import render
 from accounts import access
 from audits.models import Announcement, Audit, Finding
 from communes.search import matches, unit_key, units_sorted
+from imports.export import export_format
+from imports.lists import export_list
 from procedures.models import ScopeItem
 from qms_rollout import clock
 from reports import charts, metrics
@@ -41,6 +43,8 @@ def commune_list(request):
     if filters["q"]:
         rows = [r for r in rows if matches(filters["q"], r.name, r.district_name, r.code)]
     rows = sorted(rows, key=lambda r: (unit_key(r.name), r.code))
+    if fmt := export_format(request):
+        return export_list("communes", rows, fmt)
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     ctx = {
         "page": page,

@@ -1,76 +1,61 @@
-"""The exportable lists: each one's rows for a user and the page's filters, and its columns.
+"""The columns of the exportable list pages, and the one call their views make.
 
-The list pages (communes, milestones, findings, corrective actions) export with
-:func:`imports.export.export_response`; until a page offers it itself, ``/imports/export/<kind>.
-<xlsx|csv>`` does, with the same GET filters: ``district`` (GSO code), ``kind``, ``status``,
-``overdue=1``, ``step`` (order or name), ``q`` (text in a name, code or description). Rows are
-always limited to what the user may see (``visible_to``).
+Each list view filters and orders its rows (``.visible_to(user)``, the page's GET filters, the
+accent-insensitive search), then, before paginating::
+
+    if fmt := export_format(request):
+        return export_list("milestones", page.paginator.object_list, fmt)
+
+``rows`` are the list's objects in order, or their primary keys in order (the search index of
+the milestone, finding and corrective-action lists), loaded here with what the columns use. The
+template links to ``{% querystring export="xlsx" page=None %}`` (``imports/_export_links.html``
+inside the htmx results partial), so the file holds every row of the current filters, not only
+the page shown. Headers are Vietnamese, as in the import templates: the first seven milestone
+columns are those of the milestone import, so an export can be edited and imported back.
 """
 
-from django.db.models import Q
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
 from django.utils.translation import pgettext_lazy
 
-from accounts.access import visible_communes
-from audits.models import CorrectiveAction, Finding
-from imports.export import Column
+from imports.export import Column, export_response
 from qms_rollout import clock
-from roadmap.models import Milestone
-from roadmap.resources import MILESTONE_STATUS_VI
+from roadmap.resources import MILESTONE_STATUS_VI, PARTICIPATION_KIND_VI
 
 STATUS_VI = {v: k for k, v in reversed(list(MILESTONE_STATUS_VI.items()))}
+KIND_VI = {v: k for k, v in PARTICIPATION_KIND_VI.items()}
+FINDING_STATUS_VI = {"open": "Chưa khắc phục", "closed": "Đã đóng"}
+SEVERITY_VI = {
+    "major": "Không phù hợp nặng",
+    "minor": "Không phù hợp nhẹ",
+    "observation": "Khuyến nghị",
+}
 
 
-def _district(qs, params, path):
-    code = (params.get("district") or "").strip()
-    return qs.filter(**{f"{path}__code": code}) if code else qs
+def _stage_label(row) -> str:
+    from reports import metrics
 
-
-def _truthy(value) -> bool:
-    return (value or "").strip().lower() in ("1", "true", "on", "yes")
-
-
-def commune_rows(user, params):
-    qs = visible_communes(user).select_related("district", "province")
-    qs = _district(qs, params, "district")
-    if kind := params.get("kind"):
-        qs = qs.filter(kind=kind)
-    if q := (params.get("q") or "").strip():
-        qs = qs.filter(Q(name__icontains=q) | Q(code__startswith=q))
-    return qs.order_by("code")
+    return str(metrics.stage_labels().get(row.stage, row.stage))
 
 
 COMMUNE_COLUMNS = [
     Column("Mã xã", "code"),
     Column("Tên xã", "name"),
-    Column("Cấp", "get_kind_display"),
-    Column("Mã QH", "district.code"),
-    Column("Quận Huyện", "district.name"),
-    Column("Mã TP", "province.code"),
-    Column("Tỉnh / Thành Phố", "province.name"),
+    Column("Huyện", "district_name"),
+    Column("Loại", lambda r: KIND_VI.get(r.kind, r.kind)),
+    Column("Giai đoạn", _stage_label),
+    Column("Tiến độ (%)", lambda r: round(r.progress, 1)),
+    Column("Kế hoạch (%)", lambda r: round(r.planned_progress, 1)),
+    Column("Số bước", "counts.total"),
+    Column("Đã hoàn thành", "counts.done"),
+    Column("Quá hạn", "counts.overdue"),
+    Column("Vướng mắc", "counts.blocked"),
+    Column("Kinh phí cấp (đồng)", "budget_allocated"),
+    Column("Kinh phí đã chi (đồng)", "budget_spent"),
+    Column("Cập nhật lần cuối", "last_change"),
 ]
 
-
-def milestone_rows(user, params):
-    qs = Milestone.objects.visible_to(user).with_list_related()
-    qs = _district(qs, params, "participation__commune__district")
-    if kind := params.get("kind"):
-        qs = qs.filter(participation__kind=kind)
-    if status := params.get("status"):
-        qs = qs.filter(status=status)
-    if _truthy(params.get("overdue")):
-        qs = qs.overdue()
-    if step := (params.get("step") or "").strip():
-        qs = qs.filter(step__order=int(step)) if step.isdigit() else qs.filter(step__name=step)
-    if q := (params.get("q") or "").strip():
-        qs = qs.filter(
-            Q(participation__commune__name__icontains=q)
-            | Q(participation__commune__code__startswith=q)
-        )
-    return qs
-
-
-# The first seven columns are those of the milestone import: an export can be edited and
-# imported again.
 MILESTONE_COLUMNS = [
     Column("Mã xã", "participation.commune.code"),
     Column("Tên xã", "participation.commune.name"),
@@ -86,30 +71,6 @@ MILESTONE_COLUMNS = [
     Column("Người cập nhật", lambda m: str(m.updated_by or "")),
 ]
 
-FINDING_STATUS_VI = {"open": "Chưa khắc phục", "closed": "Đã đóng"}
-SEVERITY_VI = {
-    "major": "Không phù hợp nặng",
-    "minor": "Không phù hợp nhẹ",
-    "observation": "Khuyến nghị",
-}
-
-
-def finding_rows(user, params):
-    qs = Finding.objects.visible_to(user).select_related("audit__commune__district", "procedure")
-    qs = _district(qs, params, "audit__commune__district")
-    if kind := params.get("kind"):
-        qs = qs.filter(Q(severity=kind) | Q(audit__kind=kind))
-    if status := params.get("status"):
-        qs = qs.filter(status=status)
-    if q := (params.get("q") or "").strip():
-        qs = qs.filter(
-            Q(description__icontains=q)
-            | Q(audit__commune__name__icontains=q)
-            | Q(audit__commune__code__startswith=q)
-        )
-    return qs
-
-
 FINDING_COLUMNS = [
     Column("Mã xã", "audit.commune.code"),
     Column("Tên xã", "audit.commune.name"),
@@ -123,31 +84,6 @@ FINDING_COLUMNS = [
     Column("Tình trạng", lambda f: FINDING_STATUS_VI.get(f.status, f.status)),
     Column("Ngày đóng", "closed_on"),
 ]
-
-
-def action_rows(user, params):
-    qs = CorrectiveAction.objects.visible_to(user).select_related(
-        "finding__audit__commune__district", "verified_by"
-    )
-    qs = _district(qs, params, "finding__audit__commune__district")
-    status = params.get("status")
-    if status == "open":
-        qs = qs.filter(done_on__isnull=True)
-    elif status == "done":
-        qs = qs.filter(done_on__isnull=False, verified_at__isnull=True)
-    elif status == "verified":
-        qs = qs.filter(verified_at__isnull=False)
-    if _truthy(params.get("overdue")):
-        qs = qs.overdue()
-    if q := (params.get("q") or "").strip():
-        qs = qs.filter(
-            Q(description__icontains=q)
-            | Q(owner__icontains=q)
-            | Q(finding__audit__commune__name__icontains=q)
-            | Q(finding__audit__commune__code__startswith=q)
-        )
-    return qs
-
 
 ACTION_COLUMNS = [
     Column("Mã xã", "finding.audit.commune.code"),
@@ -163,13 +99,49 @@ ACTION_COLUMNS = [
     Column("Quá hạn", lambda a: "x" if a.done_on is None and a.due_date < clock.today() else ""),
 ]
 
+
+def _milestones():
+    from roadmap.models import Milestone
+
+    return Milestone.objects.with_list_related()
+
+
+def _findings():
+    from audits.models import Finding
+
+    return Finding.objects.select_related("audit__commune__district", "procedure")
+
+
+def _actions():
+    from audits.models import CorrectiveAction
+
+    return CorrectiveAction.objects.with_list_related()
+
+
+@dataclass(frozen=True)
+class ExportList:
+    columns: list[Column]
+    filename: object
+    load: Callable | None = None  # primary keys -> a queryset with what the columns use
+
+
 LISTS = {
-    "communes": (commune_rows, COMMUNE_COLUMNS, pgettext_lazy("file name", "communes")),
-    "milestones": (milestone_rows, MILESTONE_COLUMNS, pgettext_lazy("file name", "milestones")),
-    "findings": (finding_rows, FINDING_COLUMNS, pgettext_lazy("file name", "findings")),
-    "corrective-actions": (
-        action_rows,
-        ACTION_COLUMNS,
-        pgettext_lazy("file name", "corrective-actions"),
+    "communes": ExportList(COMMUNE_COLUMNS, pgettext_lazy("file name", "communes")),
+    "milestones": ExportList(
+        MILESTONE_COLUMNS, pgettext_lazy("file name", "milestones"), _milestones
+    ),
+    "findings": ExportList(FINDING_COLUMNS, pgettext_lazy("file name", "findings"), _findings),
+    "corrective-actions": ExportList(
+        ACTION_COLUMNS, pgettext_lazy("file name", "corrective-actions"), _actions
     ),
 }
+
+
+def export_list(kind: str, rows: Sequence, fmt: str):
+    """The ``kind`` list's ``rows`` (objects, or primary keys for a list that loads) as a file."""
+    spec = LISTS[kind]
+    if spec.load is not None:
+        pks = list(rows)
+        position = {pk: i for i, pk in enumerate(pks)}
+        rows = sorted(spec.load().filter(pk__in=pks), key=lambda o: position[o.pk])
+    return export_response(rows=rows, columns=spec.columns, filename=str(spec.filename), fmt=fmt)

@@ -6,7 +6,6 @@ app_name = "imports"
 
 urlpatterns = [
     path("", views.import_index, name="index"),
-    path("export/<slug:kind>.<str:fmt>", views.export_list, name="export"),
     path("<slug:kind>/", views.import_upload, name="upload"),
     path("<slug:kind>/template.<str:fmt>", views.import_template, name="template"),
     path("<slug:kind>/preview/<str:token>/", views.import_preview, name="preview"),

@@ -9,7 +9,6 @@ from accounts.access import can_import, require
 from imports import services
 from imports.export import FORMATS, Column, export_response
 from imports.forms import UploadForm
-from imports.lists import LISTS
 
 SESSION_KEY = "imports_pending"
 
@@ -130,19 +129,4 @@ def import_template(request, kind, fmt):
         columns=columns,
         filename=str(services.TEMPLATE_NAMES[kind]),
         fmt=fmt,
-    )
-
-
-@login_required
-@require_GET
-def export_list(request, kind, fmt):
-    """A list (communes, milestones, findings, corrective actions) as .xlsx or .csv.
-
-    Honours the list page's GET filters and only holds rows the user may see.
-    """
-    if kind not in LISTS or fmt not in FORMATS:
-        raise Http404
-    rows_for, columns, filename = LISTS[kind]
-    return export_response(
-        rows=rows_for(request.user, request.GET), columns=columns, filename=str(filename), fmt=fmt
     )

@@ -15,6 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import access
 from accounts.models import User
 from communes.search import in_order, search_page, unit_key, units_sorted
+from imports.export import export_format
+from imports.lists import export_list
 from qms_rollout import clock
 from roadmap import services
 from roadmap.forms import (
@@ -80,6 +82,8 @@ def milestone_list(request):
         page_number=request.GET.get("page"),
         per_page=MILESTONES_PER_PAGE,
     )
+    if fmt := export_format(request):
+        return export_list("milestones", page.paginator.object_list, fmt)
     milestones = in_order(
         Milestone.objects.filter(pk__in=list(page.object_list)).with_list_related(),
         page.object_list,

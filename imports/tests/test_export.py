@@ -30,7 +30,9 @@ def csv_rows(response):
 @pytest.fixture
 def milestones(world):
     step1 = RoadmapStepFactory(order=1, name="Khảo sát")
-    step2 = RoadmapStepFactory(template=step1.template, order=2, name="Ban chỉ đạo")
+    step2 = RoadmapStepFactory(
+        template=step1.template, order=2, name="Ban chỉ đạo", key="steering-team"
+    )
     return [
         MilestoneFactory(
             participation=world["participation"],
@@ -66,26 +68,26 @@ def test_text_a_spreadsheet_would_run_is_neutralised(value):
 def test_formulas_are_neutralised_in_both_formats(client, dost_staff, milestones):
     client.force_login(dost_staff)
 
-    rows = sheet_rows(client.get("/imports/export/milestones.xlsx"))
+    rows = sheet_rows(client.get("/milestones/?export=xlsx"))
     notes = [r[5] for r in rows[1:]]
     assert '\'=HYPERLINK("http://evil.invalid","bấm")' in notes
     assert "'+84 912 000 000" in notes
     assert "'@SUM(1)" in notes
     workbook = openpyxl.load_workbook(
-        io.BytesIO(client.get("/imports/export/milestones.xlsx").content)
+        io.BytesIO(client.get("/milestones/?export=xlsx").content)
     )
     assert all(cell.data_type != "f" for row in workbook.active.iter_rows() for cell in row)
 
-    text_rows = csv_rows(client.get("/imports/export/milestones.csv"))
+    text_rows = csv_rows(client.get("/milestones/?export=csv"))
     assert text_rows[0][:4] == ["Mã xã", "Tên xã", "Bước", "Trạng thái"]
     assert '\'=HYPERLINK("http://evil.invalid","bấm")' in [r[5] for r in text_rows[1:]]
 
 
 def test_dates_are_dates_in_excel_and_dd_mm_yyyy_in_csv(client, dost_staff, milestones):
     client.force_login(dost_staff)
-    rows = sheet_rows(client.get("/imports/export/milestones.xlsx?status=done"))
+    rows = sheet_rows(client.get("/milestones/?export=xlsx&status=done"))
     assert rows[1][4] == datetime.datetime(2017, 8, 20)
-    text_rows = csv_rows(client.get("/imports/export/milestones.csv?status=done"))
+    text_rows = csv_rows(client.get("/milestones/?export=csv&status=done"))
     assert text_rows[1][4] == "20/08/2017"
     assert text_rows[1][3] == "Hoàn thành"
 
@@ -105,7 +107,7 @@ def test_an_export_holds_only_what_the_user_may_see(
     client, personas, milestones, persona, communes
 ):
     client.force_login(personas[persona])
-    rows = sheet_rows(client.get("/imports/export/milestones.xlsx"))
+    rows = sheet_rows(client.get("/milestones/?export=xlsx"))
     assert {r[0] for r in rows[1:]} == communes
 
 
@@ -114,25 +116,59 @@ def test_an_export_honours_the_filters_of_the_list(client, dost_staff, milestone
     client.force_login(dost_staff)
 
     def codes_and_steps(query):
-        rows = csv_rows(client.get(f"/imports/export/milestones.csv?{query}"))
+        rows = csv_rows(client.get(f"/milestones/?export=csv&{query}"))
         return sorted((r[0], r[2][0]) for r in rows[1:])
 
     assert codes_and_steps("district=832") == [("28873", "1"), ("28873", "2"), ("28876", "1")]
     assert codes_and_steps("status=blocked") == [("28876", "1")]
     assert codes_and_steps("overdue=1") == [("28873", "2"), ("28876", "1"), ("28987", "1")]
-    assert codes_and_steps("step=2") == [("28873", "2")]
-    assert codes_and_steps("q=Sơn") == [("28876", "1")]
+    assert codes_and_steps("step=steering-team") == [("28873", "2")]
+    assert codes_and_steps("q=son dinh") == [("28876", "1")]
     assert codes_and_steps("kind=extension") == []
 
 
-def test_communes_export(client, district_officer, world):
+def test_communes_export_holds_the_list_with_its_filters(client, district_officer, milestones):
     client.force_login(district_officer)
-    rows = sheet_rows(client.get("/imports/export/communes.xlsx"))
-    assert rows[0] == ("Mã xã", "Tên xã", "Cấp", "Mã QH", "Quận Huyện", "Mã TP", "Tỉnh / Thành Phố")
-    assert [r[:2] for r in rows[1:]] == [("28873", "Xã Phú Phụng"), ("28876", "Xã Sơn Định")]
-    response = client.get("/imports/export/communes.csv?q=Sơn")
+    rows = sheet_rows(client.get("/communes/?export=xlsx"))
+    assert rows[0][:5] == ("Mã xã", "Tên xã", "Huyện", "Loại", "Giai đoạn")
+    assert [r[:3] for r in rows[1:]] == [
+        ("28873", "Xã Phú Phụng", "Huyện Chợ Lách"),
+        ("28876", "Xã Sơn Định", "Huyện Chợ Lách"),
+    ]
+    response = client.get("/communes/?export=csv&q=son")  # the page's accent-blind search
     assert response["Content-Disposition"] == 'attachment; filename="xa.csv"'
     assert [r[0] for r in csv_rows(response)[1:]] == ["28876"]
+
+
+def test_an_export_holds_every_row_not_only_the_page_shown(client, dost_staff, world):
+    template_step = RoadmapStepFactory(order=1)
+    for order in range(1, 31):
+        step = template_step if order == 1 else RoadmapStepFactory(
+            template=template_step.template, order=order
+        )
+        MilestoneFactory(participation=world["participation"], step=step)
+    client.force_login(dost_staff)
+    rows = sheet_rows(client.get("/milestones/?export=xlsx&page=2"))
+    assert len(rows) == 1 + 30
+
+
+@pytest.mark.parametrize(
+    ("url", "query"),
+    [
+        ("/communes/", "district=832"),
+        ("/milestones/", "status=blocked&page=2"),
+        ("/findings/", "status=open"),
+        ("/corrective-actions/", "overdue=1"),
+    ],
+)
+def test_list_pages_link_to_their_export_with_the_current_filters(client, dost_staff, url, query):
+    client.force_login(dost_staff)
+    text = client.get(f"{url}?{query}").content.decode()
+    first = query.split("&")[0].replace("&", "&amp;")
+    assert f'href="?{first}&amp;export=xlsx"' in text
+    assert f'href="?{first}&amp;export=csv"' in text
+    htmx = client.get(f"{url}?{query}", headers={"HX-Request": "true"}).content.decode()
+    assert f'href="?{first}&amp;export=xlsx"' in htmx  # the links follow the live filters
 
 
 @pytest.fixture
@@ -156,11 +192,11 @@ def findings(world):
 
 def test_findings_export_in_scope_and_filtered(client, commune_officer, dost_staff, findings):
     client.force_login(commune_officer)
-    rows = sheet_rows(client.get("/imports/export/findings.xlsx"))
+    rows = sheet_rows(client.get("/findings/?export=xlsx"))
     assert {r[0] for r in rows[1:]} == {"28873"}
     assert "'-Thiếu sổ theo dõi" in [r[7] for r in rows[1:]]
     client.force_login(dost_staff)
-    rows = sheet_rows(client.get("/imports/export/findings.xlsx?status=open"))
+    rows = sheet_rows(client.get("/findings/?export=xlsx&status=open"))
     assert sorted(r[0] for r in rows[1:]) == ["28873", "28987"]
     assert {r[9] for r in rows[1:]} == {"Chưa khắc phục"}
 
@@ -168,24 +204,28 @@ def test_findings_export_in_scope_and_filtered(client, commune_officer, dost_sta
 def test_corrective_actions_export_in_scope_and_filtered(client, consultant, findings, settings):
     settings.QMS_AS_OF = datetime.date(2017, 12, 15)
     client.force_login(consultant)
-    rows = sheet_rows(client.get("/imports/export/corrective-actions.xlsx"))
+    rows = sheet_rows(client.get("/corrective-actions/?export=xlsx"))
     assert len(rows) == 3 and {r[0] for r in rows[1:]} == {"28873"}
-    rows = sheet_rows(client.get("/imports/export/corrective-actions.xlsx?overdue=1"))
+    rows = sheet_rows(client.get("/corrective-actions/?export=xlsx&overdue=1"))
     assert [(r[0], r[10]) for r in rows[1:]] == [("28873", "x")]
-    rows = sheet_rows(client.get("/imports/export/corrective-actions.xlsx?status=done"))
+    rows = sheet_rows(client.get("/corrective-actions/?export=xlsx&status=done"))
     assert [r[8] for r in rows[1:]] == [datetime.datetime(2017, 11, 30)]
 
 
-def test_anonymous_cannot_export(client, world):
-    response = client.get("/imports/export/milestones.xlsx")
+@pytest.mark.parametrize(
+    "url", ["/communes/", "/milestones/", "/findings/", "/corrective-actions/"]
+)
+def test_anonymous_cannot_export(client, world, url):
+    response = client.get(f"{url}?export=xlsx")
     assert response.status_code == 302
-    assert client.get("/imports/export/nothing.xlsx").status_code == 302
+    assert response["Location"].startswith("/login/")
 
 
-def test_unknown_list_or_format_is_not_found(client, dost_staff):
+def test_an_unknown_format_shows_the_page(client, dost_staff):
     client.force_login(dost_staff)
-    assert client.get("/imports/export/nothing.xlsx").status_code == 404
-    assert client.get("/imports/export/milestones.pdf").status_code == 404
+    response = client.get("/milestones/?export=pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
@@ -198,14 +238,14 @@ def test_export_queries_do_not_grow_with_the_rows(client, dost_staff, world, fmt
     step = RoadmapStepFactory(order=1)
     MilestoneFactory(participation=world["participation"], step=step)
     with CaptureQueriesContext(connection) as one:
-        client.get(f"/imports/export/milestones.{fmt}")
+        client.get(f"/milestones/?export={fmt}")
     for order in range(2, 21):
         MilestoneFactory(
             participation=world["participation"],
             step=RoadmapStepFactory(template=step.template, order=order),
         )
     with CaptureQueriesContext(connection) as twenty:
-        response = client.get(f"/imports/export/milestones.{fmt}")
+        response = client.get(f"/milestones/?export={fmt}")
     assert Milestone.objects.count() == 20
     assert response.status_code == 200
     assert len(twenty) == len(one)
