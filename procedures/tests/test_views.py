@@ -251,3 +251,22 @@ def test_processes_needing_revision_are_flagged(client, commune_officer, world, 
     assert [i.pk for i in response.context["items"]] == [item.pk]
     assert response.context["figures"].scope_needing_revision == 1
 
+
+@pytest.mark.parametrize("n", [1, 20])
+def test_scope_page_queries_do_not_grow_with_items(
+    client, consultant, world, django_assert_num_queries, n
+):
+    for _ in range(n):
+        ScopeItemFactory(commune=world["commune"])
+    client.force_login(consultant)
+    client.get(scope_url(world["commune"]))
+    with django_assert_num_queries(SCOPE_PAGE_QUERIES):
+        response = client.get(scope_url(world["commune"]))
+    assert len(response.context["items"]) == n
+
+
+# session, user, commune, may the consultant edit (does it serve the commune?), the scope items,
+# the commune's figures from reports.metrics (participations, milestones, findings, actions,
+# audits, inspections, announcements, procedures in force, scope), the procedures the "add" form
+# offers. The same for 1 item and for 20.
+SCOPE_PAGE_QUERIES = 15
