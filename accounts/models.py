@@ -63,37 +63,22 @@ class User(AbstractUser):
                 violation_error_message=_("Unknown role."),
             ),
             models.CheckConstraint(
+                # One implication per role, so that an unknown role breaks only role_valid.
                 condition=(
-                    Q(role__in=["dost_staff", "manager"])
-                    & Q(
-                        district__isnull=True,
-                        commune__isnull=True,
-                        consultant__isnull=True,
-                    )
+                    ~Q(role__in=["dost_staff", "manager"])
+                    | Q(district__isnull=True, commune__isnull=True, consultant__isnull=True)
                 )
-                | (
-                    Q(role="district_officer")
-                    & Q(
-                        district__isnull=False,
-                        commune__isnull=True,
-                        consultant__isnull=True,
-                    )
+                & (
+                    ~Q(role="district_officer")
+                    | Q(district__isnull=False, commune__isnull=True, consultant__isnull=True)
                 )
-                | (
-                    Q(role="commune_officer")
-                    & Q(
-                        district__isnull=True,
-                        commune__isnull=False,
-                        consultant__isnull=True,
-                    )
+                & (
+                    ~Q(role="commune_officer")
+                    | Q(district__isnull=True, commune__isnull=False, consultant__isnull=True)
                 )
-                | (
-                    Q(role="consultant")
-                    & Q(
-                        district__isnull=True,
-                        commune__isnull=True,
-                        consultant__isnull=False,
-                    )
+                & (
+                    ~Q(role="consultant")
+                    | Q(district__isnull=True, commune__isnull=True, consultant__isnull=False)
                 ),
                 name="%(app_label)s_%(class)s_scope_matches_role",
                 violation_error_message=_(

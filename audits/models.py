@@ -152,7 +152,7 @@ class Finding(models.Model):
             ),
             models.CheckConstraint(
                 condition=(Q(status="closed") & Q(closed_on__isnull=False))
-                | (Q(status="open") & Q(closed_on__isnull=True)),
+                | (~Q(status="closed") & Q(closed_on__isnull=True)),
                 name="%(app_label)s_%(class)s_closed_has_date",
                 violation_error_message=_("A closed finding has a closing date, an open one none."),
             ),

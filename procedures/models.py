@@ -175,7 +175,7 @@ class ScopeItem(models.Model):
                 violation_error_message=_("Unknown state."),
             ),
             models.CheckConstraint(
-                condition=Q(state__in=["planned", "drafted"]) | Q(issued_on__isnull=False),
+                condition=~Q(state__in=["issued", "applied"]) | Q(issued_on__isnull=False),
                 name="%(app_label)s_%(class)s_issued_has_date",
                 violation_error_message=_("An issued or applied process needs its issue date."),
             ),
