@@ -73,9 +73,7 @@ def test_formulas_are_neutralised_in_both_formats(client, dost_staff, milestones
     assert '\'=HYPERLINK("http://evil.invalid","bấm")' in notes
     assert "'+84 912 000 000" in notes
     assert "'@SUM(1)" in notes
-    workbook = openpyxl.load_workbook(
-        io.BytesIO(client.get("/milestones/?export=xlsx").content)
-    )
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get("/milestones/?export=xlsx").content))
     assert all(cell.data_type != "f" for row in workbook.active.iter_rows() for cell in row)
 
     text_rows = csv_rows(client.get("/milestones/?export=csv"))
@@ -143,8 +141,10 @@ def test_communes_export_holds_the_list_with_its_filters(client, district_office
 def test_an_export_holds_every_row_not_only_the_page_shown(client, dost_staff, world):
     template_step = RoadmapStepFactory(order=1)
     for order in range(1, 31):
-        step = template_step if order == 1 else RoadmapStepFactory(
-            template=template_step.template, order=order
+        step = (
+            template_step
+            if order == 1
+            else RoadmapStepFactory(template=template_step.template, order=order)
         )
         MilestoneFactory(participation=world["participation"], step=step)
     client.force_login(dost_staff)

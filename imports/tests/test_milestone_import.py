@@ -120,7 +120,7 @@ def test_one_bad_row_changes_nothing_and_names_row_and_column(client, dost_staff
 
     assert "1 lỗi: sẽ không ghi gì." in text
     assert (
-        "<td>3</td><td>Ngày hoàn thành</td><td>Bước đã hoàn thành cần có ngày hoàn thành thực tế.</td>"
+        "<td>3</td><td>Ngày hoàn thành</td><td>Bước đã hoàn thành phải có ngày hoàn thành thực tế.</td>"
         in text
     )
     assert "Xác nhận nhập dữ liệu" not in text
@@ -139,9 +139,13 @@ def test_one_bad_row_changes_nothing_and_names_row_and_column(client, dost_staff
         (
             ["28873", 1, "Hoàn thành", "16/12/2017", ""],
             "Ngày hoàn thành",
-            "Ngày hoàn thành không thể ở tương lai.",
+            "Ngày hoàn thành không được ở tương lai.",
         ),
-        (["28873", 1, "Vướng mắc", "", ""], "Ghi chú", "Bước vướng mắc cần ghi chú lý do."),
+        (
+            ["28873", 1, "Vướng mắc", "", ""],
+            "Ghi chú",
+            "Bước bị vướng mắc phải có ghi chú nêu lý do.",
+        ),
         (
             ["28873", 1, "Đang thực hiện", "01/09/2017", ""],
             "Ngày hoàn thành",
@@ -332,7 +336,7 @@ def test_confirm_checks_the_file_again(client, dost_staff, roadmap, settings):
     refused = client.post(url.replace("/preview/", "/confirm/"))
 
     assert refused.status_code == 400
-    assert "Ngày hoàn thành không thể ở tương lai." in refused.content.decode()
+    assert "Ngày hoàn thành không được ở tương lai." in refused.content.decode()
     milestone = roadmap[("28873", 1)]
     milestone.refresh_from_db()
     assert milestone.status == Milestone.Status.NOT_STARTED
