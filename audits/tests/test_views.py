@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from audits.models import Announcement, Audit, CorrectiveAction, Finding
 from audits.tests.factories import AuditFactory, CorrectiveActionFactory, FindingFactory
@@ -254,7 +255,7 @@ def test_verifying_every_action_closes_the_finding(client, consultant, finding):
     assert finding.status == Finding.Status.OPEN
     # A not-done action cannot be verified.
     response = client.post(action_url(second), {"op": "verify"}, follow=True)
-    assert "Only a done action can be verified." in response.text
+    assert gettext("Only a done action can be verified.") in response.text
     second.refresh_from_db()
     assert second.verified_at is None
     CorrectiveAction.objects.filter(pk=second.pk).update(done_on=datetime.date(2017, 12, 5))

@@ -125,9 +125,10 @@ def test_history_on_the_page_shows_from_and_to(client, commune_officer, mileston
     milestone.refresh_from_db()
     client.post(url(milestone), post_data(milestone, status="blocked", note="Chờ quyết định"))
     changes = Milestone.objects.get(pk=milestone.pk).changes()
+    status = Milestone.Status
     assert [c["fields"][0][1:] for c in changes[:2]] == [
-        ("In progress", "Blocked"),
-        ("Not started", "In progress"),
+        (status.IN_PROGRESS.label, status.BLOCKED.label),
+        (status.NOT_STARTED.label, status.IN_PROGRESS.label),
     ]
     assert changes[0]["user"] == commune_officer
     assert changes[-1]["created"]
