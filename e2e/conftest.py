@@ -76,8 +76,8 @@ def new_page(browser):
     """Makes further pages, each in its own browser context (its own session)."""
     contexts = []
 
-    def make(width=1280, height=900):
-        context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
+    def make(width=1280, height=900, locale="vi-VN"):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
         contexts.append(context)
         return context.new_page()
 

@@ -1,4 +1,6 @@
-def test_login_page_is_in_vietnamese_and_accessible(page, live_server, assert_accessible):
+def test_login_page_is_in_vietnamese_and_accessible(new_page, live_server, assert_accessible):
+    # Even for a browser that asks for English: Vietnamese is the default.
+    page = new_page(locale="en-US")
     page.goto(f"{live_server.url}/login/")
     assert page.locator("html").get_attribute("lang") == "vi"
     assert page.locator("h1").inner_text() == "Đăng nhập"
@@ -27,3 +29,16 @@ def test_wrong_password_is_refused_with_a_vietnamese_message(page, live_server, 
     page.click("button[type=submit]")
     assert "/login/" in page.url
     assert "Vui lòng nhập đúng tên đăng nhập" in page.locator("[role=alert]").inner_text()
+
+
+def test_the_language_switch_turns_the_interface_to_english_and_back(page, live_server):
+    page.goto(f"{live_server.url}/login/")
+    page.select_option("#language-select", "en")
+    page.get_by_role("button", name="Chuyển").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Sign in"
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.select_option("#language-select", "vi")
+    page.get_by_role("button", name="Switch").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Đăng nhập"

@@ -28,10 +28,10 @@ def test_every_domain_model_is_registered():
 def test_admin_pages_open_for_a_superuser(client, world, model):
     user = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(user)
-    info = (model._meta.app_label, model._meta.model_name)
-    assert client.get(reverse("admin:%s_%s_changelist" % info)).status_code == 200
-    assert client.get(reverse("admin:%s_%s_changelist" % info), {"q": "Phú"}).status_code == 200
-    assert client.get(reverse("admin:%s_%s_add" % info)).status_code == 200
+    prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    assert client.get(reverse(f"{prefix}_changelist")).status_code == 200
+    assert client.get(reverse(f"{prefix}_changelist"), {"q": "Phú"}).status_code == 200
+    assert client.get(reverse(f"{prefix}_add")).status_code == 200
 
 
 def test_a_manager_reads_the_admin_but_cannot_change(client, world):
