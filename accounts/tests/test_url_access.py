@@ -138,7 +138,6 @@ URLS: dict[str, Case] = {
     "imports:index": case(DOST_ONLY),
     "imports:upload": case(DOST_ONLY, kwargs=lambda s: {"kind": "milestones"}),
     "imports:template": case(DOST_ONLY, kwargs=lambda s: {"kind": "milestones", "fmt": "xlsx"}),
-    "imports:export": case(everyone(200), kwargs=lambda s: {"kind": "milestones", "fmt": "csv"}),
     # An unknown upload token: refused before anything is looked up.
     "imports:preview": case(
         everyone(403, dost_staff=404), kwargs=lambda s: {"kind": "milestones", "token": "x" * 32}
