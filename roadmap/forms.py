@@ -9,6 +9,10 @@ from roadmap.models import Milestone, Participation, Programme, RoadmapTemplate
 from roadmap.services import milestone_rule_errors
 from roadmap.uploads import ACCEPT_ATTR, check_upload
 
+# Django 6's label for an empty choice, absent from Django's Vietnamese catalogue: marked here so
+# that ``makemessages`` puts it in ours (Django looks it up in every catalogue).
+BLANK_CHOICE_LABEL = _("- Select an option -")
+
 
 class BootstrapMixin:
     """Gives each widget Bootstrap's class, and marks invalid fields for screen readers too."""
