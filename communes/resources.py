@@ -116,9 +116,11 @@ class AdminUnitResource(resources.ModelResource):
         return report
 
     def _parse(self, sheet, position, report, progress):
+        """The units the rows name, by level and code; errors go to ``report``."""
         provinces, districts, communes = {}, {}, {}
-        seen = {}  # (level, code) -> (row, name, parent)
+        first_row = {}  # (level, code) -> row where the unit first appears
         total = len(sheet.rows)
+        level_widget = ChoiceWidget(Commune.Kind, COMMUNE_KIND_VI)
 
         def cell(values, column):
             i = position[column]
@@ -128,14 +130,17 @@ class AdminUnitResource(resources.ModelResource):
             if len(report.errors) < 200:
                 report.errors.append(CellError(row, column, message))
 
-        def unit(row, values, name_col, code_col, width, level, parent):
+        def unit(row, values, level, name_col, code_col, width, required=True):
+            """(code, name) of one level of the row, or None (an error is recorded if due)."""
             name, raw_code = as_text(cell(values, name_col)), cell(values, code_col)
             if not name and not as_text(raw_code):
+                if required:
+                    error(row, code_col, _("The code is missing."))
                 return None
             try:
                 code = clean_code(raw_code, width)
             except ValueError as exc:
-                error(row, code_col, str(exc))
+                error(row, code_col, str(exc) if as_text(raw_code) else _("The code is missing."))
                 return None
             if not name:
                 error(row, name_col, _("The name is missing."))
@@ -143,67 +148,75 @@ class AdminUnitResource(resources.ModelResource):
             if len(name) > 100:
                 error(row, name_col, _("The name is longer than 100 characters."))
                 return None
-            previous = seen.get((level, code))
-            if previous and (previous[1], previous[2]) != (name, parent):
-                error(
-                    row,
-                    name_col,
-                    _(
-                        "Code %(code)s is “%(before)s” in row %(row)s and “%(now)s” here; "
-                        "one code, one unit."
-                    )
-                    % {"code": code, "before": previous[1], "row": previous[0], "now": name},
-                )
-                return None
-            if not previous:
-                seen[(level, code)] = (row, name, parent)
             return code, name
 
-        level_widget = ChoiceWidget(Commune.Kind, COMMUNE_KIND_VI)
+        def same_unit(row, level, code, name, value, known, name_col):
+            """False (with an error) when ``code`` already names another unit in the file."""
+            if code not in known:
+                first_row[(level, code)] = row
+                return True
+            if known[code][: len(value)] == value:
+                return True
+            error(
+                row,
+                name_col,
+                _(
+                    "Code %(code)s is “%(before)s” in row %(row)s and “%(now)s” here; one code, one unit."
+                )
+                % {
+                    "code": code,
+                    "before": known[code][0],
+                    "row": first_row[(level, code)],
+                    "now": name,
+                },
+            )
+            return False
+
         for done, (row, values) in enumerate(sheet.rows, start=1):
             if progress and done % 500 == 0:
                 progress(done, total * 2)
-            p = unit(row, values, PROVINCE, PROVINCE_CODE, 2, "p", None)
+            p = unit(row, values, "p", PROVINCE, PROVINCE_CODE, 2)
             if p is None:
-                if not as_text(cell(values, PROVINCE_CODE)) and not report.errors:
-                    error(row, PROVINCE_CODE, _("The province's code is missing."))
                 continue
-            if p[0] not in provinces:
-                kind = kind_from_name(p[1], PROVINCE_PREFIXES)
-                if kind is None:
-                    error(
-                        row,
-                        PROVINCE,
-                        _("“%(name)s” should start with “Tỉnh” or “Thành phố”.") % {"name": p[1]},
-                    )
-                    continue
-                provinces[p[0]] = (p[1], kind)
-            d = unit(row, values, DISTRICT, DISTRICT_CODE, 3, "d", p[0])
+            kind = kind_from_name(p[1], PROVINCE_PREFIXES)
+            if kind is None:
+                error(
+                    row,
+                    PROVINCE,
+                    _("“%(name)s” should start with “Tỉnh” or “Thành phố”.") % {"name": p[1]},
+                )
+                continue
+            if not same_unit(row, "p", p[0], p[1], (p[1], kind), provinces, PROVINCE):
+                continue
+            provinces[p[0]] = (p[1], kind)
+
+            d = unit(row, values, "d", DISTRICT, DISTRICT_CODE, 3)
             if d is None:
-                if not as_text(cell(values, DISTRICT_CODE)):
-                    error(row, DISTRICT_CODE, _("The district's code is missing."))
                 continue
-            if d[0] not in districts:
-                kind = kind_from_name(d[1], DISTRICT_PREFIXES)
-                if kind is None:
-                    error(
-                        row,
-                        DISTRICT,
-                        _("“%(name)s” should start with “Huyện”, “Quận”, “Thị xã” or “Thành phố”.")
-                        % {"name": d[1]},
-                    )
-                    continue
-                districts[d[0]] = (d[1], kind, p[0])
-            c = unit(row, values, COMMUNE, COMMUNE_CODE, 5, "c", d[0])
-            if c is None:
+            kind = kind_from_name(d[1], DISTRICT_PREFIXES)
+            if kind is None:
+                error(
+                    row,
+                    DISTRICT,
+                    _("“%(name)s” should start with “Huyện”, “Quận”, “Thị xã” or “Thành phố”.")
+                    % {"name": d[1]},
+                )
+                continue
+            if not same_unit(row, "d", d[0], d[1], (d[1], kind, p[0]), districts, DISTRICT):
+                continue
+            districts[d[0]] = (d[1], kind, p[0])
+
+            c = unit(row, values, "c", COMMUNE, COMMUNE_CODE, 5, required=False)
+            if c is None:  # a district without communes
                 continue
             if c[0] in communes:
                 error(
                     row,
                     COMMUNE_CODE,
-                    _("This row repeats row %(row)s.") % {"row": seen[("c", c[0])][0]},
+                    _("This row repeats row %(row)s.") % {"row": first_row[("c", c[0])]},
                 )
                 continue
+            first_row[("c", c[0])] = row
             try:
                 kind = level_widget.clean(cell(values, LEVEL))
             except ValueError as exc:
@@ -216,99 +229,92 @@ class AdminUnitResource(resources.ModelResource):
         return provinces, districts, communes
 
     def _upsert(self, units, report, *, dry_run, progress):
+        """Create the new units and update the changed ones, level by level, in batches."""
         provinces, districts, communes = units
-        total_rows = len(communes) or 1
-        plan = [
-            (Province, provinces, _("provinces"), lambda v: {"name": v[0], "kind": v[1]}),
-            (
-                District,
-                districts,
-                _("districts"),
-                lambda v: {"name": v[0], "kind": v[1], "province_id": ids[Province][v[2]]},
-            ),
-            (
-                Commune,
-                communes,
-                _("communes"),
-                lambda v: {
-                    "name": v[0],
-                    "kind": v[1],
-                    "district_id": ids[District][v[2]],
-                    "province_id": ids[Province][v[3]],
-                },
-            ),
+        ids = {Province: {}, District: {}}  # code -> pk, for the next level's foreign keys
+
+        def fields_of(model, value):
+            fields = {"name": value[0], "kind": value[1]}
+            if model is District:
+                fields["province_id"] = ids[Province].get(value[2])
+            elif model is Commune:
+                fields["district_id"] = ids[District].get(value[2])
+                fields["province_id"] = ids[Province].get(value[3])
+            return fields
+
+        total = (len(communes) or 1) * 2
+        summaries, changes = [], []
+        levels = [
+            (Province, provinces, _("provinces")),
+            (District, districts, _("districts")),
+            (Commune, communes, _("communes")),
         ]
-        ids = {}
-        written = 0
-        for model, wanted, label, values_of in plan:
+        for model, wanted, label in levels:
             existing = {}
             for unit in model.objects.filter(code__in=list(wanted)).order_by("-valid_until"):
                 existing[unit.code] = unit  # the current unit (valid_until NULL) comes last
-            ids[model] = {code: unit.pk for code, unit in existing.items()}
+            if model in ids:
+                ids[model].update({code: unit.pk for code, unit in existing.items()})
             to_create, to_update = [], []
-            counts = {NEW: 0, UPDATE: 0, SKIP: 0}
             for code, value in wanted.items():
                 unit = existing.get(code)
-                try:
-                    fields = values_of(value)
-                except KeyError:  # a parent only created by this import, in a dry run
-                    fields = {"name": value[0], "kind": value[1]}
+                fields = fields_of(model, value)
                 if unit is None:
                     to_create.append(model(code=code, **fields))
-                    counts[NEW] += 1
                     if model is Commune:
                         report.rows.append(RowReport(value[4], NEW, f"{value[0]} ({code})"))
-                elif any(getattr(unit, k) != v for k, v in fields.items()):
-                    changes = [
-                        (k, as_text(getattr(unit, k)), as_text(v))
-                        for k, v in fields.items()
-                        if getattr(unit, k) != v and k in ("name", "kind")
-                    ]
-                    for k, v in fields.items():
-                        setattr(unit, k, v)
-                    to_update.append(unit)
-                    counts[UPDATE] += 1
-                    if model is Commune:
-                        report.rows.append(
-                            RowReport(value[4], UPDATE, f"{value[0]} ({code})", changes)
-                        )
-                    else:
-                        report.details.append(
-                            _("%(unit)s (%(code)s) changes: %(changes)s")
-                            % {
-                                "unit": value[0],
-                                "code": code,
-                                "changes": "; ".join(f"{o} → {n}" for _k, o, n in changes),
-                            }
-                        )
+                    continue
+                if dry_run:  # parents created by this file have no key yet
+                    fields = {k: v for k, v in fields.items() if v is not None}
+                diff = [
+                    (k, getattr(unit, k), v) for k, v in fields.items() if getattr(unit, k) != v
+                ]
+                if not diff:
+                    continue
+                for k, _old, new in diff:
+                    setattr(unit, k, new)
+                to_update.append(unit)
+                shown = [(k, as_text(o), as_text(n)) for k, o, n in diff if k in ("name", "kind")]
+                if model is Commune:
+                    report.rows.append(RowReport(value[4], UPDATE, f"{value[0]} ({code})", shown))
                 else:
-                    counts[SKIP] += 1
-            if not dry_run:
-                for start in range(0, len(to_create), BATCH):
-                    model.objects.bulk_create(to_create[start : start + BATCH])
-                    if model is Commune:
-                        written += len(to_create[start : start + BATCH])
-                        if progress:
-                            progress(total_rows + written, total_rows * 2)
-                update_fields = _fields_of(model)
-                for start in range(0, len(to_update), BATCH):
-                    model.objects.bulk_update(to_update[start : start + BATCH], update_fields)
-                ids[model].update({u.code: u.pk for u in to_create})
-            for action in (NEW, UPDATE, SKIP):
-                report.counts[action] += counts[action]
-            report.details.insert(
-                len([d for d in report.details if d.startswith("·")]),
-                "· "
-                + _("%(level)s: %(new)s new, %(update)s changed, %(skip)s unchanged")
+                    changes.append(
+                        _("%(unit)s (%(code)s) changes: %(changes)s")
+                        % {
+                            "unit": value[0],
+                            "code": code,
+                            "changes": "; ".join(f"{o} → {n}" for _k, o, n in shown) or "—",
+                        }
+                    )
+            counts = {
+                NEW: len(to_create),
+                UPDATE: len(to_update),
+                SKIP: len(wanted) - len(to_create) - len(to_update),
+            }
+            for action, count in counts.items():
+                report.counts[action] += count
+            summaries.append(
+                _("%(level)s: %(new)s new, %(update)s changed, %(skip)s unchanged")
                 % {
                     "level": label,
                     "new": counts[NEW],
                     "update": counts[UPDATE],
                     "skip": counts[SKIP],
-                },
+                }
             )
+            if dry_run:
+                continue
+            for start in range(0, len(to_create), BATCH):
+                model.objects.bulk_create(to_create[start : start + BATCH])
+                if model is Commune and progress:
+                    progress(min(total // 2 + start + BATCH, total), total)
+            for start in range(0, len(to_update), BATCH):
+                model.objects.bulk_update(to_update[start : start + BATCH], _fields_of(model))
+            if model in ids:
+                ids[model].update({u.code: u.pk for u in to_create})
+        report.details = [f"· {line}" for line in summaries] + changes
         if progress:
-            progress(total_rows * 2, total_rows * 2)
+            progress(total, total)
         report.written = not dry_run and report.changes_anything
 
 

@@ -247,3 +247,31 @@ def test_one_province_of_the_national_list(db, tmp_path):
     run(write(tmp_path, "ben-tre.xlsx", xlsx_bytes([GSO, *rows])))
     assert counts() == (1, len(ben_tre["level2s"]), len(rows))
     assert Commune.objects.get(code="28873").district.code == "832"
+
+
+def test_a_unit_without_its_code_is_refused(db, tmp_path):
+    rows = [["Tỉnh Bến Tre", "83", "Huyện Chợ Lách", "", "Xã Phú Phụng", "28873", "Xã"]]
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command(
+            "import_admin_units",
+            str(write(tmp_path, "gso.xlsx", xlsx_bytes([GSO, *rows]))),
+            stdout=io.StringIO(),
+            stderr=err,
+        )
+    assert "Dòng 2, cột Mã QH: Thiếu mã." in err.getvalue()
+    assert counts() == (0, 0, 0)
+
+
+def test_the_resource_exports_communes_in_the_gso_layout(db, tmp_path):
+    from communes.resources import AdminUnitResource
+
+    run(write(tmp_path, "gso.xlsx", xlsx_bytes([GSO, *ROWS])))
+    dataset = AdminUnitResource().export(
+        Commune.objects.filter(code__in=["28870", "00001"]).order_by("code")
+    )
+    assert dataset.headers == GSO
+    assert [list(r) for r in dataset] == [
+        ["Thành phố Hà Nội", "01", "Quận Ba Đình", "001", "Phường Phúc Xá", "00001", "Phường"],
+        ["Tỉnh Bến Tre", "83", "Huyện Chợ Lách", "832", "Thị trấn Chợ Lách", "28870", "Thị trấn"],
+    ]
