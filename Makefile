@@ -59,8 +59,11 @@ lint: setup
 PO := locale/vi/LC_MESSAGES/django.po
 messages: $(VENV)/.installed
 	$(MANAGE) makemessages -l vi --no-obsolete --no-location --ignore=.venv --ignore=var
+	@# makemessages guesses "fuzzy" translations from similar strings: drop the guesses.
+	$(PY) .ci/check_catalogue.py --drop-fuzzy $(PO)
 	@if ls locale/fragments/*.po >/dev/null 2>&1; then \
-	  msgmerge -q --no-fuzzy-matching --no-wrap $$(for f in locale/fragments/*.po; do echo --compendium=$$f; done) \
+	  msgmerge -q --no-fuzzy-matching --no-wrap \
+	    $$(for f in locale/fragments/*.po; do [ -f $$f ] && echo --compendium=$$f; done) \
 	    -o $(PO) $(PO) $(PO); fi
 	$(PY) .ci/check_catalogue.py $(PO) || true
 

@@ -1,4 +1,8 @@
-"""Fail when the Vietnamese catalogue has an empty or fuzzy translation."""
+"""Fail when the Vietnamese catalogue has an empty or fuzzy translation.
+
+With ``--drop-fuzzy`` it first turns makemessages' guessed ("fuzzy") translations into empty
+ones, so that they are translated for real instead of shipped as guesses.
+"""
 
 import re
 import sys
@@ -25,8 +29,26 @@ def problems(text: str) -> list[str]:
     return out
 
 
+def drop_fuzzy(text: str) -> str:
+    blocks = []
+    for block in text.split("\n\n"):
+        msgid = re.search(r'^msgid ((?:".*"\n?)+)', block, re.M)
+        source = "".join(re.findall(r'"(.*)"', msgid.group(1))) if msgid else ""
+        if source and "#, fuzzy" in block:
+            lines = [line for line in block.split("\n") if not line.startswith("#|")]
+            block = "\n".join(lines).replace("#, fuzzy, ", "#, ").replace("#, fuzzy\n", "")
+            block = re.sub(r'^(msgstr(?:\[\d+\])?) (?:".*"\n?)+', r'\1 ""\n', block, flags=re.M)
+            block = block.rstrip("\n")
+        blocks.append(block)
+    return "\n\n".join(blocks)
+
+
 if __name__ == "__main__":
-    path = Path(sys.argv[1] if len(sys.argv) > 1 else "locale/vi/LC_MESSAGES/django.po")
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    path = Path(args[0] if args else "locale/vi/LC_MESSAGES/django.po")
+    if "--drop-fuzzy" in sys.argv:
+        path.write_text(drop_fuzzy(path.read_text(encoding="utf-8")), encoding="utf-8")
+        sys.exit(0)
     if not path.exists():
         sys.exit(f"{path} is missing")
     found = problems(path.read_text(encoding="utf-8"))
