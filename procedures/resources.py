@@ -169,10 +169,14 @@ class ScopeResource(SpreadsheetResource):
             "state",
         )
 
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self.communes = {}
+
     def get_or_init_instance(self, instance_loader, row):
         from roadmap.resources import find_commune
 
-        commune = find_commune(row.get("Mã xã"))
+        commune = find_commune(row.get("Mã xã"), cache=self.communes)
         code = as_text(row.get(CODE))
         name = as_text(row.get(NAME))
         if code:

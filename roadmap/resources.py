@@ -50,18 +50,26 @@ PARTICIPATION_KIND_VI = {
 }
 
 
-def find_commune(value, column=COMMUNE) -> Commune:
-    """The commune with GSO code ``value`` (the current unit first), or ValidationError."""
+def find_commune(value, column=COMMUNE, cache: dict | None = None) -> Commune:
+    """The commune with GSO code ``value`` (the current unit first), or ValidationError.
+
+    ``cache`` (a dict kept by the resource for one import) saves a query per repeated code.
+    """
     try:
         code = clean_code(value, 5)
     except ValueError as exc:
         raise ValidationError({column: str(exc)}) from None
-    commune = (
-        Commune.objects.filter(code=code)
-        .select_related("district")
-        .order_by(F("valid_until").desc(nulls_first=True))
-        .first()
-    )
+    if cache is not None and code in cache:
+        commune = cache[code]
+    else:
+        commune = (
+            Commune.objects.filter(code=code)
+            .select_related("district")
+            .order_by(F("valid_until").desc(nulls_first=True))
+            .first()
+        )
+        if cache is not None:
+            cache[code] = commune
     if commune is None:
         raise ValidationError(
             {column: _("No commune has the GSO code “%(code)s”.") % {"code": code}}
@@ -129,6 +137,10 @@ class MilestoneResource(SpreadsheetResource):
 
     class Meta(SpreadsheetResource.Meta):
         model = Milestone
+        # The import changes status, date and note only: the rules on them are checked in
+        # validate_instance; the model's other constraints (checked by full_clean with one
+        # query each) cannot be broken by it.
+        clean_model_instances = False
         fields = ("commune", "commune_name", "step", "status", "completed_on", "note", "programme")
 
     def before_import(self, dataset, **kwargs):
@@ -140,13 +152,14 @@ class MilestoneResource(SpreadsheetResource):
             except ValueError:
                 continue
         self.milestones: dict[str, list[Milestone]] = {}
+        self.communes: dict[str, Commune | None] = {}
         for milestone in Milestone.objects.filter(
             participation__commune__code__in=codes
         ).with_list_related():
             self.milestones.setdefault(milestone.participation.commune.code, []).append(milestone)
 
     def get_or_init_instance(self, instance_loader, row):
-        commune = find_commune(row.get(COMMUNE))
+        commune = find_commune(row.get(COMMUNE), cache=self.communes)
         candidates = self.milestones.get(commune.code, [])
         if not candidates:
             raise ValidationError(
@@ -279,6 +292,7 @@ class ParticipationResource(SpreadsheetResource):
         super().before_import(dataset, **kwargs)
         self.programmes = list(Programme.objects.all())
         self.templates = list(RoadmapTemplate.objects.all())
+        self.communes: dict[str, Commune | None] = {}
 
     def find_programme(self, text) -> Programme:
         text = as_text(text)
@@ -296,7 +310,7 @@ class ParticipationResource(SpreadsheetResource):
 
     def get_or_init_instance(self, instance_loader, row):
         programme = self.find_programme(row.get(PROGRAMME))
-        commune = find_commune(row.get(COMMUNE))
+        commune = find_commune(row.get(COMMUNE), cache=self.communes)
         instance = (
             Participation.objects.filter(programme=programme, commune=commune)
             .select_related("programme", "commune", "template")

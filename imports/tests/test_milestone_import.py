@@ -373,3 +373,28 @@ def test_an_exported_milestone_list_can_be_imported_back(client, dost_staff, roa
     text = page.content.decode()
     assert re.search(r'data-count="skip">3<', text), text
     assert "Không có gì để thay đổi" in text
+
+
+def test_each_row_costs_a_bounded_number_of_queries(dost_staff, world):
+    """The consultant's sheet has hundreds of rows: no per-row lookup beyond the write itself
+    (two savepoint statements, the update, the history row)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from imports.services import import_preview
+
+    template = RoadmapTemplateFactory()
+    steps = [RoadmapStepFactory(template=template, order=i) for i in range(1, 11)]
+    for step in steps:
+        MilestoneFactory(participation=world["participation"], step=step)
+
+    def queries(n):
+        rows = [[*HEADERS]] + [["28873", i, "Đang thực hiện", "", ""] for i in range(1, n + 1)]
+        with CaptureQueriesContext(connection) as captured:
+            report = import_preview(
+                kind="milestones", data=xlsx_bytes(rows), filename="a.xlsx", user=dost_staff
+            )
+        assert report.ok and report.counts["update"] == n
+        return len(captured)
+
+    assert queries(10) - queries(1) <= 9 * 4
