@@ -143,3 +143,27 @@ def test_milestone_and_scope_pages_are_accessible(
     page.locator("#scope-items form input[name=action][value=update]").wait_for(state="attached")
     page.locator("details.card summary").click()
     assert_accessible(page)
+
+
+def test_inline_update_from_the_commune_page(
+    mobile_page, live_server, login, commune_officer, milestone, world, assert_accessible
+):
+    """The commune page's "Update" opens the editor row under the step; saving reloads the page
+    with the new status."""
+    page = mobile_page
+    login(page, commune_officer)
+    page.goto(f"{live_server.url}/communes/{world['commune'].code}/")
+    page.locator(f"a[hx-get*='/milestones/{milestone.pk}/']").click()
+    row = page.locator(f"#milestone-inline-{milestone.pk}")
+    row.wait_for()
+    assert_accessible(page)
+    field(page, milestone, "status").select_option("in_progress")
+    field(page, milestone, "note").fill("Đang khảo sát")
+    with page.expect_navigation():
+        row.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator(f"#milestone-inline-{milestone.pk}").count() == 0
+    assert page.locator(".messages [role=status]").count() == 1
+    assert "Đang khảo sát" in page.locator("main").inner_text()
+    milestone.refresh_from_db()
+    assert milestone.status == Milestone.Status.IN_PROGRESS
