@@ -136,13 +136,13 @@ class ChoiceWidget(widgets.Widget):
 
 
 class AmountWidget(widgets.Widget):
-    """A whole amount of dong: 150000000, 150.000.000 or 150,000,000; never negative."""
+    """A whole amount of dong: 150000000, 150.000.000 or 150,000,000; never negative; empty: None."""
 
     GROUPED = re.compile(r"^\d{1,3}([., \u00a0]\d{3})+$")
 
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
-            return Decimal(0)
+            return None
         if isinstance(value, int | Decimal) and not isinstance(value, bool):
             amount = Decimal(value)
         else:

@@ -18,7 +18,6 @@ from imports.widgets import (
     WholeNumberWidget,
     as_text,
     fold,
-    is_blank,
 )
 from procedures.models import Field as ProcedureField
 from procedures.models import Procedure, ScopeItem
@@ -119,8 +118,12 @@ class ProcedureResource(SpreadsheetResource):
             found = Procedure.objects.filter(national_code=code).first()
             if found:
                 return found, False
+        try:
+            field = FieldWidget().clean(row.get(FIELD))
+        except ValueError as exc:
+            raise ValidationError({FIELD: str(exc)}) from None
         found = Procedure.objects.filter(
-            name=name, field__name=as_text(row.get(FIELD)), national_code__in=["", code]
+            name=name, field=field, national_code__in=["", code]
         ).first()
         if found:
             return found, False
@@ -149,12 +152,19 @@ class ScopeResource(SpreadsheetResource):
     process_code = Field(
         attribute="process_code", column_name="Mã quy trình", widget=TextWidget(40)
     )
-    revision = Field(attribute="revision", column_name="Lần ban hành", widget=WholeNumberWidget())
+    # An empty cell leaves the revision and the state as they are (a new item: 0, planned).
+    revision = Field(
+        attribute="revision",
+        column_name="Lần ban hành",
+        widget=WholeNumberWidget(),
+        saves_null_values=False,
+    )
     issued_on = Field(attribute="issued_on", column_name="Ngày ban hành", widget=DateWidget())
     state = Field(
         attribute="state",
         column_name="Tình trạng",
         widget=ChoiceWidget(ScopeItem.State, SCOPE_STATE_VI),
+        saves_null_values=False,
     )
 
     class Meta(SpreadsheetResource.Meta):
@@ -202,15 +212,6 @@ class ScopeResource(SpreadsheetResource):
         if item is not None:
             return item, False
         return ScopeItem(commune=commune, procedure=procedure), True
-
-    def import_instance(self, instance, row, **kwargs):
-        super().import_instance(instance, row, **kwargs)
-        if instance.revision is None:
-            instance.revision = 0
-        if instance.state is None or is_blank(row.get("Tình trạng")):
-            instance.state = instance.state or ScopeItem.State.PLANNED
-        if instance.process_code is None:
-            instance.process_code = ""
 
     def describe(self, instance):
         return f"{instance.commune} – {instance.procedure.name}" if instance is not None else ""

@@ -260,10 +260,20 @@ class ParticipationResource(SpreadsheetResource):
         column_name="Loại",
         widget=ChoiceWidget(ParticipationKind, PARTICIPATION_KIND_VI),
     )
+    # An empty budget or start date leaves it as it is (a new participation: 0, and the
+    # programme's start date).
     budget_allocated = Field(
-        attribute="budget_allocated", column_name="Kinh phí (đồng)", widget=AmountWidget()
+        attribute="budget_allocated",
+        column_name="Kinh phí (đồng)",
+        widget=AmountWidget(),
+        saves_null_values=False,
     )
-    start_date = Field(attribute="start_date", column_name="Ngày bắt đầu", widget=DateWidget())
+    start_date = Field(
+        attribute="start_date",
+        column_name="Ngày bắt đầu",
+        widget=DateWidget(),
+        saves_null_values=False,
+    )
     qms_representative = Field(
         attribute="qms_representative",
         column_name="Đại diện lãnh đạo",

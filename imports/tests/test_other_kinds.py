@@ -253,3 +253,50 @@ def test_the_milestone_template_reads_in_vietnamese(client, dost_staff):
     assert response["Content-Disposition"] == 'attachment; filename="tien-do-lo-trinh.csv"'
     header = response.content.decode("utf-8").splitlines()[0]
     assert header == "\ufeffMã xã,Tên xã,Bước,Trạng thái,Ngày hoàn thành,Ghi chú,Chương trình"
+
+
+def test_empty_cells_leave_a_scope_item_and_a_participation_as_they_are(client, dost_staff, world):
+    from procedures.tests.factories import ScopeItemFactory
+
+    procedure = ProcedureFactory(national_code="1.001193", name="Đăng ký khai sinh")
+    item = ScopeItemFactory(
+        commune=world["commune"],
+        procedure=procedure,
+        process_code="QT-01",
+        revision=2,
+        state=ScopeItem.State.ISSUED,
+        issued_on=datetime.date(2017, 10, 1),
+    )
+    participation = world["participation"]
+    participation.budget_allocated = 45_000_000
+    participation.save()
+    client.force_login(dost_staff)
+
+    import_file(
+        client,
+        "scope",
+        "a.csv",
+        csv_bytes(
+            [
+                ["Mã xã", "Mã TTHC", "Mã quy trình", "Lần ban hành", "Ngày ban hành", "Tình trạng"],
+                ["28873", "1.001193", "QT-01", "", "01/10/2017", ""],
+            ]
+        ),
+    )
+    import_file(
+        client,
+        "participations",
+        "b.csv",
+        csv_bytes(
+            [
+                PARTICIPATION_HEADERS,
+                [participation.programme.name, "28873", "Xây dựng mới", "", "", "A", ""],
+            ]
+        ),
+    )
+
+    item.refresh_from_db()
+    assert (item.revision, item.state) == (2, ScopeItem.State.ISSUED)
+    participation.refresh_from_db()
+    assert participation.budget_allocated == 45_000_000
+    assert participation.qms_representative == "A"
