@@ -136,20 +136,29 @@ def _cell_codes() -> dict[str, tuple[str, str, str]]:
     }
 
 
-NAME_WIDTH = 28  # characters of a commune's or a step's name in the monospace blocks
-
-
-STEP_WIDTH = 60
+# Columns of the monospace blocks. Kept narrow: WeasyPrint's time grows with the glyphs it draws,
+# padding spaces included (tabs would be cheaper but WeasyPrint does not line them up exactly).
+NAME_WIDTH = 26
+STEP_WIDTH = 46
 
 
 def _date(day: datetime.date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else " " * 10
 
 
+def _fix(text: str, width: int) -> str:
+    """``text`` cut or padded with spaces to exactly ``width`` characters (short columns)."""
+    text = str(text)
+    return text[:width].ljust(width)
+
+
 def _pad(text: str, width: int) -> str:
-    """``text`` cut or padded to ``width`` characters (NFC, so a Vietnamese letter is one)."""
-    text = unicodedata.normalize("NFC", text)
-    return text[: width - 1] + "…" if len(text) > width else text.ljust(width)
+    """``text`` cut to fit and padded with spaces to ``width`` characters, the last a space.
+    NFC, so a Vietnamese letter is one character (and one column of the monospace font)."""
+    text = unicodedata.normalize("NFC", str(text))
+    if len(text) >= width:
+        text = text[: width - 2] + "…"
+    return text.ljust(width)
 
 
 def _cell_code(cell: dict | None) -> str | None:
@@ -289,13 +298,7 @@ def report_context(*, user, scope: ReportScope, as_of: datetime.date | None = No
     for kind in sorted(kind_steps):
         orders = sorted(kind_steps[kind])
         communes = [c for c in figures.communes if c.kind == kind]
-        width = min(max([len(c.name) for c in communes] + [len(_("Commune"))]), NAME_WIDTH)
-        header = (
-            _pad(_("Commune"), width)
-            + " "
-            + "%".rjust(4)
-            + "".join(str(o).rjust(3) for o in orders)
-        )
+        header = _pad(_("Commune"), NAME_WIDTH) + "  %" + "".join(str(o).rjust(3) for o in orders)
         lines, district = [], None
         for c in communes:
             if c.district_name != district:
@@ -304,12 +307,12 @@ def report_context(*, user, scope: ReportScope, as_of: datetime.date | None = No
             letters = "".join(
                 codes[_cell_code(c.cells.get(o)) or "none"][1].rjust(3) for o in orders
             )
-            lines.append(f"{_pad(c.name, width)} {c.progress:4.0f}{letters}")
+            lines.append(f"{_pad(c.name, NAME_WIDTH)}{c.progress:3.0f}{letters}")
         grids.append(
             {
                 "kind_label": communes[0].kind_label if communes else kind,
                 "steps": [{"order": o, "name": kind_steps[kind][o]} for o in orders],
-                "text": "\n".join([header, "-" * len(header), *lines]),
+                "text": "\n".join([header, *lines]),
             }
         )
 
@@ -357,33 +360,15 @@ def report_context(*, user, scope: ReportScope, as_of: datetime.date | None = No
         .order_by("-decision_date", "commune__name")
     )
 
-    widths = (NAME_WIDTH, 18, 10, 22, 4, 5)
     announcements_text = "\n".join(
         [
-            " ".join(
-                _pad(str(t), w)
-                for t, w in zip(
-                    [_("Commune"), _("Decision"), _("Date"), _("Kind"), _("ISO"), _("Procedures")],
-                    widths,
-                    strict=True,
-                )
-            ),
+            _pad(_("Commune"), NAME_WIDTH)
+            + _pad(_("Decision"), 24)
+            + f"{_fix(_('Date'), 10)} {_fix(_('ISO'), 4)} {_fix(_('Procedures'), 5)} {_('Kind')}",
             *(
-                " ".join(
-                    _pad(str(t), w)
-                    for t, w in zip(
-                        [
-                            a.commune.name,
-                            a.decision_number,
-                            _date(a.decision_date),
-                            a.get_kind_display(),
-                            a.standard,
-                            str(a.scope_size).rjust(5),
-                        ],
-                        widths,
-                        strict=True,
-                    )
-                )
+                _pad(a.commune.name, NAME_WIDTH)
+                + _pad(a.decision_number, 24)
+                + f"{_date(a.decision_date)} {a.standard} {a.scope_size:>5} {a.get_kind_display()}"
                 for a in announcements
             ),
         ]
@@ -411,28 +396,13 @@ def report_context(*, user, scope: ReportScope, as_of: datetime.date | None = No
                 )
             covered = coverage.get(c.commune_id, 0)
             roadmap = [
-                " ".join(
-                    [
-                        "#".rjust(2),
-                        _pad(_("Step"), STEP_WIDTH),
-                        _pad(_("Planned start"), 10),
-                        _pad(_("Due date"), 10),
-                        _pad(_("Done on"), 10),
-                        _("Status"),
-                    ]
-                )
+                _pad("#  " + _("Step"), STEP_WIDTH)
+                + f"{_fix(_('Planned start'), 10)} {_fix(_('Due date'), 10)}    {_('Done on')}"
             ]
             roadmap += [
-                " ".join(
-                    [
-                        str(st["order"]).rjust(2),
-                        _pad(st["name"], STEP_WIDTH),
-                        _date(st["planned_start"]),
-                        _date(st["due_date"]),
-                        _date(st["completed_on"]),
-                        f"{st['code'][1]} {st['status']}",
-                    ]
-                )
+                _pad(f"{st['order']:>2} {st['name']}", STEP_WIDTH)
+                + f"{_date(st['planned_start'])} {_date(st['due_date'])} {st['code'][1] or ' '}  "
+                + (_date(st["completed_on"]) if st["completed_on"] else "")
                 for st in steps
             ]
             annex.append(
@@ -491,7 +461,6 @@ def _render(*, context: dict, fmt: str) -> bytes:
 
         context["progress_svg"] = charts.progress_curve_svg(context["figures"])
         context["stages_svg"] = charts.stage_chart_svg(context["figures"])
-        context["milestones_svg"] = charts.milestone_chart_svg(context["figures"])
         return pdf.render_pdf("reports/pdf/progress_report.html", context)
     from reports import xlsx
 

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import formats
+from django.utils.translation import pgettext
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -143,8 +144,9 @@ def test_commune_pdf_has_the_annex_with_planned_and_actual_dates(client, rollout
     text, _pages = pdf_text(response.content)
     assert "Xã Phú Phụng, Huyện Chợ Lách" in " ".join(text.split())
     assert "Khảo sát thực trạng" in text
-    # Step 1: planned 08/08/2017 to 22/08/2017, done on 20/08/2017.
-    assert "08/08/2017 22/08/2017 20/08/2017" in " ".join(text.split())
+    # Step 1: planned 08/08/2017 to 22/08/2017, done on time (its grid letter) on 20/08/2017.
+    done_on_time = pgettext("report grid", "D")
+    assert f"08/08/2017 22/08/2017 {done_on_time} 20/08/2017" in " ".join(text.split())
     assert "Sơn Định" not in text
 
 
