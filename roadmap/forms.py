@@ -177,6 +177,38 @@ class ParticipationForm(BootstrapMixin, forms.ModelForm):
             self.initial.setdefault("start_date", programme.start_date)
 
 
+class ParticipationBulkForm(BootstrapMixin, forms.Form):
+    """Several communes joining a programme with the same kind, start date and budget."""
+
+    communes = forms.ModelMultipleChoiceField(
+        label=_("Communes"),
+        queryset=Commune.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+        help_text=_("Hold Ctrl (or Cmd) to choose several."),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=Participation.Kind.choices)
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
+    budget_allocated = forms.DecimalField(
+        label=_("Budget allocated to each (VND)"), min_value=0, decimal_places=0, initial=0
+    )
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["communes"]
+        field.queryset = (
+            Commune.objects.current()
+            .filter(province_id=programme.province_id)
+            .exclude(participations__programme=programme)
+            .select_related("district")
+            .order_by("district__code", "code")
+        )
+        field.label_from_instance = lambda c: (
+            f"{c.district.name if c.district else ''} – {c.name} ({c.code})"
+        )
+        if not self.is_bound:
+            self.initial.setdefault("start_date", programme.start_date)
+
+
 class ApplyTemplateForm(BootstrapMixin, forms.Form):
     template = forms.ModelChoiceField(
         label=_("Roadmap template"), queryset=RoadmapTemplate.objects.all()

@@ -237,3 +237,37 @@ def officer_assign(
         user.full_clean(exclude=["password"])
         user.save()
     return user, password
+
+
+def programme_add_communes(
+    *,
+    programme,
+    communes,
+    by,
+    kind: str,
+    start_date: datetime.date,
+    budget_allocated=0,
+) -> list[Participation]:
+    """Add several communes to ``programme`` at once, with the same kind, start date and budget.
+
+    Communes already in the programme are left alone. The QMS representative and the ISO
+    secretary are filled in later, commune by commune.
+    """
+    already = set(programme.participations.values_list("commune_id", flat=True))
+    created = []
+    with transaction.atomic():
+        for commune in communes:
+            if commune.pk in already:
+                continue
+            participation = Participation(
+                programme=programme,
+                commune=commune,
+                kind=kind,
+                start_date=start_date,
+                budget_allocated=budget_allocated,
+            )
+            participation._history_user = by
+            participation.full_clean()
+            participation.save()
+            created.append(participation)
+    return created

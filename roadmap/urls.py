@@ -17,6 +17,11 @@ urlpatterns = [
         name="participation_create",
     ),
     path(
+        "programmes/<int:pk>/communes/bulk/",
+        views.participation_bulk_create,
+        name="participation_bulk_create",
+    ),
+    path(
         "programmes/<int:pk>/apply-template/",
         views.programme_apply_template,
         name="programme_apply_template",

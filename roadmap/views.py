@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import access
@@ -23,6 +24,7 @@ from roadmap.forms import (
     ApplyTemplateForm,
     MilestoneUpdateForm,
     OfficerAssignForm,
+    ParticipationBulkForm,
     ParticipationForm,
     ProgrammeForm,
 )
@@ -275,6 +277,9 @@ def _programme_ctx(request, programme, **forms) -> dict:
         ctx["participation_form"] = forms.get("participation_form") or ParticipationForm(
             programme=programme, prefix="p"
         )
+        ctx["bulk_form"] = forms.get("bulk_form") or ParticipationBulkForm(
+            programme=programme, prefix="b"
+        )
         ctx["template_form"] = forms.get("template_form") or ApplyTemplateForm(prefix="t")
         ctx["officer_form"] = forms.get("officer_form") or OfficerAssignForm(
             programme=programme, prefix="o"
@@ -303,6 +308,36 @@ def participation_create(request, pk: int):
         )
         return redirect("roadmap:programme_detail", programme.pk)
     ctx = _programme_ctx(request, programme, participation_form=form)
+    return render(request, "roadmap/programme_detail.html", ctx)
+
+
+@login_required
+@require_POST
+def participation_bulk_create(request, pk: int):
+    """Add several communes at once (same kind, start date and budget)."""
+    programme = access.get_programme_for_user(request.user, pk, write=True)
+    form = ParticipationBulkForm(request.POST, programme=programme, prefix="b")
+    if form.is_valid():
+        data = form.cleaned_data
+        created = services.programme_add_communes(
+            programme=programme,
+            communes=data["communes"],
+            by=request.user,
+            kind=data["kind"],
+            start_date=data["start_date"],
+            budget_allocated=data["budget_allocated"],
+        )
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s commune was added to the programme.",
+                "%(n)s communes were added to the programme.",
+                len(created),
+            )
+            % {"n": len(created)},
+        )
+        return redirect("roadmap:programme_detail", programme.pk)
+    ctx = _programme_ctx(request, programme, bulk_form=form)
     return render(request, "roadmap/programme_detail.html", ctx)
 
 

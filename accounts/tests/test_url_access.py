@@ -118,6 +118,9 @@ URLS: dict[str, Case] = {
     "roadmap:participation_create": case(
         MANAGES_PROGRAMME_A, kwargs=lambda s: {"pk": s.programme.pk}, method="post"
     ),
+    "roadmap:participation_bulk_create": case(
+        MANAGES_PROGRAMME_A, kwargs=lambda s: {"pk": s.programme.pk}, method="post"
+    ),
     "roadmap:programme_apply_template": case(
         MANAGES_PROGRAMME_A, kwargs=lambda s: {"pk": s.programme.pk}, method="post"
     ),

@@ -88,8 +88,9 @@ def test_programme_detail_queries_do_not_grow(client, dost_staff, django_assert_
     client.force_login(dost_staff)
     client.get(detail(programme))
     # session, user, programme, participations, officers, then the forms' choices: communes
-    # not yet in the programme, templates, the programme's communes
-    with django_assert_num_queries(8):
+    # not yet in the programme (the one-commune and the several-communes forms), templates, the
+    # programme's communes
+    with django_assert_num_queries(9):
         response = client.get(detail(programme))
     assert len(response.context["participations"]) == n
 
@@ -263,3 +264,30 @@ def test_only_dost_staff_assign_officers(client, personas, persona, world):
     response = client.post(url, {"o-commune": world["commune"].pk, "o-username": "x-2"})
     assert response.status_code == 403
     assert not User.objects.filter(username="x-2").exists()
+
+
+def test_dost_staff_add_several_communes_at_once(client, dost_staff, consultant, world):
+    programme = world["programme"]
+    first = CommuneFactory(district=world["district"], code="28879", name="Xã Vĩnh Bình")
+    second = CommuneFactory(district=world["district"], code="28882", name="Xã Hòa Nghĩa")
+    url = reverse("roadmap:participation_bulk_create", args=[programme.pk])
+    data = {
+        "b-communes": [first.pk, second.pk],
+        "b-kind": "extension",
+        "b-start_date": "20/08/2017",
+        "b-budget_allocated": "30000000",
+    }
+    client.force_login(consultant)
+    assert client.post(url, data).status_code == 403
+    assert not Participation.objects.filter(commune__in=[first, second]).exists()
+    client.force_login(dost_staff)
+    assert client.post(url, data).status_code == 302
+    added = Participation.objects.filter(programme=programme, commune__in=[first, second])
+    assert added.count() == 2
+    assert {(p.kind, p.start_date, p.budget_allocated) for p in added} == {
+        ("extension", datetime.date(2017, 8, 20), 30000000)
+    }
+    assert all(p.history.get().history_user == dost_staff for p in added)
+    # A commune already in the programme is no longer offered.
+    response = client.post(url, {**data, "b-communes": [world["commune"].pk]})
+    assert "communes" in response.context["bulk_form"].errors
