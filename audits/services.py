@@ -138,3 +138,18 @@ def announcement_record(
                 expected_version=milestone.version,
             )
     return announcement
+
+
+def finding_close(*, finding: Finding, by, on: datetime.date | None = None) -> Finding:
+    """Close a finding by hand: one with no corrective action (an observation, say), or whose
+    actions are all verified. Refused while an action is not verified."""
+    with transaction.atomic():
+        finding = Finding.objects.select_for_update().get(pk=finding.pk)
+        if finding.corrective_actions.filter(verified_at__isnull=True).exists():
+            raise ValidationError(_("Verify every corrective action before closing the finding."))
+        if finding.status == Finding.Status.OPEN:
+            finding.status = Finding.Status.CLOSED
+            finding.closed_on = on or clock.today()
+            finding._history_user = by
+            finding.save()
+    return finding

@@ -12,6 +12,7 @@ urlpatterns = [
     path("audits/<int:pk>/report/", views.audit_report, name="audit_report"),
     path("audits/<int:pk>/findings/new/", views.finding_create, name="finding_create"),
     path("findings/<int:pk>/actions/new/", views.action_create, name="action_create"),
+    path("findings/<int:pk>/close/", views.finding_close, name="finding_close"),
     path("corrective-actions/<int:pk>/", views.action_update, name="action_update"),
     path("corrective-actions/<int:pk>/evidence/", views.action_evidence, name="action_evidence"),
     path(

@@ -195,6 +195,10 @@ def _audit_ctx(request, audit, *, finding_form=None, action_forms=None) -> dict:
         )
     )
     action_forms = action_forms or {}
+    for finding in findings:
+        finding.has_unverified_actions = any(
+            a.verified_at is None for a in finding.corrective_actions.all()
+        )
     if can_manage:
         for finding in findings:
             finding.action_form = action_forms.get(finding.pk) or CorrectiveActionForm(
@@ -355,3 +359,17 @@ def announcement_create(request, code: str):
         )
     ctx = {"commune": commune, "form": form, "milestone": milestone}
     return render(request, "audits/announcement_create.html", ctx)
+
+
+@login_required
+@require_POST
+def finding_close(request, pk: int):
+    """DOST staff or the consultant close a finding with no open corrective action."""
+    finding = access.get_finding_for_user(request.user, pk, write=True)
+    try:
+        services.finding_close(finding=finding, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("The finding was closed."))
+    return redirect("audits:audit_detail", finding.audit_id)

@@ -108,6 +108,12 @@ URLS: dict[str, Case] = {
     "audits:audit_report": case(SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.inspection.pk}),
     "audits:finding_create": case(WRITES_A, kwargs=lambda s: {"pk": s.audit.pk}, method="post"),
     "audits:action_create": case(WRITES_A, kwargs=lambda s: {"pk": s.finding.pk}, method="post"),
+    # Closing redirects back to the audit page (302) for those who may.
+    "audits:finding_close": case(
+        {**WRITES_A, "dost_staff": 302, "consultant": 302},
+        kwargs=lambda s: {"pk": s.finding.pk},
+        method="post",
+    ),
     "audits:action_update": case(SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.action.pk}),
     "audits:action_evidence": case(SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.done_action.pk}),
     "audits:announcement_create": case(WRITES_A, kwargs=lambda s: {"code": s.commune.code}),

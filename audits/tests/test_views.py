@@ -359,3 +359,28 @@ def test_announcement_without_a_roadmap_step_is_still_recorded(client, dost_staf
     client.force_login(dost_staff)
     assert client.post(announcement_url(world["commune"]), ANNOUNCEMENT).status_code == 302
     assert Announcement.objects.filter(commune=world["commune"]).exists()
+
+
+def test_closing_a_finding_by_hand(
+    client, consultant, commune_officer, other_commune_officer, finding
+):
+    url = reverse("audits:finding_close", args=[finding.pk])
+    client.force_login(other_commune_officer)
+    assert client.post(url).status_code == 404
+    client.force_login(commune_officer)
+    assert client.post(url).status_code == 403
+    finding.refresh_from_db()
+    assert finding.status == Finding.Status.OPEN
+    # Refused while an action is not verified.
+    action = CorrectiveActionFactory(finding=finding, done_on=datetime.date(2017, 12, 1))
+    client.force_login(consultant)
+    response = client.post(url, follow=True)
+    assert gettext("Verify every corrective action before closing the finding.") in response.text
+    finding.refresh_from_db()
+    assert finding.status == Finding.Status.OPEN
+    action.delete()
+    # An observation with no action closes.
+    assert client.post(url).status_code == 302
+    finding.refresh_from_db()
+    assert (finding.status, finding.closed_on) == (Finding.Status.CLOSED, TODAY)
+    assert finding.history.order_by("-history_date").first().history_user == consultant
