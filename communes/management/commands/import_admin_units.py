@@ -5,7 +5,6 @@ by GSO code in bulk; a renamed unit is updated, not duplicated; importing the sa
 changes nothing and says so. One bad row and nothing is written.
 """
 
-import sys
 import time
 from pathlib import Path
 
@@ -16,7 +15,11 @@ from imports.services import import_apply
 
 
 class ProgressBar:
-    """A one-line text progress bar on stderr (redrawn only when the percentage moves)."""
+    """A one-line text progress bar (redrawn only when the percentage moves).
+
+    ``stream`` is the command's ``self.stderr`` (an OutputWrapper: ``ending=""`` keeps the bar
+    on one line).
+    """
 
     def __init__(self, stream, width: int = 40):
         self.stream = stream
@@ -31,11 +34,8 @@ class ProgressBar:
         self.last = percent
         filled = self.width * percent // 100
         elapsed = time.monotonic() - self.started
-        self.stream.write(
-            f"\r[{'#' * filled}{'.' * (self.width - filled)}] {percent:3d}% {elapsed:5.1f}s"
-        )
-        if percent >= 100:
-            self.stream.write("\n")
+        bar = f"\r[{'#' * filled}{'.' * (self.width - filled)}] {percent:3d}% {elapsed:5.1f}s"
+        self.stream.write(bar + ("\n" if percent >= 100 else ""), ending="")
         self.stream.flush()
 
 
@@ -58,7 +58,7 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(_("No file at %(path)s.") % {"path": path})
-        progress = None if options["no_progress"] else ProgressBar(self.stderr._out or sys.stderr)
+        progress = None if options["no_progress"] else ProgressBar(self.stderr)
         started = time.monotonic()
         report = import_apply(
             kind="admin-units",
