@@ -300,3 +300,27 @@ def test_empty_cells_leave_a_scope_item_and_a_participation_as_they_are(client, 
     participation.refresh_from_db()
     assert participation.budget_allocated == 45_000_000
     assert participation.qms_representative == "A"
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [
+            ["1.001193", "Đăng ký khai sinh", "Hộ tịch", 0, "", ""],
+            ["1.001193", "Đăng ký khai sinh (sửa)", "Hộ tịch", 0, "", ""],
+        ],
+        [
+            ["", "Đăng ký nhận cha, mẹ, con", "Hộ tịch", 3, "", ""],
+            ["", "ĐĂNG KÝ NHẬN CHA, MẸ, CON", "hộ tịch", 5, "", ""],
+        ],
+    ],
+)
+def test_a_procedure_listed_twice_refuses_the_catalogue(client, dost_staff, rows):
+    FieldFactory(code="ho-tich", name="Hộ tịch")
+    client.force_login(dost_staff)
+    page, done = import_file(
+        client, "procedures", "danh-muc.xlsx", xlsx_bytes([PROCEDURE_HEADERS, *rows])
+    )
+    assert "<td>3</td><td>Mã TTHC</td><td>Dòng này lặp lại dòng 2.</td>" in page
+    assert done.status_code == 400
+    assert not Procedure.objects.exists()
