@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -15,6 +13,5 @@ urlpatterns = [
     path("", include("procedures.urls")),
     path("", include("reports.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (evidence, audit reports) are never served from MEDIA_URL: only through the
+# access-checked download views of roadmap and audits.
