@@ -16,8 +16,7 @@ transactions an atomic block would take the write lock for the whole render.
 
 A large programme (more than :data:`ANNEX_MAX_COMMUNES` communes in the report) leaves the annex
 out of the PDF and says so: the per-commune sections are in the district and commune reports
-(WeasyPrint costs about 10 ms per table row; see ``bench/bench_reports.py``).
-``manage.py render_reports`` renders every report ahead of time into the cache.
+(WeasyPrint's time grows with the text it draws; see ``bench/bench_reports.py``).
 """
 
 import datetime
@@ -40,7 +39,7 @@ from roadmap.models import Milestone
 
 GENERATION_KEY = "reports:generation"
 CACHE_SECONDS = 24 * 3600
-ANNEX_MAX_COMMUNES = getattr(settings, "QMS_REPORT_ANNEX_MAX_COMMUNES", 60)
+ANNEX_MAX_COMMUNES = getattr(settings, "QMS_REPORT_ANNEX_MAX_COMMUNES", 100)
 FORMATS = ("pdf", "xlsx")
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -364,7 +363,14 @@ def report_context(*, user, scope: ReportScope, as_of: datetime.date | None = No
         [
             _pad(_("Commune"), NAME_WIDTH)
             + _pad(_("Decision"), 24)
-            + f"{_fix(_('Date'), 10)} {_fix(_('ISO'), 4)} {_fix(_('Procedures'), 5)} {_('Kind')}",
+            + " ".join(
+                [
+                    _fix(pgettext("report column", "Date"), 10),
+                    _fix(pgettext("report column", "ISO"), 4),
+                    _fix(pgettext("report column", "Proc."), 5),
+                    _("Kind"),
+                ]
+            ),
             *(
                 _pad(a.commune.name, NAME_WIDTH)
                 + _pad(a.decision_number, 24)
@@ -397,7 +403,13 @@ def report_context(*, user, scope: ReportScope, as_of: datetime.date | None = No
             covered = coverage.get(c.commune_id, 0)
             roadmap = [
                 _pad("#  " + _("Step"), STEP_WIDTH)
-                + f"{_fix(_('Planned start'), 10)} {_fix(_('Due date'), 10)}    {_('Done on')}"
+                + " ".join(
+                    [
+                        _fix(pgettext("report column", "Start"), 10),
+                        _fix(pgettext("report column", "Due"), 10),
+                        "  " + pgettext("report column", "Done"),
+                    ]
+                )
             ]
             roadmap += [
                 _pad(f"{st['order']:>2} {st['name']}", STEP_WIDTH)
@@ -433,7 +445,7 @@ def report_context(*, user, scope: ReportScope, as_of: datetime.date | None = No
         "headline": _headline(figures),
         "stage_labels": stage_labels,
         "grids": grids,
-        "legend": [(css, letter, label) for css, letter, label in codes.values()],
+        "legend": [(css, letter, label) for css, letter, label in codes.values() if label],
         "overdue": overdue,
         "overdue_by_commune": overdue_by_commune,
         "findings": findings,

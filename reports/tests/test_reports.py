@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import formats
-from django.utils.translation import pgettext
+from django.utils.translation import gettext, pgettext
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -107,9 +107,8 @@ def test_province_pdf_has_header_title_figures_and_intact_diacritics(client, rol
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "Độc lập - Tự do - Hạnh phúc" in text
     assert "Bến Tre" in text and "15/12/2017" in text
-    assert "PROGRESS REPORT ON THE QMS ROLLOUT" in " ".join(text.split()).upper() or (
-        "BÁO CÁO TIẾN ĐỘ" in text
-    )
+    title = gettext("PROGRESS REPORT ON THE QMS ROLLOUT AT COMMUNE PEOPLE'S COMMITTEES")
+    assert title in " ".join(text.split())
     for name in ("Chợ Lách", "Mỏ Cày Bắc", "Giồng Trôm", "Phú Phụng", "Phong Nẫm"):
         assert name in text, name
     # The page numbers say "x/y" with y the real page count, and the count is sane.
@@ -120,11 +119,11 @@ def test_province_pdf_has_header_title_figures_and_intact_diacritics(client, rol
     figures = dashboard_context(manager)["figures"]
     assert figures.total == 4
     lines = {" ".join(line.split()) for line in text.splitlines()}
-    assert f"Communes in the report {figures.total}" in lines
-    assert f"Milestones {figures.counts.total}" in lines
-    assert f"Milestones overdue {figures.counts.overdue}" in lines
-    assert f"Mean progress (%) {formats.number_format(figures.progress, 1)}" in lines
-    assert f"Findings open {figures.findings_open}" in lines
+    assert f"{gettext('Communes in the report')} {figures.total}" in lines
+    assert f"{gettext('Milestones')} {figures.counts.total}" in lines
+    assert f"{gettext('Milestones overdue')} {figures.counts.overdue}" in lines
+    assert f"{gettext('Mean progress (%)')} {formats.number_format(figures.progress, 1)}" in lines
+    assert f"{gettext('Findings open')} {figures.findings_open}" in lines
     assert figures.counts.overdue > 0 and figures.progress > 0
 
 
@@ -143,6 +142,7 @@ def test_commune_pdf_has_the_annex_with_planned_and_actual_dates(client, rollout
     assert response.status_code == 200
     text, _pages = pdf_text(response.content)
     assert "Xã Phú Phụng, Huyện Chợ Lách" in " ".join(text.split())
+    assert gettext("Annex: the communes one by one") in " ".join(text.split())
     assert "Khảo sát thực trạng" in text
     # Step 1: planned 08/08/2017 to 22/08/2017, done on time (its grid letter) on 20/08/2017.
     done_on_time = pgettext("report grid", "D")
@@ -254,10 +254,10 @@ def test_workbook_has_the_same_figures_dates_and_neutralised_formulas(client, ro
     figures = metrics.compute(metrics.participations_in_scope(manager), as_of=AS_OF)
 
     headline = {row[0]: row[1] for row in wb.worksheets[0].iter_rows(min_row=9, values_only=True)}
-    assert headline["Communes in the report"] == figures.total == 4
-    assert headline["Mean progress (%)"] == figures.progress
-    assert headline["Milestones overdue"] == figures.counts.overdue
-    assert headline["Findings open"] == figures.findings_open == 1
+    assert headline[gettext("Communes in the report")] == figures.total == 4
+    assert headline[gettext("Mean progress (%)")] == figures.progress
+    assert headline[gettext("Milestones overdue")] == figures.counts.overdue
+    assert headline[gettext("Findings open")] == figures.findings_open == 1
 
     districts = list(wb.worksheets[1].iter_rows(min_row=2, values_only=True))
     assert [r[1] for r in districts] == [d.name for d in figures.districts]
@@ -314,7 +314,7 @@ def test_a_milestone_change_invalidates_the_cached_report(
     def done(response):
         sheet = load_workbook(BytesIO(response.content)).worksheets[0]
         rows = {r[0]: r[1] for r in sheet.iter_rows(min_row=9, values_only=True)}
-        return rows["Milestones done on time"]
+        return rows[gettext("Milestones done on time")]
 
     assert done(after) == done(before) + 1
 
@@ -354,3 +354,30 @@ def _province():
     from reports.services import ReportScope
 
     return ReportScope.province()
+
+
+def test_large_reports_leave_the_annex_out_and_say_so(rollout, manager, monkeypatch):
+    from reports import services
+
+    scope = _province()
+    assert len(report_context(user=manager, scope=scope)["annex"]) == 4
+    monkeypatch.setattr(services, "ANNEX_MAX_COMMUNES", 3)
+    ctx = report_context(user=manager, scope=scope)
+    assert ctx["with_annex"] is False and ctx["annex"] == []
+    # The grid and the figures stay whole.
+    assert ctx["figures"].total == 4
+    assert (
+        sum(len(g["text"].splitlines()) for g in ctx["grids"]) == 1 + 4 + 3
+    )  # header, rows, districts
+
+
+def test_grid_lines_up_one_letter_per_step(rollout, manager):
+    grid = report_context(user=manager, scope=_province())["grids"][0]
+    header, *lines = grid["text"].splitlines()
+    rows = [line for line in lines if not line.startswith("[")]
+    assert {len(line) for line in rows} == {len(header)}
+    done_on_time = pgettext("report grid", "D")
+    overdue = pgettext("report grid", "O")
+    phu_phung = next(line for line in rows if line.startswith("Xã Phú Phụng"))
+    # Step 1 done on time; steps 2 and 3 past their due dates and not done.
+    assert phu_phung.split()[-3:] == [done_on_time, overdue, overdue]
