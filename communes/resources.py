@@ -14,7 +14,16 @@ from import_export.fields import Field
 
 from communes.models import Commune, District, Province
 from imports.files import Sheet
-from imports.resources import NEW, SKIP, UPDATE, CellError, Report, RowReport, check_headers
+from imports.resources import (
+    NEW,
+    SKIP,
+    UPDATE,
+    CellError,
+    Report,
+    RowReport,
+    check_headers,
+    locate_header,
+)
 from imports.widgets import ChoiceWidget, as_text, clean_code, fold
 
 PROVINCE, PROVINCE_CODE = "Tỉnh / Thành Phố", "Mã TP"
@@ -102,8 +111,13 @@ class AdminUnitResource(resources.ModelResource):
         transaction: nothing is written when a row has an error.
         """
         report = Report(title=str(self.title), filename=self.source)
+        sheet = locate_header(sheet, GSO_COLUMNS)
         report.errors = check_headers(
-            sheet.headers, required=GSO_COLUMNS, optional=[], ignore_unknown=True
+            sheet.headers,
+            required=GSO_COLUMNS,
+            optional=[],
+            ignore_unknown=True,
+            row=sheet.header_row,
         )
         if report.errors:
             return report

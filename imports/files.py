@@ -38,6 +38,7 @@ class Sheet:
 
     headers: list[str]
     rows: list[tuple[int, list]] = field(default_factory=list)
+    header_row: int = 1
 
 
 def nfc_text(value):
@@ -90,6 +91,7 @@ def read_sheet(data: bytes, filename: str, *, limit_mb: int | None = None) -> Sh
 def _tidy_rows(raw_rows) -> Sheet:
     """Headers from the first non-empty row; then every non-empty row with its 1-based number."""
     headers = None
+    header_row = 1
     rows = []
     for number, values in raw_rows:
         values = [nfc_text(v) for v in values]
@@ -99,9 +101,10 @@ def _tidy_rows(raw_rows) -> Sheet:
             headers = [" ".join(str(v).split()) if v is not None else "" for v in values]
             while headers and not headers[-1]:
                 headers.pop()
+            header_row = number
             continue
         rows.append((number, values))
-    return Sheet(headers=headers or [], rows=rows)
+    return Sheet(headers=headers or [], rows=rows, header_row=header_row)
 
 
 def _read_xlsx(data: bytes, limit: int) -> Sheet:

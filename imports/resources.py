@@ -16,7 +16,7 @@ from import_export import resources
 from import_export.results import RowResult
 
 from imports.files import Sheet
-from imports.widgets import as_text, fold
+from imports.widgets import as_text, fold, is_blank
 
 NEW, UPDATE, SKIP = "new", "update", "skip"
 
@@ -69,8 +69,26 @@ class Report:
         self.rows.append(row)
 
 
-def check_headers(headers, *, required, optional, ignore_unknown=False) -> list[CellError]:
-    """Errors for missing, misspelled, repeated or unknown columns of the header row."""
+def locate_header(sheet: Sheet, required) -> Sheet:
+    """Offices often put a title above the table: when the first row lacks the required
+    columns, the first of the next rows that holds most of them is taken as the header row."""
+    wanted = {fold(c) for c in required}
+    if not wanted or wanted <= {fold(h) for h in sheet.headers if h}:
+        return sheet
+    for i, (number, values) in enumerate(sheet.rows[:10]):
+        names = {fold(as_text(v)) for v in values if not is_blank(v)}
+        if len(wanted & names) > len(wanted) // 2:
+            headers = [" ".join(as_text(v).split()) for v in values]
+            while headers and not headers[-1]:
+                headers.pop()
+            return Sheet(headers=headers, rows=sheet.rows[i + 1 :], header_row=number)
+    return sheet
+
+
+def check_headers(
+    headers, *, required, optional, ignore_unknown=False, row: int = 1
+) -> list[CellError]:
+    """Errors for missing, misspelled, repeated or unknown columns of the header ``row``."""
     errors = []
     known = {fold(c): c for c in [*required, *optional]}
     present = {}
@@ -82,7 +100,7 @@ def check_headers(headers, *, required, optional, ignore_unknown=False) -> list[
         if key in present:
             errors.append(
                 CellError(
-                    1, header, _("The column “%(column)s” appears twice.") % {"column": header}
+                    row, header, _("The column “%(column)s” appears twice.") % {"column": header}
                 )
             )
         present[key] = header
@@ -95,7 +113,7 @@ def check_headers(headers, *, required, optional, ignore_unknown=False) -> list[
         if close:
             errors.append(
                 CellError(
-                    1,
+                    row,
                     header,
                     _("Column “%(column)s” is not recognised: did you mean “%(expected)s”?")
                     % {"column": header, "expected": known[close[0]]},
@@ -104,7 +122,7 @@ def check_headers(headers, *, required, optional, ignore_unknown=False) -> list[
         elif not ignore_unknown:
             errors.append(
                 CellError(
-                    1,
+                    row,
                     header,
                     _("Column “%(column)s” is not recognised. The columns are: %(columns)s.")
                     % {"column": header, "columns": ", ".join([*required, *optional])},
@@ -113,7 +131,7 @@ def check_headers(headers, *, required, optional, ignore_unknown=False) -> list[
     for column in missing:
         errors.append(
             CellError(
-                1, column, _("The required column “%(column)s” is missing.") % {"column": column}
+                row, column, _("The required column “%(column)s” is missing.") % {"column": column}
             )
         )
     return errors
@@ -192,11 +210,13 @@ class SpreadsheetResource(resources.ModelResource):
     def run(self, sheet: Sheet, *, dry_run: bool) -> Report:
         """Import ``sheet`` (already read) and report; the caller owns the transaction."""
         report = Report(title=str(self.title), filename=self.source)
+        sheet = locate_header(sheet, self.required_columns)
         report.errors = check_headers(
             sheet.headers,
             required=self.required_columns,
             optional=self.optional_columns(),
             ignore_unknown=self.ignore_unknown_columns,
+            row=sheet.header_row,
         )
         if report.errors:
             return report

@@ -275,3 +275,9 @@ def test_the_resource_exports_communes_in_the_gso_layout(db, tmp_path):
         ["Thành phố Hà Nội", "01", "Quận Ba Đình", "001", "Phường Phúc Xá", "00001", "Phường"],
         ["Tỉnh Bến Tre", "83", "Huyện Chợ Lách", "832", "Thị trấn Chợ Lách", "28870", "Thị trấn"],
     ]
+
+
+def test_a_title_row_above_the_gso_table(db, tmp_path):
+    data = xlsx_bytes([["Danh mục đơn vị hành chính Việt Nam"], GSO, *ROWS])
+    run(write(tmp_path, "gso.xlsx", data))
+    assert counts() == (2, 5, 5)

@@ -398,3 +398,23 @@ def test_each_row_costs_a_bounded_number_of_queries(dost_staff, world):
         return len(captured)
 
     assert queries(10) - queries(1) <= 9 * 4
+
+
+def test_a_title_above_the_table_is_skipped_and_rows_keep_their_numbers(
+    client, dost_staff, roadmap
+):
+    client.force_login(dost_staff)
+    data = xlsx_bytes(
+        [
+            ["BÁO CÁO TIẾN ĐỘ TRIỂN KHAI ISO 9001 – THÁNG 9/2017"],
+            [None],
+            HEADERS,
+            ["28873", 1, "Hoàn thành", "01/09/2017", ""],
+            ["28873", 2, "Hoàn thành", "", ""],
+        ]
+    )
+    _url, page = preview(client, "tien-do.xlsx", data)
+    assert (
+        "<td>5</td><td>Ngày hoàn thành</td><td>Bước đã hoàn thành phải có ngày hoàn thành thực tế.</td>"
+        in page.content.decode()
+    )
