@@ -40,6 +40,9 @@ from roadmap.models import Milestone
 GENERATION_KEY = "reports:generation"
 CACHE_SECONDS = 24 * 3600
 ANNEX_MAX_COMMUNES = getattr(settings, "QMS_REPORT_ANNEX_MAX_COMMUNES", 100)
+# Above this many communes a download first shows a "being generated" page whose htmx request
+# renders the report (several seconds for 1,000 communes), then downloads it from the cache.
+DIRECT_MAX_COMMUNES = getattr(settings, "QMS_REPORT_DIRECT_MAX_COMMUNES", 200)
 FORMATS = ("pdf", "xlsx")
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -477,6 +480,23 @@ def _render(*, context: dict, fmt: str) -> bytes:
     from reports import xlsx
 
     return xlsx.build_workbook(context)
+
+
+def report_communes(*, user, scope: ReportScope) -> int:
+    """How many communes the report of ``scope`` holds for ``user`` (one query)."""
+    return metrics.participations_in_scope(
+        user, district=scope.district, commune=scope.commune
+    ).count()
+
+
+def report_cached(*, user, scope: ReportScope, fmt: str) -> RenderedReport | None:
+    """The report from the cache when nothing changed since it was rendered, else None."""
+    as_of = clock.today()
+    content = cache.get(report_cache_key(user=user, scope=scope, fmt=fmt, as_of=as_of))
+    if content is None:
+        return None
+    filename = report_filename(scope=scope, fmt=fmt, as_of=as_of)
+    return RenderedReport(content, filename, CONTENT_TYPES[fmt], from_cache=True)
 
 
 def report_render(*, user, scope: ReportScope, fmt: str) -> RenderedReport:

@@ -9,7 +9,13 @@ from accounts import access
 from communes.search import unit_key
 from qms_rollout import clock
 from reports import charts, metrics
-from reports.services import ReportScope, report_render
+from reports.services import (
+    DIRECT_MAX_COMMUNES,
+    ReportScope,
+    report_cached,
+    report_communes,
+    report_render,
+)
 from roadmap.models import Milestone, ParticipationKind
 
 GRID_SYMBOLS = {
@@ -131,7 +137,23 @@ def dashboard(request):
 
 
 def _report_response(request, scope, fmt):
-    report = report_render(user=request.user, scope=scope, fmt=fmt)
+    """The report file; for a large report not yet rendered, first a page that renders it.
+
+    That page's htmx request (``?build=1``) renders the report into the cache while the page
+    says so, then sends the browser to the download, now served from the cache. Without
+    JavaScript the page's link does the same in one request. No worker process is needed.
+    """
+    report = report_cached(user=request.user, scope=scope, fmt=fmt)
+    if report is None:
+        building = request.GET.get("build") == "1"
+        if not building and report_communes(user=request.user, scope=scope) > DIRECT_MAX_COMMUNES:
+            ctx = {"scope": scope, "fmt": fmt, "build_url": f"{request.path}?build=1"}
+            return render(request, "reports/report_progress.html", ctx)
+        report = report_render(user=request.user, scope=scope, fmt=fmt)
+        if building and request.htmx:
+            response = HttpResponse()
+            response["HX-Redirect"] = request.path
+            return response
     response = HttpResponse(report.content, content_type=report.content_type)
     response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
     response["X-Report-Cache"] = "hit" if report.from_cache else "miss"

@@ -381,3 +381,55 @@ def test_grid_lines_up_one_letter_per_step(rollout, manager):
     phu_phung = next(line for line in rows if line.startswith("Xã Phú Phụng"))
     # Step 1 done on time; steps 2 and 3 past their due dates and not done.
     assert phu_phung.split()[-3:] == [done_on_time, overdue, overdue]
+
+
+# Large reports: a page that renders them, then the download --------------------------------
+
+
+@pytest.fixture
+def large_above_two(monkeypatch):
+    from reports import views
+
+    monkeypatch.setattr(views, "DIRECT_MAX_COMMUNES", 2)
+
+
+def test_a_large_report_first_shows_a_page_that_generates_it(
+    client, rollout, manager, large_above_two
+):
+    client.force_login(manager)
+    path = url("province_report", "xlsx")
+    page = client.get(path)
+    assert page.status_code == 200
+    assert page["Content-Type"].startswith("text/html")
+    assert f'hx-get="{path}?build=1"' in page.content.decode()
+
+    built = client.get(path + "?build=1", headers={"HX-Request": "true"})
+    assert built.status_code == 200
+    assert built["HX-Redirect"] == path
+
+    download = client.get(path)
+    assert download["X-Report-Cache"] == "hit"
+    assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert load_workbook(BytesIO(download.content)).worksheets[0]["A1"].value
+
+
+def test_without_javascript_the_build_link_downloads_directly(
+    client, rollout, manager, large_above_two
+):
+    client.force_login(manager)
+    response = client.get(url("province_report", "xlsx") + "?build=1")
+    assert response.status_code == 200
+    assert response["X-Report-Cache"] == "miss"
+    assert response["Content-Disposition"].startswith("attachment")
+
+
+def test_small_reports_download_at_once(client, rollout, commune_officer, large_above_two):
+    client.force_login(commune_officer)
+    response = client.get(url("commune_report", "28873", "xlsx"))
+    assert response["Content-Disposition"].startswith("attachment")
+
+
+def test_the_build_request_checks_access_too(client, rollout, district_officer, large_above_two):
+    client.force_login(district_officer)
+    assert client.get(url("province_report", "xlsx") + "?build=1").status_code == 403
+    assert client.get(url("district_report", "834", "xlsx") + "?build=1").status_code == 404
