@@ -42,9 +42,15 @@ class Sheet:
 
 
 def nfc_text(value):
-    """Text in NFC without surrounding blanks; other values unchanged."""
+    """Text in NFC without surrounding blanks; other values unchanged.
+
+    The apostrophe our exports put before text starting with = + - @ (so that a spreadsheet
+    does not run it) is taken off again, so an exported list imports back unchanged.
+    """
     if isinstance(value, str):
-        return unicodedata.normalize("NFC", value).strip()
+        value = unicodedata.normalize("NFC", value).strip()
+        if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@"):
+            value = value[1:]
     return value
 
 

@@ -100,6 +100,26 @@ ACTION_COLUMNS = [
 ]
 
 
+# The columns of the procedure import: the catalogue exported can be edited and imported back.
+PROCEDURE_COLUMNS = [
+    Column("Mã TTHC", "national_code"),
+    Column("Tên thủ tục", "name"),
+    Column("Lĩnh vực", "field.name"),
+    Column("Thời hạn giải quyết (ngày làm việc)", "processing_days"),
+    Column("Căn cứ pháp lý", "legal_basis"),
+    Column("Quyết định công bố", "announced_by"),
+    Column("Ngày công bố", "announced_on"),
+    Column("Ngày sửa đổi", "amended_on"),
+    Column("Ngày bãi bỏ", "abolished_on"),
+]
+
+
+def _procedures():
+    from procedures.models import Procedure
+
+    return Procedure.objects.select_related("field")
+
+
 def _milestones():
     from roadmap.models import Milestone
 
@@ -133,6 +153,9 @@ LISTS = {
     "findings": ExportList(FINDING_COLUMNS, pgettext_lazy("file name", "findings"), _findings),
     "corrective-actions": ExportList(
         ACTION_COLUMNS, pgettext_lazy("file name", "corrective-actions"), _actions
+    ),
+    "procedures": ExportList(
+        PROCEDURE_COLUMNS, pgettext_lazy("file name", "procedure-catalogue"), _procedures
     ),
 }
 

@@ -9,6 +9,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import access
 from communes.search import in_order, search_page, vn_key
+from imports.export import export_format
+from imports.lists import export_list
 from procedures.forms import ScopeItemForm
 from procedures.models import Field, Procedure, ScopeItem
 from qms_rollout import clock
@@ -38,6 +40,8 @@ def procedure_list(request):
         page_number=request.GET.get("page"),
         per_page=PER_PAGE,
     )
+    if fmt := export_format(request):
+        return export_list("procedures", page.paginator.object_list, fmt)
     rows = Procedure.objects.filter(pk__in=list(page.object_list)).select_related(
         "field", "replaced_by"
     )
