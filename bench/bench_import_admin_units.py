@@ -72,7 +72,7 @@ def run(env, *args):
     if done.returncode:
         print(done.stdout, done.stderr, file=sys.stderr)
         raise SystemExit(f"manage.py {' '.join(args)} failed")
-    return elapsed, done.stdout.strip()
+    return elapsed, "\n  ".join(done.stdout.strip().splitlines())
 
 
 def main():
