@@ -1,0 +1,50 @@
+"""Browser journeys of the progress reports: a manager downloads the province report from the
+dashboard; a large report first shows a page that generates it, then the download starts by
+itself. Assertions look at links, files and structure, not at words (the UI is Vietnamese).
+"""
+
+import datetime
+from io import BytesIO
+
+import pytest
+from django.core.cache import cache
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def _pinned_and_empty_cache(settings):
+    settings.QMS_AS_OF = datetime.date(2017, 12, 15)
+    cache.clear()
+
+
+def test_a_manager_downloads_the_province_report_from_the_dashboard(
+    page, live_server, login, manager, world
+):
+    login(page, manager)
+    page.goto(f"{live_server.url}/dashboard/")
+    link = page.locator('a[href$="/reports/province.pdf"]').first
+    with page.expect_download() as download:
+        link.click()
+    content = download.value.path().read_bytes()
+    assert content.startswith(b"%PDF")
+    text = "\n".join(p.extract_text() for p in PdfReader(BytesIO(content)).pages)
+    assert "SỞ KHOA HỌC VÀ CÔNG NGHỆ" in text
+    assert "Chợ Lách" in text and "Giồng Trôm" in text
+
+
+def test_a_large_report_is_generated_on_a_page_then_downloaded(
+    page, live_server, login, manager, world, monkeypatch, assert_accessible
+):
+    from reports import views
+
+    monkeypatch.setattr(views, "DIRECT_MAX_COMMUNES", 1)
+    login(page, manager)
+    with page.expect_download() as download:
+        page.goto(f"{live_server.url}/reports/province.xlsx")
+        assert page.locator("[hx-get$='?build=1']").count() == 1
+    assert_accessible(page)
+    workbook = load_workbook(BytesIO(download.value.path().read_bytes()))
+    assert len(workbook.worksheets) == 7
