@@ -86,6 +86,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # Numbers are grouped (1.234) for display; identifiers in URLs, ids and form values
+            # must not be: `|unlocalize` is available in every template for them.
+            "builtins": ["django.templatetags.l10n"],
         },
     },
 ]
