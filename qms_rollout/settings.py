@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
+    "django_filters",
+    "core",
     "accounts",
     "communes",
     "procedures",
