@@ -3,6 +3,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from communes.models import Commune
+from core.scope import EVERYTHING, NOTHING, Scope
+
 
 class User(AbstractUser):
     """A person who signs in, with one role and the scope that role works in.
@@ -92,8 +95,33 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
     @property
+    def scope(self) -> Scope:
+        """What this user may see: the one rule, applied by every ``visible_to(user)``.
+
+        DOST staff and managers see the province; a district officer their district; a commune
+        officer their commune; a consultant the communes of the programmes their organisation
+        serves. An inactive user, an unknown role or a role without its unit sees nothing.
+        """
+        if not self.is_active:
+            return NOTHING
+        if self.role in (self.Role.DOST_STAFF, self.Role.MANAGER):
+            return EVERYTHING
+        if self.role == self.Role.DISTRICT_OFFICER and self.district_id:
+            return Scope(district_id=self.district_id)
+        if self.role == self.Role.COMMUNE_OFFICER and self.commune_id:
+            return Scope(commune_id=self.commune_id)
+        if self.role == self.Role.CONSULTANT and self.consultant_id:
+            return Scope(
+                consultant_id=self.consultant_id,
+                commune_ids=Commune.objects.filter(
+                    participations__programme__consultant_id=self.consultant_id
+                ).values("pk"),
+            )
+        return NOTHING
+
+    @property
     def is_province_wide(self) -> bool:
-        return self.role in (self.Role.DOST_STAFF, self.Role.MANAGER)
+        return self.scope.everything
 
     @property
     def scope_label(self) -> str:

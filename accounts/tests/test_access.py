@@ -8,8 +8,8 @@ from django.http import Http404
 from accounts import access
 from audits.models import Audit, CorrectiveAction, Finding
 from audits.tests.factories import AuditFactory, CorrectiveActionFactory, FindingFactory
-from communes.models import Commune
-from roadmap.models import Milestone, Participation
+from communes.models import Commune, District
+from roadmap.models import Milestone, Participation, Programme
 from roadmap.tests.factories import MilestoneFactory
 
 # Which of the world's communes (a, b in district 1 and the consultant's programme; c in
@@ -56,7 +56,7 @@ def _letters(rows, kind, pks):
 def test_each_role_sees_exactly_its_communes(persona, personas, rows):
     user = personas[persona]
     expected = EXPECTED[persona]
-    visible = set(access.visible_communes(user).values_list("pk", flat=True))
+    visible = set(Commune.objects.visible_to(user).values_list("pk", flat=True))
     assert _letters(rows, "commune", visible) == expected
     for kind, model in [
         ("participation", Participation),
@@ -160,12 +160,12 @@ def test_programmes_visible_per_role(personas, world):
         "consultant": {programme},
     }
     for name, user in personas.items():
-        assert set(access.visible_programmes(user)) == expected[name], name
+        assert set(Programme.objects.visible_to(user)) == expected[name], name
 
 
 def test_anonymous_and_inactive_users_see_nothing(world, commune_officer):
     anonymous = AnonymousUser()
-    assert not access.visible_communes(anonymous).exists()
+    assert not Commune.objects.visible_to(anonymous).exists()
     assert not Milestone.objects.visible_to(anonymous).exists()
     commune_officer.is_active = False
     assert not Participation.objects.visible_to(commune_officer).exists()
@@ -173,6 +173,59 @@ def test_anonymous_and_inactive_users_see_nothing(world, commune_officer):
 
 
 def test_district_officer_sees_only_their_district(district_officer, world):
-    assert list(access.visible_districts(district_officer)) == [world["district"]]
+    assert list(District.objects.visible_to(district_officer)) == [world["district"]]
     with pytest.raises(Http404):
         access.get_district_for_user(district_officer, world["other_district"].code)
+
+
+@pytest.mark.parametrize(
+    ("role", "unit"),
+    [
+        ("district_officer", None),
+        ("commune_officer", None),
+        ("consultant", None),
+        ("auditor", None),
+    ],
+)
+def test_a_role_without_its_unit_or_an_unknown_role_sees_nothing(world, role, unit):
+    """Every list and every helper follow ``User.scope``: no role falls through to "all"."""
+    from accounts.tests.factories import UserFactory
+
+    user = UserFactory.build(role=role)
+    assert not user.is_province_wide
+    assert not Commune.objects.visible_to(user).exists()
+    assert not District.objects.visible_to(user).exists()
+    assert not Programme.objects.visible_to(user).exists()
+    assert not access.can_manage_programmes(user)
+    with pytest.raises(Http404):
+        access.get_commune_for_user(user, world["commune"].code)
+
+
+def test_an_inactive_dost_user_may_do_nothing(dost_staff, world):
+    dost_staff.is_active = False
+    assert not dost_staff.is_province_wide
+    assert not access.can_manage_programmes(dost_staff)
+    assert not access.can_import(dost_staff)
+    assert not Programme.objects.visible_to(dost_staff).exists()
+
+
+def test_a_reused_code_finds_the_current_unit(dost_staff, world, settings):
+    """A code carried by an ended unit and by its successor leads to the unit current today."""
+    import datetime
+
+    from communes.tests.factories import CommuneFactory
+
+    settings.QMS_AS_OF = datetime.date(2026, 1, 1)
+    old = world["other_commune"]
+    old.valid_until = datetime.date(2025, 6, 30)
+    old.save()
+    new = CommuneFactory(
+        code=old.code,
+        name="Xã Lương Hòa",
+        province=world["province"],
+        district=None,
+        valid_from=datetime.date(2025, 7, 1),
+    )
+    assert access.get_commune_for_user(dost_staff, old.code) == new
+    new.delete()
+    assert access.get_commune_for_user(dost_staff, old.code) == old
