@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "audits",
     "reports",
     "imports",
+    "demo",
 ]
 
 MIDDLEWARE = [

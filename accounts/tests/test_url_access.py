@@ -274,7 +274,6 @@ def test_no_entry_for_a_url_pattern_that_is_gone():
 
 @pytest.fixture(autouse=True)
 def _pinned(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.QMS_AS_OF = __import__("datetime").date(2017, 12, 15)
 
