@@ -53,8 +53,8 @@ def _letters(rows, kind, pks):
 
 
 @pytest.mark.parametrize("persona", sorted(EXPECTED))
-def test_each_role_sees_exactly_its_communes(persona, personas, rows):
-    user = personas[persona]
+def test_each_role_sees_exactly_its_communes(persona, request, rows):
+    user = request.getfixturevalue(persona)
     expected = EXPECTED[persona]
     visible = set(Commune.objects.visible_to(user).values_list("pk", flat=True))
     assert _letters(rows, "commune", visible) == expected
@@ -70,8 +70,8 @@ def test_each_role_sees_exactly_its_communes(persona, personas, rows):
 
 
 @pytest.mark.parametrize("persona", sorted(EXPECTED))
-def test_get_helpers_raise_404_outside_the_scope(persona, personas, rows):
-    user = personas[persona]
+def test_get_helpers_raise_404_outside_the_scope(persona, request, rows):
+    user = request.getfixturevalue(persona)
     for letter, r in rows.items():
         calls = [
             lambda r=r: access.get_commune_for_user(user, r["commune"].code),
@@ -95,8 +95,8 @@ MILESTONE_WRITERS["other_commune_officer"] = {"c"}
 
 
 @pytest.mark.parametrize("persona", sorted(EXPECTED))
-def test_milestone_writes_need_the_right_role(persona, personas, rows):
-    user = personas[persona]
+def test_milestone_writes_need_the_right_role(persona, request, rows):
+    user = request.getfixturevalue(persona)
     for letter in EXPECTED[persona]:
         pk = rows[letter]["milestone"].pk
         if letter in MILESTONE_WRITERS.get(persona, set()):
@@ -107,8 +107,8 @@ def test_milestone_writes_need_the_right_role(persona, personas, rows):
 
 
 @pytest.mark.parametrize("persona", sorted(EXPECTED))
-def test_quality_records_are_written_by_dost_and_the_serving_consultant(persona, personas, rows):
-    user = personas[persona]
+def test_quality_records_are_written_by_dost_and_the_serving_consultant(persona, request, rows):
+    user = request.getfixturevalue(persona)
     writers = {"dost_staff": {"a", "b", "c"}, "consultant": {"a", "b"}}
     for letter in EXPECTED[persona]:
         r = rows[letter]
