@@ -94,11 +94,15 @@ class Item:
             ) % {"n": self.days}
         if self.kind == Kind.COMMUNE_OVERDUE:
             return ngettext(
-                "%(n)s overdue step, the oldest %(days)s days late.",
-                "%(n)s overdue steps, the oldest %(days)s days late.",
-                self.count,
-            ) % {"n": self.count, "days": self.days}
-        return _("Audit of %(date)s: still open after %(n)s days.") % {"date": due, "n": self.days}
+                "The oldest was due on %(date)s, %(n)s day ago.",
+                "The oldest was due on %(date)s, %(n)s days ago.",
+                self.days,
+            ) % {"date": due, "n": self.days}
+        return ngettext(
+            "Audit of %(date)s: still open %(n)s day later.",
+            "Audit of %(date)s: still open %(n)s days later.",
+            self.days,
+        ) % {"date": due, "n": self.days}
 
 
 # The cadence ----------------------------------------------------------------------------------
@@ -220,7 +224,9 @@ def _summary_items(participations, as_of: datetime.date) -> list[Item]:
                     stage=period,
                     commune_code=row.code,
                     commune_name=row.name,
-                    title=_("No update"),
+                    title=_("Last update: %(date)s") % {"date": date_format(last, "d/m/Y")}
+                    if last
+                    else _("No update since the start"),
                     path=path,
                     days=(as_of - last).days if last else figures.silent_days,
                 )
@@ -234,7 +240,10 @@ def _summary_items(participations, as_of: datetime.date) -> list[Item]:
                     stage=f"{period}-{row.counts.overdue}",
                     commune_code=row.code,
                     commune_name=row.name,
-                    title=_("Overdue steps"),
+                    title=ngettext(
+                        "%(n)s overdue step", "%(n)s overdue steps", row.counts.overdue
+                    )
+                    % {"n": row.counts.overdue},
                     path=path,
                     due_date=min(late) if late else None,
                     days=(as_of - min(late)).days if late else 0,
