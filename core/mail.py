@@ -39,16 +39,16 @@ def render_mail(template_prefix: str, context: dict, *, language: str) -> tuple[
 
 
 def build_mail(
-    *, to: str, template_prefix: str, context: dict, language: str, connection=None
+    *, to: str, template_prefix: str, context: dict, language: str
 ) -> EmailMultiAlternatives:
-    """The mail ``template_prefix`` to ``to``, ready to ``send()``."""
+    """The mail ``template_prefix`` to ``to``, ready to ``send()`` (through the default mailer,
+    ``settings.MAILERS["default"]``) or to hand to an open mailer's ``send_messages``."""
     subject, text, html = render_mail(template_prefix, context, language=language)
     message = EmailMultiAlternatives(
         subject,
         text,
         settings.DEFAULT_FROM_EMAIL,
         [to],
-        connection=connection,
         headers={"Auto-Submitted": "auto-generated"},
     )
     message.attach_alternative(html, "text/html")

@@ -10,7 +10,7 @@ import datetime
 import logging
 from dataclasses import dataclass, field
 
-from django.core.mail import get_connection
+from django.core.mail import mailers
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -109,7 +109,7 @@ def digest_plan(*, as_of: datetime.date) -> DigestRun:
     return run
 
 
-def digest_message(*, planned: PlannedDigest, as_of: datetime.date, connection=None):
+def digest_message(*, planned: PlannedDigest, as_of: datetime.date):
     """The mail of ``planned``: plain text and HTML, every link absolute."""
     with override(planned.language):
         groups = reminders.by_commune(planned.items)
@@ -130,13 +130,13 @@ def digest_message(*, planned: PlannedDigest, as_of: datetime.date, connection=N
         template_prefix="notifications/email/digest",
         context=context,
         language=planned.language,
-        connection=connection,
     )
 
 
-def digest_send(*, planned: PlannedDigest, as_of: datetime.date, connection=None) -> Digest:
-    """Record and send one digest; the record is kept only when the mail went out."""
-    message = digest_message(planned=planned, as_of=as_of, connection=connection)
+def digest_send(*, planned: PlannedDigest, as_of: datetime.date, mailer) -> Digest:
+    """Record and send one digest through ``mailer`` (an open connection of Django's mailers);
+    the record is kept only when the mail went out."""
+    message = digest_message(planned=planned, as_of=as_of)
     with transaction.atomic():
         digest = Digest.objects.create(
             user=planned.user,
@@ -145,7 +145,7 @@ def digest_send(*, planned: PlannedDigest, as_of: datetime.date, connection=None
             subject=message.subject[:255],
             reminder_keys=planned.reminder_keys,
         )
-        message.send()
+        mailer.send_messages([message])
     return digest
 
 
@@ -154,15 +154,23 @@ def digests_send(*, as_of: datetime.date, dry_run: bool = False) -> DigestRun:
     run = digest_plan(as_of=as_of)
     if dry_run or not run.planned:
         return run
-    with get_connection() as connection:
-        for planned in run.planned:
-            try:
-                digest_send(planned=planned, as_of=as_of, connection=connection)
-            except IntegrityError:
-                run.already_sent += 1  # another run sent it meanwhile
-            except OSError:
-                logger.exception("The digest to %s could not be sent", planned.user.email)
-                run.failed += 1
-            else:
-                run.sent += 1
+    try:
+        with mailers.default as mailer:
+            for planned in run.planned:
+                _send_one(run, planned, mailer)
+    except OSError:  # the server could not be reached at all
+        logger.exception("The mail server could not be reached")
+        run.failed = len(run.planned) - run.sent - run.already_sent
     return run
+
+
+def _send_one(run: DigestRun, planned: PlannedDigest, mailer) -> None:
+    try:
+        digest_send(planned=planned, as_of=run.as_of, mailer=mailer)
+    except IntegrityError:
+        run.already_sent += 1  # another run sent it meanwhile
+    except OSError:
+        logger.exception("The digest to %s could not be sent", planned.user.email)
+        run.failed += 1
+    else:
+        run.sent += 1

@@ -182,26 +182,38 @@ QMS_ISSUER_PLACE = env.str("QMS_ISSUER_PLACE", default="Bến Tre")
 QMS_SILENT_DAYS = env.int("QMS_SILENT_DAYS", default=30)
 
 # E-mail ----------------------------------------------------------------------------------------
-# EMAIL_URL (django-environ: smtp://user:pass@host:587, smtp+tls://..., smtp+ssl://...,
-# consolemail://) wins; otherwise the usual EMAIL_* variables. In development (DEBUG on) mail is
-# printed on the console unless a backend is set.
+# Django's mailers (MAILERS; the EMAIL_* settings are deprecated since Django 6.1), configured from
+# the environment: EMAIL_URL (django-environ: smtp://user:pass@host:25, smtp+tls://...:587,
+# smtp+ssl://...:465, consolemail://) wins; otherwise the usual EMAIL_* variables. In development
+# (DEBUG on) mail is printed on the console unless a backend is set.
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 _email_url = env.str("EMAIL_URL", default="")
-if _email_url:
-    vars().update(env.email_url_config(_email_url))
-else:
-    EMAIL_BACKEND = env.str(
-        "EMAIL_BACKEND",
-        default="django.core.mail.backends.console.EmailBackend"
-        if DEBUG
-        else "django.core.mail.backends.smtp.EmailBackend",
-    )
-    EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
-    EMAIL_PORT = env.int("EMAIL_PORT", default=25)
-    EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
-    EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
-    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
-    EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+_mail = (
+    env.email_url_config(_email_url)
+    if _email_url
+    else {
+        "EMAIL_BACKEND": env.str("EMAIL_BACKEND", default="")
+        or ("django.core.mail.backends.console.EmailBackend" if DEBUG else SMTP_BACKEND),
+        "EMAIL_HOST": env.str("EMAIL_HOST", default="localhost"),
+        "EMAIL_PORT": env.int("EMAIL_PORT", default=25),
+        "EMAIL_HOST_USER": env.str("EMAIL_HOST_USER", default=""),
+        "EMAIL_HOST_PASSWORD": env.str("EMAIL_HOST_PASSWORD", default=""),
+        "EMAIL_USE_TLS": env.bool("EMAIL_USE_TLS", default=False),
+        "EMAIL_USE_SSL": env.bool("EMAIL_USE_SSL", default=False),
+    }
+)
+MAILERS = {"default": {"BACKEND": _mail["EMAIL_BACKEND"]}}
+if _mail["EMAIL_BACKEND"] == SMTP_BACKEND:
+    MAILERS["default"]["OPTIONS"] = {
+        "host": _mail.get("EMAIL_HOST") or "localhost",
+        "port": int(_mail.get("EMAIL_PORT") or 25),
+        "username": _mail.get("EMAIL_HOST_USER", ""),
+        "password": _mail.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": bool(_mail.get("EMAIL_USE_TLS")),
+        "use_ssl": bool(_mail.get("EMAIL_USE_SSL")),
+        # Seconds before giving up on the mail server.
+        "timeout": env.int("EMAIL_TIMEOUT", default=30),
+    }
 # The sender: an address, shown with the Sở's name ("Name <address>" is kept as it is).
 QMS_MAIL_SENDER_NAME = env.str("QMS_MAIL_SENDER_NAME", default="Sở Khoa học và Công nghệ")
 _from_address = env.str("DEFAULT_FROM_EMAIL", default="") or "no-reply@localhost"
