@@ -30,7 +30,11 @@ def recipient_language(user) -> str:
 
 def render_mail(template_prefix: str, context: dict, *, language: str) -> tuple[str, str, str]:
     """(subject, text, html) of the mail ``template_prefix`` rendered in ``language``."""
-    context = {"site_url": settings.SITE_URL, "sender_name": settings.QMS_MAIL_SENDER_NAME, **context}
+    context = {
+        "site_url": settings.SITE_URL,
+        "sender_name": settings.QMS_MAIL_SENDER_NAME,
+        **context,
+    }
     with translation.override(language):
         subject = render_to_string(f"{template_prefix}_subject.txt", context)
         text = render_to_string(f"{template_prefix}.txt", context)

@@ -89,9 +89,9 @@ class Item:
                 self.days,
             ) % {"date": due, "n": self.days}
         if self.kind == Kind.SILENT_COMMUNE:
-            return ngettext(
-                "No update for %(n)s day.", "No update for %(n)s days.", self.days
-            ) % {"n": self.days}
+            return ngettext("No update for %(n)s day.", "No update for %(n)s days.", self.days) % {
+                "n": self.days
+            }
         if self.kind == Kind.COMMUNE_OVERDUE:
             return ngettext(
                 "The oldest was due on %(date)s, %(n)s day ago.",
@@ -183,7 +183,9 @@ def _action_item(a: CorrectiveAction, kind: str, as_of: datetime.date, stage: st
 
 
 def _open_actions(user):
-    return CorrectiveAction.objects.visible_to(user).filter(done_on__isnull=True).with_list_related()
+    return (
+        CorrectiveAction.objects.visible_to(user).filter(done_on__isnull=True).with_list_related()
+    )
 
 
 def commune_items(user, as_of: datetime.date) -> list[Item]:
@@ -220,7 +222,9 @@ def _summary_items(participations, as_of: datetime.date) -> list[Item]:
             items.append(
                 Item(
                     kind=Kind.SILENT_COMMUNE,
-                    key=f"silent:{row.commune_id}:{last:%Y%m%d}" if last else f"silent:{row.commune_id}",
+                    key=f"silent:{row.commune_id}:{last:%Y%m%d}"
+                    if last
+                    else f"silent:{row.commune_id}",
                     stage=period,
                     commune_code=row.code,
                     commune_name=row.name,
@@ -240,9 +244,7 @@ def _summary_items(participations, as_of: datetime.date) -> list[Item]:
                     stage=f"{period}-{row.counts.overdue}",
                     commune_code=row.code,
                     commune_name=row.name,
-                    title=ngettext(
-                        "%(n)s overdue step", "%(n)s overdue steps", row.counts.overdue
-                    )
+                    title=ngettext("%(n)s overdue step", "%(n)s overdue steps", row.counts.overdue)
                     % {"n": row.counts.overdue},
                     path=path,
                     due_date=min(late) if late else None,

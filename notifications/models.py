@@ -14,8 +14,9 @@ class Kind(models.TextChoices):
     ACTION_OVERDUE = "action_overdue", _("Overdue corrective actions")
     SILENT_COMMUNE = "silent_commune", _("Communes with no update")
     COMMUNE_OVERDUE = "commune_overdue", _("Overdue steps by commune")
-    ACTION_PAST_DEADLINE = "action_past_deadline", _(
-        "Corrective actions open past the deadline after their audit"
+    ACTION_PAST_DEADLINE = (
+        "action_past_deadline",
+        _("Corrective actions open past the deadline after their audit"),
     )
     ESCALATION = "escalation", _("Escalations: items overdue for a long time")
 

@@ -229,7 +229,9 @@ class OfficerAssignForm(BootstrapMixin, forms.Form):
     email = forms.EmailField(
         label=_("Email"),
         required=False,
-        help_text=_("Required for a new account: the welcome mail with the password link goes there."),
+        help_text=_(
+            "Required for a new account: the welcome mail with the password link goes there."
+        ),
     )
 
     def __init__(self, *args, programme: Programme, **kwargs):
