@@ -299,7 +299,12 @@ class DemoBuilder:
         user = User.objects.filter(username=username).first()
         if user:
             return user
-        user = User(username=username, role=role, first_name=first, last_name=last, **scope)
+        # Demo addresses end in .invalid (RFC 2606): the digests show up in send_reminders
+        # --dry-run and in a test mailbox, and can never reach anybody.
+        email = f"{username}@demo.invalid"
+        user = User(
+            username=username, role=role, first_name=first, last_name=last, email=email, **scope
+        )
         if self._password_hash is None:
             user.set_password(self.password)
             self._password_hash = user.password

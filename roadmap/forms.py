@@ -189,7 +189,13 @@ class OfficerAssignForm(BootstrapMixin, forms.Form):
     )
     first_name = forms.CharField(label=_("Given name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Family name"), max_length=150, required=False)
-    email = forms.EmailField(label=_("Email"), required=False)
+    email = forms.EmailField(
+        label=_("Email"),
+        required=False,
+        help_text=_(
+            "Required for a new account: the welcome mail with the password link goes there."
+        ),
+    )
 
     def __init__(self, *args, programme: Programme, **kwargs):
         super().__init__(*args, **kwargs)
@@ -209,3 +215,15 @@ class OfficerAssignForm(BootstrapMixin, forms.Form):
             )
         self.existing_user = existing
         return username
+
+    def clean(self):
+        data = super().clean()
+        if "username" in data and self.existing_user is None and not data.get("email"):
+            self.add_error(
+                "email",
+                _(
+                    "A new account needs an e-mail address: the officer receives a link there "
+                    "to choose their password."
+                ),
+            )
+        return data
