@@ -12,7 +12,7 @@ from audits.models import Announcement, Audit, CorrectiveAction, Finding
 from qms_rollout import clock
 from roadmap.models import Milestone, RoadmapStep
 from roadmap.services import milestone_update_status
-from roadmap.uploads import check_upload, stored_name
+from core.uploads import check_upload, stored_name
 
 
 def _store(field_file, upload) -> None:

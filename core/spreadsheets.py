@@ -1,10 +1,22 @@
-"""Reading an uploaded spreadsheet safely into a header row and data rows.
+"""Spreadsheets in and out: reading an upload safely, writing a list as .xlsx or .csv.
 
-Accepts .xlsx and .csv only. Before openpyxl opens an .xlsx, the zip's members are counted and
-their declared uncompressed sizes added up, so a zip bomb is refused without being inflated; the
-workbook is opened read-only with formulas kept, and a cell holding a formula is refused. A CSV is
-decoded as UTF-8 (with or without BOM), falling back to Windows-1258. Every text is returned in
+Reading accepts .xlsx and .csv only. Before openpyxl opens an .xlsx, the zip's members are counted
+and their declared uncompressed sizes added up, so a zip bomb is refused without being inflated;
+the workbook is opened read-only with formulas kept, and a cell holding a formula is refused. A CSV
+is decoded as UTF-8 (with or without BOM), falling back to Windows-1258. Every text is returned in
 Unicode NFC with surrounding blanks removed.
+
+Writing: a list page's rows as an attachment. Each app declares the columns of its lists in its
+``resources.py`` and registers them under a name (:func:`register_export`); the list view, after
+filtering its rows by the request and by ``.visible_to(user)``, adds two lines::
+
+    if fmt := export_format(request):
+        return export_list("milestones", page.paginator.object_list, fmt)
+
+Text that a spreadsheet would run (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return) is prefixed with an apostrophe. Headers and choice labels are written in Vietnamese
+whatever the interface language, taken from the models' own verbose names and choices
+(:func:`field_label`, :func:`choice_label`), so a file reads the same for everyone.
 """
 
 import csv
@@ -12,11 +24,22 @@ import datetime
 import io
 import unicodedata
 import zipfile
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
+from django.http import HttpResponse
+from django.utils import timezone, translation
+from django.utils.functional import lazy
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
+
+FORMATS = ("xlsx", "csv")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
+SHEET_LANGUAGE = "vi"  # the language of every header and label a spreadsheet holds
 
 # Bounds for what an .xlsx may declare before it is opened.
 XLSX_MAX_MEMBERS = 500
@@ -207,3 +230,200 @@ def _read_csv(data: bytes) -> Sheet:
     except csv.Error as exc:
         raise FileRejected(_("The CSV file is damaged: %(error)s") % {"error": exc}) from exc
     return _tidy_rows(raw)
+
+
+# Labels -------------------------------------------------------------------------------------
+
+
+def sheet_text(text) -> str:
+    """``text`` (a lazy translation) in the spreadsheets' language, whatever the interface's."""
+    with translation.override(SHEET_LANGUAGE):
+        return str(text)
+
+
+def _field_label(model, name: str) -> str:
+    return capfirst(sheet_text(model._meta.get_field(name).verbose_name))
+
+
+def _model_label(model) -> str:
+    return capfirst(sheet_text(model._meta.verbose_name))
+
+
+# Lazy, so that a module declaring its columns can be loaded before the catalogues are.
+field_label = lazy(_field_label, str)
+field_label.__doc__ = "The header of a model field's column: its verbose name, in Vietnamese."
+model_label = lazy(_model_label, str)
+model_label.__doc__ = "The header of a column naming a model's object: its verbose name."
+
+
+def choice_label(choices, value) -> str:
+    """The label of ``value`` among ``choices`` (a ``TextChoices``), in the spreadsheets' language."""
+    if value in (None, ""):
+        return ""
+    label = dict(choices.choices).get(value)
+    return sheet_text(label) if label is not None else str(value)
+
+
+# Writing ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of an export: its header and how to get the value from a row.
+
+    ``value`` is a dotted attribute path (``"participation.commune.code"``; a method is called)
+    or a function of the row.
+    """
+
+    header: str
+    value: str | Callable[[Any], Any]
+
+    def of(self, row) -> Any:
+        if callable(self.value):
+            return self.value(row)
+        current = row
+        for part in self.value.split("."):
+            if current is None:
+                return None
+            current = getattr(current, part)
+            if callable(current):
+                current = current()
+        return current
+
+
+def export_format(request) -> str | None:
+    """``"xlsx"`` or ``"csv"`` when the request asks for an export (``?export=xlsx``), else None."""
+    fmt = request.GET.get("export", "")
+    return fmt if fmt in FORMATS else None
+
+
+def neutralise(value):
+    """Text that a spreadsheet would run as a formula, made inert with a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(DANGEROUS_START):
+        return "'" + value
+    return value
+
+
+def cell_value(value):
+    """A value as a spreadsheet cell holds it: numbers and dates kept, the rest as safe text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "x" if value else ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return value.replace(tzinfo=None)
+    if isinstance(value, int | float | Decimal | datetime.date):
+        return value
+    return neutralise(str(value))
+
+
+def csv_text(value) -> str:
+    value = cell_value(value)
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return str(int(value))
+    return str(value)
+
+
+def _csv_bytes(rows: Iterable, columns: list[Column]) -> bytes:
+    """The rows as a .csv in UTF-8 with BOM, which Excel reads right."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([neutralise(str(c.header)) for c in columns])
+    for row in rows:
+        writer.writerow([csv_text(c.of(row)) for c in columns])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _xlsx_cell(sheet, value):
+    """A write-only cell for ``value``: text never read as a formula, dates and amounts shown."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # never let openpyxl read text as a formula
+    elif isinstance(value, datetime.datetime):
+        cell.number_format = "DD/MM/YYYY HH:MM"
+    elif isinstance(value, datetime.date):
+        cell.number_format = "DD/MM/YYYY"
+    elif isinstance(value, int | Decimal) and abs(value) >= 1000:
+        cell.number_format = "#,##0"
+    return cell
+
+
+def _xlsx_bytes(rows: Iterable, columns: list[Column]) -> bytes:
+    """The rows as an .xlsx with a bold header row."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    bold = Font(bold=True)
+    header_cells = []
+    for column in columns:
+        cell = _xlsx_cell(sheet, neutralise(str(column.header)))
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, cell_value(c.of(row))) for c in columns])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def table_bytes(*, rows: Iterable, columns: list[Column], fmt: str) -> bytes:
+    """The rows as the bytes of an .xlsx or a .csv (UTF-8 with BOM, which Excel reads right)."""
+    if fmt == "csv":
+        return _csv_bytes(rows, columns)
+    return _xlsx_bytes(rows, columns)
+
+
+def export_response(*, rows: Iterable, columns: list[Column], filename: str, fmt: str):
+    """An attachment response holding ``rows`` in ``fmt`` (``"xlsx"`` or ``"csv"``)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    body = table_bytes(rows=rows, columns=columns, fmt=fmt)
+    content_type = XLSX_TYPE if fmt == "xlsx" else "text/csv; charset=utf-8"
+    stem = slugify(filename) or "export"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return response
+
+
+# The exportable lists -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportList:
+    """The export of a list page: its columns, its file name, and how to load rows by key.
+
+    ``load`` (optional) returns a queryset loading what the columns use; with it, the list view
+    may pass the primary keys of its rows in order (the lists ordered by a search index).
+    """
+
+    columns: list[Column]
+    filename: object
+    load: Callable | None = None
+
+
+EXPORT_LISTS: dict[str, ExportList] = {}
+
+
+def register_export(name: str, spec: ExportList) -> None:
+    """Make ``spec`` the export of the list ``name`` (called by the app owning the list)."""
+    EXPORT_LISTS[name] = spec
+
+
+def export_list(name: str, rows: Sequence, fmt: str):
+    """The ``name`` list's ``rows`` (objects, or primary keys for a list that loads) as a file."""
+    spec = EXPORT_LISTS[name]
+    if spec.load is not None:
+        pks = list(rows)
+        position = {pk: i for i, pk in enumerate(pks)}
+        rows = sorted(spec.load().filter(pk__in=pks), key=lambda o: position[o.pk])
+    return export_response(rows=rows, columns=spec.columns, filename=str(spec.filename), fmt=fmt)

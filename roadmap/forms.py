@@ -7,7 +7,7 @@ from accounts.models import User
 from communes.models import Commune, Province
 from roadmap.models import Milestone, Participation, Programme, RoadmapTemplate
 from roadmap.services import milestone_rule_errors
-from roadmap.uploads import ACCEPT_ATTR, check_upload
+from core.uploads import ACCEPT_ATTR, check_upload
 
 # Django 6's label for an empty choice, absent from Django's Vietnamese catalogue: marked here so
 # that ``makemessages`` puts it in ours (Django looks it up in every catalogue).
@@ -49,7 +49,7 @@ class DateInput(forms.DateInput):
 
 
 class UploadField(forms.FileField):
-    """A file checked by :func:`roadmap.uploads.check_upload` (size, type by content)."""
+    """A file checked by :func:`core.uploads.check_upload` (size, type by content)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)

@@ -16,8 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import access
 from accounts.models import User
 from communes.search import in_order, search_page, unit_key, units_sorted
-from imports.export import export_format
-from imports.lists import export_list
+from core.spreadsheets import export_format, export_list
 from qms_rollout import clock
 from roadmap import services
 from roadmap.forms import (
