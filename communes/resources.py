@@ -150,7 +150,9 @@ class GsoRows:
         self.error(
             row,
             name_col,
-            _("Code %(code)s is “%(before)s” in row %(row)s and “%(now)s” here; one code, one unit.")
+            _(
+                "Code %(code)s is “%(before)s” in row %(row)s and “%(now)s” here; one code, one unit."
+            )
             % {
                 "code": code,
                 "before": known[code][0],

@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from communes.models import Commune, Province
+from core.uploads import ACCEPT_ATTR, check_upload
 from roadmap.models import Milestone, Participation, Programme, RoadmapTemplate
 from roadmap.services import milestone_rule_errors
-from core.uploads import ACCEPT_ATTR, check_upload
 
 # Django 6's label for an empty choice, absent from Django's Vietnamese catalogue: marked here so
 # that ``makemessages`` puts it in ours (Django looks it up in every catalogue).
