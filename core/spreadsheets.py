@@ -237,6 +237,8 @@ def _read_csv(data: bytes) -> Sheet:
 
 def sheet_text(text) -> str:
     """``text`` (a lazy translation) in the spreadsheets' language, whatever the interface's."""
+    if translation.get_language() == SHEET_LANGUAGE:
+        return str(text)
     with translation.override(SHEET_LANGUAGE):
         return str(text)
 
@@ -260,8 +262,11 @@ def choice_label(choices, value) -> str:
     """The label of ``value`` among ``choices`` (a ``TextChoices``), in the spreadsheets' language."""
     if value in (None, ""):
         return ""
-    label = dict(choices.choices).get(value)
-    return sheet_text(label) if label is not None else str(value)
+    try:
+        label = choices(value).label
+    except ValueError:
+        return str(value)
+    return sheet_text(label)
 
 
 # Writing ------------------------------------------------------------------------------------
@@ -377,10 +382,14 @@ def _xlsx_bytes(rows: Iterable, columns: list[Column]) -> bytes:
 
 
 def table_bytes(*, rows: Iterable, columns: list[Column], fmt: str) -> bytes:
-    """The rows as the bytes of an .xlsx or a .csv (UTF-8 with BOM, which Excel reads right)."""
-    if fmt == "csv":
-        return _csv_bytes(rows, columns)
-    return _xlsx_bytes(rows, columns)
+    """The rows as the bytes of an .xlsx or a .csv (UTF-8 with BOM, which Excel reads right).
+
+    Headers and labels are written in the spreadsheets' language, whatever the interface's.
+    """
+    with translation.override(SHEET_LANGUAGE):
+        if fmt == "csv":
+            return _csv_bytes(rows, columns)
+        return _xlsx_bytes(rows, columns)
 
 
 def export_response(*, rows: Iterable, columns: list[Column], filename: str, fmt: str):

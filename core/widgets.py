@@ -9,6 +9,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export import widgets
 
@@ -107,14 +108,19 @@ class ChoiceWidget(widgets.Widget):
     def __init__(self, choices, synonyms: dict[str, str] | None = None, **kwargs):
         self.choices = choices
         self.synonyms = dict(synonyms or {})
+        self._accepted: dict[str | None, dict[str, str]] = {}  # by interface language
         super().__init__(**kwargs)
 
     def accepted(self) -> dict[str, str]:
-        table = {fold(value): value for value in self.choices.values}
-        table.update({fold(str(label)): value for value, label in self.choices.choices})
-        table.update({fold(choice_label(self.choices, v)): v for v in self.choices.values})
-        table.update({fold(synonym): value for synonym, value in self.synonyms.items()})
-        return table
+        """Folded spelling -> value, built once per interface language (a file has many rows)."""
+        language = translation.get_language()
+        if language not in self._accepted:
+            table = {fold(value): value for value in self.choices.values}
+            table.update({fold(str(label)): value for value, label in self.choices.choices})
+            table.update({fold(choice_label(self.choices, v)): v for v in self.choices.values})
+            table.update({fold(synonym): value for synonym, value in self.synonyms.items()})
+            self._accepted[language] = table
+        return self._accepted[language]
 
     def labels(self) -> list[str]:
         return [choice_label(self.choices, value) for value in self.choices.values]
