@@ -7,7 +7,7 @@ same file (must change nothing), the .csv, and an import with one renamed commun
 first import within 20 s. Prints figures; it is not a test. (The test suite reads an extract of
 three provinces kept in communes/tests/data/, so it runs where ../shared is absent.)
 
-    .venv/bin/python bench/bench_import_admin_units.py [--keep]
+    .venv/bin/python bench/bench_import_admin_units.py [--keep] [--source PATH]
 """
 
 import argparse
@@ -79,13 +79,14 @@ def run(env, *args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument("--source", type=Path, default=SOURCE, help="the GSO list (JSON)")
     options = parser.parse_args()
-    if not SOURCE.is_file():
+    if not options.source.is_file():
         sys.exit(
-            f"{SOURCE} is not beside the project: the full-country benchmark needs it "
-            "(the tests use the extract in communes/tests/data/)."
+            f"{options.source} is not there: the full-country benchmark needs the GSO list "
+            "(give it with --source; the tests use the extract in communes/tests/data/)."
         )
-    units = json.loads(SOURCE.read_text(encoding="utf-8"))
+    units = json.loads(options.source.read_text(encoding="utf-8"))
     rows = list(gso_rows(units))
     directory = Path(tempfile.mkdtemp(prefix="bench-gso-"))
     xlsx, path_csv = write_files(directory, rows)
