@@ -48,3 +48,30 @@ def test_a_choice_is_read_from_its_code_its_labels_or_a_synonym_and_written_as_i
         assert widget.render(ParticipationKind.EXTENSION) == "Mở rộng cho toàn bộ TTHC"
         with pytest.raises(ValueError, match="Xây dựng mới, Mở rộng cho toàn bộ TTHC"):
             widget.clean("Làm lại")
+
+
+def test_each_app_registers_its_spreadsheets_and_the_import_page_lists_them_in_order():
+    from core.resources import import_kinds
+    from core.spreadsheets import EXPORT_LISTS
+
+    assert [k.name for k in import_kinds()] == [
+        "milestones",
+        "participations",
+        "procedures",
+        "scope",
+        "admin-units",
+    ]
+    assert {k.name: k.resource.__module__ for k in import_kinds()} == {
+        "milestones": "roadmap.resources",
+        "participations": "roadmap.resources",
+        "procedures": "procedures.resources",
+        "scope": "procedures.resources",
+        "admin-units": "communes.resources",
+    }
+    assert set(EXPORT_LISTS) == {
+        "communes",
+        "milestones",
+        "findings",
+        "corrective-actions",
+        "procedures",
+    }
