@@ -51,6 +51,7 @@ EXTENSION_DISTRICT = "832"  # Chợ Lách
 PROGRAMME_NAME = "Đợt 2017: xây dựng, áp dụng và mở rộng HTQLCL tại 45 UBND cấp xã"
 CONSULTANT_NAME = "Công ty TNHH Tư vấn Quản lý Quốc tế và Hỗ trợ kỹ thuật cao"
 START = datetime.date(2017, 8, 8)
+BLOCKED_AFTER = datetime.timedelta(days=5)  # a blocked step says so five days in
 
 # (key, name, expected evidence, offset days, duration days, weight)
 NEW_BUILD_STEPS = [
@@ -147,10 +148,26 @@ class DemoBuilder:
         self.created = 0
         self.stdout = stdout
         self._password_hash = None
+        # Who and when the history records: every change of the demo has its author and a date
+        # in the story, never the moment the demo was loaded.
+        self.actor = None
+        self.when = _at(START, 8)
 
-    def _get(self, model, lookup: dict, defaults: dict | None = None):
-        obj, created = model.objects.get_or_create(**lookup, defaults=defaults or {})
-        self.created += created
+    def _stamp(self, obj, by=None, at=None):
+        """Record the next save of ``obj`` in its history as done by ``by`` at ``at``."""
+        obj._history_user = by or self.actor
+        obj._history_date = at or self.when
+        return obj
+
+    def _save(self, obj, *, by=None, at=None, **kwargs):
+        self._stamp(obj, by, at).save(**kwargs)
+
+    def _get(self, model, lookup: dict, defaults: dict | None = None, *, by=None, at=None):
+        obj = model.objects.filter(**lookup).first()
+        if obj is None:
+            obj = model(**lookup, **(defaults or {}))
+            self._save(obj, by=by, at=at)
+            self.created += 1
         return obj
 
     # Units -----------------------------------------------------------------------------------
@@ -206,6 +223,7 @@ class DemoBuilder:
                             "announced_by": "1409/QĐ-UBND",
                             "announced_on": datetime.date(2016, 6, 20),
                         },
+                        at=_at(datetime.date(2016, 6, 20)),
                     )
                 )
         # Civil-status procedures were amended in 2017: processes issued before need revision.
@@ -213,7 +231,7 @@ class DemoBuilder:
         for p in amended:
             if p.amended_on is None:
                 p.amended_on = datetime.date(2017, 6, 1)
-                p.save()
+                self._save(p, at=_at(p.amended_on))
         return procedures
 
     # Programme -------------------------------------------------------------------------------
@@ -326,7 +344,14 @@ class DemoBuilder:
                         completed_on=None,
                         note="Chờ UBND huyện bố trí cán bộ tư pháp - hộ tịch mới.",
                         expected_version=m.version,
-                        at=_at(min(started + datetime.timedelta(days=5), DEMO_AS_OF), 15),
+                        # After the step's last note: a history never goes back in time.
+                        at=_at(
+                            min(
+                                max(started, timezone.localdate(m.updated_at)) + BLOCKED_AFTER,
+                                DEMO_AS_OF,
+                            ),
+                            15,
+                        ),
                     )
                 break
             m = milestone_update_status(
@@ -404,6 +429,7 @@ class DemoBuilder:
 
     def _after_internal_audit(self, participation, milestone, done_on, rng, scope):
         commune = participation.commune
+        by, at = milestone.updated_by, _at(done_on, 15)
         audit = self._get(
             Audit,
             {"commune": commune, "kind": Audit.Kind.INTERNAL_AUDIT, "date": done_on},
@@ -411,17 +437,22 @@ class DemoBuilder:
                 "lead": participation.qms_representative,
                 "summary": "Đánh giá nội bộ toàn bộ HTQLCL theo kế hoạch.",
             },
+            by=by,
+            at=at,
         )
         for clause, severity, text in rng.sample(FINDINGS, rng.randint(1, 3)):
             finding = self._get(
                 Finding,
                 {"audit": audit, "clause": clause},
                 {"severity": severity, "description": text},
+                by=by,
+                at=at,
             )
             if severity == "observation":
                 continue
             due = done_on + datetime.timedelta(days=14)
             finished = rng.random() < 0.6 and due <= DEMO_AS_OF
+            done = due - datetime.timedelta(days=rng.randint(0, 5)) if finished else None
             action = self._get(
                 CorrectiveAction,
                 {"finding": finding},
@@ -429,15 +460,16 @@ class DemoBuilder:
                     "description": "Khắc phục: " + text[0].lower() + text[1:],
                     "owner": participation.iso_secretary,
                     "due_date": due,
-                    "done_on": due - datetime.timedelta(days=rng.randint(0, 5))
-                    if finished
-                    else None,
                 },
+                by=by,
+                at=at,
             )
-            if finished and action.done_on:
+            if done and action.done_on is None:
+                action.done_on = done
+                self._save(action, by=by, at=_at(done, 16))
                 finding.status = Finding.Status.CLOSED
-                finding.closed_on = action.done_on
-                finding.save()
+                finding.closed_on = done
+                self._save(finding, by=by, at=_at(done, 17))
 
     def _after_review(self, participation, milestone, done_on, rng, scope):
         commune = participation.commune
@@ -445,6 +477,8 @@ class DemoBuilder:
             Audit,
             {"commune": commune, "kind": Audit.Kind.MANAGEMENT_REVIEW, "date": done_on},
             {"lead": participation.qms_representative, "summary": "Họp xem xét của lãnh đạo."},
+            by=milestone.updated_by,
+            at=_at(done_on, 15),
         )
 
     def _after_announcement(self, participation, milestone, done_on, rng, scope):
@@ -460,13 +494,17 @@ class DemoBuilder:
                 else Announcement.Kind.FIRST,
                 "scope_size": len(scope),
             },
+            by=milestone.updated_by,
+            at=_at(done_on, 15),
         )
 
     def _after_sent(self, participation, milestone, done_on, rng, scope):
         commune = participation.commune
-        Announcement.objects.filter(commune=commune, sent_to_dost_on__isnull=True).update(
-            sent_to_dost_on=done_on
-        )
+        for announcement in Announcement.objects.filter(
+            commune=commune, sent_to_dost_on__isnull=True
+        ):
+            announcement.sent_to_dost_on = done_on
+            self._save(announcement, by=milestone.updated_by, at=_at(done_on, 15))
 
     # Scope -----------------------------------------------------------------------------------
 
@@ -492,7 +530,9 @@ class DemoBuilder:
                 )
             )
         # Called only for a commune new to the demo, so nothing of its scope exists yet.
-        items = bulk_create_with_history(items, ScopeItem, default_date=_at(START, 8))
+        items = bulk_create_with_history(
+            items, ScopeItem, default_user=self.actor, default_date=_at(START, 8)
+        )
         self.created += len(items)
         return items
 
@@ -559,7 +599,9 @@ class DemoBuilder:
         if exists:
             return
         scope = self.scope(commune, procedures, kind, crng)
-        participation_apply_template(participation=participation, template=templates[kind], by=dost)
+        participation_apply_template(
+            participation=participation, template=templates[kind], by=dost, at=_at(START, 8)
+        )
         if kind == ParticipationKind.EXTENSION:
             self.earlier_qms(commune, scope, crng)
         self.progress(participation, officer, consultant_user, crng, profile, scope)
@@ -568,9 +610,8 @@ class DemoBuilder:
             * Decimal(participation.milestones.filter(status=Milestone.Status.DONE).count())
             / Decimal(max(1, participation.milestones.count()))
         )
-        Participation.objects.filter(pk=participation.pk).update(
-            budget_spent=spent.quantize(Decimal(1000))
-        )
+        participation.budget_spent = spent.quantize(Decimal(1000))
+        self._save(participation, by=dost, at=_at(DEMO_AS_OF, 17))
 
     def earlier_qms(self, commune, scope, crng):
         """An extension commune's first QMS: its 2016 announcement and a 2017 inspection."""
@@ -584,6 +625,7 @@ class DemoBuilder:
                 "scope_size": sum(1 for s in scope if s.issued_on),
                 "sent_to_dost_on": datetime.date(2016, 6, 22),
             },
+            at=_at(datetime.date(2016, 6, 22)),
         )
         self._get(
             Audit,
@@ -593,10 +635,12 @@ class DemoBuilder:
                 "date": datetime.date(2017, 5, 18),
             },
             {"lead": "Chi cục TĐC Bến Tre", "summary": "Kiểm tra việc duy trì HTQLCL."},
+            at=_at(datetime.date(2017, 5, 18), 15),
         )
 
     @transaction.atomic
     def build(self):
+        self.actor = self.user("dost", User.Role.DOST_STAFF, "Hồ Thị Thanh", "Thúy")
         province, communes = self.units()
         procedures = self.procedures()
         consultant, programme, new_tpl, ext_tpl = self.programme(province)
