@@ -6,13 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from communes.models import Commune, Province
 from core.forms import BootstrapMixin, DateInput
+from core.uploads import ACCEPT_ATTR, check_upload
 from roadmap.models import Milestone, Participation, Programme, RoadmapTemplate
 from roadmap.services import milestone_rule_errors
-from roadmap.uploads import ACCEPT_ATTR, check_upload
 
 
 class UploadField(forms.FileField):
-    """A file checked by :func:`roadmap.uploads.check_upload` (size, type by content)."""
+    """A file checked by :func:`core.uploads.check_upload` (size, type by content)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)

@@ -118,12 +118,12 @@ def participation_apply_template(
 
 
 def evidence_add(*, milestone: Milestone, by, upload) -> Evidence:
-    """Store ``upload`` (already checked by :func:`roadmap.uploads.check_upload`) as evidence.
+    """Store ``upload`` (already checked by :func:`core.uploads.check_upload`) as evidence.
 
     The file is stored under a name nobody can guess; the name the user gave is kept for display
     and download.
     """
-    from roadmap.uploads import check_upload, stored_name
+    from core.uploads import check_upload, stored_name
 
     content_type = getattr(upload, "checked_content_type", None) or check_upload(upload)
     original = (upload.name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:255]

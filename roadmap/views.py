@@ -17,8 +17,7 @@ from accounts import access
 from accounts.models import User
 from communes.models import District
 from communes.search import in_order, search_page, unit_key, units_sorted
-from imports.export import export_format
-from imports.lists import export_list
+from core.spreadsheets import export_format, export_list
 from qms_rollout import clock
 from roadmap import services
 from roadmap.forms import (
