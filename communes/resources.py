@@ -8,6 +8,8 @@ import of the same file changes nothing. The import upserts in bulk (a whole cou
 12,000 rows); the kinds of provinces and districts are read from the first words of their names.
 """
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -37,6 +39,7 @@ from core.spreadsheets import (
     register_export,
 )
 from core.widgets import ChoiceWidget, as_text, clean_code, fold
+from qms_rollout import clock
 from roadmap.models import Participation, ParticipationKind
 
 # The columns every spreadsheet naming a commune shares.
@@ -81,6 +84,30 @@ def find_commune(value, column=COMMUNE, cache: dict | None = None) -> Commune:
             {column: _("No commune has the GSO code “%(code)s”.") % {"code": code}}
         )
     return commune
+
+
+def communes_by_code(values) -> dict[str, Commune | None]:
+    """:func:`find_commune`'s cache for many codes, read in one query: for each well-formed code
+    among ``values``, the unit current today, else the one that carried the code last, else
+    None (as ``Commune.objects.by_code``)."""
+    codes = set()
+    for value in values:
+        try:
+            codes.add(clean_code(value, 5))
+        except ValueError:
+            continue
+    today = clock.today()
+    found: dict[str, Commune | None] = dict.fromkeys(codes)
+    best: dict[str, tuple] = {}
+    for commune in Commune.objects.select_related("district").filter(code__in=codes):
+        current = (commune.valid_from is None or commune.valid_from <= today) and (
+            commune.valid_until is None or commune.valid_until >= today
+        )
+        rank = (current, commune.valid_until or datetime.date.min)
+        if commune.code not in best or rank > best[commune.code]:
+            best[commune.code] = rank
+            found[commune.code] = commune
+    return found
 
 
 def kind_from_name(name: str, prefixes):

@@ -98,6 +98,17 @@ class Report:
         self.rows.append(row)
 
 
+@dataclass
+class Plan:
+    """A preview computed without writing: its report, what confirming it would write
+    (``changes``, the kind's own records) and the version of each object the rows name as the
+    preview read it (``versions``, by primary key as text), for the check at confirmation."""
+
+    report: Report
+    changes: list = field(default_factory=list)
+    versions: dict[str, int] = field(default_factory=dict)
+
+
 def locate_header(sheet: Sheet, required) -> Sheet:
     """Offices often put a title above the table: when the first row lacks the required
     columns, the first of the next rows that holds most of them is taken as the header row."""
@@ -236,9 +247,9 @@ class SpreadsheetResource(resources.ModelResource):
             return self.row_numbers[index - 1]
         return index + 1
 
-    def run(self, sheet: Sheet, *, dry_run: bool) -> Report:
-        """Import ``sheet`` (already read) and report; the caller owns the transaction."""
-        report = Report(title=str(self.title), filename=self.source)
+    def read_rows(self, sheet: Sheet, report: Report) -> list[tuple[int, dict]] | None:
+        """The rows of ``sheet`` as ``(file row, {column: value})``, headers spelled as the
+        resource spells them; None (and the errors in ``report``) when the headers are wrong."""
         sheet = locate_header(sheet, self.required_columns)
         report.errors = check_headers(
             sheet.headers,
@@ -248,7 +259,7 @@ class SpreadsheetResource(resources.ModelResource):
             row=sheet.header_row,
         )
         if report.errors:
-            return report
+            return None
         known = {fold(c) for c in self.columns()}
         ignored = [h for h in sheet.headers if h and fold(h) not in known]
         if ignored:
@@ -256,19 +267,85 @@ class SpreadsheetResource(resources.ModelResource):
                 _("Columns ignored: %(columns)s.") % {"columns": ", ".join(ignored)}
             )
         headers = canonical_headers(sheet.headers, self.columns())
-        dataset = tablib.Dataset(headers=headers)
-        for _number, values in sheet.rows:
+        rows = []
+        for number, values in sheet.rows:
             values = list(values[: len(headers)]) + [None] * (len(headers) - len(values))
-            dataset.append(values)
-        self.row_numbers = [number for number, _values in sheet.rows]
+            rows.append((number, dict(zip(headers, values, strict=True))))
+        self.row_numbers = [number for number, _values in rows]
+        return rows
+
+    def run(self, sheet: Sheet, *, dry_run: bool) -> Report:
+        """Import ``sheet`` (already read) and report; the caller owns the transaction."""
+        report = Report(title=str(self.title), filename=self.source)
+        rows = self.read_rows(sheet, report)
+        if rows is None:
+            return report
+        headers = list(rows[0][1]) if rows else canonical_headers(sheet.headers, self.columns())
+        dataset = tablib.Dataset(headers=headers)
+        for _number, row in rows:
+            dataset.append(list(row.values()))
         result = self.import_data(dataset, dry_run=dry_run, use_transactions=True)
         self._collect(result, report)
         return report
 
-    def before_import(self, dataset, **kwargs):
+    # The bulk path: a plan from bulk reads, applied in bulk ----------------------------------
+
+    #: True when the kind implements :meth:`plan_rows` and :meth:`apply_plan`: its preview reads
+    #: in a fixed number of queries and writes nothing, its confirmation writes in bulk.
+    plans = False
+
+    def plan(self, sheet: Sheet) -> Plan:
+        """What importing ``sheet`` would do, from bulk reads only: no write, no transaction."""
+        plan = Plan(report=Report(title=str(self.title), filename=self.source))
+        rows = self.read_rows(sheet, plan.report)
+        if rows is None:
+            return plan
+        self.find_duplicates([row for _number, row in rows])
+        self.plan_rows(rows, plan)
+        plan.report.errors.sort(key=lambda e: (e.row or 0, e.column))
+        if plan.report.errors:
+            plan.report.rows, plan.report.counts = [], {NEW: 0, UPDATE: 0, SKIP: 0}
+        return plan
+
+    def plan_rows(self, rows: list[tuple[int, dict]], plan: Plan) -> None:
+        """Fill ``plan`` (its report, changes and versions) for ``rows``: bulk reads only."""
+        raise NotImplementedError
+
+    def apply_plan(self, plan: Plan, *, seen: dict[str, int] | None) -> list[CellError]:
+        """Write ``plan`` in bulk inside the caller's transaction, unless an object changed
+        since ``seen`` (the versions the preview read): then the errors, and nothing written."""
+        raise NotImplementedError
+
+    def row_errors(self, number: int, error: ValidationError) -> list[CellError]:
+        """A row's ``ValidationError`` as errors by column."""
+        if not hasattr(error, "error_dict"):
+            return [CellError(number, "", "; ".join(error.messages))]
+        return [
+            CellError(number, self.column_of(key), str(message))
+            for key, messages in error.message_dict.items()
+            for message in messages
+        ]
+
+    def duplicate_error(self, index: int) -> ValidationError | None:
+        """The error of the dataset's 1-based row ``index`` when it repeats an earlier row."""
+        if index not in self.duplicates:
+            return None
+        column = self.key_columns[0] if self.key_columns else NON_FIELD_ERRORS
+        return ValidationError(
+            {
+                column: _("This row repeats row %(row)s.")
+                % {"row": self.file_row(self.duplicates[index])}
+            }
+        )
+
+    def change_reason(self) -> str:
+        return _("Imported from %(file)s") % {"file": self.source}
+
+    def find_duplicates(self, rows) -> None:
+        """Note the rows (1-based) whose key repeats an earlier row's."""
         seen = {}
-        for index, values in enumerate(dataset, start=1):
-            key = self.row_key(dict(zip(dataset.headers, values, strict=False)))
+        for index, row in enumerate(rows, start=1):
+            key = self.row_key(row)
             if key is None:
                 continue
             if key in seen:
@@ -276,20 +353,17 @@ class SpreadsheetResource(resources.ModelResource):
             else:
                 seen[key] = index
 
+    def before_import(self, dataset, **kwargs):
+        self.find_duplicates(dict(zip(dataset.headers, values, strict=False)) for values in dataset)
+
     def before_import_row(self, row, **kwargs):
-        index = kwargs.get("row_number")
-        if index in self.duplicates:
-            column = self.key_columns[0] if self.key_columns else NON_FIELD_ERRORS
-            raise ValidationError(
-                {
-                    column: _("This row repeats row %(row)s.")
-                    % {"row": self.file_row(self.duplicates[index])}
-                }
-            )
+        error = self.duplicate_error(kwargs.get("row_number"))
+        if error is not None:
+            raise error
 
     def before_save_instance(self, instance, row, **kwargs):
         instance._history_user = self.user
-        instance._change_reason = _("Imported from %(file)s") % {"file": self.source}
+        instance._change_reason = self.change_reason()
 
     # Report ----------------------------------------------------------------------------------
 
@@ -326,14 +400,18 @@ class SpreadsheetResource(resources.ModelResource):
         return str(instance) if instance is not None else ""
 
     def _changes(self, row_result, action):
-        if action == SKIP or row_result.instance is None:
+        return self.changes_between(row_result.original, row_result.instance, action)
+
+    def changes_between(self, original, instance, action) -> list[tuple[str, str, str]]:
+        """The columns that ``instance`` changes from ``original``: (column, old, new)."""
+        if action == SKIP or instance is None:
             return []
         changes = []
         for f in self.get_import_fields():
             if f.readonly or not f.attribute:
                 continue
-            new = f.export(row_result.instance)
-            old = f.export(row_result.original) if row_result.original is not None else ""
+            new = f.export(instance)
+            old = f.export(original) if original is not None else ""
             if action == NEW and new in ("", None):
                 continue
             if action == NEW or old != new:

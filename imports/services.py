@@ -6,6 +6,7 @@ token in the session); the preview and the confirmation both read and check the 
 what is written is what was checked, and nothing is written before the confirmation.
 """
 
+import json
 import re
 import secrets
 import tempfile
@@ -15,8 +16,9 @@ from pathlib import Path
 
 from django.db import transaction
 
-from core.resources import IMPORT_KINDS, CellError, ImportKind, Report
+from core.resources import IMPORT_KINDS, CellError, ImportKind, Plan, Report
 from core.spreadsheets import FileRejected, read_sheet
+from reports.services import data_changed
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 KEEP_SECONDS = 24 * 3600
@@ -52,7 +54,7 @@ def upload_dir() -> Path:
 def upload_store(*, kind: str, filename: str, data: bytes) -> Upload:
     """Keep ``data`` under a new token; uploads older than a day are removed on the way."""
     now = time.time()
-    for old in upload_dir().glob("*.upload"):
+    for old in [*upload_dir().glob("*.upload"), *upload_dir().glob("*.seen.json")]:
         try:
             if now - old.stat().st_mtime > KEEP_SECONDS:
                 old.unlink()
@@ -75,29 +77,87 @@ def upload_load(*, token: str, kind: str, filename: str) -> Upload | None:
 def upload_discard(*, token: str) -> None:
     if TOKEN_RE.match(token or ""):
         (upload_dir() / f"{token}.upload").unlink(missing_ok=True)
+        (upload_dir() / f"{token}.seen.json").unlink(missing_ok=True)
+
+
+def preview_record(*, token: str, versions: dict[str, int]) -> None:
+    """Keep the versions the preview of upload ``token`` read, for the check at confirmation."""
+    if TOKEN_RE.match(token or ""):
+        (upload_dir() / f"{token}.seen.json").write_text(json.dumps(versions))
+
+
+def preview_versions(*, token: str) -> dict[str, int] | None:
+    """The versions the last preview of upload ``token`` read; None when it was not previewed."""
+    path = upload_dir() / f"{token}.seen.json"
+    if not TOKEN_RE.match(token or "") or not path.is_file():
+        return None
+    return json.loads(path.read_text())
+
+
+def _read(resource, *, data, filename, limit_mb=None):
+    """The sheet of ``data``, or a report of why the file was refused."""
+    try:
+        return read_sheet(data, filename, limit_mb=limit_mb), None
+    except FileRejected as exc:
+        report = Report(title=str(resource.title), filename=filename)
+        report.errors = [CellError(None, "", exc.message)]
+        return None, report
 
 
 def _run(*, kind, data, filename, user, dry_run, progress=None, limit_mb=None) -> Report:
     resource = resource_class(kind)(user=user, source=filename)
-    try:
-        sheet = read_sheet(data, filename, limit_mb=limit_mb)
-    except FileRejected as exc:
-        return Report(
-            title=str(resource.title),
-            filename=filename,
-            errors=[CellError(None, "", exc.message)],
-        )
+    sheet, refused = _read(resource, data=data, filename=filename, limit_mb=limit_mb)
+    if refused is not None:
+        return refused
     if progress is not None:
         return resource.run(sheet, dry_run=dry_run, progress=progress)
     return resource.run(sheet, dry_run=dry_run)
 
 
-def import_preview(*, kind: str, data: bytes, filename: str, user) -> Report:
-    """What importing ``data`` would do, row by row; every change is rolled back."""
+def _plan(*, kind, data, filename, user):
+    """The resource and its plan of ``data`` (bulk reads, no write, no transaction)."""
+    resource = resource_class(kind)(user=user, source=filename)
+    sheet, refused = _read(resource, data=data, filename=filename)
+    if refused is not None:
+        return resource, Plan(report=refused)
+    return resource, resource.plan(sheet)
+
+
+def import_preview(*, kind: str, data: bytes, filename: str, user, token: str = "") -> Report:
+    """What importing ``data`` would do, row by row, and every error; nothing is written.
+
+    A kind that plans (``SpreadsheetResource.plans``) reads in a fixed number of queries and
+    takes no lock; the versions it read are kept under ``token`` for the confirmation. The
+    other kinds make a dry run whose changes are rolled back.
+    """
+    if getattr(resource_class(kind), "plans", False):
+        _resource, plan = _plan(kind=kind, data=data, filename=filename, user=user)
+        if token and plan.report.ok:
+            preview_record(token=token, versions=plan.versions)
+        plan.report.written = False
+        return plan.report
     with transaction.atomic():
         report = _run(kind=kind, data=data, filename=filename, user=user, dry_run=True)
         transaction.set_rollback(True)
     report.written = False
+    return report
+
+
+def _apply_plan(*, kind, data, filename, user, token, dry_run) -> Report:
+    """Check ``data`` again, then write it in bulk in one transaction, all or nothing: refused
+    when an object changed since the preview of ``token``."""
+    resource, plan = _plan(kind=kind, data=data, filename=filename, user=user)
+    report = plan.report
+    if not report.ok or dry_run:
+        return report
+    seen = preview_versions(token=token) if token else None
+    with transaction.atomic():
+        report.errors = resource.apply_plan(plan, seen=seen)
+        if report.ok and plan.changes:
+            transaction.on_commit(data_changed)
+    if not report.ok:
+        report.rows, report.counts = [], dict.fromkeys(report.counts, 0)
+    report.written = report.ok and report.changes_anything
     return report
 
 
@@ -110,13 +170,19 @@ def import_apply(
     dry_run: bool = False,
     progress=None,
     limit_mb: int | None = None,
+    token: str = "",
 ) -> Report:
     """Import ``data`` all or nothing: when any row has an error, nothing is written.
 
-    Each saved row leaves a history entry naming ``user``, as an edit in the page would.
-    ``dry_run`` checks and reports without writing; ``progress(done, total)`` follows the work
-    (the administrative units only); ``limit_mb`` overrides ``IMPORT_MAX_MB``.
+    Each saved row leaves a history entry naming ``user``, as an edit in the page would. A kind
+    that plans writes in bulk, and refuses the file when a row's object changed since the preview
+    of upload ``token``. ``dry_run`` checks and reports without writing; ``progress(done, total)``
+    follows the work (the administrative units only); ``limit_mb`` overrides ``IMPORT_MAX_MB``.
     """
+    if getattr(resource_class(kind), "plans", False) and progress is None and limit_mb is None:
+        return _apply_plan(
+            kind=kind, data=data, filename=filename, user=user, token=token, dry_run=dry_run
+        )
     with transaction.atomic():
         report = _run(
             kind=kind,

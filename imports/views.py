@@ -73,7 +73,7 @@ def import_preview(request, kind, token):
     resource = _kind_or_404(kind)
     upload = _pending_upload(request, kind, token)
     report = services.import_preview(
-        kind=kind, data=upload.data, filename=upload.filename, user=request.user
+        kind=kind, data=upload.data, filename=upload.filename, user=request.user, token=token
     )
     ctx = {"kind": kind, "title": resource.title, "report": report, "token": token}
     return render(request, "imports/import_preview.html", ctx)
@@ -87,7 +87,7 @@ def import_confirm(request, kind, token):
     resource = _kind_or_404(kind)
     upload = _pending_upload(request, kind, token)
     report = services.import_apply(
-        kind=kind, data=upload.data, filename=upload.filename, user=request.user
+        kind=kind, data=upload.data, filename=upload.filename, user=request.user, token=token
     )
     ctx = {"kind": kind, "title": resource.title, "report": report, "token": token}
     if not report.ok:

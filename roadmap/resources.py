@@ -5,14 +5,26 @@ Rows are found by natural keys: the commune's GSO code, the step's order or name
 name or decision number; never by database id.
 """
 
+import copy
+
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from import_export.fields import Field
+from simple_history.utils import bulk_update_with_history
 
 from communes.models import Commune
-from communes.resources import COMMUNE, COMMUNE_NAME, find_commune
-from core.resources import SpreadsheetResource, register_import
+from communes.resources import COMMUNE, COMMUNE_NAME, communes_by_code, find_commune
+from core.resources import (
+    SKIP,
+    UPDATE,
+    CellError,
+    Plan,
+    RowReport,
+    SpreadsheetResource,
+    register_import,
+)
 from core.spreadsheets import Column, ExportList, choice_label, field_label, register_export
 from core.widgets import (
     AmountWidget,
@@ -20,7 +32,6 @@ from core.widgets import (
     DateWidget,
     TextWidget,
     as_text,
-    clean_code,
     fold,
     is_blank,
 )
@@ -123,14 +134,13 @@ class MilestoneResource(SpreadsheetResource):
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
-        codes = set()
-        for value in dataset[COMMUNE] if COMMUNE in dataset.headers else []:
-            try:
-                codes.add(clean_code(value, 5))
-            except ValueError:
-                continue
+        self.load(dataset[COMMUNE] if COMMUNE in dataset.headers else [])
+
+    def load(self, values) -> None:
+        """Read the communes of ``values`` (their GSO codes) and their milestones: two queries."""
+        self.communes: dict[str, Commune | None] = communes_by_code(values)
         self.milestones: dict[str, list[Milestone]] = {}
-        self.communes: dict[str, Commune | None] = {}
+        codes = [code for code, commune in self.communes.items() if commune is not None]
         for milestone in Milestone.objects.filter(
             participation__commune__code__in=codes
         ).with_list_related():
@@ -206,6 +216,98 @@ class MilestoneResource(SpreadsheetResource):
         if instance is None:
             return ""
         return f"{instance.participation.commune} – {instance.step.order}. {instance.step.name}"
+
+    # The bulk path ---------------------------------------------------------------------------
+
+    plans = True
+    #: The columns a confirmed import writes (with the history in bulk).
+    WRITTEN = ("status", "completed_on", "note", "updated_by", "version", "updated_at")
+
+    def plan_rows(self, rows, plan: Plan) -> None:
+        """Each row's milestone and its change, from the two queries of :meth:`load`."""
+        self.load(row.get(COMMUNE) for _number, row in rows)
+        self.planned_rows: dict[int, tuple[int, str]] = {}
+        for index, (number, row) in enumerate(rows, start=1):
+            try:
+                original, changed = self.planned(index, row)
+            except ValidationError as error:
+                plan.report.errors.extend(self.row_errors(number, error))
+                continue
+            label = self.describe(original)
+            self.planned_rows[original.pk] = (number, label)
+            plan.versions[str(original.pk)] = original.version
+            changes = self.changes_between(original, changed, UPDATE)
+            plan.report.add_row(RowReport(number, UPDATE if changes else SKIP, label, changes))
+            if changes:
+                plan.changes.append(changed)
+
+    def planned(self, index: int, row: dict) -> tuple[Milestone, Milestone]:
+        """The row's milestone as it is and as the row would leave it; ValidationError when the
+        row breaks a rule (those of the page: :func:`roadmap.services.milestone_rule_errors`)."""
+        error = self.duplicate_error(index)
+        if error is not None:
+            raise error
+        original, _new = self.get_or_init_instance(None, row)
+        if original.pk in self.planned_rows:
+            raise ValidationError(
+                {
+                    STEP: _("This row repeats row %(row)s.")
+                    % {"row": self.planned_rows[original.pk][0]}
+                }
+            )
+        changed = copy.copy(original)
+        errors = None
+        try:
+            self.import_instance(changed, row)
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+        self.validate_instance(changed, errors)
+        return original, changed
+
+    def apply_plan(self, plan: Plan, *, seen: dict[str, int] | None) -> list[CellError]:
+        """Write the changed milestones and their history in bulk, unless a milestone the rows
+        name changed since the preview (``seen``) or since ``plan`` was read: then nothing."""
+        keys = list(plan.versions)
+        now = dict(
+            Milestone.objects.select_for_update()
+            .filter(pk__in=[int(k) for k in keys])
+            .values_list("pk", "version")
+        )
+        errors = [
+            self.changed_error(int(key))
+            for key in keys
+            if now.get(int(key)) != plan.versions[key]
+            or (seen is not None and seen.get(key) != plan.versions[key])
+        ]
+        if errors or not plan.changes:
+            return sorted(errors, key=lambda e: e.row or 0)
+        at = timezone.now()
+        for milestone in plan.changes:
+            milestone.updated_by = self.user
+            milestone.version = now[milestone.pk] + 1
+            milestone.updated_at = at
+        bulk_update_with_history(
+            plan.changes,
+            Milestone,
+            self.WRITTEN,
+            batch_size=500,
+            default_user=self.user,
+            default_change_reason=self.change_reason(),
+            default_date=at,
+        )
+        return []
+
+    def changed_error(self, pk: int) -> CellError:
+        number, label = self.planned_rows[pk]
+        return CellError(
+            number,
+            "",
+            _(
+                "Row %(row)s: the milestone %(milestone)s has changed since the preview "
+                "(someone saved it meanwhile). Nothing was imported: preview the file again."
+            )
+            % {"row": number, "milestone": label},
+        )
 
 
 class ParticipationResource(SpreadsheetResource):
