@@ -214,6 +214,13 @@ class SpreadsheetResource(resources.ModelResource):
         self.source = source
         self.row_numbers: list[int] = []
         self.duplicates: dict[int, int] = {}
+        self._import_fields = None
+
+    def get_import_fields(self):
+        """The import fields, listed once (import-export lists them again for every row)."""
+        if self._import_fields is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
 
     # Columns ---------------------------------------------------------------------------------
 

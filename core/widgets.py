@@ -109,6 +109,7 @@ class ChoiceWidget(widgets.Widget):
         self.choices = choices
         self.synonyms = dict(synonyms or {})
         self._accepted: dict[str | None, dict[str, str]] = {}  # by interface language
+        self._rendered: dict[tuple, str] = {}  # (interface language, value) -> label
         super().__init__(**kwargs)
 
     def accepted(self) -> dict[str, str]:
@@ -138,7 +139,10 @@ class ChoiceWidget(widgets.Widget):
         return found
 
     def render(self, value, obj=None, **kwargs):
-        return choice_label(self.choices, value)
+        key = (translation.get_language(), value)
+        if key not in self._rendered:
+            self._rendered[key] = choice_label(self.choices, value)
+        return self._rendered[key]
 
 
 class AmountWidget(widgets.Widget):

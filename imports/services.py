@@ -151,10 +151,9 @@ def _apply_plan(*, kind, data, filename, user, token, dry_run) -> Report:
     if not report.ok or dry_run:
         return report
     seen = preview_versions(token=token) if token else None
-    with transaction.atomic():
-        report.errors = resource.apply_plan(plan, seen=seen)
-        if report.ok and plan.changes:
-            transaction.on_commit(data_changed)
+    report.errors = resource.apply_plan(plan, seen=seen)
+    if report.ok and plan.changes:
+        data_changed()  # bulk writes send no signal (reports/signals.py)
     if not report.ok:
         report.rows, report.counts = [], dict.fromkeys(report.counts, 0)
     report.written = report.ok and report.changes_anything

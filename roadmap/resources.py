@@ -8,14 +8,15 @@ name or decision number; never by database id.
 import copy
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from import_export.fields import Field
-from simple_history.utils import bulk_update_with_history
 
 from communes.models import Commune
 from communes.resources import COMMUNE, COMMUNE_NAME, communes_by_code, find_commune
+from core.bulk import Statement, history_records
 from core.resources import (
     SKIP,
     UPDATE,
@@ -40,6 +41,7 @@ from roadmap.models import (
     Participation,
     ParticipationKind,
     Programme,
+    RoadmapStep,
     RoadmapTemplate,
 )
 
@@ -137,13 +139,20 @@ class MilestoneResource(SpreadsheetResource):
         self.load(dataset[COMMUNE] if COMMUNE in dataset.headers else [])
 
     def load(self, values) -> None:
-        """Read the communes of ``values`` (their GSO codes) and their milestones: two queries."""
+        """Read the communes of ``values`` (their GSO codes), their participations, milestones
+        and steps: four queries, each object read once."""
         self.communes: dict[str, Commune | None] = communes_by_code(values)
         self.milestones: dict[str, list[Milestone]] = {}
         codes = [code for code, commune in self.communes.items() if commune is not None]
-        for milestone in Milestone.objects.filter(
-            participation__commune__code__in=codes
-        ).with_list_related():
+        participations = Participation.objects.filter(commune__code__in=codes).select_related(
+            "commune__district", "programme"
+        )
+        participations = {p.pk: p for p in participations}
+        milestones = list(Milestone.objects.filter(participation__commune__code__in=codes))
+        steps = RoadmapStep.objects.in_bulk({m.step_id for m in milestones})
+        for milestone in milestones:
+            milestone.participation = participations[milestone.participation_id]
+            milestone.step = steps[milestone.step_id]
             self.milestones.setdefault(milestone.participation.commune.code, []).append(milestone)
 
     def get_or_init_instance(self, instance_loader, row):
@@ -265,37 +274,50 @@ class MilestoneResource(SpreadsheetResource):
         return original, changed
 
     def apply_plan(self, plan: Plan, *, seen: dict[str, int] | None) -> list[CellError]:
-        """Write the changed milestones and their history in bulk, unless a milestone the rows
-        name changed since the preview (``seen``) or since ``plan`` was read: then nothing."""
+        """Write the changed milestones and their history in bulk, in one short transaction,
+        unless a milestone the rows name changed since the preview (``seen``) or since ``plan``
+        was read: then the errors, and nothing written.
+
+        The statements are prepared before the transaction opens: on SQLite it holds the write
+        lock, which a commune officer saving a milestone meanwhile waits for."""
+        at = timezone.now()
+        for milestone in plan.changes:
+            milestone.updated_by = self.user
+            milestone.updated_at = at
+            milestone.version = plan.versions[str(milestone.pk)] + 1
+        update = Statement.update(Milestone, self.WRITTEN, plan.changes)
+        history = Statement.insert(
+            Milestone.history.model,
+            history_records(
+                Milestone, plan.changes, user=self.user, reason=self.change_reason(), at=at
+            ),
+        )
+        with transaction.atomic():
+            errors = self.stale_rows(plan, seen)
+            if errors or not plan.changes:
+                return errors
+            update.run()
+            history.run()
+        return []
+
+    def stale_rows(self, plan: Plan, seen: dict[str, int] | None) -> list[CellError]:
+        """An error for each row whose milestone's version is no longer the one the preview
+        (``seen``) and ``plan`` read; the rows are locked until the transaction ends."""
         keys = list(plan.versions)
         now = dict(
             Milestone.objects.select_for_update()
             .filter(pk__in=[int(k) for k in keys])
             .values_list("pk", "version")
         )
-        errors = [
-            self.changed_error(int(key))
-            for key in keys
-            if now.get(int(key)) != plan.versions[key]
-            or (seen is not None and seen.get(key) != plan.versions[key])
-        ]
-        if errors or not plan.changes:
-            return sorted(errors, key=lambda e: e.row or 0)
-        at = timezone.now()
-        for milestone in plan.changes:
-            milestone.updated_by = self.user
-            milestone.version = now[milestone.pk] + 1
-            milestone.updated_at = at
-        bulk_update_with_history(
-            plan.changes,
-            Milestone,
-            self.WRITTEN,
-            batch_size=500,
-            default_user=self.user,
-            default_change_reason=self.change_reason(),
-            default_date=at,
+        return sorted(
+            (
+                self.changed_error(int(key))
+                for key in keys
+                if now.get(int(key)) != plan.versions[key]
+                or (seen is not None and seen.get(key) != plan.versions[key])
+            ),
+            key=lambda e: e.row or 0,
         )
-        return []
 
     def changed_error(self, pk: int) -> CellError:
         number, label = self.planned_rows[pk]
