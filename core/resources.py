@@ -216,6 +216,11 @@ class SpreadsheetResource(resources.ModelResource):
         self.duplicates: dict[int, int] = {}
         self._import_fields = None
 
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        """As import-export's, without its debug message (built for every skipped cell)."""
+        if field.attribute and not field.readonly and field.column_name in row:
+            field.save(instance, row, is_m2m, **kwargs)
+
     def get_import_fields(self):
         """The import fields, listed once (import-export lists them again for every row)."""
         if self._import_fields is None:

@@ -304,9 +304,10 @@ class MilestoneResource(SpreadsheetResource):
         """An error for each row whose milestone's version is no longer the one the preview
         (``seen``) and ``plan`` read; the rows are locked until the transaction ends."""
         keys = list(plan.versions)
+        codes = [code for code, commune in self.communes.items() if commune is not None]
         now = dict(
-            Milestone.objects.select_for_update()
-            .filter(pk__in=[int(k) for k in keys])
+            Milestone.objects.select_for_update(of=("self",))
+            .filter(participation__commune__code__in=codes)
             .values_list("pk", "version")
         )
         return sorted(
