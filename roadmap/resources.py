@@ -326,8 +326,8 @@ class MilestoneResource(SpreadsheetResource):
             number,
             "",
             _(
-                "Row %(row)s: the milestone %(milestone)s has changed since the preview "
-                "(someone saved it meanwhile). Nothing was imported: preview the file again."
+                "Row %(row)s: someone changed the milestone %(milestone)s after the preview. "
+                "Nothing was imported: preview the file again."
             )
             % {"row": number, "milestone": label},
         )

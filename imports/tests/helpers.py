@@ -14,6 +14,8 @@ import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 FRAGMENT = Path(__file__).resolve().parent.parent / "locale_vi.po.fragment"
+# Strings of branches not yet merged into locale/vi (the lead merges the fragments).
+PENDING = [Path(__file__).resolve().parents[2] / "locale" / "fragments" / "preview.po"]
 HEADER = (
     'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
     '"Language: vi\\n"\n"Plural-Forms: nplurals=1; plural=0;\\n"\n\n'
@@ -25,7 +27,12 @@ def compile_fragment(target: Path) -> Path:
     messages = target / "vi" / "LC_MESSAGES"
     messages.mkdir(parents=True, exist_ok=True)
     po = messages / "django.po"
-    po.write_text(HEADER + FRAGMENT.read_text(encoding="utf-8"), encoding="utf-8")
+    pending = [
+        path.read_text(encoding="utf-8").split("\n\n", 1)[1] for path in PENDING if path.is_file()
+    ]
+    po.write_text(
+        HEADER + "\n".join([FRAGMENT.read_text(encoding="utf-8"), *pending]), encoding="utf-8"
+    )
     subprocess.run(
         [
             shutil.which("msgfmt") or "msgfmt",
