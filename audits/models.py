@@ -4,6 +4,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.search import FoldedBulkWrites, FoldedText
+from core.text import fold
 from qms_rollout import clock
 from roadmap.models import Standard
 
@@ -85,7 +87,7 @@ class Audit(models.Model):
         return self.kind in (self.Kind.INSPECTION_ONSITE, self.Kind.INSPECTION_RECORDS)
 
 
-class FindingQuerySet(models.QuerySet):
+class FindingQuerySet(FoldedBulkWrites, models.QuerySet):
     def visible_to(self, user):
         from accounts.access import scope_q
 
@@ -100,7 +102,7 @@ class FindingQuerySet(models.QuerySet):
         )
 
 
-class Finding(models.Model):
+class Finding(FoldedText, models.Model):
     """A finding of an audit against an ISO clause: a nonconformity or an observation."""
 
     class Severity(models.TextChoices):
@@ -131,9 +133,11 @@ class Finding(models.Model):
     description = models.TextField(_("description"))
     status = models.CharField(_("status"), max_length=8, choices=Status, default=Status.OPEN)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    search_text = models.TextField(_("folded clause and description"), blank=True, editable=False)
 
     objects = FindingQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
+    folded_fields = ("search_text",)
 
     class Meta:
         verbose_name = _("finding")
@@ -166,8 +170,11 @@ class Finding(models.Model):
     def __str__(self):
         return f"{self.clause} – {self.get_severity_display()}"
 
+    def fill_sort_fields(self) -> None:
+        self.search_text = fold(f"{self.clause} {self.description}")
 
-class CorrectiveActionQuerySet(models.QuerySet):
+
+class CorrectiveActionQuerySet(FoldedBulkWrites, models.QuerySet):
     def visible_to(self, user):
         from accounts.access import scope_q
 
@@ -184,7 +191,7 @@ def corrective_action_path(instance, filename):
     return f"corrective-actions/{instance.finding.audit.commune.code}/{filename}"
 
 
-class CorrectiveAction(models.Model):
+class CorrectiveAction(FoldedText, models.Model):
     """What the commune does about a finding; done by its owner, then verified by DOST or the consultant."""
 
     finding = models.ForeignKey(
@@ -207,9 +214,11 @@ class CorrectiveAction(models.Model):
         related_name="+",
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    search_text = models.TextField(_("folded action and owner"), blank=True, editable=False)
 
     objects = CorrectiveActionQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
+    folded_fields = ("search_text",)
 
     class Meta:
         verbose_name = _("corrective action")
@@ -236,6 +245,9 @@ class CorrectiveAction(models.Model):
 
     def __str__(self):
         return self.description[:80]
+
+    def fill_sort_fields(self) -> None:
+        self.search_text = fold(f"{self.description} {self.owner}")
 
     @property
     def is_overdue(self) -> bool:

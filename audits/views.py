@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import access
 from audits import services
+from audits.filters import CorrectiveActionFilterSet, FindingFilterSet
 from audits.forms import (
     ActionDoneForm,
     AnnouncementForm,
@@ -18,8 +20,7 @@ from audits.forms import (
     CorrectiveActionForm,
     FindingForm,
 )
-from audits.models import Announcement, Audit, CorrectiveAction, Finding
-from communes.search import in_order, search_page, unit_key, units_sorted
+from audits.models import Announcement, CorrectiveAction, Finding
 from imports.export import export_format
 from imports.lists import export_list
 from qms_rollout import clock
@@ -29,121 +30,43 @@ from roadmap.services import MilestoneConflict
 PER_PAGE = 25
 
 
-def _list_filters(request, *names) -> dict:
-    filters = {name: request.GET.get(name, "").strip() for name in ("q", "district", *names)}
-    filters["overdue"] = request.GET.get("overdue", "") == "1"
-    return filters
+def _list_page(request, filterset, rows) -> dict:
+    """The page asked of ``rows`` (ordered, with what the template uses) and the filter bar."""
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    return {"page": page, "filterset": filterset}
+
+
+def _list_response(request, template: str, ctx: dict):
+    if request.htmx:
+        template += "#results"
+    return render(request, template, ctx)
 
 
 @login_required
 def finding_list(request):
     """Findings the user may see, newest audit first, communes in Vietnamese order."""
-    filters = _list_filters(request, "kind", "severity", "status")
-    qs = Finding.objects.visible_to(request.user)
-    if filters["district"]:
-        qs = qs.filter(audit__commune__district__code=filters["district"])
-    if filters["kind"] in Audit.Kind.values:
-        qs = qs.filter(audit__kind=filters["kind"])
-    if filters["severity"] in Finding.Severity.values:
-        qs = qs.filter(severity=filters["severity"])
-    if filters["status"] in Finding.Status.values:
-        qs = qs.filter(status=filters["status"])
-    if filters["overdue"]:
-        qs = qs.filter(corrective_actions__in=CorrectiveAction.objects.overdue(clock.today()))
-    index = qs.distinct().values_list(
-        "pk",
-        "audit__commune__name",
-        "audit__commune__district__name",
-        "audit__commune__code",
-        "clause",
-        "description",
-        "audit__date",
-    )
-    page = search_page(
-        index,
-        query=filters["q"],
-        texts=lambda r: (r[1], r[2], r[3], r[4], r[5]),
-        key=lambda r: (-r[6].toordinal(), unit_key(r[1]), r[0]),
-        page_number=request.GET.get("page"),
-        per_page=PER_PAGE,
-    )
+    visible = Finding.objects.visible_to(request.user)
+    filterset = FindingFilterSet(request.GET, visible, request=request)
+    findings = filterset.qs.order_by("-audit__date", "audit__commune__sort_key", "pk")
     if fmt := export_format(request):
-        return export_list("findings", page.paginator.object_list, fmt)
-    findings = in_order(
-        Finding.objects.filter(pk__in=list(page.object_list)).with_list_related(),
-        page.object_list,
-    )
-    ctx = {
-        "page": page,
-        "findings": findings,
-        "filters": filters,
-        "districts": units_sorted(access.visible_districts(request.user).current()),
-        "kinds": Audit.Kind.choices,
-        "severities": Finding.Severity.choices,
-        "statuses": Finding.Status.choices,
-    }
-    template = "audits/finding_list.html"
-    if request.htmx:
-        template += "#results"
-    return render(request, template, ctx)
-
-
-ACTION_STATES = {
-    "open": {"done_on__isnull": True},
-    "done": {"done_on__isnull": False, "verified_at__isnull": True},
-    "verified": {"verified_at__isnull": False},
-}
+        return export_list("findings", findings.values_list("pk", flat=True), fmt)
+    ctx = _list_page(request, filterset, findings.with_list_related())
+    ctx["findings"] = ctx["page"].object_list
+    return _list_response(request, "audits/finding_list.html", ctx)
 
 
 @login_required
 def action_list(request):
     """Corrective actions the user may see, by due date, communes in Vietnamese order."""
-    filters = _list_filters(request, "status")
-    qs = CorrectiveAction.objects.visible_to(request.user)
-    if filters["district"]:
-        qs = qs.filter(finding__audit__commune__district__code=filters["district"])
-    if filters["status"] in ACTION_STATES:
-        qs = qs.filter(**ACTION_STATES[filters["status"]])
-    if filters["overdue"]:
-        qs = qs.overdue(clock.today())
-    index = qs.values_list(
-        "pk",
-        "finding__audit__commune__name",
-        "finding__audit__commune__district__name",
-        "finding__audit__commune__code",
-        "description",
-        "owner",
-        "due_date",
-    )
-    page = search_page(
-        index,
-        query=filters["q"],
-        texts=lambda r: (r[1], r[2], r[3], r[4], r[5]),
-        key=lambda r: (r[6], unit_key(r[1]), r[0]),
-        page_number=request.GET.get("page"),
-        per_page=PER_PAGE,
-    )
+    visible = CorrectiveAction.objects.visible_to(request.user)
+    filterset = CorrectiveActionFilterSet(request.GET, visible, request=request)
+    actions = filterset.qs.order_by("due_date", "finding__audit__commune__sort_key", "pk")
     if fmt := export_format(request):
-        return export_list("corrective-actions", page.paginator.object_list, fmt)
-    actions = in_order(
-        CorrectiveAction.objects.filter(pk__in=list(page.object_list)).with_list_related(),
-        page.object_list,
-    )
-    ctx = {
-        "page": page,
-        "actions": actions,
-        "filters": filters,
-        "districts": units_sorted(access.visible_districts(request.user).current()),
-        "statuses": [
-            ("open", _("Not done")),
-            ("done", _("Done, not verified")),
-            ("verified", _("Verified")),
-        ],
-    }
-    template = "audits/corrective_action_list.html"
-    if request.htmx:
-        template += "#results"
-    return render(request, template, ctx)
+        return export_list("corrective-actions", actions.values_list("pk", flat=True), fmt)
+    ctx = _list_page(request, filterset, actions.with_list_related())
+    ctx["actions"] = ctx["page"].object_list
+    return _list_response(request, "audits/corrective_action_list.html", ctx)
 
 
 # Recording audits, findings, corrective actions and announcements (the writing workflows) ------
@@ -257,6 +180,46 @@ def action_create(request, pk: int):
     return render(request, "audits/audit_detail.html", ctx)
 
 
+def _action_apply(request, action, op: str):
+    """Apply ``op`` (``done`` or ``verify``) to ``action``: ``(done_form, notice, problem)``,
+    the form bound with its errors when marking done did not validate."""
+    if op == "done":
+        form = ActionDoneForm(request.POST, request.FILES, action=action)
+        if not form.is_valid():
+            return form, "", ""
+        services.corrective_action_mark_done(
+            action=action,
+            by=request.user,
+            done_on=form.cleaned_data["done_on"],
+            evidence=form.cleaned_data.get("evidence"),
+        )
+        return None, _("The corrective action was marked done."), ""
+    try:
+        services.corrective_action_verify(action=action, by=request.user)
+    except ValidationError as exc:
+        return None, "", exc.messages[0]
+    return None, _("The corrective action was verified."), ""
+
+
+def _action_ctx(request, action, *, done_form, notice: str, problem: str) -> dict:
+    commune = action.finding.audit.commune
+    can_mark_done = access.can_mark_action_done(request.user, action)
+    if done_form is None and can_mark_done:
+        initial = {"done_on": action.done_on or clock.today()}
+        done_form = ActionDoneForm(action=action, initial=initial)
+    return {
+        "notice": notice,
+        "problem": problem,
+        "action": action,
+        "finding": action.finding,
+        "audit": action.finding.audit,
+        "commune": commune,
+        "can_mark_done": can_mark_done,
+        "can_verify": access.can_manage_quality_records(request.user, commune),
+        "done_form": done_form,
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_update(request, pk: int):
@@ -269,47 +232,14 @@ def action_update(request, pk: int):
         request.user, pk, write=op == "done", verify=op == "verify"
     )
     done_form, notice, problem = None, "", ""
-    if op == "done":
-        done_form = ActionDoneForm(request.POST, request.FILES, action=action)
-        if done_form.is_valid():
-            services.corrective_action_mark_done(
-                action=action,
-                by=request.user,
-                done_on=done_form.cleaned_data["done_on"],
-                evidence=done_form.cleaned_data.get("evidence"),
-            )
-            notice, done_form = _("The corrective action was marked done."), None
-    elif op == "verify":
-        try:
-            services.corrective_action_verify(action=action, by=request.user)
-        except ValidationError as exc:
-            problem = exc.messages[0]
-        else:
-            notice = _("The corrective action was verified.")
-    if op is not None and not request.htmx and (notice or problem):
-        messages.add_message(
-            request, messages.ERROR if problem else messages.SUCCESS, problem or notice
-        )
-        return redirect("audits:action_update", action.pk)
     if op is not None:
+        done_form, notice, problem = _action_apply(request, action, op)
+        if not request.htmx and (notice or problem):
+            level = messages.ERROR if problem else messages.SUCCESS
+            messages.add_message(request, level, problem or notice)
+            return redirect("audits:action_update", action.pk)
         action = access.get_corrective_action_for_user(request.user, pk)
-    can_mark_done = access.can_mark_action_done(request.user, action)
-    ctx = {
-        "notice": notice,
-        "problem": problem,
-        "action": action,
-        "finding": action.finding,
-        "audit": action.finding.audit,
-        "commune": action.finding.audit.commune,
-        "can_mark_done": can_mark_done,
-        "can_verify": access.can_manage_quality_records(request.user, action.finding.audit.commune),
-        "done_form": done_form
-        or (
-            ActionDoneForm(action=action, initial={"done_on": action.done_on or clock.today()})
-            if can_mark_done
-            else None
-        ),
-    }
+    ctx = _action_ctx(request, action, done_form=done_form, notice=notice, problem=problem)
     template = "audits/corrective_action_update.html"
     if request.htmx:
         template += "#action"

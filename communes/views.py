@@ -7,51 +7,42 @@ from django.shortcuts import render
 
 from accounts import access
 from audits.models import Announcement, Audit, Finding
-from communes.search import matches, unit_key, units_sorted
+from communes.filters import CommuneFilterSet
+from core.text import unit_key, unit_sort_key
 from imports.export import export_format
 from imports.lists import export_list
 from procedures.models import ScopeItem
 from qms_rollout import clock
 from reports import charts, metrics
 from reports.views import dashboard_figures_context
-from roadmap.models import Milestone, ParticipationKind
+from roadmap.models import Milestone, Participation
 
 PER_PAGE = 25
 
 
+def _commune_rows(participations) -> list:
+    """The figures of ``participations`` (a queryset, possibly a page), in the list's order."""
+    scoped = Participation.objects.filter(pk__in=participations.values("pk"))
+    rows = metrics.compute(scoped, as_of=clock.today()).communes
+    return sorted(rows, key=lambda r: (unit_sort_key(r.name, r.code), r.participation_id))
+
+
 @login_required
 def commune_list(request):
-    """Participating communes the user may see, filtered in the URL, in Vietnamese order."""
-    filters = {
-        "q": request.GET.get("q", "").strip(),
-        "district": request.GET.get("district", ""),
-        "kind": request.GET.get("kind", ""),
-        "stage": request.GET.get("stage", ""),
-        "overdue": request.GET.get("overdue", "") == "1",
-    }
-    participations = metrics.participations_in_scope(request.user)
-    if filters["district"]:
-        participations = participations.filter(commune__district__code=filters["district"])
-    if filters["kind"] in ParticipationKind.values:
-        participations = participations.filter(kind=filters["kind"])
-    figures = metrics.compute(participations, as_of=clock.today())
-    rows = figures.communes
-    if filters["stage"] in metrics.Stage.ORDER:
-        rows = [r for r in rows if r.stage == filters["stage"]]
-    if filters["overdue"]:
-        rows = [r for r in rows if r.counts.overdue]
-    if filters["q"]:
-        rows = [r for r in rows if matches(filters["q"], r.name, r.district_name, r.code)]
-    rows = sorted(rows, key=lambda r: (unit_key(r.name), r.code))
+    """Participating communes the user may see, filtered in the URL, in Vietnamese order.
+
+    Filtering, order and the page are the database's; figures are computed for the page only.
+    """
+    in_scope = metrics.participations_in_scope(request.user)
+    filterset = CommuneFilterSet(request.GET, in_scope, request=request)
+    participations = filterset.qs.order_by("commune__sort_key", "pk")
     if fmt := export_format(request):
-        return export_list("communes", rows, fmt)
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+        return export_list("communes", _commune_rows(participations), fmt)
+    page = Paginator(participations, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = _commune_rows(page.object_list)
     ctx = {
         "page": page,
-        "filters": filters,
-        "districts": units_sorted(access.visible_districts(request.user).current()),
-        "kinds": ParticipationKind.choices,
-        "stages": list(metrics.stage_labels().items()),
+        "filterset": filterset,
         "stage_labels": metrics.stage_labels(),
     }
     template = "communes/commune_list.html"

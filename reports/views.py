@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from accounts import access
-from communes.search import unit_key
+from core.text import unit_key
 from qms_rollout import clock
 from reports import charts, metrics
 from reports.services import (

@@ -2,12 +2,14 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communes.models import nfc
+from core.search import FoldedText, FoldedTextQuerySet
+from core.text import fold
 from qms_rollout import clock
 
 
@@ -130,7 +132,7 @@ class RoadmapTemplate(models.Model):
         return max((s.offset_days + s.duration_days for s in self.steps.all()), default=0)
 
 
-class RoadmapStep(models.Model):
+class RoadmapStep(FoldedText, models.Model):
     """One ordered step of a roadmap template, with its planned offset, duration and weight.
 
     ``key`` marks steps the application acts on (``announcement``: recording an announcement of
@@ -152,6 +154,10 @@ class RoadmapStep(models.Model):
     offset_days = models.PositiveSmallIntegerField(_("planned start (days after start)"))
     duration_days = models.PositiveSmallIntegerField(_("planned duration (days)"))
     weight = models.PositiveSmallIntegerField(_("weight"), default=1)
+    search_text = models.CharField(_("folded name"), max_length=200, blank=True, editable=False)
+
+    objects = FoldedTextQuerySet.as_manager()
+    folded_fields = ("search_text",)
 
     class Meta:
         verbose_name = _("roadmap step")
@@ -184,6 +190,9 @@ class RoadmapStep(models.Model):
     def __str__(self):
         return f"{self.order}. {self.name}"
 
+    def fill_sort_fields(self) -> None:
+        self.search_text = fold(self.name)
+
 
 class ParticipationQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -193,6 +202,24 @@ class ParticipationQuerySet(models.QuerySet):
 
     def with_list_related(self):
         return self.select_related("commune__district", "programme__consultant")
+
+    def _milestones(self, **conditions):
+        return Milestone.objects.filter(participation=OuterRef("pk"), **conditions)
+
+    def with_step_done(self, key: str | None = None):
+        """Participations with a milestone done (of the step ``key`` when given)."""
+        keyed = {"step__key": key} if key else {}
+        return self.filter(Exists(self._milestones(status=Milestone.Status.DONE, **keyed)))
+
+    def without_step_done(self, key: str | None = None):
+        """Participations with no milestone done (of the step ``key`` when given)."""
+        keyed = {"step__key": key} if key else {}
+        return self.exclude(Exists(self._milestones(status=Milestone.Status.DONE, **keyed)))
+
+    def with_overdue_milestones(self, as_of: datetime.date | None = None):
+        """Participations with at least one overdue milestone on ``as_of``."""
+        overdue = Milestone.objects.filter(participation=OuterRef("pk")).overdue(as_of)
+        return self.filter(Exists(overdue))
 
 
 class Participation(models.Model):
