@@ -18,6 +18,7 @@ which lists order by.
 """
 
 import unicodedata
+from functools import lru_cache
 
 # Combining marks that make a letter of its own in the Vietnamese alphabet (ă â ê ô ơ ư).
 _BREVE, _CIRCUMFLEX, _HORN = "\u0306", "\u0302", "\u031b"
@@ -91,8 +92,10 @@ def unit_key(name: str) -> tuple:
     return (vn_key(name), vn_key(name))
 
 
-def _base36(rank: int) -> str:
-    number = _FIRST + min(rank, _LARGEST_RANK)
+@lru_cache(maxsize=4096)
+def _code(ch: str) -> str:
+    """The three characters of a letter's rank (see :func:`vn_sort_key`)."""
+    number = _FIRST + min(_rank(ch), _LARGEST_RANK)
     return _DIGITS[number // 1296] + _DIGITS[number // 36 % 36] + _DIGITS[number % 36]
 
 
@@ -103,7 +106,7 @@ def vn_sort_key(text: str) -> str:
     key is the beginning of another, so keys can be joined to sort by several texts in turn.
     """
     letters, tones = _letters_and_tones(text)
-    ranks = "".join(_base36(_rank(ch)) for ch in letters)
+    ranks = "".join(_code(ch) for ch in letters)
     return ranks + SEPARATOR + "".join(str(t) for t in tones)
 
 
