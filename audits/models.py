@@ -4,17 +4,15 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.querysets import ScopedQuerySet
 from core.search import FoldedBulkWrites, FoldedText
 from core.text import fold
 from qms_rollout import clock
 from roadmap.models import Standard
 
 
-class AuditQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from accounts.access import scope_q
-
-        return self.filter(scope_q(user, "commune"))
+class AuditQuerySet(ScopedQuerySet):
+    commune_path = "commune"
 
 
 def audit_report_path(instance, filename):
@@ -87,11 +85,8 @@ class Audit(models.Model):
         return self.kind in (self.Kind.INSPECTION_ONSITE, self.Kind.INSPECTION_RECORDS)
 
 
-class FindingQuerySet(FoldedBulkWrites, models.QuerySet):
-    def visible_to(self, user):
-        from accounts.access import scope_q
-
-        return self.filter(scope_q(user, "audit__commune"))
+class FindingQuerySet(FoldedBulkWrites, ScopedQuerySet):
+    commune_path = "audit__commune"
 
     def open(self):
         return self.filter(status=Finding.Status.OPEN)
@@ -174,11 +169,8 @@ class Finding(FoldedText, models.Model):
         self.search_text = fold(f"{self.clause} {self.description}")
 
 
-class CorrectiveActionQuerySet(FoldedBulkWrites, models.QuerySet):
-    def visible_to(self, user):
-        from accounts.access import scope_q
-
-        return self.filter(scope_q(user, "finding__audit__commune"))
+class CorrectiveActionQuerySet(FoldedBulkWrites, ScopedQuerySet):
+    commune_path = "finding__audit__commune"
 
     def overdue(self, as_of=None):
         return self.filter(done_on__isnull=True, due_date__lt=as_of or clock.today())
@@ -254,11 +246,8 @@ class CorrectiveAction(FoldedText, models.Model):
         return self.done_on is None and self.due_date < clock.today()
 
 
-class AnnouncementQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from accounts.access import scope_q
-
-        return self.filter(scope_q(user, "commune"))
+class AnnouncementQuerySet(ScopedQuerySet):
+    commune_path = "commune"
 
 
 class Announcement(models.Model):

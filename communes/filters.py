@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts import access
+from communes.models import District
 from core.filters import ListFilterSet, checkbox_filter, choice_filter, search_filter
 from qms_rollout import clock
 from reports import metrics
@@ -19,7 +19,7 @@ class CommuneScopedFilterSet(ListFilterSet):
 
     def __init__(self, data=None, queryset=None, *, request, **kwargs):
         super().__init__(data, queryset, request=request, **kwargs)
-        districts = access.visible_districts(request.user).current().order_by("sort_key")
+        districts = District.objects.visible_to(request.user).current().order_by("sort_key")
         self.set_choices("district", ((d.code, d.name) for d in districts))
         path = self.commune_path
         self.search_fields = (

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communes.models import nfc
+from core.querysets import ScopedQuerySet
 from core.search import FoldedBulkWrites, FoldedText, FoldedTextQuerySet
 from core.text import fold, vn_sort_key, vn_sort_key_length
 
@@ -140,18 +141,15 @@ class Procedure(FoldedText, models.Model):
         self.sort_key = vn_sort_key(self.name)
 
 
-class ScopeItemQuerySet(models.QuerySet):
+class ScopeItemQuerySet(ScopedQuerySet):
+    commune_path = "commune"
+
     def needing_revision(self):
         """Processes issued before their procedure was last amended, or whose procedure is gone."""
         return self.filter(
             Q(issued_on__isnull=False, procedure__amended_on__gt=F("issued_on"))
             | Q(procedure__abolished_on__isnull=False)
         )
-
-    def visible_to(self, user):
-        from accounts.access import scope_q
-
-        return self.filter(scope_q(user, "commune"))
 
 
 class ScopeItem(models.Model):

@@ -28,7 +28,7 @@ from roadmap.forms import (
     ParticipationForm,
     ProgrammeForm,
 )
-from roadmap.models import Milestone, Participation
+from roadmap.models import Milestone, Participation, Programme
 from roadmap.services import MilestoneConflict, milestone_record_update
 
 MILESTONES_PER_PAGE = 25
@@ -184,7 +184,7 @@ def evidence_download(request, pk: int):
 def programme_list(request):
     """The waves of the rollout the user may see, with their number of communes."""
     programmes = (
-        access.visible_programmes(request.user)
+        Programme.objects.visible_to(request.user)
         .select_related("consultant", "province")
         .annotate(n_communes=Count("participations", distinct=True))
         .order_by("-start_date", "name")
