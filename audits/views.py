@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -21,52 +20,50 @@ from audits.forms import (
     FindingForm,
 )
 from audits.models import Announcement, CorrectiveAction, Finding
+from core.lists import paginate, render_list
 from imports.export import export_format
 from imports.lists import export_list
 from qms_rollout import clock
 from reports import metrics
 from roadmap.services import MilestoneConflict
 
-PER_PAGE = 25
 
-
-def _list_page(request, filterset, rows) -> dict:
-    """The page asked of ``rows`` (ordered, with what the template uses) and the filter bar."""
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    return {"page": page, "filterset": filterset}
-
-
-def _list_response(request, template: str, ctx: dict):
-    if request.htmx:
-        template += "#results"
-    return render(request, template, ctx)
+def _filtered_list(request, filterset, *, order: tuple, export: str, template: str, name: str):
+    """``filterset``'s rows in ``order``: every one exported when asked, else the page."""
+    rows = filterset.qs.order_by(*order)
+    if fmt := export_format(request):
+        return export_list(export, rows.values_list("pk", flat=True), fmt)
+    page = paginate(request, rows.with_list_related())
+    ctx = {"page": page, name: page.object_list, "filterset": filterset}
+    return render_list(request, template, ctx)
 
 
 @login_required
 def finding_list(request):
     """Findings the user may see, newest audit first, communes in Vietnamese order."""
     visible = Finding.objects.visible_to(request.user)
-    filterset = FindingFilterSet(request.GET, visible, request=request)
-    findings = filterset.qs.order_by("-audit__date", "audit__commune__sort_key", "pk")
-    if fmt := export_format(request):
-        return export_list("findings", findings.values_list("pk", flat=True), fmt)
-    ctx = _list_page(request, filterset, findings.with_list_related())
-    ctx["findings"] = ctx["page"].object_list
-    return _list_response(request, "audits/finding_list.html", ctx)
+    return _filtered_list(
+        request,
+        FindingFilterSet(request.GET, visible, request=request),
+        order=("-audit__date", "audit__commune__sort_key", "pk"),
+        export="findings",
+        template="audits/finding_list.html",
+        name="findings",
+    )
 
 
 @login_required
 def action_list(request):
     """Corrective actions the user may see, by due date, communes in Vietnamese order."""
     visible = CorrectiveAction.objects.visible_to(request.user)
-    filterset = CorrectiveActionFilterSet(request.GET, visible, request=request)
-    actions = filterset.qs.order_by("due_date", "finding__audit__commune__sort_key", "pk")
-    if fmt := export_format(request):
-        return export_list("corrective-actions", actions.values_list("pk", flat=True), fmt)
-    ctx = _list_page(request, filterset, actions.with_list_related())
-    ctx["actions"] = ctx["page"].object_list
-    return _list_response(request, "audits/corrective_action_list.html", ctx)
+    return _filtered_list(
+        request,
+        CorrectiveActionFilterSet(request.GET, visible, request=request),
+        order=("due_date", "finding__audit__commune__sort_key", "pk"),
+        export="corrective-actions",
+        template="audits/corrective_action_list.html",
+        name="actions",
+    )
 
 
 # Recording audits, findings, corrective actions and announcements (the writing workflows) ------

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from accounts import access
 from audits.models import Announcement, Audit, Finding
 from communes.filters import CommuneFilterSet
+from core.lists import PER_PAGE, render_list
 from core.text import unit_key, unit_sort_key
 from imports.export import export_format
 from imports.lists import export_list
@@ -16,8 +17,6 @@ from qms_rollout import clock
 from reports import charts, metrics
 from reports.views import dashboard_figures_context
 from roadmap.models import Milestone, Participation
-
-PER_PAGE = 25
 
 
 def _commune_rows(participations) -> list:
@@ -40,15 +39,8 @@ def commune_list(request):
         return export_list("communes", _commune_rows(participations), fmt)
     page = Paginator(participations, PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = _commune_rows(page.object_list)
-    ctx = {
-        "page": page,
-        "filterset": filterset,
-        "stage_labels": metrics.stage_labels(),
-    }
-    template = "communes/commune_list.html"
-    if request.htmx:
-        template += "#results"
-    return render(request, template, ctx)
+    ctx = {"page": page, "filterset": filterset, "stage_labels": metrics.stage_labels()}
+    return render_list(request, "communes/commune_list.html", ctx)
 
 
 def _roadmaps(participations, milestones, as_of) -> list[dict]:

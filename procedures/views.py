@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import access
+from core.lists import paginate, render_list
 from core.text import vn_key
 from imports.export import export_format
 from imports.lists import export_list
@@ -18,8 +18,6 @@ from procedures.models import Procedure, ScopeItem
 from qms_rollout import clock
 from reports import metrics
 
-PER_PAGE = 25
-
 
 @login_required
 def procedure_list(request):
@@ -28,14 +26,9 @@ def procedure_list(request):
     procedures = filterset.qs.order_by("field__sort_key", "sort_key", "pk")
     if fmt := export_format(request):
         return export_list("procedures", procedures.values_list("pk", flat=True), fmt)
-    rows = procedures.select_related("field", "replaced_by")
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
+    page = paginate(request, procedures.select_related("field", "replaced_by"))
     ctx = {"page": page, "procedures": page.object_list, "filterset": filterset}
-    template = "procedures/procedure_list.html"
-    if request.htmx:
-        template += "#results"
-    return render(request, template, ctx)
+    return render_list(request, "procedures/procedure_list.html", ctx)
 
 
 def _scope_ctx(request, commune, *, add_form=None, editing=None, edit_form=None) -> dict:

@@ -5,7 +5,6 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, F
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import access
 from accounts.models import User
+from core.lists import paginate, render_list
 from imports.export import export_format
 from imports.lists import export_list
 from roadmap import services
@@ -31,8 +31,6 @@ from roadmap.forms import (
 from roadmap.models import Milestone, Participation, Programme
 from roadmap.services import MilestoneConflict, milestone_record_update
 
-MILESTONES_PER_PAGE = 25
-
 
 @login_required
 def milestone_list(request):
@@ -42,16 +40,11 @@ def milestone_list(request):
     milestones = filterset.qs.order_by("participation__commune__sort_key", "step__order", "pk")
     if fmt := export_format(request):
         return export_list("milestones", milestones.values_list("pk", flat=True), fmt)
-    page = Paginator(milestones.with_list_related(), MILESTONES_PER_PAGE)
-    page = page.get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
+    page = paginate(request, milestones.with_list_related())
     for m in page.object_list:
         m.editable = access.can_edit_milestone(request.user, m)
     ctx = {"page": page, "milestones": page.object_list, "filterset": filterset}
-    template = "roadmap/milestone_list.html"
-    if request.htmx:
-        template += "#results"
-    return render(request, template, ctx)
+    return render_list(request, "roadmap/milestone_list.html", ctx)
 
 
 def _safe_next(request, fallback: str) -> str:
