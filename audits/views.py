@@ -21,8 +21,7 @@ from audits.forms import (
 )
 from audits.models import Announcement, CorrectiveAction, Finding
 from core.lists import paginate, render_list
-from imports.export import export_format
-from imports.lists import export_list
+from core.spreadsheets import export_format, export_list
 from qms_rollout import clock
 from reports import metrics
 from roadmap.services import MilestoneConflict

@@ -9,9 +9,8 @@ from accounts import access
 from audits.models import Announcement, Audit, Finding
 from communes.filters import CommuneFilterSet
 from core.lists import PER_PAGE, render_list
+from core.spreadsheets import export_format, export_list
 from core.text import unit_key, unit_sort_key
-from imports.export import export_format
-from imports.lists import export_list
 from procedures.models import ScopeItem
 from qms_rollout import clock
 from reports import charts, metrics

@@ -9,9 +9,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import access
 from core.lists import paginate, render_list
+from core.spreadsheets import export_format, export_list
 from core.text import vn_key
-from imports.export import export_format
-from imports.lists import export_list
 from procedures.filters import ProcedureFilterSet
 from procedures.forms import ScopeItemForm
 from procedures.models import Procedure, ScopeItem
