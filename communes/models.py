@@ -71,7 +71,7 @@ class AdministrativeUnit(FoldedText, models.Model):
         blank=True,
         related_name="predecessors",
     )
-    search_text = models.CharField(_("folded name"), max_length=100, blank=True, editable=False)
+    search_text = models.TextField(_("folded name"), blank=True, editable=False)
     sort_key = models.CharField(
         _("sort key"),
         max_length=unit_sort_key_length(100, 5),

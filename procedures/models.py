@@ -14,7 +14,7 @@ class Field(FoldedText, models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120, unique=True)
-    search_text = models.CharField(_("folded name"), max_length=120, blank=True, editable=False)
+    search_text = models.TextField(_("folded name"), blank=True, editable=False)
     sort_key = models.CharField(
         _("sort key"),
         max_length=vn_sort_key_length(120),
@@ -86,9 +86,7 @@ class Procedure(FoldedText, models.Model):
         blank=True,
         related_name="replaces",
     )
-    search_text = models.CharField(
-        _("folded name and code"), max_length=421, blank=True, editable=False
-    )
+    search_text = models.TextField(_("folded name and code"), blank=True, editable=False)
     sort_key = models.CharField(
         _("sort key"),
         max_length=vn_sort_key_length(400),

@@ -171,7 +171,7 @@ class RoadmapStep(FoldedText, models.Model):
     offset_days = models.PositiveSmallIntegerField(_("planned start (days after start)"))
     duration_days = models.PositiveSmallIntegerField(_("planned duration (days)"))
     weight = models.PositiveSmallIntegerField(_("weight"), default=1)
-    search_text = models.CharField(_("folded name"), max_length=200, blank=True, editable=False)
+    search_text = models.TextField(_("folded name"), blank=True, editable=False)
 
     objects = FoldedTextQuerySet.as_manager()
     folded_fields = ("search_text",)

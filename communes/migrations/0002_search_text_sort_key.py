@@ -26,9 +26,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="commune",
             name="search_text",
-            field=models.CharField(
-                blank=True, editable=False, max_length=100, verbose_name="folded name"
-            ),
+            field=models.TextField(blank=True, editable=False, verbose_name="folded name"),
         ),
         migrations.AddField(
             model_name="commune",
@@ -40,9 +38,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="district",
             name="search_text",
-            field=models.CharField(
-                blank=True, editable=False, max_length=100, verbose_name="folded name"
-            ),
+            field=models.TextField(blank=True, editable=False, verbose_name="folded name"),
         ),
         migrations.AddField(
             model_name="district",
@@ -54,9 +50,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="province",
             name="search_text",
-            field=models.CharField(
-                blank=True, editable=False, max_length=100, verbose_name="folded name"
-            ),
+            field=models.TextField(blank=True, editable=False, verbose_name="folded name"),
         ),
         migrations.AddField(
             model_name="province",

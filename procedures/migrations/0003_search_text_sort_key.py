@@ -32,9 +32,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="field",
             name="search_text",
-            field=models.CharField(
-                blank=True, editable=False, max_length=120, verbose_name="folded name"
-            ),
+            field=models.TextField(blank=True, editable=False, verbose_name="folded name"),
         ),
         migrations.AddField(
             model_name="field",
@@ -46,9 +44,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="procedure",
             name="search_text",
-            field=models.CharField(
-                blank=True, editable=False, max_length=421, verbose_name="folded name and code"
-            ),
+            field=models.TextField(blank=True, editable=False, verbose_name="folded name and code"),
         ),
         migrations.AddField(
             model_name="procedure",

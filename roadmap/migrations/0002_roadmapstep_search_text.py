@@ -24,9 +24,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="roadmapstep",
             name="search_text",
-            field=models.CharField(
-                blank=True, editable=False, max_length=200, verbose_name="folded name"
-            ),
+            field=models.TextField(blank=True, editable=False, verbose_name="folded name"),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]
