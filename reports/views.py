@@ -120,6 +120,23 @@ def dashboard_context(user, *, programme=None) -> dict:
     return ctx
 
 
+def year_context(participations, wanted: str | None) -> dict:
+    """The year section of the dashboard: the year picked in ``?year=`` (this year by default),
+    its figures (the annual report's table) and the communes late in their maintenance."""
+    years = metrics.years_available()
+    year = metrics.picked_year(wanted, years)
+    figures = metrics.year_figures(participations, year)
+    labels = metrics.duty_labels()
+    late = [(row, [labels[key] for key in row.late_duties]) for row in figures.compliance.late]
+    return {
+        "years": years,
+        "year": year,
+        "year_figures": figures,
+        "year_table": metrics.year_table(figures),
+        "year_late": sorted(late, key=lambda item: (unit_key(item[0].name), item[0].code)),
+    }
+
+
 @login_required
 def dashboard(request):
     """The province dashboard: headline figures, districts, the commune × step grid, charts."""
@@ -130,6 +147,8 @@ def dashboard(request):
         programme = next((p for p in programmes if p.pk == int(wanted)), None)
     ctx = dashboard_context(request.user, programme=programme)
     ctx.update({"programmes": programmes, "programme": programme})
+    participations = metrics.participations_in_scope(request.user, programme=programme)
+    ctx.update(year_context(participations, request.GET.get("year")))
     return render(request, "reports/dashboard.html", ctx)
 
 
