@@ -261,3 +261,38 @@ def can_record_inspection(user) -> bool:
 def can_download_province_report(user) -> bool:
     """The province progress report: the province-wide roles (DOST staff, managers)."""
     return getattr(user, "is_authenticated", False) and user.is_province_wide
+
+
+# The DOST's yearly inspections (TT 26/2014 Arts. 33–39) and its official documents ------------
+
+
+def can_manage_inspections(user) -> bool:
+    """Inspection plans, decisions, minutes, the November summary, the annual report: DOST staff."""
+    return can_record_inspection(user)
+
+
+def get_inspection_plan_for_user(user, pk: int, *, write: bool = False):
+    """A year's inspection plan: the province-wide roles see it (404 otherwise), DOST staff edit."""
+    from audits.models import InspectionPlan
+
+    plan = get_object_or_404(
+        InspectionPlan.objects.visible_to(user).select_related("province"), pk=pk
+    )
+    if write:
+        require(can_manage_inspections(user))
+    return plan
+
+
+def get_planned_inspection_for_user(user, pk: int, *, write: bool = False):
+    """One commune's inspection in a plan, within the user's scope (the commune sees its own)."""
+    from audits.models import PlannedInspection
+
+    item = get_object_or_404(
+        PlannedInspection.objects.visible_to(user)
+        .with_list_related()
+        .select_related("plan__province", "commune__province"),
+        pk=pk,
+    )
+    if write:
+        require(can_manage_inspections(user))
+    return item

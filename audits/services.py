@@ -153,3 +153,96 @@ def finding_close(*, finding: Finding, by, on: datetime.date | None = None) -> F
             finding._history_user = by
             finding.save()
     return finding
+
+
+# The DOST's yearly inspections (TT 26/2014 Arts. 33–39) ---------------------------------------
+
+
+def inspection_plan_set_items(*, plan, by, forms: dict[int, str]) -> None:
+    """Set the communes of ``plan`` and the form of each one's check (``forms``: commune id ->
+    ``records``, ``onsite`` or empty to leave it out). A commune whose inspection is recorded stays."""
+    from audits.models import PlannedInspection
+
+    with transaction.atomic():
+        items = {i.commune_id: i for i in plan.items.select_for_update()}
+        for commune_id, form in forms.items():
+            item = items.get(commune_id)
+            if not form:
+                if item is not None and item.audit_id is None:
+                    item.delete()
+                continue
+            if item is None:
+                item = PlannedInspection(plan=plan, commune_id=commune_id, form=form)
+            elif item.form == form or item.audit_id is not None:
+                continue
+            item.form = form
+            if form == PlannedInspection.Form.RECORDS:
+                item.decision_number, item.decision_date = "", None
+            item._history_user = by
+            item.full_clean()
+            item.save()
+
+
+def _check_minutes_date(item, date: datetime.date) -> None:
+    """The minutes are dated within the plan's year, not before the visit's decision."""
+    errors = []
+    if date.year != item.plan.year:
+        errors.append(
+            _("The inspection is dated %(date)s, outside the plan's year %(year)s.")
+            % {"date": date.strftime("%d/%m/%Y"), "year": item.plan.year}
+        )
+    if item.decision_date and date < item.decision_date:
+        errors.append(
+            _("The inspection (%(date)s) cannot come before its decision (%(decision)s).")
+            % {
+                "date": date.strftime("%d/%m/%Y"),
+                "decision": item.decision_date.strftime("%d/%m/%Y"),
+            }
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def inspection_minutes_record(
+    *,
+    item,
+    by,
+    date: datetime.date,
+    lead: str,
+    summary: str,
+    commune_representative: str,
+    answers: list[tuple[str, str, str]],
+) -> Audit:
+    """Record an inspection's minutes (TT 26/2014 Art. 37, Mẫu 21. BBKT): the inspection as an
+    audit of the commune, the Art. 36 checklist (item, result, note), and a finding for each item
+    that does not conform. Its corrective actions are due within two months (Art. 37.2.c)."""
+    from audits.models import ChecklistAnswer
+
+    _check_minutes_date(item, date)
+    with transaction.atomic():
+        audit = item.audit or Audit(commune=item.commune, kind=item.audit_kind, created_by=by)
+        audit.date, audit.lead, audit.summary = date, lead, summary
+        audit._history_user = by
+        audit.full_clean()
+        audit.save()
+        audit.checklist.all().delete()
+        existing = set(audit.findings.values_list("clause", flat=True))
+        for key, result, note in answers:
+            answer = ChecklistAnswer(audit=audit, item=key, result=result, note=note.strip())
+            answer.full_clean()
+            answer.save()
+            clause = f"TT 26/2014 Đ.36 {answer.get_item_display().split(' ', 1)[0]}"
+            if result == ChecklistAnswer.Result.DOES_NOT and clause not in existing:
+                finding = Finding(
+                    audit=audit,
+                    clause=clause[:20],
+                    severity=Finding.Severity.MINOR,
+                    description=answer.note,
+                )
+                finding._history_user = by
+                finding.save()
+        item.audit = audit
+        item.commune_representative = commune_representative
+        item._history_user = by
+        item.save()
+    return audit

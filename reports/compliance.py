@@ -26,14 +26,23 @@ date, whose procedure was not abolished by then. A later revision does not take 
 the past scope; a process deleted from the scope is not known to have been there.
 """
 
-import calendar
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from audits.models import Announcement, Audit, CorrectiveAction, Finding
+from audits.models import (
+    Announcement,
+    Audit,
+    ChecklistAnswer,
+    CorrectiveAction,
+    Finding,
+    InspectionPlan,
+    PlannedInspection,
+    add_months,
+    onsite_required,
+)
 from procedures.models import ScopeItem
 from qms_rollout import clock
 
@@ -42,13 +51,6 @@ PENDING = "pending"
 LATE = "late"
 NOT_DUE = "not_due"
 FIRST_YEAR = 2000
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """``day`` plus ``months`` calendar months (the last day of the month when it has fewer)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def year_as_of(year: int, today: datetime.date | None = None) -> datetime.date:
@@ -517,6 +519,12 @@ def _inspections(commune_ids, year: int, as_of: datetime.date) -> dict:
     }
 
 
+def _inspection_budget(year: int) -> int:
+    """The budget of the year's inspection plan (TT 26/2014 Art. 34.2.đ), 0 when none."""
+    total = sum(InspectionPlan.objects.filter(year=year).values_list("budget", flat=True))
+    return int(total or 0)
+
+
 def year_figures(participations, year: int) -> YearFigures:
     """Every figure of ``year`` for the communes of ``participations`` (a queryset)."""
     compliance = year_compliance(participations, year)
@@ -543,7 +551,7 @@ def year_figures(participations, year: int) -> YearFigures:
         actions_pending=actions[PENDING],
         budget_allocated=int(sum(a for a, _ in budget)),
         budget_spent=int(sum(s for _, s in budget)),
-        inspection_budget=0,
+        inspection_budget=_inspection_budget(year),
     )
 
 
@@ -578,12 +586,96 @@ def year_table(figures: YearFigures) -> list[tuple[str, int | str]]:
     ]
 
 
+# Inspection plans: the one-third check while planning, the November summary -------------------
+
+
+@dataclass
+class OnsiteCheck:
+    """Every body is checked through its records and reports, at least one third at its office
+    (TT 26/2014 Art. 33.2.a and b)."""
+
+    bodies: int
+    in_plan: int
+    onsite: int
+
+    @property
+    def required(self) -> int:
+        return onsite_required(self.bodies)
+
+    @property
+    def all_planned(self) -> bool:
+        return self.in_plan >= self.bodies
+
+    @property
+    def meets_one_third(self) -> bool:
+        return self.onsite >= self.required
+
+
+def onsite_check(forms: dict[int, str], bodies: int) -> OnsiteCheck:
+    """The check of a plan's choices (``forms``: commune id -> form, empty when left out)."""
+    return OnsiteCheck(
+        bodies=bodies,
+        in_plan=sum(1 for form in forms.values() if form),
+        onsite=sum(1 for form in forms.values() if form == PlannedInspection.Form.ONSITE),
+    )
+
+
+@dataclass
+class InspectionResult:
+    """One planned inspection's results: the checklist, the findings, the corrective actions."""
+
+    item: PlannedInspection
+    conforms: int = 0
+    does_not: int = 0
+    findings: int = 0
+    actions: Counter = field(default_factory=Counter)
+
+
+def plan_results(plan) -> tuple[list[InspectionResult], dict]:
+    """The November summary of ``plan`` (TT 26/2014 Art. 38): each inspection's results and the
+    totals. Four queries."""
+    items = list(plan.items.with_list_related().order_by("commune__name"))
+    results = {i.audit_id: InspectionResult(item=i) for i in items if i.audit_id}
+    answers = ChecklistAnswer.objects.filter(audit_id__in=results).values_list("audit_id", "result")
+    for audit_id, result in answers:
+        if result == ChecklistAnswer.Result.CONFORMS:
+            results[audit_id].conforms += 1
+        elif result == ChecklistAnswer.Result.DOES_NOT:
+            results[audit_id].does_not += 1
+    findings = Finding.objects.filter(audit_id__in=results).exclude(
+        severity=Finding.Severity.OBSERVATION
+    )
+    for f in findings.values("audit_id", "audit__date", "corrective_actions__done_on"):
+        result = results[f["audit_id"]]
+        done = f["corrective_actions__done_on"]
+        result.actions[_action_due("", f["audit__date"], done, year_as_of(plan.year)).status] += 1
+    for audit_id in findings.values_list("audit_id", flat=True):
+        results[audit_id].findings += 1
+    rows = [results.get(i.audit_id) or InspectionResult(item=i) for i in items]
+    totals = {
+        "planned": len(items),
+        "onsite": sum(1 for i in items if i.is_onsite),
+        "done": len(results),
+        "conforms": sum(r.conforms for r in rows),
+        "does_not": sum(r.does_not for r in rows),
+        "findings": sum(r.findings for r in rows),
+        "actions_on_time": sum(r.actions[DONE] for r in rows),
+        "actions_late": sum(r.actions[LATE] for r in rows),
+        "actions_pending": sum(r.actions[PENDING] for r in rows),
+    }
+    return rows, totals
+
+
 __all__ = [
     "ActionDue",
     "CommuneCompliance",
     "RevisionDue",
     "YearCompliance",
     "YearFigures",
+    "OnsiteCheck",
+    "InspectionResult",
+    "onsite_check",
+    "plan_results",
     "add_months",
     "commune_compliance",
     "duty_labels",

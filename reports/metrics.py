@@ -583,11 +583,15 @@ def scope_coverage_by_commune(commune_ids) -> dict[int, int]:
 
 from reports.compliance import (  # noqa: E402, F401
     CommuneCompliance,
+    InspectionResult,
+    OnsiteCheck,
     YearCompliance,
     YearFigures,
     commune_compliance,
     duty_labels,
+    onsite_check,
     picked_year,
+    plan_results,
     status_labels,
     year_as_of,
     year_compliance,

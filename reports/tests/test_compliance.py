@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from audits.models import Audit, Finding
+from audits.models import Audit, Finding, add_months
 from audits.tests.factories import (
     AnnouncementFactory,
     AuditFactory,
@@ -16,7 +16,7 @@ from audits.tests.factories import (
 from procedures.models import ScopeItem
 from procedures.tests.factories import ProcedureFactory, ScopeItemFactory
 from reports import metrics
-from reports.compliance import DONE, LATE, NOT_DUE, PENDING, add_months
+from reports.compliance import DONE, LATE, NOT_DUE, PENDING
 
 TODAY = datetime.date(2020, 6, 15)
 D = datetime.date
