@@ -296,3 +296,15 @@ def get_planned_inspection_for_user(user, pk: int, *, write: bool = False):
     if write:
         require(can_manage_inspections(user))
     return item
+
+
+def get_annual_report_for_user(user, pk: int, *, write: bool = False):
+    """A year's report to the Ministry: province-wide roles read it, DOST staff write it."""
+    from reports.models import AnnualReport
+
+    report = get_object_or_404(
+        AnnualReport.objects.visible_to(user).select_related("province"), pk=pk
+    )
+    if write:
+        require(can_manage_inspections(user))
+    return report
