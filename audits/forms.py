@@ -123,21 +123,56 @@ class AnnouncementForm(BootstrapMixin, forms.ModelForm):
             "kind",
             "decision_number",
             "decision_date",
+            "signer_title",
+            "signer_name",
             "standard",
             "scope_size",
             "sent_to_dost_on",
+            "posted_at_office_on",
+            "posted_online_on",
+            "override_reason",
         ]
-        widgets = {"decision_date": DateInput(), "sent_to_dost_on": DateInput()}
+        widgets = {
+            "decision_date": DateInput(),
+            "sent_to_dost_on": DateInput(),
+            "posted_at_office_on": DateInput(),
+            "posted_online_on": DateInput(),
+            "override_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "scope_size": _(
+                "Taken from the scope on the decision date when the scope is recorded."
+            ),
+            "override_reason": _(
+                "Only when a major finding of the last internal audit is still open (DOST staff)."
+            ),
+        }
 
-    def __init__(self, *args, commune, **kwargs):
+    def __init__(self, *args, commune, may_override: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.commune = commune
+        if not may_override:
+            del self.fields["override_reason"]
+
+    def clean(self):
+        data = super().clean()
+        decided = data.get("decision_date")
+        for name in ("posted_at_office_on", "posted_online_on"):
+            day = data.get(name)
+            if day and decided and day < decided:
+                self.add_error(name, _("It cannot be posted before the decision is signed."))
+            elif day:
+                _not_in_future(day)
+        return data
 
     def clean_decision_date(self):
         return _not_in_future(self.cleaned_data.get("decision_date"))
 
     def clean_sent_to_dost_on(self):
         return _not_in_future(self.cleaned_data.get("sent_to_dost_on"))
+
+    def clean_decision_number(self):
+        return (self.cleaned_data.get("decision_number") or "").strip()
 
     def _get_validation_exclusions(self):
         exclude = super()._get_validation_exclusions()

@@ -2,6 +2,7 @@ import calendar
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -87,6 +88,37 @@ class Audit(models.Model):
     def is_inspection(self) -> bool:
         return self.kind in (self.Kind.INSPECTION_ONSITE, self.Kind.INSPECTION_RECORDS)
 
+    def clean(self):
+        """An audit is held while its commune exists (a merged commune's ended the day before)."""
+        super().clean()
+        commune = self.commune if self.commune_id else None
+        if commune is None or self.date is None:
+            return
+        if commune.valid_from and self.date < commune.valid_from:
+            raise ValidationError(
+                {
+                    "date": _(
+                        "%(commune)s did not exist yet on %(date)s: it was created on %(start)s."
+                    )
+                    % {
+                        "commune": commune.name,
+                        "date": self.date.strftime("%d/%m/%Y"),
+                        "start": commune.valid_from.strftime("%d/%m/%Y"),
+                    }
+                }
+            )
+        if commune.valid_until and self.date > commune.valid_until:
+            raise ValidationError(
+                {
+                    "date": _("%(commune)s no longer existed on %(date)s: it ended on %(end)s.")
+                    % {
+                        "commune": commune.name,
+                        "date": self.date.strftime("%d/%m/%Y"),
+                        "end": commune.valid_until.strftime("%d/%m/%Y"),
+                    }
+                }
+            )
+
 
 class FindingQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -168,6 +200,15 @@ class Finding(models.Model):
 
     def __str__(self):
         return f"{self.clause} – {self.get_severity_display()}"
+
+    def clean(self):
+        """A finding is closed only once each of its corrective actions is verified."""
+        super().clean()
+        unverified = self.pk and self.corrective_actions.filter(verified_at__isnull=True)
+        if self.status == self.Status.CLOSED and unverified and unverified.exists():
+            raise ValidationError(
+                {"status": _("Verify every corrective action before closing the finding.")}
+            )
 
 
 class CorrectiveActionQuerySet(models.QuerySet):
@@ -272,6 +313,22 @@ class Announcement(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.FIRST)
     scope_size = models.PositiveSmallIntegerField(_("procedures in scope"))
     sent_to_dost_on = models.DateField(_("sent to the DOST on"), null=True, blank=True)
+    # QĐ 19/2014 Art. 4.3 and Phụ lục I: who signed, where it was posted.
+    signer_title = models.CharField(_("signer's title"), max_length=120, blank=True)
+    signer_name = models.CharField(_("signer's name"), max_length=120, blank=True)
+    posted_at_office_on = models.DateField(_("posted at the office on"), null=True, blank=True)
+    posted_online_on = models.DateField(_("posted on the website on"), null=True, blank=True)
+    override_reason = models.TextField(
+        _("why it is recorded despite an open major finding"), blank=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = AnnouncementQuerySet.as_manager()
     history = HistoricalRecords()
@@ -311,6 +368,41 @@ class Announcement(models.Model):
 
     def __str__(self):
         return f"{self.decision_number} – {self.commune}"
+
+
+class AnnouncementItem(models.Model):
+    """A procedure of an announcement's annex (QĐ 19/2014 Phụ lục I): the scope as it was on the
+    decision date, kept as a snapshot so a later scope change shows as a difference."""
+
+    announcement = models.ForeignKey(
+        Announcement,
+        verbose_name=_("announcement"),
+        on_delete=models.CASCADE,
+        related_name="annex",
+    )
+    procedure = models.ForeignKey(
+        "procedures.Procedure",
+        verbose_name=_("procedure"),
+        on_delete=models.PROTECT,
+        related_name="announcement_items",
+    )
+    procedure_name = models.CharField(_("procedure as named then"), max_length=400)
+    process_code = models.CharField(_("process code"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("procedure of an announcement")
+        verbose_name_plural = _("annex of procedures")
+        ordering = ["announcement", "process_code", "procedure_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["announcement", "procedure"],
+                name="%(app_label)s_%(class)s_procedure_once",
+                violation_error_message=_("This procedure is already in the annex."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.procedure_name
 
 
 # The DOST's yearly inspections (TT 26/2014/TT-BKHCN Arts. 33–39) -----------------------------
@@ -448,8 +540,6 @@ class InspectionPlan(OfficialDocument):
                     "The inspection period must fall within the plan's year (%(year)s)."
                 ) % {"year": self.year}
         if errors:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError(errors)
 
 

@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audits.models import Announcement, Audit, CorrectiveAction, Finding
+from audits.models import Announcement, AnnouncementItem, Audit, CorrectiveAction, Finding
+from procedures.models import ScopeItem
 from qms_rollout import clock
 from roadmap.models import Milestone, RoadmapStep
 from roadmap.services import milestone_update_status
@@ -106,23 +107,62 @@ def announcement_record(
     kind: str,
     scope_size: int,
     sent_to_dost_on: datetime.date | None = None,
+    signer_title: str = "",
+    signer_name: str = "",
+    posted_at_office_on: datetime.date | None = None,
+    posted_online_on: datetime.date | None = None,
+    override_reason: str = "",
 ) -> Announcement:
-    """Record the chairman's decision announcing conformity, and complete the roadmap's
+    """Record the chairman's decision announcing conformity (QĐ 19/2014 Art. 4.3, Phụ lục I) with
+    its annex, the scope on the decision date kept as a snapshot; and complete the roadmap's
     announcement step (done on the decision date) through ``milestone_update_status``, so the
-    change lands in the milestone's history like any other."""
+    change lands in the milestone's history like any other.
+
+    Refused while a major finding of the commune's last internal audit is open (the QMS is
+    announced once nonconformities are corrected, Art. 4.2.b), unless ``override_reason`` says
+    why (the view lets DOST staff only give one)."""
+    blocking = open_major_findings(commune, decision_date)
+    if blocking and not override_reason.strip():
+        raise ValidationError(
+            _(
+                "The last internal audit (%(date)s) has %(n)s open major finding(s): correct "
+                "them before announcing, or let DOST staff record why."
+            )
+            % {"date": blocking[0].audit.date.strftime("%d/%m/%Y"), "n": len(blocking)}
+        )
     with transaction.atomic():
+        annex = list(
+            ScopeItem.objects.filter(commune=commune)
+            .in_scope_on(decision_date)
+            .select_related("procedure")
+        )
         announcement = Announcement(
             commune=commune,
             decision_number=decision_number.strip(),
             decision_date=decision_date,
             standard=standard,
             kind=kind,
-            scope_size=scope_size,
+            scope_size=len(annex) or scope_size,
             sent_to_dost_on=sent_to_dost_on,
+            signer_title=signer_title,
+            signer_name=signer_name,
+            posted_at_office_on=posted_at_office_on,
+            posted_online_on=posted_online_on,
+            override_reason=override_reason.strip() if blocking else "",
+            recorded_by=by,
         )
         announcement._history_user = by
         announcement.full_clean()
         announcement.save()
+        AnnouncementItem.objects.bulk_create(
+            AnnouncementItem(
+                announcement=announcement,
+                procedure=item.procedure,
+                procedure_name=item.procedure.name,
+                process_code=item.process_code,
+            )
+            for item in annex
+        )
         milestone = announcement_milestone(commune)
         if milestone is not None and milestone.status != Milestone.Status.DONE:
             note = milestone.note or _("Decision %(number)s of %(date)s") % {
@@ -138,6 +178,20 @@ def announcement_record(
                 expected_version=milestone.version,
             )
     return announcement
+
+
+def open_major_findings(commune, on: datetime.date) -> list[Finding]:
+    """The open major findings of ``commune``'s last internal audit held by ``on``."""
+    last = (
+        Audit.objects.filter(commune=commune, kind=Audit.Kind.INTERNAL_AUDIT, date__lte=on)
+        .order_by("-date", "-pk")
+        .first()
+    )
+    if last is None:
+        return []
+    return list(
+        last.findings.open().filter(severity=Finding.Severity.MAJOR).select_related("audit")
+    )
 
 
 def finding_close(*, finding: Finding, by, on: datetime.date | None = None) -> Finding:

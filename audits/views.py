@@ -184,6 +184,7 @@ def audit_create(request, code: str):
     commune = access.get_commune_for_user(request.user, code, write=True)
     may_inspect = access.can_record_inspection(request.user)
     form = AuditForm(request.POST or None, request.FILES or None, may_inspect=may_inspect)
+    form.instance.commune = commune  # the dates are checked against the commune's existence
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         audit = services.audit_record(
@@ -343,11 +344,14 @@ def action_evidence(request, pk: int):
 def announcement_create(request, code: str):
     """Record the commune's announcement of conformity; it completes the roadmap's step."""
     commune = access.get_commune_for_user(request.user, code, write=True)
-    form = AnnouncementForm(request.POST or None, commune=commune)
+    may_override = access.can_manage_inspections(request.user)
+    form = AnnouncementForm(request.POST or None, commune=commune, may_override=may_override)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.announcement_record(commune=commune, by=request.user, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
         except MilestoneConflict:
             form.add_error(
                 None,

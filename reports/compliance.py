@@ -34,6 +34,7 @@ from django.db.models import Q
 
 from audits.models import (
     Announcement,
+    AnnouncementItem,
     Audit,
     ChecklistAnswer,
     CorrectiveAction,
@@ -379,8 +380,14 @@ def _latest_announcements(communes: dict, as_of: datetime.date) -> dict[int, dic
 
 
 def _annexes(announcement_ids) -> dict[int, dict[int, str]]:
-    """The procedures of each announcement's annex (none for announcements without one)."""
-    return {}
+    """The procedures of each announcement's annex (none for announcements recorded without)."""
+    annexes: dict[int, dict[int, str]] = defaultdict(dict)
+    rows = AnnouncementItem.objects.filter(announcement_id__in=announcement_ids).values_list(
+        "announcement_id", "procedure_id", "procedure_name"
+    )
+    for announcement_id, procedure_id, name in rows:
+        annexes[announcement_id][procedure_id] = name
+    return annexes
 
 
 def _load_actions(communes: dict, year: int, as_of: datetime.date) -> None:

@@ -185,15 +185,15 @@ def _masthead(document, doc: OfficialDocument) -> None:
     _no_borders(table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = table.rows[0].cells
-    left.width, right.width = Mm(70), Mm(95)
+    left.width, right.width = Mm(72), Mm(93)
     center = WD_ALIGN_PARAGRAPH.CENTER
     left.paragraphs[0].alignment = center
-    _run(left.paragraphs[0], doc.parent_body.upper(), size=13)
-    _para(left, doc.issuing_body.upper(), align=center, after=0, bold=True, size=13)
+    _run(left.paragraphs[0], doc.parent_body.upper(), size=12)
+    _para(left, doc.issuing_body.upper(), align=center, after=0, bold=True, size=12)
     _para(left, "―――――", align=center, after=4, size=8)
     _para(left, doc.number_line, align=center, after=0, size=13)
     right.paragraphs[0].alignment = center
-    _run(right.paragraphs[0], MOTTO, bold=True, size=13)
+    _run(right.paragraphs[0], MOTTO, bold=True, size=12)
     _para(right, SLOGAN, align=center, after=0, bold=True, size=14)
     _para(right, "――――――――――", align=center, after=4, size=8)
     _para(right, doc.date_line, align=center, after=0, italic=True, size=14)

@@ -20,9 +20,8 @@ from reports.compliance import DONE, LATE, NOT_DUE, PENDING
 
 TODAY = datetime.date(2020, 6, 15)
 D = datetime.date
-QUERIES = (
-    5  # communes, audits, scope, announcements, inspection findings (no finding: no action query)
-)
+# communes, audits, scope, announcements, annexes, inspection findings (none: no action query)
+QUERIES = 6
 
 
 @pytest.fixture(autouse=True)
