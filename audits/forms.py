@@ -15,9 +15,10 @@ from audits.models import (
     add_months,
 )
 from communes.models import Province
+from core.forms import BootstrapMixin, DateInput
 from procedures.models import Procedure
 from qms_rollout import clock
-from roadmap.forms import BootstrapMixin, DateInput, UploadField
+from roadmap.forms import UploadField
 
 
 def _not_in_future(value):

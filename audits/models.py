@@ -8,15 +8,14 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.querysets import ScopedQuerySet
+from core.scope import Scope
 from qms_rollout import clock
 from roadmap.models import Standard
 
 
-class AuditQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from accounts.access import scope_q
-
-        return self.filter(scope_q(user, "commune"))
+class AuditQuerySet(ScopedQuerySet):
+    commune_path = "commune"
 
 
 def audit_report_path(instance, filename):
@@ -120,11 +119,8 @@ class Audit(models.Model):
             )
 
 
-class FindingQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from accounts.access import scope_q
-
-        return self.filter(scope_q(user, "audit__commune"))
+class FindingQuerySet(ScopedQuerySet):
+    commune_path = "audit__commune"
 
     def open(self):
         return self.filter(status=Finding.Status.OPEN)
@@ -211,11 +207,8 @@ class Finding(models.Model):
             )
 
 
-class CorrectiveActionQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from accounts.access import scope_q
-
-        return self.filter(scope_q(user, "finding__audit__commune"))
+class CorrectiveActionQuerySet(ScopedQuerySet):
+    commune_path = "finding__audit__commune"
 
     def overdue(self, as_of=None):
         return self.filter(done_on__isnull=True, due_date__lt=as_of or clock.today())
@@ -286,11 +279,8 @@ class CorrectiveAction(models.Model):
         return self.done_on is None and self.due_date < clock.today()
 
 
-class AnnouncementQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from accounts.access import scope_q
-
-        return self.filter(scope_q(user, "commune"))
+class AnnouncementQuerySet(ScopedQuerySet):
+    commune_path = "commune"
 
 
 class Announcement(models.Model):
@@ -444,12 +434,14 @@ class OfficialDocument(models.Model):
         return [line.strip() for line in self.recipients.splitlines() if line.strip()]
 
 
-class InspectionPlanQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Plans cover the whole province: the province-wide roles see them."""
-        if getattr(user, "is_authenticated", False) and user.is_province_wide:
-            return self
-        return self.none()
+class InspectionPlanQuerySet(ScopedQuerySet):
+    def scope_filter(self, scope: Scope) -> Q:
+        """Plans cover a whole province: the province-wide roles see them."""
+        if scope.everything:
+            return Q()
+        if scope.province_ids is not None:
+            return Q(province_id__in=scope.province_ids)
+        return Q(pk__in=[])
 
 
 class InspectionPlan(OfficialDocument):
@@ -548,11 +540,8 @@ def onsite_required(total: int) -> int:
     return -(-total // 3)
 
 
-class PlannedInspectionQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from accounts.access import scope_q
-
-        return self.filter(scope_q(user, "commune"))
+class PlannedInspectionQuerySet(ScopedQuerySet):
+    commune_path = "commune"
 
     def with_list_related(self):
         return self.select_related("plan", "commune__district", "audit")
@@ -664,11 +653,8 @@ class Art36(models.TextChoices):
     CONSULTANT = "2e", _("2.e Choice of the consulting organisation or expert (if any)")
 
 
-class ChecklistAnswerQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from accounts.access import scope_q
-
-        return self.filter(scope_q(user, "audit__commune"))
+class ChecklistAnswerQuerySet(ScopedQuerySet):
+    commune_path = "audit__commune"
 
 
 class ChecklistAnswer(models.Model):

@@ -97,6 +97,33 @@ def announcement_milestone(commune) -> Milestone | None:
     return milestones.open().first() or milestones.first()
 
 
+def _keep_annex(announcement: Announcement, annex: list) -> None:
+    """The scope items of the decision date, copied as the announcement's annex."""
+    AnnouncementItem.objects.bulk_create(
+        AnnouncementItem(
+            announcement=announcement,
+            procedure=item.procedure,
+            procedure_name=item.procedure.name,
+            process_code=item.process_code,
+        )
+        for item in annex
+    )
+
+
+def _refuse_over_open_major(commune, decision_date, override_reason: str) -> list:
+    """QĐ 19/2014 Art. 4.2.b: nonconformities are corrected before the announcement."""
+    blocking = open_major_findings(commune, decision_date)
+    if blocking and not override_reason.strip():
+        raise ValidationError(
+            _(
+                "The last internal audit (%(date)s) has %(n)s open major finding(s): correct "
+                "them before announcing, or let DOST staff record why."
+            )
+            % {"date": blocking[0].audit.date.strftime("%d/%m/%Y"), "n": len(blocking)}
+        )
+    return blocking
+
+
 def announcement_record(
     *,
     commune,
@@ -121,15 +148,7 @@ def announcement_record(
     Refused while a major finding of the commune's last internal audit is open (the QMS is
     announced once nonconformities are corrected, Art. 4.2.b), unless ``override_reason`` says
     why (the view lets DOST staff only give one)."""
-    blocking = open_major_findings(commune, decision_date)
-    if blocking and not override_reason.strip():
-        raise ValidationError(
-            _(
-                "The last internal audit (%(date)s) has %(n)s open major finding(s): correct "
-                "them before announcing, or let DOST staff record why."
-            )
-            % {"date": blocking[0].audit.date.strftime("%d/%m/%Y"), "n": len(blocking)}
-        )
+    blocking = _refuse_over_open_major(commune, decision_date, override_reason)
     with transaction.atomic():
         annex = list(
             ScopeItem.objects.filter(commune=commune)
@@ -154,15 +173,7 @@ def announcement_record(
         announcement._history_user = by
         announcement.full_clean()
         announcement.save()
-        AnnouncementItem.objects.bulk_create(
-            AnnouncementItem(
-                announcement=announcement,
-                procedure=item.procedure,
-                procedure_name=item.procedure.name,
-                process_code=item.process_code,
-            )
-            for item in annex
-        )
+        _keep_annex(announcement, annex)
         milestone = announcement_milestone(commune)
         if milestone is not None and milestone.status != Milestone.Status.DONE:
             note = milestone.note or _("Decision %(number)s of %(date)s") % {

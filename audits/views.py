@@ -34,7 +34,7 @@ from audits.models import (
     InspectionPlan,
     PlannedInspection,
 )
-from communes.models import Commune
+from communes.models import Commune, District
 from communes.search import in_order, search_page, unit_key, units_sorted
 from imports.export import export_format
 from imports.lists import export_list
@@ -93,7 +93,7 @@ def finding_list(request):
         "page": page,
         "findings": findings,
         "filters": filters,
-        "districts": units_sorted(access.visible_districts(request.user).current()),
+        "districts": units_sorted(District.objects.visible_to(request.user).current()),
         "kinds": Audit.Kind.choices,
         "severities": Finding.Severity.choices,
         "statuses": Finding.Status.choices,
@@ -149,7 +149,7 @@ def action_list(request):
         "page": page,
         "actions": actions,
         "filters": filters,
-        "districts": units_sorted(access.visible_districts(request.user).current()),
+        "districts": units_sorted(District.objects.visible_to(request.user).current()),
         "statuses": [
             ("open", _("Not done")),
             ("done", _("Done, not verified")),

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reports.models import AnnualReport
-from roadmap.forms import BootstrapMixin, DateInput
+from core.forms import BootstrapMixin, DateInput
 
 
 class AnnualReportForm(BootstrapMixin, forms.ModelForm):

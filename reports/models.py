@@ -5,15 +5,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from audits.models import FIRST_YEAR, OfficialDocument
+from audits.models import FIRST_YEAR, InspectionPlanQuerySet, OfficialDocument
 
 
-class AnnualReportQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The province's report: the province-wide roles see it."""
-        if getattr(user, "is_authenticated", False) and user.is_province_wide:
-            return self
-        return self.none()
+class AnnualReportQuerySet(InspectionPlanQuerySet):
+    """A province's report: the province-wide roles see it, as the inspection plans."""
 
 
 class AnnualReport(OfficialDocument):

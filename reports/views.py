@@ -22,7 +22,7 @@ from reports.services import (
     report_communes,
     report_render,
 )
-from roadmap.models import Milestone, ParticipationKind
+from roadmap.models import Milestone, ParticipationKind, Programme
 
 GRID_SYMBOLS = {
     Milestone.Status.DONE: "✓",
@@ -146,7 +146,7 @@ def year_context(participations, wanted: str | None) -> dict:
 @login_required
 def dashboard(request):
     """The province dashboard: headline figures, districts, the commune × step grid, charts."""
-    programmes = list(access.visible_programmes(request.user).order_by("-start_date", "name"))
+    programmes = list(Programme.objects.visible_to(request.user).order_by("-start_date", "name"))
     programme = None
     wanted = request.GET.get("programme", "")
     if wanted.isdigit():

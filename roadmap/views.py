@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import access
 from accounts.models import User
+from communes.models import District
 from communes.search import in_order, search_page, unit_key, units_sorted
 from imports.export import export_format
 from imports.lists import export_list
@@ -28,7 +29,7 @@ from roadmap.forms import (
     ParticipationForm,
     ProgrammeForm,
 )
-from roadmap.models import Milestone, Participation, ParticipationKind, RoadmapStep
+from roadmap.models import Milestone, Participation, ParticipationKind, Programme, RoadmapStep
 from roadmap.services import MilestoneConflict, milestone_record_update
 
 MILESTONES_PER_PAGE = 25
@@ -96,7 +97,7 @@ def milestone_list(request):
         "page": page,
         "milestones": milestones,
         "filters": filters,
-        "districts": units_sorted(access.visible_districts(request.user).current()),
+        "districts": units_sorted(District.objects.visible_to(request.user).current()),
         "kinds": ParticipationKind.choices,
         "statuses": Milestone.Status.choices,
         "steps": _step_choices(),
@@ -220,7 +221,7 @@ def evidence_download(request, pk: int):
 def programme_list(request):
     """The waves of the rollout the user may see, with their number of communes."""
     programmes = (
-        access.visible_programmes(request.user)
+        Programme.objects.visible_to(request.user)
         .select_related("consultant", "province")
         .annotate(n_communes=Count("participations", distinct=True))
         .order_by("-start_date", "name")
@@ -367,13 +368,13 @@ def programme_apply_template(request, pk: int):
 @login_required
 @require_POST
 def officer_assign(request, pk: int):
-    """Create a commune officer's account (the generated password is shown once, here) or move
-    an existing commune officer to one of the programme's communes."""
+    """Create a commune officer's account (a welcome mail carries the link to choose a password)
+    or move an existing commune officer to one of the programme's communes."""
     programme = access.get_programme_for_user(request.user, pk, write=True)
     form = OfficerAssignForm(request.POST, programme=programme, prefix="o")
     if form.is_valid():
         data = form.cleaned_data
-        officer, password = services.officer_assign(
+        officer, welcome = services.officer_assign(
             commune=data["commune"],
             by=request.user,
             username=data["username"],
@@ -381,9 +382,7 @@ def officer_assign(request, pk: int):
             last_name=data["last_name"],
             email=data["email"],
         )
-        ctx = {"programme": programme, "officer": officer, "password": password}
-        response = render(request, "roadmap/programme_officer_assign.html", ctx)
-        response["Cache-Control"] = "no-store"
-        return response
+        ctx = {"programme": programme, "officer": officer, "welcome": welcome}
+        return render(request, "roadmap/programme_officer_assign.html", ctx)
     ctx = _programme_ctx(request, programme, officer_form=form)
     return render(request, "roadmap/programme_detail.html", ctx)
