@@ -22,7 +22,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("audits", "0002_finding_closed_date_rule"),
+        ("audits", "0004_announcement_form"),
     ]
 
     operations = [

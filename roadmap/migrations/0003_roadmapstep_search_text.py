@@ -17,7 +17,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("roadmap", "0001_initial"),
+        ("roadmap", "0002_programme_year_from_2000"),
     ]
 
     operations = [
