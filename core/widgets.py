@@ -130,7 +130,7 @@ class ChoiceWidget(widgets.Widget):
         if is_blank(value):
             return None
         text = as_text(value)
-        found = self.accepted().get(fold(text))
+        found = self.accepted().get(text) or self.accepted().get(fold(text))
         if found is None:
             raise ValueError(
                 _("“%(value)s” is not one of: %(choices)s.")

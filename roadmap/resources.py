@@ -5,7 +5,7 @@ Rows are found by natural keys: the commune's GSO code, the step's order or name
 name or decision number; never by database id.
 """
 
-import copy
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -77,10 +77,22 @@ def programme_matches(programme: Programme, text: str) -> bool:
 
 def step_matches(step, text: str) -> bool:
     """A step named by its order (``3``), its order and name (``3. Đào tạo``) or its name."""
+    return step_key(text) in step_keys(step)
+
+
+def step_key(text: str) -> tuple:
+    """What ``text`` names a step by: its order when it is a number, else its name."""
     key = fold(text)
-    if key.isdigit():
-        return int(key) == step.order
-    return key in (fold(step.name), fold(f"{step.order}. {step.name}"))
+    return ("order", int(key)) if key.isdigit() else ("name", key)
+
+
+def step_keys(step) -> set[tuple]:
+    """The :func:`step_key` of every way to name ``step``."""
+    return {
+        ("order", step.order),
+        ("name", fold(step.name)),
+        ("name", fold(f"{step.order}. {step.name}")),
+    }
 
 
 class StepField(Field):
@@ -150,6 +162,7 @@ class MilestoneResource(SpreadsheetResource):
         participations = {p.pk: p for p in participations}
         milestones = list(Milestone.objects.filter(participation__commune__code__in=codes))
         steps = RoadmapStep.objects.in_bulk({m.step_id for m in milestones})
+        self.step_keys = {pk: step_keys(step) for pk, step in steps.items()}
         for milestone in milestones:
             milestone.participation = participations[milestone.participation_id]
             milestone.step = steps[milestone.step_id]
@@ -177,7 +190,8 @@ class MilestoneResource(SpreadsheetResource):
         step = as_text(row.get(STEP))
         if not step:
             raise ValidationError({STEP: _("Name the step by its number or its name.")})
-        found = [m for m in candidates if step_matches(m.step, step)]
+        key = step_key(step)
+        found = [m for m in candidates if key in self.step_keys[m.step_id]]
         if not found:
             raise ValidationError(
                 {
@@ -238,40 +252,43 @@ class MilestoneResource(SpreadsheetResource):
         self.planned_rows: dict[int, tuple[int, str]] = {}
         for index, (number, row) in enumerate(rows, start=1):
             try:
-                original, changed = self.planned(index, row)
+                before, changed = self.planned(index, row)
             except ValidationError as error:
                 plan.report.errors.extend(self.row_errors(number, error))
                 continue
-            label = self.describe(original)
-            self.planned_rows[original.pk] = (number, label)
-            plan.versions[str(original.pk)] = original.version
-            changes = self.changes_between(original, changed, UPDATE)
+            label = self.describe(changed)
+            self.planned_rows[changed.pk] = (number, label)
+            plan.versions[str(changed.pk)] = changed.version
+            changes = self.changes_between(before, changed, UPDATE)
             plan.report.add_row(RowReport(number, UPDATE if changes else SKIP, label, changes))
             if changes:
                 plan.changes.append(changed)
 
-    def planned(self, index: int, row: dict) -> tuple[Milestone, Milestone]:
-        """The row's milestone as it is and as the row would leave it; ValidationError when the
-        row breaks a rule (those of the page: :func:`roadmap.services.milestone_rule_errors`)."""
+    def planned(self, index: int, row: dict) -> tuple[SimpleNamespace, Milestone]:
+        """The row's milestone as it was (its written fields) and as the row leaves it (the
+        milestone read for this plan, changed in memory); ValidationError when the row breaks a
+        rule (those of the page: :func:`roadmap.services.milestone_rule_errors`)."""
         error = self.duplicate_error(index)
         if error is not None:
             raise error
-        original, _new = self.get_or_init_instance(None, row)
-        if original.pk in self.planned_rows:
+        milestone, _new = self.get_or_init_instance(None, row)
+        if milestone.pk in self.planned_rows:
             raise ValidationError(
                 {
                     STEP: _("This row repeats row %(row)s.")
-                    % {"row": self.planned_rows[original.pk][0]}
+                    % {"row": self.planned_rows[milestone.pk][0]}
                 }
             )
-        changed = copy.copy(original)
+        before = SimpleNamespace(
+            status=milestone.status, completed_on=milestone.completed_on, note=milestone.note
+        )
         errors = None
         try:
-            self.import_instance(changed, row)
+            self.import_instance(milestone, row)
         except ValidationError as error:
             errors = error.update_error_dict({})
-        self.validate_instance(changed, errors)
-        return original, changed
+        self.validate_instance(milestone, errors)
+        return before, milestone
 
     def apply_plan(self, plan: Plan, *, seen: dict[str, int] | None) -> list[CellError]:
         """Write the changed milestones and their history in bulk, in one short transaction,
