@@ -1,9 +1,15 @@
-"""The import workflow: keep an upload, preview it (a dry run), then apply it all or nothing.
+"""The import workflow: keep an upload, preview it, then apply it all or nothing.
 
 The kinds of spreadsheet are those the apps register (``core.resources.register_import``, from
-their ``resources.py``); this module knows none of them by name. An upload is kept in a private temporary directory under a random token (the page keeps the
-token in the session); the preview and the confirmation both read and check the stored file, so
-what is written is what was checked, and nothing is written before the confirmation.
+their ``resources.py``); this module knows none of them by name. An upload is kept in a private
+temporary directory under a random token (the page keeps the token in the session); the preview
+and the confirmation both read and check the stored file, so what is written is what was checked,
+and nothing is written before the confirmation.
+
+A kind that plans (``SpreadsheetResource.plans``: the milestones) previews from bulk reads, with
+no write and no transaction, and keeps the version of each object its rows name; the
+confirmation writes in bulk in one short transaction and refuses the file when one of those
+objects changed since the preview. The other kinds preview by a dry run that is rolled back.
 """
 
 import json
