@@ -5,7 +5,6 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,6 +18,7 @@ from communes.search import in_order, search_page, unit_key, units_sorted
 from imports.export import export_format
 from imports.lists import export_list
 from qms_rollout import clock
+from reports import metrics
 from roadmap import services
 from roadmap.forms import (
     ApplyTemplateForm,
@@ -219,12 +219,9 @@ def evidence_download(request, pk: int):
 @login_required
 def programme_list(request):
     """The waves of the rollout the user may see, with their number of communes."""
-    programmes = (
-        access.visible_programmes(request.user)
-        .select_related("consultant", "province")
-        .annotate(n_communes=Count("participations", distinct=True))
-        .order_by("-start_date", "name")
-    )
+    programmes = metrics.with_commune_counts(
+        access.visible_programmes(request.user).select_related("consultant", "province")
+    ).order_by("-start_date", "name")
     ctx = {
         "programmes": programmes,
         "can_manage": access.can_manage_programmes(request.user),
@@ -244,14 +241,16 @@ def programme_create(request):
     return render(request, "roadmap/programme_create.html", {"form": form})
 
 
-def _programme_ctx(request, programme, **forms) -> dict:
-    can_manage = access.can_manage_programmes(request.user)
+def _programme_participations(user, programme) -> list:
+    """The programme's participations ``user`` may see, with their number of milestones and
+    their commune officers (``officers``), in district then Vietnamese order."""
     participations = list(
-        Participation.objects.visible_to(request.user)
-        .filter(programme=programme)
-        .with_list_related()
-        .select_related("template")
-        .annotate(n_milestones=Count("milestones"))
+        metrics.with_milestone_counts(
+            Participation.objects.visible_to(user)
+            .filter(programme=programme)
+            .with_list_related()
+            .select_related("template")
+        )
     )
     officers = defaultdict(list)
     for officer in User.objects.filter(
@@ -268,9 +267,14 @@ def _programme_ctx(request, programme, **forms) -> dict:
             unit_key(p.commune.name),
         )
     )
+    return participations
+
+
+def _programme_ctx(request, programme, **forms) -> dict:
+    can_manage = access.can_manage_programmes(request.user)
     ctx = {
         "programme": programme,
-        "participations": participations,
+        "participations": _programme_participations(request.user, programme),
         "can_manage": can_manage,
     }
     if can_manage:
