@@ -22,7 +22,7 @@ class GridTable:
 
     kind: str
     label: str
-    steps: list[dict]  # {"order", "name"}, in order
+    steps: list[dict]  # {"order", "name", "key"}, in order
     rows: list[tuple[CommuneRow, list[dict | None]]]  # a commune and its cell for each step
 
 

@@ -218,7 +218,8 @@ class Figures:
     as_of: datetime.date
     communes: list[CommuneRow]
     districts: list[DistrictRow]
-    # kind of participation -> the steps on its communes' roadmaps ({"order", "name"}), in order
+    # kind of participation -> the steps on its communes' roadmaps ({"order", "name", "key"}), in
+    # order
     steps_by_kind: dict[str, list[dict]]
     counts: MilestoneCounts
     by_kind: Counter
@@ -294,7 +295,7 @@ class _Roadmaps:
     weights: dict = field(default_factory=lambda: defaultdict(int))
     done_weights: dict = field(default_factory=lambda: defaultdict(int))
     planned_weights: dict = field(default_factory=lambda: defaultdict(int))
-    steps_by_kind: dict = field(default_factory=lambda: defaultdict(dict))  # kind -> order -> name
+    steps_by_kind: dict = field(default_factory=lambda: defaultdict(dict))  # kind -> order -> step
     dated: list = field(default_factory=list)  # (participation, due, completed or None, weight)
     first_day: datetime.date | None = None
     last_day: datetime.date | None = None
@@ -370,7 +371,10 @@ def _add_milestone(row: CommuneRow, m: dict, as_of: datetime.date, tally: _Roadm
     if m["version"] > 1 and (row.last_change is None or m["updated_at"] > row.last_change):
         row.last_change = m["updated_at"]
     row.cells[m["step__order"]] = _cell(m, outcome)
-    tally.steps_by_kind[row.kind].setdefault(m["step__order"], m["step__name"])
+    tally.steps_by_kind[row.kind].setdefault(
+        m["step__order"],
+        {"order": m["step__order"], "name": m["step__name"], "key": m["step__key"]},
+    )
     completed = m["completed_on"] if m["status"] == DONE else None
     if m["status"] == NOT_APPLICABLE:
         completed = m["planned_start"]
@@ -561,7 +565,7 @@ def compute(participations, *, as_of: datetime.date | None = None) -> Figures:
         communes=communes,
         districts=sorted(districts.values(), key=lambda d: d.code),
         steps_by_kind={
-            kind: [{"order": order, "name": steps[order]} for order in sorted(steps)]
+            kind: [steps[order] for order in sorted(steps)]
             for kind, steps in tally.steps_by_kind.items()
         },
         counts=tally.counts,
