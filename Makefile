@@ -7,13 +7,17 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # The demo describes the 2017 wave as of 15/12/2017: figures are computed for that day.
 DEMO_AS_OF ?= 2017-12-15
+# Test processes (pytest-xdist): one per core by default; PYTEST_ARGS adds options, e.g.
+# PYTEST_ARGS='-m "not browser"' to leave out the browser tests.
+TEST_WORKERS ?= auto
+PYTEST_ARGS ?=
 
 .PHONY: run test setup lint check messages clean-db bench help
 
 help:
 	@echo "make run    set up, migrate, load the 2017 demo and serve http://$(HOST):$(PORT)"
 	@echo "make test   set up and run the whole suite (browser tests skip without Chromium)"
-	@echo "make lint   ruff, Django checks, migrations and the Vietnamese catalogue"
+	@echo "make lint   ruff (lint and format), Django checks, migrations, the Vietnamese catalogue"
 	@echo "make bench  run the benchmarks under bench/"
 
 # The virtual environment on Python 3.12 (pyenv reads .python-version), rebuilt when
@@ -46,10 +50,11 @@ run: setup
 test: setup
 	@if [ -x /usr/bin/chromium ] || command -v chromium >/dev/null; then :; else \
 	  echo "Chromium is missing: the browser tests (e2e/) will be skipped. Install it with 'apt-get install chromium'."; fi
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 	$(PY) .ci/check_catalogue.py locale/vi/LC_MESSAGES/django.po

@@ -13,12 +13,13 @@ from reports.services import (
     report_communes,
     report_render,
 )
+from roadmap.models import Programme
 
 
 @login_required
 def dashboard(request):
     """The province dashboard: headline figures, districts, the commune × step grid, charts."""
-    programmes = list(access.visible_programmes(request.user).order_by("-start_date", "name"))
+    programmes = list(Programme.objects.visible_to(request.user).order_by("-start_date", "name"))
     programme = None
     wanted = request.GET.get("programme", "")
     if wanted.isdigit():
