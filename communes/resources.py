@@ -9,7 +9,6 @@ import of the same file changes nothing. The import upserts in bulk (a whole cou
 """
 
 from django.core.exceptions import ValidationError
-from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -74,12 +73,7 @@ def find_commune(value, column=COMMUNE, cache: dict | None = None) -> Commune:
     if cache is not None and code in cache:
         commune = cache[code]
     else:
-        commune = (
-            Commune.objects.filter(code=code)
-            .select_related("district")
-            .order_by(F("valid_until").desc(nulls_first=True))
-            .first()
-        )
+        commune = Commune.objects.select_related("district").by_code(code)
         if cache is not None:
             cache[code] = commune
     if commune is None:

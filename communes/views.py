@@ -158,7 +158,21 @@ def commune_detail(request, code: str):
         "changes": changes[:50],
         "changes_total": len(changes),
     }
+    ctx.update(_compliance_ctx(request, in_scope))
     return render(request, "communes/commune_detail.html", ctx)
+
+
+def _compliance_ctx(request, in_scope) -> dict:
+    """The commune's maintenance duties in the year picked (``?year=``, this year by default)."""
+    years = metrics.years_available()
+    year = metrics.picked_year(request.GET.get("year"), years)
+    return {
+        "years": years,
+        "year": year,
+        "compliance": metrics.commune_compliance(in_scope, year),
+        "duty_labels": metrics.duty_labels(),
+        "status_labels": metrics.status_labels(),
+    }
 
 
 @login_required

@@ -121,6 +121,15 @@ class ScopeItemQuerySet(ScopedQuerySet):
             | Q(procedure__abolished_on__isnull=False)
         )
 
+    def in_scope_on(self, day):
+        """The scope on ``day``: processes issued or applied, first issued (revision 0) by then,
+        whose procedure was not abolished by then (reports.compliance.scope_on, in the database)."""
+        return self.filter(
+            Q(state__in=["issued", "applied"]),
+            Q(revision__gt=0) | Q(issued_on__lte=day),
+            Q(procedure__abolished_on__isnull=True) | Q(procedure__abolished_on__gt=day),
+        )
+
 
 class ScopeItem(models.Model):
     """A procedure within a commune's QMS scope, with the process document (quy trình) for it."""

@@ -106,6 +106,14 @@ class Programme(models.Model):
                 violation_error_message=_("The last year cannot come before the first."),
             ),
             models.CheckConstraint(
+                condition=Q(year_start__gte=2000),
+                name="%(app_label)s_%(class)s_year_from_2000",
+                violation_error_message=_(
+                    "The year cannot be before 2000: the QMS rules for state bodies date from "
+                    "2014 (QĐ 19/2014/QĐ-TTg)."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=Q(budget__gte=0),
                 name="%(app_label)s_%(class)s_budget_not_negative",
                 violation_error_message=_("The budget cannot be negative."),
