@@ -12,7 +12,8 @@ from audits.models import InspectionPlan
 from communes.models import Province
 from core.text import unit_key
 from qms_rollout import clock
-from reports import charts, documents, metrics, official
+from reports import documents, metrics, official
+from reports.dashboard import dashboard_context
 from reports.forms import AnnualReportCreateForm, AnnualReportForm
 from reports.models import AnnualReport
 from reports.services import (
@@ -22,108 +23,7 @@ from reports.services import (
     report_communes,
     report_render,
 )
-from roadmap.models import Milestone, ParticipationKind, Programme
-
-GRID_SYMBOLS = {
-    Milestone.Status.DONE: "✓",
-    Milestone.Status.IN_PROGRESS: "◐",
-    Milestone.Status.BLOCKED: "✕",
-    Milestone.Status.NOT_APPLICABLE: "–",
-    Milestone.Status.NOT_STARTED: "·",
-}
-
-
-def dashboard_grids(figures: metrics.Figures, steps_by_kind: dict) -> list[dict]:
-    """The commune × step grid as one table per kind of participation (their steps differ).
-
-    Each table: ``kind``, ``label``, ``steps`` (order, name) and ``rows`` of (commune row, cells).
-    A cell carries what the template prints as is (hundreds of cells: the template stays a
-    few variable lookups per cell): ``css`` (status, overdue, late), ``symbol`` (the status as
-    a sign, "!" when overdue), ``text`` (the status in words, for screen readers) and
-    ``title`` (the step, its status and its due date, on hover).
-    """
-    words = {
-        "overdue": _("overdue"),
-        "late": _("done late"),
-        "due": _("due"),
-        "absent": _("Not on the roadmap"),
-    }
-    labels = {status.value: status.label for status in Milestone.Status}
-    grids = []
-    for kind in ParticipationKind:
-        steps = steps_by_kind.get(kind.value)
-        communes = sorted(
-            (c for c in figures.communes if c.kind == kind.value),
-            key=lambda c: (c.district_code, unit_key(c.name)),
-        )
-        if not steps or not communes:
-            continue
-        rows = []
-        for commune in communes:
-            cells = []
-            for step in steps:
-                heading = f"{step['order']}. {step['name']}"
-                cell = commune.cells.get(step["order"])
-                if cell is None:
-                    text = str(words["absent"])
-                    cells.append(
-                        {"css": "cell st-none", "symbol": "", "text": text, "title": heading}
-                    )
-                    continue
-                status = cell["status"]
-                text = str(labels[status])
-                css = f"cell st-{status}"
-                if cell["overdue"]:
-                    text += f", {words['overdue']}"
-                    css += " is-overdue"
-                if cell["late"]:
-                    text += f", {words['late']}"
-                    css += " is-late"
-                due = cell["due_date"].strftime("%d/%m/%Y")
-                cells.append(
-                    {
-                        "css": css,
-                        "symbol": "!" if cell["overdue"] else GRID_SYMBOLS.get(status, ""),
-                        "text": text,
-                        "title": f"{heading}: {text} ({words['due']} {due})",
-                        "overdue": cell["overdue"],
-                        "late": cell["late"],
-                    }
-                )
-            rows.append((commune, cells))
-        grids.append({"kind": kind.value, "label": kind.label, "steps": steps, "rows": rows})
-    return grids
-
-
-def dashboard_figures_context(figures: metrics.Figures, participations) -> dict:
-    """What the headline, the charts and the grid need; shared by the dashboard and the
-    district page (``participations``: the queryset ``figures`` was computed from)."""
-    labels = metrics.stage_labels()
-    return {
-        "figures": figures,
-        "stage_labels": labels,
-        "stage_rows": [(label, figures.by_stage.get(stage, 0)) for stage, label in labels.items()],
-        "kind_rows": [
-            (kind.label, figures.by_kind.get(kind.value, 0))
-            for kind in ParticipationKind
-            if figures.by_kind.get(kind.value)
-        ],
-        "grids": dashboard_grids(figures, metrics.steps_by_kind(participations)),
-        "curve_svg": charts.progress_curve_svg(figures),
-        "stage_svg": charts.stage_chart_svg(figures),
-        "milestone_svg": charts.milestone_chart_svg(figures),
-        "first_announcements": figures.announcements_by_kind.get("first", 0),
-        "reannouncements": figures.announcements_by_kind.get("re", 0),
-    }
-
-
-def dashboard_context(user, *, programme=None) -> dict:
-    """Everything the dashboard shows, for ``user``'s scope (optionally one programme)."""
-    participations = metrics.participations_in_scope(user, programme=programme)
-    figures = metrics.compute(participations, as_of=clock.today())
-    ctx = dashboard_figures_context(figures, participations)
-    ctx["recent"] = metrics.recent_changes_with_previous(participations, limit=15)
-    return ctx
+from roadmap.models import Programme
 
 
 def year_context(participations, wanted: str | None) -> dict:
