@@ -11,7 +11,7 @@ None when the step is not on the commune's roadmap.
 
 from dataclasses import dataclass
 
-from communes.search import unit_key
+from core.text import unit_key
 from reports.metrics import CommuneRow, Figures
 from roadmap.models import ParticipationKind
 
