@@ -219,9 +219,9 @@ class CorrectiveActionQuerySet(FoldedBulkWrites, ScopedQuerySet):
 
     @staticmethod
     def overdue_q(as_of) -> Q:
-        """Not done and due before ``as_of``: :func:`corrective_action_overdue` in SQL, for
-        filters and for counts (``Count(..., filter=overdue_q(as_of))``)."""
-        return Q(done_on__isnull=True, due_date__lt=as_of)
+        """Not done by ``as_of`` and due before it: :func:`corrective_action_overdue` in SQL,
+        for filters and for counts (``Count(..., filter=overdue_q(as_of))``)."""
+        return Q(due_date__lt=as_of) & (Q(done_on__isnull=True) | Q(done_on__gt=as_of))
 
     def overdue(self, as_of=None):
         return self.filter(self.overdue_q(as_of or clock.today()))
@@ -231,8 +231,9 @@ class CorrectiveActionQuerySet(FoldedBulkWrites, ScopedQuerySet):
 
 
 def corrective_action_overdue(done_on, due_date, as_of) -> bool:
-    """The one definition of an overdue corrective action: not done, due before ``as_of``."""
-    return done_on is None and due_date < as_of
+    """The one definition of an overdue corrective action: not done by ``as_of``, due before
+    it (an action done later was still overdue on a past ``as_of``)."""
+    return (done_on is None or done_on > as_of) and due_date < as_of
 
 
 def corrective_action_path(instance, filename):

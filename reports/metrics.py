@@ -467,15 +467,17 @@ def _district_rows(rows: dict[int, CommuneRow]) -> dict[str, DistrictRow]:
     return districts
 
 
-def _finding_figures(commune_ids, districts: dict[str, DistrictRow]) -> dict:
-    """Findings open and closed (one query); open findings added to their districts."""
+def _finding_figures(commune_ids, districts: dict[str, DistrictRow], as_of) -> dict:
+    """Findings open and closed on ``as_of`` (one query); open ones added to their districts.
+
+    A finding counts from its audit's date; it is closed from its ``closed_on``."""
+    closed_then = Q(status=Finding.Status.CLOSED) & (
+        Q(closed_on__isnull=True) | Q(closed_on__lte=as_of)
+    )
     finding_rows = (
-        Finding.objects.filter(audit__commune_id__in=commune_ids)
+        Finding.objects.filter(audit__commune_id__in=commune_ids, audit__date__lte=as_of)
         .values("audit__commune__district__code")
-        .annotate(
-            open=Count("pk", filter=Q(status=Finding.Status.OPEN)),
-            closed=Count("pk", filter=Q(status=Finding.Status.CLOSED)),
-        )
+        .annotate(open=Count("pk", filter=~closed_then), closed=Count("pk", filter=closed_then))
     )
     figures = {"findings_open": 0, "findings_closed": 0}
     for f in finding_rows:
@@ -490,10 +492,12 @@ def _finding_figures(commune_ids, districts: dict[str, DistrictRow]) -> dict:
 def _action_figures(commune_ids, districts: dict[str, DistrictRow], as_of) -> dict:
     """Corrective actions open and overdue (one query); overdue ones added to their districts."""
     action_rows = (
-        CorrectiveAction.objects.filter(finding__audit__commune_id__in=commune_ids)
+        CorrectiveAction.objects.filter(
+            finding__audit__commune_id__in=commune_ids, finding__audit__date__lte=as_of
+        )
         .values("finding__audit__commune__district__code")
         .annotate(
-            open=Count("pk", filter=Q(done_on__isnull=True)),
+            open=Count("pk", filter=Q(done_on__isnull=True) | Q(done_on__gt=as_of)),
             overdue=Count("pk", filter=CorrectiveActionQuerySet.overdue_q(as_of)),
         )
     )
@@ -571,7 +575,7 @@ def compute(participations, *, as_of: datetime.date | None = None) -> Figures:
         counts=tally.counts,
         by_kind=Counter(c.kind for c in communes),
         by_stage=Counter(c.stage for c in communes),
-        **_finding_figures(commune_ids, districts),
+        **_finding_figures(commune_ids, districts, as_of),
         **_action_figures(commune_ids, districts, as_of),
         **_audit_figures(commune_ids, as_of),
         **_scope_figures(commune_ids, as_of),
