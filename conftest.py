@@ -13,6 +13,26 @@ from communes.tests.factories import CommuneFactory, DistrictFactory, ProvinceFa
 from roadmap.tests.factories import ConsultantFactory, ParticipationFactory, ProgrammeFactory
 
 
+@pytest.fixture(autouse=True)
+def _test_storages_and_cache(settings, request):
+    """Static files from the source folders (no collectstatic in tests), and a cache of the
+    test's own, empty at its start (the database cache would outlive a live-server test)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": request.node.nodeid,
+        }
+    }
+    yield
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def world(db):
     province = ProvinceFactory()
