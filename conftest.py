@@ -27,10 +27,11 @@ def _test_storages_and_cache(settings, request):
             "LOCATION": request.node.nodeid,
         }
     }
-    yield
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    own = caches["default"]
+    yield
+    own.clear()
 
 
 @pytest.fixture
