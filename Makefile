@@ -7,6 +7,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # The demo describes the 2017 wave as of 15/12/2017: figures are computed for that day.
 DEMO_AS_OF ?= 2017-12-15
+# Test processes (pytest-xdist): one per core by default; PYTEST_ARGS adds options, e.g.
+# PYTEST_ARGS='-m "not browser"' to leave out the browser tests.
+TEST_WORKERS ?= auto
+PYTEST_ARGS ?=
 
 .PHONY: run test serve worker setup lint check messages clean-db bench help
 
@@ -15,7 +19,7 @@ help:
 	@echo "make test   set up and run the whole suite (browser tests skip without Chromium)"
 	@echo "make serve  the production configuration locally: DEBUG off, gunicorn, static files collected"
 	@echo "make worker the background worker (large reports)"
-	@echo "make lint   ruff, Django checks, migrations and the Vietnamese catalogue"
+	@echo "make lint   ruff (lint and format), Django checks, migrations, the Vietnamese catalogue"
 	@echo "make bench  run the benchmarks under bench/"
 
 # The virtual environment on Python 3.12 (pyenv reads .python-version), rebuilt when
@@ -50,7 +54,7 @@ test: setup
 	@if [ -x /usr/bin/chromium ] || command -v chromium >/dev/null; then :; else \
 	  echo "Chromium is missing: the browser tests (e2e/) will be skipped. Install it with 'apt-get install chromium'."; fi
 	$(MANAGE) createcachetable
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The production configuration on this machine: DEBUG off whatever .env says, the SECRET_KEY of
 # .env, static files collected and served by WhiteNoise, gunicorn with WEB_CONCURRENCY workers
@@ -68,6 +72,7 @@ worker: setup
 
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 	$(PY) .ci/check_catalogue.py locale/vi/LC_MESSAGES/django.po

@@ -13,6 +13,13 @@ from communes.tests.factories import CommuneFactory, DistrictFactory, ProvinceFa
 from roadmap.tests.factories import ConsultantFactory, ParticipationFactory, ProgrammeFactory
 
 
+def pytest_configure(config):
+    """One fast password hasher for the whole suite: the real one costs ~0.3 s a password."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _test_storages_and_cache(settings, request):
     """Static files from the source folders (no collectstatic in tests), and a cache of the

@@ -1,116 +1,92 @@
 """Who may see and do what. Every view goes through this module; none checks a role by hand.
 
-Seeing: DOST staff and managers see the whole province; a district officer their district; a
-commune officer their commune; a consultant the communes of the programmes their organisation
-serves. Lists use ``Model.objects.visible_to(user)`` (which calls :func:`scope_q`); single objects
-come from a ``get_<thing>_for_user`` helper that raises 404 outside the user's scope and 403 for a
-write the role may not do.
+Seeing is decided once, by ``User.scope`` (``accounts/models.py``), and applied by the scoped
+QuerySet base of ``core/querysets.py``: lists use ``Model.objects.visible_to(user)``; single
+objects come from a ``get_<thing>_for_user`` helper here, which raises 404 outside the user's
+scope and 403 for a write the role may not do.
 
-Doing:
+Doing (given the object is within the user's scope):
 - milestones: DOST staff, the commune's officer, the programme's consultant;
 - QMS scope, audits, findings, corrective actions (recording, verifying): DOST staff and the
   consultant serving the commune;
 - marking a corrective action done: also the commune's officer;
-- programmes (creating waves, adding communes, assigning officers): DOST staff only;
+- programmes (creating waves, adding communes, assigning officers), imports, inspections: DOST
+  staff only;
 - managers and district officers read.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
+from audits.models import Audit, CorrectiveAction, Finding
+from communes.models import Commune, District
+from procedures.models import ScopeItem
+from roadmap.models import Evidence, Milestone, Participation, Programme
 
 Role = User.Role
 
 
-def consultant_commune_ids(consultant_id):
-    """A subquery: the communes of the programmes a consulting organisation serves."""
-    from communes.models import Commune
-
-    return Commune.objects.filter(participations__programme__consultant_id=consultant_id).values(
-        "pk"
+def _is(user, *roles) -> bool:
+    """True for an active, signed-in user holding one of ``roles``."""
+    return (
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and getattr(user, "role", None) in roles
     )
 
 
-def scope_q(user, commune_path: str) -> Q:
-    """A filter that keeps the rows whose commune (reached by ``commune_path``) ``user`` may see."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Q(pk__in=[])
-    if user.role in (Role.DOST_STAFF, Role.MANAGER):
-        return Q()
-    if user.role == Role.DISTRICT_OFFICER:
-        return Q(**{f"{commune_path}__district_id": user.district_id})
-    if user.role == Role.COMMUNE_OFFICER:
-        return Q(**{f"{commune_path}_id": user.commune_id})
-    if user.role == Role.CONSULTANT:
-        return Q(**{f"{commune_path}_id__in": consultant_commune_ids(user.consultant_id)})
-    return Q(pk__in=[])
-
-
-def visible_communes(user):
-    from communes.models import Commune
-
-    if not getattr(user, "is_authenticated", False):
-        return Commune.objects.none()
-    if user.is_province_wide:
-        return Commune.objects.all()
-    if user.role == Role.DISTRICT_OFFICER:
-        return Commune.objects.filter(district_id=user.district_id)
-    if user.role == Role.COMMUNE_OFFICER:
-        return Commune.objects.filter(pk=user.commune_id)
-    return Commune.objects.filter(pk__in=consultant_commune_ids(user.consultant_id))
-
-
-def visible_districts(user):
-    from communes.models import District
-
-    if not getattr(user, "is_authenticated", False):
-        return District.objects.none()
-    if user.is_province_wide:
-        return District.objects.all()
-    if user.role == Role.DISTRICT_OFFICER:
-        return District.objects.filter(pk=user.district_id)
-    return District.objects.filter(communes__in=visible_communes(user)).distinct()
-
-
-# What a role may do, given the object is already within its scope ---------------------------
+# What a role may do ------------------------------------------------------------------------
 
 
 def _serves(user, commune) -> bool:
     """True when ``user`` is a consultant whose organisation serves ``commune``."""
     return (
-        user.role == Role.CONSULTANT
+        _is(user, Role.CONSULTANT)
         and commune.participations.filter(programme__consultant_id=user.consultant_id).exists()
     )
 
 
 def can_edit_milestone(user, milestone) -> bool:
-    if user.role == Role.DOST_STAFF:
+    if _is(user, Role.DOST_STAFF):
         return True
-    commune_id = milestone.participation.commune_id
-    if user.role == Role.COMMUNE_OFFICER:
-        return user.commune_id == commune_id
-    if user.role == Role.CONSULTANT:
+    if _is(user, Role.COMMUNE_OFFICER):
+        return user.commune_id == milestone.participation.commune_id
+    if _is(user, Role.CONSULTANT):
         return milestone.participation.programme.consultant_id == user.consultant_id
     return False
 
 
 def can_manage_quality_records(user, commune) -> bool:
     """Scope, audits, findings, verifying corrective actions, announcements."""
-    return user.role == Role.DOST_STAFF or _serves(user, commune)
+    return _is(user, Role.DOST_STAFF) or _serves(user, commune)
 
 
 def can_mark_action_done(user, action) -> bool:
     commune = action.finding.audit.commune
-    if user.role == Role.COMMUNE_OFFICER:
+    if _is(user, Role.COMMUNE_OFFICER):
         return user.commune_id == commune.pk
     return can_manage_quality_records(user, commune)
 
 
 def can_manage_programmes(user) -> bool:
-    return getattr(user, "is_authenticated", False) and user.role == Role.DOST_STAFF
+    return _is(user, Role.DOST_STAFF)
+
+
+def can_import(user) -> bool:
+    """Spreadsheet imports (milestones in bulk, catalogues, units, programme communes): DOST staff."""
+    return _is(user, Role.DOST_STAFF)
+
+
+def can_record_inspection(user) -> bool:
+    """DOST inspections are the DOST's own: only DOST staff record them."""
+    return _is(user, Role.DOST_STAFF)
+
+
+def can_download_province_report(user) -> bool:
+    """The province progress report: the province-wide roles (DOST staff, managers)."""
+    return _is(user, Role.DOST_STAFF, Role.MANAGER)
 
 
 def require(allowed: bool) -> None:
@@ -119,13 +95,14 @@ def require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-# Objects for a user -------------------------------------------------------------------------
+# Objects for a user ------------------------------------------------------------------------
 
 
-def get_commune_for_user(user, code: str, *, write: bool = False):
-
-    qs = visible_communes(user).select_related("district", "province")
-    commune = qs.filter(code=code).order_by("valid_until").first()
+def get_commune_for_user(user, code: str, *, write: bool = False) -> Commune:
+    """The unit with GSO ``code`` current today (else the one that carried the code last)."""
+    commune = (
+        Commune.objects.visible_to(user).select_related("district", "province").by_code(code)
+    )
     if commune is None:
         raise Http404
     if write:
@@ -133,34 +110,28 @@ def get_commune_for_user(user, code: str, *, write: bool = False):
     return commune
 
 
-def get_district_for_user(user, code: str):
-    district = visible_districts(user).select_related("province").filter(code=code).first()
+def get_district_for_user(user, code: str) -> District:
+    district = District.objects.visible_to(user).select_related("province").by_code(code)
     if district is None:
         raise Http404
     return district
 
 
-def get_participation_for_user(user, pk: int):
-    from roadmap.models import Participation
-
+def get_participation_for_user(user, pk: int) -> Participation:
     return get_object_or_404(
         Participation.objects.visible_to(user).with_list_related().select_related("template"),
         pk=pk,
     )
 
 
-def get_milestone_for_user(user, pk: int, *, write: bool = False):
-    from roadmap.models import Milestone
-
+def get_milestone_for_user(user, pk: int, *, write: bool = False) -> Milestone:
     milestone = get_object_or_404(Milestone.objects.visible_to(user).with_list_related(), pk=pk)
     if write:
         require(can_edit_milestone(user, milestone))
     return milestone
 
 
-def get_audit_for_user(user, pk: int, *, write: bool = False):
-    from audits.models import Audit
-
+def get_audit_for_user(user, pk: int, *, write: bool = False) -> Audit:
     audit = get_object_or_404(
         Audit.objects.visible_to(user).select_related("commune__district"), pk=pk
     )
@@ -169,9 +140,7 @@ def get_audit_for_user(user, pk: int, *, write: bool = False):
     return audit
 
 
-def get_finding_for_user(user, pk: int, *, write: bool = False):
-    from audits.models import Finding
-
+def get_finding_for_user(user, pk: int, *, write: bool = False) -> Finding:
     finding = get_object_or_404(
         Finding.objects.visible_to(user).select_related("audit__commune__district", "procedure"),
         pk=pk,
@@ -181,10 +150,10 @@ def get_finding_for_user(user, pk: int, *, write: bool = False):
     return finding
 
 
-def get_corrective_action_for_user(user, pk: int, *, write: bool = False, verify: bool = False):
+def get_corrective_action_for_user(
+    user, pk: int, *, write: bool = False, verify: bool = False
+) -> CorrectiveAction:
     """``write``: mark it done (the commune's officer may); ``verify``: DOST staff or consultant."""
-    from audits.models import CorrectiveAction
-
     action = get_object_or_404(
         CorrectiveAction.objects.visible_to(user).select_related(
             "finding__audit__commune__district", "verified_by"
@@ -198,9 +167,7 @@ def get_corrective_action_for_user(user, pk: int, *, write: bool = False, verify
     return action
 
 
-def get_scope_item_for_user(user, pk: int, *, write: bool = False):
-    from procedures.models import ScopeItem
-
+def get_scope_item_for_user(user, pk: int, *, write: bool = False) -> ScopeItem:
     item = get_object_or_404(
         ScopeItem.objects.visible_to(user).select_related("commune__district", "procedure__field"),
         pk=pk,
@@ -210,54 +177,20 @@ def get_scope_item_for_user(user, pk: int, *, write: bool = False):
     return item
 
 
-def visible_programmes(user):
-    """Province-wide roles see every programme; others those their communes take part in."""
-    from roadmap.models import Programme
-
-    if not getattr(user, "is_authenticated", False):
-        return Programme.objects.none()
-    if user.is_province_wide:
-        return Programme.objects.all()
-    if user.role == Role.CONSULTANT:
-        return Programme.objects.filter(consultant_id=user.consultant_id)
-    return Programme.objects.filter(
-        pk__in=Programme.objects.filter(participations__commune__in=visible_communes(user)).values(
-            "pk"
-        )
-    )
-
-
-def get_programme_for_user(user, pk: int, *, write: bool = False):
+def get_programme_for_user(user, pk: int, *, write: bool = False) -> Programme:
     programme = get_object_or_404(
-        visible_programmes(user).select_related("consultant", "province"), pk=pk
+        Programme.objects.visible_to(user).select_related("consultant", "province"), pk=pk
     )
     if write:
         require(can_manage_programmes(user))
     return programme
 
 
-def can_import(user) -> bool:
-    """Spreadsheet imports (milestones in bulk, catalogues, units, programme communes): DOST staff."""
-    return getattr(user, "is_authenticated", False) and user.role == Role.DOST_STAFF
-
-
-def get_evidence_for_user(user, pk: int):
+def get_evidence_for_user(user, pk: int) -> Evidence:
     """An evidence file of a milestone ``user`` may see (404 otherwise)."""
-    from roadmap.models import Evidence, Milestone
-
     return get_object_or_404(
         Evidence.objects.filter(milestone__in=Milestone.objects.visible_to(user)).select_related(
             "milestone__participation__commune"
         ),
         pk=pk,
     )
-
-
-def can_record_inspection(user) -> bool:
-    """DOST inspections are the DOST's own: only DOST staff record them."""
-    return getattr(user, "is_authenticated", False) and user.role == Role.DOST_STAFF
-
-
-def can_download_province_report(user) -> bool:
-    """The province progress report: the province-wide roles (DOST staff, managers)."""
-    return getattr(user, "is_authenticated", False) and user.is_province_wide

@@ -1,7 +1,20 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from communes.models import Commune, Province
+from core.scope import EVERYTHING, NOTHING, Scope
+
+
+def territory() -> Scope:
+    """The deployment's territory (``QMS_PROVINCE`` and its predecessors), or everything."""
+    codes = [settings.QMS_PROVINCE, *settings.QMS_PROVINCE_PREDECESSORS]
+    codes = [code for code in codes if code]
+    if not codes:
+        return EVERYTHING
+    return Scope(province_ids=Province.objects.filter(code__in=codes).values("pk"))
 
 
 class User(AbstractUser):
@@ -92,8 +105,34 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
     @property
+    def scope(self) -> Scope:
+        """What this user may see: the one rule, applied by every ``visible_to(user)``.
+
+        DOST staff and managers see the province; a district officer their district; a commune
+        officer their commune; a consultant the communes of the programmes their organisation
+        serves. An inactive user, an unknown role or a role without its unit sees nothing.
+        """
+        if not self.is_active:
+            return NOTHING
+        if self.role in (self.Role.DOST_STAFF, self.Role.MANAGER):
+            return territory()
+        if self.role == self.Role.DISTRICT_OFFICER and self.district_id:
+            return Scope(district_id=self.district_id)
+        if self.role == self.Role.COMMUNE_OFFICER and self.commune_id:
+            return Scope(commune_id=self.commune_id)
+        if self.role == self.Role.CONSULTANT and self.consultant_id:
+            return Scope(
+                consultant_id=self.consultant_id,
+                commune_ids=Commune.objects.filter(
+                    participations__programme__consultant_id=self.consultant_id
+                ).values("pk"),
+            )
+        return NOTHING
+
+    @property
     def is_province_wide(self) -> bool:
-        return self.role in (self.Role.DOST_STAFF, self.Role.MANAGER)
+        """DOST staff and managers: they work on the whole territory, not on one unit."""
+        return self.is_active and self.role in (self.Role.DOST_STAFF, self.Role.MANAGER)
 
     @property
     def scope_label(self) -> str:

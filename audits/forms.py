@@ -4,9 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from audits.models import Announcement, Audit, CorrectiveAction, Finding
+from core.forms import BootstrapMixin, DateInput
 from procedures.models import Procedure
 from qms_rollout import clock
-from roadmap.forms import BootstrapMixin, DateInput, UploadField
+from roadmap.forms import UploadField
 
 
 def _not_in_future(value):

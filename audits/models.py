@@ -4,15 +4,13 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.querysets import ScopedQuerySet
 from qms_rollout import clock
 from roadmap.models import Standard
 
 
-class AuditQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from accounts.access import scope_q
-
-        return self.filter(scope_q(user, "commune"))
+class AuditQuerySet(ScopedQuerySet):
+    commune_path = "commune"
 
 
 def audit_report_path(instance, filename):
@@ -85,11 +83,8 @@ class Audit(models.Model):
         return self.kind in (self.Kind.INSPECTION_ONSITE, self.Kind.INSPECTION_RECORDS)
 
 
-class FindingQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from accounts.access import scope_q
-
-        return self.filter(scope_q(user, "audit__commune"))
+class FindingQuerySet(ScopedQuerySet):
+    commune_path = "audit__commune"
 
     def open(self):
         return self.filter(status=Finding.Status.OPEN)
@@ -167,11 +162,8 @@ class Finding(models.Model):
         return f"{self.clause} – {self.get_severity_display()}"
 
 
-class CorrectiveActionQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from accounts.access import scope_q
-
-        return self.filter(scope_q(user, "finding__audit__commune"))
+class CorrectiveActionQuerySet(ScopedQuerySet):
+    commune_path = "finding__audit__commune"
 
     def overdue(self, as_of=None):
         return self.filter(done_on__isnull=True, due_date__lt=as_of or clock.today())
@@ -242,11 +234,8 @@ class CorrectiveAction(models.Model):
         return self.done_on is None and self.due_date < clock.today()
 
 
-class AnnouncementQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from accounts.access import scope_q
-
-        return self.filter(scope_q(user, "commune"))
+class AnnouncementQuerySet(ScopedQuerySet):
+    commune_path = "commune"
 
 
 class Announcement(models.Model):

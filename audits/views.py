@@ -19,6 +19,7 @@ from audits.forms import (
     FindingForm,
 )
 from audits.models import Announcement, Audit, CorrectiveAction, Finding
+from communes.models import District
 from communes.search import in_order, search_page, unit_key, units_sorted
 from imports.export import export_format
 from imports.lists import export_list
@@ -77,7 +78,7 @@ def finding_list(request):
         "page": page,
         "findings": findings,
         "filters": filters,
-        "districts": units_sorted(access.visible_districts(request.user).current()),
+        "districts": units_sorted(District.objects.visible_to(request.user).current()),
         "kinds": Audit.Kind.choices,
         "severities": Finding.Severity.choices,
         "statuses": Finding.Status.choices,
@@ -133,7 +134,7 @@ def action_list(request):
         "page": page,
         "actions": actions,
         "filters": filters,
-        "districts": units_sorted(access.visible_districts(request.user).current()),
+        "districts": units_sorted(District.objects.visible_to(request.user).current()),
         "statuses": [
             ("open", _("Not done")),
             ("done", _("Done, not verified")),

@@ -5,6 +5,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.querysets import ScopedQuerySet
+from core.scope import Scope
 from qms_rollout import clock
 
 
@@ -13,13 +15,37 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text or "").strip()
 
 
-class UnitQuerySet(models.QuerySet):
+class UnitQuerySet(ScopedQuerySet):
     def current(self, on=None):
         """Units valid on ``on`` (default: the application's today)."""
         on = on or clock.today()
         return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on)).filter(
             Q(valid_until__isnull=True) | Q(valid_until__gte=on)
         )
+
+    def by_code(self, code: str, on=None):
+        """The unit with GSO ``code`` valid on ``on``; else the one that ended last (or ``None``).
+
+        Codes are reused after a unit ends, so "the unit 28987" means the current one; a code no
+        current unit carries leads to the unit that carried it last.
+        """
+        units = self.filter(code=code)
+        return units.current(on).first() or units.order_by(F("valid_until").desc()).first()
+
+
+class DistrictQuerySet(UnitQuerySet):
+    def scope_filter(self, scope: Scope) -> Q:
+        if scope.everything:
+            return Q()
+        if scope.district_id is not None:
+            return Q(pk=scope.district_id)
+        if scope.province_ids is not None:
+            return Q(province_id__in=scope.province_ids)
+        return Q(pk__in=Commune.objects.filter(scope.q("")).values("district_id"))
+
+
+class CommuneQuerySet(UnitQuerySet):
+    commune_path = ""
 
 
 class AdministrativeUnit(models.Model):
@@ -133,6 +159,8 @@ class District(AdministrativeUnit):
         related_name="districts",
     )
 
+    objects = DistrictQuerySet.as_manager()
+
     class Meta(AdministrativeUnit.Meta):
         verbose_name = _("district")
         verbose_name_plural = _("districts")
@@ -176,6 +204,8 @@ class Commune(AdministrativeUnit):
         on_delete=models.PROTECT,
         related_name="communes",
     )
+
+    objects = CommuneQuerySet.as_manager()
 
     class Meta(AdministrativeUnit.Meta):
         verbose_name = _("commune")

@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from accounts import access
 from audits.models import Announcement, Audit, Finding
+from communes.models import District
 from communes.search import matches, unit_key, units_sorted
 from imports.export import export_format
 from imports.lists import export_list
@@ -49,7 +50,7 @@ def commune_list(request):
     ctx = {
         "page": page,
         "filters": filters,
-        "districts": units_sorted(access.visible_districts(request.user).current()),
+        "districts": units_sorted(District.objects.visible_to(request.user).current()),
         "kinds": ParticipationKind.choices,
         "stages": list(metrics.stage_labels().items()),
         "stage_labels": metrics.stage_labels(),

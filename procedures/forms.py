@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from communes.search import vn_key
+from core.forms import BootstrapMixin, DateInput
 from procedures.models import Procedure, ScopeItem
-from roadmap.forms import BootstrapMixin, DateInput
 
 
 class ScopeItemForm(BootstrapMixin, forms.ModelForm):

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communes.models import nfc
+from core.querysets import ScopedQuerySet
 
 
 class Field(models.Model):
@@ -110,18 +111,15 @@ class Procedure(models.Model):
         super().save(*args, **kwargs)
 
 
-class ScopeItemQuerySet(models.QuerySet):
+class ScopeItemQuerySet(ScopedQuerySet):
+    commune_path = "commune"
+
     def needing_revision(self):
         """Processes issued before their procedure was last amended, or whose procedure is gone."""
         return self.filter(
             Q(issued_on__isnull=False, procedure__amended_on__gt=F("issued_on"))
             | Q(procedure__abolished_on__isnull=False)
         )
-
-    def visible_to(self, user):
-        from accounts.access import scope_q
-
-        return self.filter(scope_q(user, "commune"))
 
 
 class ScopeItem(models.Model):

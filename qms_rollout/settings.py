@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "audits",
     "reports",
     "imports",
+    "demo",
     "qms_rollout",
 ]
 
@@ -245,6 +246,14 @@ try:
 except ValueError as exc:
     raise ImproperlyConfigured(f"QMS_AS_OF must be a date as YYYY-MM-DD, not {_as_of!r}.") from exc
 # The issuing body printed in the header of reports.
+# The deployment's territory: the province by its code (after 2025 the new province) and the codes
+# of its predecessor provinces for the years before. DOST staff and managers see the units,
+# programmes and figures of these provinces only. Empty: every province in the database.
+QMS_PROVINCE = env.str("QMS_PROVINCE", default="").strip()
+QMS_PROVINCE_PREDECESSORS = [
+    code.strip() for code in env.list("QMS_PROVINCE_PREDECESSORS", default=[]) if code.strip()
+]
+
 QMS_ISSUER_PARENT = env.str("QMS_ISSUER_PARENT", default="UBND TỈNH BẾN TRE")
 QMS_ISSUER = env.str("QMS_ISSUER", default="SỞ KHOA HỌC VÀ CÔNG NGHỆ")
 QMS_ISSUER_PLACE = env.str("QMS_ISSUER_PLACE", default="Bến Tre")

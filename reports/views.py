@@ -21,7 +21,7 @@ from reports.services import (
     report_render,
 )
 from reports.tasks import build_report
-from roadmap.models import Milestone, ParticipationKind
+from roadmap.models import Milestone, ParticipationKind, Programme
 
 GRID_SYMBOLS = {
     Milestone.Status.DONE: "✓",
@@ -128,7 +128,7 @@ def dashboard_context(user, *, programme=None) -> dict:
 @login_required
 def dashboard(request):
     """The province dashboard: headline figures, districts, the commune × step grid, charts."""
-    programmes = list(access.visible_programmes(request.user).order_by("-start_date", "name"))
+    programmes = list(Programme.objects.visible_to(request.user).order_by("-start_date", "name"))
     programme = None
     wanted = request.GET.get("programme", "")
     if wanted.isdigit():

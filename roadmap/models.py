@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communes.models import nfc
+from core.querysets import ScopedQuerySet
+from core.scope import Scope
 from qms_rollout import clock
 
 
@@ -48,6 +50,19 @@ class Consultant(models.Model):
         super().save(*args, **kwargs)
 
 
+class ProgrammeQuerySet(ScopedQuerySet):
+    def scope_filter(self, scope: Scope) -> Q:
+        """Province-wide roles see every programme, a consultant their organisation's; others the
+        programmes their communes take part in."""
+        if scope.everything:
+            return Q()
+        if scope.consultant_id is not None:
+            return Q(consultant_id=scope.consultant_id)
+        if scope.province_ids is not None:
+            return Q(province_id__in=scope.province_ids)
+        return Q(pk__in=Participation.objects.filter(scope.q("commune")).values("programme_id"))
+
+
 class Programme(models.Model):
     """A wave of the provincial rollout: the plan and decision behind it, its standard and budget."""
 
@@ -77,6 +92,8 @@ class Programme(models.Model):
     )
     start_date = models.DateField(_("start date"))
     budget = models.DecimalField(_("budget (VND)"), max_digits=15, decimal_places=0, default=0)
+
+    objects = ProgrammeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("programme")
@@ -185,11 +202,8 @@ class RoadmapStep(models.Model):
         return f"{self.order}. {self.name}"
 
 
-class ParticipationQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from accounts.access import scope_q
-
-        return self.filter(scope_q(user, "commune"))
+class ParticipationQuerySet(ScopedQuerySet):
+    commune_path = "commune"
 
     def with_list_related(self):
         return self.select_related("commune__district", "programme__consultant")
@@ -260,13 +274,9 @@ class Participation(models.Model):
         return f"{self.commune} – {self.programme}"
 
 
-class MilestoneQuerySet(models.QuerySet):
+class MilestoneQuerySet(ScopedQuerySet):
+    commune_path = "participation__commune"
     OPEN = ["not_started", "in_progress", "blocked"]
-
-    def visible_to(self, user):
-        from accounts.access import scope_q
-
-        return self.filter(scope_q(user, "participation__commune"))
 
     def with_list_related(self):
         return self.select_related(

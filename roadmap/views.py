@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import access
 from accounts.models import User
+from communes.models import District
 from communes.search import in_order, search_page, unit_key, units_sorted
 from imports.export import export_format
 from imports.lists import export_list
@@ -28,7 +29,7 @@ from roadmap.forms import (
     ParticipationForm,
     ProgrammeForm,
 )
-from roadmap.models import Milestone, Participation, ParticipationKind, RoadmapStep
+from roadmap.models import Milestone, Participation, ParticipationKind, Programme, RoadmapStep
 from roadmap.services import MilestoneConflict, milestone_record_update
 
 MILESTONES_PER_PAGE = 25
@@ -96,7 +97,7 @@ def milestone_list(request):
         "page": page,
         "milestones": milestones,
         "filters": filters,
-        "districts": units_sorted(access.visible_districts(request.user).current()),
+        "districts": units_sorted(District.objects.visible_to(request.user).current()),
         "kinds": ParticipationKind.choices,
         "statuses": Milestone.Status.choices,
         "steps": _step_choices(),
@@ -220,7 +221,7 @@ def evidence_download(request, pk: int):
 def programme_list(request):
     """The waves of the rollout the user may see, with their number of communes."""
     programmes = (
-        access.visible_programmes(request.user)
+        Programme.objects.visible_to(request.user)
         .select_related("consultant", "province")
         .annotate(n_communes=Count("participations", distinct=True))
         .order_by("-start_date", "name")

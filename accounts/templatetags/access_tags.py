@@ -21,14 +21,9 @@ def can_import(user) -> bool:
 
 @register.filter
 def can_edit_milestone(user, milestone) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and access.can_edit_milestone(
-        user, milestone
-    )
+    return access.can_edit_milestone(user, milestone)
 
 
 @register.filter
 def can_download_province_report(user) -> bool:
-    check = getattr(access, "can_download_province_report", None)
-    if check is None:  # until the report downloads land
-        return bool(getattr(user, "is_province_wide", False))
-    return check(user)
+    return access.can_download_province_report(user)

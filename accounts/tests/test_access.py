@@ -8,8 +8,8 @@ from django.http import Http404
 from accounts import access
 from audits.models import Audit, CorrectiveAction, Finding
 from audits.tests.factories import AuditFactory, CorrectiveActionFactory, FindingFactory
-from communes.models import Commune
-from roadmap.models import Milestone, Participation
+from communes.models import Commune, District
+from roadmap.models import Milestone, Participation, Programme
 from roadmap.tests.factories import MilestoneFactory
 
 # Which of the world's communes (a, b in district 1 and the consultant's programme; c in
@@ -53,10 +53,10 @@ def _letters(rows, kind, pks):
 
 
 @pytest.mark.parametrize("persona", sorted(EXPECTED))
-def test_each_role_sees_exactly_its_communes(persona, personas, rows):
-    user = personas[persona]
+def test_each_role_sees_exactly_its_communes(persona, request, rows):
+    user = request.getfixturevalue(persona)
     expected = EXPECTED[persona]
-    visible = set(access.visible_communes(user).values_list("pk", flat=True))
+    visible = set(Commune.objects.visible_to(user).values_list("pk", flat=True))
     assert _letters(rows, "commune", visible) == expected
     for kind, model in [
         ("participation", Participation),
@@ -70,8 +70,8 @@ def test_each_role_sees_exactly_its_communes(persona, personas, rows):
 
 
 @pytest.mark.parametrize("persona", sorted(EXPECTED))
-def test_get_helpers_raise_404_outside_the_scope(persona, personas, rows):
-    user = personas[persona]
+def test_get_helpers_raise_404_outside_the_scope(persona, request, rows):
+    user = request.getfixturevalue(persona)
     for letter, r in rows.items():
         calls = [
             lambda r=r: access.get_commune_for_user(user, r["commune"].code),
@@ -95,8 +95,8 @@ MILESTONE_WRITERS["other_commune_officer"] = {"c"}
 
 
 @pytest.mark.parametrize("persona", sorted(EXPECTED))
-def test_milestone_writes_need_the_right_role(persona, personas, rows):
-    user = personas[persona]
+def test_milestone_writes_need_the_right_role(persona, request, rows):
+    user = request.getfixturevalue(persona)
     for letter in EXPECTED[persona]:
         pk = rows[letter]["milestone"].pk
         if letter in MILESTONE_WRITERS.get(persona, set()):
@@ -107,8 +107,8 @@ def test_milestone_writes_need_the_right_role(persona, personas, rows):
 
 
 @pytest.mark.parametrize("persona", sorted(EXPECTED))
-def test_quality_records_are_written_by_dost_and_the_serving_consultant(persona, personas, rows):
-    user = personas[persona]
+def test_quality_records_are_written_by_dost_and_the_serving_consultant(persona, request, rows):
+    user = request.getfixturevalue(persona)
     writers = {"dost_staff": {"a", "b", "c"}, "consultant": {"a", "b"}}
     for letter in EXPECTED[persona]:
         r = rows[letter]
@@ -125,9 +125,7 @@ def test_quality_records_are_written_by_dost_and_the_serving_consultant(persona,
                     call()
 
 
-def test_commune_officer_marks_own_corrective_action_done_but_cannot_verify(
-    commune_officer, rows
-):
+def test_commune_officer_marks_own_corrective_action_done_but_cannot_verify(commune_officer, rows):
     pk = rows["a"]["action"].pk
     assert access.get_corrective_action_for_user(commune_officer, pk, write=True)
     with pytest.raises(PermissionDenied):
@@ -160,12 +158,12 @@ def test_programmes_visible_per_role(personas, world):
         "consultant": {programme},
     }
     for name, user in personas.items():
-        assert set(access.visible_programmes(user)) == expected[name], name
+        assert set(Programme.objects.visible_to(user)) == expected[name], name
 
 
 def test_anonymous_and_inactive_users_see_nothing(world, commune_officer):
     anonymous = AnonymousUser()
-    assert not access.visible_communes(anonymous).exists()
+    assert not Commune.objects.visible_to(anonymous).exists()
     assert not Milestone.objects.visible_to(anonymous).exists()
     commune_officer.is_active = False
     assert not Participation.objects.visible_to(commune_officer).exists()
@@ -173,6 +171,97 @@ def test_anonymous_and_inactive_users_see_nothing(world, commune_officer):
 
 
 def test_district_officer_sees_only_their_district(district_officer, world):
-    assert list(access.visible_districts(district_officer)) == [world["district"]]
+    assert list(District.objects.visible_to(district_officer)) == [world["district"]]
     with pytest.raises(Http404):
         access.get_district_for_user(district_officer, world["other_district"].code)
+
+
+@pytest.mark.parametrize(
+    ("role", "unit"),
+    [
+        ("district_officer", None),
+        ("commune_officer", None),
+        ("consultant", None),
+        ("auditor", None),
+    ],
+)
+def test_a_role_without_its_unit_or_an_unknown_role_sees_nothing(world, role, unit):
+    """Every list and every helper follow ``User.scope``: no role falls through to "all"."""
+    from accounts.tests.factories import UserFactory
+
+    user = UserFactory.build(role=role)
+    assert not user.is_province_wide
+    assert not Commune.objects.visible_to(user).exists()
+    assert not District.objects.visible_to(user).exists()
+    assert not Programme.objects.visible_to(user).exists()
+    assert not access.can_manage_programmes(user)
+    with pytest.raises(Http404):
+        access.get_commune_for_user(user, world["commune"].code)
+
+
+def test_an_inactive_dost_user_may_do_nothing(dost_staff, world):
+    dost_staff.is_active = False
+    assert not dost_staff.is_province_wide
+    assert not access.can_manage_programmes(dost_staff)
+    assert not access.can_import(dost_staff)
+    assert not Programme.objects.visible_to(dost_staff).exists()
+
+
+def test_a_reused_code_finds_the_current_unit(dost_staff, world, settings):
+    """A code carried by an ended unit and by its successor leads to the unit current today."""
+    import datetime
+
+    from communes.tests.factories import CommuneFactory
+
+    settings.QMS_AS_OF = datetime.date(2026, 1, 1)
+    old = world["other_commune"]
+    old.valid_until = datetime.date(2025, 6, 30)
+    old.save()
+    new = CommuneFactory(
+        code=old.code,
+        name="Xã Lương Hòa",
+        province=world["province"],
+        district=None,
+        valid_from=datetime.date(2025, 7, 1),
+    )
+    assert access.get_commune_for_user(dost_staff, old.code) == new
+    new.delete()
+    assert access.get_commune_for_user(dost_staff, old.code) == old
+
+
+def test_the_territory_limits_what_dost_staff_and_managers_see(
+    dost_staff, manager, world, settings
+):
+    """A deployment names its province and its predecessors; nothing else is visible."""
+    from communes.tests.factories import CommuneFactory, DistrictFactory, ProvinceFactory
+    from roadmap.tests.factories import ParticipationFactory, ProgrammeFactory
+
+    elsewhere = ProvinceFactory(code="01", name="Thành phố Hà Nội")
+    outside = CommuneFactory(
+        district=DistrictFactory(province=elsewhere, code="001"), code="00004", name="Phường X"
+    )
+    ParticipationFactory(programme=ProgrammeFactory(province=elsewhere), commune=outside)
+    predecessor = ProvinceFactory(code="84", name="Tỉnh Trà Vinh")
+    inherited = CommuneFactory(
+        district=DistrictFactory(province=predecessor, code="842"), code="29300", name="Xã Y"
+    )
+    ours = {world["commune"], world["neighbour_commune"], world["other_commune"]}
+
+    settings.QMS_PROVINCE = ""
+    assert Commune.objects.visible_to(dost_staff).count() == 5
+
+    settings.QMS_PROVINCE = world["province"].code
+    settings.QMS_PROVINCE_PREDECESSORS = ["84"]
+    for user in (dost_staff, manager):
+        assert set(Commune.objects.visible_to(user)) == ours | {inherited}
+        assert elsewhere.pk not in set(
+            District.objects.visible_to(user).values_list("province_id", flat=True)
+        )
+        assert set(Programme.objects.visible_to(user)) == {
+            world["programme"],
+            world["other_programme"],
+        }
+        assert not Participation.objects.visible_to(user).filter(commune=outside).exists()
+        with pytest.raises(Http404):
+            access.get_commune_for_user(user, outside.code)
+    assert access.get_commune_for_user(dost_staff, inherited.code) == inherited

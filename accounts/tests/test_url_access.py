@@ -274,7 +274,6 @@ def test_no_entry_for_a_url_pattern_that_is_gone():
 
 @pytest.fixture(autouse=True)
 def _pinned(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.QMS_AS_OF = __import__("datetime").date(2017, 12, 15)
 
@@ -290,11 +289,11 @@ def _request(client, name, entry, samples):
 
 @pytest.mark.parametrize("name", sorted(URLS))
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_persona_gets_the_expected_answer(client, personas, world, name, persona):
+def test_persona_gets_the_expected_answer(client, request, world, name, persona):
     if name not in project_url_names():
         pytest.fail(f"{name} has an entry but no URL pattern")
     entry = URLS[name]
-    client.force_login(personas[persona])
+    client.force_login(request.getfixturevalue(persona))
     response = _request(client, name, entry, Samples(world))
     assert response.status_code == entry.expect[persona], (
         f"{name} for {persona}: {response.status_code}, expected {entry.expect[persona]}"

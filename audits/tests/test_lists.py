@@ -18,7 +18,6 @@ ACTIONS = "/corrective-actions/"
 
 @pytest.fixture(autouse=True)
 def _pinned(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.QMS_AS_OF = TODAY
     settings.LANGUAGE_CODE = "en"
 

@@ -18,7 +18,6 @@ TODAY = datetime.date(2017, 12, 15)
 
 @pytest.fixture(autouse=True)
 def _pinned(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.QMS_AS_OF = TODAY
     settings.MEDIA_ROOT = tmp_path / "media"
 

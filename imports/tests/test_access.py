@@ -4,36 +4,16 @@ import pytest
 
 from imports.tests.helpers import upload, xlsx_bytes
 
-IMPORT_PAGES = [
-    "/imports/",
-    "/imports/milestones/",
-    "/imports/milestones/template.xlsx",
-    "/imports/admin-units/template.csv",
-]
-
-
-@pytest.mark.parametrize("url", IMPORT_PAGES)
-def test_anonymous_is_sent_to_sign_in(client, world, url):
-    response = client.get(url)
-    assert response.status_code == 302
-    assert response["Location"].startswith("/login/")
-
-
-@pytest.mark.parametrize(
-    "persona", ["manager", "district_officer", "commune_officer", "consultant"]
-)
-@pytest.mark.parametrize("url", IMPORT_PAGES)
-def test_other_roles_may_not_import(client, personas, persona, url):
-    client.force_login(personas[persona])
-    assert client.get(url).status_code == 403
+# Which role may open which import page, and what anonymous users get: the one access matrix,
+# accounts/tests/test_url_access.py. Here: what the matrix cannot say.
 
 
 @pytest.mark.parametrize("persona", ["manager", "consultant", "commune_officer"])
-def test_other_roles_may_not_upload_preview_or_confirm(client, personas, persona):
+def test_other_roles_may_not_upload_preview_or_confirm(client, request, dost_staff, persona):
     data = xlsx_bytes([["Mã xã", "Bước", "Trạng thái"], ["28873", 1, "Hoàn thành"]])
-    client.force_login(personas["dost_staff"])
+    client.force_login(dost_staff)
     url = client.post("/imports/milestones/", {"file": upload("a.xlsx", data)})["Location"]
-    client.force_login(personas[persona])
+    client.force_login(request.getfixturevalue(persona))
 
     assert client.post("/imports/milestones/", {"file": upload("a.xlsx", data)}).status_code == 403
     assert client.get(url).status_code == 403

@@ -11,7 +11,6 @@ from procedures.tests.factories import FieldFactory, ProcedureFactory, ScopeItem
 
 @pytest.fixture(autouse=True)
 def _pinned(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.QMS_AS_OF = datetime.date(2017, 12, 15)
 
 

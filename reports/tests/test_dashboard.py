@@ -24,7 +24,6 @@ URL = "/dashboard/"
 
 @pytest.fixture(autouse=True)
 def _pinned(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.QMS_AS_OF = TODAY
     settings.LANGUAGE_CODE = "en"
 

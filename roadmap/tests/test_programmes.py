@@ -19,7 +19,6 @@ from roadmap.tests.factories import (
 
 @pytest.fixture(autouse=True)
 def _pinned(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.QMS_AS_OF = datetime.date(2017, 12, 15)
 
 

@@ -104,3 +104,64 @@ def test_running_the_demo_twice_changes_nothing(demo):
     assert _row_counts() == before
     assert Milestone.history.count() == history_before
     assert "nothing changed" in out.getvalue()
+
+
+def _tracked_models():
+    return [
+        model
+        for model in apps.get_models()
+        if hasattr(model, "history") and not model._meta.label.startswith("simple_history")
+    ]
+
+
+def test_every_history_replays_to_the_current_state_in_order_and_says_who(demo):
+    """No history shows a change nobody made: records in the order they happened, each with its
+    author, the last one equal to the object as it is."""
+    problems = []
+    for model in _tracked_models():
+        history = model.history.model
+        fields = [
+            f.attname
+            for f in history._meta.fields
+            if f.attname in {g.attname for g in model._meta.concrete_fields}
+        ]
+        current = {row["pk"]: row for row in model.objects.values("pk", *fields)}
+        records = history.objects.order_by("history_date", "history_id").values(
+            "id", "history_id", "history_user_id", *fields
+        )
+        last, last_id = {}, {}
+        for record in records:
+            pk = record["id"]
+            if record["history_user_id"] is None:
+                problems.append(f"{model._meta.label} {pk}: a change by nobody")
+            if pk in last_id and record["history_id"] < last_id[pk]:
+                problems.append(f"{model._meta.label} {pk}: records out of order")
+            last[pk], last_id[pk] = record, record["history_id"]
+        for pk, row in current.items():
+            replayed = last.get(pk)
+            if replayed is None:
+                problems.append(f"{model._meta.label} {pk}: no history")
+                continue
+            differing = [f for f in fields if f != "id" and replayed[f] != row[f]]
+            if differing:
+                problems.append(f"{model._meta.label} {pk}: history ends elsewhere: {differing}")
+    assert problems[:20] == []
+
+
+def test_the_2017_figures_as_of_15_12_2017_stay_as_they_were(demo, settings):
+    """The figures of the 2017 dashboard, pinned: a change to the demo must not move them."""
+    from reports import metrics
+
+    settings.QMS_AS_OF = datetime.date(2017, 12, 15)
+    figures = metrics.compute(Participation.objects.all())
+    counts = figures.counts
+    assert (counts.total, counts.done_on_time, counts.done_late, counts.overdue) == (
+        507,
+        146,
+        105,
+        55,
+    )
+    assert (counts.in_progress, counts.blocked, counts.not_started) == (31, 2, 223)
+    assert figures.announced == 8
+    assert len(figures.silent) == 5
+    assert (figures.findings_open, figures.actions_overdue) == (13, 6)

@@ -42,8 +42,8 @@ from roadmap.models import (
 from roadmap.services import milestone_update_status, participation_apply_template
 
 BASE_DIR = Path(settings.BASE_DIR)
-COMMUNES_CSV = BASE_DIR / "communes" / "data" / "ben_tre_2017.csv"
-PROCEDURES_CSV = BASE_DIR / "procedures" / "data" / "commune_procedures.csv"
+COMMUNES_CSV = BASE_DIR / "demo" / "data" / "ben_tre_2017.csv"
+PROCEDURES_CSV = BASE_DIR / "demo" / "data" / "commune_procedures.csv"
 
 DEMO_AS_OF = datetime.date(2017, 12, 15)
 LEFT_OUT_CODE = "28990"  # Xã Phong Mỹ: the one unit of Giồng Trôm and Mỏ Cày Bắc left out.
@@ -51,6 +51,7 @@ EXTENSION_DISTRICT = "832"  # Chợ Lách
 PROGRAMME_NAME = "Đợt 2017: xây dựng, áp dụng và mở rộng HTQLCL tại 45 UBND cấp xã"
 CONSULTANT_NAME = "Công ty TNHH Tư vấn Quản lý Quốc tế và Hỗ trợ kỹ thuật cao"
 START = datetime.date(2017, 8, 8)
+BLOCKED_AFTER = datetime.timedelta(days=5)  # a blocked step says so five days in
 
 # (key, name, expected evidence, offset days, duration days, weight)
 NEW_BUILD_STEPS = [
@@ -147,10 +148,26 @@ class DemoBuilder:
         self.created = 0
         self.stdout = stdout
         self._password_hash = None
+        # Who and when the history records: every change of the demo has its author and a date
+        # in the story, never the moment the demo was loaded.
+        self.actor = None
+        self.when = _at(START, 8)
 
-    def _get(self, model, lookup: dict, defaults: dict | None = None):
-        obj, created = model.objects.get_or_create(**lookup, defaults=defaults or {})
-        self.created += created
+    def _stamp(self, obj, by=None, at=None):
+        """Record the next save of ``obj`` in its history as done by ``by`` at ``at``."""
+        obj._history_user = by or self.actor
+        obj._history_date = at or self.when
+        return obj
+
+    def _save(self, obj, *, by=None, at=None, **kwargs):
+        self._stamp(obj, by, at).save(**kwargs)
+
+    def _get(self, model, lookup: dict, defaults: dict | None = None, *, by=None, at=None):
+        obj = model.objects.filter(**lookup).first()
+        if obj is None:
+            obj = model(**lookup, **(defaults or {}))
+            self._save(obj, by=by, at=at)
+            self.created += 1
         return obj
 
     # Units -----------------------------------------------------------------------------------
@@ -206,6 +223,7 @@ class DemoBuilder:
                             "announced_by": "1409/QĐ-UBND",
                             "announced_on": datetime.date(2016, 6, 20),
                         },
+                        at=_at(datetime.date(2016, 6, 20)),
                     )
                 )
         # Civil-status procedures were amended in 2017: processes issued before need revision.
@@ -213,7 +231,7 @@ class DemoBuilder:
         for p in amended:
             if p.amended_on is None:
                 p.amended_on = datetime.date(2017, 6, 1)
-                p.save()
+                self._save(p, at=_at(p.amended_on))
         return procedures
 
     # Programme -------------------------------------------------------------------------------
@@ -326,7 +344,14 @@ class DemoBuilder:
                         completed_on=None,
                         note="Chờ UBND huyện bố trí cán bộ tư pháp - hộ tịch mới.",
                         expected_version=m.version,
-                        at=_at(min(started + datetime.timedelta(days=5), DEMO_AS_OF), 15),
+                        # After the step's last note: a history never goes back in time.
+                        at=_at(
+                            min(
+                                max(started, timezone.localdate(m.updated_at)) + BLOCKED_AFTER,
+                                DEMO_AS_OF,
+                            ),
+                            15,
+                        ),
                     )
                 break
             m = milestone_update_status(
@@ -361,94 +386,125 @@ class DemoBuilder:
 
     def after_step(self, participation, milestone, done_on, rng, scope):
         """Records a done step leaves behind: issued processes, audits, announcements."""
-        key = milestone.step.key
+        handler = {
+            "issuing": self._after_issuing,
+            "applying": self._after_applying,
+            "internal-audit": self._after_internal_audit,
+            "review": self._after_review,
+            RoadmapStep.ANNOUNCEMENT: self._after_announcement,
+            "sent": self._after_sent,
+        }.get(milestone.step.key)
+        if handler is not None:
+            handler(participation, milestone, done_on, rng, scope)
+
+    def _after_issuing(self, participation, milestone, done_on, rng, scope):
+        changed = [
+            item
+            for item in scope
+            if item.state in (ScopeItem.State.PLANNED, ScopeItem.State.DRAFTED)
+        ]
+        for item in changed:
+            item.state = ScopeItem.State.ISSUED
+            item.issued_on = done_on
+            item.revision = item.revision or 1
+        bulk_update_with_history(
+            changed,
+            ScopeItem,
+            ["state", "issued_on", "revision"],
+            default_user=milestone.updated_by,
+            default_date=_at(done_on, 16),
+        )
+
+    def _after_applying(self, participation, milestone, done_on, rng, scope):
+        changed = [item for item in scope if item.state == ScopeItem.State.ISSUED]
+        for item in changed:
+            item.state = ScopeItem.State.APPLIED
+        bulk_update_with_history(
+            changed,
+            ScopeItem,
+            ["state"],
+            default_user=milestone.updated_by,
+            default_date=_at(done_on, 16),
+        )
+
+    def _after_internal_audit(self, participation, milestone, done_on, rng, scope):
         commune = participation.commune
-        if key == "issuing":
-            changed = [
-                item
-                for item in scope
-                if item.state in (ScopeItem.State.PLANNED, ScopeItem.State.DRAFTED)
-            ]
-            for item in changed:
-                item.state = ScopeItem.State.ISSUED
-                item.issued_on = done_on
-                item.revision = item.revision or 1
-            bulk_update_with_history(
-                changed,
-                ScopeItem,
-                ["state", "issued_on", "revision"],
-                default_user=milestone.updated_by,
-                default_date=_at(done_on, 16),
+        by, at = milestone.updated_by, _at(done_on, 15)
+        audit = self._get(
+            Audit,
+            {"commune": commune, "kind": Audit.Kind.INTERNAL_AUDIT, "date": done_on},
+            {
+                "lead": participation.qms_representative,
+                "summary": "Đánh giá nội bộ toàn bộ HTQLCL theo kế hoạch.",
+            },
+            by=by,
+            at=at,
+        )
+        for clause, severity, text in rng.sample(FINDINGS, rng.randint(1, 3)):
+            finding = self._get(
+                Finding,
+                {"audit": audit, "clause": clause},
+                {"severity": severity, "description": text},
+                by=by,
+                at=at,
             )
-        elif key == "applying":
-            changed = [item for item in scope if item.state == ScopeItem.State.ISSUED]
-            for item in changed:
-                item.state = ScopeItem.State.APPLIED
-            bulk_update_with_history(
-                changed,
-                ScopeItem,
-                ["state"],
-                default_user=milestone.updated_by,
-                default_date=_at(done_on, 16),
-            )
-        elif key == "internal-audit":
-            audit = self._get(
-                Audit,
-                {"commune": commune, "kind": Audit.Kind.INTERNAL_AUDIT, "date": done_on},
+            if severity == "observation":
+                continue
+            due = done_on + datetime.timedelta(days=14)
+            finished = rng.random() < 0.6 and due <= DEMO_AS_OF
+            done = due - datetime.timedelta(days=rng.randint(0, 5)) if finished else None
+            action = self._get(
+                CorrectiveAction,
+                {"finding": finding},
                 {
-                    "lead": participation.qms_representative,
-                    "summary": "Đánh giá nội bộ toàn bộ HTQLCL theo kế hoạch.",
+                    "description": "Khắc phục: " + text[0].lower() + text[1:],
+                    "owner": participation.iso_secretary,
+                    "due_date": due,
                 },
+                by=by,
+                at=at,
             )
-            for clause, severity, text in rng.sample(FINDINGS, rng.randint(1, 3)):
-                finding = self._get(
-                    Finding,
-                    {"audit": audit, "clause": clause},
-                    {"severity": severity, "description": text},
-                )
-                if severity == "observation":
-                    continue
-                due = done_on + datetime.timedelta(days=14)
-                finished = rng.random() < 0.6 and due <= DEMO_AS_OF
-                action = self._get(
-                    CorrectiveAction,
-                    {"finding": finding},
-                    {
-                        "description": "Khắc phục: " + text[0].lower() + text[1:],
-                        "owner": participation.iso_secretary,
-                        "due_date": due,
-                        "done_on": due - datetime.timedelta(days=rng.randint(0, 5))
-                        if finished
-                        else None,
-                    },
-                )
-                if finished and action.done_on:
-                    finding.status = Finding.Status.CLOSED
-                    finding.closed_on = action.done_on
-                    finding.save()
-        elif key == "review":
-            self._get(
-                Audit,
-                {"commune": commune, "kind": Audit.Kind.MANAGEMENT_REVIEW, "date": done_on},
-                {"lead": participation.qms_representative, "summary": "Họp xem xét của lãnh đạo."},
-            )
-        elif key == RoadmapStep.ANNOUNCEMENT:
-            self._get(
-                Announcement,
-                {"commune": commune, "decision_number": f"{rng.randint(150, 420)}/QĐ-UBND"},
-                {
-                    "decision_date": done_on,
-                    "standard": Standard.ISO_2008,
-                    "kind": Announcement.Kind.REANNOUNCEMENT
-                    if participation.kind == ParticipationKind.EXTENSION
-                    else Announcement.Kind.FIRST,
-                    "scope_size": len(scope),
-                },
-            )
-        elif key == "sent":
-            Announcement.objects.filter(commune=commune, sent_to_dost_on__isnull=True).update(
-                sent_to_dost_on=done_on
-            )
+            if done and action.done_on is None:
+                action.done_on = done
+                self._save(action, by=by, at=_at(done, 16))
+                finding.status = Finding.Status.CLOSED
+                finding.closed_on = done
+                self._save(finding, by=by, at=_at(done, 17))
+
+    def _after_review(self, participation, milestone, done_on, rng, scope):
+        commune = participation.commune
+        self._get(
+            Audit,
+            {"commune": commune, "kind": Audit.Kind.MANAGEMENT_REVIEW, "date": done_on},
+            {"lead": participation.qms_representative, "summary": "Họp xem xét của lãnh đạo."},
+            by=milestone.updated_by,
+            at=_at(done_on, 15),
+        )
+
+    def _after_announcement(self, participation, milestone, done_on, rng, scope):
+        commune = participation.commune
+        self._get(
+            Announcement,
+            {"commune": commune, "decision_number": f"{rng.randint(150, 420)}/QĐ-UBND"},
+            {
+                "decision_date": done_on,
+                "standard": Standard.ISO_2008,
+                "kind": Announcement.Kind.REANNOUNCEMENT
+                if participation.kind == ParticipationKind.EXTENSION
+                else Announcement.Kind.FIRST,
+                "scope_size": len(scope),
+            },
+            by=milestone.updated_by,
+            at=_at(done_on, 15),
+        )
+
+    def _after_sent(self, participation, milestone, done_on, rng, scope):
+        commune = participation.commune
+        for announcement in Announcement.objects.filter(
+            commune=commune, sent_to_dost_on__isnull=True
+        ):
+            announcement.sent_to_dost_on = done_on
+            self._save(announcement, by=milestone.updated_by, at=_at(done_on, 15))
 
     # Scope -----------------------------------------------------------------------------------
 
@@ -474,19 +530,16 @@ class DemoBuilder:
                 )
             )
         # Called only for a commune new to the demo, so nothing of its scope exists yet.
-        items = bulk_create_with_history(items, ScopeItem, default_date=_at(START, 8))
+        items = bulk_create_with_history(
+            items, ScopeItem, default_user=self.actor, default_date=_at(START, 8)
+        )
         self.created += len(items)
         return items
 
     # All -------------------------------------------------------------------------------------
 
-    @transaction.atomic
-    def build(self):
-        province, communes = self.units()
-        procedures = self.procedures()
-        consultant, programme, new_tpl, ext_tpl = self.programme(province)
-        rng = random.Random(2017)
-
+    def staff_accounts(self, consultant, communes, rng):
+        """The province's own accounts: DOST staff, a manager, the consultant, district officers."""
         dost = self.user("dost", User.Role.DOST_STAFF, "Hồ Thị Thanh", "Thúy")
         if not dost.is_staff:
             dost.is_staff = dost.is_superuser = True
@@ -508,74 +561,104 @@ class DemoBuilder:
                 last,
                 district=district,
             )
+        return dost, consultant_user
 
+    def participant(
+        self, commune, profile, *, programme, templates, procedures, dost, consultant_user
+    ):
+        """One commune of the wave: its officer, participation, scope, roadmap and progress."""
+        crng = random.Random(int(commune.code))
+        kind = (
+            ParticipationKind.EXTENSION
+            if commune.district.code == EXTENSION_DISTRICT
+            else ParticipationKind.NEW_BUILD
+        )
+        rep_first, rep_last = _person(crng)
+        sec_first, sec_last = _person(crng)
+        officer = self.user(
+            f"commune-{commune.code}",
+            User.Role.COMMUNE_OFFICER,
+            sec_first,
+            sec_last,
+            commune=commune,
+        )
+        exists = Participation.objects.filter(programme=programme, commune=commune).exists()
+        participation = self._get(
+            Participation,
+            {"programme": programme, "commune": commune},
+            {
+                "kind": kind,
+                "budget_allocated": Decimal(
+                    30_000_000 if kind == ParticipationKind.EXTENSION else 50_000_000
+                ),
+                "start_date": START,
+                "qms_representative": f"{rep_first} {rep_last} (Phó Chủ tịch UBND)",
+                "iso_secretary": f"{sec_first} {sec_last}",
+            },
+        )
+        if exists:
+            return
+        scope = self.scope(commune, procedures, kind, crng)
+        participation_apply_template(
+            participation=participation, template=templates[kind], by=dost, at=_at(START, 8)
+        )
+        if kind == ParticipationKind.EXTENSION:
+            self.earlier_qms(commune, scope, crng)
+        self.progress(participation, officer, consultant_user, crng, profile, scope)
+        spent = (
+            participation.budget_allocated
+            * Decimal(participation.milestones.filter(status=Milestone.Status.DONE).count())
+            / Decimal(max(1, participation.milestones.count()))
+        )
+        participation.budget_spent = spent.quantize(Decimal(1000))
+        self._save(participation, by=dost, at=_at(DEMO_AS_OF, 17))
+
+    def earlier_qms(self, commune, scope, crng):
+        """An extension commune's first QMS: its 2016 announcement and a 2017 inspection."""
+        self._get(
+            Announcement,
+            {"commune": commune, "decision_number": f"{crng.randint(40, 140)}/QĐ-UBND"},
+            {
+                "decision_date": datetime.date(2016, 6, 15),
+                "standard": Standard.ISO_2008,
+                "kind": Announcement.Kind.FIRST,
+                "scope_size": sum(1 for s in scope if s.issued_on),
+                "sent_to_dost_on": datetime.date(2016, 6, 22),
+            },
+            at=_at(datetime.date(2016, 6, 22)),
+        )
+        self._get(
+            Audit,
+            {
+                "commune": commune,
+                "kind": Audit.Kind.INSPECTION_RECORDS,
+                "date": datetime.date(2017, 5, 18),
+            },
+            {"lead": "Chi cục TĐC Bến Tre", "summary": "Kiểm tra việc duy trì HTQLCL."},
+            at=_at(datetime.date(2017, 5, 18), 15),
+        )
+
+    @transaction.atomic
+    def build(self):
+        self.actor = self.user("dost", User.Role.DOST_STAFF, "Hồ Thị Thanh", "Thúy")
+        province, communes = self.units()
+        procedures = self.procedures()
+        consultant, programme, new_tpl, ext_tpl = self.programme(province)
+        rng = random.Random(2017)
+        dost, consultant_user = self.staff_accounts(consultant, communes, rng)
         profiles = ["fast"] * 12 + ["normal"] * 20 + ["slow"] * 9 + ["silent"] * 4
         rng.shuffle(profiles)
         participants = [c for c in communes if c.code != LEFT_OUT_CODE]
+        templates = {ParticipationKind.NEW_BUILD: new_tpl, ParticipationKind.EXTENSION: ext_tpl}
         for commune, profile in zip(participants, profiles, strict=True):
-            crng = random.Random(int(commune.code))
-            kind = (
-                ParticipationKind.EXTENSION
-                if commune.district.code == EXTENSION_DISTRICT
-                else ParticipationKind.NEW_BUILD
-            )
-            rep_first, rep_last = _person(crng)
-            sec_first, sec_last = _person(crng)
-            officer = self.user(
-                f"commune-{commune.code}",
-                User.Role.COMMUNE_OFFICER,
-                sec_first,
-                sec_last,
-                commune=commune,
-            )
-            exists = Participation.objects.filter(programme=programme, commune=commune).exists()
-            participation = self._get(
-                Participation,
-                {"programme": programme, "commune": commune},
-                {
-                    "kind": kind,
-                    "budget_allocated": Decimal(
-                        30_000_000 if kind == ParticipationKind.EXTENSION else 50_000_000
-                    ),
-                    "start_date": START,
-                    "qms_representative": f"{rep_first} {rep_last} (Phó Chủ tịch UBND)",
-                    "iso_secretary": f"{sec_first} {sec_last}",
-                },
-            )
-            if exists:
-                continue
-            scope = self.scope(commune, procedures, kind, crng)
-            template = ext_tpl if kind == ParticipationKind.EXTENSION else new_tpl
-            participation_apply_template(participation=participation, template=template, by=dost)
-            if kind == ParticipationKind.EXTENSION:
-                self._get(
-                    Announcement,
-                    {"commune": commune, "decision_number": f"{crng.randint(40, 140)}/QĐ-UBND"},
-                    {
-                        "decision_date": datetime.date(2016, 6, 15),
-                        "standard": Standard.ISO_2008,
-                        "kind": Announcement.Kind.FIRST,
-                        "scope_size": sum(1 for s in scope if s.issued_on),
-                        "sent_to_dost_on": datetime.date(2016, 6, 22),
-                    },
-                )
-                self._get(
-                    Audit,
-                    {
-                        "commune": commune,
-                        "kind": Audit.Kind.INSPECTION_RECORDS,
-                        "date": datetime.date(2017, 5, 18),
-                    },
-                    {"lead": "Chi cục TĐC Bến Tre", "summary": "Kiểm tra việc duy trì HTQLCL."},
-                )
-            self.progress(participation, officer, consultant_user, crng, profile, scope)
-            spent = (
-                participation.budget_allocated
-                * Decimal(participation.milestones.filter(status=Milestone.Status.DONE).count())
-                / Decimal(max(1, participation.milestones.count()))
-            )
-            Participation.objects.filter(pk=participation.pk).update(
-                budget_spent=spent.quantize(Decimal(1000))
+            self.participant(
+                commune,
+                profile,
+                programme=programme,
+                templates=templates,
+                procedures=procedures,
+                dost=dost,
+                consultant_user=consultant_user,
             )
         return DemoResult(created=self.created, password=None)
 

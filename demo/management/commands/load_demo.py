@@ -2,7 +2,7 @@ import os
 
 from django.core.management.base import BaseCommand
 
-from roadmap.demo import DEMO_AS_OF, LEFT_OUT_CODE, load_demo
+from demo.builder import DEMO_AS_OF, LEFT_OUT_CODE, load_demo
 
 
 class Command(BaseCommand):
