@@ -258,6 +258,8 @@ QMS_PROVINCE_PREDECESSORS = [
 QMS_ISSUER_PARENT = env.str("QMS_ISSUER_PARENT", default="UBND TỈNH BẾN TRE")
 QMS_ISSUER = env.str("QMS_ISSUER", default="SỞ KHOA HỌC VÀ CÔNG NGHỆ")
 QMS_ISSUER_PLACE = env.str("QMS_ISSUER_PLACE", default="Bến Tre")
+# Reports of more communes than this are built by the background worker, not in the request.
+QMS_REPORT_DIRECT_MAX_COMMUNES = env.int("QMS_REPORT_DIRECT_MAX_COMMUNES", default=200)
 # A commune with no milestone change for this many days is listed as silent.
 QMS_SILENT_DAYS = env.int("QMS_SILENT_DAYS", default=30)
 
