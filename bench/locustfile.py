@@ -11,6 +11,7 @@ Bounded whatever the command line says: at most 30 users, stopped after 90 secon
 against 127.0.0.1, localhost or ::1. Locust prints the median, p95 and failures per page.
 """
 
+import logging
 import os
 import random
 import re
@@ -30,14 +31,24 @@ COMMUNES: list[str] = []
 
 @events.test_start.add_listener
 def _bounded(environment, **kwargs):
-    host = urlparse(environment.host or "").hostname
-    if host not in LOOPBACK:
-        raise SystemExit(f"Load tests run against this machine only, not {environment.host!r}.")
-    if not PASSWORD:
-        raise SystemExit("Set DEMO_PASSWORD to the demo accounts' password.")
+    """Refuse another host or a missing password; stop after MAX_SECONDS in any case."""
     runner = environment.runner
+    host = urlparse(environment.host or "").hostname
+    problem = None
+    if host not in LOOPBACK:
+        problem = f"Load tests run against this machine only, not {environment.host!r}."
+    elif not PASSWORD:
+        problem = "Set DEMO_PASSWORD to the demo accounts' password."
+    else:
+        COMMUNES[:] = _participating_communes(environment.host)
+        if not COMMUNES:
+            problem = "No commune found: load the demo first (make run or load_demo)."
+    if problem:
+        logging.error(problem)
+        environment.process_exit_code = 2
+        gevent.spawn(runner.quit)
+        return
     gevent.spawn_later(MAX_SECONDS, runner.quit)
-    COMMUNES[:] = _participating_communes(environment.host)
 
 
 @events.spawning_complete.add_listener
@@ -46,7 +57,7 @@ def _at_most_30_users(user_count, **kwargs):
 
 
 def _sign_in(client, base, username):
-    client.get(f"{base}/login/", name="/login/")
+    client.get(f"{base}/login/")
     token = client.cookies.get("csrftoken")
     response = client.post(
         f"{base}/login/",
@@ -58,13 +69,20 @@ def _sign_in(client, base, username):
 
 
 def _participating_communes(base) -> list[str]:
+    """The GSO codes of the communes in the list DOST staff see (their officers' accounts)."""
     with requests.Session() as session:
-        _sign_in(session, base, "dost")
+        session.get(f"{base}/login/")
+        session.post(
+            f"{base}/login/",
+            {
+                "username": "dost",
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": session.cookies.get("csrftoken"),
+            },
+            headers={"Referer": f"{base}/login/"},
+        )
         html = session.get(f"{base}/communes/").text
-    codes = sorted(set(re.findall(r'href="/communes/(\d{5})/"', html)))
-    if not codes:
-        raise SystemExit("No commune found: load the demo first (make run or load_demo).")
-    return codes
+    return sorted(set(re.findall(r'href="/communes/(\d{5})/"', html)))
 
 
 class Staff(HttpUser):
