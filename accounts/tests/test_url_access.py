@@ -84,6 +84,8 @@ URLS: dict[str, Case] = {
     "accounts:logout": case(everyone(302), method="post", anonymous=302),
     "accounts:password_change": case(everyone(200)),
     "accounts:password_change_done": case(everyone(200)),
+    # the health probe of the proxy and monitoring: open, nothing confidential
+    "healthz": case(everyone(200), anonymous=200),
     # reading pages ------------------------------------------------------------------------
     "reports:dashboard": case(everyone(200)),
     "communes:commune_list": case(everyone(200)),

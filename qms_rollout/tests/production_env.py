@@ -24,6 +24,7 @@ def documented_env() -> dict[str, str]:
 def process_env(overrides: dict[str, str]) -> dict[str, str]:
     """This process's environment without the project's settings, plus ``overrides``."""
     names = set(documented_env()) | {"DEBUG", "SECRET_KEY", "STATIC_MANIFEST", "TASKS_BACKEND"}
+    names.add("DJANGO_ALLOW_ASYNC_UNSAFE")  # set by the browser tests of this process
     env = {k: v for k, v in os.environ.items() if k not in names}
     env.update({"ENV_FILE": "/nonexistent", "DJANGO_SETTINGS_MODULE": "qms_rollout.settings"})
     env.update(overrides)
