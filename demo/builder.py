@@ -15,6 +15,7 @@ import csv
 import datetime
 import random
 import secrets
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -150,7 +151,7 @@ class DemoBuilder:
         self._password_hash = None
         # Who and when the history records: every change of the demo has its author and a date
         # in the story, never the moment the demo was loaded.
-        self.actor = None
+        self.actor = self.consultant_user = None
         self.when = _at(START, 8)
 
     def _stamp(self, obj, by=None, at=None):
@@ -298,7 +299,12 @@ class DemoBuilder:
         user = User.objects.filter(username=username).first()
         if user:
             return user
-        user = User(username=username, role=role, first_name=first, last_name=last, **scope)
+        # Demo addresses end in .invalid (RFC 2606): the digests show up in send_reminders
+        # --dry-run and in a test mailbox, and can never reach anybody.
+        email = f"{username}@demo.invalid"
+        user = User(
+            username=username, role=role, first_name=first, last_name=last, email=email, **scope
+        )
         if self._password_hash is None:
             user.set_password(self.password)
             self._password_hash = user.password
@@ -465,11 +471,19 @@ class DemoBuilder:
                 at=at,
             )
             if done and action.done_on is None:
-                action.done_on = done
-                self._save(action, by=by, at=_at(done, 16))
-                finding.status = Finding.Status.CLOSED
-                finding.closed_on = done
-                self._save(finding, by=by, at=_at(done, 17))
+                self.resolve(finding, action, done=done, by=by)
+
+    def resolve(self, finding, action, *, done, by):
+        """The action done by the commune, verified by the consultant, and the finding closed."""
+        action.done_on = done
+        self._save(action, by=by, at=_at(done, 16))
+        verified_on = min(done + datetime.timedelta(days=1), DEMO_AS_OF)
+        action.verified_by = self.consultant_user
+        action.verified_at = _at(verified_on, 10)
+        self._save(action, by=self.consultant_user, at=action.verified_at)
+        finding.status = Finding.Status.CLOSED
+        finding.closed_on = verified_on
+        self._save(finding, by=self.consultant_user, at=_at(verified_on, 11))
 
     def _after_review(self, participation, milestone, done_on, rng, scope):
         commune = participation.commune
@@ -483,6 +497,15 @@ class DemoBuilder:
 
     def _after_announcement(self, participation, milestone, done_on, rng, scope):
         commune = participation.commune
+        # No commune announces with a finding still open (QĐ 19/2014 Art. 4: the QMS is applied,
+        # corrected and reviewed before the head confirms it is effective).
+        before = done_on - datetime.timedelta(days=2)
+        for action in CorrectiveAction.objects.filter(
+            finding__audit__commune=commune,
+            finding__status=Finding.Status.OPEN,
+            done_on__isnull=True,
+        ).select_related("finding"):
+            self.resolve(action.finding, action, done=before, by=milestone.updated_by)
         self._get(
             Announcement,
             {"commune": commune, "decision_number": f"{rng.randint(150, 420)}/QĐ-UBND"},
@@ -517,13 +540,17 @@ class DemoBuilder:
         else:
             chosen = sorted(rng.sample(procedures, rng.randint(45, 60)), key=lambda p: p.pk)
             already = set()
+        numbers = Counter()
         for index, procedure in enumerate(chosen):
             old = index in already
+            # A commune numbers its processes per field: "QT-HT-01" is the first of hộ tịch.
+            field = "".join(part[0] for part in procedure.field.code.split("-")).upper()
+            numbers[field] += 1
             items.append(
                 ScopeItem(
                     commune=commune,
                     procedure=procedure,
-                    process_code=f"QT-{procedure.field.code.upper()[:6]}-{index + 1:02d}",
+                    process_code=f"QT-{field}-{numbers[field]:02d}",
                     state=ScopeItem.State.APPLIED if old else ScopeItem.State.PLANNED,
                     issued_on=datetime.date(2016, 5, 10) if old else None,
                     revision=1 if old else 0,
@@ -646,6 +673,7 @@ class DemoBuilder:
         consultant, programme, new_tpl, ext_tpl = self.programme(province)
         rng = random.Random(2017)
         dost, consultant_user = self.staff_accounts(consultant, communes, rng)
+        self.consultant_user = consultant_user
         profiles = ["fast"] * 12 + ["normal"] * 20 + ["slow"] * 9 + ["silent"] * 4
         rng.shuffle(profiles)
         participants = [c for c in communes if c.code != LEFT_OUT_CODE]
@@ -672,5 +700,10 @@ def load_demo(*, password: str | None = None, stdout=None) -> DemoResult:
         else:
             password = generated = secrets.token_urlsafe(9)
     result = DemoBuilder(password, stdout).build()
+    # The yearly cycle after the wave (issue 10): 2018 to this year, seen with QMS_AS_OF unset.
+    from demo.cycle import load_cycle
+
+    dost = User.objects.filter(username="dost").first()
+    result.created += load_cycle(today=timezone.localdate(), by=dost)
     result.password = generated
     return result
