@@ -2,8 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.tasks import TaskResultStatus
+from django.tasks.exceptions import TaskResultDoesNotExist
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -23,6 +27,7 @@ from reports.services import (
     report_communes,
     report_render,
 )
+from reports.tasks import build_report
 from roadmap.models import Programme
 
 
@@ -62,27 +67,73 @@ def dashboard(request):
 
 
 def _report_response(request, scope, fmt):
-    """The report file; for a large report not yet rendered, first a page that renders it.
+    """The report file; a large report not yet rendered is built by the background worker.
 
-    That page's htmx request (``?build=1``) renders the report into the cache while the page
-    says so, then sends the browser to the download, now served from the cache. Without
-    JavaScript the page's link does the same in one request. No worker process is needed.
+    The first request queues :func:`reports.tasks.build_report` and sends the browser to a page
+    (``?task=<id>``) that follows the task (htmx polls it; without JavaScript, a link) and
+    downloads the stored file once it is built.
     """
+    task_id = request.GET.get("task", "")
+    if task_id:
+        return _report_task_response(request, scope, fmt, task_id)
     report = report_cached(user=request.user, scope=scope, fmt=fmt)
     if report is None:
-        building = request.GET.get("build") == "1"
-        if not building and report_communes(user=request.user, scope=scope) > DIRECT_MAX_COMMUNES:
-            ctx = {"scope": scope, "fmt": fmt, "build_url": f"{request.path}?build=1"}
-            return render(request, "reports/report_progress.html", ctx)
+        if report_communes(user=request.user, scope=scope) > DIRECT_MAX_COMMUNES:
+            result = build_report.enqueue(**_task_kwargs(request, scope, fmt))
+            return redirect(f"{request.path}?task={result.id}")
         report = report_render(user=request.user, scope=scope, fmt=fmt)
-        if building and request.htmx:
-            response = HttpResponse()
-            response["HX-Redirect"] = request.path
-            return response
-    response = HttpResponse(report.content, content_type=report.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
-    response["X-Report-Cache"] = "hit" if report.from_cache else "miss"
+    return _file_response(report.content, report.filename, report.content_type, report.from_cache)
+
+
+def _file_response(content, filename, content_type, from_cache):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Report-Cache"] = "hit" if from_cache else "miss"
     return response
+
+
+def _task_kwargs(request, scope, fmt) -> dict:
+    return {
+        "user_id": request.user.pk,
+        "level": scope.level,
+        "code": scope.code,
+        "fmt": fmt,
+        "language": request.LANGUAGE_CODE,
+    }
+
+
+def _report_task_response(request, scope, fmt, task_id):
+    """The task's progress page (or its htmx fragment), then the built file; 404 for a task
+    of another user, scope or format."""
+    try:
+        result = build_report.get_result(task_id)
+    except (TaskResultDoesNotExist, ValidationError, ValueError) as exc:
+        raise Http404 from exc
+    wanted = _task_kwargs(request, scope, fmt)
+    if {k: result.kwargs.get(k) for k in ("user_id", "level", "code", "fmt")} != {
+        k: wanted[k] for k in ("user_id", "level", "code", "fmt")
+    }:
+        raise Http404
+    done = result.status == TaskResultStatus.SUCCESSFUL
+    if done and request.htmx:
+        response = HttpResponse()
+        response["HX-Redirect"] = request.get_full_path()
+        return response
+    if done and default_storage.exists(result.return_value["path"]):
+        value = result.return_value
+        with default_storage.open(value["path"], "rb") as stored:
+            return _file_response(stored.read(), value["filename"], value["content_type"], False)
+    ctx = {
+        "scope": scope,
+        "fmt": fmt,
+        "status": result.status,
+        "failed": result.status == TaskResultStatus.FAILED or done,
+        "poll_url": request.get_full_path(),
+        "retry_url": request.path,
+    }
+    if request.htmx:
+        return render(request, "reports/report_progress.html#progress", ctx)
+    return render(request, "reports/report_progress.html", ctx)
 
 
 @login_required

@@ -87,6 +87,8 @@ URLS: dict[str, Case] = {
     "accounts:logout": case(everyone(302), method="post", anonymous=302),
     "accounts:password_change": case(everyone(200)),
     "accounts:password_change_done": case(everyone(200)),
+    # the health probe of the proxy and monitoring: open, nothing confidential
+    "healthz": case(everyone(200), anonymous=200),
     # password reset by e-mail: open to anyone; a made-up link shows "this link no longer works"
     "accounts:password_reset": case(everyone(200), anonymous=200),
     "accounts:password_reset_done": case(everyone(200), anonymous=200),
