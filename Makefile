@@ -12,11 +12,13 @@ DEMO_AS_OF ?= 2017-12-15
 TEST_WORKERS ?= auto
 PYTEST_ARGS ?=
 
-.PHONY: run test setup lint check messages clean-db bench help
+.PHONY: run test serve worker setup lint check messages clean-db bench help
 
 help:
 	@echo "make run    set up, migrate, load the 2017 demo and serve http://$(HOST):$(PORT)"
 	@echo "make test   set up and run the whole suite (browser tests skip without Chromium)"
+	@echo "make serve  the production configuration locally: DEBUG off, gunicorn, static files collected"
+	@echo "make worker the background worker (large reports)"
 	@echo "make lint   ruff (lint and format), Django checks, migrations, the Vietnamese catalogue"
 	@echo "make bench  run the benchmarks under bench/"
 
@@ -42,6 +44,7 @@ setup: $(VENV)/.installed .env locale/vi/LC_MESSAGES/django.mo
 
 run: setup
 	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
 	$(MANAGE) load_demo
 	@echo "Demo accounts: dost, manager, consultant, district-832|834|838, commune-<GSO code>;"
 	@echo "password: $$(grep -E '^DEMO_PASSWORD=' .env | cut -d= -f2-) (DEMO_PASSWORD in .env)."
@@ -50,7 +53,22 @@ run: setup
 test: setup
 	@if [ -x /usr/bin/chromium ] || command -v chromium >/dev/null; then :; else \
 	  echo "Chromium is missing: the browser tests (e2e/) will be skipped. Install it with 'apt-get install chromium'."; fi
+	$(MANAGE) createcachetable
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+# The production configuration on this machine: DEBUG off whatever .env says, the SECRET_KEY of
+# .env, static files collected and served by WhiteNoise, gunicorn with WEB_CONCURRENCY workers
+# (default 2). Cookies stay plain HTTP unless SECURE_COOKIES is on (behind TLS it must be).
+serve: setup
+	DEBUG=off $(MANAGE) migrate --noinput
+	DEBUG=off $(MANAGE) createcachetable
+	DEBUG=off $(MANAGE) collectstatic --noinput -v0
+	DEBUG=off $(VENV)/bin/gunicorn qms_rollout.wsgi --bind $(HOST):$(PORT) \
+	  --workers $${WEB_CONCURRENCY:-2} --timeout $${GUNICORN_TIMEOUT:-60} --access-logfile - --log-file -
+
+# The background worker of `make serve` (the large reports): runs until stopped.
+worker: setup
+	DEBUG=off $(MANAGE) db_worker --interval 1
 
 lint: setup
 	$(VENV)/bin/ruff check .

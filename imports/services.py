@@ -1,30 +1,33 @@
 """The import workflow: keep an upload, preview it, then apply it all or nothing.
 
 The kinds of spreadsheet are those the apps register (``core.resources.register_import``, from
-their ``resources.py``); this module knows none of them by name. An upload is kept in a private
-temporary directory under a random token (the page keeps the token in the session); the preview
-and the confirmation both read and check the stored file, so what is written is what was checked,
-and nothing is written before the confirmation.
+their ``resources.py``); this module knows none of them by name. An upload is kept in the media
+storage (``imports-pending/``, never served) under a random token (the page keeps the token in
+the session, stored in the database), so the preview and the confirmation may be served by
+different worker processes or servers; both read and check the stored file, so what is written
+is what was checked, and nothing is written before the confirmation. A successful import sends
+:data:`core.signals.data_bulk_written`, which starts a new report-cache generation as a form
+save does.
 
 A kind that plans (``SpreadsheetResource.plans``: the milestones) previews from bulk reads, with
-no write and no transaction, and keeps the version of each object its rows name; the
-confirmation writes in bulk in one short transaction and refuses the file when one of those
-objects changed since the preview. The other kinds preview by a dry run that is rolled back.
+no write and no transaction, and keeps the version of each object its rows name beside the
+upload; the confirmation writes in bulk in one short transaction and refuses the file when one of
+those objects changed since the preview. The other kinds preview by a dry run rolled back.
 """
 
 import json
 import re
 import secrets
-import tempfile
-import time
 from dataclasses import dataclass
-from pathlib import Path
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 
 from core.resources import IMPORT_KINDS, CellError, ImportKind, Plan, Report
+from core.signals import data_bulk_written
 from core.spreadsheets import FileRejected, read_sheet
-from reports.services import data_changed
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 KEEP_SECONDS = 24 * 3600
@@ -51,53 +54,68 @@ def resource_class(kind: str):
     return found.resource if found else None
 
 
-def upload_dir() -> Path:
-    path = Path(tempfile.gettempdir()) / "qms-imports"
-    path.mkdir(mode=0o700, exist_ok=True)
-    return path
+PENDING_DIR = "imports-pending"
+
+
+def _pending_name(token: str, suffix: str = "upload") -> str:
+    return f"{PENDING_DIR}/{token}.{suffix}"
+
+
+def _discard_old_uploads() -> None:
+    """Remove pending uploads older than :data:`KEEP_SECONDS` (never confirmed)."""
+    try:
+        _, names = default_storage.listdir(PENDING_DIR)
+    except FileNotFoundError:
+        return
+    now = timezone.now()
+    for name in names:
+        path = f"{PENDING_DIR}/{name}"
+        try:
+            if (now - default_storage.get_modified_time(path)).total_seconds() > KEEP_SECONDS:
+                default_storage.delete(path)
+        except OSError:
+            continue
 
 
 def upload_store(*, kind: str, filename: str, data: bytes) -> Upload:
     """Keep ``data`` under a new token; uploads older than a day are removed on the way."""
-    now = time.time()
-    for old in [*upload_dir().glob("*.upload"), *upload_dir().glob("*.seen.json")]:
-        try:
-            if now - old.stat().st_mtime > KEEP_SECONDS:
-                old.unlink()
-        except OSError:
-            continue
+    _discard_old_uploads()
     token = secrets.token_urlsafe(24)
-    (upload_dir() / f"{token}.upload").write_bytes(data)
+    default_storage.save(_pending_name(token), ContentFile(data))
     return Upload(token=token, kind=kind, filename=filename, data=data)
 
 
 def upload_load(*, token: str, kind: str, filename: str) -> Upload | None:
-    if not TOKEN_RE.match(token or ""):
+    if not TOKEN_RE.match(token or "") or not default_storage.exists(_pending_name(token)):
         return None
-    path = upload_dir() / f"{token}.upload"
-    if not path.is_file():
-        return None
-    return Upload(token=token, kind=kind, filename=filename, data=path.read_bytes())
+    with default_storage.open(_pending_name(token), "rb") as stored:
+        data = stored.read()
+    return Upload(token=token, kind=kind, filename=filename, data=data)
 
 
 def upload_discard(*, token: str) -> None:
     if TOKEN_RE.match(token or ""):
-        (upload_dir() / f"{token}.upload").unlink(missing_ok=True)
-        (upload_dir() / f"{token}.seen.json").unlink(missing_ok=True)
+        default_storage.delete(_pending_name(token))
+        default_storage.delete(_pending_name(token, "seen.json"))
 
 
 def preview_record(*, token: str, versions: dict[str, int]) -> None:
     """Keep the versions the preview of upload ``token`` read, for the check at confirmation."""
     if TOKEN_RE.match(token or ""):
-        (upload_dir() / f"{token}.seen.json").write_text(json.dumps(versions))
+        name = _pending_name(token, "seen.json")
+        default_storage.delete(name)
+        default_storage.save(name, ContentFile(json.dumps(versions).encode()))
 
 
 def preview_versions(*, token: str) -> dict[str, int] | None:
     """The versions the last preview of upload ``token`` read; None when it was not previewed."""
-    path = upload_dir() / f"{token}.seen.json"
-    if not TOKEN_RE.match(token or "") or not path.is_file():
+    if not TOKEN_RE.match(token or ""):
         return None
-    return json.loads(path.read_text())
+    name = _pending_name(token, "seen.json")
+    if not default_storage.exists(name):
+        return None
+    with default_storage.open(name, "rb") as stored:
+        return json.loads(stored.read())
 
 
 def _read(resource, *, data, filename, limit_mb=None):
@@ -159,7 +177,8 @@ def _apply_plan(*, kind, data, filename, user, token, dry_run) -> Report:
     seen = preview_versions(token=token) if token else None
     report.errors = resource.apply_plan(plan, seen=seen)
     if report.ok and plan.changes:
-        data_changed()  # bulk writes send no signal (reports/signals.py)
+        # Bulk writes send no model signal: say so once, for the report cache.
+        data_bulk_written.send(sender=type(resource))
     if not report.ok:
         report.rows, report.counts = [], dict.fromkeys(report.counts, 0)
     report.written = report.ok and report.changes_anything
@@ -203,4 +222,7 @@ def import_apply(
         if not report.ok:
             transaction.set_rollback(True)
     report.written = report.ok and report.changes_anything and not dry_run
+    if report.written:
+        # Bulk writes send no model signal: say so once, for the report cache.
+        data_bulk_written.send(sender=resource_class(kind))
     return report
