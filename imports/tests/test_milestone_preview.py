@@ -94,7 +94,7 @@ def test_the_preview_writes_nothing_in_a_fixed_number_of_queries(
 
 
 def test_confirm_writes_every_row_and_its_history_by_the_importing_user(
-    client, dost_staff, world, django_assert_max_num_queries
+    client, dost_staff, world, django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
     codes = build_roadmaps(world, 20)
     client.force_login(dost_staff)
@@ -103,7 +103,7 @@ def test_confirm_writes_every_row_and_its_history_by_the_importing_user(
     milestones, history = counts()
     generation = data_generation()
 
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(20), django_capture_on_commit_callbacks(execute=True):
         done = client.post(url.replace("/preview/", "/confirm/"))
 
     assert done.status_code == 200
