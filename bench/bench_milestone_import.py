@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 WORK = Path(tempfile.mkdtemp(prefix="bench-import-"))
 os.environ["DATABASE_URL"] = f"sqlite:///{WORK / 'bench.sqlite3'}"
+os.environ["MEDIA_ROOT"] = str(WORK / "media")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qms_rollout.settings")
 os.environ.setdefault("QMS_AS_OF", "2017-12-15")
 
