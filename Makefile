@@ -72,12 +72,18 @@ serve: setup
 worker: setup
 	DEBUG=off $(MANAGE) db_worker --interval 1
 
-lint: setup
+# The Nu HTML checker (vnu-jar, from the npm registry; needs Java).
+node_modules/vnu-jar/build/dist/vnu.jar: package.json
+	npm install --no-audit --no-fund --silent
+	@touch $@
+
+lint: setup node_modules/vnu-jar/build/dist/vnu.jar
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 	$(PY) .ci/check_catalogue.py locale/vi/LC_MESSAGES/django.po
+	$(VENV)/bin/pytest -m html -p no:xdist qms_rollout/tests/test_html_valid.py
 
 # Refresh the Vietnamese catalogue after adding strings: new entries are filled from the PO
 # files in locale/fragments/ when they hold them; translate what is still empty.
