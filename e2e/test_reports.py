@@ -46,7 +46,7 @@ def test_a_large_report_is_built_by_the_worker_while_the_page_waits_then_downloa
     settings.MEDIA_ROOT = tmp_path / "media"
     login(page, manager)
     page.goto(f"{live_server.url}/reports/province.xlsx")
-    assert page.locator("#report-progress[hx-get*='?task=']").count() == 1
+    assert page.locator("#report-progress[data-hx-get*='?task=']").count() == 1
     assert_accessible(page)
     with page.expect_download(timeout=60_000) as download:
         # The background worker, here in the test's process: the page polls until it is done.

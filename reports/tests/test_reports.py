@@ -413,7 +413,7 @@ def test_a_large_report_is_queued_then_downloaded_once_the_worker_built_it(
 
     page = client.get(task_url)
     assert page["Content-Type"].startswith("text/html")
-    assert f'hx-get="{task_url}"' in page.content.decode()
+    assert f'data-hx-get="{task_url}"' in page.content.decode()
     waiting = client.get(task_url, headers={"HX-Request": "true"})
     assert 'hx-trigger="every 2s"' in waiting.content.decode()
     assert "<html" not in waiting.content.decode()
