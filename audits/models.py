@@ -4,6 +4,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.limits import DESCRIPTION_MAX, max_length_check
 from core.querysets import ScopedQuerySet
 from qms_rollout import clock
 from roadmap.models import Standard
@@ -36,7 +37,7 @@ class Audit(models.Model):
     kind = models.CharField(_("kind"), max_length=24, choices=Kind)
     date = models.DateField(_("date"))
     lead = models.CharField(_("lead"), max_length=120)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(_("summary"), max_length=DESCRIPTION_MAX, blank=True)
     report = models.FileField(_("report file"), upload_to=audit_report_path, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -73,6 +74,7 @@ class Audit(models.Model):
                 name="%(app_label)s_%(class)s_lead_required",
                 violation_error_message=_("Name who led it."),
             ),
+            max_length_check("summary", DESCRIPTION_MAX),
         ]
 
     def __str__(self):
@@ -123,7 +125,7 @@ class Finding(models.Model):
         related_name="findings",
     )
     severity = models.CharField(_("severity"), max_length=12, choices=Severity)
-    description = models.TextField(_("description"))
+    description = models.TextField(_("description"), max_length=DESCRIPTION_MAX)
     status = models.CharField(_("status"), max_length=8, choices=Status, default=Status.OPEN)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
 
@@ -156,6 +158,7 @@ class Finding(models.Model):
                 name="%(app_label)s_%(class)s_description_required",
                 violation_error_message=_("Describe the finding."),
             ),
+            max_length_check("description", DESCRIPTION_MAX),
         ]
 
     def __str__(self):
@@ -185,7 +188,7 @@ class CorrectiveAction(models.Model):
         on_delete=models.CASCADE,
         related_name="corrective_actions",
     )
-    description = models.TextField(_("action"))
+    description = models.TextField(_("action"), max_length=DESCRIPTION_MAX)
     owner = models.CharField(_("owner"), max_length=120)
     due_date = models.DateField(_("due date"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
@@ -224,6 +227,7 @@ class CorrectiveAction(models.Model):
                 name="%(app_label)s_%(class)s_owner_required",
                 violation_error_message=_("Name the owner of the action."),
             ),
+            max_length_check("description", DESCRIPTION_MAX),
         ]
 
     def __str__(self):
