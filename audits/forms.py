@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from audits.models import Announcement, Audit, CorrectiveAction, Finding
-from core.forms import BootstrapMixin, DateInput
+from core.forms import BootstrapMixin, DateField, DateInput, check_not_before
 from procedures.models import Procedure
 from qms_rollout import clock
 from roadmap.forms import UploadField
@@ -29,8 +29,9 @@ class AuditForm(BootstrapMixin, forms.ModelForm):
         fields = ["kind", "date", "lead", "summary"]
         widgets = {"date": DateInput(), "summary": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, may_inspect: bool, **kwargs):
+    def __init__(self, *args, may_inspect: bool, commune=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.commune = commune
         if not may_inspect:
             inspections = {Audit.Kind.INSPECTION_ONSITE, Audit.Kind.INSPECTION_RECORDS}
             self.fields["kind"].choices = [
@@ -38,7 +39,14 @@ class AuditForm(BootstrapMixin, forms.ModelForm):
             ]
 
     def clean_date(self):
-        return _not_in_future(self.cleaned_data.get("date"))
+        value = _not_in_future(self.cleaned_data.get("date"))
+        if self.commune is not None:
+            check_not_before(
+                value,
+                self.commune.valid_from,
+                _("The commune exists since %(date)s; it cannot have been audited before."),
+            )
+        return value
 
 
 class FindingForm(BootstrapMixin, forms.ModelForm):
@@ -65,7 +73,7 @@ class CorrectiveActionForm(BootstrapMixin, forms.ModelForm):
 class ActionDoneForm(BootstrapMixin, forms.Form):
     """The commune marks a corrective action done, with the evidence that it was done."""
 
-    done_on = forms.DateField(label=_("Done on"), widget=DateInput())
+    done_on = DateField(label=_("Done on"))
     evidence = UploadField(
         label=_("Evidence file"),
         help_text=_("PDF, JPEG or PNG image, Word, Excel or OpenDocument file."),
@@ -78,7 +86,13 @@ class ActionDoneForm(BootstrapMixin, forms.Form):
             self.fields["evidence"].required = True
 
     def clean_done_on(self):
-        return _not_in_future(self.cleaned_data.get("done_on"))
+        value = _not_in_future(self.cleaned_data.get("done_on"))
+        check_not_before(
+            value,
+            self.action.finding.audit.date,
+            _("The finding was recorded on %(date)s; its action cannot be done before."),
+        )
+        return value
 
 
 class AnnouncementForm(BootstrapMixin, forms.ModelForm):
@@ -101,7 +115,13 @@ class AnnouncementForm(BootstrapMixin, forms.ModelForm):
         self.instance.commune = commune
 
     def clean_decision_date(self):
-        return _not_in_future(self.cleaned_data.get("decision_date"))
+        value = _not_in_future(self.cleaned_data.get("decision_date"))
+        check_not_before(
+            value,
+            self.instance.commune.valid_from,
+            _("The commune exists since %(date)s; it cannot have announced before."),
+        )
+        return value
 
     def clean_sent_to_dost_on(self):
         return _not_in_future(self.cleaned_data.get("sent_to_dost_on"))

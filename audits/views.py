@@ -167,7 +167,9 @@ def audit_create(request, code: str):
     """DOST staff and the commune's consultant record an audit, review or inspection."""
     commune = access.get_commune_for_user(request.user, code, write=True)
     may_inspect = access.can_record_inspection(request.user)
-    form = AuditForm(request.POST or None, request.FILES or None, may_inspect=may_inspect)
+    form = AuditForm(
+        request.POST or None, request.FILES or None, may_inspect=may_inspect, commune=commune
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         audit = services.audit_record(
