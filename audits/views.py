@@ -1,11 +1,14 @@
 """Audit pages: the lists of findings and corrective actions, then recording audits and actions."""
 
+from pathlib import PurePath
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,6 +24,7 @@ from audits.forms import (
 from audits.models import Announcement, Audit, CorrectiveAction, Finding
 from communes.models import District
 from communes.search import in_order, search_page, unit_key, units_sorted
+from core.filenames import download_name
 from core.spreadsheets import export_format, export_list
 from qms_rollout import clock
 from reports import metrics
@@ -149,16 +153,21 @@ def action_list(request):
 # Recording audits, findings, corrective actions and announcements (the writing workflows) ------
 
 
-def _serve(field_file, filename: str | None = None):
-    """A stored file as an attachment (never from MEDIA_URL): the caller checked access."""
+def _serve(field_file, *name_parts):
+    """A stored file as an attachment (never from MEDIA_URL): the caller checked access.
+
+    Its download name says what it is (``bien-ban-kiem-tra-xa-phu-phung-15-12-2017.pdf``): the
+    stored name is random.
+    """
     if not field_file:
         raise Http404
     try:
         handle = field_file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    name = filename or field_file.name.rsplit("/", 1)[-1]
-    return FileResponse(handle, as_attachment=True, filename=name)
+    extension = PurePath(field_file.name).suffix or ".bin"
+    name = download_name(*name_parts, ext=extension) if name_parts else None
+    return FileResponse(handle, as_attachment=True, filename=name or PurePath(field_file.name).name)
 
 
 @login_required
@@ -226,7 +235,8 @@ def audit_detail(request, pk: int):
 @login_required
 def audit_report(request, pk: int):
     audit = access.get_audit_for_user(request.user, pk)
-    return _serve(audit.report)
+    with translation.override("vi"):
+        return _serve(audit.report, audit.get_kind_display(), audit.commune.name, audit.date)
 
 
 @login_required
@@ -321,7 +331,13 @@ def action_update(request, pk: int):
 @login_required
 def action_evidence(request, pk: int):
     action = access.get_corrective_action_for_user(request.user, pk)
-    return _serve(action.evidence)
+    with translation.override("vi"):
+        return _serve(
+            action.evidence,
+            _("corrective action evidence"),
+            action.finding.audit.commune.name,
+            action.done_on,
+        )
 
 
 @login_required

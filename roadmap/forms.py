@@ -4,7 +4,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from qms_rollout import clock
 from communes.models import Commune, Province
 from core.forms import (
     BootstrapMixin,
@@ -15,6 +14,7 @@ from core.forms import (
     check_not_before,
 )
 from core.uploads import ACCEPT_ATTR, check_upload
+from qms_rollout import clock
 from roadmap.models import Milestone, Participation, Programme, RoadmapTemplate
 from roadmap.services import milestone_rule_errors
 

@@ -146,9 +146,7 @@ CASES = {
     "audits_announcement_sent_after_decision": lambda: AnnouncementFactory(
         decision_date=D(2017, 12, 1), sent_to_dost_on=D(2017, 11, 1)
     ),
-    "audits_announcement_decision_number_required": lambda: AnnouncementFactory(
-        decision_number=""
-    ),
+    "audits_announcement_decision_number_required": lambda: AnnouncementFactory(decision_number=""),
     # accounts
     "accounts_user_role_valid": lambda: _broken_user(role="bogus"),
     "accounts_user_scope_matches_role": lambda: _broken_user(role=User.Role.COMMUNE_OFFICER),
@@ -224,4 +222,3 @@ def test_a_valid_row_of_each_kind_is_accepted(db):
     old = CommuneFactory(code="28990", valid_until=D(2020, 1, 31))
     CommuneFactory(code="28990")  # a new unit may reuse the code of one that ended
     assert old.pk
-

@@ -62,4 +62,6 @@ def test_garbage_in_any_parameter_never_answers_500(
     tries += [dict.fromkeys(keys, value) for value in GARBAGE]
     for garbage in tries:
         response = _send(client, url, method, {**base, **garbage})
-        assert response.status_code < 500, f"{method.upper()} {name} {garbage}: {response.status_code}"
+        assert response.status_code < 500, (
+            f"{method.upper()} {name} {garbage}: {response.status_code}"
+        )
