@@ -46,6 +46,7 @@ class MilestoneUpdateForm(BootstrapMixin, forms.Form):
     note = forms.CharField(
         label=_("Note"),
         required=False,
+        max_length=Milestone._meta.get_field("note").max_length,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when the step is blocked."),
     )
