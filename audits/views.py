@@ -2,7 +2,6 @@
 then the DOST's yearly inspections (plans, decisions, minutes, the November summary)."""
 
 import datetime
-
 from pathlib import PurePath
 
 from django.contrib import messages

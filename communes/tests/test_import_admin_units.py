@@ -9,8 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from communes.models import Commune, District, Province
-from core.text import unit_sort_key
 from core.tests.translations import compile_limits_fragment
+from core.text import unit_sort_key
 from imports.tests.helpers import compile_fragment, csv_bytes, xlsx_bytes
 
 GSO = ["Tỉnh / Thành Phố", "Mã TP", "Quận Huyện", "Mã QH", "Phường Xã", "Mã PX", "Cấp"]
