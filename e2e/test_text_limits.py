@@ -9,8 +9,6 @@ from django.urls import reverse
 from audits.tests.factories import AuditFactory, FindingFactory
 from roadmap.tests.factories import MilestoneFactory
 
-SHOTS = "/tmp/limits-shots"
-
 
 @pytest.fixture(autouse=True)
 def _pinned(settings, tmp_path):
@@ -35,10 +33,12 @@ def test_the_note_counts_characters_and_the_file_picker_names_the_file(
     report.write_bytes(b"%PDF-1.4\n%%EOF\n")
     picker.locator("input[type=file]").set_input_files(str(report))
     assert picker.locator(".file-picker-name").inner_text() == "Biên bản.pdf"
-    page.screenshot(path=f"{SHOTS}/milestone-counter.png", full_page=True)
+    page.screenshot(path=str(tmp_path / "milestone-counter.png"), full_page=True)
 
 
-def test_a_long_finding_is_folded_until_asked(page, live_server, login, dost_staff, world):
+def test_a_long_finding_is_folded_until_asked(
+    page, live_server, login, dost_staff, world, tmp_path
+):
     audit = AuditFactory(commune=world["commune"])
     FindingFactory(audit=audit, description="Hồ sơ lưu trữ chưa đầy đủ theo quy định. " * 30)
     login(page, dost_staff)
@@ -50,4 +50,4 @@ def test_a_long_finding_is_folded_until_asked(page, live_server, login, dost_sta
     button.click()
     assert button.get_attribute("aria-expanded") == "true"
     assert box.locator(".long-text-body").bounding_box()["height"] > folded * 2
-    page.screenshot(path=f"{SHOTS}/audit-folded.png", full_page=True)
+    page.screenshot(path=str(tmp_path / "audit-folded.png"), full_page=True)
