@@ -15,7 +15,7 @@ from audits.models import (
     add_months,
 )
 from communes.models import Province
-from core.forms import BootstrapMixin, DateInput
+from core.forms import BootstrapMixin, DateField, DateInput, check_not_before
 from procedures.models import Procedure
 from qms_rollout import clock
 from roadmap.forms import UploadField
@@ -99,7 +99,7 @@ class CorrectiveActionForm(BootstrapMixin, forms.ModelForm):
 class ActionDoneForm(BootstrapMixin, forms.Form):
     """The commune marks a corrective action done, with the evidence that it was done."""
 
-    done_on = forms.DateField(label=_("Done on"), widget=DateInput())
+    done_on = DateField(label=_("Done on"))
     evidence = UploadField(
         label=_("Evidence file"),
         help_text=_("PDF, JPEG or PNG image, Word, Excel or OpenDocument file."),
@@ -112,7 +112,13 @@ class ActionDoneForm(BootstrapMixin, forms.Form):
             self.fields["evidence"].required = True
 
     def clean_done_on(self):
-        return _not_in_future(self.cleaned_data.get("done_on"))
+        value = _not_in_future(self.cleaned_data.get("done_on"))
+        check_not_before(
+            value,
+            self.action.finding.audit.date,
+            _("The finding was recorded on %(date)s; its action cannot be done before."),
+        )
+        return value
 
 
 class AnnouncementForm(BootstrapMixin, forms.ModelForm):
@@ -167,7 +173,13 @@ class AnnouncementForm(BootstrapMixin, forms.ModelForm):
         return data
 
     def clean_decision_date(self):
-        return _not_in_future(self.cleaned_data.get("decision_date"))
+        value = _not_in_future(self.cleaned_data.get("decision_date"))
+        check_not_before(
+            value,
+            self.instance.commune.valid_from,
+            _("The commune exists since %(date)s; it cannot have announced before."),
+        )
+        return value
 
     def clean_sent_to_dost_on(self):
         return _not_in_future(self.cleaned_data.get("sent_to_dost_on"))

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.limits import DESCRIPTION_MAX, max_length_check
 from core.querysets import ScopedQuerySet
 from core.scope import Scope
 from core.search import FoldedBulkWrites, FoldedText
@@ -43,7 +44,7 @@ class Audit(models.Model):
     kind = models.CharField(_("kind"), max_length=24, choices=Kind)
     date = models.DateField(_("date"))
     lead = models.CharField(_("lead"), max_length=120)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(_("summary"), max_length=DESCRIPTION_MAX, blank=True)
     report = models.FileField(_("report file"), upload_to=audit_report_path, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -80,6 +81,7 @@ class Audit(models.Model):
                 name="%(app_label)s_%(class)s_lead_required",
                 violation_error_message=_("Name who led it."),
             ),
+            max_length_check("summary", DESCRIPTION_MAX),
         ]
 
     def __str__(self):
@@ -161,7 +163,7 @@ class Finding(FoldedText, models.Model):
         related_name="findings",
     )
     severity = models.CharField(_("severity"), max_length=12, choices=Severity)
-    description = models.TextField(_("description"))
+    description = models.TextField(_("description"), max_length=DESCRIPTION_MAX)
     status = models.CharField(_("status"), max_length=8, choices=Status, default=Status.OPEN)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     search_text = models.TextField(_("folded clause and description"), blank=True, editable=False)
@@ -196,6 +198,7 @@ class Finding(FoldedText, models.Model):
                 name="%(app_label)s_%(class)s_description_required",
                 violation_error_message=_("Describe the finding."),
             ),
+            max_length_check("description", DESCRIPTION_MAX),
         ]
 
     def __str__(self):
@@ -249,7 +252,7 @@ class CorrectiveAction(FoldedText, models.Model):
         on_delete=models.CASCADE,
         related_name="corrective_actions",
     )
-    description = models.TextField(_("action"))
+    description = models.TextField(_("action"), max_length=DESCRIPTION_MAX)
     owner = models.CharField(_("owner"), max_length=120)
     due_date = models.DateField(_("due date"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
@@ -290,6 +293,7 @@ class CorrectiveAction(FoldedText, models.Model):
                 name="%(app_label)s_%(class)s_owner_required",
                 violation_error_message=_("Name the owner of the action."),
             ),
+            max_length_check("description", DESCRIPTION_MAX),
         ]
 
     def __str__(self):

@@ -2,6 +2,7 @@
 then the DOST's yearly inspections (plans, decisions, minutes, the November summary)."""
 
 import datetime
+from pathlib import PurePath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -35,6 +37,7 @@ from audits.models import (
     PlannedInspection,
 )
 from communes.models import Commune
+from core.filenames import download_name
 from core.lists import paginate, render_list
 from core.spreadsheets import export_format, export_list
 from qms_rollout import clock
@@ -83,16 +86,21 @@ def action_list(request):
 # Recording audits, findings, corrective actions and announcements (the writing workflows) ------
 
 
-def _serve(field_file, filename: str | None = None):
-    """A stored file as an attachment (never from MEDIA_URL): the caller checked access."""
+def _serve(field_file, *name_parts):
+    """A stored file as an attachment (never from MEDIA_URL): the caller checked access.
+
+    Its download name says what it is (``bien-ban-kiem-tra-xa-phu-phung-15-12-2017.pdf``): the
+    stored name is random.
+    """
     if not field_file:
         raise Http404
     try:
         handle = field_file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    name = filename or field_file.name.rsplit("/", 1)[-1]
-    return FileResponse(handle, as_attachment=True, filename=name)
+    extension = PurePath(field_file.name).suffix or ".bin"
+    name = download_name(*name_parts, ext=extension) if name_parts else None
+    return FileResponse(handle, as_attachment=True, filename=name or PurePath(field_file.name).name)
 
 
 @login_required
@@ -159,7 +167,8 @@ def audit_detail(request, pk: int):
 @login_required
 def audit_report(request, pk: int):
     audit = access.get_audit_for_user(request.user, pk)
-    return _serve(audit.report)
+    with translation.override("vi"):
+        return _serve(audit.report, audit.get_kind_display(), audit.commune.name, audit.date)
 
 
 @login_required
@@ -261,7 +270,13 @@ def action_update(request, pk: int):
 @login_required
 def action_evidence(request, pk: int):
     action = access.get_corrective_action_for_user(request.user, pk)
-    return _serve(action.evidence)
+    with translation.override("vi"):
+        return _serve(
+            action.evidence,
+            _("corrective action evidence"),
+            action.finding.audit.commune.name,
+            action.done_on,
+        )
 
 
 @login_required

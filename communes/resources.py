@@ -61,7 +61,6 @@ DISTRICT_PREFIXES = [
     ("quận", District.Kind.URBAN),
 ]
 BATCH = 1000
-MAX_ERRORS = 200
 
 
 def find_commune(value, column=COMMUNE, cache: dict | None = None) -> Commune:
@@ -138,8 +137,7 @@ class GsoRows:
         return values[i] if i < len(values) else None
 
     def error(self, row, column, message) -> None:
-        if len(self.report.errors) < MAX_ERRORS:
-            self.report.errors.append(CellError(row, column, message))
+        self.report.add_error(CellError(row, column, message))
 
     def unit(self, row, values, name_col, code_col, width, required=True):
         """(code, name) of one level of the row, or None (an error is recorded if due)."""
@@ -168,20 +166,22 @@ class GsoRows:
             return True
         if known[code][: len(value)] == value:
             return True
-        self.error(
-            row,
-            name_col,
-            _(
-                "Code %(code)s is “%(before)s” in row %(row)s and “%(now)s” here; one code, one unit."
-            )
-            % {
-                "code": code,
-                "before": known[code][0],
-                "row": self.first_row[(level, code)],
-                "now": value[0],
-            },
-        )
+        self.error(row, name_col, self.conflict(level, code, known[code], value))
         return False
+
+    def conflict(self, level, code, before, now) -> str:
+        """What differs between two rows giving the same code: the name, the kind or the parent."""
+        first = self.first_row[(level, code)]
+        if before[0] != now[0]:
+            what, old, new = _("name"), before[0], now[0]
+        elif before[1] != now[1]:
+            what, old, new = _("kind"), before[1].label, now[1].label
+        else:  # the same name and kind under another province
+            what, old, new = _("province code"), before[2], now[2]
+        return _(
+            "Code %(code)s has the %(what)s “%(before)s” in row %(row)s and “%(now)s” here; "
+            "one code, one unit."
+        ) % {"code": code, "what": what, "before": old, "row": first, "now": new}
 
     def province(self, row, values) -> str | None:
         """The row's province code, its unit recorded; None when the row stops here."""

@@ -80,6 +80,21 @@ class Report:
     errors: list[CellError] = field(default_factory=list)
     details: list[str] = field(default_factory=list)
     written: bool = False
+    errors_not_listed: int = 0  # errors past MAX_LISTED_ERRORS: counted, not kept
+
+    MAX_LISTED_ERRORS = 200
+
+    @property
+    def error_count(self) -> int:
+        """Every error found, including those not listed."""
+        return len(self.errors) + self.errors_not_listed
+
+    def add_error(self, error: CellError) -> None:
+        """Keep ``error`` if fewer than ``MAX_LISTED_ERRORS`` are kept; count it either way."""
+        if len(self.errors) < self.MAX_LISTED_ERRORS:
+            self.errors.append(error)
+        else:
+            self.errors_not_listed += 1
 
     @property
     def ok(self) -> bool:

@@ -8,6 +8,7 @@ OpenDocument type, and so on. Zip members are only listed, never extracted.
 """
 
 import secrets
+import unicodedata
 import zipfile
 from pathlib import PurePath
 
@@ -115,4 +116,19 @@ def check_upload(upload) -> str:
 
 def stored_name(original_name: str) -> str:
     """A name that cannot be guessed for storing a file, keeping its (checked) extension."""
-    return f"{secrets.token_hex(12)}{PurePath(original_name).suffix.lower()}"
+    return f"{secrets.token_hex(12)}{PurePath(display_name(original_name)).suffix.lower()}"
+
+
+def display_name(original_name: str, max_length: int = 255) -> str:
+    """The name the user gave, kept for display and download: without its folders, in NFC
+    (a Mac sends decomposed accents), without control characters, and shortened in its stem so
+    that the extension survives (``Báo cáo … rất dài.pdf`` → ``Báo cáo … r.pdf``)."""
+    name = (original_name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = unicodedata.normalize("NFC", name)
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
+    if len(name) <= max_length:
+        return name
+    suffix = PurePath(name).suffix
+    if len(suffix) >= max_length // 2:  # no real extension is that long
+        return name[:max_length]
+    return name[: max_length - len(suffix)].rstrip(" .") + suffix

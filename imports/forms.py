@@ -3,6 +3,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.forms import FileInput
+
 
 class UploadForm(forms.Form):
     """A spreadsheet to import: .xlsx or .csv, at most ``IMPORT_MAX_MB``."""
@@ -10,7 +12,7 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Spreadsheet (.xlsx or .csv)"),
         allow_empty_file=True,
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        widget=FileInput(attrs={"accept": ".xlsx,.csv"}),
     )
 
     def clean_file(self):

@@ -124,6 +124,6 @@ def import_template(request, kind, fmt):
     return export_response(
         rows=[resource.example],
         columns=columns,
-        filename=str(services.import_kind(kind).filename),
+        filename=services.import_kind(kind).filename,
         fmt=fmt,
     )

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapMixin, DateInput
 from procedures.models import Procedure, ScopeItem
+from qms_rollout import clock
 
 
 class ScopeItemForm(BootstrapMixin, forms.ModelForm):
@@ -36,6 +37,12 @@ class ScopeItemForm(BootstrapMixin, forms.ModelForm):
             field.queryset = procedures
             field.label_from_instance = lambda p: f"{p.field.name} – {p}"
         self.fields["revision"].help_text = _("0 for the first issue.")
+
+    def clean_issued_on(self):
+        value = self.cleaned_data.get("issued_on")
+        if value and value > clock.today():
+            raise forms.ValidationError(_("A process cannot be issued on a day still to come."))
+        return value
 
     def _get_validation_exclusions(self):
         exclude = super()._get_validation_exclusions()

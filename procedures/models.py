@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communes.models import nfc
+from core.limits import LEGAL_TEXT_MAX, max_length_check
 from core.querysets import ScopedQuerySet
 from core.search import FoldedBulkWrites, FoldedText, FoldedTextQuerySet
 from core.text import fold, vn_sort_key, vn_sort_key_length
@@ -73,7 +74,7 @@ class Procedure(FoldedText, models.Model):
         blank=True,
         help_text=_("0 means the same day."),
     )
-    legal_basis = models.TextField(_("legal basis"), blank=True)
+    legal_basis = models.TextField(_("legal basis"), max_length=LEGAL_TEXT_MAX, blank=True)
     announced_by = models.CharField(_("announcing decision"), max_length=100, blank=True)
     announced_on = models.DateField(_("announced on"), null=True, blank=True)
     amended_on = models.DateField(_("last amended on"), null=True, blank=True)
@@ -124,6 +125,7 @@ class Procedure(FoldedText, models.Model):
                 name="%(app_label)s_%(class)s_replaced_is_abolished",
                 violation_error_message=_("A replaced procedure must have an abolition date."),
             ),
+            max_length_check("legal_basis", LEGAL_TEXT_MAX),
         ]
 
     def __str__(self):

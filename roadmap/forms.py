@@ -5,8 +5,16 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from communes.models import Commune, Province
-from core.forms import BootstrapMixin, DateInput
+from core.forms import (
+    BootstrapMixin,
+    DateField,
+    DateInput,
+    FileInput,
+    ModelMultipleChoiceField,
+    check_not_before,
+)
 from core.uploads import ACCEPT_ATTR, check_upload
+from qms_rollout import clock
 from roadmap.models import Milestone, Participation, Programme, RoadmapTemplate
 from roadmap.services import milestone_rule_errors
 
@@ -16,7 +24,7 @@ class UploadField(forms.FileField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTR}))
+        kwargs.setdefault("widget", FileInput(attrs={"accept": ACCEPT_ATTR}))
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):
@@ -30,15 +38,15 @@ class MilestoneUpdateForm(BootstrapMixin, forms.Form):
     """Status, actual date, note and an optional evidence file, with the version it was loaded at."""
 
     status = forms.ChoiceField(label=_("Status"), choices=Milestone.Status.choices)
-    completed_on = forms.DateField(
+    completed_on = DateField(
         label=_("Actual completion date"),
         required=False,
-        widget=DateInput(),
         help_text=_("dd/mm/yyyy; only when the step is done."),
     )
     note = forms.CharField(
         label=_("Note"),
         required=False,
+        max_length=Milestone._meta.get_field("note").max_length,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when the step is blocked."),
     )
@@ -56,7 +64,23 @@ class MilestoneUpdateForm(BootstrapMixin, forms.Form):
             "note": milestone.note,
             "version": milestone.version,
         }
-        return cls(data, files, initial=initial, auto_id=f"m{milestone.pk}-%s")
+        form = cls(data, files, initial=initial, auto_id=f"m{milestone.pk}-%s")
+        form.milestone = milestone
+        return form
+
+    def clean_completed_on(self):
+        """Not in the future, not before the programme started."""
+        value = self.cleaned_data.get("completed_on")
+        if value and value > clock.today():
+            raise forms.ValidationError(_("A step cannot be done on a day still to come."))
+        milestone = getattr(self, "milestone", None)
+        if milestone is not None:
+            check_not_before(
+                value,
+                milestone.participation.programme.start_date,
+                _("The programme started on %(date)s; a step cannot be done before it."),
+            )
+        return value
 
     def clean_note(self):
         return (self.cleaned_data.get("note") or "").strip()
@@ -143,14 +167,14 @@ class ParticipationForm(BootstrapMixin, forms.ModelForm):
 class ParticipationBulkForm(BootstrapMixin, forms.Form):
     """Several communes joining a programme with the same kind, start date and budget."""
 
-    communes = forms.ModelMultipleChoiceField(
+    communes = ModelMultipleChoiceField(
         label=_("Communes"),
         queryset=Commune.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 10}),
         help_text=_("Hold Ctrl (or Cmd) to choose several."),
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=Participation.Kind.choices)
-    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
+    start_date = DateField(label=_("Start date"))
     budget_allocated = forms.DecimalField(
         label=_("Budget allocated to each (VND)"), min_value=0, decimal_places=0, initial=0
     )

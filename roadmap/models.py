@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communes.models import nfc
+from core.limits import DESCRIPTION_MAX, NOTE_MAX, max_length_check
 from core.querysets import ScopedQuerySet
 from core.scope import Scope
 from core.search import FoldedText, FoldedTextQuerySet
@@ -142,12 +143,13 @@ class RoadmapTemplate(models.Model):
     kind = models.CharField(
         _("for participations of kind"), max_length=12, choices=ParticipationKind
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=DESCRIPTION_MAX, blank=True)
 
     class Meta:
         verbose_name = _("roadmap template")
         verbose_name_plural = _("roadmap templates")
         ordering = ["name"]
+        constraints = [max_length_check("description", DESCRIPTION_MAX)]
 
     def __str__(self):
         return self.name
@@ -384,7 +386,7 @@ class Milestone(models.Model):
         _("status"), max_length=16, choices=Status, default=Status.NOT_STARTED
     )
     completed_on = models.DateField(_("actual completion date"), null=True, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=NOTE_MAX, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("changed by"),
@@ -442,6 +444,7 @@ class Milestone(models.Model):
                 name="%(app_label)s_%(class)s_blocked_has_note",
                 violation_error_message=_("A blocked step needs a note saying why."),
             ),
+            max_length_check("note", NOTE_MAX),
             models.CheckConstraint(
                 condition=Q(version__gte=1),
                 name="%(app_label)s_%(class)s_version_positive",

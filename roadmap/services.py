@@ -137,10 +137,10 @@ def evidence_add(*, milestone: Milestone, by, upload) -> Evidence:
     The file is stored under a name nobody can guess; the name the user gave is kept for display
     and download.
     """
-    from core.uploads import check_upload, stored_name
+    from core.uploads import check_upload, display_name, stored_name
 
     content_type = getattr(upload, "checked_content_type", None) or check_upload(upload)
-    original = (upload.name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:255]
+    original = display_name(upload.name or "", Evidence._meta.get_field("original_name").max_length)
     evidence = Evidence(
         milestone=milestone,
         original_name=original,

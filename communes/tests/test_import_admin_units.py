@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from communes.models import Commune, District, Province
+from core.tests.translations import compile_limits_fragment
 from core.text import unit_sort_key
 from imports.tests.helpers import compile_fragment, csv_bytes, xlsx_bytes
 
@@ -32,6 +33,7 @@ NATIONAL_EXTRACT = (
 @pytest.fixture(autouse=True)
 def vietnamese(settings, tmp_path_factory):
     settings.LOCALE_PATHS = [
+        compile_limits_fragment(tmp_path_factory.mktemp("limits")),
         compile_fragment(tmp_path_factory.mktemp("locale")),
         *settings.LOCALE_PATHS,
     ]
@@ -151,7 +153,11 @@ def test_windows_1258_csv(db, tmp_path):
         ),
         (
             ["Tỉnh Bến Tre", "83", "Huyện Chợ Lách Khác", "832", "Xã Vĩnh Bình", "28879", "Xã"],
-            "Dòng 8, cột Quận Huyện: Mã 832 là “Huyện Chợ Lách” ở dòng 2 nhưng là “Huyện Chợ Lách Khác” ở đây",
+            "Dòng 8, cột Quận Huyện: Mã 832 có tên “Huyện Chợ Lách” ở dòng 2 nhưng “Huyện Chợ Lách Khác” ở đây",
+        ),
+        (  # the same name under another province: the province is what conflicts
+            ["Tỉnh Trà Vinh", "84", "Huyện Chợ Lách", "832", "Xã Vĩnh Bình", "28879", "Xã"],
+            "Dòng 8, cột Quận Huyện: Mã 832 có mã tỉnh “83” ở dòng 2 nhưng “84” ở đây",
         ),
         (
             ["Bến Tre", "84", "Huyện Càng Long", "843", "Xã An Trường", "29245", "Xã"],

@@ -24,6 +24,7 @@ from roadmap.tests.factories import (
     ParticipationFactory,
     ProgrammeFactory,
     RoadmapStepFactory,
+    RoadmapTemplateFactory,
 )
 
 D = datetime.date
@@ -84,6 +85,7 @@ CASES = {
     "procedures_procedure_replaced_is_abolished": lambda: ProcedureFactory(
         replaced_by=ProcedureFactory()
     ),
+    "procedures_procedure_legal_basis_length": lambda: ProcedureFactory(legal_basis="x" * 4001),
     "procedures_scopeitem_procedure_once_per_commune": lambda: _twice(ScopeItemFactory),
     "procedures_scopeitem_process_code_unique_in_commune": lambda: _same_commune(
         ScopeItemFactory, process_code="QT-01"
@@ -113,12 +115,21 @@ CASES = {
     "roadmap_milestone_blocked_has_note": lambda: MilestoneFactory(status="blocked", note=""),
     "roadmap_milestone_version_positive": lambda: MilestoneFactory(version=0),
     "roadmap_evidence_not_empty": lambda: _empty_evidence(),
+    "roadmap_milestone_note_length": lambda: MilestoneFactory(note="ư" * 2001),
+    "roadmap_roadmaptemplate_description_length": lambda: RoadmapTemplateFactory(
+        description="x" * 4001
+    ),
     # audits
     "audits_audit_kind_valid": lambda: AuditFactory(kind="bogus"),
     "audits_audit_lead_required": lambda: AuditFactory(lead=""),
     "audits_finding_severity_valid": lambda: FindingFactory(severity="bogus"),
     "audits_finding_status_valid": lambda: FindingFactory(status="bogus"),
     "audits_finding_closed_has_date": lambda: FindingFactory(status="closed"),
+    "audits_audit_summary_length": lambda: AuditFactory(summary="x" * 4001),
+    "audits_finding_description_length": lambda: FindingFactory(description="ầ" * 4001),
+    "audits_correctiveaction_description_length": lambda: CorrectiveActionFactory(
+        description="x" * 4001
+    ),
     "audits_finding_description_required": lambda: FindingFactory(description=""),
     "audits_correctiveaction_verified_only_when_done": lambda: CorrectiveActionFactory(
         verified_by=UserFactory(), verified_at=datetime.datetime(2017, 12, 1, tzinfo=datetime.UTC)
@@ -270,6 +281,7 @@ def test_every_declared_constraint_has_a_case():
 def test_a_valid_row_of_each_kind_is_accepted(db):
     MilestoneFactory(status="done", completed_on=D(2017, 8, 20))
     MilestoneFactory(status="blocked", note="Chờ cán bộ mới")
+    MilestoneFactory(note="ư" * 2000)  # at the limit, counted in characters, not bytes
     CorrectiveActionFactory(
         done_on=D(2017, 12, 1),
         verified_by=UserFactory(),

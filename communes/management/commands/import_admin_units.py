@@ -79,7 +79,7 @@ class Command(BaseCommand):
                 )
                 self.stderr.write(f"{where}: {error.message}")
             raise CommandError(
-                _("Nothing was imported: %(count)s errors.") % {"count": len(report.errors)}
+                _("Nothing was imported: %(count)s errors.") % {"count": report.error_count}
             )
         for line in report.details:
             self.stdout.write(line)
