@@ -27,7 +27,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts.models import User
 from audits.models import Announcement, Audit, CorrectiveAction, Finding
-from communes.models import Commune, District, Province
+from communes.models import Commune, District, Province, Succession
 from procedures.models import Field, Procedure, ScopeItem
 from roadmap.models import (
     Consultant,
@@ -179,12 +179,21 @@ class DemoBuilder:
                         },
                     )
                 )
-        # Phong Mỹ merged into Phong Nẫm (Nghị quyết 855/NQ-UBTVQH14, in force 1/2/2020).
+        # Phong Mỹ merged into Phong Nẫm (a 2020 resolution of the UBTVQH, in force 1/2/2020;
+        # the sources disagree on its number, so the legal basis is left for the user to type).
         phong_my = next(c for c in communes if c.code == LEFT_OUT_CODE)
-        if phong_my.merged_into_id is None:
+        if phong_my.valid_until is None:
             phong_my.valid_until = datetime.date(2020, 1, 31)
-            phong_my.merged_into = next(c for c in communes if c.code == "28987")
             phong_my.save()
+        self._get(
+            Succession,
+            {
+                "predecessor": phong_my,
+                "successor": next(c for c in communes if c.code == "28987"),
+                "effective_on": datetime.date(2020, 2, 1),
+            },
+            {"whole": True},
+        )
         return province, communes
 
     # Procedures ------------------------------------------------------------------------------
