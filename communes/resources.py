@@ -1,9 +1,11 @@
 """The administrative units in the layout the statistics office (GSO) publishes.
 
 One row per commune: "Tỉnh / Thành Phố", "Mã TP", "Quận Huyện", "Mã QH", "Phường Xã", "Mã PX",
-"Cấp" (a district with no commune has its commune cells empty). Units are keyed by GSO code: a
+"Cấp" (a district with no commune has its commune cells empty). The list of 1/7/2025 has no
+districts: the same columns without the district pair, and the level may say "Đặc khu". Units are keyed by GSO code: a
 unit whose name or kind changed is updated, not duplicated, and a second import of the same file
-changes nothing. The import upserts in bulk (a whole country is some 12,000 rows); the kinds of
+changes nothing. With an ``effective`` date the file is the whole list from that date on:
+see ``communes.services.units_replace_list``. The import upserts in bulk (a whole country is some 12,000 rows); the kinds of
 provinces and districts are read from the first words of their names.
 """
 
@@ -13,6 +15,7 @@ from import_export import resources
 from import_export.fields import Field
 
 from communes.models import Commune, District, Province
+from communes.services import units_replace_list
 from imports.files import Sheet
 from imports.resources import (
     NEW,
@@ -31,6 +34,7 @@ DISTRICT, DISTRICT_CODE = "Quận Huyện", "Mã QH"
 COMMUNE, COMMUNE_CODE = "Phường Xã", "Mã PX"
 LEVEL = "Cấp"
 GSO_COLUMNS = (PROVINCE, PROVINCE_CODE, DISTRICT, DISTRICT_CODE, COMMUNE, COMMUNE_CODE, LEVEL)
+GSO_2025_COLUMNS = (PROVINCE, PROVINCE_CODE, COMMUNE, COMMUNE_CODE, LEVEL)
 
 # The first words of a name give the kind; longer prefixes are tried first.
 PROVINCE_PREFIXES = [("thành phố", Province.Kind.CITY), ("tỉnh", Province.Kind.PROVINCE)]
@@ -44,6 +48,7 @@ COMMUNE_KIND_VI = {
     "Xã": Commune.Kind.COMMUNE,
     "Phường": Commune.Kind.WARD,
     "Thị trấn": Commune.Kind.TOWNSHIP,
+    "Đặc khu": Commune.Kind.SPECIAL_ZONE,
 }
 BATCH = 1000
 
@@ -93,10 +98,11 @@ class AdminUnitResource(resources.ModelResource):
             "kind",
         )
 
-    def __init__(self, *, user=None, source: str = ""):
+    def __init__(self, *, user=None, source: str = "", effective=None):
         super().__init__()
         self.user = user
         self.source = source
+        self.effective = effective
 
     @classmethod
     def columns(cls) -> list[str]:
@@ -111,10 +117,13 @@ class AdminUnitResource(resources.ModelResource):
         transaction: nothing is written when a row has an error.
         """
         report = Report(title=str(self.title), filename=self.source)
-        sheet = locate_header(sheet, GSO_COLUMNS)
+        sheet = locate_header(sheet, GSO_2025_COLUMNS)
+        headers = {fold(h) for h in sheet.headers if h}
+        has_districts = bool({fold(DISTRICT), fold(DISTRICT_CODE)} & headers)
+        columns = GSO_COLUMNS if has_districts else GSO_2025_COLUMNS
         report.errors = check_headers(
             sheet.headers,
-            required=GSO_COLUMNS,
+            required=columns,
             optional=[],
             ignore_unknown=True,
             row=sheet.header_row,
@@ -122,9 +131,12 @@ class AdminUnitResource(resources.ModelResource):
         if report.errors:
             return report
         index = {fold(h): i for i, h in enumerate(sheet.headers) if h}
-        position = {c: index[fold(c)] for c in GSO_COLUMNS}
+        position = {c: index[fold(c)] for c in columns}
         units = self._parse(sheet, position, report, progress)
         if report.errors:
+            return report
+        if self.effective is not None:
+            units_replace_list(units=units, effective=self.effective, report=report)
             return report
         self._upsert(units, report, dry_run=dry_run, progress=progress)
         return report
@@ -204,23 +216,25 @@ class AdminUnitResource(resources.ModelResource):
                 continue
             provinces[p[0]] = (p[1], kind)
 
-            d = unit(row, values, "d", DISTRICT, DISTRICT_CODE, 3)
-            if d is None:
-                continue
-            kind = kind_from_name(d[1], DISTRICT_PREFIXES)
-            if kind is None:
-                error(
-                    row,
-                    DISTRICT,
-                    _("“%(name)s” should start with “Huyện”, “Quận”, “Thị xã” or “Thành phố”.")
-                    % {"name": d[1]},
-                )
-                continue
-            if not same_unit(row, "d", d[0], d[1], (d[1], kind, p[0]), districts, DISTRICT):
-                continue
-            districts[d[0]] = (d[1], kind, p[0])
+            d = None  # the list of 2025 has no districts
+            if DISTRICT in position:
+                d = unit(row, values, "d", DISTRICT, DISTRICT_CODE, 3)
+                if d is None:
+                    continue
+                kind = kind_from_name(d[1], DISTRICT_PREFIXES)
+                if kind is None:
+                    error(
+                        row,
+                        DISTRICT,
+                        _("“%(name)s” should start with “Huyện”, “Quận”, “Thị xã” or “Thành phố”.")
+                        % {"name": d[1]},
+                    )
+                    continue
+                if not same_unit(row, "d", d[0], d[1], (d[1], kind, p[0]), districts, DISTRICT):
+                    continue
+                districts[d[0]] = (d[1], kind, p[0])
 
-            c = unit(row, values, "c", COMMUNE, COMMUNE_CODE, 5, required=False)
+            c = unit(row, values, "c", COMMUNE, COMMUNE_CODE, 5, required=d is None)
             if c is None:  # a district without communes
                 continue
             if c[0] in communes:
@@ -237,9 +251,9 @@ class AdminUnitResource(resources.ModelResource):
                 error(row, LEVEL, str(exc))
                 continue
             if kind is None:
-                error(row, LEVEL, _("The level (Xã, Phường or Thị trấn) is missing."))
+                error(row, LEVEL, _("The level (Xã, Phường, Thị trấn or Đặc khu) is missing."))
                 continue
-            communes[c[0]] = (c[1], kind, d[0], p[0], row)
+            communes[c[0]] = (c[1], kind, d[0] if d else None, p[0], row)
         return provinces, districts, communes
 
     def _upsert(self, units, report, *, dry_run, progress):

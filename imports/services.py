@@ -87,8 +87,10 @@ def upload_discard(*, token: str) -> None:
         (upload_dir() / f"{token}.upload").unlink(missing_ok=True)
 
 
-def _run(*, kind, data, filename, user, dry_run, progress=None, limit_mb=None) -> Report:
-    resource = resource_class(kind)(user=user, source=filename)
+def _run(
+    *, kind, data, filename, user, dry_run, progress=None, limit_mb=None, options=None
+) -> Report:
+    resource = resource_class(kind)(user=user, source=filename, **(options or {}))
     try:
         sheet = read_sheet(data, filename, limit_mb=limit_mb)
     except FileRejected as exc:
@@ -120,12 +122,14 @@ def import_apply(
     dry_run: bool = False,
     progress=None,
     limit_mb: int | None = None,
+    options: dict | None = None,
 ) -> Report:
     """Import ``data`` all or nothing: when any row has an error, nothing is written.
 
     Each saved row leaves a history entry naming ``user``, as an edit in the page would.
     ``dry_run`` checks and reports without writing; ``progress(done, total)`` follows the work
-    (the administrative units only); ``limit_mb`` overrides ``IMPORT_MAX_MB``.
+    (the administrative units only); ``limit_mb`` overrides ``IMPORT_MAX_MB``; ``options`` are
+    passed to the resource (the administrative units' ``effective`` date).
     """
     with transaction.atomic():
         report = _run(
@@ -136,6 +140,7 @@ def import_apply(
             dry_run=dry_run,
             progress=progress,
             limit_mb=limit_mb,
+            options=options,
         )
         if dry_run:
             transaction.set_rollback(True)
