@@ -51,3 +51,10 @@ class SuccessionAdmin(admin.ModelAdmin):
     search_fields = ["predecessor__code", "predecessor__name", "successor__code", "successor__name"]
     autocomplete_fields = ["predecessor", "successor"]
     date_hierarchy = "effective_on"
+
+
+@admin.register(ProvinceSuccession)
+class ProvinceSuccessionAdmin(admin.ModelAdmin):
+    list_display = ["predecessor", "successor", "effective_on", "whole", "legal_basis"]
+    list_select_related = ["predecessor", "successor"]
+    autocomplete_fields = ["predecessor", "successor"]

@@ -209,7 +209,28 @@ class Commune(AdministrativeUnit):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("communes:commune_detail", args=[self.code])
+        """The page of this very unit: an ended one is shown as of its last day (its code may
+        now belong to another unit)."""
+        url = reverse("communes:commune_detail", args=[self.code])
+        if self.valid_until is not None:
+            url += f"?as_of={self.valid_until:%d/%m/%Y}"
+        return url
+
+    def ancestry(self) -> list["Succession"]:
+        """Every succession that led to this unit: its predecessors first, then theirs."""
+        found, seen, frontier = [], {self.pk}, [self.pk]
+        while frontier:
+            rows = [
+                s
+                for s in Succession.objects.filter(successor__in=frontier).select_related(
+                    "predecessor__district", "successor"
+                )
+                if s.predecessor_id not in seen
+            ]
+            seen.update(s.predecessor_id for s in rows)
+            found += rows
+            frontier = [s.predecessor_id for s in rows]
+        return found
 
 
 class SuccessionBase(models.Model):

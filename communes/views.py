@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.shortcuts import render
 
 from accounts import access
@@ -44,6 +44,7 @@ def commune_list(request):
     if filters["q"]:
         rows = [r for r in rows if matches(filters["q"], r.name, r.district_name, r.code)]
     rows = sorted(rows, key=lambda r: (unit_key(r.name), r.code))
+    has_districts = any(r.district_code for r in rows)  # none since 1/7/2025
     if fmt := export_format(request):
         return export_list("communes", rows, fmt)
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
@@ -51,6 +52,7 @@ def commune_list(request):
         "page": page,
         "filters": filters,
         "districts": units_sorted(District.objects.visible_to(request.user).current()),
+        "has_districts": has_districts,
         "kinds": ParticipationKind.choices,
         "stages": list(metrics.stage_labels().items()),
         "stage_labels": metrics.stage_labels(),
@@ -98,8 +100,8 @@ def _roadmaps(participations, milestones, as_of) -> list[dict]:
 def commune_detail(request, code: str):
     """A commune: its roadmap as a timeline, scope, audits, announcements, people, history."""
     user = request.user
-    commune = access.get_commune_for_user(user, code)
-    as_of = clock.today()
+    as_of = clock.from_request(request)
+    commune = access.get_commune_for_user(user, code, on=as_of)
     in_scope = metrics.participations_in_scope(user, commune=commune)
     participations = list(
         in_scope.with_list_related().select_related("template").order_by("start_date")
@@ -148,8 +150,37 @@ def commune_detail(request, code: str):
         "announcements": list(Announcement.objects.visible_to(user).filter(commune=commune)),
         "changes": changes[:50],
         "changes_total": len(changes),
+        **_lineage(commune, as_of),
     }
     return render(request, "communes/commune_detail.html", ctx)
+
+
+def _lineage(commune, as_of) -> dict:
+    """What the unit became (when it ended), where it came from, and its inheritance: the QMS
+    record of every unit it succeeds (announcements, audits, scope), in its page's access."""
+    ancestry = commune.ancestry()
+    ancestors = [s.predecessor for s in ancestry]
+    scope = dict(
+        ScopeItem.objects.filter(commune__in=ancestors)
+        .exclude(state=ScopeItem.State.PLANNED)
+        .values_list("commune")
+        .annotate(n=Count("pk"))
+    )
+    audits = Audit.objects.filter(commune__in=ancestors).order_by("-date")
+    return {
+        "as_of": as_of,
+        "ended": commune.valid_until is not None and commune.valid_until < as_of,
+        "successions": list(commune.successions.select_related("successor").order_by("pk")),
+        "ancestry": ancestry,
+        "inherited_scope": [(u, scope.get(u.pk, 0)) for u in ancestors],
+        "inherited_announcements": list(
+            Announcement.objects.filter(commune__in=ancestors)
+            .select_related("commune")
+            .order_by("decision_date")
+        ),
+        "inherited_audits": list(audits.select_related("commune")[:20]),
+        "inherited_audits_total": audits.count() if ancestors else 0,
+    }
 
 
 @login_required

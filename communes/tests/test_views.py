@@ -283,8 +283,9 @@ def test_update_links_only_for_who_may_edit(client, commune_officer, manager, co
 
 
 # session, user, commune, participations, metrics.compute (9), milestones, history, audits with
-# findings and corrective actions (3), scope items needing revision, announcements.
-COMMUNE_PAGE_QUERIES = 20
+# findings and corrective actions (3), scope items needing revision, announcements; lineage:
+# predecessors (one per generation: one here) and successors.
+COMMUNE_PAGE_QUERIES = 22
 
 
 def test_the_commune_page_query_count_is_pinned(
