@@ -125,7 +125,9 @@ def test_quality_records_are_written_by_dost_and_the_serving_consultant(persona,
                     call()
 
 
-def test_commune_officer_marks_own_corrective_action_done_but_cannot_verify(commune_officer, rows):
+def test_commune_officer_marks_own_corrective_action_done_but_cannot_verify(
+    commune_officer, rows
+):
     pk = rows["a"]["action"].pk
     assert access.get_corrective_action_for_user(commune_officer, pk, write=True)
     with pytest.raises(PermissionDenied):
