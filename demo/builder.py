@@ -28,6 +28,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from accounts.models import User
 from audits.models import Announcement, Audit, CorrectiveAction, Finding
 from communes.models import Commune, District, Province, Succession
+from demo import reorganisation
 from procedures.models import Field, Procedure, ScopeItem
 from roadmap.models import (
     Consultant,
@@ -156,21 +157,20 @@ class DemoBuilder:
     # Units -----------------------------------------------------------------------------------
 
     def units(self):
-        province = self._get(
-            Province, {"code": "83", "valid_until": None}, {"name": "Tỉnh Bến Tre"}
-        )
+        # Looked up as the units of 2017 (the reorganisation of 2025 ends them, and reuses codes).
+        province = self._get(Province, {"code": "83"}, {"name": "Tỉnh Bến Tre"})
         communes = []
         with COMMUNES_CSV.open(encoding="utf-8") as f:
             for row in csv.DictReader(f):
                 district = self._get(
                     District,
-                    {"code": row["district_code_2017"], "valid_until": None},
+                    {"code": row["district_code_2017"]},
                     {"name": row["district_2017"], "province": province},
                 )
                 communes.append(
                     self._get(
                         Commune,
-                        {"code": row["commune_code_gso"]},
+                        {"code": row["commune_code_gso"], "valid_from": None},
                         {
                             "name": row["commune_name_2017"],
                             "kind": KIND_BY_LABEL[row["type_2017"]],
@@ -625,6 +625,7 @@ class DemoBuilder:
                 dost=dost,
                 consultant_user=consultant_user,
             )
+        reorganisation.build(self, old_province=province, dost=dost)
         return DemoResult(created=self.created, password=None)
 
 
