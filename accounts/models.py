@@ -1,10 +1,20 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from communes.models import Commune
+from communes.models import Commune, Province
 from core.scope import EVERYTHING, NOTHING, Scope
+
+
+def territory() -> Scope:
+    """The deployment's territory (``QMS_PROVINCE`` and its predecessors), or everything."""
+    codes = [settings.QMS_PROVINCE, *settings.QMS_PROVINCE_PREDECESSORS]
+    codes = [code for code in codes if code]
+    if not codes:
+        return EVERYTHING
+    return Scope(province_ids=Province.objects.filter(code__in=codes).values("pk"))
 
 
 class User(AbstractUser):
@@ -105,7 +115,7 @@ class User(AbstractUser):
         if not self.is_active:
             return NOTHING
         if self.role in (self.Role.DOST_STAFF, self.Role.MANAGER):
-            return EVERYTHING
+            return territory()
         if self.role == self.Role.DISTRICT_OFFICER and self.district_id:
             return Scope(district_id=self.district_id)
         if self.role == self.Role.COMMUNE_OFFICER and self.commune_id:
@@ -121,7 +131,8 @@ class User(AbstractUser):
 
     @property
     def is_province_wide(self) -> bool:
-        return self.scope.everything
+        """DOST staff and managers: they work on the whole territory, not on one unit."""
+        return self.is_active and self.role in (self.Role.DOST_STAFF, self.Role.MANAGER)
 
     @property
     def scope_label(self) -> str:

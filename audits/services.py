@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audits.models import Announcement, Audit, CorrectiveAction, Finding
+from core.uploads import check_upload, stored_name
 from qms_rollout import clock
 from roadmap.models import Milestone, RoadmapStep
 from roadmap.services import milestone_update_status
-from roadmap.uploads import check_upload, stored_name
 
 
 def _store(field_file, upload) -> None:

@@ -21,8 +21,7 @@ from audits.forms import (
 from audits.models import Announcement, Audit, CorrectiveAction, Finding
 from communes.models import District
 from communes.search import in_order, search_page, unit_key, units_sorted
-from imports.export import export_format
-from imports.lists import export_list
+from core.spreadsheets import export_format, export_list
 from qms_rollout import clock
 from reports import metrics
 from roadmap.services import MilestoneConflict

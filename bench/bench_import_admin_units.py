@@ -4,9 +4,10 @@ Builds an .xlsx and a .csv in the GSO layout from ../shared/data/gso-admin-units
 (63 provinces, 713 districts, 11,162 communes) in a temporary directory, migrates a fresh SQLite
 database there, then times four runs of the command: first import (.xlsx), second import of the
 same file (must change nothing), the .csv, and an import with one renamed commune. Goal: the
-first import within 20 s. Prints figures; it is not a test.
+first import within 20 s. Prints figures; it is not a test. (The test suite reads an extract of
+three provinces kept in communes/tests/data/, so it runs where ../shared is absent.)
 
-    .venv/bin/python bench/bench_import_admin_units.py [--keep]
+    .venv/bin/python bench/bench_import_admin_units.py [--keep] [--source PATH]
 """
 
 import argparse
@@ -78,8 +79,14 @@ def run(env, *args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument("--source", type=Path, default=SOURCE, help="the GSO list (JSON)")
     options = parser.parse_args()
-    units = json.loads(SOURCE.read_text(encoding="utf-8"))
+    if not options.source.is_file():
+        sys.exit(
+            f"{options.source} is not there: the full-country benchmark needs the GSO list "
+            "(give it with --source; the tests use the extract in communes/tests/data/)."
+        )
+    units = json.loads(options.source.read_text(encoding="utf-8"))
     rows = list(gso_rows(units))
     directory = Path(tempfile.mkdtemp(prefix="bench-gso-"))
     xlsx, path_csv = write_files(directory, rows)

@@ -39,6 +39,8 @@ class DistrictQuerySet(UnitQuerySet):
             return Q()
         if scope.district_id is not None:
             return Q(pk=scope.district_id)
+        if scope.province_ids is not None:
+            return Q(province_id__in=scope.province_ids)
         return Q(pk__in=Commune.objects.filter(scope.q("")).values("district_id"))
 
 

@@ -1,23 +1,26 @@
-"""The administrative units in the layout the statistics office (GSO) publishes.
+"""The spreadsheets of the administrative units: the GSO list (import and export), the commune
+list's export, and the lookup of a commune by its GSO code that the other imports share.
 
-One row per commune: "Tỉnh / Thành Phố", "Mã TP", "Quận Huyện", "Mã QH", "Phường Xã", "Mã PX",
-"Cấp" (a district with no commune has its commune cells empty). The list of 1/7/2025 has no
-districts: the same columns without the district pair, and the level may say "Đặc khu". Units are keyed by GSO code: a
-unit whose name or kind changed is updated, not duplicated, and a second import of the same file
-changes nothing. With an ``effective`` date the file is the whole list from that date on:
-see ``communes.services.units_replace_list``. The import upserts in bulk (a whole country is some 12,000 rows); the kinds of
-provinces and districts are read from the first words of their names.
+The GSO layout has one row per commune: "Tỉnh / Thành Phố", "Mã TP", "Quận Huyện", "Mã QH",
+"Phường Xã", "Mã PX", "Cấp" (a district with no commune has its commune cells empty). Units are
+keyed by GSO code: a unit whose name or kind changed is updated, not duplicated, and a second
+import of the same file changes nothing. The import upserts in bulk (a whole country is some
+12,000 rows); the kinds of provinces and districts are read from the first words of their names.
+The list of 1/7/2025 has no districts: the same columns without the district pair, and the level
+may say "Đặc khu". With an ``effective`` date the file is the whole list from that date on (see
+``communes.services.units_replace_list``).
 """
 
+from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from import_export import resources
 from import_export.fields import Field
 
 from communes.models import Commune, District, Province
 from communes.services import units_replace_list
-from imports.files import Sheet
-from imports.resources import (
+from core.resources import (
     NEW,
     SKIP,
     UPDATE,
@@ -26,15 +29,30 @@ from imports.resources import (
     RowReport,
     check_headers,
     locate_header,
+    register_import,
 )
-from imports.widgets import ChoiceWidget, as_text, clean_code, fold
+from core.spreadsheets import (
+    SHEET_LANGUAGE,
+    Column,
+    ExportList,
+    Sheet,
+    choice_label,
+    field_label,
+    register_export,
+)
+from core.widgets import ChoiceWidget, as_text, clean_code, fold
+from roadmap.models import Participation, ParticipationKind
+
+# The columns every spreadsheet naming a commune shares.
+COMMUNE = "Mã xã"
+COMMUNE_NAME = "Tên xã"
 
 PROVINCE, PROVINCE_CODE = "Tỉnh / Thành Phố", "Mã TP"
 DISTRICT, DISTRICT_CODE = "Quận Huyện", "Mã QH"
-COMMUNE, COMMUNE_CODE = "Phường Xã", "Mã PX"
+COMMUNE_GSO, COMMUNE_CODE = "Phường Xã", "Mã PX"
 LEVEL = "Cấp"
-GSO_COLUMNS = (PROVINCE, PROVINCE_CODE, DISTRICT, DISTRICT_CODE, COMMUNE, COMMUNE_CODE, LEVEL)
-GSO_2025_COLUMNS = (PROVINCE, PROVINCE_CODE, COMMUNE, COMMUNE_CODE, LEVEL)
+GSO_COLUMNS = (PROVINCE, PROVINCE_CODE, DISTRICT, DISTRICT_CODE, COMMUNE_GSO, COMMUNE_CODE, LEVEL)
+GSO_2025_COLUMNS = (PROVINCE, PROVINCE_CODE, COMMUNE_GSO, COMMUNE_CODE, LEVEL)
 
 # The first words of a name give the kind; longer prefixes are tried first.
 PROVINCE_PREFIXES = [("thành phố", Province.Kind.CITY), ("tỉnh", Province.Kind.PROVINCE)]
@@ -44,13 +62,30 @@ DISTRICT_PREFIXES = [
     ("huyện", District.Kind.RURAL),
     ("quận", District.Kind.URBAN),
 ]
-COMMUNE_KIND_VI = {
-    "Xã": Commune.Kind.COMMUNE,
-    "Phường": Commune.Kind.WARD,
-    "Thị trấn": Commune.Kind.TOWNSHIP,
-    "Đặc khu": Commune.Kind.SPECIAL_ZONE,
-}
 BATCH = 1000
+MAX_ERRORS = 200
+
+
+def find_commune(value, column=COMMUNE, cache: dict | None = None) -> Commune:
+    """The commune with GSO code ``value`` (the current unit first), or ValidationError.
+
+    ``cache`` (a dict kept by the resource for one import) saves a query per repeated code.
+    """
+    try:
+        code = clean_code(value, 5)
+    except ValueError as exc:
+        raise ValidationError({column: str(exc)}) from None
+    if cache is not None and code in cache:
+        commune = cache[code]
+    else:
+        commune = Commune.objects.select_related("district").by_code(code)
+        if cache is not None:
+            cache[code] = commune
+    if commune is None:
+        raise ValidationError(
+            {column: _("No commune has the GSO code “%(code)s”.") % {"code": code}}
+        )
+    return commune
 
 
 def kind_from_name(name: str, prefixes):
@@ -59,6 +94,261 @@ def kind_from_name(name: str, prefixes):
         if key.startswith(prefix + " "):
             return kind
     return None
+
+
+class GsoRows:
+    """Reading the rows of a GSO table into units by level and code; errors go to ``report``.
+
+    ``provinces``: code -> (name, kind); ``districts``: code -> (name, kind, province code);
+    ``communes``: code -> (name, kind, district code, province code, row).
+    """
+
+    def __init__(self, sheet: Sheet, report: Report):
+        index = {fold(h): i for i, h in enumerate(sheet.headers) if h}
+        self.position = {c: index[fold(c)] for c in GSO_COLUMNS if fold(c) in index}
+        self.report = report
+        self.provinces, self.districts, self.communes = {}, {}, {}
+        self.first_row = {}  # (level, code) -> row where the unit first appears
+        self.level_widget = ChoiceWidget(Commune.Kind)
+
+    def cell(self, values, column):
+        i = self.position[column]
+        return values[i] if i < len(values) else None
+
+    def error(self, row, column, message) -> None:
+        if len(self.report.errors) < MAX_ERRORS:
+            self.report.errors.append(CellError(row, column, message))
+
+    def unit(self, row, values, name_col, code_col, width, required=True):
+        """(code, name) of one level of the row, or None (an error is recorded if due)."""
+        name, raw_code = as_text(self.cell(values, name_col)), self.cell(values, code_col)
+        if not name and not as_text(raw_code):
+            if required:
+                self.error(row, code_col, _("The code is missing."))
+            return None
+        try:
+            code = clean_code(raw_code, width)
+        except ValueError as exc:
+            self.error(row, code_col, str(exc) if as_text(raw_code) else _("The code is missing."))
+            return None
+        if not name:
+            self.error(row, name_col, _("The name is missing."))
+            return None
+        if len(name) > 100:
+            self.error(row, name_col, _("The name is longer than 100 characters."))
+            return None
+        return code, name
+
+    def same_unit(self, row, level, code, value, known, name_col) -> bool:
+        """False (with an error) when ``code`` already names another unit in the file."""
+        if code not in known:
+            self.first_row[(level, code)] = row
+            return True
+        if known[code][: len(value)] == value:
+            return True
+        self.error(
+            row,
+            name_col,
+            _(
+                "Code %(code)s is “%(before)s” in row %(row)s and “%(now)s” here; one code, one unit."
+            )
+            % {
+                "code": code,
+                "before": known[code][0],
+                "row": self.first_row[(level, code)],
+                "now": value[0],
+            },
+        )
+        return False
+
+    def province(self, row, values) -> str | None:
+        """The row's province code, its unit recorded; None when the row stops here."""
+        p = self.unit(row, values, PROVINCE, PROVINCE_CODE, 2)
+        if p is None:
+            return None
+        kind = kind_from_name(p[1], PROVINCE_PREFIXES)
+        if kind is None:
+            self.error(
+                row,
+                PROVINCE,
+                _("“%(name)s” should start with “Tỉnh” or “Thành phố”.") % {"name": p[1]},
+            )
+            return None
+        if not self.same_unit(row, "p", p[0], (p[1], kind), self.provinces, PROVINCE):
+            return None
+        self.provinces[p[0]] = (p[1], kind)
+        return p[0]
+
+    def district(self, row, values, province: str) -> str | None:
+        """The row's district code, its unit recorded; None when the row stops here."""
+        d = self.unit(row, values, DISTRICT, DISTRICT_CODE, 3)
+        if d is None:
+            return None
+        kind = kind_from_name(d[1], DISTRICT_PREFIXES)
+        if kind is None:
+            self.error(
+                row,
+                DISTRICT,
+                _("“%(name)s” should start with “Huyện”, “Quận”, “Thị xã” or “Thành phố”.")
+                % {"name": d[1]},
+            )
+            return None
+        if not self.same_unit(row, "d", d[0], (d[1], kind, province), self.districts, DISTRICT):
+            return None
+        self.districts[d[0]] = (d[1], kind, province)
+        return d[0]
+
+    def commune(self, row, values, district: str | None, province: str) -> None:
+        """Record the row's commune, if it names one (a district may have none)."""
+        c = self.unit(row, values, COMMUNE_GSO, COMMUNE_CODE, 5, required=district is None)
+        if c is None:
+            return
+        if c[0] in self.communes:
+            self.error(
+                row,
+                COMMUNE_CODE,
+                _("This row repeats row %(row)s.") % {"row": self.first_row[("c", c[0])]},
+            )
+            return
+        self.first_row[("c", c[0])] = row
+        try:
+            kind = self.level_widget.clean(self.cell(values, LEVEL))
+        except ValueError as exc:
+            self.error(row, LEVEL, str(exc))
+            return
+        if kind is None:
+            self.error(row, LEVEL, _("The level (Xã, Phường, Thị trấn or Đặc khu) is missing."))
+            return
+        self.communes[c[0]] = (c[1], kind, district, province, row)
+
+    def read(self, rows, progress=None):
+        """Every row, level by level; ``progress(done, total)`` as the rows are read."""
+        total = len(rows)
+        for done, (row, values) in enumerate(rows, start=1):
+            if progress and done % 500 == 0:
+                progress(done, total * 2)
+            province = self.province(row, values)
+            if province is None:
+                continue
+            district = None  # the list of 2025 has no districts
+            if DISTRICT in self.position:
+                district = self.district(row, values, province)
+                if district is None:
+                    continue
+            self.commune(row, values, district, province)
+        return self.provinces, self.districts, self.communes
+
+
+LEVEL_FIELDS = {
+    Province: ["name", "kind"],
+    District: ["name", "kind", "province"],
+    Commune: ["name", "kind", "district", "province"],
+}
+
+
+class UnitWriter:
+    """Creating the new units and updating the changed ones, level by level, in batches.
+
+    ``ids`` keeps code -> pk of the provinces and districts, for the next level's foreign keys.
+    """
+
+    def __init__(self, report: Report, *, dry_run: bool, progress, total: int):
+        self.report = report
+        self.dry_run = dry_run
+        self.progress = progress
+        self.total = total
+        self.ids = {Province: {}, District: {}}
+        self.summaries, self.changes = [], []
+
+    def fields_of(self, model, value) -> dict:
+        fields = {"name": value[0], "kind": value[1]}
+        if model is District:
+            fields["province_id"] = self.ids[Province].get(value[2])
+        elif model is Commune:
+            fields["district_id"] = self.ids[District].get(value[2])
+            fields["province_id"] = self.ids[Province].get(value[3])
+        return fields
+
+    def existing(self, model, wanted) -> dict:
+        """The units of ``wanted``'s codes already stored, by code (the current unit wins)."""
+        found = {}
+        for unit in model.objects.filter(code__in=list(wanted)).order_by("-valid_until"):
+            found[unit.code] = unit  # the current unit (valid_until NULL) comes last
+        if model in self.ids:
+            self.ids[model].update({code: unit.pk for code, unit in found.items()})
+        return found
+
+    def plan(self, model, wanted) -> tuple[list, list]:
+        """The units to create and the (changed) units to update; the report says which."""
+        existing = self.existing(model, wanted)
+        to_create, to_update = [], []
+        for code, value in wanted.items():
+            unit = existing.get(code)
+            fields = self.fields_of(model, value)
+            if unit is None:
+                to_create.append(model(code=code, **fields))
+                if model is Commune:
+                    self.report.rows.append(RowReport(value[4], NEW, f"{value[0]} ({code})"))
+                continue
+            if self.dry_run:  # parents created by this file have no key yet
+                fields = {k: v for k, v in fields.items() if v is not None}
+            diff = [(k, getattr(unit, k), v) for k, v in fields.items() if getattr(unit, k) != v]
+            if diff:
+                for k, _old, new in diff:
+                    setattr(unit, k, new)
+                to_update.append(unit)
+                self.note_update(model, code, value, diff)
+        return to_create, to_update
+
+    def note_update(self, model, code, value, diff) -> None:
+        """A changed commune is a row of the report; a changed province or district, a detail."""
+        shown = [(k, as_text(o), as_text(n)) for k, o, n in diff if k in ("name", "kind")]
+        if model is Commune:
+            self.report.rows.append(RowReport(value[4], UPDATE, f"{value[0]} ({code})", shown))
+            return
+        self.changes.append(
+            _("%(unit)s (%(code)s) changes: %(changes)s")
+            % {
+                "unit": value[0],
+                "code": code,
+                "changes": "; ".join(f"{o} → {n}" for _k, o, n in shown) or "—",
+            }
+        )
+
+    def count(self, label, wanted, to_create, to_update) -> None:
+        counts = {
+            NEW: len(to_create),
+            UPDATE: len(to_update),
+            SKIP: len(wanted) - len(to_create) - len(to_update),
+        }
+        for action, count in counts.items():
+            self.report.counts[action] += count
+        self.summaries.append(
+            _("%(level)s: %(new)s new, %(update)s changed, %(skip)s unchanged")
+            % {"level": label, "new": counts[NEW], "update": counts[UPDATE], "skip": counts[SKIP]}
+        )
+
+    def write(self, model, to_create, to_update) -> None:
+        for start in range(0, len(to_create), BATCH):
+            model.objects.bulk_create(to_create[start : start + BATCH])
+            if model is Commune and self.progress:
+                self.progress(min(self.total // 2 + start + BATCH, self.total), self.total)
+        for start in range(0, len(to_update), BATCH):
+            model.objects.bulk_update(to_update[start : start + BATCH], LEVEL_FIELDS[model])
+        if model in self.ids:
+            self.ids[model].update({u.code: u.pk for u in to_create})
+
+    def level(self, model, wanted, label) -> None:
+        to_create, to_update = self.plan(model, wanted)
+        self.count(label, wanted, to_create, to_update)
+        if not self.dry_run:
+            self.write(model, to_create, to_update)
+
+    def finish(self) -> None:
+        self.report.details = [f"· {line}" for line in self.summaries] + self.changes
+        if self.progress:
+            self.progress(self.total, self.total)
+        self.report.written = not self.dry_run and self.report.changes_anything
 
 
 class AdminUnitResource(resources.ModelResource):
@@ -71,7 +361,7 @@ class AdminUnitResource(resources.ModelResource):
         PROVINCE_CODE: "83",
         DISTRICT: "Huyện Chợ Lách",
         DISTRICT_CODE: "832",
-        COMMUNE: "Xã Phú Phụng",
+        COMMUNE_GSO: "Xã Phú Phụng",
         COMMUNE_CODE: "28873",
         LEVEL: "Xã",
     }
@@ -80,11 +370,9 @@ class AdminUnitResource(resources.ModelResource):
     province_code = Field(attribute="province__code", column_name=PROVINCE_CODE)
     district_name = Field(attribute="district__name", column_name=DISTRICT)
     district_code = Field(attribute="district__code", column_name=DISTRICT_CODE)
-    name = Field(attribute="name", column_name=COMMUNE)
+    name = Field(attribute="name", column_name=COMMUNE_GSO)
     code = Field(attribute="code", column_name=COMMUNE_CODE)
-    kind = Field(
-        attribute="kind", column_name=LEVEL, widget=ChoiceWidget(Commune.Kind, COMMUNE_KIND_VI)
-    )
+    kind = Field(attribute="kind", column_name=LEVEL, widget=ChoiceWidget(Commune.Kind))
 
     class Meta:
         model = Commune
@@ -108,8 +396,6 @@ class AdminUnitResource(resources.ModelResource):
     def columns(cls) -> list[str]:
         return list(GSO_COLUMNS)
 
-    # Import ----------------------------------------------------------------------------------
-
     def run(self, sheet: Sheet, *, dry_run: bool, progress=None) -> Report:
         """Check every row, then (unless ``dry_run``) create and update units in bulk.
 
@@ -120,235 +406,65 @@ class AdminUnitResource(resources.ModelResource):
         sheet = locate_header(sheet, GSO_2025_COLUMNS)
         headers = {fold(h) for h in sheet.headers if h}
         has_districts = bool({fold(DISTRICT), fold(DISTRICT_CODE)} & headers)
-        columns = GSO_COLUMNS if has_districts else GSO_2025_COLUMNS
         report.errors = check_headers(
             sheet.headers,
-            required=columns,
+            required=GSO_COLUMNS if has_districts else GSO_2025_COLUMNS,
             optional=[],
             ignore_unknown=True,
             row=sheet.header_row,
         )
         if report.errors:
             return report
-        index = {fold(h): i for i, h in enumerate(sheet.headers) if h}
-        position = {c: index[fold(c)] for c in columns}
-        units = self._parse(sheet, position, report, progress)
+        units = GsoRows(sheet, report).read(sheet.rows, progress)
         if report.errors:
             return report
         if self.effective is not None:
             units_replace_list(units=units, effective=self.effective, report=report)
             return report
-        self._upsert(units, report, dry_run=dry_run, progress=progress)
+        provinces, districts, communes = units
+        writer = UnitWriter(
+            report, dry_run=dry_run, progress=progress, total=(len(communes) or 1) * 2
+        )
+        writer.level(Province, provinces, _("provinces"))
+        writer.level(District, districts, _("districts"))
+        writer.level(Commune, communes, _("communes"))
+        writer.finish()
         return report
 
-    def _parse(self, sheet, position, report, progress):
-        """The units the rows name, by level and code; errors go to ``report``."""
-        provinces, districts, communes = {}, {}, {}
-        first_row = {}  # (level, code) -> row where the unit first appears
-        total = len(sheet.rows)
-        level_widget = ChoiceWidget(Commune.Kind, COMMUNE_KIND_VI)
 
-        def cell(values, column):
-            i = position[column]
-            return values[i] if i < len(values) else None
-
-        def error(row, column, message):
-            if len(report.errors) < 200:
-                report.errors.append(CellError(row, column, message))
-
-        def unit(row, values, level, name_col, code_col, width, required=True):
-            """(code, name) of one level of the row, or None (an error is recorded if due)."""
-            name, raw_code = as_text(cell(values, name_col)), cell(values, code_col)
-            if not name and not as_text(raw_code):
-                if required:
-                    error(row, code_col, _("The code is missing."))
-                return None
-            try:
-                code = clean_code(raw_code, width)
-            except ValueError as exc:
-                error(row, code_col, str(exc) if as_text(raw_code) else _("The code is missing."))
-                return None
-            if not name:
-                error(row, name_col, _("The name is missing."))
-                return None
-            if len(name) > 100:
-                error(row, name_col, _("The name is longer than 100 characters."))
-                return None
-            return code, name
-
-        def same_unit(row, level, code, name, value, known, name_col):
-            """False (with an error) when ``code`` already names another unit in the file."""
-            if code not in known:
-                first_row[(level, code)] = row
-                return True
-            if known[code][: len(value)] == value:
-                return True
-            error(
-                row,
-                name_col,
-                _(
-                    "Code %(code)s is “%(before)s” in row %(row)s and “%(now)s” here; one code, one unit."
-                )
-                % {
-                    "code": code,
-                    "before": known[code][0],
-                    "row": first_row[(level, code)],
-                    "now": name,
-                },
-            )
-            return False
-
-        for done, (row, values) in enumerate(sheet.rows, start=1):
-            if progress and done % 500 == 0:
-                progress(done, total * 2)
-            p = unit(row, values, "p", PROVINCE, PROVINCE_CODE, 2)
-            if p is None:
-                continue
-            kind = kind_from_name(p[1], PROVINCE_PREFIXES)
-            if kind is None:
-                error(
-                    row,
-                    PROVINCE,
-                    _("“%(name)s” should start with “Tỉnh” or “Thành phố”.") % {"name": p[1]},
-                )
-                continue
-            if not same_unit(row, "p", p[0], p[1], (p[1], kind), provinces, PROVINCE):
-                continue
-            provinces[p[0]] = (p[1], kind)
-
-            d = None  # the list of 2025 has no districts
-            if DISTRICT in position:
-                d = unit(row, values, "d", DISTRICT, DISTRICT_CODE, 3)
-                if d is None:
-                    continue
-                kind = kind_from_name(d[1], DISTRICT_PREFIXES)
-                if kind is None:
-                    error(
-                        row,
-                        DISTRICT,
-                        _("“%(name)s” should start with “Huyện”, “Quận”, “Thị xã” or “Thành phố”.")
-                        % {"name": d[1]},
-                    )
-                    continue
-                if not same_unit(row, "d", d[0], d[1], (d[1], kind, p[0]), districts, DISTRICT):
-                    continue
-                districts[d[0]] = (d[1], kind, p[0])
-
-            c = unit(row, values, "c", COMMUNE, COMMUNE_CODE, 5, required=d is None)
-            if c is None:  # a district without communes
-                continue
-            if c[0] in communes:
-                error(
-                    row,
-                    COMMUNE_CODE,
-                    _("This row repeats row %(row)s.") % {"row": first_row[("c", c[0])]},
-                )
-                continue
-            first_row[("c", c[0])] = row
-            try:
-                kind = level_widget.clean(cell(values, LEVEL))
-            except ValueError as exc:
-                error(row, LEVEL, str(exc))
-                continue
-            if kind is None:
-                error(row, LEVEL, _("The level (Xã, Phường, Thị trấn or Đặc khu) is missing."))
-                continue
-            communes[c[0]] = (c[1], kind, d[0] if d else None, p[0], row)
-        return provinces, districts, communes
-
-    def _upsert(self, units, report, *, dry_run, progress):
-        """Create the new units and update the changed ones, level by level, in batches."""
-        provinces, districts, communes = units
-        ids = {Province: {}, District: {}}  # code -> pk, for the next level's foreign keys
-
-        def fields_of(model, value):
-            fields = {"name": value[0], "kind": value[1]}
-            if model is District:
-                fields["province_id"] = ids[Province].get(value[2])
-            elif model is Commune:
-                fields["district_id"] = ids[District].get(value[2])
-                fields["province_id"] = ids[Province].get(value[3])
-            return fields
-
-        total = (len(communes) or 1) * 2
-        summaries, changes = [], []
-        levels = [
-            (Province, provinces, _("provinces")),
-            (District, districts, _("districts")),
-            (Commune, communes, _("communes")),
-        ]
-        for model, wanted, label in levels:
-            existing = {}
-            for unit in model.objects.filter(code__in=list(wanted)).order_by("-valid_until"):
-                existing[unit.code] = unit  # the current unit (valid_until NULL) comes last
-            if model in ids:
-                ids[model].update({code: unit.pk for code, unit in existing.items()})
-            to_create, to_update = [], []
-            for code, value in wanted.items():
-                unit = existing.get(code)
-                fields = fields_of(model, value)
-                if unit is None:
-                    to_create.append(model(code=code, **fields))
-                    if model is Commune:
-                        report.rows.append(RowReport(value[4], NEW, f"{value[0]} ({code})"))
-                    continue
-                if dry_run:  # parents created by this file have no key yet
-                    fields = {k: v for k, v in fields.items() if v is not None}
-                diff = [
-                    (k, getattr(unit, k), v) for k, v in fields.items() if getattr(unit, k) != v
-                ]
-                if not diff:
-                    continue
-                for k, _old, new in diff:
-                    setattr(unit, k, new)
-                to_update.append(unit)
-                shown = [(k, as_text(o), as_text(n)) for k, o, n in diff if k in ("name", "kind")]
-                if model is Commune:
-                    report.rows.append(RowReport(value[4], UPDATE, f"{value[0]} ({code})", shown))
-                else:
-                    changes.append(
-                        _("%(unit)s (%(code)s) changes: %(changes)s")
-                        % {
-                            "unit": value[0],
-                            "code": code,
-                            "changes": "; ".join(f"{o} → {n}" for _k, o, n in shown) or "—",
-                        }
-                    )
-            counts = {
-                NEW: len(to_create),
-                UPDATE: len(to_update),
-                SKIP: len(wanted) - len(to_create) - len(to_update),
-            }
-            for action, count in counts.items():
-                report.counts[action] += count
-            summaries.append(
-                _("%(level)s: %(new)s new, %(update)s changed, %(skip)s unchanged")
-                % {
-                    "level": label,
-                    "new": counts[NEW],
-                    "update": counts[UPDATE],
-                    "skip": counts[SKIP],
-                }
-            )
-            if dry_run:
-                continue
-            for start in range(0, len(to_create), BATCH):
-                model.objects.bulk_create(to_create[start : start + BATCH])
-                if model is Commune and progress:
-                    progress(min(total // 2 + start + BATCH, total), total)
-            for start in range(0, len(to_update), BATCH):
-                model.objects.bulk_update(to_update[start : start + BATCH], _fields_of(model))
-            if model in ids:
-                ids[model].update({u.code: u.pk for u in to_create})
-        report.details = [f"· {line}" for line in summaries] + changes
-        if progress:
-            progress(total, total)
-        report.written = not dry_run and report.changes_anything
+# The commune list's export: the rows are the figures of each participating commune.
 
 
-def _fields_of(model):
-    if model is Province:
-        return ["name", "kind"]
-    if model is District:
-        return ["name", "kind", "province"]
-    return ["name", "kind", "district", "province"]
+def _stage_label(row) -> str:
+    from reports import metrics  # the figures: the list's rows come from there
+
+    with translation.override(SHEET_LANGUAGE):
+        return str(metrics.stage_labels().get(row.stage, row.stage))
+
+
+COMMUNE_LIST_COLUMNS = [
+    Column(COMMUNE, "code"),
+    Column(COMMUNE_NAME, "name"),
+    Column(field_label(Commune, "district"), "district_name"),
+    Column(field_label(Participation, "kind"), lambda r: choice_label(ParticipationKind, r.kind)),
+    Column("Giai đoạn", _stage_label),
+    Column("Tiến độ (%)", lambda r: round(r.progress, 1)),
+    Column("Kế hoạch (%)", lambda r: round(r.planned_progress, 1)),
+    Column("Số bước", "counts.total"),
+    Column("Đã hoàn thành", "counts.done"),
+    Column("Quá hạn", "counts.overdue"),
+    Column("Vướng mắc", "counts.blocked"),
+    Column(field_label(Participation, "budget_allocated"), "budget_allocated"),
+    Column(field_label(Participation, "budget_spent"), "budget_spent"),
+    Column("Cập nhật lần cuối", "last_change"),
+]
+
+register_import(
+    "admin-units",
+    AdminUnitResource,
+    filename=pgettext_lazy("file name", "administrative-units"),
+    position=50,
+)
+register_export(
+    "communes", ExportList(COMMUNE_LIST_COLUMNS, pgettext_lazy("file name", "communes"))
+)

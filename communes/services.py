@@ -11,9 +11,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from communes.models import Commune, District, Province, ProvinceSuccession, Succession, nfc
-from imports.files import Sheet
-from imports.resources import NEW, SKIP, UPDATE, CellError, Report, RowReport, check_headers
-from imports.widgets import as_text, clean_code, fold
+from core.resources import NEW, SKIP, UPDATE, CellError, Report, RowReport, check_headers
+from core.spreadsheets import Sheet
+from core.widgets import as_text, clean_code, fold
 
 BATCH = 1000
 ONE_DAY = datetime.timedelta(days=1)

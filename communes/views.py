@@ -9,8 +9,7 @@ from accounts import access
 from audits.models import Announcement, Audit, Finding
 from communes.models import District
 from communes.search import matches, unit_key, units_sorted
-from imports.export import export_format
-from imports.lists import export_list
+from core.spreadsheets import export_format, export_list
 from procedures.models import ScopeItem
 from qms_rollout import clock
 from reports import charts, metrics

@@ -18,7 +18,8 @@ class Scope:
     Exactly one of the fields is set, or none (the user sees nothing):
     ``everything`` for the province-wide roles, ``district_id`` for a district officer,
     ``commune_id`` for a commune officer, ``commune_ids`` (a subquery of commune primary keys)
-    with ``consultant_id`` for a consultant.
+    with ``consultant_id`` for a consultant, ``province_ids`` (a subquery of province primary
+    keys) for the province-wide roles of a deployment that names its territory.
     """
 
     everything: bool = False
@@ -26,12 +27,19 @@ class Scope:
     commune_id: int | None = None
     consultant_id: int | None = None
     commune_ids: Any = None
+    province_ids: Any = None
 
     @property
     def is_empty(self) -> bool:
         return not self.everything and all(
             value is None
-            for value in (self.district_id, self.commune_id, self.consultant_id, self.commune_ids)
+            for value in (
+                self.district_id,
+                self.commune_id,
+                self.consultant_id,
+                self.commune_ids,
+                self.province_ids,
+            )
         )
 
     def q(self, path: str) -> Q:
@@ -46,6 +54,8 @@ class Scope:
             return Q(**{own_key: self.commune_id})
         if self.commune_ids is not None:
             return Q(**{f"{own_key}__in": self.commune_ids})
+        if self.province_ids is not None:
+            return Q(**{f"{prefix}province_id__in": self.province_ids})
         return Q(pk__in=[])
 
 

@@ -15,6 +15,7 @@ import csv
 import datetime
 import random
 import secrets
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -52,6 +53,7 @@ EXTENSION_DISTRICT = "832"  # Chợ Lách
 PROGRAMME_NAME = "Đợt 2017: xây dựng, áp dụng và mở rộng HTQLCL tại 45 UBND cấp xã"
 CONSULTANT_NAME = "Công ty TNHH Tư vấn Quản lý Quốc tế và Hỗ trợ kỹ thuật cao"
 START = datetime.date(2017, 8, 8)
+BLOCKED_AFTER = datetime.timedelta(days=5)  # a blocked step says so five days in
 
 # (key, name, expected evidence, offset days, duration days, weight)
 NEW_BUILD_STEPS = [
@@ -148,10 +150,26 @@ class DemoBuilder:
         self.created = 0
         self.stdout = stdout
         self._password_hash = None
+        # Who and when the history records: every change of the demo has its author and a date
+        # in the story, never the moment the demo was loaded.
+        self.actor = self.consultant_user = None
+        self.when = _at(START, 8)
 
-    def _get(self, model, lookup: dict, defaults: dict | None = None):
-        obj, created = model.objects.get_or_create(**lookup, defaults=defaults or {})
-        self.created += created
+    def _stamp(self, obj, by=None, at=None):
+        """Record the next save of ``obj`` in its history as done by ``by`` at ``at``."""
+        obj._history_user = by or self.actor
+        obj._history_date = at or self.when
+        return obj
+
+    def _save(self, obj, *, by=None, at=None, **kwargs):
+        self._stamp(obj, by, at).save(**kwargs)
+
+    def _get(self, model, lookup: dict, defaults: dict | None = None, *, by=None, at=None):
+        obj = model.objects.filter(**lookup).first()
+        if obj is None:
+            obj = model(**lookup, **(defaults or {}))
+            self._save(obj, by=by, at=at)
+            self.created += 1
         return obj
 
     # Units -----------------------------------------------------------------------------------
@@ -215,6 +233,7 @@ class DemoBuilder:
                             "announced_by": "1409/QĐ-UBND",
                             "announced_on": datetime.date(2016, 6, 20),
                         },
+                        at=_at(datetime.date(2016, 6, 20)),
                     )
                 )
         # Civil-status procedures were amended in 2017: processes issued before need revision.
@@ -222,7 +241,7 @@ class DemoBuilder:
         for p in amended:
             if p.amended_on is None:
                 p.amended_on = datetime.date(2017, 6, 1)
-                p.save()
+                self._save(p, at=_at(p.amended_on))
         return procedures
 
     # Programme -------------------------------------------------------------------------------
@@ -289,7 +308,12 @@ class DemoBuilder:
         user = User.objects.filter(username=username).first()
         if user:
             return user
-        user = User(username=username, role=role, first_name=first, last_name=last, **scope)
+        # Demo addresses end in .invalid (RFC 2606): the digests show up in send_reminders
+        # --dry-run and in a test mailbox, and can never reach anybody.
+        email = f"{username}@demo.invalid"
+        user = User(
+            username=username, role=role, first_name=first, last_name=last, email=email, **scope
+        )
         if self._password_hash is None:
             user.set_password(self.password)
             self._password_hash = user.password
@@ -335,7 +359,14 @@ class DemoBuilder:
                         completed_on=None,
                         note="Chờ UBND huyện bố trí cán bộ tư pháp - hộ tịch mới.",
                         expected_version=m.version,
-                        at=_at(min(started + datetime.timedelta(days=5), DEMO_AS_OF), 15),
+                        # After the step's last note: a history never goes back in time.
+                        at=_at(
+                            min(
+                                max(started, timezone.localdate(m.updated_at)) + BLOCKED_AFTER,
+                                DEMO_AS_OF,
+                            ),
+                            15,
+                        ),
                     )
                 break
             m = milestone_update_status(
@@ -413,6 +444,7 @@ class DemoBuilder:
 
     def _after_internal_audit(self, participation, milestone, done_on, rng, scope):
         commune = participation.commune
+        by, at = milestone.updated_by, _at(done_on, 15)
         audit = self._get(
             Audit,
             {"commune": commune, "kind": Audit.Kind.INTERNAL_AUDIT, "date": done_on},
@@ -420,17 +452,22 @@ class DemoBuilder:
                 "lead": participation.qms_representative,
                 "summary": "Đánh giá nội bộ toàn bộ HTQLCL theo kế hoạch.",
             },
+            by=by,
+            at=at,
         )
         for clause, severity, text in rng.sample(FINDINGS, rng.randint(1, 3)):
             finding = self._get(
                 Finding,
                 {"audit": audit, "clause": clause},
                 {"severity": severity, "description": text},
+                by=by,
+                at=at,
             )
             if severity == "observation":
                 continue
             due = done_on + datetime.timedelta(days=14)
             finished = rng.random() < 0.6 and due <= DEMO_AS_OF
+            done = due - datetime.timedelta(days=rng.randint(0, 5)) if finished else None
             action = self._get(
                 CorrectiveAction,
                 {"finding": finding},
@@ -438,15 +475,24 @@ class DemoBuilder:
                     "description": "Khắc phục: " + text[0].lower() + text[1:],
                     "owner": participation.iso_secretary,
                     "due_date": due,
-                    "done_on": due - datetime.timedelta(days=rng.randint(0, 5))
-                    if finished
-                    else None,
                 },
+                by=by,
+                at=at,
             )
-            if finished and action.done_on:
-                finding.status = Finding.Status.CLOSED
-                finding.closed_on = action.done_on
-                finding.save()
+            if done and action.done_on is None:
+                self.resolve(finding, action, done=done, by=by)
+
+    def resolve(self, finding, action, *, done, by):
+        """The action done by the commune, verified by the consultant, and the finding closed."""
+        action.done_on = done
+        self._save(action, by=by, at=_at(done, 16))
+        verified_on = min(done + datetime.timedelta(days=1), DEMO_AS_OF)
+        action.verified_by = self.consultant_user
+        action.verified_at = _at(verified_on, 10)
+        self._save(action, by=self.consultant_user, at=action.verified_at)
+        finding.status = Finding.Status.CLOSED
+        finding.closed_on = verified_on
+        self._save(finding, by=self.consultant_user, at=_at(verified_on, 11))
 
     def _after_review(self, participation, milestone, done_on, rng, scope):
         commune = participation.commune
@@ -454,10 +500,21 @@ class DemoBuilder:
             Audit,
             {"commune": commune, "kind": Audit.Kind.MANAGEMENT_REVIEW, "date": done_on},
             {"lead": participation.qms_representative, "summary": "Họp xem xét của lãnh đạo."},
+            by=milestone.updated_by,
+            at=_at(done_on, 15),
         )
 
     def _after_announcement(self, participation, milestone, done_on, rng, scope):
         commune = participation.commune
+        # No commune announces with a finding still open (QĐ 19/2014 Art. 4: the QMS is applied,
+        # corrected and reviewed before the head confirms it is effective).
+        before = done_on - datetime.timedelta(days=2)
+        for action in CorrectiveAction.objects.filter(
+            finding__audit__commune=commune,
+            finding__status=Finding.Status.OPEN,
+            done_on__isnull=True,
+        ).select_related("finding"):
+            self.resolve(action.finding, action, done=before, by=milestone.updated_by)
         self._get(
             Announcement,
             {"commune": commune, "decision_number": f"{rng.randint(150, 420)}/QĐ-UBND"},
@@ -469,13 +526,17 @@ class DemoBuilder:
                 else Announcement.Kind.FIRST,
                 "scope_size": len(scope),
             },
+            by=milestone.updated_by,
+            at=_at(done_on, 15),
         )
 
     def _after_sent(self, participation, milestone, done_on, rng, scope):
         commune = participation.commune
-        Announcement.objects.filter(commune=commune, sent_to_dost_on__isnull=True).update(
-            sent_to_dost_on=done_on
-        )
+        for announcement in Announcement.objects.filter(
+            commune=commune, sent_to_dost_on__isnull=True
+        ):
+            announcement.sent_to_dost_on = done_on
+            self._save(announcement, by=milestone.updated_by, at=_at(done_on, 15))
 
     # Scope -----------------------------------------------------------------------------------
 
@@ -488,20 +549,26 @@ class DemoBuilder:
         else:
             chosen = sorted(rng.sample(procedures, rng.randint(45, 60)), key=lambda p: p.pk)
             already = set()
+        numbers = Counter()
         for index, procedure in enumerate(chosen):
             old = index in already
+            # A commune numbers its processes per field: "QT-HT-01" is the first of hộ tịch.
+            field = "".join(part[0] for part in procedure.field.code.split("-")).upper()
+            numbers[field] += 1
             items.append(
                 ScopeItem(
                     commune=commune,
                     procedure=procedure,
-                    process_code=f"QT-{procedure.field.code.upper()[:6]}-{index + 1:02d}",
+                    process_code=f"QT-{field}-{numbers[field]:02d}",
                     state=ScopeItem.State.APPLIED if old else ScopeItem.State.PLANNED,
                     issued_on=datetime.date(2016, 5, 10) if old else None,
                     revision=1 if old else 0,
                 )
             )
         # Called only for a commune new to the demo, so nothing of its scope exists yet.
-        items = bulk_create_with_history(items, ScopeItem, default_date=_at(START, 8))
+        items = bulk_create_with_history(
+            items, ScopeItem, default_user=self.actor, default_date=_at(START, 8)
+        )
         self.created += len(items)
         return items
 
@@ -568,7 +635,9 @@ class DemoBuilder:
         if exists:
             return
         scope = self.scope(commune, procedures, kind, crng)
-        participation_apply_template(participation=participation, template=templates[kind], by=dost)
+        participation_apply_template(
+            participation=participation, template=templates[kind], by=dost, at=_at(START, 8)
+        )
         if kind == ParticipationKind.EXTENSION:
             self.earlier_qms(commune, scope, crng)
         self.progress(participation, officer, consultant_user, crng, profile, scope)
@@ -577,9 +646,8 @@ class DemoBuilder:
             * Decimal(participation.milestones.filter(status=Milestone.Status.DONE).count())
             / Decimal(max(1, participation.milestones.count()))
         )
-        Participation.objects.filter(pk=participation.pk).update(
-            budget_spent=spent.quantize(Decimal(1000))
-        )
+        participation.budget_spent = spent.quantize(Decimal(1000))
+        self._save(participation, by=dost, at=_at(DEMO_AS_OF, 17))
 
     def earlier_qms(self, commune, scope, crng):
         """An extension commune's first QMS: its 2016 announcement and a 2017 inspection."""
@@ -593,6 +661,7 @@ class DemoBuilder:
                 "scope_size": sum(1 for s in scope if s.issued_on),
                 "sent_to_dost_on": datetime.date(2016, 6, 22),
             },
+            at=_at(datetime.date(2016, 6, 22)),
         )
         self._get(
             Audit,
@@ -602,15 +671,18 @@ class DemoBuilder:
                 "date": datetime.date(2017, 5, 18),
             },
             {"lead": "Chi cục TĐC Bến Tre", "summary": "Kiểm tra việc duy trì HTQLCL."},
+            at=_at(datetime.date(2017, 5, 18), 15),
         )
 
     @transaction.atomic
     def build(self):
+        self.actor = self.user("dost", User.Role.DOST_STAFF, "Hồ Thị Thanh", "Thúy")
         province, communes = self.units()
         procedures = self.procedures()
         consultant, programme, new_tpl, ext_tpl = self.programme(province)
         rng = random.Random(2017)
         dost, consultant_user = self.staff_accounts(consultant, communes, rng)
+        self.consultant_user = consultant_user
         profiles = ["fast"] * 12 + ["normal"] * 20 + ["slow"] * 9 + ["silent"] * 4
         rng.shuffle(profiles)
         participants = [c for c in communes if c.code != LEFT_OUT_CODE]

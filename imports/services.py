@@ -1,6 +1,7 @@
 """The import workflow: keep an upload, preview it (a dry run), then apply it all or nothing.
 
-An upload is kept in a private temporary directory under a random token (the page keeps the
+The kinds of spreadsheet are those the apps register (``core.resources.register_import``, from
+their ``resources.py``); this module knows none of them by name. An upload is kept in a private temporary directory under a random token (the page keeps the
 token in the session); the preview and the confirmation both read and check the stored file, so
 what is written is what was checked, and nothing is written before the confirmation.
 """
@@ -13,26 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
-from django.utils.module_loading import import_string
-from django.utils.translation import pgettext_lazy
 
-from imports.files import FileRejected, read_sheet
-from imports.resources import CellError, Report
+from core.resources import IMPORT_KINDS, CellError, ImportKind, Report
+from core.spreadsheets import FileRejected, read_sheet
 
-KINDS = {
-    "milestones": "roadmap.resources.MilestoneResource",
-    "participations": "roadmap.resources.ParticipationResource",
-    "procedures": "procedures.resources.ProcedureResource",
-    "scope": "procedures.resources.ScopeResource",
-    "admin-units": "communes.resources.AdminUnitResource",
-}
-TEMPLATE_NAMES = {
-    "milestones": pgettext_lazy("file name", "milestone-progress"),
-    "participations": pgettext_lazy("file name", "programme-communes"),
-    "procedures": pgettext_lazy("file name", "procedure-catalogue"),
-    "scope": pgettext_lazy("file name", "qms-scope"),
-    "admin-units": pgettext_lazy("file name", "administrative-units"),
-}
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 KEEP_SECONDS = 24 * 3600
 
@@ -47,10 +32,15 @@ class Upload:
     data: bytes
 
 
+def import_kind(kind: str) -> ImportKind | None:
+    """The registered import kind named ``kind``, or None."""
+    return IMPORT_KINDS.get(kind)
+
+
 def resource_class(kind: str):
     """The resource class of an import kind, or None for an unknown kind."""
-    path = KINDS.get(kind)
-    return import_string(path) if path else None
+    found = import_kind(kind)
+    return found.resource if found else None
 
 
 def upload_dir() -> Path:

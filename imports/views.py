@@ -6,8 +6,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import can_import, require
+from core.resources import import_kinds
+from core.spreadsheets import FORMATS, Column, export_response
 from imports import services
-from imports.export import FORMATS, Column, export_response
 from imports.forms import UploadForm
 
 SESSION_KEY = "imports_pending"
@@ -20,10 +21,6 @@ def _kind_or_404(kind: str):
     return resource
 
 
-def _kinds():
-    return [(kind, services.resource_class(kind)) for kind in services.KINDS]
-
-
 @login_required
 @require_GET
 def import_index(request):
@@ -31,12 +28,12 @@ def import_index(request):
     require(can_import(request.user))
     kinds = [
         {
-            "kind": kind,
-            "title": resource.title,
-            "required": resource.required_columns,
-            "optional": [c for c in resource.columns() if c not in resource.required_columns],
+            "kind": k.name,
+            "title": k.resource.title,
+            "required": k.resource.required_columns,
+            "optional": [c for c in k.resource.columns() if c not in k.resource.required_columns],
         }
-        for kind, resource in _kinds()
+        for k in import_kinds()
     ]
     return render(request, "imports/import_index.html", {"kinds": kinds})
 
@@ -127,6 +124,6 @@ def import_template(request, kind, fmt):
     return export_response(
         rows=[resource.example],
         columns=columns,
-        filename=str(services.TEMPLATE_NAMES[kind]),
+        filename=str(services.import_kind(kind).filename),
         fmt=fmt,
     )

@@ -1,17 +1,20 @@
-"""Spreadsheet resources of the procedure catalogue and of a commune's QMS scope.
+"""The spreadsheets of the procedure catalogue (import and export) and of a commune's QMS scope.
 
 A procedure is found by its national code, or by its field and name when it has none; a scope
-row by the commune's GSO code and the procedure.
+row by the commune's GSO code and the procedure. The catalogue exports in its import layout, so
+an exported list can be edited and imported back.
 """
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from import_export.fields import Field
 from import_export.widgets import Widget
 
-from imports.resources import SpreadsheetResource
-from imports.widgets import (
+from communes.resources import COMMUNE, find_commune
+from core.resources import SpreadsheetResource, register_import
+from core.spreadsheets import Column, ExportList, register_export
+from core.widgets import (
     ChoiceWidget,
     DateWidget,
     TextWidget,
@@ -22,15 +25,21 @@ from imports.widgets import (
 from procedures.models import Field as ProcedureField
 from procedures.models import Procedure, ScopeItem
 
+# The catalogue's columns, as the province's announcements lay them out.
 CODE = "Mã TTHC"
 NAME = "Tên thủ tục"
 FIELD = "Lĩnh vực"
+PROCESSING_DAYS = "Thời hạn giải quyết (ngày làm việc)"
+LEGAL_BASIS = "Căn cứ pháp lý"
+ANNOUNCED_BY = "Quyết định công bố"
+ANNOUNCED_ON = "Ngày công bố"
+AMENDED_ON = "Ngày sửa đổi"
+ABOLISHED_ON = "Ngày bãi bỏ"
 
-SCOPE_STATE_VI = {
+# Other spellings of the scope states met in the offices' files (accepted, never written).
+SCOPE_STATE_SYNONYMS = {
     "Dự kiến": ScopeItem.State.PLANNED,
     "Đang soạn thảo": ScopeItem.State.DRAFTED,
-    "Đã ban hành": ScopeItem.State.ISSUED,
-    "Đang áp dụng": ScopeItem.State.APPLIED,
 }
 
 
@@ -68,29 +77,25 @@ class ProcedureResource(SpreadsheetResource):
         CODE: "1.001193",
         NAME: "Đăng ký khai sinh",
         FIELD: "Hộ tịch",
-        "Thời hạn giải quyết (ngày làm việc)": 0,
-        "Căn cứ pháp lý": "Luật Hộ tịch 2014",
-        "Quyết định công bố": "1234/QĐ-UBND",
-        "Ngày công bố": "12/06/2017",
-        "Ngày sửa đổi": "",
-        "Ngày bãi bỏ": "",
+        PROCESSING_DAYS: 0,
+        LEGAL_BASIS: "Luật Hộ tịch 2014",
+        ANNOUNCED_BY: "1234/QĐ-UBND",
+        ANNOUNCED_ON: "12/06/2017",
+        AMENDED_ON: "",
+        ABOLISHED_ON: "",
     }
 
     national_code = Field(attribute="national_code", column_name=CODE, widget=TextWidget(20))
     name = Field(attribute="name", column_name=NAME, widget=TextWidget(400))
     procedure_field = Field(attribute="field", column_name=FIELD, widget=FieldWidget())
     processing_days = Field(
-        attribute="processing_days",
-        column_name="Thời hạn giải quyết (ngày làm việc)",
-        widget=WholeNumberWidget(),
+        attribute="processing_days", column_name=PROCESSING_DAYS, widget=WholeNumberWidget()
     )
-    legal_basis = Field(attribute="legal_basis", column_name="Căn cứ pháp lý", widget=TextWidget())
-    announced_by = Field(
-        attribute="announced_by", column_name="Quyết định công bố", widget=TextWidget(100)
-    )
-    announced_on = Field(attribute="announced_on", column_name="Ngày công bố", widget=DateWidget())
-    amended_on = Field(attribute="amended_on", column_name="Ngày sửa đổi", widget=DateWidget())
-    abolished_on = Field(attribute="abolished_on", column_name="Ngày bãi bỏ", widget=DateWidget())
+    legal_basis = Field(attribute="legal_basis", column_name=LEGAL_BASIS, widget=TextWidget())
+    announced_by = Field(attribute="announced_by", column_name=ANNOUNCED_BY, widget=TextWidget(100))
+    announced_on = Field(attribute="announced_on", column_name=ANNOUNCED_ON, widget=DateWidget())
+    amended_on = Field(attribute="amended_on", column_name=AMENDED_ON, widget=DateWidget())
+    abolished_on = Field(attribute="abolished_on", column_name=ABOLISHED_ON, widget=DateWidget())
 
     class Meta(SpreadsheetResource.Meta):
         model = Procedure
@@ -134,10 +139,10 @@ class ScopeResource(SpreadsheetResource):
     """A commune's QMS scope: which procedures it covers and the process document for each."""
 
     title = gettext_lazy("QMS scope of communes")
-    required_columns = ("Mã xã", CODE)
-    key_columns = ("Mã xã", CODE, NAME)
+    required_columns = (COMMUNE, CODE)
+    key_columns = (COMMUNE, CODE, NAME)
     example = {
-        "Mã xã": "28873",
+        COMMUNE: "28873",
         CODE: "1.001193",
         NAME: "Đăng ký khai sinh",
         "Mã quy trình": "QT-HT-01",
@@ -146,7 +151,7 @@ class ScopeResource(SpreadsheetResource):
         "Tình trạng": "Đã ban hành",
     }
 
-    commune = Field(attribute="commune__code", column_name="Mã xã", readonly=True)
+    commune = Field(attribute="commune__code", column_name=COMMUNE, readonly=True)
     procedure_code = Field(attribute="procedure__national_code", column_name=CODE, readonly=True)
     procedure_name = Field(attribute="procedure__name", column_name=NAME, readonly=True)
     process_code = Field(
@@ -163,7 +168,7 @@ class ScopeResource(SpreadsheetResource):
     state = Field(
         attribute="state",
         column_name="Tình trạng",
-        widget=ChoiceWidget(ScopeItem.State, SCOPE_STATE_VI),
+        widget=ChoiceWidget(ScopeItem.State, SCOPE_STATE_SYNONYMS),
         saves_null_values=False,
     )
 
@@ -184,9 +189,7 @@ class ScopeResource(SpreadsheetResource):
         self.communes = {}
 
     def get_or_init_instance(self, instance_loader, row):
-        from roadmap.resources import find_commune
-
-        commune = find_commune(row.get("Mã xã"), cache=self.communes)
+        commune = find_commune(row.get(COMMUNE), cache=self.communes)
         code = as_text(row.get(CODE))
         name = as_text(row.get(NAME))
         if code:
@@ -215,3 +218,40 @@ class ScopeResource(SpreadsheetResource):
 
     def describe(self, instance):
         return f"{instance.commune} – {instance.procedure.name}" if instance is not None else ""
+
+
+# The catalogue's export: the columns of its import, so an export can be imported back.
+PROCEDURE_COLUMNS = [
+    Column(CODE, "national_code"),
+    Column(NAME, "name"),
+    Column(FIELD, "field.name"),
+    Column(PROCESSING_DAYS, "processing_days"),
+    Column(LEGAL_BASIS, "legal_basis"),
+    Column(ANNOUNCED_BY, "announced_by"),
+    Column(ANNOUNCED_ON, "announced_on"),
+    Column(AMENDED_ON, "amended_on"),
+    Column(ABOLISHED_ON, "abolished_on"),
+]
+
+
+def _procedures_to_export():
+    return Procedure.objects.select_related("field")
+
+
+register_import(
+    "procedures",
+    ProcedureResource,
+    filename=pgettext_lazy("file name", "procedure-catalogue"),
+    position=30,
+)
+register_import(
+    "scope", ScopeResource, filename=pgettext_lazy("file name", "qms-scope"), position=40
+)
+register_export(
+    "procedures",
+    ExportList(
+        PROCEDURE_COLUMNS,
+        pgettext_lazy("file name", "procedure-catalogue"),
+        _procedures_to_export,
+    ),
+)

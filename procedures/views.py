@@ -9,8 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import access
 from communes.search import in_order, search_page, vn_key
-from imports.export import export_format
-from imports.lists import export_list
+from core.spreadsheets import export_format, export_list
 from procedures.forms import ScopeItemForm
 from procedures.models import Field, Procedure, ScopeItem
 from qms_rollout import clock

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "reports",
     "imports",
     "demo",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -175,11 +176,78 @@ try:
 except ValueError as exc:
     raise ImproperlyConfigured(f"QMS_AS_OF must be a date as YYYY-MM-DD, not {_as_of!r}.") from exc
 # The issuing body printed in the header of reports.
+# The deployment's territory: the province by its code (after 2025 the new province) and the codes
+# of its predecessor provinces for the years before. DOST staff and managers see the units,
+# programmes and figures of these provinces only. Empty: every province in the database.
+QMS_PROVINCE = env.str("QMS_PROVINCE", default="").strip()
+QMS_PROVINCE_PREDECESSORS = [
+    code.strip() for code in env.list("QMS_PROVINCE_PREDECESSORS", default=[]) if code.strip()
+]
+
 QMS_ISSUER_PARENT = env.str("QMS_ISSUER_PARENT", default="UBND TỈNH BẾN TRE")
 QMS_ISSUER = env.str("QMS_ISSUER", default="SỞ KHOA HỌC VÀ CÔNG NGHỆ")
 QMS_ISSUER_PLACE = env.str("QMS_ISSUER_PLACE", default="Bến Tre")
 # A commune with no milestone change for this many days is listed as silent.
 QMS_SILENT_DAYS = env.int("QMS_SILENT_DAYS", default=30)
+
+# E-mail ----------------------------------------------------------------------------------------
+# Django's mailers (MAILERS; the EMAIL_* settings are deprecated since Django 6.1), configured from
+# the environment: EMAIL_URL (django-environ: smtp://user:pass@host:25, smtp+tls://...:587,
+# smtp+ssl://...:465, consolemail://) wins; otherwise the usual EMAIL_* variables. In development
+# (DEBUG on) mail is printed on the console unless a backend is set.
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+_email_url = env.str("EMAIL_URL", default="")
+_mail = (
+    env.email_url_config(_email_url)
+    if _email_url
+    else {
+        "EMAIL_BACKEND": env.str("EMAIL_BACKEND", default="")
+        or ("django.core.mail.backends.console.EmailBackend" if DEBUG else SMTP_BACKEND),
+        "EMAIL_HOST": env.str("EMAIL_HOST", default="localhost"),
+        "EMAIL_PORT": env.int("EMAIL_PORT", default=25),
+        "EMAIL_HOST_USER": env.str("EMAIL_HOST_USER", default=""),
+        "EMAIL_HOST_PASSWORD": env.str("EMAIL_HOST_PASSWORD", default=""),
+        "EMAIL_USE_TLS": env.bool("EMAIL_USE_TLS", default=False),
+        "EMAIL_USE_SSL": env.bool("EMAIL_USE_SSL", default=False),
+    }
+)
+MAILERS = {"default": {"BACKEND": _mail["EMAIL_BACKEND"]}}
+if _mail["EMAIL_BACKEND"] == SMTP_BACKEND:
+    MAILERS["default"]["OPTIONS"] = {
+        "host": _mail.get("EMAIL_HOST") or "localhost",
+        "port": int(_mail.get("EMAIL_PORT") or 25),
+        "username": _mail.get("EMAIL_HOST_USER", ""),
+        "password": _mail.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": bool(_mail.get("EMAIL_USE_TLS")),
+        "use_ssl": bool(_mail.get("EMAIL_USE_SSL")),
+        # Seconds before giving up on the mail server.
+        "timeout": env.int("EMAIL_TIMEOUT", default=30),
+    }
+# The sender: an address, shown with the Sở's name ("Name <address>" is kept as it is).
+QMS_MAIL_SENDER_NAME = env.str("QMS_MAIL_SENDER_NAME", default="Sở Khoa học và Công nghệ")
+_from_address = env.str("DEFAULT_FROM_EMAIL", default="") or "no-reply@localhost"
+DEFAULT_FROM_EMAIL = (
+    _from_address
+    if "<" in _from_address or not QMS_MAIL_SENDER_NAME
+    else f'"{QMS_MAIL_SENDER_NAME.replace(chr(34), "")}" <{_from_address}>'
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address the application is reached at: every link in a mail starts with it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# How long a password-reset or welcome link stays valid, in hours.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_HOURS", default=72) * 3600
+
+# Reminders (notifications/): a step or corrective action is reminded this many days before its
+# due date (the largest is how far ahead the lists look), then every N days while overdue; an
+# item still overdue after QMS_ESCALATION_DAYS is escalated to the DOST staff; a corrective
+# action still open QMS_CORRECTIVE_ACTION_MONTHS after its audit is listed for the DOST staff.
+QMS_REMINDER_DAYS_BEFORE = sorted(
+    {int(d) for d in env.list("QMS_REMINDER_DAYS_BEFORE", default=["30", "7", "1"])},
+    reverse=True,
+)
+QMS_REMINDER_OVERDUE_EVERY_DAYS = env.int("QMS_REMINDER_OVERDUE_EVERY_DAYS", default=7)
+QMS_ESCALATION_DAYS = env.int("QMS_ESCALATION_DAYS", default=30)
+QMS_CORRECTIVE_ACTION_MONTHS = env.int("QMS_CORRECTIVE_ACTION_MONTHS", default=2)
 
 LOGGING = {
     "version": 1,

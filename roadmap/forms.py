@@ -6,13 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from communes.models import Commune, Province
 from core.forms import BootstrapMixin, DateInput
+from core.uploads import ACCEPT_ATTR, check_upload
 from roadmap.models import Milestone, Participation, Programme, RoadmapTemplate
 from roadmap.services import milestone_rule_errors
-from roadmap.uploads import ACCEPT_ATTR, check_upload
 
 
 class UploadField(forms.FileField):
-    """A file checked by :func:`roadmap.uploads.check_upload` (size, type by content)."""
+    """A file checked by :func:`core.uploads.check_upload` (size, type by content)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
@@ -189,7 +189,13 @@ class OfficerAssignForm(BootstrapMixin, forms.Form):
     )
     first_name = forms.CharField(label=_("Given name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Family name"), max_length=150, required=False)
-    email = forms.EmailField(label=_("Email"), required=False)
+    email = forms.EmailField(
+        label=_("Email"),
+        required=False,
+        help_text=_(
+            "Required for a new account: the welcome mail with the password link goes there."
+        ),
+    )
 
     def __init__(self, *args, programme: Programme, **kwargs):
         super().__init__(*args, **kwargs)
@@ -209,3 +215,15 @@ class OfficerAssignForm(BootstrapMixin, forms.Form):
             )
         self.existing_user = existing
         return username
+
+    def clean(self):
+        data = super().clean()
+        if "username" in data and self.existing_user is None and not data.get("email"):
+            self.add_error(
+                "email",
+                _(
+                    "A new account needs an e-mail address: the officer receives a link there "
+                    "to choose their password."
+                ),
+            )
+        return data

@@ -58,6 +58,8 @@ class ProgrammeQuerySet(ScopedQuerySet):
             return Q()
         if scope.consultant_id is not None:
             return Q(consultant_id=scope.consultant_id)
+        if scope.province_ids is not None:
+            return Q(province_id__in=scope.province_ids)
         return Q(pk__in=Participation.objects.filter(scope.q("commune")).values("programme_id"))
 
 

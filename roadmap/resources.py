@@ -1,18 +1,20 @@
-"""Spreadsheet resources of the roadmap: milestone status in bulk, the communes of a programme.
+"""The spreadsheets of the roadmap: milestone status in bulk (import, and the milestone list's
+export), the communes of a programme (import).
 
 Rows are found by natural keys: the commune's GSO code, the step's order or name, the programme's
 name or decision number; never by database id.
 """
 
 from django.core.exceptions import ValidationError
-from django.db.models import F
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from import_export.fields import Field
 
 from communes.models import Commune
-from imports.resources import SpreadsheetResource
-from imports.widgets import (
+from communes.resources import COMMUNE, COMMUNE_NAME, find_commune
+from core.resources import SpreadsheetResource, register_import
+from core.spreadsheets import Column, ExportList, choice_label, field_label, register_export
+from core.widgets import (
     AmountWidget,
     ChoiceWidget,
     DateWidget,
@@ -30,51 +32,29 @@ from roadmap.models import (
     RoadmapTemplate,
 )
 
-COMMUNE = "Mã xã"
-COMMUNE_NAME = "Tên xã"
+# The columns of the consultant's progress spreadsheet and of a programme's communes.
 PROGRAMME = "Chương trình"
+STEP = "Bước"
+STATUS = "Trạng thái"
+COMPLETED_ON = "Ngày hoàn thành"
+NOTE = "Ghi chú"
+KIND = "Loại"
+BUDGET = "Kinh phí (đồng)"
+START_DATE = "Ngày bắt đầu"
+REPRESENTATIVE = "Đại diện lãnh đạo"
+SECRETARY = "Thư ký ISO"
+TEMPLATE = "Lộ trình"
 
-MILESTONE_STATUS_VI = {
-    "Chưa bắt đầu": Milestone.Status.NOT_STARTED,
-    "Đang thực hiện": Milestone.Status.IN_PROGRESS,
-    "Hoàn thành": Milestone.Status.DONE,
-    "Vướng mắc": Milestone.Status.BLOCKED,
-    "Không áp dụng": Milestone.Status.NOT_APPLICABLE,
+# Other spellings met in the offices' files (accepted, never written): the labels written are
+# the models' own choices.
+MILESTONE_STATUS_SYNONYMS = {
     "Đã hoàn thành": Milestone.Status.DONE,
     "Chưa thực hiện": Milestone.Status.NOT_STARTED,
 }
-PARTICIPATION_KIND_VI = {
-    "Xây dựng mới": ParticipationKind.NEW_BUILD,
+PARTICIPATION_KIND_SYNONYMS = {
     "Mở rộng": ParticipationKind.EXTENSION,
     "Chuyển đổi": ParticipationKind.CONVERSION,
 }
-
-
-def find_commune(value, column=COMMUNE, cache: dict | None = None) -> Commune:
-    """The commune with GSO code ``value`` (the current unit first), or ValidationError.
-
-    ``cache`` (a dict kept by the resource for one import) saves a query per repeated code.
-    """
-    try:
-        code = clean_code(value, 5)
-    except ValueError as exc:
-        raise ValidationError({column: str(exc)}) from None
-    if cache is not None and code in cache:
-        commune = cache[code]
-    else:
-        commune = (
-            Commune.objects.filter(code=code)
-            .select_related("district")
-            .order_by(F("valid_until").desc(nulls_first=True))
-            .first()
-        )
-        if cache is not None:
-            cache[code] = commune
-    if commune is None:
-        raise ValidationError(
-            {column: _("No commune has the GSO code “%(code)s”.") % {"code": code}}
-        )
-    return commune
 
 
 def programme_matches(programme: Programme, text: str) -> bool:
@@ -104,16 +84,16 @@ class MilestoneResource(SpreadsheetResource):
     """
 
     title = gettext_lazy("Milestone progress (the consultant's spreadsheet)")
-    required_columns = (COMMUNE, "Bước", "Trạng thái")
-    key_columns = (COMMUNE, "Bước", PROGRAMME)
+    required_columns = (COMMUNE, STEP, STATUS)
+    key_columns = (COMMUNE, STEP, PROGRAMME)
     ignore_unknown_columns = True  # an exported milestone list has more columns
     example = {
         COMMUNE: "28873",
         COMMUNE_NAME: "Xã Phú Phụng",
-        "Bước": "3",
-        "Trạng thái": "Hoàn thành",
-        "Ngày hoàn thành": "15/09/2017",
-        "Ghi chú": "Đã tập huấn 25 cán bộ",
+        STEP: "3",
+        STATUS: "Hoàn thành",
+        COMPLETED_ON: "15/09/2017",
+        NOTE: "Đã tập huấn 25 cán bộ",
         PROGRAMME: "",
     }
 
@@ -121,16 +101,14 @@ class MilestoneResource(SpreadsheetResource):
     commune_name = Field(
         attribute="participation__commune__name", column_name=COMMUNE_NAME, readonly=True
     )
-    step = StepField(column_name="Bước", readonly=True)
+    step = StepField(column_name=STEP, readonly=True)
     status = Field(
         attribute="status",
-        column_name="Trạng thái",
-        widget=ChoiceWidget(Milestone.Status, MILESTONE_STATUS_VI),
+        column_name=STATUS,
+        widget=ChoiceWidget(Milestone.Status, MILESTONE_STATUS_SYNONYMS),
     )
-    completed_on = Field(
-        attribute="completed_on", column_name="Ngày hoàn thành", widget=DateWidget()
-    )
-    note = Field(attribute="note", column_name="Ghi chú", widget=TextWidget())
+    completed_on = Field(attribute="completed_on", column_name=COMPLETED_ON, widget=DateWidget())
+    note = Field(attribute="note", column_name=NOTE, widget=TextWidget())
     programme = Field(
         attribute="participation__programme__name", column_name=PROGRAMME, readonly=True
     )
@@ -177,14 +155,14 @@ class MilestoneResource(SpreadsheetResource):
                         % {"commune": commune, "programme": programme}
                     }
                 )
-        step = as_text(row.get("Bước"))
+        step = as_text(row.get(STEP))
         if not step:
-            raise ValidationError({"Bước": _("Name the step by its number or its name.")})
+            raise ValidationError({STEP: _("Name the step by its number or its name.")})
         found = [m for m in candidates if step_matches(m.step, step)]
         if not found:
             raise ValidationError(
                 {
-                    "Bước": _("The roadmap of %(commune)s has no step “%(step)s”.")
+                    STEP: _("The roadmap of %(commune)s has no step “%(step)s”.")
                     % {"commune": commune, "step": step}
                 }
             )
@@ -201,11 +179,11 @@ class MilestoneResource(SpreadsheetResource):
         return found[0], False
 
     def import_instance(self, instance, row, **kwargs):
-        if is_blank(row.get("Trạng thái")):
+        if is_blank(row.get(STATUS)):
             raise ValidationError({"status": _("The status is required.")})
         super().import_instance(instance, row, **kwargs)
         instance.note = (instance.note or "").strip()
-        if instance.status != Milestone.Status.DONE and "Ngày hoàn thành" not in row:
+        if instance.status != Milestone.Status.DONE and COMPLETED_ON not in row:
             instance.completed_on = None
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
@@ -238,18 +216,18 @@ class ParticipationResource(SpreadsheetResource):
     """
 
     title = gettext_lazy("Communes of a programme")
-    required_columns = (PROGRAMME, COMMUNE, "Loại")
+    required_columns = (PROGRAMME, COMMUNE, KIND)
     key_columns = (PROGRAMME, COMMUNE)
     example = {
         PROGRAMME: "1709/QĐ-UBND",
         COMMUNE: "28873",
         COMMUNE_NAME: "Xã Phú Phụng",
-        "Loại": "Mở rộng",
-        "Kinh phí (đồng)": 45000000,
-        "Ngày bắt đầu": "08/08/2017",
-        "Đại diện lãnh đạo": "Nguyễn Văn A",
-        "Thư ký ISO": "Trần Thị B",
-        "Lộ trình": "",
+        KIND: "Mở rộng",
+        BUDGET: 45000000,
+        START_DATE: "08/08/2017",
+        REPRESENTATIVE: "Nguyễn Văn A",
+        SECRETARY: "Trần Thị B",
+        TEMPLATE: "",
     }
 
     programme = Field(attribute="programme__name", column_name=PROGRAMME, readonly=True)
@@ -257,32 +235,32 @@ class ParticipationResource(SpreadsheetResource):
     commune_name = Field(attribute="commune__name", column_name=COMMUNE_NAME, readonly=True)
     kind = Field(
         attribute="kind",
-        column_name="Loại",
-        widget=ChoiceWidget(ParticipationKind, PARTICIPATION_KIND_VI),
+        column_name=KIND,
+        widget=ChoiceWidget(ParticipationKind, PARTICIPATION_KIND_SYNONYMS),
     )
     # An empty budget or start date leaves it as it is (a new participation: 0, and the
     # programme's start date).
     budget_allocated = Field(
         attribute="budget_allocated",
-        column_name="Kinh phí (đồng)",
+        column_name=BUDGET,
         widget=AmountWidget(),
         saves_null_values=False,
     )
     start_date = Field(
         attribute="start_date",
-        column_name="Ngày bắt đầu",
+        column_name=START_DATE,
         widget=DateWidget(),
         saves_null_values=False,
     )
     qms_representative = Field(
         attribute="qms_representative",
-        column_name="Đại diện lãnh đạo",
+        column_name=REPRESENTATIVE,
         widget=TextWidget(max_length=120),
     )
     iso_secretary = Field(
-        attribute="iso_secretary", column_name="Thư ký ISO", widget=TextWidget(max_length=120)
+        attribute="iso_secretary", column_name=SECRETARY, widget=TextWidget(max_length=120)
     )
-    template = Field(attribute="template__name", column_name="Lộ trình", readonly=True)
+    template = Field(attribute="template__name", column_name=TEMPLATE, readonly=True)
 
     class Meta(SpreadsheetResource.Meta):
         model = Participation
@@ -331,18 +309,18 @@ class ParticipationResource(SpreadsheetResource):
         return Participation(programme=programme, commune=commune), True
 
     def import_instance(self, instance, row, **kwargs):
-        if is_blank(row.get("Loại")):
+        if is_blank(row.get(KIND)):
             raise ValidationError({"kind": _("The kind is required.")})
         super().import_instance(instance, row, **kwargs)
         if instance.start_date is None and instance.pk is None:
             instance.start_date = instance.programme.start_date
-        name = as_text(row.get("Lộ trình"))
+        name = as_text(row.get(TEMPLATE))
         self.pending_template = None
         if name:
             found = [t for t in self.templates if fold(t.name) == fold(name)]
             if not found:
                 raise ValidationError(
-                    {"Lộ trình": _("No roadmap template is named “%(value)s”.") % {"value": name}}
+                    {TEMPLATE: _("No roadmap template is named “%(value)s”.") % {"value": name}}
                 )
             self.pending_template = found[0]
         elif instance.pk is None:
@@ -359,3 +337,43 @@ class ParticipationResource(SpreadsheetResource):
 
     def describe(self, instance):
         return f"{instance.commune} – {instance.programme}" if instance is not None else ""
+
+
+# The milestone list's export: its first seven columns are those of the milestone import, so an
+# export can be edited and imported back.
+MILESTONE_COLUMNS = [
+    Column(COMMUNE, "participation.commune.code"),
+    Column(COMMUNE_NAME, "participation.commune.name"),
+    Column(STEP, lambda m: f"{m.step.order}. {m.step.name}"),
+    Column(STATUS, lambda m: choice_label(Milestone.Status, m.status)),
+    Column(COMPLETED_ON, "completed_on"),
+    Column(NOTE, "note"),
+    Column(PROGRAMME, "participation.programme.name"),
+    Column(field_label(Commune, "district"), lambda m: m.participation.commune.district or ""),
+    Column(field_label(Milestone, "planned_start"), "planned_start"),
+    Column(field_label(Milestone, "due_date"), "due_date"),
+    Column("Số ngày trễ", "days_late"),
+    Column(field_label(Milestone, "updated_by"), lambda m: str(m.updated_by or "")),
+]
+
+
+def _milestones_to_export():
+    return Milestone.objects.with_list_related()
+
+
+register_import(
+    "milestones",
+    MilestoneResource,
+    filename=pgettext_lazy("file name", "milestone-progress"),
+    position=10,
+)
+register_import(
+    "participations",
+    ParticipationResource,
+    filename=pgettext_lazy("file name", "programme-communes"),
+    position=20,
+)
+register_export(
+    "milestones",
+    ExportList(MILESTONE_COLUMNS, pgettext_lazy("file name", "milestones"), _milestones_to_export),
+)

@@ -1,6 +1,7 @@
 """Roadmap workflows that write several rows or record history."""
 
 import datetime
+import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -8,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from qms_rollout import clock
 from roadmap.models import Evidence, Milestone, Participation, RoadmapTemplate
+
+logger = logging.getLogger(__name__)
 
 
 class MilestoneConflict(Exception):
@@ -115,12 +118,12 @@ def participation_apply_template(
 
 
 def evidence_add(*, milestone: Milestone, by, upload) -> Evidence:
-    """Store ``upload`` (already checked by :func:`roadmap.uploads.check_upload`) as evidence.
+    """Store ``upload`` (already checked by :func:`core.uploads.check_upload`) as evidence.
 
     The file is stored under a name nobody can guess; the name the user gave is kept for display
     and download.
     """
-    from roadmap.uploads import check_upload, stored_name
+    from core.uploads import check_upload, stored_name
 
     content_type = getattr(upload, "checked_content_type", None) or check_upload(upload)
     original = (upload.name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:255]
@@ -198,13 +201,15 @@ def officer_assign(
 ):
     """Make ``username`` the officer of ``commune``: create the account, or move an existing one.
 
-    A new account gets a random password, returned once so it can be handed over (it is not kept
-    anywhere); the officer changes it after signing in. Moving an existing commune officer
-    returns no password. Only commune officers can be moved: other roles are refused.
+    A new account gets a random password nobody sees, and a welcome mail to ``email`` with a link
+    to choose their own. Returns ``(user, welcome)``: ``welcome`` is None when an existing
+    commune officer was moved, else whether the mail went out (when it did not, "Forgot your
+    password?" on the sign-in page sends a new link). Only commune officers can be moved.
     """
     import secrets
 
     from accounts.models import User
+    from accounts.services import user_send_welcome
 
     with transaction.atomic():
         user = User.objects.select_for_update().filter(username=username).first()
@@ -224,7 +229,6 @@ def officer_assign(
                     setattr(user, name, value)
             user.save()
             return user, None
-        password = secrets.token_urlsafe(12)
         user = User(
             username=username,
             first_name=first_name,
@@ -233,10 +237,15 @@ def officer_assign(
             role=User.Role.COMMUNE_OFFICER,
             commune=commune,
         )
-        user.set_password(password)
+        user.set_password(secrets.token_urlsafe(24))
         user.full_clean(exclude=["password"])
         user.save()
-    return user, password
+    try:
+        user_send_welcome(user=user)
+    except OSError:
+        logger.exception("The welcome mail to %s could not be sent", email)
+        return user, False
+    return user, True
 
 
 def programme_add_communes(

@@ -17,8 +17,7 @@ from accounts import access
 from accounts.models import User
 from communes.models import District
 from communes.search import in_order, search_page, unit_key, units_sorted
-from imports.export import export_format
-from imports.lists import export_list
+from core.spreadsheets import export_format, export_list
 from qms_rollout import clock
 from roadmap import services
 from roadmap.forms import (
@@ -368,13 +367,13 @@ def programme_apply_template(request, pk: int):
 @login_required
 @require_POST
 def officer_assign(request, pk: int):
-    """Create a commune officer's account (the generated password is shown once, here) or move
-    an existing commune officer to one of the programme's communes."""
+    """Create a commune officer's account (a welcome mail carries the link to choose a password)
+    or move an existing commune officer to one of the programme's communes."""
     programme = access.get_programme_for_user(request.user, pk, write=True)
     form = OfficerAssignForm(request.POST, programme=programme, prefix="o")
     if form.is_valid():
         data = form.cleaned_data
-        officer, password = services.officer_assign(
+        officer, welcome = services.officer_assign(
             commune=data["commune"],
             by=request.user,
             username=data["username"],
@@ -382,9 +381,7 @@ def officer_assign(request, pk: int):
             last_name=data["last_name"],
             email=data["email"],
         )
-        ctx = {"programme": programme, "officer": officer, "password": password}
-        response = render(request, "roadmap/programme_officer_assign.html", ctx)
-        response["Cache-Control"] = "no-store"
-        return response
+        ctx = {"programme": programme, "officer": officer, "welcome": welcome}
+        return render(request, "roadmap/programme_officer_assign.html", ctx)
     ctx = _programme_ctx(request, programme, officer_form=form)
     return render(request, "roadmap/programme_detail.html", ctx)

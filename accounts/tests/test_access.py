@@ -125,9 +125,7 @@ def test_quality_records_are_written_by_dost_and_the_serving_consultant(persona,
                     call()
 
 
-def test_commune_officer_marks_own_corrective_action_done_but_cannot_verify(
-    commune_officer, rows
-):
+def test_commune_officer_marks_own_corrective_action_done_but_cannot_verify(commune_officer, rows):
     pk = rows["a"]["action"].pk
     assert access.get_corrective_action_for_user(commune_officer, pk, write=True)
     with pytest.raises(PermissionDenied):
@@ -229,3 +227,41 @@ def test_a_reused_code_finds_the_current_unit(dost_staff, world, settings):
     assert access.get_commune_for_user(dost_staff, old.code) == new
     new.delete()
     assert access.get_commune_for_user(dost_staff, old.code) == old
+
+
+def test_the_territory_limits_what_dost_staff_and_managers_see(
+    dost_staff, manager, world, settings
+):
+    """A deployment names its province and its predecessors; nothing else is visible."""
+    from communes.tests.factories import CommuneFactory, DistrictFactory, ProvinceFactory
+    from roadmap.tests.factories import ParticipationFactory, ProgrammeFactory
+
+    elsewhere = ProvinceFactory(code="01", name="Thành phố Hà Nội")
+    outside = CommuneFactory(
+        district=DistrictFactory(province=elsewhere, code="001"), code="00004", name="Phường X"
+    )
+    ParticipationFactory(programme=ProgrammeFactory(province=elsewhere), commune=outside)
+    predecessor = ProvinceFactory(code="84", name="Tỉnh Trà Vinh")
+    inherited = CommuneFactory(
+        district=DistrictFactory(province=predecessor, code="842"), code="29300", name="Xã Y"
+    )
+    ours = {world["commune"], world["neighbour_commune"], world["other_commune"]}
+
+    settings.QMS_PROVINCE = ""
+    assert Commune.objects.visible_to(dost_staff).count() == 5
+
+    settings.QMS_PROVINCE = world["province"].code
+    settings.QMS_PROVINCE_PREDECESSORS = ["84"]
+    for user in (dost_staff, manager):
+        assert set(Commune.objects.visible_to(user)) == ours | {inherited}
+        assert elsewhere.pk not in set(
+            District.objects.visible_to(user).values_list("province_id", flat=True)
+        )
+        assert set(Programme.objects.visible_to(user)) == {
+            world["programme"],
+            world["other_programme"],
+        }
+        assert not Participation.objects.visible_to(user).filter(commune=outside).exists()
+        with pytest.raises(Http404):
+            access.get_commune_for_user(user, outside.code)
+    assert access.get_commune_for_user(dost_staff, inherited.code) == inherited

@@ -84,6 +84,17 @@ URLS: dict[str, Case] = {
     "accounts:logout": case(everyone(302), method="post", anonymous=302),
     "accounts:password_change": case(everyone(200)),
     "accounts:password_change_done": case(everyone(200)),
+    # password reset by e-mail: open to anyone; a made-up link shows "this link no longer works"
+    "accounts:password_reset": case(everyone(200), anonymous=200),
+    "accounts:password_reset_done": case(everyone(200), anonymous=200),
+    "accounts:password_reset_confirm": case(
+        everyone(200), kwargs=lambda s: {"uidb64": "MQ", "token": "abc-def"}, anonymous=200
+    ),
+    "accounts:password_reset_complete": case(everyone(200), anonymous=200),
+    # notifications: each user's own list, count and preferences
+    "notifications:list": case(everyone(200)),
+    "notifications:count": case(everyone(200)),
+    "notifications:preferences": case(everyone(200)),
     # reading pages ------------------------------------------------------------------------
     "reports:dashboard": case(everyone(200)),
     "communes:commune_list": case(everyone(200)),

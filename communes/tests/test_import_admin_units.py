@@ -20,7 +20,12 @@ ROWS = [
     ["Thành phố Hà Nội", "01", "Thị xã Sơn Tây", "269", "Phường Lê Lợi", "09574", "Phường"],
     ["Thành phố Hà Nội", "01", "Huyện Ba Vì", "271", "", "", ""],
 ]
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "gso-admin-units-2017-08-18.json"
+# Three provinces of the 2017 GSO list (../shared/data/gso-admin-units-2017-08-18.json), in its
+# JSON form: Bắc Kạn, Đà Nẵng (a centrally-run city, with a district without communes) and Bến Tre.
+# The whole country is imported by bench/bench_import_admin_units.py.
+NATIONAL_EXTRACT = (
+    Path(__file__).resolve().parent / "data" / "gso-admin-units-2017-08-18-extract.json"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -226,27 +231,32 @@ def test_a_file_over_the_limit(db, tmp_path):
     assert "Tệp lớn hơn 1 MB" in err.getvalue()
 
 
-@pytest.mark.skipif(not SHARED.is_file(), reason="the shared GSO list is not beside the project")
-def test_one_province_of_the_national_list(db, tmp_path):
-    """Bến Tre from the 2017 GSO list (built from ../shared/data, the product never reads it)."""
-    units = json.loads(SHARED.read_text(encoding="utf-8"))
-    ben_tre = next(p for p in units if p["level1_id"] == "83")
-    rows = [
-        [
-            ben_tre["name"],
-            ben_tre["level1_id"],
-            d["name"],
-            d["level2_id"],
-            c["name"],
-            c["level3_id"],
-            c["type"],
-        ]
-        for d in ben_tre["level2s"]
-        for c in d["level3s"]
-    ]
-    run(write(tmp_path, "ben-tre.xlsx", xlsx_bytes([GSO, *rows])))
-    assert counts() == (1, len(ben_tre["level2s"]), len(rows))
+def gso_rows(units) -> list[list[str]]:
+    """The GSO layout of the JSON list: a row per commune, a district without any has one row."""
+    rows = []
+    for p in units:
+        for d in p["level2s"]:
+            head = [p["name"], p["level1_id"], d["name"], d["level2_id"]]
+            rows += [[*head, c["name"], c["level3_id"], c["type"]] for c in d["level3s"]]
+            rows += [] if d["level3s"] else [[*head, "", "", ""]]
+    return rows
+
+
+def test_provinces_of_the_national_list(db, tmp_path):
+    """Three provinces from the 2017 GSO list (an extract kept in the repository)."""
+    units = json.loads(NATIONAL_EXTRACT.read_text(encoding="utf-8"))
+    rows = gso_rows(units)
+    districts = sum(len(p["level2s"]) for p in units)
+    communes = sum(len(d["level3s"]) for p in units for d in p["level2s"])
+    assert (len(units), districts, communes) == (3, 25, 342)
+
+    run(write(tmp_path, "gso.xlsx", xlsx_bytes([GSO, *rows])))
+    assert counts() == (3, districts, communes)
     assert Commune.objects.get(code="28873").district.code == "832"
+    assert Province.objects.get(code="48").kind == Province.Kind.CITY
+    assert not Commune.objects.filter(district__name="Huyện Hoàng Sa").exists()
+    run(write(tmp_path, "gso.xlsx", xlsx_bytes([GSO, *rows])))  # a second import changes nothing
+    assert counts() == (3, districts, communes)
 
 
 def test_a_unit_without_its_code_is_refused(db, tmp_path):

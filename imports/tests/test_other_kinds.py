@@ -182,7 +182,7 @@ def test_the_communes_of_a_programme_with_their_roadmap(client, dost_staff, worl
         (
             ["Đợt 2017", "28873", "Làm lại", "0"],
             "Loại",
-            "“Làm lại” không thuộc: Xây dựng mới, Mở rộng, Chuyển đổi.",
+            "“Làm lại” không thuộc: Xây dựng mới, Mở rộng cho toàn bộ TTHC, Chuyển đổi 2008 sang 2015.",
         ),
     ],
 )

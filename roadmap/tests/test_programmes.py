@@ -204,27 +204,30 @@ def test_apply_a_template_to_every_commune_of_its_kind(client, dost_staff, consu
 # Assigning officers ---------------------------------------------------------------------------
 
 
-def test_assigning_a_new_officer_shows_a_one_time_password(client, dost_staff, world):
+def test_assigning_a_new_officer_mails_a_link_and_shows_no_password(
+    client, dost_staff, world, mailoutbox
+):
     programme = world["programme"]
     url = reverse("roadmap:officer_assign", args=[programme.pk])
     client.force_login(dost_staff)
     response = client.post(
         url,
-        {"o-commune": world["commune"].pk, "o-username": "thuky-28873", "o-first_name": "Lan"},
+        {
+            "o-commune": world["commune"].pk,
+            "o-username": "thuky-28873",
+            "o-first_name": "Lan",
+            "o-email": "lan@xa.example.vn",
+        },
     )
     assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
+    assert response.context["welcome"] is True
+    assert "one-time-password" not in response.text
     officer = User.objects.get(username="thuky-28873")
     assert (officer.role, officer.commune) == (User.Role.COMMUNE_OFFICER, world["commune"])
-    password = response.context["password"]
-    assert password and password in response.text
-    assert officer.check_password(password)
-    # The officer can now sign in with it (the form, not force_login).
-    client.logout()
-    signed_in = client.post(
-        reverse("accounts:login"), {"username": "thuky-28873", "password": password}
-    )
-    assert signed_in.status_code == 302
+    assert officer.has_usable_password()  # random, never shown: "forgot password" works
+    [mail] = mailoutbox
+    assert mail.to == ["lan@xa.example.vn"]
+    assert "/password/reset/" in mail.body
 
 
 def test_assigning_moves_an_existing_officer_without_a_new_password(
@@ -236,7 +239,7 @@ def test_assigning_moves_an_existing_officer_without_a_new_password(
         url, {"o-commune": world["neighbour_commune"].pk, "o-username": commune_officer.username}
     )
     assert response.status_code == 200
-    assert response.context["password"] is None
+    assert response.context["welcome"] is None
     commune_officer.refresh_from_db()
     assert commune_officer.commune == world["neighbour_commune"]
     assert commune_officer.check_password("mật-khẩu-thử-123")

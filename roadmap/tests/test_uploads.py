@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from roadmap.uploads import check_upload, sniff, stored_name
+from core.uploads import check_upload, sniff, stored_name
 
 
 def zip_bytes(members: dict[str, bytes]) -> bytes:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from communes.management.commands.import_admin_units import parse_day
 from communes.services import successions_import
-from imports.files import FileRejected, read_sheet
+from core.spreadsheets import FileRejected, read_sheet
 
 
 class Command(BaseCommand):

@@ -1,9 +1,12 @@
-"""What every spreadsheet import shares: the report, header checks, and the base resource.
+"""What every spreadsheet import shares: the report, header checks, the base resource, and the
+registry of the kinds that can be imported.
 
 Each importable kind is a django-import-export resource in its app's ``resources.py``, built on
 :class:`SpreadsheetResource`: Vietnamese column headers, rows found by natural keys (GSO code,
 procedure code, step order or name), duplicates refused, every saved row leaving a
-django-simple-history entry with the importing user, as an edit in the page would.
+django-simple-history entry with the importing user, as an edit in the page would. The app
+registers it (:func:`register_import`) when its ``resources`` module is loaded, from its
+``AppConfig.ready``; the import pages (``imports/``) list the kinds from here.
 """
 
 import difflib
@@ -15,10 +18,36 @@ from django.utils.translation import gettext as _
 from import_export import resources
 from import_export.results import RowResult
 
-from imports.files import Sheet
-from imports.widgets import as_text, fold, is_blank
+from core.spreadsheets import Sheet
+from core.widgets import as_text, fold, is_blank
 
 NEW, UPDATE, SKIP = "new", "update", "skip"
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    """A kind of spreadsheet the import pages accept: its resource and its template's file name.
+
+    ``position`` orders the kinds on the import page (the most used first).
+    """
+
+    name: str
+    resource: type
+    filename: object
+    position: int
+
+
+IMPORT_KINDS: dict[str, ImportKind] = {}
+
+
+def register_import(name: str, resource: type, *, filename, position: int) -> None:
+    """Offer ``resource`` on the import pages as the kind ``name`` (called by the owning app)."""
+    IMPORT_KINDS[name] = ImportKind(name, resource, filename, position)
+
+
+def import_kinds() -> list[ImportKind]:
+    """The registered kinds, in the order of the import page."""
+    return sorted(IMPORT_KINDS.values(), key=lambda k: k.position)
 
 
 @dataclass

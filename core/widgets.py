@@ -9,8 +9,11 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export import widgets
+
+from core.spreadsheets import choice_label
 
 DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
@@ -94,28 +97,33 @@ class DateWidget(widgets.Widget):
 
 
 class ChoiceWidget(widgets.Widget):
-    """A choice typed as its code, its label, or one of the Vietnamese ``aliases``.
+    """A choice typed as its code, its label, or one of the accepted ``synonyms``.
 
-    The first alias given for a value is its Vietnamese name, used in exports and messages (a
-    spreadsheet reads the same whatever the interface language).
+    The labels are the model's choices, read in the interface language and in the spreadsheets'
+    (Vietnamese); exports and messages use the Vietnamese label, so a spreadsheet reads the same
+    whatever the interface language. ``synonyms`` maps other spellings met in the offices'
+    files (short forms, older wordings) to values: they are accepted, never written.
     """
 
-    def __init__(self, choices, aliases: dict[str, str] | None = None, **kwargs):
+    def __init__(self, choices, synonyms: dict[str, str] | None = None, **kwargs):
         self.choices = choices
-        self.aliases = dict(aliases or {})
-        self.names = {}
-        for alias, value in self.aliases.items():
-            self.names.setdefault(value, alias)
+        self.synonyms = dict(synonyms or {})
+        self._accepted: dict[str | None, dict[str, str]] = {}  # by interface language
         super().__init__(**kwargs)
 
     def accepted(self) -> dict[str, str]:
-        table = {fold(value): value for value in self.choices.values}
-        table.update({fold(str(label)): value for value, label in self.choices.choices})
-        table.update({fold(alias): value for alias, value in self.aliases.items()})
-        return table
+        """Folded spelling -> value, built once per interface language (a file has many rows)."""
+        language = translation.get_language()
+        if language not in self._accepted:
+            table = {fold(value): value for value in self.choices.values}
+            table.update({fold(str(label)): value for value, label in self.choices.choices})
+            table.update({fold(choice_label(self.choices, v)): v for v in self.choices.values})
+            table.update({fold(synonym): value for synonym, value in self.synonyms.items()})
+            self._accepted[language] = table
+        return self._accepted[language]
 
     def labels(self) -> list[str]:
-        return [self.names.get(value, str(label)) for value, label in self.choices.choices]
+        return [choice_label(self.choices, value) for value in self.choices.values]
 
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
@@ -130,9 +138,7 @@ class ChoiceWidget(widgets.Widget):
         return found
 
     def render(self, value, obj=None, **kwargs):
-        if not value:
-            return ""
-        return self.names.get(value) or str(dict(self.choices.choices).get(value, value))
+        return choice_label(self.choices, value)
 
 
 class AmountWidget(widgets.Widget):

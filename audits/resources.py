@@ -1,0 +1,64 @@
+"""The spreadsheets of the audits: the exports of the findings list and of the corrective-action
+list. Headers and labels come from the models' verbose names and choices."""
+
+from django.utils.translation import pgettext_lazy
+
+from audits.models import Audit, CorrectiveAction, Finding
+from communes.models import Commune
+from communes.resources import COMMUNE, COMMUNE_NAME
+from core.spreadsheets import (
+    Column,
+    ExportList,
+    choice_label,
+    field_label,
+    model_label,
+    register_export,
+)
+
+FINDING_COLUMNS = [
+    Column(COMMUNE, "audit.commune.code"),
+    Column(COMMUNE_NAME, "audit.commune.name"),
+    Column(field_label(Commune, "district"), lambda f: f.audit.commune.district or ""),
+    Column(field_label(Finding, "audit"), lambda f: choice_label(Audit.Kind, f.audit.kind)),
+    Column("Ngày đánh giá", "audit.date"),
+    Column(field_label(Finding, "clause"), "clause"),
+    Column(field_label(Finding, "severity"), lambda f: choice_label(Finding.Severity, f.severity)),
+    Column(field_label(Finding, "description"), "description"),
+    Column(field_label(Finding, "procedure"), lambda f: f.procedure.name if f.procedure else ""),
+    Column(field_label(Finding, "status"), lambda f: choice_label(Finding.Status, f.status)),
+    Column(field_label(Finding, "closed_on"), "closed_on"),
+]
+
+ACTION_COLUMNS = [
+    Column(COMMUNE, "finding.audit.commune.code"),
+    Column(COMMUNE_NAME, "finding.audit.commune.name"),
+    Column(field_label(Commune, "district"), lambda a: a.finding.audit.commune.district or ""),
+    Column(field_label(Finding, "clause"), "finding.clause"),
+    Column(field_label(CorrectiveAction, "finding"), "finding.description"),
+    Column(model_label(CorrectiveAction), "description"),
+    Column(field_label(CorrectiveAction, "owner"), "owner"),
+    Column(field_label(CorrectiveAction, "due_date"), "due_date"),
+    Column(field_label(CorrectiveAction, "done_on"), "done_on"),
+    Column(field_label(CorrectiveAction, "verified_by"), lambda a: str(a.verified_by or "")),
+    Column("Quá hạn", "is_overdue"),
+]
+
+
+def _findings_to_export():
+    return Finding.objects.select_related("audit__commune__district", "procedure")
+
+
+def _actions_to_export():
+    return CorrectiveAction.objects.with_list_related()
+
+
+register_export(
+    "findings",
+    ExportList(FINDING_COLUMNS, pgettext_lazy("file name", "findings"), _findings_to_export),
+)
+register_export(
+    "corrective-actions",
+    ExportList(
+        ACTION_COLUMNS, pgettext_lazy("file name", "corrective-actions"), _actions_to_export
+    ),
+)

@@ -1,0 +1,438 @@
+"""Spreadsheets in and out: reading an upload safely, writing a list as .xlsx or .csv.
+
+Reading accepts .xlsx and .csv only. Before openpyxl opens an .xlsx, the zip's members are counted
+and their declared uncompressed sizes added up, so a zip bomb is refused without being inflated;
+the workbook is opened read-only with formulas kept, and a cell holding a formula is refused. A CSV
+is decoded as UTF-8 (with or without BOM), falling back to Windows-1258. Every text is returned in
+Unicode NFC with surrounding blanks removed.
+
+Writing: a list page's rows as an attachment. Each app declares the columns of its lists in its
+``resources.py`` and registers them under a name (:func:`register_export`); the list view, after
+filtering its rows by the request and by ``.visible_to(user)``, adds two lines::
+
+    if fmt := export_format(request):
+        return export_list("milestones", page.paginator.object_list, fmt)
+
+Text that a spreadsheet would run (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return) is prefixed with an apostrophe. Headers and choice labels are written in Vietnamese
+whatever the interface language, taken from the models' own verbose names and choices
+(:func:`field_label`, :func:`choice_label`), so a file reads the same for everyone.
+"""
+
+import csv
+import datetime
+import io
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils import timezone, translation
+from django.utils.functional import lazy
+from django.utils.text import capfirst, slugify
+from django.utils.translation import gettext as _
+
+FORMATS = ("xlsx", "csv")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
+SHEET_LANGUAGE = "vi"  # the language of every header and label a spreadsheet holds
+
+# Bounds for what an .xlsx may declare before it is opened.
+XLSX_MAX_MEMBERS = 500
+XLSX_MAX_RATIO = 200
+XLSX_REQUIRED_MEMBERS = ("[Content_Types].xml", "xl/workbook.xml")
+
+
+class FileRejected(Exception):
+    """The file as a whole cannot be read; ``message`` says why, in the user's language."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Sheet:
+    """A table read from a file: its headers and its non-empty rows with their row numbers."""
+
+    headers: list[str]
+    rows: list[tuple[int, list]] = field(default_factory=list)
+    header_row: int = 1
+
+
+def nfc_text(value):
+    """Text in NFC without surrounding blanks; other values unchanged.
+
+    The apostrophe our exports put before text starting with = + - @ (so that a spreadsheet
+    does not run it) is taken off again, so an exported list imports back unchanged.
+    """
+    if isinstance(value, str):
+        value = unicodedata.normalize("NFC", value).strip()
+        if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@"):
+            value = value[1:]
+    return value
+
+
+def max_bytes(limit_mb: int | None = None) -> int:
+    return int(limit_mb or settings.IMPORT_MAX_MB) * 1024 * 1024
+
+
+def column_letter(index: int) -> str:
+    """The spreadsheet letter of a 0-based column index (0 → A, 27 → AB)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def read_sheet(data: bytes, filename: str, *, limit_mb: int | None = None) -> Sheet:
+    """Read ``data`` (the bytes of an upload named ``filename``) or raise :class:`FileRejected`.
+
+    ``limit_mb`` overrides ``settings.IMPORT_MAX_MB`` (the command line may allow more).
+    """
+    if len(data) > max_bytes(limit_mb):
+        raise FileRejected(
+            _("The file is larger than %(max)s MB; split it or remove unused sheets.")
+            % {"max": limit_mb or settings.IMPORT_MAX_MB}
+        )
+    if not data.strip():
+        raise FileRejected(_("The file is empty."))
+    name = (filename or "").lower()
+    if name.endswith(".xlsx"):
+        sheet = _read_xlsx(data, max_bytes(limit_mb))
+    elif name.endswith(".csv"):
+        sheet = _read_csv(data)
+    else:
+        raise FileRejected(_("Only Excel (.xlsx) and CSV (.csv) files can be imported."))
+    if not any(sheet.headers):
+        raise FileRejected(_("The file is empty."))
+    if not sheet.rows:
+        raise FileRejected(_("The file has a header row but no data rows."))
+    return sheet
+
+
+def _tidy_rows(raw_rows) -> Sheet:
+    """Headers from the first non-empty row; then every non-empty row with its 1-based number."""
+    headers = None
+    header_row = 1
+    rows = []
+    for number, values in raw_rows:
+        values = [nfc_text(v) for v in values]
+        if all(v is None or v == "" for v in values):
+            continue
+        if headers is None:
+            headers = [" ".join(str(v).split()) if v is not None else "" for v in values]
+            while headers and not headers[-1]:
+                headers.pop()
+            header_row = number
+            continue
+        rows.append((number, values))
+    return Sheet(headers=headers or [], rows=rows, header_row=header_row)
+
+
+def _read_xlsx(data: bytes, limit: int) -> Sheet:
+    not_excel = _("The file is not an Excel workbook (.xlsx), although its name says so.")
+    if not data.startswith(b"PK"):
+        raise FileRejected(not_excel)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise FileRejected(not_excel) from exc
+    names = {m.filename for m in members}
+    if not all(required in names for required in XLSX_REQUIRED_MEMBERS):
+        raise FileRejected(not_excel)
+    declared = sum(m.file_size for m in members)
+    if (
+        len(members) > XLSX_MAX_MEMBERS
+        or declared > max(limit * 10, 50 * 1024 * 1024)
+        or any(m.file_size > XLSX_MAX_RATIO * max(m.compress_size, 1) + 1024 for m in members)
+    ):
+        raise FileRejected(
+            _(
+                "The workbook would unpack to far more than its size (a “zip bomb”); "
+                "it was not opened."
+            )
+        )
+
+    import openpyxl  # imported here: only .xlsx uploads need it
+
+    try:
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(data), read_only=True, data_only=False, keep_links=False
+        )
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        raise FileRejected(not_excel) from exc
+    try:
+        worksheet = workbook.worksheets[0]
+        raw = []
+        for number, row in enumerate(worksheet.iter_rows(), start=1):
+            values = []
+            for index, cell in enumerate(row):
+                value = getattr(cell, "value", None)
+                if getattr(cell, "data_type", None) == "f" or (
+                    isinstance(value, str) and value.startswith("=") and len(value) > 1
+                ):
+                    raise FileRejected(
+                        _(
+                            "Cell %(cell)s holds a formula. Formulas are not imported: copy the "
+                            "sheet and paste values only, then upload it again."
+                        )
+                        % {"cell": f"{column_letter(index)}{number}"}
+                    )
+                values.append(_cell_value(value))
+            raw.append((number, values))
+    finally:
+        workbook.close()
+    return _tidy_rows(raw)
+
+
+def _cell_value(value):
+    """An Excel cell as text, int, Decimal or date (datetimes at midnight become dates)."""
+    if isinstance(value, datetime.datetime):
+        return value.date() if value.time() == datetime.time(0) else value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else Decimal(str(value))
+    if isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def decode_csv(data: bytes) -> str:
+    """UTF-8 (with or without BOM) when it decodes, Windows-1258 otherwise; returned in NFC."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1258")
+        except UnicodeDecodeError as exc:
+            raise FileRejected(
+                _("The CSV file's text encoding was not recognised; save it as CSV UTF-8.")
+            ) from exc
+    if "\x00" in text:
+        raise FileRejected(_("This is not a CSV text file."))
+    return unicodedata.normalize("NFC", text)
+
+
+def _read_csv(data: bytes) -> Sheet:
+    text = decode_csv(data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max([",", ";", "\t"], key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        raw = [(number, row) for number, row in enumerate(reader, start=1)]
+    except csv.Error as exc:
+        raise FileRejected(_("The CSV file is damaged: %(error)s") % {"error": exc}) from exc
+    return _tidy_rows(raw)
+
+
+# Labels -------------------------------------------------------------------------------------
+
+
+def sheet_text(text) -> str:
+    """``text`` (a lazy translation) in the spreadsheets' language, whatever the interface's."""
+    if translation.get_language() == SHEET_LANGUAGE:
+        return str(text)
+    with translation.override(SHEET_LANGUAGE):
+        return str(text)
+
+
+def _field_label(model, name: str) -> str:
+    return capfirst(sheet_text(model._meta.get_field(name).verbose_name))
+
+
+def _model_label(model) -> str:
+    return capfirst(sheet_text(model._meta.verbose_name))
+
+
+# Lazy, so that a module declaring its columns can be loaded before the catalogues are.
+field_label = lazy(_field_label, str)
+field_label.__doc__ = "The header of a model field's column: its verbose name, in Vietnamese."
+model_label = lazy(_model_label, str)
+model_label.__doc__ = "The header of a column naming a model's object: its verbose name."
+
+
+def choice_label(choices, value) -> str:
+    """The label of ``value`` among ``choices`` (a ``TextChoices``), in the spreadsheets' language."""
+    if value in (None, ""):
+        return ""
+    try:
+        label = choices(value).label
+    except ValueError:
+        return str(value)
+    return sheet_text(label)
+
+
+# Writing ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of an export: its header and how to get the value from a row.
+
+    ``value`` is a dotted attribute path (``"participation.commune.code"``; a method is called)
+    or a function of the row.
+    """
+
+    header: str
+    value: str | Callable[[Any], Any]
+
+    def of(self, row) -> Any:
+        if callable(self.value):
+            return self.value(row)
+        current = row
+        for part in self.value.split("."):
+            if current is None:
+                return None
+            current = getattr(current, part)
+            if callable(current):
+                current = current()
+        return current
+
+
+def export_format(request) -> str | None:
+    """``"xlsx"`` or ``"csv"`` when the request asks for an export (``?export=xlsx``), else None."""
+    fmt = request.GET.get("export", "")
+    return fmt if fmt in FORMATS else None
+
+
+def neutralise(value):
+    """Text that a spreadsheet would run as a formula, made inert with a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(DANGEROUS_START):
+        return "'" + value
+    return value
+
+
+def cell_value(value):
+    """A value as a spreadsheet cell holds it: numbers and dates kept, the rest as safe text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "x" if value else ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return value.replace(tzinfo=None)
+    if isinstance(value, int | float | Decimal | datetime.date):
+        return value
+    return neutralise(str(value))
+
+
+def csv_text(value) -> str:
+    value = cell_value(value)
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return str(int(value))
+    return str(value)
+
+
+def _csv_bytes(rows: Iterable, columns: list[Column]) -> bytes:
+    """The rows as a .csv in UTF-8 with BOM, which Excel reads right."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([neutralise(str(c.header)) for c in columns])
+    for row in rows:
+        writer.writerow([csv_text(c.of(row)) for c in columns])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _xlsx_cell(sheet, value):
+    """A write-only cell for ``value``: text never read as a formula, dates and amounts shown."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # never let openpyxl read text as a formula
+    elif isinstance(value, datetime.datetime):
+        cell.number_format = "DD/MM/YYYY HH:MM"
+    elif isinstance(value, datetime.date):
+        cell.number_format = "DD/MM/YYYY"
+    elif isinstance(value, int | Decimal) and abs(value) >= 1000:
+        cell.number_format = "#,##0"
+    return cell
+
+
+def _xlsx_bytes(rows: Iterable, columns: list[Column]) -> bytes:
+    """The rows as an .xlsx with a bold header row."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    bold = Font(bold=True)
+    header_cells = []
+    for column in columns:
+        cell = _xlsx_cell(sheet, neutralise(str(column.header)))
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, cell_value(c.of(row))) for c in columns])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def table_bytes(*, rows: Iterable, columns: list[Column], fmt: str) -> bytes:
+    """The rows as the bytes of an .xlsx or a .csv (UTF-8 with BOM, which Excel reads right).
+
+    Headers and labels are written in the spreadsheets' language, whatever the interface's.
+    """
+    with translation.override(SHEET_LANGUAGE):
+        if fmt == "csv":
+            return _csv_bytes(rows, columns)
+        return _xlsx_bytes(rows, columns)
+
+
+def export_response(*, rows: Iterable, columns: list[Column], filename: str, fmt: str):
+    """An attachment response holding ``rows`` in ``fmt`` (``"xlsx"`` or ``"csv"``)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    body = table_bytes(rows=rows, columns=columns, fmt=fmt)
+    content_type = XLSX_TYPE if fmt == "xlsx" else "text/csv; charset=utf-8"
+    stem = slugify(filename) or "export"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return response
+
+
+# The exportable lists -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportList:
+    """The export of a list page: its columns, its file name, and how to load rows by key.
+
+    ``load`` (optional) returns a queryset loading what the columns use; with it, the list view
+    may pass the primary keys of its rows in order (the lists ordered by a search index).
+    """
+
+    columns: list[Column]
+    filename: object
+    load: Callable | None = None
+
+
+EXPORT_LISTS: dict[str, ExportList] = {}
+
+
+def register_export(name: str, spec: ExportList) -> None:
+    """Make ``spec`` the export of the list ``name`` (called by the app owning the list)."""
+    EXPORT_LISTS[name] = spec
+
+
+def export_list(name: str, rows: Sequence, fmt: str):
+    """The ``name`` list's ``rows`` (objects, or primary keys for a list that loads) as a file."""
+    spec = EXPORT_LISTS[name]
+    if spec.load is not None:
+        pks = list(rows)
+        position = {pk: i for i, pk in enumerate(pks)}
+        rows = sorted(spec.load().filter(pk__in=pks), key=lambda o: position[o.pk])
+    return export_response(rows=rows, columns=spec.columns, filename=str(spec.filename), fmt=fmt)

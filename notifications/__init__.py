@@ -1,0 +1,1 @@
+"""Reminders: what each person has to act on, the daily digest mail, the in-page list and each user's preferences."""

@@ -1,0 +1,29 @@
+from django.contrib import admin
+
+from notifications.models import Digest, NotificationPreference
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "digest_enabled", "language"]
+    list_filter = ["digest_enabled", "language"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__email"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Digest)
+class DigestAdmin(admin.ModelAdmin):
+    """What was mailed to whom and why: read-only, a record of fact."""
+
+    list_display = ["sent_on", "user", "to_address", "subject", "sent_at"]
+    list_filter = ["sent_on"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "to_address"]
+    date_hierarchy = "sent_on"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
