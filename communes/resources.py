@@ -109,7 +109,7 @@ class GsoRows:
         self.report = report
         self.provinces, self.districts, self.communes = {}, {}, {}
         self.first_row = {}  # (level, code) -> row where the unit first appears
-        self.level_widget = ChoiceWidget(Commune.Kind)
+        self.level_widget = ChoiceWidget(Commune.Kind, {"Đặc khu": Commune.Kind.SPECIAL_ZONE})
 
     def cell(self, values, column):
         i = self.position[column]

@@ -192,7 +192,9 @@ def participant(builder, point, programme, templates, dost, rng):
             "start_date": START,
         },
     )
-    participation_apply_template(participation=participation, template=templates[kind], by=dost)
+    participation_apply_template(
+        participation=participation, template=templates[kind], by=dost, at=builder_at(START, 8)
+    )
     progress(participation, officer, rng)
 
 

@@ -27,7 +27,7 @@ from django.conf import settings
 from django.db.models import Count, F, Min, Q
 
 from audits.models import Announcement, Audit, CorrectiveAction, Finding
-from communes.models import Succession
+from communes.models import Commune, Succession
 from procedures.models import Procedure, ScopeItem
 from qms_rollout import clock
 from roadmap.models import Milestone, Participation, ParticipationKind, RoadmapStep
@@ -238,6 +238,9 @@ def compute(participations, *, as_of: datetime.date | None = None) -> Figures:
     as_of = as_of or clock.today()
     silent_days = settings.QMS_SILENT_DAYS
     silent_before = as_of - datetime.timedelta(days=silent_days)
+    # The picture of a day holds the units in force that day: not those that began later (the
+    # 2025 units in the 2017 picture), nor those that had ended.
+    participations = participations.filter(commune__in=Commune.objects.current(as_of))
 
     parts = list(
         participations.values(

@@ -3,6 +3,9 @@ conversion table (``import_unit_successions``), in the shared CSV's columns and 
 
 import datetime
 import io
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -57,6 +60,21 @@ ROWS = [
 ]
 
 
+FRAGMENT = Path(__file__).resolve().parents[2] / "locale" / "fragments" / "units.po"
+
+
+@pytest.fixture(autouse=True)
+def vietnamese(settings, tmp_path_factory):
+    """The messages in Vietnamese, from this branch's fragment (before it joins the catalogue)."""
+    target = tmp_path_factory.mktemp("locale")
+    messages = target / "vi" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    mo = str(messages / "django.mo")
+    subprocess.run([shutil.which("msgfmt") or "msgfmt", "-o", mo, str(FRAGMENT)], check=True)
+    settings.LOCALE_PATHS = [target, *settings.LOCALE_PATHS]
+    settings.LANGUAGE_CODE = "vi"
+
+
 def command(name, path, *args):
     out, err = io.StringIO(), io.StringIO()
     call_command(name, str(path), *args, stdout=out, stderr=err)
@@ -106,7 +124,7 @@ def test_importing_the_new_list_again_changes_nothing(lists, tmp_path):
 
     out = command("import_admin_units", path, "--no-progress", "--effective", "01/07/2025")
 
-    assert "Không có gì thay đổi" in out and "0 new, 0 ended on 30/06/2025, 6 unchanged" in out
+    assert "Không có gì thay đổi" in out and "0 mới, 0 chấm dứt ngày 30/06/2025, 6 không đổi" in out
     after = list(Commune.objects.values_list("pk", "code", "name", "valid_from", "valid_until"))
     assert after == before
 
@@ -135,7 +153,7 @@ def test_importing_the_conversion_table_again_changes_nothing(lists, tmp_path):
 
     out = successions(tmp_path, ROWS)
 
-    assert "0 new successions, 0 changed, 7 unchanged" in out
+    assert "0 quan hệ kế thừa mới, 0 thay đổi, 7 không đổi" in out
     assert list(Succession.objects.values_list("pk", "predecessor", "successor", "whole")) == before
 
 
@@ -144,26 +162,26 @@ def test_importing_the_conversion_table_again_changes_nothing(lists, tmp_path):
     [
         (
             [["28990", "834", "83", "0", "28987", "86"]],
-            "Row 3, old_ward_code: No unit with code 28990 was in force on 30/06/2025.",
+            "Dòng 3, old_ward_code: Không có đơn vị nào mang mã 28990 còn hiệu lực ngày 30/06/2025.",
         ),
         (
             [["28987", "834", "83", "0", "28988", "86"]],
-            "Row 3, new_ward_code: No unit with code 28988 is in force on 01/07/2025.",
+            "Dòng 3, new_ward_code: Không có đơn vị nào mang mã 28988 có hiệu lực ngày 01/07/2025.",
         ),
         (
             [["00001", "001", "01", "0", "28987", "86"]],
-            "Row 3: Phường Phúc Xá (00001) cannot go to Xã Lương Hòa in Tỉnh Vĩnh Long: "
-            "Thành phố Hà Nội did not merge into another province.",
+            "Dòng 3: Phường Phúc Xá (00001) không thể nhập vào Xã Lương Hòa thuộc Tỉnh Vĩnh Long: "
+            "Thành phố Hà Nội không được sắp xếp vào tỉnh khác.",
         ),
         (
             [["28987", "834", "83", "1", "28987", "86"], ["28987", "834", "83", "1", "28777", "86"]]
             + [["28987", "834", "83", "0", "29551", "86"]],
-            "Row 5: Xã Phong Nẫm (28987) goes to several units (rows 3, 4, 5): each of these rows "
-            "must be marked partly merged.",
+            "Dòng 5: Xã Phong Nẫm (28987) được nhập vào nhiều đơn vị (các dòng 3, 4, 5): mỗi dòng "
+            "này phải ghi là sáp nhập một phần.",
         ),
         (
             [["28987", "834", "83", "2", "28987", "86"]],
-            "Row 3, partly_merged: “2” should be 0 (whole) or 1 (part).",
+            "Dòng 3, partly_merged: “2” phải là 0 (toàn bộ) hoặc 1 (một phần).",
         ),
     ],
     ids=["unknown old", "unknown new", "other province", "whole twice", "bad flag"],
@@ -208,9 +226,12 @@ def test_successions_before_the_new_list_overlap_and_a_swap_is_a_cycle(db, tmp_p
         )
 
     message = err.getvalue()
-    assert "Row 2: Xã Phong Nẫm (28987) → Xã Lương Hòa closes a cycle" in message
-    assert "Row 3: Xã Lương Hòa (28999) → Xã Phong Nẫm closes a cycle" in message
-    assert "Row 4: Xã Sơn Phú (29014) is still in force on 01/07/2025: the dates overlap" in message
+    assert "Dòng 2: Xã Phong Nẫm (28987) → Xã Lương Hòa tạo thành vòng lặp" in message
+    assert "Dòng 3: Xã Lương Hòa (28999) → Xã Phong Nẫm tạo thành vòng lặp" in message
+    assert (
+        "Dòng 4: Xã Sơn Phú (29014) vẫn còn hiệu lực ngày 01/07/2025: thời gian hiệu lực chồng lấn"
+        in message
+    )
     assert not Succession.objects.exists()
 
 
@@ -230,5 +251,5 @@ def test_a_unit_named_as_its_own_successor_closes_a_cycle(lists, tmp_path):
             stderr=err,
         )
 
-    assert "Row 2: Xã Lương Hòa (28987) → Xã Lương Hòa closes a cycle" in err.getvalue()
+    assert "Dòng 2: Xã Lương Hòa (28987) → Xã Lương Hòa tạo thành vòng lặp" in err.getvalue()
     assert Succession.objects.count() == 7
