@@ -20,9 +20,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from audits.models import Audit, CorrectiveAction, Finding
+from audits.models import Audit, CorrectiveAction, Finding, InspectionPlan, PlannedInspection
 from communes.models import Commune, District
 from procedures.models import ScopeItem
+from reports.models import AnnualReport
 from roadmap.models import Evidence, Milestone, Participation, Programme
 
 Role = User.Role
@@ -195,3 +196,44 @@ def get_evidence_for_user(user, pk: int) -> Evidence:
         ),
         pk=pk,
     )
+
+
+# The DOST's yearly inspections (TT 26/2014 Arts. 33–39) and its official documents ------------
+
+
+def can_manage_inspections(user) -> bool:
+    """Inspection plans, decisions, minutes, the November summary, the annual report: DOST staff."""
+    return can_record_inspection(user)
+
+
+def get_inspection_plan_for_user(user, pk: int, *, write: bool = False):
+    """A year's inspection plan: the province-wide roles see it (404 otherwise), DOST staff edit."""
+    plan = get_object_or_404(
+        InspectionPlan.objects.visible_to(user).select_related("province"), pk=pk
+    )
+    if write:
+        require(can_manage_inspections(user))
+    return plan
+
+
+def get_planned_inspection_for_user(user, pk: int, *, write: bool = False):
+    """One commune's inspection in a plan, within the user's scope (the commune sees its own)."""
+    item = get_object_or_404(
+        PlannedInspection.objects.visible_to(user)
+        .with_list_related()
+        .select_related("plan__province", "commune__province"),
+        pk=pk,
+    )
+    if write:
+        require(can_manage_inspections(user))
+    return item
+
+
+def get_annual_report_for_user(user, pk: int, *, write: bool = False):
+    """A year's report to the Ministry: province-wide roles read it, DOST staff write it."""
+    report = get_object_or_404(
+        AnnualReport.objects.visible_to(user).select_related("province"), pk=pk
+    )
+    if write:
+        require(can_manage_inspections(user))
+    return report

@@ -1,10 +1,17 @@
+import calendar
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.querysets import ScopedQuerySet
+from core.scope import Scope
+from core.search import FoldedBulkWrites, FoldedText
+from core.text import fold
 from qms_rollout import clock
 from roadmap.models import Standard
 
@@ -82,8 +89,39 @@ class Audit(models.Model):
     def is_inspection(self) -> bool:
         return self.kind in (self.Kind.INSPECTION_ONSITE, self.Kind.INSPECTION_RECORDS)
 
+    def clean(self):
+        """An audit is held while its commune exists (a merged commune's ended the day before)."""
+        super().clean()
+        commune = self.commune if self.commune_id else None
+        if commune is None or self.date is None:
+            return
+        if commune.valid_from and self.date < commune.valid_from:
+            raise ValidationError(
+                {
+                    "date": _(
+                        "%(commune)s did not exist yet on %(date)s: it was created on %(start)s."
+                    )
+                    % {
+                        "commune": commune.name,
+                        "date": self.date.strftime("%d/%m/%Y"),
+                        "start": commune.valid_from.strftime("%d/%m/%Y"),
+                    }
+                }
+            )
+        if commune.valid_until and self.date > commune.valid_until:
+            raise ValidationError(
+                {
+                    "date": _("%(commune)s no longer existed on %(date)s: it ended on %(end)s.")
+                    % {
+                        "commune": commune.name,
+                        "date": self.date.strftime("%d/%m/%Y"),
+                        "end": commune.valid_until.strftime("%d/%m/%Y"),
+                    }
+                }
+            )
 
-class FindingQuerySet(ScopedQuerySet):
+
+class FindingQuerySet(FoldedBulkWrites, ScopedQuerySet):
     commune_path = "audit__commune"
 
     def open(self):
@@ -95,7 +133,7 @@ class FindingQuerySet(ScopedQuerySet):
         )
 
 
-class Finding(models.Model):
+class Finding(FoldedText, models.Model):
     """A finding of an audit against an ISO clause: a nonconformity or an observation."""
 
     class Severity(models.TextChoices):
@@ -126,9 +164,11 @@ class Finding(models.Model):
     description = models.TextField(_("description"))
     status = models.CharField(_("status"), max_length=8, choices=Status, default=Status.OPEN)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    search_text = models.TextField(_("folded clause and description"), blank=True, editable=False)
 
     objects = FindingQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
+    folded_fields = ("search_text",)
 
     class Meta:
         verbose_name = _("finding")
@@ -161,8 +201,20 @@ class Finding(models.Model):
     def __str__(self):
         return f"{self.clause} – {self.get_severity_display()}"
 
+    def clean(self):
+        """A finding is closed only once each of its corrective actions is verified."""
+        super().clean()
+        unverified = self.pk and self.corrective_actions.filter(verified_at__isnull=True)
+        if self.status == self.Status.CLOSED and unverified and unverified.exists():
+            raise ValidationError(
+                {"status": _("Verify every corrective action before closing the finding.")}
+            )
 
-class CorrectiveActionQuerySet(ScopedQuerySet):
+    def fill_sort_fields(self) -> None:
+        self.search_text = fold(f"{self.clause} {self.description}")
+
+
+class CorrectiveActionQuerySet(FoldedBulkWrites, ScopedQuerySet):
     commune_path = "finding__audit__commune"
 
     def overdue(self, as_of=None):
@@ -176,7 +228,7 @@ def corrective_action_path(instance, filename):
     return f"corrective-actions/{instance.finding.audit.commune.code}/{filename}"
 
 
-class CorrectiveAction(models.Model):
+class CorrectiveAction(FoldedText, models.Model):
     """What the commune does about a finding; done by its owner, then verified by DOST or the consultant."""
 
     finding = models.ForeignKey(
@@ -199,9 +251,11 @@ class CorrectiveAction(models.Model):
         related_name="+",
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    search_text = models.TextField(_("folded action and owner"), blank=True, editable=False)
 
     objects = CorrectiveActionQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
+    folded_fields = ("search_text",)
 
     class Meta:
         verbose_name = _("corrective action")
@@ -228,6 +282,9 @@ class CorrectiveAction(models.Model):
 
     def __str__(self):
         return self.description[:80]
+
+    def fill_sort_fields(self) -> None:
+        self.search_text = fold(f"{self.description} {self.owner}")
 
     @property
     def is_overdue(self) -> bool:
@@ -258,6 +315,22 @@ class Announcement(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.FIRST)
     scope_size = models.PositiveSmallIntegerField(_("procedures in scope"))
     sent_to_dost_on = models.DateField(_("sent to the DOST on"), null=True, blank=True)
+    # QĐ 19/2014 Art. 4.3 and Phụ lục I: who signed, where it was posted.
+    signer_title = models.CharField(_("signer's title"), max_length=120, blank=True)
+    signer_name = models.CharField(_("signer's name"), max_length=120, blank=True)
+    posted_at_office_on = models.DateField(_("posted at the office on"), null=True, blank=True)
+    posted_online_on = models.DateField(_("posted on the website on"), null=True, blank=True)
+    override_reason = models.TextField(
+        _("why it is recorded despite an open major finding"), blank=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = AnnouncementQuerySet.as_manager()
     history = HistoricalRecords()
@@ -297,3 +370,348 @@ class Announcement(models.Model):
 
     def __str__(self):
         return f"{self.decision_number} – {self.commune}"
+
+
+class AnnouncementItem(models.Model):
+    """A procedure of an announcement's annex (QĐ 19/2014 Phụ lục I): the scope as it was on the
+    decision date, kept as a snapshot so a later scope change shows as a difference."""
+
+    announcement = models.ForeignKey(
+        Announcement,
+        verbose_name=_("announcement"),
+        on_delete=models.CASCADE,
+        related_name="annex",
+    )
+    procedure = models.ForeignKey(
+        "procedures.Procedure",
+        verbose_name=_("procedure"),
+        on_delete=models.PROTECT,
+        related_name="announcement_items",
+    )
+    procedure_name = models.CharField(_("procedure as named then"), max_length=400)
+    process_code = models.CharField(_("process code"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("procedure of an announcement")
+        verbose_name_plural = _("annex of procedures")
+        ordering = ["announcement", "process_code", "procedure_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["announcement", "procedure"],
+                name="%(app_label)s_%(class)s_procedure_once",
+                violation_error_message=_("This procedure is already in the annex."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.procedure_name
+
+
+# The DOST's yearly inspections (TT 26/2014/TT-BKHCN Arts. 33–39) -----------------------------
+
+FIRST_YEAR = 2000
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """``day`` plus ``months`` calendar months (the month's last day when it has fewer days):
+    the deadlines of three months (QĐ 19/2014 Art. 4.4.a) and two months (TT 26/2014 Art. 37.2.c)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class OfficialDocument(models.Model):
+    """What every official document of the DOST carries besides its body (Nghị định
+    30/2020/NĐ-CP Art. 8): its number and symbol and date, typed as issued (never invented), the
+    signer's title and name, and the recipients (Nơi nhận), one a line."""
+
+    number = models.CharField(
+        _("number and symbol"),
+        max_length=60,
+        blank=True,
+        help_text=_("As issued by the office, e.g. 12/KH-SKHCN; empty until it is issued."),
+    )
+    issued_on = models.DateField(_("date of issue"), null=True, blank=True)
+    signer_title = models.CharField(_("signer's title"), max_length=120, blank=True)
+    signer_name = models.CharField(_("signer's name"), max_length=120, blank=True)
+    recipients = models.TextField(
+        _("recipients (Nơi nhận)"), blank=True, help_text=_("One a line.")
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def recipient_lines(self) -> list[str]:
+        return [line.strip() for line in self.recipients.splitlines() if line.strip()]
+
+
+class InspectionPlanQuerySet(ScopedQuerySet):
+    def scope_filter(self, scope: Scope) -> Q:
+        """Plans cover a whole province: the province-wide roles see them."""
+        if scope.everything:
+            return Q()
+        if scope.province_ids is not None:
+            return Q(province_id__in=scope.province_ids)
+        return Q(pk__in=[])
+
+
+class InspectionPlan(OfficialDocument):
+    """A year's inspection plan (kế hoạch kiểm tra, TT 26/2014 Art. 34, Mẫu 19. KHKT): the
+    communes, the form of each check, the period, the budget; approved by the province's People's
+    Committee. Its November summary of results (Art. 38) is written on it."""
+
+    province = models.ForeignKey(
+        "communes.Province",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="inspection_plans",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    inspecting_unit = models.CharField(
+        _("inspecting unit"),
+        max_length=200,
+        default="Chi cục Tiêu chuẩn Đo lường Chất lượng",
+    )
+    period_start = models.DateField(_("period from"), null=True, blank=True)
+    period_end = models.DateField(_("period to"), null=True, blank=True)
+    budget = models.DecimalField(_("budget (VND)"), max_digits=15, decimal_places=0, default=0)
+    approval_number = models.CharField(
+        _("approving decision (People's Committee)"), max_length=60, blank=True
+    )
+    approval_date = models.DateField(_("approved on"), null=True, blank=True)
+    summary = models.TextField(_("summary of results and proposals"), blank=True)
+    summary_on = models.DateField(_("summary dated"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = InspectionPlanQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("inspection plan")
+        verbose_name_plural = _("inspection plans")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "year"],
+                name="%(app_label)s_%(class)s_one_per_year",
+                violation_error_message=_("The province already has an inspection plan this year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=FIRST_YEAR),
+                name="%(app_label)s_%(class)s_year_from_2000",
+                violation_error_message=_(
+                    "The year cannot be before 2000: the QMS rules for state bodies date from "
+                    "2014 (QĐ 19/2014/QĐ-TTg)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_end__gte=F("period_start")),
+                name="%(app_label)s_%(class)s_period_ordered",
+                violation_error_message=_("The period cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__gte=0),
+                name="%(app_label)s_%(class)s_budget_not_negative",
+                violation_error_message=_("The budget cannot be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Inspection plan %(year)s") % {"year": self.year})
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("audits:plan_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        for name in ("period_start", "period_end"):
+            day = getattr(self, name)
+            if day and self.year and day.year != self.year:
+                errors[name] = _(
+                    "The inspection period must fall within the plan's year (%(year)s)."
+                ) % {"year": self.year}
+        if errors:
+            raise ValidationError(errors)
+
+
+def onsite_required(total: int) -> int:
+    """At least one third of the bodies are inspected at their office (TT 26/2014 Art. 33.2.b)."""
+    return -(-total // 3)
+
+
+class PlannedInspectionQuerySet(ScopedQuerySet):
+    commune_path = "commune"
+
+    def with_list_related(self):
+        return self.select_related("plan", "commune__district", "audit")
+
+
+class PlannedInspection(models.Model):
+    """A commune in a year's inspection plan: the form of its check (TT 26/2014 Art. 33.2, 34.2.d)
+    and, for a visit at its office, the inspection decision (Art. 35, Mẫu 20. QĐKT); the minutes
+    (Art. 37.2.b, Mẫu 21. BBKT) are the inspection recorded in ``audit``."""
+
+    class Form(models.TextChoices):
+        RECORDS = "records", _("Inspection through records and reports")
+        ONSITE = "onsite", _("Inspection at the body's office")
+
+    plan = models.ForeignKey(
+        InspectionPlan,
+        verbose_name=_("inspection plan"),
+        on_delete=models.CASCADE,
+        related_name="items",
+    )
+    commune = models.ForeignKey(
+        "communes.Commune",
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="planned_inspections",
+    )
+    form = models.CharField(_("form of inspection"), max_length=8, choices=Form)
+    planned_on = models.DateField(_("planned date"), null=True, blank=True)
+    decision_number = models.CharField(_("decision number and symbol"), max_length=60, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    team_lead = models.CharField(_("head of the inspection team"), max_length=120, blank=True)
+    team_members = models.TextField(_("team members"), blank=True, help_text=_("One a line."))
+    commune_representative = models.CharField(
+        _("representative of the commune"), max_length=120, blank=True
+    )
+    audit = models.OneToOneField(
+        Audit,
+        verbose_name=_("inspection recorded"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="planned_inspection",
+    )
+
+    objects = PlannedInspectionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("planned inspection")
+        verbose_name_plural = _("planned inspections")
+        ordering = ["plan", "commune__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "commune"],
+                name="%(app_label)s_%(class)s_commune_once_per_plan",
+                violation_error_message=_("This commune is already in the plan."),
+            ),
+            models.CheckConstraint(
+                condition=Q(form__in=["records", "onsite"]),
+                name="%(app_label)s_%(class)s_form_valid",
+                violation_error_message=_("Unknown form of inspection."),
+            ),
+            models.CheckConstraint(
+                condition=Q(form="onsite")
+                | (Q(decision_number="") & Q(decision_date__isnull=True)),
+                name="%(app_label)s_%(class)s_decision_only_on_site",
+                violation_error_message=_(
+                    "Only an inspection at the office has a decision (TT 26/2014 Art. 35)."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.plan.year} – {self.commune} – {self.get_form_display()}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("audits:inspection_detail", args=[self.pk])
+
+    @property
+    def is_onsite(self) -> bool:
+        return self.form == self.Form.ONSITE
+
+    @property
+    def team_member_lines(self) -> list[str]:
+        return [line.strip() for line in self.team_members.splitlines() if line.strip()]
+
+    @property
+    def audit_kind(self) -> str:
+        return Audit.Kind.INSPECTION_ONSITE if self.is_onsite else Audit.Kind.INSPECTION_RECORDS
+
+
+class Art36(models.TextChoices):
+    """What an inspection checks (TT 26/2014 Art. 36): the minutes answer each item."""
+
+    SCOPE = "1a", _("1.a Scope covers every administrative procedure of the body")
+    DISSEMINATION = "1b", _("1.b Documents and processes made known to every officer in scope")
+    STANDARD = "1c", _("1.c Compliance with the standard, policy, objectives and the law")
+    PROCESSES = "1d", _("1.d Work processes carried out as defined in the QMS")
+    AUDIT_REVIEW = "1dd", _("1.đ Management review, internal audit, corrective actions")
+    COMPLAINTS = "1e", _("1.e Handling of complaints within the QMS scope (if any)")
+    IMPROVEMENT = "1g", _("1.g Improvement of the QMS")
+    LEADERSHIP = "2a", _("2.a Leaders, units and people involved in building and applying it")
+    EFFECTIVENESS = "2b", _("2.b The head confirmed the effectiveness of the QMS")
+    ANNOUNCEMENT = "2c", _("2.c Announcement notified to the DOST, posted at the office and online")
+    LEGAL_UPDATES = "2d", _("2.d Changes of the law brought into the QMS")
+    REANNOUNCEMENT = "2dd", _("2.đ Re-announcement when the scope changed")
+    CONSULTANT = "2e", _("2.e Choice of the consulting organisation or expert (if any)")
+
+
+class ChecklistAnswerQuerySet(ScopedQuerySet):
+    commune_path = "audit__commune"
+
+
+class ChecklistAnswer(models.Model):
+    """One item of the Art. 36 checklist in an inspection's minutes: conforms or not, and why."""
+
+    class Result(models.TextChoices):
+        CONFORMS = "conforms", _("Conforms")
+        DOES_NOT = "does_not", _("Does not conform")
+        NOT_APPLICABLE = "na", _("Not applicable")
+
+    audit = models.ForeignKey(
+        Audit, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="checklist"
+    )
+    item = models.CharField(_("item (TT 26/2014 Art. 36)"), max_length=4, choices=Art36)
+    result = models.CharField(_("result"), max_length=8, choices=Result)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = ChecklistAnswerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("checklist answer")
+        verbose_name_plural = _("checklist answers")
+        ordering = ["audit", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["audit", "item"],
+                name="%(app_label)s_%(class)s_item_once_per_inspection",
+                violation_error_message=_("This item is already answered in the minutes."),
+            ),
+            models.CheckConstraint(
+                condition=Q(item__in=Art36.values),
+                name="%(app_label)s_%(class)s_item_valid",
+                violation_error_message=_("Unknown checklist item."),
+            ),
+            models.CheckConstraint(
+                condition=Q(result__in=["conforms", "does_not", "na"]),
+                name="%(app_label)s_%(class)s_result_valid",
+                violation_error_message=_("Unknown result."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(result="does_not") | ~Q(note=""),
+                name="%(app_label)s_%(class)s_nonconformity_has_note",
+                violation_error_message=_("Say what does not conform."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_item_display()}: {self.get_result_display()}"

@@ -8,8 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audits.models import Announcement, Audit, CorrectiveAction, Finding
+from audits.models import Announcement, AnnouncementItem, Audit, CorrectiveAction, Finding
 from core.uploads import check_upload, stored_name
+from procedures.models import ScopeItem
 from qms_rollout import clock
 from roadmap.models import Milestone, RoadmapStep
 from roadmap.services import milestone_update_status
@@ -96,6 +97,33 @@ def announcement_milestone(commune) -> Milestone | None:
     return milestones.open().first() or milestones.first()
 
 
+def _keep_annex(announcement: Announcement, annex: list) -> None:
+    """The scope items of the decision date, copied as the announcement's annex."""
+    AnnouncementItem.objects.bulk_create(
+        AnnouncementItem(
+            announcement=announcement,
+            procedure=item.procedure,
+            procedure_name=item.procedure.name,
+            process_code=item.process_code,
+        )
+        for item in annex
+    )
+
+
+def _refuse_over_open_major(commune, decision_date, override_reason: str) -> list:
+    """QĐ 19/2014 Art. 4.2.b: nonconformities are corrected before the announcement."""
+    blocking = open_major_findings(commune, decision_date)
+    if blocking and not override_reason.strip():
+        raise ValidationError(
+            _(
+                "The last internal audit (%(date)s) has %(n)s open major finding(s): correct "
+                "them before announcing, or let DOST staff record why."
+            )
+            % {"date": blocking[0].audit.date.strftime("%d/%m/%Y"), "n": len(blocking)}
+        )
+    return blocking
+
+
 def announcement_record(
     *,
     commune,
@@ -106,23 +134,46 @@ def announcement_record(
     kind: str,
     scope_size: int,
     sent_to_dost_on: datetime.date | None = None,
+    signer_title: str = "",
+    signer_name: str = "",
+    posted_at_office_on: datetime.date | None = None,
+    posted_online_on: datetime.date | None = None,
+    override_reason: str = "",
 ) -> Announcement:
-    """Record the chairman's decision announcing conformity, and complete the roadmap's
+    """Record the chairman's decision announcing conformity (QĐ 19/2014 Art. 4.3, Phụ lục I) with
+    its annex, the scope on the decision date kept as a snapshot; and complete the roadmap's
     announcement step (done on the decision date) through ``milestone_update_status``, so the
-    change lands in the milestone's history like any other."""
+    change lands in the milestone's history like any other.
+
+    Refused while a major finding of the commune's last internal audit is open (the QMS is
+    announced once nonconformities are corrected, Art. 4.2.b), unless ``override_reason`` says
+    why (the view lets DOST staff only give one)."""
+    blocking = _refuse_over_open_major(commune, decision_date, override_reason)
     with transaction.atomic():
+        annex = list(
+            ScopeItem.objects.filter(commune=commune)
+            .in_scope_on(decision_date)
+            .select_related("procedure")
+        )
         announcement = Announcement(
             commune=commune,
             decision_number=decision_number.strip(),
             decision_date=decision_date,
             standard=standard,
             kind=kind,
-            scope_size=scope_size,
+            scope_size=len(annex) or scope_size,
             sent_to_dost_on=sent_to_dost_on,
+            signer_title=signer_title,
+            signer_name=signer_name,
+            posted_at_office_on=posted_at_office_on,
+            posted_online_on=posted_online_on,
+            override_reason=override_reason.strip() if blocking else "",
+            recorded_by=by,
         )
         announcement._history_user = by
         announcement.full_clean()
         announcement.save()
+        _keep_annex(announcement, annex)
         milestone = announcement_milestone(commune)
         if milestone is not None and milestone.status != Milestone.Status.DONE:
             note = milestone.note or _("Decision %(number)s of %(date)s") % {
@@ -140,6 +191,20 @@ def announcement_record(
     return announcement
 
 
+def open_major_findings(commune, on: datetime.date) -> list[Finding]:
+    """The open major findings of ``commune``'s last internal audit held by ``on``."""
+    last = (
+        Audit.objects.filter(commune=commune, kind=Audit.Kind.INTERNAL_AUDIT, date__lte=on)
+        .order_by("-date", "-pk")
+        .first()
+    )
+    if last is None:
+        return []
+    return list(
+        last.findings.open().filter(severity=Finding.Severity.MAJOR).select_related("audit")
+    )
+
+
 def finding_close(*, finding: Finding, by, on: datetime.date | None = None) -> Finding:
     """Close a finding by hand: one with no corrective action (an observation, say), or whose
     actions are all verified. Refused while an action is not verified."""
@@ -153,3 +218,96 @@ def finding_close(*, finding: Finding, by, on: datetime.date | None = None) -> F
             finding._history_user = by
             finding.save()
     return finding
+
+
+# The DOST's yearly inspections (TT 26/2014 Arts. 33–39) ---------------------------------------
+
+
+def inspection_plan_set_items(*, plan, by, forms: dict[int, str]) -> None:
+    """Set the communes of ``plan`` and the form of each one's check (``forms``: commune id ->
+    ``records``, ``onsite`` or empty to leave it out). A commune whose inspection is recorded stays."""
+    from audits.models import PlannedInspection
+
+    with transaction.atomic():
+        items = {i.commune_id: i for i in plan.items.select_for_update()}
+        for commune_id, form in forms.items():
+            item = items.get(commune_id)
+            if not form:
+                if item is not None and item.audit_id is None:
+                    item.delete()
+                continue
+            if item is None:
+                item = PlannedInspection(plan=plan, commune_id=commune_id, form=form)
+            elif item.form == form or item.audit_id is not None:
+                continue
+            item.form = form
+            if form == PlannedInspection.Form.RECORDS:
+                item.decision_number, item.decision_date = "", None
+            item._history_user = by
+            item.full_clean()
+            item.save()
+
+
+def _check_minutes_date(item, date: datetime.date) -> None:
+    """The minutes are dated within the plan's year, not before the visit's decision."""
+    errors = []
+    if date.year != item.plan.year:
+        errors.append(
+            _("The inspection is dated %(date)s, outside the plan's year %(year)s.")
+            % {"date": date.strftime("%d/%m/%Y"), "year": item.plan.year}
+        )
+    if item.decision_date and date < item.decision_date:
+        errors.append(
+            _("The inspection (%(date)s) cannot come before its decision (%(decision)s).")
+            % {
+                "date": date.strftime("%d/%m/%Y"),
+                "decision": item.decision_date.strftime("%d/%m/%Y"),
+            }
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def inspection_minutes_record(
+    *,
+    item,
+    by,
+    date: datetime.date,
+    lead: str,
+    summary: str,
+    commune_representative: str,
+    answers: list[tuple[str, str, str]],
+) -> Audit:
+    """Record an inspection's minutes (TT 26/2014 Art. 37, Mẫu 21. BBKT): the inspection as an
+    audit of the commune, the Art. 36 checklist (item, result, note), and a finding for each item
+    that does not conform. Its corrective actions are due within two months (Art. 37.2.c)."""
+    from audits.models import ChecklistAnswer
+
+    _check_minutes_date(item, date)
+    with transaction.atomic():
+        audit = item.audit or Audit(commune=item.commune, kind=item.audit_kind, created_by=by)
+        audit.date, audit.lead, audit.summary = date, lead, summary
+        audit._history_user = by
+        audit.full_clean()
+        audit.save()
+        audit.checklist.all().delete()
+        existing = set(audit.findings.values_list("clause", flat=True))
+        for key, result, note in answers:
+            answer = ChecklistAnswer(audit=audit, item=key, result=result, note=note.strip())
+            answer.full_clean()
+            answer.save()
+            clause = f"TT 26/2014 Đ.36 {answer.get_item_display().split(' ', 1)[0]}"
+            if result == ChecklistAnswer.Result.DOES_NOT and clause not in existing:
+                finding = Finding(
+                    audit=audit,
+                    clause=clause[:20],
+                    severity=Finding.Severity.MINOR,
+                    description=answer.note,
+                )
+                finding._history_user = by
+                finding.save()
+        item.audit = audit
+        item.commune_representative = commune_representative
+        item._history_user = by
+        item.save()
+    return audit

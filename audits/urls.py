@@ -20,4 +20,16 @@ urlpatterns = [
         views.announcement_create,
         name="announcement_create",
     ),
+    path("inspections/", views.plan_list, name="plan_list"),
+    path("inspections/new/", views.plan_create, name="plan_create"),
+    path("inspections/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("inspections/visits/<int:pk>/", views.inspection_detail, name="inspection_detail"),
+    path(
+        "inspections/visits/<int:pk>/decision/",
+        views.inspection_decision,
+        name="inspection_decision",
+    ),
+    path(
+        "inspections/visits/<int:pk>/minutes/", views.inspection_minutes, name="inspection_minutes"
+    ),
 ]

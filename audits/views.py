@@ -1,9 +1,12 @@
-"""Audit pages: the lists of findings and corrective actions, then recording audits and actions."""
+"""Audit pages: the lists of findings and corrective actions, then recording audits and actions,
+then the DOST's yearly inspections (plans, decisions, minutes, the November summary)."""
+
+import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,139 +14,70 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import access
 from audits import services
+from audits.filters import CorrectiveActionFilterSet, FindingFilterSet
 from audits.forms import (
     ActionDoneForm,
     AnnouncementForm,
     AuditForm,
     CorrectiveActionForm,
     FindingForm,
+    InspectionDecisionForm,
+    InspectionPlanForm,
+    MinutesForm,
+    PlanItemsForm,
+    PlanSummaryForm,
 )
-from audits.models import Announcement, Audit, CorrectiveAction, Finding
-from communes.models import District
-from communes.search import in_order, search_page, unit_key, units_sorted
+from audits.models import (
+    Announcement,
+    CorrectiveAction,
+    Finding,
+    InspectionPlan,
+    PlannedInspection,
+)
+from communes.models import Commune
+from core.lists import paginate, render_list
 from core.spreadsheets import export_format, export_list
 from qms_rollout import clock
 from reports import metrics
 from roadmap.services import MilestoneConflict
 
-PER_PAGE = 25
 
-
-def _list_filters(request, *names) -> dict:
-    filters = {name: request.GET.get(name, "").strip() for name in ("q", "district", *names)}
-    filters["overdue"] = request.GET.get("overdue", "") == "1"
-    return filters
+def _filtered_list(request, filterset, *, order: tuple, export: str, template: str, name: str):
+    """``filterset``'s rows in ``order``: every one exported when asked, else the page."""
+    rows = filterset.qs.order_by(*order)
+    if fmt := export_format(request):
+        return export_list(export, rows.values_list("pk", flat=True), fmt)
+    page = paginate(request, rows.with_list_related())
+    ctx = {"page": page, name: page.object_list, "filterset": filterset}
+    return render_list(request, template, ctx)
 
 
 @login_required
 def finding_list(request):
     """Findings the user may see, newest audit first, communes in Vietnamese order."""
-    filters = _list_filters(request, "kind", "severity", "status")
-    qs = Finding.objects.visible_to(request.user)
-    if filters["district"]:
-        qs = qs.filter(audit__commune__district__code=filters["district"])
-    if filters["kind"] in Audit.Kind.values:
-        qs = qs.filter(audit__kind=filters["kind"])
-    if filters["severity"] in Finding.Severity.values:
-        qs = qs.filter(severity=filters["severity"])
-    if filters["status"] in Finding.Status.values:
-        qs = qs.filter(status=filters["status"])
-    if filters["overdue"]:
-        qs = qs.filter(corrective_actions__in=CorrectiveAction.objects.overdue(clock.today()))
-    index = qs.distinct().values_list(
-        "pk",
-        "audit__commune__name",
-        "audit__commune__district__name",
-        "audit__commune__code",
-        "clause",
-        "description",
-        "audit__date",
+    visible = Finding.objects.visible_to(request.user)
+    return _filtered_list(
+        request,
+        FindingFilterSet(request.GET, visible, request=request),
+        order=("-audit__date", "audit__commune__sort_key", "pk"),
+        export="findings",
+        template="audits/finding_list.html",
+        name="findings",
     )
-    page = search_page(
-        index,
-        query=filters["q"],
-        texts=lambda r: (r[1], r[2], r[3], r[4], r[5]),
-        key=lambda r: (-r[6].toordinal(), unit_key(r[1]), r[0]),
-        page_number=request.GET.get("page"),
-        per_page=PER_PAGE,
-    )
-    if fmt := export_format(request):
-        return export_list("findings", page.paginator.object_list, fmt)
-    findings = in_order(
-        Finding.objects.filter(pk__in=list(page.object_list)).with_list_related(),
-        page.object_list,
-    )
-    ctx = {
-        "page": page,
-        "findings": findings,
-        "filters": filters,
-        "districts": units_sorted(District.objects.visible_to(request.user).current()),
-        "kinds": Audit.Kind.choices,
-        "severities": Finding.Severity.choices,
-        "statuses": Finding.Status.choices,
-    }
-    template = "audits/finding_list.html"
-    if request.htmx:
-        template += "#results"
-    return render(request, template, ctx)
-
-
-ACTION_STATES = {
-    "open": {"done_on__isnull": True},
-    "done": {"done_on__isnull": False, "verified_at__isnull": True},
-    "verified": {"verified_at__isnull": False},
-}
 
 
 @login_required
 def action_list(request):
     """Corrective actions the user may see, by due date, communes in Vietnamese order."""
-    filters = _list_filters(request, "status")
-    qs = CorrectiveAction.objects.visible_to(request.user)
-    if filters["district"]:
-        qs = qs.filter(finding__audit__commune__district__code=filters["district"])
-    if filters["status"] in ACTION_STATES:
-        qs = qs.filter(**ACTION_STATES[filters["status"]])
-    if filters["overdue"]:
-        qs = qs.overdue(clock.today())
-    index = qs.values_list(
-        "pk",
-        "finding__audit__commune__name",
-        "finding__audit__commune__district__name",
-        "finding__audit__commune__code",
-        "description",
-        "owner",
-        "due_date",
+    visible = CorrectiveAction.objects.visible_to(request.user)
+    return _filtered_list(
+        request,
+        CorrectiveActionFilterSet(request.GET, visible, request=request),
+        order=("due_date", "finding__audit__commune__sort_key", "pk"),
+        export="corrective-actions",
+        template="audits/corrective_action_list.html",
+        name="actions",
     )
-    page = search_page(
-        index,
-        query=filters["q"],
-        texts=lambda r: (r[1], r[2], r[3], r[4], r[5]),
-        key=lambda r: (r[6], unit_key(r[1]), r[0]),
-        page_number=request.GET.get("page"),
-        per_page=PER_PAGE,
-    )
-    if fmt := export_format(request):
-        return export_list("corrective-actions", page.paginator.object_list, fmt)
-    actions = in_order(
-        CorrectiveAction.objects.filter(pk__in=list(page.object_list)).with_list_related(),
-        page.object_list,
-    )
-    ctx = {
-        "page": page,
-        "actions": actions,
-        "filters": filters,
-        "districts": units_sorted(District.objects.visible_to(request.user).current()),
-        "statuses": [
-            ("open", _("Not done")),
-            ("done", _("Done, not verified")),
-            ("verified", _("Verified")),
-        ],
-    }
-    template = "audits/corrective_action_list.html"
-    if request.htmx:
-        template += "#results"
-    return render(request, template, ctx)
 
 
 # Recording audits, findings, corrective actions and announcements (the writing workflows) ------
@@ -168,6 +102,7 @@ def audit_create(request, code: str):
     commune = access.get_commune_for_user(request.user, code, write=True)
     may_inspect = access.can_record_inspection(request.user)
     form = AuditForm(request.POST or None, request.FILES or None, may_inspect=may_inspect)
+    form.instance.commune = commune  # the dates are checked against the commune's existence
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         audit = services.audit_record(
@@ -257,6 +192,46 @@ def action_create(request, pk: int):
     return render(request, "audits/audit_detail.html", ctx)
 
 
+def _action_apply(request, action, op: str):
+    """Apply ``op`` (``done`` or ``verify``) to ``action``: ``(done_form, notice, problem)``,
+    the form bound with its errors when marking done did not validate."""
+    if op == "done":
+        form = ActionDoneForm(request.POST, request.FILES, action=action)
+        if not form.is_valid():
+            return form, "", ""
+        services.corrective_action_mark_done(
+            action=action,
+            by=request.user,
+            done_on=form.cleaned_data["done_on"],
+            evidence=form.cleaned_data.get("evidence"),
+        )
+        return None, _("The corrective action was marked done."), ""
+    try:
+        services.corrective_action_verify(action=action, by=request.user)
+    except ValidationError as exc:
+        return None, "", exc.messages[0]
+    return None, _("The corrective action was verified."), ""
+
+
+def _action_ctx(request, action, *, done_form, notice: str, problem: str) -> dict:
+    commune = action.finding.audit.commune
+    can_mark_done = access.can_mark_action_done(request.user, action)
+    if done_form is None and can_mark_done:
+        initial = {"done_on": action.done_on or clock.today()}
+        done_form = ActionDoneForm(action=action, initial=initial)
+    return {
+        "notice": notice,
+        "problem": problem,
+        "action": action,
+        "finding": action.finding,
+        "audit": action.finding.audit,
+        "commune": commune,
+        "can_mark_done": can_mark_done,
+        "can_verify": access.can_manage_quality_records(request.user, commune),
+        "done_form": done_form,
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_update(request, pk: int):
@@ -269,47 +244,14 @@ def action_update(request, pk: int):
         request.user, pk, write=op == "done", verify=op == "verify"
     )
     done_form, notice, problem = None, "", ""
-    if op == "done":
-        done_form = ActionDoneForm(request.POST, request.FILES, action=action)
-        if done_form.is_valid():
-            services.corrective_action_mark_done(
-                action=action,
-                by=request.user,
-                done_on=done_form.cleaned_data["done_on"],
-                evidence=done_form.cleaned_data.get("evidence"),
-            )
-            notice, done_form = _("The corrective action was marked done."), None
-    elif op == "verify":
-        try:
-            services.corrective_action_verify(action=action, by=request.user)
-        except ValidationError as exc:
-            problem = exc.messages[0]
-        else:
-            notice = _("The corrective action was verified.")
-    if op is not None and not request.htmx and (notice or problem):
-        messages.add_message(
-            request, messages.ERROR if problem else messages.SUCCESS, problem or notice
-        )
-        return redirect("audits:action_update", action.pk)
     if op is not None:
+        done_form, notice, problem = _action_apply(request, action, op)
+        if not request.htmx and (notice or problem):
+            level = messages.ERROR if problem else messages.SUCCESS
+            messages.add_message(request, level, problem or notice)
+            return redirect("audits:action_update", action.pk)
         action = access.get_corrective_action_for_user(request.user, pk)
-    can_mark_done = access.can_mark_action_done(request.user, action)
-    ctx = {
-        "notice": notice,
-        "problem": problem,
-        "action": action,
-        "finding": action.finding,
-        "audit": action.finding.audit,
-        "commune": action.finding.audit.commune,
-        "can_mark_done": can_mark_done,
-        "can_verify": access.can_manage_quality_records(request.user, action.finding.audit.commune),
-        "done_form": done_form
-        or (
-            ActionDoneForm(action=action, initial={"done_on": action.done_on or clock.today()})
-            if can_mark_done
-            else None
-        ),
-    }
+    ctx = _action_ctx(request, action, done_form=done_form, notice=notice, problem=problem)
     template = "audits/corrective_action_update.html"
     if request.htmx:
         template += "#action"
@@ -327,11 +269,14 @@ def action_evidence(request, pk: int):
 def announcement_create(request, code: str):
     """Record the commune's announcement of conformity; it completes the roadmap's step."""
     commune = access.get_commune_for_user(request.user, code, write=True)
-    form = AnnouncementForm(request.POST or None, commune=commune)
+    may_override = access.can_manage_inspections(request.user)
+    form = AnnouncementForm(request.POST or None, commune=commune, may_override=may_override)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.announcement_record(commune=commune, by=request.user, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
         except MilestoneConflict:
             form.add_error(
                 None,
@@ -373,3 +318,181 @@ def finding_close(request, pk: int):
     else:
         messages.success(request, _("The finding was closed."))
     return redirect("audits:audit_detail", finding.audit_id)
+
+
+# The DOST's yearly inspections (TT 26/2014 Arts. 33–39) ---------------------------------------
+
+
+def _plan_communes(plan):
+    """The bodies the plan must check: the communes of the province's programmes that exist in
+    the plan's year (TT 26/2014 Art. 33.2.a), in Vietnamese order."""
+    start, end = datetime.date(plan.year, 1, 1), datetime.date(plan.year, 12, 31)
+    communes = (
+        Commune.objects.filter(participations__programme__province=plan.province)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=start))
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end))
+        .select_related("district")
+        .distinct()
+    )
+    return list(communes.order_by("sort_key"))
+
+
+def _plan_ctx(request, plan, **forms) -> dict:
+    communes = _plan_communes(plan)
+    current = dict(plan.items.values_list("commune_id", "form"))
+    items_form = forms.get("items_form") or PlanItemsForm(communes=communes, current=current)
+    choices = items_form.forms_by_commune() if items_form.is_bound else current
+    rows, totals = metrics.plan_results(plan)
+    by_commune = {r.item.commune_id: r for r in rows}
+    return {
+        "plan": plan,
+        "plan_rows": [(c, field, by_commune.get(c.pk)) for c, field in items_form.rows()],
+        "can_manage": access.can_manage_inspections(request.user),
+        "plan_form": forms.get("plan_form") or InspectionPlanForm(instance=plan),
+        "items_form": items_form,
+        "check": metrics.onsite_check(choices, len(communes)),
+        "results": rows,
+        "totals": totals,
+        "summary_form": forms.get("summary_form") or PlanSummaryForm(instance=plan),
+    }
+
+
+@login_required
+def plan_list(request):
+    """The years' inspection plans (province-wide roles), newest first."""
+    access.require(request.user.is_province_wide)
+    plans = InspectionPlan.objects.visible_to(request.user).annotate(
+        planned=Count("items"),
+        onsite=Count("items", filter=Q(items__form=PlannedInspection.Form.ONSITE)),
+        recorded=Count("items", filter=Q(items__audit__isnull=False)),
+    )
+    ctx = {"plans": plans, "can_manage": access.can_manage_inspections(request.user)}
+    return render(request, "audits/inspectionplan_list.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_create(request):
+    """DOST staff draft a year's inspection plan (Mẫu 19. KHKT), then choose its communes."""
+    access.require(access.can_manage_inspections(request.user))
+    form = InspectionPlanForm(request.POST or None, initial={"year": clock.today().year})
+    if request.method == "POST" and form.is_valid():
+        form.instance.created_by = request.user
+        form.instance._history_user = request.user
+        plan = form.save()
+        messages.success(request, _("The plan was created. Choose its communes below."))
+        return redirect(plan)
+    return render(request, "audits/inspectionplan_create.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_detail(request, pk: int):
+    """A plan: its header (POST ``op=plan``), its communes and the one-third check (``op=items``;
+    an htmx ``op=check`` only recomputes the check), the November summary (``op=summary``)."""
+    op = request.POST.get("op") if request.method == "POST" else None
+    plan = access.get_inspection_plan_for_user(request.user, pk, write=op is not None)
+    if op == "check":
+        form = PlanItemsForm(request.POST, communes=_plan_communes(plan), current={})
+        form.is_valid()
+        check = metrics.onsite_check(form.forms_by_commune(), len(form.communes))
+        return render(request, "audits/inspectionplan_detail.html#check", {"check": check})
+    forms = _plan_forms(request, plan, op)
+    if forms is None:
+        return redirect(plan)
+    return render(request, "audits/inspectionplan_detail.html", _plan_ctx(request, plan, **forms))
+
+
+def _plan_forms(request, plan, op) -> dict | None:
+    """Save what was posted; None when saved (the page redirects), else the forms with errors."""
+    if op == "plan":
+        form = InspectionPlanForm(request.POST, instance=plan)
+        if not form.is_valid():
+            return {"plan_form": form}
+        form.instance._history_user = request.user
+        form.save()
+    elif op == "items":
+        form = PlanItemsForm(request.POST, communes=_plan_communes(plan), current={})
+        if not form.is_valid():
+            return {"items_form": form}
+        services.inspection_plan_set_items(
+            plan=plan, by=request.user, forms=form.forms_by_commune()
+        )
+    elif op == "summary":
+        form = PlanSummaryForm(request.POST, instance=plan)
+        if not form.is_valid():
+            return {"summary_form": form}
+        form.save()
+    else:
+        return {}
+    messages.success(request, _("Saved."))
+    return None
+
+
+def _inspection_ctx(request, item, *, decision_form=None, minutes_form=None) -> dict:
+    answers = {}
+    if item.audit_id:
+        answers = {a.item: (a.result, a.note) for a in item.audit.checklist.all()}
+    initial = {"lead": item.team_lead, "commune_representative": item.commune_representative}
+    if item.audit_id:
+        audit = item.audit
+        initial.update(date=audit.date, lead=audit.lead, summary=audit.summary)
+    return {
+        "item": item,
+        "plan": item.plan,
+        "commune": item.commune,
+        "can_manage": access.can_manage_inspections(request.user),
+        "decision_form": decision_form or InspectionDecisionForm(instance=item),
+        "minutes_form": minutes_form or MinutesForm(initial=initial, answers=answers),
+    }
+
+
+@login_required
+def inspection_detail(request, pk: int):
+    """One commune's inspection: the decision (on site), the minutes against Art. 36."""
+    item = access.get_planned_inspection_for_user(request.user, pk)
+    return render(request, "audits/plannedinspection_detail.html", _inspection_ctx(request, item))
+
+
+@login_required
+@require_POST
+def inspection_decision(request, pk: int):
+    """DOST staff record the decision to inspect at the office (Mẫu 20. QĐKT)."""
+    item = access.get_planned_inspection_for_user(request.user, pk, write=True)
+    if not item.is_onsite:
+        raise Http404
+    form = InspectionDecisionForm(request.POST, instance=item)
+    if form.is_valid():
+        form.instance._history_user = request.user
+        form.save()
+        messages.success(request, _("The decision was recorded."))
+        return redirect(item)
+    ctx = _inspection_ctx(request, item, decision_form=form)
+    return render(request, "audits/plannedinspection_detail.html", ctx)
+
+
+@login_required
+@require_POST
+def inspection_minutes(request, pk: int):
+    """DOST staff record the minutes (Mẫu 21. BBKT): each finding becomes a finding to act on."""
+    item = access.get_planned_inspection_for_user(request.user, pk, write=True)
+    form = MinutesForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            audit = services.inspection_minutes_record(
+                item=item,
+                by=request.user,
+                date=data["date"],
+                lead=data["lead"],
+                summary=data["summary"],
+                commune_representative=data["commune_representative"],
+                answers=form.answers(),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The minutes were recorded. Add corrective actions."))
+            return redirect("audits:audit_detail", audit.pk)
+    ctx = _inspection_ctx(request, item, minutes_form=form)
+    return render(request, "audits/plannedinspection_detail.html", ctx)

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.querysets import ScopedQuerySet
 from core.scope import Scope
+from core.search import FoldedBulkWrites, FoldedText
+from core.text import fold, unit_sort_key, unit_sort_key_length
 from qms_rollout import clock
 
 
@@ -15,7 +17,7 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text or "").strip()
 
 
-class UnitQuerySet(ScopedQuerySet):
+class UnitQuerySet(FoldedBulkWrites, ScopedQuerySet):
     def current(self, on=None):
         """Units valid on ``on`` (default: the application's today)."""
         on = on or clock.today()
@@ -48,18 +50,30 @@ class CommuneQuerySet(UnitQuerySet):
     commune_path = ""
 
 
-class AdministrativeUnit(models.Model):
+class AdministrativeUnit(FoldedText, models.Model):
     """What provinces, districts and communes share: a GSO code, a name, a kind and a validity.
 
     A unit merged, split or abolished keeps its row, with ``valid_until`` set; what it became is
     recorded as successions (``Succession``, ``ProvinceSuccession``). A code reused by a new unit
     is a new row with its own validity, never a rename; the code of a current unit is unique.
+    ``search_text`` (the folded name) and ``sort_key`` (Vietnamese order of the name without its
+    kind, then the code) are derived on save and on bulk writes: lists search and sort on them in
+    the database.
     """
 
     code = models.CharField(_("GSO code"), max_length=5, db_index=True)
     name = models.CharField(_("name"), max_length=100)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    search_text = models.TextField(_("folded name"), blank=True, editable=False)
+    sort_key = models.CharField(
+        _("sort key"),
+        max_length=unit_sort_key_length(100, 5),
+        blank=True,
+        editable=False,
+        db_index=True,
+    )
+
     objects = UnitQuerySet.as_manager()
 
     class Meta:
@@ -93,6 +107,10 @@ class AdministrativeUnit(models.Model):
         self.name = nfc(self.name)
         self.code = (self.code or "").strip()
         super().save(*args, **kwargs)
+
+    def fill_sort_fields(self) -> None:
+        self.search_text = fold(self.name)
+        self.sort_key = unit_sort_key(self.name, self.code)
 
     @property
     def is_current(self) -> bool:

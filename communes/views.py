@@ -7,59 +7,39 @@ from django.shortcuts import render
 
 from accounts import access
 from audits.models import Announcement, Audit, Finding
-from communes.models import District
-from communes.search import matches, unit_key, units_sorted
+from communes.filters import CommuneFilterSet
+from core.lists import PER_PAGE, render_list
 from core.spreadsheets import export_format, export_list
+from core.text import unit_key, unit_sort_key
 from procedures.models import ScopeItem
 from qms_rollout import clock
 from reports import charts, metrics
 from reports.views import dashboard_figures_context
-from roadmap.models import Milestone, ParticipationKind
+from roadmap.models import Milestone, Participation
 
-PER_PAGE = 25
+
+def _commune_rows(participations) -> list:
+    """The figures of ``participations`` (a queryset, possibly a page), in the list's order."""
+    scoped = Participation.objects.filter(pk__in=participations.values("pk"))
+    rows = metrics.compute(scoped, as_of=clock.today()).communes
+    return sorted(rows, key=lambda r: (unit_sort_key(r.name, r.code), r.participation_id))
 
 
 @login_required
 def commune_list(request):
-    """Participating communes the user may see, filtered in the URL, in Vietnamese order."""
-    filters = {
-        "q": request.GET.get("q", "").strip(),
-        "district": request.GET.get("district", ""),
-        "kind": request.GET.get("kind", ""),
-        "stage": request.GET.get("stage", ""),
-        "overdue": request.GET.get("overdue", "") == "1",
-    }
-    participations = metrics.participations_in_scope(request.user)
-    if filters["district"]:
-        participations = participations.filter(commune__district__code=filters["district"])
-    if filters["kind"] in ParticipationKind.values:
-        participations = participations.filter(kind=filters["kind"])
-    figures = metrics.compute(participations, as_of=clock.today())
-    rows = figures.communes
-    if filters["stage"] in metrics.Stage.ORDER:
-        rows = [r for r in rows if r.stage == filters["stage"]]
-    if filters["overdue"]:
-        rows = [r for r in rows if r.counts.overdue]
-    if filters["q"]:
-        rows = [r for r in rows if matches(filters["q"], r.name, r.district_name, r.code)]
-    rows = sorted(rows, key=lambda r: (unit_key(r.name), r.code))
-    has_districts = any(r.district_code for r in rows)  # none since 1/7/2025
+    """Participating communes the user may see, filtered in the URL, in Vietnamese order.
+
+    Filtering, order and the page are the database's; figures are computed for the page only.
+    """
+    in_scope = metrics.participations_in_scope(request.user)
+    filterset = CommuneFilterSet(request.GET, in_scope, request=request)
+    participations = filterset.qs.order_by("commune__sort_key", "pk")
     if fmt := export_format(request):
-        return export_list("communes", rows, fmt)
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-    ctx = {
-        "page": page,
-        "filters": filters,
-        "districts": units_sorted(District.objects.visible_to(request.user).current()),
-        "has_districts": has_districts,
-        "kinds": ParticipationKind.choices,
-        "stages": list(metrics.stage_labels().items()),
-        "stage_labels": metrics.stage_labels(),
-    }
-    template = "communes/commune_list.html"
-    if request.htmx:
-        template += "#results"
-    return render(request, template, ctx)
+        return export_list("communes", _commune_rows(participations), fmt)
+    page = Paginator(participations, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = _commune_rows(page.object_list)
+    ctx = {"page": page, "filterset": filterset, "stage_labels": metrics.stage_labels()}
+    return render_list(request, "communes/commune_list.html", ctx)
 
 
 def _roadmaps(participations, milestones, as_of) -> list[dict]:
@@ -151,6 +131,7 @@ def commune_detail(request, code: str):
         "changes_total": len(changes),
         **_lineage(commune, as_of),
     }
+    ctx.update(_compliance_ctx(request, in_scope))
     return render(request, "communes/commune_detail.html", ctx)
 
 
@@ -179,6 +160,19 @@ def _lineage(commune, as_of) -> dict:
         ),
         "inherited_audits": list(audits.select_related("commune")[:20]),
         "inherited_audits_total": audits.count() if ancestors else 0,
+    }
+
+
+def _compliance_ctx(request, in_scope) -> dict:
+    """The commune's maintenance duties in the year picked (``?year=``, this year by default)."""
+    years = metrics.years_available()
+    year = metrics.picked_year(request.GET.get("year"), years)
+    return {
+        "years": years,
+        "year": year,
+        "compliance": metrics.commune_compliance(in_scope, year),
+        "duty_labels": metrics.duty_labels(),
+        "status_labels": metrics.status_labels(),
     }
 
 

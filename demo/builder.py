@@ -710,5 +710,10 @@ def load_demo(*, password: str | None = None, stdout=None) -> DemoResult:
         else:
             password = generated = secrets.token_urlsafe(9)
     result = DemoBuilder(password, stdout).build()
+    # The yearly cycle after the wave (issue 10): 2018 to this year, seen with QMS_AS_OF unset.
+    from demo.cycle import load_cycle
+
+    dost = User.objects.filter(username="dost").first()
+    result.created += load_cycle(today=timezone.localdate(), by=dost)
     result.password = generated
     return result

@@ -3,7 +3,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from communes.search import vn_key
 from core.forms import BootstrapMixin, DateInput
 from procedures.models import Procedure, ScopeItem
 
@@ -26,20 +25,16 @@ class ScopeItemForm(BootstrapMixin, forms.ModelForm):
         if self.instance.pk:
             del self.fields["procedure"]
         else:
+            # Vietnamese order, field first then name (the stored sort keys).
             procedures = (
                 Procedure.objects.active()
                 .exclude(scope_items__commune=commune)
                 .select_related("field")
+                .order_by("field__sort_key", "sort_key", "pk")
             )
             field = self.fields["procedure"]
             field.queryset = procedures
             field.label_from_instance = lambda p: f"{p.field.name} – {p}"
-            # Vietnamese order, field first then name (the database does not know it).
-            choices = sorted(
-                ((p.pk, f"{p.field.name} – {p}") for p in procedures),
-                key=lambda c: vn_key(c[1]),
-            )
-            field.choices = [("", "---------"), *choices]
         self.fields["revision"].help_text = _("0 for the first issue.")
 
     def _get_validation_exclusions(self):

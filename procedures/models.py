@@ -5,13 +5,25 @@ from simple_history.models import HistoricalRecords
 
 from communes.models import nfc
 from core.querysets import ScopedQuerySet
+from core.search import FoldedBulkWrites, FoldedText, FoldedTextQuerySet
+from core.text import fold, vn_sort_key, vn_sort_key_length
 
 
-class Field(models.Model):
+class Field(FoldedText, models.Model):
     """A field (lĩnh vực) that groups administrative procedures: civil status, land, culture..."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120, unique=True)
+    search_text = models.TextField(_("folded name"), blank=True, editable=False)
+    sort_key = models.CharField(
+        _("sort key"),
+        max_length=vn_sort_key_length(120),
+        blank=True,
+        editable=False,
+        db_index=True,
+    )
+
+    objects = FoldedTextQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("field")
@@ -25,8 +37,12 @@ class Field(models.Model):
         self.name = nfc(self.name)
         super().save(*args, **kwargs)
 
+    def fill_sort_fields(self) -> None:
+        self.search_text = fold(self.name)
+        self.sort_key = vn_sort_key(self.name)
 
-class ProcedureQuerySet(models.QuerySet):
+
+class ProcedureQuerySet(FoldedBulkWrites, models.QuerySet):
     def active(self, on=None):
         """Procedures not abolished on ``on`` (default: now)."""
         from qms_rollout import clock
@@ -35,7 +51,7 @@ class ProcedureQuerySet(models.QuerySet):
         return self.filter(Q(abolished_on__isnull=True) | Q(abolished_on__gt=on))
 
 
-class Procedure(models.Model):
+class Procedure(FoldedText, models.Model):
     """An administrative procedure (thủ tục hành chính) handled by commune People's Committees.
 
     ``national_code`` is the code of the national procedure database where it is known, and
@@ -70,9 +86,17 @@ class Procedure(models.Model):
         blank=True,
         related_name="replaces",
     )
+    search_text = models.TextField(_("folded name and code"), blank=True, editable=False)
+    sort_key = models.CharField(
+        _("sort key"),
+        max_length=vn_sort_key_length(400),
+        blank=True,
+        editable=False,
+        db_index=True,
+    )
 
     objects = ProcedureQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text", "sort_key"])
 
     class Meta:
         verbose_name = _("administrative procedure")
@@ -110,6 +134,10 @@ class Procedure(models.Model):
         self.national_code = (self.national_code or "").strip()
         super().save(*args, **kwargs)
 
+    def fill_sort_fields(self) -> None:
+        self.search_text = fold(f"{self.name} {self.national_code}")
+        self.sort_key = vn_sort_key(self.name)
+
 
 class ScopeItemQuerySet(ScopedQuerySet):
     commune_path = "commune"
@@ -119,6 +147,15 @@ class ScopeItemQuerySet(ScopedQuerySet):
         return self.filter(
             Q(issued_on__isnull=False, procedure__amended_on__gt=F("issued_on"))
             | Q(procedure__abolished_on__isnull=False)
+        )
+
+    def in_scope_on(self, day):
+        """The scope on ``day``: processes issued or applied, first issued (revision 0) by then,
+        whose procedure was not abolished by then (reports.compliance.scope_on, in the database)."""
+        return self.filter(
+            Q(state__in=["issued", "applied"]),
+            Q(revision__gt=0) | Q(issued_on__lte=day),
+            Q(procedure__abolished_on__isnull=True) | Q(procedure__abolished_on__gt=day),
         )
 
 

@@ -8,52 +8,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import access
-from communes.search import in_order, search_page, vn_key
+from core.lists import paginate, render_list
 from core.spreadsheets import export_format, export_list
+from core.text import vn_key
+from procedures.filters import ProcedureFilterSet
 from procedures.forms import ScopeItemForm
-from procedures.models import Field, Procedure, ScopeItem
+from procedures.models import Procedure, ScopeItem
 from qms_rollout import clock
 from reports import metrics
-
-PER_PAGE = 25
 
 
 @login_required
 def procedure_list(request):
     """The catalogue of administrative procedures: accent-insensitive search, field filter."""
-    filters = {
-        "q": request.GET.get("q", "").strip(),
-        "field": request.GET.get("field", ""),
-        "abolished": request.GET.get("abolished", "") == "1",
-    }
-    procedures = Procedure.objects.all()
-    if filters["field"]:
-        procedures = procedures.filter(field__code=filters["field"])
-    if not filters["abolished"]:
-        procedures = procedures.active()
-    page = search_page(
-        procedures.values_list("pk", "name", "national_code", "field__name"),
-        query=filters["q"],
-        texts=lambda row: (row[1], row[2], row[3]),
-        key=lambda row: (vn_key(row[3]), vn_key(row[1])),
-        page_number=request.GET.get("page"),
-        per_page=PER_PAGE,
-    )
+    filterset = ProcedureFilterSet(request.GET, Procedure.objects.all(), request=request)
+    procedures = filterset.qs.order_by("field__sort_key", "sort_key", "pk")
     if fmt := export_format(request):
-        return export_list("procedures", page.paginator.object_list, fmt)
-    rows = Procedure.objects.filter(pk__in=list(page.object_list)).select_related(
-        "field", "replaced_by"
-    )
-    ctx = {
-        "page": page,
-        "procedures": in_order(rows, page.object_list),
-        "filters": filters,
-        "fields": sorted(Field.objects.all(), key=lambda f: vn_key(f.name)),
-    }
-    template = "procedures/procedure_list.html"
-    if request.htmx:
-        template += "#results"
-    return render(request, template, ctx)
+        return export_list("procedures", procedures.values_list("pk", flat=True), fmt)
+    page = paginate(request, procedures.select_related("field", "replaced_by"))
+    ctx = {"page": page, "procedures": page.object_list, "filterset": filterset}
+    return render_list(request, "procedures/procedure_list.html", ctx)
 
 
 def _scope_ctx(request, commune, *, add_form=None, editing=None, edit_form=None) -> dict:
@@ -92,65 +66,62 @@ def _int_or_none(value):
         return None
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def scope_edit(request, code: str):
-    """A commune's QMS scope: everyone who sees the commune reads it, DOST staff and the
-    commune's consultant add, change and remove procedures (``action`` = add, update, remove)."""
-    if request.method == "GET":
-        commune = access.get_commune_for_user(request.user, code)
-        editing = _int_or_none(request.GET.get("edit"))
-        row = _int_or_none(request.GET.get("row"))
-        if request.htmx and (editing or row):
-            # One row, to edit (``edit``) or to show again (``row``, when editing is cancelled).
-            if editing:
-                commune = access.get_commune_for_user(request.user, code, write=True)
-            item = access.get_scope_item_for_user(request.user, editing or row)
-            if item.commune_id != commune.pk:
-                raise Http404
-            if editing:
-                item.form = _edit_form(item, commune)
-            ctx = {
-                "commune": commune,
-                "item": item,
-                "can_edit": bool(editing)
-                or access.can_manage_quality_records(request.user, commune),
-            }
-            return render(request, "procedures/scope_edit.html#item", ctx)
-        if editing:
-            commune = access.get_commune_for_user(request.user, code, write=True)
-        ctx = _scope_ctx(request, commune, editing=editing)
-        return render(request, "procedures/scope_edit.html", ctx)
-
-    commune = access.get_commune_for_user(request.user, code, write=True)
-    action = request.POST.get("action")
-    if action == "add":
-        form = ScopeItemForm(request.POST, commune=commune, prefix="new")
-        if form.is_valid():
-            item = form.save()
-            messages.success(
-                request,
-                _("%(procedure)s was added to the scope.") % {"procedure": item.procedure.name},
-            )
-            return redirect("procedures:scope_edit", commune.code)
-        ctx = _scope_ctx(request, commune, add_form=form)
-        return render(request, "procedures/scope_edit.html", ctx)
-
-    if action not in ("update", "remove"):
+def _scope_row(request, code: str, editing: int | None, row: int | None):
+    """One row of the scope (htmx): to edit (``edit``) or shown again (``row``, on cancel)."""
+    commune = access.get_commune_for_user(request.user, code, write=bool(editing))
+    item = access.get_scope_item_for_user(request.user, editing or row)
+    if item.commune_id != commune.pk:
         raise Http404
+    if editing:
+        item.form = _edit_form(item, commune)
+    can_edit = bool(editing) or access.can_manage_quality_records(request.user, commune)
+    ctx = {"commune": commune, "item": item, "can_edit": can_edit}
+    return render(request, "procedures/scope_edit.html#item", ctx)
+
+
+def _scope_show(request, code: str):
+    """The scope page (with one row open for editing when ``edit`` is given), or one row."""
+    editing = _int_or_none(request.GET.get("edit"))
+    row = _int_or_none(request.GET.get("row"))
+    if request.htmx and (editing or row):
+        return _scope_row(request, code, editing, row)
+    commune = access.get_commune_for_user(request.user, code, write=bool(editing))
+    ctx = _scope_ctx(request, commune, editing=editing)
+    return render(request, "procedures/scope_edit.html", ctx)
+
+
+def _scope_item(request, commune):
+    """The scope item named in the POST, which must be of ``commune``, for writing."""
     item = access.get_scope_item_for_user(request.user, request.POST.get("item"), write=True)
     if item.commune_id != commune.pk:
         raise Http404
-    if action == "remove":
-        name = item.procedure.name
-        item.delete()
-        if request.htmx:
-            return HttpResponse("")
-        messages.success(
-            request, _("%(procedure)s was removed from the scope.") % {"procedure": name}
-        )
-        return redirect("procedures:scope_edit", commune.code)
+    return item
 
+
+def _scope_add(request, commune):
+    form = ScopeItemForm(request.POST, commune=commune, prefix="new")
+    if not form.is_valid():
+        ctx = _scope_ctx(request, commune, add_form=form)
+        return render(request, "procedures/scope_edit.html", ctx)
+    item = form.save()
+    messages.success(
+        request, _("%(procedure)s was added to the scope.") % {"procedure": item.procedure.name}
+    )
+    return redirect("procedures:scope_edit", commune.code)
+
+
+def _scope_remove(request, commune):
+    item = _scope_item(request, commune)
+    name = item.procedure.name
+    item.delete()
+    if request.htmx:
+        return HttpResponse("")
+    messages.success(request, _("%(procedure)s was removed from the scope.") % {"procedure": name})
+    return redirect("procedures:scope_edit", commune.code)
+
+
+def _scope_update(request, commune):
+    item = _scope_item(request, commune)
     form = _edit_form(item, commune, request.POST)
     if form.is_valid():
         item = form.save()
@@ -158,11 +129,27 @@ def scope_edit(request, code: str):
             messages.success(request, _("The scope item was saved."))
             return redirect("procedures:scope_edit", commune.code)
         item.saved = True
-        ctx = {"commune": commune, "item": item, "can_edit": True}
-        return render(request, "procedures/scope_edit.html#item", ctx)
-    if request.htmx:
+    elif request.htmx:
         item.form = form
-        ctx = {"commune": commune, "item": item, "can_edit": True}
-        return render(request, "procedures/scope_edit.html#item", ctx)
-    ctx = _scope_ctx(request, commune, editing=item.pk, edit_form=form)
-    return render(request, "procedures/scope_edit.html", ctx)
+    else:
+        ctx = _scope_ctx(request, commune, editing=item.pk, edit_form=form)
+        return render(request, "procedures/scope_edit.html", ctx)
+    ctx = {"commune": commune, "item": item, "can_edit": True}
+    return render(request, "procedures/scope_edit.html#item", ctx)
+
+
+SCOPE_ACTIONS = {"add": _scope_add, "update": _scope_update, "remove": _scope_remove}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scope_edit(request, code: str):
+    """A commune's QMS scope: everyone who sees the commune reads it, DOST staff and the
+    commune's consultant add, change and remove procedures (``action`` = add, update, remove)."""
+    if request.method == "GET":
+        return _scope_show(request, code)
+    commune = access.get_commune_for_user(request.user, code, write=True)
+    handler = SCOPE_ACTIONS.get(request.POST.get("action"))
+    if handler is None:
+        raise Http404
+    return handler(request, commune)

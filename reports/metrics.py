@@ -580,6 +580,30 @@ def scope_coverage_by_commune(commune_ids) -> dict[int, int]:
     return {r["commune_id"]: r["n"] for r in rows}
 
 
+# The yearly cycle (issue 10) -----------------------------------------------------------------
+# Maintenance duties per commune and year, and the year's figures (the annual report's table and
+# the dashboard's year section). Computed in reports/compliance.py, re-exported here: every
+# figure is asked of this module.
+
+from reports.compliance import (  # noqa: E402, F401
+    CommuneCompliance,
+    InspectionResult,
+    OnsiteCheck,
+    YearCompliance,
+    YearFigures,
+    commune_compliance,
+    duty_labels,
+    onsite_check,
+    picked_year,
+    plan_results,
+    status_labels,
+    year_as_of,
+    year_compliance,
+    year_figures,
+    year_table,
+    years_available,
+)
+
 # What a reorganisation leaves each new unit ------------------------------------------------------
 
 

@@ -1,0 +1,67 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from audits.models import FIRST_YEAR, InspectionPlanQuerySet, OfficialDocument
+
+
+class AnnualReportQuerySet(InspectionPlanQuerySet):
+    """A province's report: the province-wide roles see it, as the inspection plans."""
+
+
+class AnnualReport(OfficialDocument):
+    """The December report to the Ministry on building, applying, maintaining and improving the
+    QMS in the province's bodies (QĐ 19/2014 Art. 12.6, Phụ lục II; TT 26/2014 Art. 42.4). Its
+    figures come from :func:`reports.metrics.year_figures` when it is generated; the narrative
+    sections are written by DOST staff in the page before generating it."""
+
+    province = models.ForeignKey(
+        "communes.Province",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="annual_reports",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    achievements = models.TextField(_("results achieved"), blank=True)
+    problems = models.TextField(_("difficulties and problems"), blank=True)
+    proposals = models.TextField(_("proposals"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = AnnualReportQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("annual report")
+        verbose_name_plural = _("annual reports")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "year"],
+                name="%(app_label)s_%(class)s_one_per_year",
+                violation_error_message=_("The province already has a report for this year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=FIRST_YEAR),
+                name="%(app_label)s_%(class)s_year_from_2000",
+                violation_error_message=_(
+                    "The year cannot be before 2000: the QMS rules for state bodies date from "
+                    "2014 (QĐ 19/2014/QĐ-TTg)."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Annual report %(year)s") % {"year": self.year})
+
+    def get_absolute_url(self):
+        return reverse("reports:annual_report_detail", args=[self.pk])

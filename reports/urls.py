@@ -20,4 +20,27 @@ urlpatterns = [
         views.commune_report,
         name="commune_report",
     ),
+    # The yearly cycle's official documents (PDF and Word) and the annual report.
+    path("reports/annual/", views.annual_report_list, name="annual_report_list"),
+    path("reports/annual/<int:pk>/", views.annual_report_detail, name="annual_report_detail"),
+    re_path(
+        r"^reports/annual/(?P<pk>[0-9]+)\.(?P<fmt>pdf|docx)$",
+        views.annual_report_document,
+        name="annual_report_document",
+    ),
+    re_path(
+        r"^inspections/(?P<pk>[0-9]+)/plan\.(?P<fmt>pdf|docx)$",
+        views.plan_document,
+        name="plan_document",
+    ),
+    re_path(
+        r"^inspections/visits/(?P<pk>[0-9]+)/decision\.(?P<fmt>pdf|docx)$",
+        views.decision_document,
+        name="decision_document",
+    ),
+    re_path(
+        r"^inspections/visits/(?P<pk>[0-9]+)/minutes\.(?P<fmt>pdf|docx)$",
+        views.minutes_document,
+        name="minutes_document",
+    ),
 ]

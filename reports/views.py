@@ -1,14 +1,20 @@
 """Pages of the reports app: the province dashboard (``dashboard*``), then the report downloads."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from accounts import access
-from communes.search import unit_key
+from audits.models import InspectionPlan
+from communes.models import Province
+from core.text import unit_key
 from qms_rollout import clock
-from reports import charts, metrics
+from reports import charts, documents, metrics, official
+from reports.forms import AnnualReportCreateForm, AnnualReportForm
+from reports.models import AnnualReport
 from reports.services import (
     DIRECT_MAX_COMMUNES,
     ReportScope,
@@ -120,6 +126,23 @@ def dashboard_context(user, *, programme=None) -> dict:
     return ctx
 
 
+def year_context(participations, wanted: str | None) -> dict:
+    """The year section of the dashboard: the year picked in ``?year=`` (this year by default),
+    its figures (the annual report's table) and the communes late in their maintenance."""
+    years = metrics.years_available()
+    year = metrics.picked_year(wanted, years)
+    figures = metrics.year_figures(participations, year)
+    labels = metrics.duty_labels()
+    late = [(row, [labels[key] for key in row.late_duties]) for row in figures.compliance.late]
+    return {
+        "years": years,
+        "year": year,
+        "year_figures": figures,
+        "year_table": metrics.year_table(figures),
+        "year_late": sorted(late, key=lambda item: (unit_key(item[0].name), item[0].code)),
+    }
+
+
 @login_required
 def dashboard(request):
     """The province dashboard: headline figures, districts, the commune × step grid, charts."""
@@ -130,6 +153,8 @@ def dashboard(request):
         programme = next((p for p in programmes if p.pk == int(wanted)), None)
     ctx = dashboard_context(request.user, programme=programme)
     ctx.update({"programmes": programmes, "programme": programme})
+    participations = metrics.participations_in_scope(request.user, programme=programme)
+    ctx.update(year_context(participations, request.GET.get("year")))
     return render(request, "reports/dashboard.html", ctx)
 
 
@@ -179,3 +204,98 @@ def commune_report(request, code, fmt):
     """The progress report of one commune, within what the user may see."""
     commune = access.get_commune_for_user(request.user, code)
     return _report_response(request, ReportScope.for_commune(commune), fmt)
+
+
+# Official documents of the yearly cycle (Nghị định 30/2020/NĐ-CP form), as PDF or Word --------
+
+
+def _document_response(doc, fmt: str) -> HttpResponse:
+    content, content_type, filename = official.render(doc, fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def plan_document(request, pk: int, fmt: str):
+    """The year's inspection plan (Mẫu 19. KHKT)."""
+    plan = access.get_inspection_plan_for_user(request.user, pk)
+    return _document_response(documents.plan_document(plan), fmt)
+
+
+@login_required
+def decision_document(request, pk: int, fmt: str):
+    """The decision of an on-site inspection (Mẫu 20. QĐKT)."""
+    item = access.get_planned_inspection_for_user(request.user, pk)
+    if not item.is_onsite:
+        raise Http404
+    return _document_response(documents.decision_document(item), fmt)
+
+
+@login_required
+def minutes_document(request, pk: int, fmt: str):
+    """The minutes of an inspection (Mẫu 21. BBKT), once recorded."""
+    item = access.get_planned_inspection_for_user(request.user, pk)
+    if item.audit is None:
+        raise Http404
+    return _document_response(documents.minutes_document(item), fmt)
+
+
+def annual_participations(user, report):
+    """The participations an annual report counts: the province's, as the dashboard's."""
+    return metrics.participations_in_scope(user).filter(programme__province=report.province)
+
+
+@login_required
+def annual_report_document(request, pk: int, fmt: str):
+    """The December report to the Ministry (QĐ 19/2014 Phụ lục II)."""
+    report = access.get_annual_report_for_user(request.user, pk)
+    figures = metrics.year_figures(annual_participations(request.user, report), report.year)
+    return _document_response(documents.annual_report_document(report, figures), fmt)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def annual_report_list(request):
+    """The years' annual reports; DOST staff open the report of a year."""
+    access.require(request.user.is_province_wide)
+    form = AnnualReportCreateForm(request.POST or None, initial={"year": clock.today().year})
+    if request.method == "POST":
+        access.require(access.can_manage_inspections(request.user))
+        if form.is_valid():
+            form.instance.created_by = request.user
+            return redirect(form.save())
+    provinces = Province.objects.filter(programmes__isnull=False).distinct()
+    form.fields["province"].queryset = provinces
+    form.fields["province"].initial = provinces.first()
+    ctx = {
+        "reports": AnnualReport.objects.visible_to(request.user),
+        "form": form,
+        "can_manage": access.can_manage_inspections(request.user),
+    }
+    return render(request, "reports/annualreport_list.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def annual_report_detail(request, pk: int):
+    """A year's report: its figures (as the dashboard's), the narrative the user writes, the
+    downloads."""
+    write = request.method == "POST"
+    report = access.get_annual_report_for_user(request.user, pk, write=write)
+    form = AnnualReportForm(request.POST or None, instance=report)
+    if write and form.is_valid():
+        form.instance._history_user = request.user
+        form.save()
+        messages.success(request, _("Saved. Download the report below."))
+        return redirect(report)
+    figures = metrics.year_figures(annual_participations(request.user, report), report.year)
+    ctx = {
+        "report": report,
+        "form": form,
+        "figures": figures,
+        "year_table": metrics.year_table(figures),
+        "can_manage": access.can_manage_inspections(request.user),
+        "plans": InspectionPlan.objects.visible_to(request.user).filter(year=report.year),
+    }
+    return render(request, "reports/annualreport_detail.html", ctx)

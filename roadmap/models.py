@@ -2,7 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -10,6 +10,8 @@ from simple_history.models import HistoricalRecords
 from communes.models import nfc
 from core.querysets import ScopedQuerySet
 from core.scope import Scope
+from core.search import FoldedText, FoldedTextQuerySet
+from core.text import fold
 from qms_rollout import clock
 
 
@@ -106,6 +108,14 @@ class Programme(models.Model):
                 violation_error_message=_("The last year cannot come before the first."),
             ),
             models.CheckConstraint(
+                condition=Q(year_start__gte=2000),
+                name="%(app_label)s_%(class)s_year_from_2000",
+                violation_error_message=_(
+                    "The year cannot be before 2000: the QMS rules for state bodies date from "
+                    "2014 (QĐ 19/2014/QĐ-TTg)."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=Q(budget__gte=0),
                 name="%(app_label)s_%(class)s_budget_not_negative",
                 violation_error_message=_("The budget cannot be negative."),
@@ -147,7 +157,7 @@ class RoadmapTemplate(models.Model):
         return max((s.offset_days + s.duration_days for s in self.steps.all()), default=0)
 
 
-class RoadmapStep(models.Model):
+class RoadmapStep(FoldedText, models.Model):
     """One ordered step of a roadmap template, with its planned offset, duration and weight.
 
     ``key`` marks steps the application acts on (``announcement``: recording an announcement of
@@ -169,6 +179,10 @@ class RoadmapStep(models.Model):
     offset_days = models.PositiveSmallIntegerField(_("planned start (days after start)"))
     duration_days = models.PositiveSmallIntegerField(_("planned duration (days)"))
     weight = models.PositiveSmallIntegerField(_("weight"), default=1)
+    search_text = models.TextField(_("folded name"), blank=True, editable=False)
+
+    objects = FoldedTextQuerySet.as_manager()
+    folded_fields = ("search_text",)
 
     class Meta:
         verbose_name = _("roadmap step")
@@ -201,12 +215,33 @@ class RoadmapStep(models.Model):
     def __str__(self):
         return f"{self.order}. {self.name}"
 
+    def fill_sort_fields(self) -> None:
+        self.search_text = fold(self.name)
+
 
 class ParticipationQuerySet(ScopedQuerySet):
     commune_path = "commune"
 
     def with_list_related(self):
         return self.select_related("commune__district", "programme__consultant")
+
+    def _milestones(self, **conditions):
+        return Milestone.objects.filter(participation=OuterRef("pk"), **conditions)
+
+    def with_step_done(self, key: str | None = None):
+        """Participations with a milestone done (of the step ``key`` when given)."""
+        keyed = {"step__key": key} if key else {}
+        return self.filter(Exists(self._milestones(status=Milestone.Status.DONE, **keyed)))
+
+    def without_step_done(self, key: str | None = None):
+        """Participations with no milestone done (of the step ``key`` when given)."""
+        keyed = {"step__key": key} if key else {}
+        return self.exclude(Exists(self._milestones(status=Milestone.Status.DONE, **keyed)))
+
+    def with_overdue_milestones(self, as_of: datetime.date | None = None):
+        """Participations with at least one overdue milestone on ``as_of``."""
+        overdue = Milestone.objects.filter(participation=OuterRef("pk")).overdue(as_of)
+        return self.filter(Exists(overdue))
 
 
 class Participation(models.Model):

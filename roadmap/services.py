@@ -22,15 +22,24 @@ class MilestoneConflict(Exception):
 
 
 def milestone_rule_errors(
-    *, status: str, completed_on: datetime.date | None, note: str
+    *,
+    status: str,
+    completed_on: datetime.date | None,
+    note: str,
+    starts: datetime.date | None = None,
 ) -> dict[str, str]:
-    """The rules a milestone change must follow, as {field: message}; empty when it is fine."""
+    """The rules a milestone change must follow, as {field: message}; empty when it is fine.
+    ``starts``: the programme's start, before which no step can have been done."""
     errors: dict[str, str] = {}
     if status == Milestone.Status.DONE:
         if completed_on is None:
             errors["completed_on"] = _("A done step needs its actual completion date.")
         elif completed_on > clock.today():
             errors["completed_on"] = _("The completion date cannot be in the future.")
+        elif starts and completed_on < starts:
+            errors["completed_on"] = _(
+                "The completion date %(date)s is before the programme started (%(start)s)."
+            ) % {"date": completed_on.strftime("%d/%m/%Y"), "start": starts.strftime("%d/%m/%Y")}
     elif completed_on is not None:
         errors["completed_on"] = _("Only a done step has an actual completion date.")
     if status == Milestone.Status.BLOCKED and not (note or "").strip():
@@ -54,7 +63,12 @@ def milestone_update_status(
     ``ValidationError`` when the change breaks a rule. The change lands in the history with who
     and when; ``at`` back-dates it (imports and the demo replay past changes).
     """
-    errors = milestone_rule_errors(status=status, completed_on=completed_on, note=note)
+    errors = milestone_rule_errors(
+        status=status,
+        completed_on=completed_on,
+        note=note,
+        starts=milestone.participation.programme.start_date,
+    )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -5,7 +5,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,12 +15,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import access
 from accounts.models import User
-from communes.models import Commune, District
-from communes.search import in_order, search_page, unit_key, units_sorted
+from communes.models import Commune
+from core.lists import paginate, render_list
 from core.spreadsheets import export_format, export_list
 from qms_rollout import clock
 from reports import metrics
 from roadmap import services
+from roadmap.filters import MilestoneFilterSet
 from roadmap.forms import (
     ApplyTemplateForm,
     MilestoneUpdateForm,
@@ -33,87 +34,25 @@ from roadmap.forms import (
 from roadmap.models import (
     Milestone,
     Participation,
-    ParticipationKind,
     Programme,
-    RoadmapStep,
     Standard,
 )
 from roadmap.services import MilestoneConflict, milestone_record_update
-
-MILESTONES_PER_PAGE = 25
-
-
-def _step_choices() -> list[tuple[str, str]]:
-    """Roadmap steps by key (shared across templates: "internal-audit" is one filter)."""
-    choices: dict[str, str] = {}
-    for key, name in (
-        RoadmapStep.objects.exclude(key="")
-        .order_by("order", "template_id")
-        .values_list("key", "name")
-    ):
-        choices.setdefault(key, name)
-    return list(choices.items())
 
 
 @login_required
 def milestone_list(request):
     """Milestones the user may see, filtered in the URL, in Vietnamese order of communes."""
-    filters = {
-        "q": request.GET.get("q", "").strip(),
-        "district": request.GET.get("district", ""),
-        "kind": request.GET.get("kind", ""),
-        "status": request.GET.get("status", ""),
-        "step": request.GET.get("step", ""),
-        "overdue": request.GET.get("overdue", "") == "1",
-    }
-    qs = Milestone.objects.visible_to(request.user)
-    if filters["district"]:
-        qs = qs.filter(participation__commune__district__code=filters["district"])
-    if filters["kind"] in ParticipationKind.values:
-        qs = qs.filter(participation__kind=filters["kind"])
-    if filters["status"] in Milestone.Status.values:
-        qs = qs.filter(status=filters["status"])
-    if filters["step"]:
-        qs = qs.filter(step__key=filters["step"])
-    if filters["overdue"]:
-        qs = qs.overdue(clock.today())
-    index = qs.values_list(
-        "pk",
-        "participation__commune__name",
-        "participation__commune__district__name",
-        "participation__commune__code",
-        "step__name",
-        "step__order",
-    )
-    page = search_page(
-        index,
-        query=filters["q"],
-        texts=lambda r: (r[1], r[2], r[3], r[4]),
-        key=lambda r: (unit_key(r[1]), r[3], r[5]),
-        page_number=request.GET.get("page"),
-        per_page=MILESTONES_PER_PAGE,
-    )
+    visible = Milestone.objects.visible_to(request.user)
+    filterset = MilestoneFilterSet(request.GET, visible, request=request)
+    milestones = filterset.qs.order_by("participation__commune__sort_key", "step__order", "pk")
     if fmt := export_format(request):
-        return export_list("milestones", page.paginator.object_list, fmt)
-    milestones = in_order(
-        Milestone.objects.filter(pk__in=list(page.object_list)).with_list_related(),
-        page.object_list,
-    )
-    for m in milestones:
+        return export_list("milestones", milestones.values_list("pk", flat=True), fmt)
+    page = paginate(request, milestones.with_list_related())
+    for m in page.object_list:
         m.editable = access.can_edit_milestone(request.user, m)
-    ctx = {
-        "page": page,
-        "milestones": milestones,
-        "filters": filters,
-        "districts": units_sorted(District.objects.visible_to(request.user).current()),
-        "kinds": ParticipationKind.choices,
-        "statuses": Milestone.Status.choices,
-        "steps": _step_choices(),
-    }
-    template = "roadmap/milestone_list.html"
-    if request.htmx:
-        template += "#results"
-    return render(request, template, ctx)
+    ctx = {"page": page, "milestones": page.object_list, "filterset": filterset}
+    return render_list(request, "roadmap/milestone_list.html", ctx)
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -142,6 +81,62 @@ def _milestone_ctx(request, milestone, form, *, conflict=None, saved=False) -> d
     }
 
 
+def _milestone_conflict(request, pk: int, current):
+    """Someone saved in between: the current milestone, the user's values against the current
+    version (saving again is a deliberate choice made with the current values in view)."""
+    milestone = access.get_milestone_for_user(request.user, pk)
+    retry = request.POST.copy()
+    retry["version"] = str(current.version)
+    form = MilestoneUpdateForm.for_milestone(milestone, retry)
+    form.is_valid()
+    return milestone, form, current, False
+
+
+def _milestone_save(request, milestone, form):
+    """Record the valid ``form``: ``(milestone, form, conflict, saved)`` to show, or ``None``
+    when a plain (non-htmx) post saved and the page redirects."""
+    data = form.cleaned_data
+    try:
+        milestone = milestone_record_update(
+            milestone=milestone,
+            by=request.user,
+            status=data["status"],
+            completed_on=data["completed_on"],
+            note=data["note"],
+            expected_version=data["version"],
+            upload=data.get("evidence"),
+        )
+    except MilestoneConflict as exc:
+        return _milestone_conflict(request, milestone.pk, exc.current)
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return milestone, form, None, False
+    if not request.htmx:
+        messages.success(request, _("The milestone was saved."))
+        return None
+    milestone = access.get_milestone_for_user(request.user, milestone.pk)
+    return milestone, MilestoneUpdateForm.for_milestone(milestone), None, True
+
+
+def _milestone_response(request, ctx):
+    """The page, or for htmx the partial: ``panel``, or ``inline`` for the editor row that lists
+    (the commune page, the milestone list) insert under a row."""
+    if not request.htmx:
+        status = 409 if ctx["conflict"] is not None else 200
+        return render(request, "roadmap/milestone_update.html", ctx, status=status)
+    # htmx swaps only 2xx answers: the conflict is told inside the partial.
+    partial = "inline" if ctx["inline"] else "panel"
+    response = render(request, f"roadmap/milestone_update.html#{partial}", ctx)
+    if ctx["saved"]:
+        response["HX-Trigger"] = "milestoneSaved"
+        if ctx["inline"]:
+            # The list around the editor row shows the old values: reload it, with the notice.
+            messages.success(request, _("The milestone was saved."))
+            response["HX-Refresh"] = "true"
+    return response
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def milestone_update(request, pk: int):
@@ -154,56 +149,17 @@ def milestone_update(request, pk: int):
     write = request.method == "POST"
     milestone = access.get_milestone_for_user(request.user, pk, write=write)
     conflict, saved = None, False
-    if write:
+    if not write:
+        form = MilestoneUpdateForm.for_milestone(milestone)
+    else:
         form = MilestoneUpdateForm.for_milestone(milestone, request.POST, request.FILES)
         if form.is_valid():
-            data = form.cleaned_data
-            try:
-                milestone = milestone_record_update(
-                    milestone=milestone,
-                    by=request.user,
-                    status=data["status"],
-                    completed_on=data["completed_on"],
-                    note=data["note"],
-                    expected_version=data["version"],
-                    upload=data.get("evidence"),
-                )
-            except MilestoneConflict as exc:
-                conflict = exc.current
-                milestone = access.get_milestone_for_user(request.user, pk)
-                # Keep what the user typed, now against the current version: saving again is a
-                # deliberate choice made with the current values in view.
-                retry = request.POST.copy()
-                retry["version"] = str(conflict.version)
-                form = MilestoneUpdateForm.for_milestone(milestone, retry)
-                form.is_valid()
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                if not request.htmx:
-                    messages.success(request, _("The milestone was saved."))
-                    return redirect(_safe_next(request, milestone.get_absolute_url()))
-                milestone = access.get_milestone_for_user(request.user, pk)
-                form = MilestoneUpdateForm.for_milestone(milestone)
-                saved = True
-    else:
-        form = MilestoneUpdateForm.for_milestone(milestone)
+            shown = _milestone_save(request, milestone, form)
+            if shown is None:
+                return redirect(_safe_next(request, milestone.get_absolute_url()))
+            milestone, form, conflict, saved = shown
     ctx = _milestone_ctx(request, milestone, form, conflict=conflict, saved=saved)
-    if request.htmx:
-        # htmx swaps only 2xx answers: the conflict is told inside the partial. ``inline``: the
-        # editor row that lists (the commune page, the milestone list) insert under a row.
-        partial = "inline" if ctx["inline"] else "panel"
-        response = render(request, f"roadmap/milestone_update.html#{partial}", ctx)
-        if saved:
-            response["HX-Trigger"] = "milestoneSaved"
-            if ctx["inline"]:
-                # The list around the editor row shows the old values: reload it, with the notice.
-                messages.success(request, _("The milestone was saved."))
-                response["HX-Refresh"] = "true"
-        return response
-    status = 409 if conflict is not None else 200
-    return render(request, "roadmap/milestone_update.html", ctx, status=status)
+    return _milestone_response(request, ctx)
 
 
 @login_required
@@ -253,14 +209,16 @@ def programme_create(request):
     return render(request, "roadmap/programme_create.html", {"form": form})
 
 
-def _programme_ctx(request, programme, **forms) -> dict:
-    can_manage = access.can_manage_programmes(request.user)
+def _programme_participations(request, programme) -> list:
+    """The programme's participations by district, then commune in Vietnamese order, each with
+    its active commune officers."""
     participations = list(
         Participation.objects.visible_to(request.user)
         .filter(programme=programme)
         .with_list_related()
         .select_related("template")
         .annotate(n_milestones=Count("milestones"))
+        .order_by(F("commune__district__code").asc(nulls_first=True), "commune__sort_key")
     )
     officers = defaultdict(list)
     for officer in User.objects.filter(
@@ -271,28 +229,31 @@ def _programme_ctx(request, programme, **forms) -> dict:
         officers[officer.commune_id].append(officer)
     for participation in participations:
         participation.officers = officers[participation.commune_id]
-    participations.sort(
-        key=lambda p: (
-            p.commune.district.code if p.commune.district else "",
-            unit_key(p.commune.name),
-        )
-    )
+    return participations
+
+
+def _programme_forms(programme, forms) -> dict:
+    """The management forms of the programme page: those given (bound, with errors) or new."""
+    return {
+        "participation_form": forms.get("participation_form")
+        or ParticipationForm(programme=programme, prefix="p"),
+        "bulk_form": forms.get("bulk_form")
+        or ParticipationBulkForm(programme=programme, prefix="b"),
+        "template_form": forms.get("template_form") or ApplyTemplateForm(prefix="t"),
+        "officer_form": forms.get("officer_form")
+        or OfficerAssignForm(programme=programme, prefix="o"),
+    }
+
+
+def _programme_ctx(request, programme, **forms) -> dict:
+    can_manage = access.can_manage_programmes(request.user)
     ctx = {
         "programme": programme,
-        "participations": participations,
+        "participations": _programme_participations(request, programme),
         "can_manage": can_manage,
     }
     if can_manage:
-        ctx["participation_form"] = forms.get("participation_form") or ParticipationForm(
-            programme=programme, prefix="p"
-        )
-        ctx["bulk_form"] = forms.get("bulk_form") or ParticipationBulkForm(
-            programme=programme, prefix="b"
-        )
-        ctx["template_form"] = forms.get("template_form") or ApplyTemplateForm(prefix="t")
-        ctx["officer_form"] = forms.get("officer_form") or OfficerAssignForm(
-            programme=programme, prefix="o"
-        )
+        ctx.update(_programme_forms(programme, forms))
     return ctx
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from communes.models import Commune, District, Province
+from core.text import unit_sort_key
 from imports.tests.helpers import compile_fragment, csv_bytes, xlsx_bytes
 
 GSO = ["Tỉnh / Thành Phố", "Mã TP", "Quận Huyện", "Mã QH", "Phường Xã", "Mã PX", "Cấp"]
@@ -291,3 +292,18 @@ def test_a_title_row_above_the_gso_table(db, tmp_path):
     data = xlsx_bytes([["Danh mục đơn vị hành chính Việt Nam"], GSO, *ROWS])
     run(write(tmp_path, "gso.xlsx", data))
     assert counts() == (2, 5, 5)
+
+
+def test_imported_and_renamed_units_are_searched_and_sorted_by_their_new_names(db, tmp_path):
+    """bulk_create and bulk_update of the import fill the folded name and the sort key."""
+    run(write(tmp_path, "gso.xlsx", xlsx_bytes([GSO, *ROWS])))
+    renamed = [list(r) for r in ROWS]
+    renamed[1][4] = "Xã Ân Thạnh"
+    run(write(tmp_path, "gso2.xlsx", xlsx_bytes([GSO, *renamed])))
+
+    commune = Commune.objects.get(code="28873")
+    assert commune.search_text == "xa an thanh"
+    assert commune.sort_key == unit_sort_key("Xã Ân Thạnh", "28873")
+    assert District.objects.get(code="269").search_text == "thi xa son tay"
+    in_order = Commune.objects.filter(province__code="83").order_by("sort_key")
+    assert [c.name for c in in_order] == ["Xã Ân Thạnh", "Thị trấn Chợ Lách", "Phường Phú Khương"]

@@ -12,7 +12,9 @@ def test_a_process_issued_before_its_procedure_was_amended_needs_revision(db):
     fresh = ScopeItemFactory(procedure=amended, state="applied", issued_on=D(2017, 7, 1))
     untouched = ScopeItemFactory(state="issued", issued_on=D(2016, 5, 10))
     abolished = ScopeItemFactory(
-        procedure=ProcedureFactory(abolished_on=D(2017, 9, 1)), state="issued", issued_on=D(2017, 1, 1)
+        procedure=ProcedureFactory(abolished_on=D(2017, 9, 1)),
+        state="issued",
+        issued_on=D(2017, 1, 1),
     )
     assert set(ScopeItem.objects.needing_revision()) == {stale, abolished}
     assert stale.needs_revision and abolished.needs_revision

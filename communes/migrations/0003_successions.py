@@ -33,7 +33,7 @@ def successions_to_merged_into(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('communes', '0001_initial'),
+        ('communes', '0002_search_text_sort_key'),
     ]
 
     operations = [

@@ -1,0 +1,193 @@
+"""The yearly cycle in the demo (issue 10): for 2018–2025, the maintenance of the communes that
+announced their QMS (internal audits and management reviews, processes revised after a legal
+change), the DOST's inspection plans with their decisions and minutes, and the annual reports.
+
+Illustrative, from a seeded generator so that every run builds the same rows; a second run
+changes nothing (each year is skipped once its plan exists). Official numbers the project does
+not have (plan, decision and report numbers, approval decisions) stay empty, as the user would
+find them before typing them; the dates of the demo's own documents are illustrative.
+Some communes skip an audit or a review some years, revise a process late, or report their
+corrective actions after the two months, so the compliance pages have late communes to show.
+"""
+
+import datetime
+import random
+
+from django.db import transaction
+from django.db.models import F
+
+from audits.models import (
+    Announcement,
+    Art36,
+    Audit,
+    ChecklistAnswer,
+    InspectionPlan,
+    PlannedInspection,
+    add_months,
+    onsite_required,
+)
+from audits.services import inspection_minutes_record
+from procedures.models import Procedure, ScopeItem
+from reports.models import AnnualReport
+
+YEARS = range(2018, 2026)
+AMENDED_ON = datetime.date(2022, 1, 1)  # illustrative: a civil-status change in force on 1/1/2022
+RECIPIENTS_PLAN = "UBND tỉnh (b/c)\nUBND các xã có tên trong Kế hoạch\nLưu: VT, Chi cục TĐC"
+RECIPIENTS_REPORT = "Bộ Khoa học và Công nghệ\nUBND tỉnh (b/c)\nLưu: VT, Chi cục TĐC"
+NOTES = {
+    "2d": "Một số quy trình chưa cập nhật văn bản quy phạm pháp luật mới.",
+    "1dd": "Chưa thực hiện đầy đủ hành động khắc phục sau đánh giá nội bộ.",
+    "2c": "Chưa đăng tải quyết định công bố trên trang thông tin điện tử.",
+}
+
+
+def _day(rng: random.Random, year: int, first_month: int, last_month: int) -> datetime.date:
+    return datetime.date(year, rng.randint(first_month, last_month), rng.randint(1, 28))
+
+
+def _maintenance(commune, year: int, rng: random.Random, by) -> int:
+    """The commune's internal audit and management review of ``year`` (sometimes skipped)."""
+    created = 0
+    for kind, months, skip in (
+        (Audit.Kind.INTERNAL_AUDIT, (5, 10), 0.12),
+        (Audit.Kind.MANAGEMENT_REVIEW, (10, 12), 0.15),
+    ):
+        if rng.random() < skip:
+            continue
+        audit = Audit(commune=commune, kind=kind, date=_day(rng, year, *months), lead="Thư ký ISO")
+        audit.created_by = by
+        audit._history_user = by
+        audit.save()
+        created += 1
+    return created
+
+
+def _revisions(communes, rng: random.Random) -> int:
+    """A civil-status procedure amended in force on 1/1/2022: most communes revise their process
+    within three months (QĐ 19/2014 Art. 4.4.a), some late, a few not yet."""
+    procedure = (
+        Procedure.objects.filter(field__code="ho-tich", scope_items__commune__in=communes)
+        .order_by("name")
+        .first()
+    )
+    if procedure is None or procedure.amended_on == AMENDED_ON:
+        return 0
+    changed = 0
+    # The 2017 amendments of the wave: most communes bring their processes up to date early 2018.
+    stale = ScopeItem.objects.filter(commune__in=communes, procedure__amended_on__gt=F("issued_on"))
+    for item in stale:
+        if rng.random() < 0.85:
+            item.issued_on = _day(rng, 2018, 1, 4)
+            item.revision += 1
+            item.save()
+            changed += 1
+    procedure.amended_on = AMENDED_ON
+    procedure.save()
+    for item in ScopeItem.objects.filter(procedure=procedure, commune__in=communes):
+        roll = rng.random()
+        if roll < 0.1 or item.issued_on is None:
+            continue  # not revised yet
+        delay = rng.randint(20, 80) if roll < 0.8 else rng.randint(100, 200)
+        item.issued_on = AMENDED_ON + datetime.timedelta(days=delay)
+        item.revision += 1
+        item.save()
+        changed += 1
+    return changed
+
+
+def _plan(province, year: int, communes, rng: random.Random, by) -> InspectionPlan:
+    plan = InspectionPlan.objects.create(
+        province=province,
+        year=year,
+        period_start=datetime.date(year, 4, 1),
+        period_end=datetime.date(year, 10, 31),
+        budget=15_000_000 + 1_000_000 * len(communes) // 3,
+        issued_on=datetime.date(year, 3, rng.randint(2, 20)),
+        signer_title="KT. Giám đốc Phó Giám đốc",
+        recipients=RECIPIENTS_PLAN,
+        created_by=by,
+    )
+    onsite = set(rng.sample(range(len(communes)), onsite_required(len(communes))))
+    for index, commune in enumerate(communes):
+        form = PlannedInspection.Form.ONSITE if index in onsite else PlannedInspection.Form.RECORDS
+        PlannedInspection.objects.create(plan=plan, commune=commune, form=form)
+    return plan
+
+
+def _inspect(item, rng: random.Random, by, *, until: datetime.date) -> None:
+    """The visit's decision and minutes, the findings' corrective actions (some late)."""
+    year = item.plan.year
+    visit = _day(rng, year, 5, 10)
+    if visit > until:
+        return
+    if item.is_onsite:
+        item.decision_date = visit - datetime.timedelta(days=rng.randint(7, 20))
+        item.planned_on = visit
+        item.team_lead = "Trưởng phòng Quản lý Tiêu chuẩn Chất lượng"
+        item.team_members = "Chuyên viên Chi cục TĐC\nChuyên viên Sở Nội vụ"
+        item.save()
+    failing = rng.sample(sorted(NOTES), k=rng.choice([0, 0, 1, 1, 2]))
+    answers = [
+        (key, ChecklistAnswer.Result.DOES_NOT, NOTES[key])
+        if key in failing
+        else (key, ChecklistAnswer.Result.CONFORMS, "")
+        for key in Art36.values
+    ]
+    audit = inspection_minutes_record(
+        item=item,
+        by=by,
+        date=visit,
+        lead=item.team_lead or "Chuyên viên Chi cục TĐC",
+        summary="Cơ bản duy trì Hệ thống quản lý chất lượng theo quy định.",
+        commune_representative="Chủ tịch UBND xã",
+        answers=answers,
+    )
+    for finding in audit.findings.all():
+        due = add_months(audit.date, 2)
+        done = due + datetime.timedelta(days=rng.randint(-40, 35))
+        finding.corrective_actions.create(
+            description="Khắc phục: " + finding.description,
+            owner="Thư ký ISO",
+            due_date=due,
+            done_on=done if done <= until else None,
+        )
+
+
+@transaction.atomic
+def load_cycle(*, today: datetime.date, by=None) -> int:
+    """Build the yearly cycle up to ``today`` (the years that have begun); returns the rows made."""
+    rng = random.Random(2018)
+    announced = Announcement.objects.order_by("commune__code").values_list("commune", flat=True)
+    announcements = {}
+    for a in Announcement.objects.select_related("commune__province").order_by("decision_date"):
+        announcements.setdefault(a.commune_id, a)
+    communes = [a.commune for a in announcements.values()]
+    if not communes or not set(announced):
+        return 0
+    created = _revisions(communes, rng)
+    province = communes[0].province
+    for year in YEARS:
+        if datetime.date(year, 1, 1) > today or InspectionPlan.objects.filter(year=year).exists():
+            continue
+        maintaining = [c for c in communes if announcements[c.pk].decision_date.year < year]
+        # A unit that ends during the year (the 2025 reorganisation, 30/6/2025) leaves that
+        # year's cycle to its successor, which builds its own QMS (demo/reorganisation.py).
+        last_day = datetime.date(year, 12, 31)
+        maintaining = [c for c in maintaining if not c.valid_until or c.valid_until >= last_day]
+        if not maintaining:
+            continue
+        for commune in maintaining:
+            created += _maintenance(commune, year, rng, by)
+        plan = _plan(province, year, maintaining, rng, by)
+        for item in plan.items.select_related("plan", "commune"):
+            _inspect(item, rng, by, until=today)
+        if datetime.date(year, 12, 1) <= today:
+            AnnualReport.objects.create(
+                province=province,
+                year=year,
+                signer_title="Giám đốc",
+                recipients=RECIPIENTS_REPORT,
+                created_by=by,
+            )
+        created += 1 + len(maintaining)
+    return created

@@ -1,0 +1,696 @@
+"""The yearly cycle's figures: each commune's compliance with its maintenance duties in a year,
+and the province's figures of the year (the annual report's table, the dashboard's year section).
+
+Re-exported by :mod:`reports.metrics` (the one place figures come from): call them as
+``metrics.year_compliance(...)`` and ``metrics.year_figures(...)``.
+
+Rules, with where they come from:
+- a commune **maintains** its QMS in a year when it announced conformity in an earlier year and
+  still exists (QĐ 19/2014 Art. 4.4: maintenance follows the announcement of Art. 4.3); in the
+  year of its first announcement the build itself held the audit and the review;
+- an **internal audit** and a **management review** at least once a year (QĐ 19/2014
+  Art. 4.4.b): done when one is on record in the year; *pending* while the year runs, *late*
+  once it is over;
+- **processes updated** within three months of a legal change taking effect (QĐ 19/2014
+  Art. 4.4.a): a procedure's ``amended_on`` (or ``abolished_on``) is the change's effective
+  date; the process is updated when re-issued on or after it (an abolished procedure: taken out
+  of the scope); late after the deadline. Only the last amendment of a procedure is known;
+- **re-announcement due** when the scope differs from the one announced (QĐ 19/2014 Art. 4.4.c,
+  Art. 4.3; TT 26/2014 Art. 7.2.l): the procedures of the latest announcement's annex against the
+  scope on the as-of date (announcements recorded before annexes were kept: their count);
+- **corrective actions** reported within two months of the inspection's minutes (TT 26/2014
+  Art. 37.2.c), for the DOST's inspections of the year.
+
+The scope on a date: processes issued or applied, first issued (revision 0) on or before that
+date, whose procedure was not abolished by then. A later revision does not take a process out of
+the past scope; a process deleted from the scope is not known to have been there.
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from audits.models import (
+    Announcement,
+    AnnouncementItem,
+    Audit,
+    ChecklistAnswer,
+    CorrectiveAction,
+    Finding,
+    InspectionPlan,
+    PlannedInspection,
+    add_months,
+    onsite_required,
+)
+from procedures.models import ScopeItem
+from qms_rollout import clock
+
+DONE = "done"
+PENDING = "pending"
+LATE = "late"
+NOT_DUE = "not_due"
+FIRST_YEAR = 2000
+
+
+def year_as_of(year: int, today: datetime.date | None = None) -> datetime.date:
+    """The date a year's figures are computed for: its last day, or today while it runs."""
+    today = today or clock.today()
+    return min(datetime.date(year, 12, 31), today)
+
+
+def worst(statuses) -> str:
+    """Late beats pending beats done; nothing at all is not due."""
+    statuses = set(statuses)
+    for status in (LATE, PENDING, DONE):
+        if status in statuses:
+            return status
+    return NOT_DUE
+
+
+@dataclass
+class RevisionDue:
+    """A legal change a commune's process must follow within three months (QĐ 19 Art. 4.4.a)."""
+
+    procedure: str
+    process_code: str
+    changed_on: datetime.date
+    abolished: bool
+    deadline: datetime.date
+    updated_on: datetime.date | None
+    status: str
+
+
+@dataclass
+class ActionDue:
+    """A corrective action after an inspection, due within two months (TT 26 Art. 37.2.c)."""
+
+    description: str
+    inspection_date: datetime.date
+    deadline: datetime.date
+    done_on: datetime.date | None
+    status: str
+
+
+@dataclass
+class CommuneCompliance:
+    """One commune's maintenance duties in one year."""
+
+    commune_id: int
+    code: str
+    name: str
+    district_name: str
+    year: int
+    as_of: datetime.date
+    first_announced_on: datetime.date | None = None
+    internal_audit_on: datetime.date | None = None
+    management_review_on: datetime.date | None = None
+    revisions: list[RevisionDue] = field(default_factory=list)
+    last_announcement: dict | None = None
+    scope_added: list[str] = field(default_factory=list)
+    scope_removed: list[str] = field(default_factory=list)
+    scope_size_changed: bool = False
+    actions: list[ActionDue] = field(default_factory=list)
+    scope_size: int = 0
+    announcements: list[dict] = field(default_factory=list)
+
+    @property
+    def in_maintenance(self) -> bool:
+        return self.first_announced_on is not None and self.first_announced_on.year < self.year
+
+    @property
+    def year_over(self) -> bool:
+        return self.as_of >= datetime.date(self.year, 12, 31)
+
+    def _yearly(self, done_on) -> str:
+        if not self.in_maintenance:
+            return NOT_DUE
+        if done_on:
+            return DONE
+        return LATE if self.year_over else PENDING
+
+    @property
+    def internal_audit(self) -> str:
+        return self._yearly(self.internal_audit_on)
+
+    @property
+    def management_review(self) -> str:
+        return self._yearly(self.management_review_on)
+
+    @property
+    def processes(self) -> str:
+        if not self.in_maintenance:
+            return NOT_DUE
+        return worst(r.status for r in self.revisions) if self.revisions else DONE
+
+    @property
+    def reannouncement_due(self) -> bool:
+        return bool(self.scope_added or self.scope_removed or self.scope_size_changed)
+
+    @property
+    def reannouncement(self) -> str:
+        if not self.in_maintenance:
+            return NOT_DUE
+        return PENDING if self.reannouncement_due else DONE
+
+    @property
+    def corrective_actions(self) -> str:
+        return worst(a.status for a in self.actions)
+
+    @property
+    def status(self) -> str:
+        """Late when a duty is late; pending when one is still to do; otherwise done."""
+        if not self.in_maintenance:
+            return NOT_DUE
+        return worst(
+            [
+                self.internal_audit,
+                self.management_review,
+                self.processes,
+                self.reannouncement,
+                self.corrective_actions,
+            ]
+        )
+
+    @property
+    def late_duties(self) -> list[str]:
+        """The keys of the duties that are late (the dashboard lists them by name)."""
+        duties = {
+            "internal_audit": self.internal_audit,
+            "management_review": self.management_review,
+            "processes": self.processes,
+            "corrective_actions": self.corrective_actions,
+        }
+        return [key for key, status in duties.items() if status == LATE]
+
+
+@dataclass
+class YearCompliance:
+    """Every commune of a scope in one year, and the counts the dashboard shows."""
+
+    year: int
+    as_of: datetime.date
+    communes: list[CommuneCompliance]
+
+    @property
+    def maintaining(self) -> list[CommuneCompliance]:
+        return [c for c in self.communes if c.in_maintenance]
+
+    def count(self, duty: str, status: str) -> int:
+        return sum(1 for c in self.maintaining if getattr(c, duty) == status)
+
+    @property
+    def late(self) -> list[CommuneCompliance]:
+        return [c for c in self.maintaining if c.status == LATE]
+
+    @property
+    def reannouncement_due(self) -> list[CommuneCompliance]:
+        return [c for c in self.maintaining if c.reannouncement_due]
+
+
+def duty_labels() -> dict[str, str]:
+    from django.utils.translation import gettext as _
+
+    return {
+        "internal_audit": _("Internal audit"),
+        "management_review": _("Management review"),
+        "processes": _("Processes updated within 3 months"),
+        "reannouncement": _("Re-announcement"),
+        "corrective_actions": _("Corrective actions within 2 months"),
+    }
+
+
+def status_labels() -> dict[str, str]:
+    from django.utils.translation import gettext as _
+
+    return {
+        DONE: _("Done"),
+        PENDING: _("To do"),
+        LATE: _("Late"),
+        NOT_DUE: _("Not due"),
+    }
+
+
+# Loading ---------------------------------------------------------------------------------------
+
+
+def _communes(participations, year: int) -> dict[int, CommuneCompliance]:
+    rows = (
+        participations.filter(
+            Q(commune__valid_until__isnull=True)
+            | Q(commune__valid_until__gte=datetime.date(year, 1, 1))
+        )
+        .values("commune_id", "commune__code", "commune__name", "commune__district__name")
+        .order_by("commune__district__code", "commune__name")
+    )
+    as_of = year_as_of(year)
+    communes = {}
+    for r in rows:
+        communes.setdefault(
+            r["commune_id"],
+            CommuneCompliance(
+                commune_id=r["commune_id"],
+                code=r["commune__code"],
+                name=r["commune__name"],
+                district_name=r["commune__district__name"] or "",
+                year=year,
+                as_of=as_of,
+            ),
+        )
+    return communes
+
+
+def _load_audits(communes: dict, year: int, as_of: datetime.date) -> None:
+    rows = Audit.objects.filter(
+        commune_id__in=communes,
+        kind__in=[Audit.Kind.INTERNAL_AUDIT, Audit.Kind.MANAGEMENT_REVIEW],
+        date__year=year,
+        date__lte=as_of,
+    ).values_list("commune_id", "kind", "date")
+    for commune_id, kind, day in rows:
+        row = communes[commune_id]
+        if kind == Audit.Kind.INTERNAL_AUDIT:
+            row.internal_audit_on = max(row.internal_audit_on or day, day)
+        else:
+            row.management_review_on = max(row.management_review_on or day, day)
+
+
+def scope_on(items: list[dict], day: datetime.date) -> dict[int, str]:
+    """The scope on ``day`` (see the module's note): procedure id -> procedure name."""
+    scope = {}
+    for item in items:
+        if item["state"] not in (ScopeItem.State.ISSUED, ScopeItem.State.APPLIED):
+            continue
+        if item["revision"] == 0 and item["issued_on"] and item["issued_on"] > day:
+            continue
+        if item["procedure__abolished_on"] and item["procedure__abolished_on"] <= day:
+            continue
+        scope[item["procedure_id"]] = item["procedure__name"]
+    return scope
+
+
+def _revision(item: dict, year: int, as_of: datetime.date) -> RevisionDue | None:
+    """The legal change ``item``'s process had to follow, if it concerns ``year``."""
+    if item["state"] not in (ScopeItem.State.ISSUED, ScopeItem.State.APPLIED):
+        return None
+    abolished = item["procedure__abolished_on"]
+    changed = abolished or item["procedure__amended_on"]
+    if changed is None or changed > as_of:
+        return None
+    issued = item["issued_on"]
+    if not abolished and item["revision"] == 0 and issued and issued >= changed:
+        return None  # first issued after the change: nothing to revise
+    deadline = add_months(changed, 3)
+    updated = None if abolished else (issued if issued and issued >= changed else None)
+    if updated and updated > as_of:
+        updated = None
+    starts = datetime.date(year, 1, 1)
+    if deadline.year > year or (deadline < starts and updated and updated < starts):
+        return None
+    if updated:
+        status = DONE if updated <= deadline else LATE
+    else:
+        status = LATE if deadline < as_of else PENDING
+    return RevisionDue(
+        procedure=item["procedure__name"],
+        process_code=item["process_code"],
+        changed_on=changed,
+        abolished=abolished is not None,
+        deadline=deadline,
+        updated_on=updated,
+        status=status,
+    )
+
+
+def _load_scope(communes: dict, year: int, as_of: datetime.date) -> None:
+    items = defaultdict(list)
+    rows = ScopeItem.objects.filter(commune_id__in=communes).values(
+        "commune_id",
+        "procedure_id",
+        "procedure__name",
+        "procedure__amended_on",
+        "procedure__abolished_on",
+        "process_code",
+        "state",
+        "revision",
+        "issued_on",
+    )
+    for r in rows:
+        items[r["commune_id"]].append(r)
+    announcements = _latest_announcements(communes, as_of)
+    for commune_id, row in communes.items():
+        scope = scope_on(items[commune_id], as_of)
+        row.scope_size = len(scope)
+        for item in items[commune_id]:
+            due = _revision(item, year, as_of)
+            if due is not None:
+                row.revisions.append(due)
+        row.revisions.sort(key=lambda r: (r.deadline, r.procedure))
+        latest = announcements.get(commune_id)
+        if latest is None:
+            continue
+        row.last_announcement = latest
+        if latest["annex"] is None:
+            row.scope_size_changed = latest["scope_size"] != len(scope)
+            continue
+        row.scope_added = sorted(name for pk, name in scope.items() if pk not in latest["annex"])
+        row.scope_removed = sorted(name for pk, name in latest["annex"].items() if pk not in scope)
+
+
+def _latest_announcements(communes: dict, as_of: datetime.date) -> dict[int, dict]:
+    """Per commune: its first announcement's date (on the rows) and its latest announcement."""
+    latest = {}
+    rows = (
+        Announcement.objects.filter(commune_id__in=communes, decision_date__lte=as_of)
+        .order_by("decision_date", "pk")
+        .values(
+            "pk", "commune_id", "decision_number", "decision_date", "kind", "standard", "scope_size"
+        )
+    )
+    for r in rows:
+        row = communes[r["commune_id"]]
+        row.first_announced_on = row.first_announced_on or r["decision_date"]
+        row.announcements.append(r)
+        latest[r["commune_id"]] = {**r, "annex": None}
+    annexes = _annexes([a["pk"] for a in latest.values()])
+    for announcement in latest.values():
+        announcement["annex"] = annexes.get(announcement["pk"])
+    return latest
+
+
+def _annexes(announcement_ids) -> dict[int, dict[int, str]]:
+    """The procedures of each announcement's annex (none for announcements recorded without)."""
+    annexes: dict[int, dict[int, str]] = defaultdict(dict)
+    rows = AnnouncementItem.objects.filter(announcement_id__in=announcement_ids).values_list(
+        "announcement_id", "procedure_id", "procedure_name"
+    )
+    for announcement_id, procedure_id, name in rows:
+        annexes[announcement_id][procedure_id] = name
+    return annexes
+
+
+def _load_actions(communes: dict, year: int, as_of: datetime.date) -> None:
+    """Corrective actions after the year's inspections (TT 26 Art. 37.2.c: within 2 months)."""
+    inspections = [Audit.Kind.INSPECTION_ONSITE, Audit.Kind.INSPECTION_RECORDS]
+    findings = (
+        Finding.objects.filter(
+            audit__commune_id__in=communes,
+            audit__kind__in=inspections,
+            audit__date__year=year,
+            audit__date__lte=as_of,
+        )
+        .exclude(severity=Finding.Severity.OBSERVATION)
+        .values("pk", "description", "audit__commune_id", "audit__date")
+    )
+    findings = {f["pk"]: f for f in findings}
+    with_actions = set()
+    actions = CorrectiveAction.objects.filter(finding_id__in=findings).values(
+        "finding_id", "description", "done_on"
+    )
+    for a in actions:
+        with_actions.add(a["finding_id"])
+        f = findings[a["finding_id"]]
+        communes[f["audit__commune_id"]].actions.append(
+            _action_due(a["description"], f["audit__date"], a["done_on"], as_of)
+        )
+    for pk, f in findings.items():
+        if pk not in with_actions:
+            communes[f["audit__commune_id"]].actions.append(
+                _action_due(f["description"], f["audit__date"], None, as_of)
+            )
+
+
+def _action_due(description, inspected_on, done_on, as_of) -> ActionDue:
+    deadline = add_months(inspected_on, 2)
+    if done_on and done_on <= as_of:
+        status = DONE if done_on <= deadline else LATE
+    else:
+        status = LATE if deadline < as_of else PENDING
+    return ActionDue(
+        description=description,
+        inspection_date=inspected_on,
+        deadline=deadline,
+        done_on=done_on if done_on and done_on <= as_of else None,
+        status=status,
+    )
+
+
+def year_compliance(participations, year: int) -> YearCompliance:
+    """The maintenance duties of the communes of ``participations`` (a queryset) in ``year``.
+
+    A fixed number of queries whatever the number of communes."""
+    as_of = year_as_of(year)
+    communes = _communes(participations, year)
+    _load_audits(communes, year, as_of)
+    _load_scope(communes, year, as_of)
+    _load_actions(communes, year, as_of)
+    return YearCompliance(year=year, as_of=as_of, communes=list(communes.values()))
+
+
+def commune_compliance(participations, year: int) -> CommuneCompliance | None:
+    """One commune's row (``participations``: that commune's), or None when it takes no part."""
+    rows = year_compliance(participations, year).communes
+    return rows[0] if rows else None
+
+
+def years_available(today: datetime.date | None = None) -> list[int]:
+    """The years a user may pick: from the first programme's year to this year, newest first."""
+    from roadmap.models import Programme
+
+    today = today or clock.today()
+    first = Programme.objects.order_by("year_start").values_list("year_start", flat=True).first()
+    first = max(FIRST_YEAR, min(first or today.year, today.year))
+    return list(range(today.year, first - 1, -1))
+
+
+def picked_year(value: str | None, years: list[int]) -> int:
+    """The year asked for in ``?year=`` when it is one of ``years``, else the latest."""
+    if value and value.isdigit() and int(value) in years:
+        return int(value)
+    return years[0]
+
+
+# The year's figures: the annual report's table and the dashboard's year section --------------
+
+
+@dataclass
+class YearFigures:
+    """The province's (or a scope's) figures of one year: QĐ 19/2014 Art. 12.6, Phụ lục II;
+    TT 26/2014 Art. 42.4 (the December report) and Art. 38 (the inspections' results)."""
+
+    compliance: YearCompliance
+    bodies: int
+    building: int
+    announced: int
+    announced_in_year: int
+    reannounced_in_year: int
+    by_standard: Counter
+    procedures_in_scope: int
+    inspected_records: int
+    inspected_onsite: int
+    nonconformities: int
+    observations: int
+    actions_on_time: int
+    actions_late: int
+    actions_pending: int
+    budget_allocated: int
+    budget_spent: int
+    inspection_budget: int
+
+    @property
+    def year(self) -> int:
+        return self.compliance.year
+
+    @property
+    def as_of(self) -> datetime.date:
+        return self.compliance.as_of
+
+
+def _inspections(commune_ids, year: int, as_of: datetime.date) -> dict:
+    kinds = [Audit.Kind.INSPECTION_ONSITE, Audit.Kind.INSPECTION_RECORDS]
+    audits = Audit.objects.filter(
+        commune_id__in=commune_ids, kind__in=kinds, date__year=year, date__lte=as_of
+    )
+    inspected = defaultdict(set)
+    for commune_id, kind in audits.values_list("commune_id", "kind"):
+        inspected[kind].add(commune_id)
+    severities = Counter(
+        Finding.objects.filter(audit__in=audits).values_list("severity", flat=True)
+    )
+    return {
+        "inspected_records": len(inspected[Audit.Kind.INSPECTION_RECORDS]),
+        "inspected_onsite": len(inspected[Audit.Kind.INSPECTION_ONSITE]),
+        "nonconformities": severities[Finding.Severity.MAJOR] + severities[Finding.Severity.MINOR],
+        "observations": severities[Finding.Severity.OBSERVATION],
+    }
+
+
+def _inspection_budget(year: int) -> int:
+    """The budget of the year's inspection plan (TT 26/2014 Art. 34.2.đ), 0 when none."""
+    total = sum(InspectionPlan.objects.filter(year=year).values_list("budget", flat=True))
+    return int(total or 0)
+
+
+def year_figures(participations, year: int) -> YearFigures:
+    """Every figure of ``year`` for the communes of ``participations`` (a queryset)."""
+    compliance = year_compliance(participations, year)
+    rows = compliance.communes
+    ids = [c.commune_id for c in rows]
+    in_year = [a for c in rows for a in c.announcements if a["decision_date"].year == year]
+    latest = [c.announcements[-1] for c in rows if c.announcements]
+    actions = Counter(a.status for c in rows for a in c.actions)
+    budget = participations.filter(commune_id__in=ids).values_list(
+        "budget_allocated", "budget_spent"
+    )
+    return YearFigures(
+        compliance=compliance,
+        bodies=len(rows),
+        building=sum(1 for c in rows if not c.announcements),
+        announced=sum(1 for c in rows if c.announcements),
+        announced_in_year=len({a["commune_id"] for a in in_year if a["kind"] == "first"}),
+        reannounced_in_year=len({a["commune_id"] for a in in_year if a["kind"] != "first"}),
+        by_standard=Counter(a["standard"] for a in latest),
+        procedures_in_scope=sum(c.scope_size for c in rows),
+        **_inspections(ids, year, compliance.as_of),
+        actions_on_time=actions[DONE],
+        actions_late=actions[LATE],
+        actions_pending=actions[PENDING],
+        budget_allocated=int(sum(a for a, _ in budget)),
+        budget_spent=int(sum(s for _, s in budget)),
+        inspection_budget=_inspection_budget(year),
+    )
+
+
+def year_table(figures: YearFigures) -> list[tuple[str, int | str]]:
+    """The rows of the annual report's table, as (label, value): the dashboard and the report
+    print these same rows, so the same year shows the same numbers in both."""
+    from django.utils.translation import gettext as _
+
+    c = figures.compliance
+    return [
+        (_("Bodies in the scope of the programme"), figures.bodies),
+        (_("Building their QMS (not yet announced)"), figures.building),
+        (_("Announced conformity (on record at the end of the year)"), figures.announced),
+        (_("First announcements in the year"), figures.announced_in_year),
+        (_("Re-announcements in the year"), figures.reannounced_in_year),
+        ("TCVN ISO 9001:2008", figures.by_standard.get("2008", 0)),
+        ("TCVN ISO 9001:2015", figures.by_standard.get("2015", 0)),
+        (_("Procedures in the QMS scope"), figures.procedures_in_scope),
+        (_("Bodies maintaining their QMS"), len(c.maintaining)),
+        (_("Internal audit held"), c.count("internal_audit", DONE)),
+        (_("Management review held"), c.count("management_review", DONE)),
+        (_("Processes not updated within 3 months"), c.count("processes", LATE)),
+        (_("Re-announcement due"), len(c.reannouncement_due)),
+        (_("Bodies inspected through records and reports"), figures.inspected_records),
+        (_("Bodies inspected on site"), figures.inspected_onsite),
+        (_("Nonconformities found by the inspections"), figures.nonconformities),
+        (_("Corrective actions within 2 months"), figures.actions_on_time),
+        (_("Corrective actions late"), figures.actions_late),
+        (_("Budget allocated to the bodies (VND)"), figures.budget_allocated),
+        (_("Budget spent by the bodies (VND)"), figures.budget_spent),
+        (_("Inspection budget of the year (VND)"), figures.inspection_budget),
+    ]
+
+
+# Inspection plans: the one-third check while planning, the November summary -------------------
+
+
+@dataclass
+class OnsiteCheck:
+    """Every body is checked through its records and reports, at least one third at its office
+    (TT 26/2014 Art. 33.2.a and b)."""
+
+    bodies: int
+    in_plan: int
+    onsite: int
+
+    @property
+    def required(self) -> int:
+        return onsite_required(self.bodies)
+
+    @property
+    def all_planned(self) -> bool:
+        return self.in_plan >= self.bodies
+
+    @property
+    def meets_one_third(self) -> bool:
+        return self.onsite >= self.required
+
+
+def onsite_check(forms: dict[int, str], bodies: int) -> OnsiteCheck:
+    """The check of a plan's choices (``forms``: commune id -> form, empty when left out)."""
+    return OnsiteCheck(
+        bodies=bodies,
+        in_plan=sum(1 for form in forms.values() if form),
+        onsite=sum(1 for form in forms.values() if form == PlannedInspection.Form.ONSITE),
+    )
+
+
+@dataclass
+class InspectionResult:
+    """One planned inspection's results: the checklist, the findings, the corrective actions."""
+
+    item: PlannedInspection
+    conforms: int = 0
+    does_not: int = 0
+    findings: int = 0
+    actions: Counter = field(default_factory=Counter)
+
+
+def plan_results(plan) -> tuple[list[InspectionResult], dict]:
+    """The November summary of ``plan`` (TT 26/2014 Art. 38): each inspection's results and the
+    totals. Four queries."""
+    items = list(plan.items.with_list_related().order_by("commune__name"))
+    results = {i.audit_id: InspectionResult(item=i) for i in items if i.audit_id}
+    answers = ChecklistAnswer.objects.filter(audit_id__in=results).values_list("audit_id", "result")
+    for audit_id, result in answers:
+        if result == ChecklistAnswer.Result.CONFORMS:
+            results[audit_id].conforms += 1
+        elif result == ChecklistAnswer.Result.DOES_NOT:
+            results[audit_id].does_not += 1
+    findings = Finding.objects.filter(audit_id__in=results).exclude(
+        severity=Finding.Severity.OBSERVATION
+    )
+    for f in findings.values("audit_id", "audit__date", "corrective_actions__done_on"):
+        result = results[f["audit_id"]]
+        done = f["corrective_actions__done_on"]
+        result.actions[_action_due("", f["audit__date"], done, year_as_of(plan.year)).status] += 1
+    for audit_id in findings.values_list("audit_id", flat=True):
+        results[audit_id].findings += 1
+    rows = [results.get(i.audit_id) or InspectionResult(item=i) for i in items]
+    totals = {
+        "planned": len(items),
+        "onsite": sum(1 for i in items if i.is_onsite),
+        "done": len(results),
+        "conforms": sum(r.conforms for r in rows),
+        "does_not": sum(r.does_not for r in rows),
+        "findings": sum(r.findings for r in rows),
+        "actions_on_time": sum(r.actions[DONE] for r in rows),
+        "actions_late": sum(r.actions[LATE] for r in rows),
+        "actions_pending": sum(r.actions[PENDING] for r in rows),
+    }
+    return rows, totals
+
+
+__all__ = [
+    "ActionDue",
+    "CommuneCompliance",
+    "RevisionDue",
+    "YearCompliance",
+    "YearFigures",
+    "OnsiteCheck",
+    "InspectionResult",
+    "onsite_check",
+    "plan_results",
+    "add_months",
+    "commune_compliance",
+    "duty_labels",
+    "picked_year",
+    "status_labels",
+    "year_as_of",
+    "year_compliance",
+    "year_figures",
+    "year_table",
+    "years_available",
+]

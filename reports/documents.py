@@ -1,0 +1,344 @@
+"""The four official documents of the yearly cycle, built on the frame of :mod:`reports.official`:
+the inspection plan (TT 26/2014 Art. 34, Mẫu 19. KHKT), the inspection decision (Art. 35,
+Mẫu 20. QĐKT), the minutes (Art. 37.2.b, Mẫu 21. BBKT) and the annual report (QĐ 19/2014
+Art. 12.6, Phụ lục II; TT 26/2014 Art. 42.4).
+
+The documents are Vietnamese administrative texts whatever the language of the page: their fixed
+wording is written here in Vietnamese, and the figure labels are rendered in Vietnamese. Numbers,
+dates, names typed by the user are printed as typed; what is not typed stays blank (never
+invented). The forms themselves are not in the legal compilation the project holds: the
+structure follows the content each article lists.
+"""
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.formats import number_format
+
+from audits.models import Art36, ChecklistAnswer, PlannedInspection
+from reports import metrics
+from reports.official import Block, OfficialDocument, Signer
+
+BASES = [
+    "Căn cứ Quyết định số 19/2014/QĐ-TTg ngày 05/3/2014 của Thủ tướng Chính phủ về việc áp dụng "
+    "Hệ thống quản lý chất lượng theo Tiêu chuẩn quốc gia TCVN ISO 9001 vào hoạt động của các cơ "
+    "quan, tổ chức thuộc hệ thống hành chính nhà nước;",
+    "Căn cứ Thông tư số 26/2014/TT-BKHCN ngày 10/10/2014 của Bộ trưởng Bộ Khoa học và Công nghệ "
+    "quy định chi tiết thi hành Quyết định số 19/2014/QĐ-TTg;",
+]
+QMS = "Hệ thống quản lý chất lượng theo TCVN ISO 9001"
+BLANK = "…………"
+# The legal wording, whatever the page's language (TT 26/2014 Arts. 33, 36).
+FORMS = {
+    PlannedInspection.Form.RECORDS: "Kiểm tra qua hồ sơ, báo cáo",
+    PlannedInspection.Form.ONSITE: "Kiểm tra tại trụ sở cơ quan",
+}
+RESULTS = {
+    ChecklistAnswer.Result.CONFORMS: "Phù hợp",
+    ChecklistAnswer.Result.DOES_NOT: "Không phù hợp",
+    ChecklistAnswer.Result.NOT_APPLICABLE: "Không áp dụng",
+}
+ART36 = {
+    Art36.SCOPE: "1.a. Phạm vi áp dụng bao gồm toàn bộ hoạt động liên quan đến thực hiện thủ tục "
+    "hành chính thuộc thẩm quyền giải quyết của cơ quan",
+    Art36.DISSEMINATION: "1.b. Hoạt động phổ biến, hướng dẫn áp dụng hệ thống tài liệu, quy trình "
+    "giải quyết công việc cho toàn bộ cán bộ, công chức trong phạm vi áp dụng",
+    Art36.STANDARD: "1.c. Sự tuân thủ các yêu cầu của tiêu chuẩn, chính sách, mục tiêu, quy trình, "
+    "thủ tục và các yêu cầu pháp luật liên quan",
+    Art36.PROCESSES: "1.d. Việc thực hiện các quá trình giải quyết công việc và các quá trình được "
+    "xác định trong Hệ thống quản lý chất lượng",
+    Art36.AUDIT_REVIEW: "1.đ. Hoạt động xem xét của Lãnh đạo, đánh giá nội bộ, thực hiện hành động "
+    "khắc phục các điểm không phù hợp",
+    Art36.COMPLAINTS: "1.e. Hoạt động xử lý các khiếu nại liên quan đến lĩnh vực áp dụng (nếu có)",
+    Art36.IMPROVEMENT: "1.g. Hoạt động cải tiến trong Hệ thống quản lý chất lượng",
+    Art36.LEADERSHIP: "2.a. Việc bảo đảm sự tham gia của Lãnh đạo, các đơn vị và cá nhân có liên "
+    "quan trong quá trình xây dựng và áp dụng",
+    Art36.EFFECTIVENESS: "2.b. Việc Người đứng đầu cơ quan xác nhận hiệu lực của Hệ thống quản lý "
+    "chất lượng",
+    Art36.ANNOUNCEMENT: "2.c. Việc công bố, thông báo bằng văn bản đến đơn vị chủ trì; niêm yết tại "
+    "trụ sở cơ quan và đăng tải trên trang thông tin điện tử",
+    Art36.LEGAL_UPDATES: "2.d. Việc cập nhật các thay đổi của văn bản quy phạm pháp luật vào Hệ thống "
+    "quản lý chất lượng",
+    Art36.REANNOUNCEMENT: "2.đ. Việc công bố lại khi có sự điều chỉnh, mở rộng, thu hẹp phạm vi áp "
+    "dụng",
+    Art36.CONSULTANT: "2.e. Việc lựa chọn tổ chức tư vấn, chuyên gia tư vấn độc lập (nếu có)",
+}
+
+
+def _frame(**kwargs) -> dict:
+    """What every document of the DOST shares: its parent, itself, its place."""
+    return {
+        "parent_body": settings.QMS_ISSUER_PARENT,
+        "issuing_body": settings.QMS_ISSUER,
+        "place": settings.QMS_ISSUER_PLACE,
+        **kwargs,
+    }
+
+
+def _vnd(amount) -> str:
+    return f"{_number(int(amount or 0))} đồng"
+
+
+def _date(day) -> str:
+    return day.strftime("%d/%m/%Y") if day else BLANK
+
+
+def _signer(source) -> list[Signer]:
+    return [Signer(title=source.signer_title or "", name=source.signer_name or "")]
+
+
+# The inspection plan (Mẫu 19. KHKT) -----------------------------------------------------------
+
+
+def plan_document(plan) -> OfficialDocument:
+    """The year's plan: the bodies, the inspecting unit, the time, the form, the budget
+    (TT 26/2014 Art. 34.2 a–đ)."""
+    items = list(plan.items.select_related("commune__district").order_by("commune__name"))
+    onsite = sum(1 for i in items if i.is_onsite)
+    rows = [
+        [str(n), i.commune.name, FORMS[i.form], _date(i.planned_on)] for n, i in enumerate(items, 1)
+    ]
+    period = f"từ {_date(plan.period_start)} đến {_date(plan.period_end)}"
+    blocks = [
+        Block("heading", "I. MỤC ĐÍCH, YÊU CẦU"),
+        Block(
+            "para",
+            f"Kiểm tra việc xây dựng, áp dụng, duy trì và cải tiến {QMS} tại các cơ quan trên địa "
+            "bàn tỉnh theo Điều 33 Thông tư số 26/2014/TT-BKHCN; bảo đảm chính xác, khách quan, "
+            "trung thực, công khai, minh bạch.",
+        ),
+        Block("heading", "II. NỘI DUNG KIỂM TRA"),
+        Block("para", "Theo các nội dung quy định tại Điều 36 Thông tư số 26/2014/TT-BKHCN:"),
+        Block("list", items=[label_vi(key) for key in Art36.values]),
+        Block("heading", "III. CƠ QUAN CHỊU SỰ KIỂM TRA, HÌNH THỨC VÀ THỜI GIAN KIỂM TRA"),
+        Block(
+            "para",
+            f"Tổng số {len(items)} cơ quan được kiểm tra qua hồ sơ, báo cáo; trong đó {onsite} "
+            f"cơ quan được kiểm tra tại trụ sở cơ quan. Thời gian kiểm tra: {period}.",
+        ),
+        Block(
+            "table",
+            headers=["STT", "Cơ quan chịu sự kiểm tra", "Hình thức kiểm tra", "Thời gian dự kiến"],
+            rows=rows,
+            widths=[12, 70, 55, 28],
+        ),
+        Block("heading", "IV. ĐƠN VỊ KIỂM TRA"),
+        Block("para", f"{plan.inspecting_unit} chủ trì thực hiện kiểm tra."),
+        Block("heading", "V. KINH PHÍ KIỂM TRA"),
+        Block("para", f"Kinh phí thực hiện: {_vnd(plan.budget)} (Thông tư số 116/2015/TT-BTC)."),
+    ]
+    if plan.approval_number:
+        blocks.append(
+            Block(
+                "para",
+                f"Kế hoạch được Ủy ban nhân dân tỉnh phê duyệt tại văn bản số "
+                f"{plan.approval_number} ngày {_date(plan.approval_date)}.",
+            )
+        )
+    return OfficialDocument(
+        **_frame(),
+        number=plan.number,
+        symbol="KH-SKHCN",
+        date=plan.issued_on,
+        year=plan.year,
+        kind="Kế hoạch",
+        subject=f"Kiểm tra việc xây dựng, áp dụng, duy trì và cải tiến {QMS} năm {plan.year}",
+        blocks=blocks,
+        signers=_signer(plan),
+        recipients=plan.recipient_lines,
+        filename=f"ke-hoach-kiem-tra-{plan.year}",
+    )
+
+
+def label_vi(key: str) -> str:
+    """An Art. 36 item as the law words it."""
+    return ART36[Art36(key)]
+
+
+# The inspection decision (Mẫu 20. QĐKT) -------------------------------------------------------
+
+
+def decision_document(item) -> OfficialDocument:
+    """The decision to inspect one body at its office (TT 26/2014 Art. 35)."""
+    plan, commune = item.plan, item.commune
+    plan_ref = f"số {plan.number}" if plan.number else f"năm {plan.year}"
+    members = item.team_member_lines
+    blocks = [
+        Block("center", f"GIÁM ĐỐC {settings.QMS_ISSUER.upper()}"),
+        *[Block("para", text) for text in BASES],
+        Block("para", f"Căn cứ Kế hoạch kiểm tra {plan_ref} đã được phê duyệt;"),
+        Block("para", f"Theo đề nghị của {plan.inspecting_unit},"),
+        Block("center", "QUYẾT ĐỊNH:"),
+        Block(
+            "para",
+            f"Điều 1. Kiểm tra việc xây dựng, áp dụng, duy trì và cải tiến {QMS} tại Ủy ban "
+            f"nhân dân {commune.name}. Hình thức: kiểm tra tại trụ sở cơ quan. Thời gian: "
+            f"{_date(item.planned_on)}. Nội dung kiểm tra theo Điều 36 Thông tư số "
+            "26/2014/TT-BKHCN.",
+        ),
+        Block("para", "Điều 2. Thành lập Đoàn kiểm tra gồm:"),
+        Block(
+            "list",
+            items=[f"Trưởng đoàn: {item.team_lead or BLANK}"]
+            + [f"Thành viên: {m}" for m in members],
+        ),
+        Block(
+            "para",
+            "Đoàn kiểm tra có trách nhiệm lập Biên bản kiểm tra theo Mẫu 21. BBKT và báo cáo kết "
+            "quả kiểm tra; cơ quan chịu sự kiểm tra thực hiện hành động khắc phục và báo cáo trong "
+            "thời gian không quá 02 tháng kể từ ngày ký Biên bản kiểm tra.",
+        ),
+        Block(
+            "para",
+            f"Điều 3. {plan.inspecting_unit}, Chủ tịch Ủy ban nhân dân {commune.name} và các "
+            "thành viên Đoàn kiểm tra chịu trách nhiệm thi hành Quyết định này./.",
+        ),
+    ]
+    recipients = plan.recipient_lines or [
+        "Như Điều 3",
+        "Lưu: VT",
+    ]
+    return OfficialDocument(
+        **_frame(),
+        number=item.decision_number,
+        symbol="QĐ-SKHCN",
+        date=item.decision_date,
+        year=plan.year,
+        kind="Quyết định",
+        subject=f"Về việc kiểm tra việc xây dựng, áp dụng, duy trì và cải tiến {QMS} tại "
+        f"Ủy ban nhân dân {commune.name}",
+        blocks=blocks,
+        signers=_signer(plan),
+        recipients=recipients,
+        filename=f"quyet-dinh-kiem-tra-{commune.code}-{plan.year}",
+    )
+
+
+# The minutes (Mẫu 21. BBKT) -------------------------------------------------------------------
+
+
+def minutes_document(item) -> OfficialDocument:
+    """The minutes of an inspection against the Art. 36 checklist (TT 26/2014 Art. 37.2.b)."""
+    audit, plan, commune = item.audit, item.plan, item.commune
+    answers = {a.item: a for a in audit.checklist.all()}
+    results = RESULTS
+    rows = []
+    for key in Art36.values:
+        answer = answers.get(key)
+        result = results[answer.result] if answer else BLANK
+        rows.append([label_vi(key), result, answer.note if answer else ""])
+    findings = [f.description for f in audit.findings.all()]
+    decision = (
+        f"Căn cứ Quyết định kiểm tra số {item.decision_number or BLANK} ngày "
+        f"{_date(item.decision_date)};"
+        if item.is_onsite
+        else f"Căn cứ Kế hoạch kiểm tra năm {plan.year};"
+    )
+    place = (
+        "tại trụ sở Ủy ban nhân dân" if item.is_onsite else "qua hồ sơ, báo cáo của Ủy ban nhân dân"
+    )
+    blocks = [
+        Block("para", decision),
+        Block(
+            "para",
+            f"Hôm nay, ngày {_date(audit.date)}, Đoàn kiểm tra tiến hành kiểm tra {place} {commune.name}.",
+        ),
+        Block("heading", "I. THÀNH PHẦN"),
+        Block(
+            "list",
+            items=[f"Trưởng đoàn kiểm tra: {audit.lead}"]
+            + [f"Thành viên: {m}" for m in item.team_member_lines]
+            + [f"Đại diện cơ quan chịu sự kiểm tra: {item.commune_representative or BLANK}"],
+        ),
+        Block("heading", "II. NỘI DUNG VÀ KẾT QUẢ KIỂM TRA (Điều 36 Thông tư số 26/2014/TT-BKHCN)"),
+        Block(
+            "table",
+            headers=["Nội dung kiểm tra", "Kết quả", "Ghi chú"],
+            rows=rows,
+            widths=[95, 30, 40],
+        ),
+        Block("heading", "III. CÁC VẤN ĐỀ TỒN TẠI"),
+        Block("list", items=findings) if findings else Block("para", "Không có."),
+        Block("heading", "IV. KẾT LUẬN VÀ KIẾN NGHỊ"),
+        Block("para", audit.summary or BLANK),
+        Block(
+            "para",
+            "Cơ quan chịu sự kiểm tra thực hiện hành động khắc phục các vấn đề tồn tại và báo cáo "
+            "Đoàn kiểm tra trong thời gian không quá 02 tháng kể từ ngày ký Biên bản này. Biên bản "
+            "được lập thành 02 bản có giá trị pháp lý như nhau, cơ quan chịu sự kiểm tra giữ 01 "
+            "bản, Đoàn kiểm tra giữ 01 bản./.",
+        ),
+    ]
+    return OfficialDocument(
+        **_frame(),
+        number="",
+        symbol="BB-ĐKT",
+        date=audit.date,
+        year=plan.year,
+        kind="Biên bản kiểm tra",
+        subject=f"Việc xây dựng, áp dụng, duy trì và cải tiến {QMS} tại Ủy ban nhân dân "
+        f"{commune.name}",
+        blocks=blocks,
+        signers=[
+            Signer(
+                caption="Đại diện cơ quan chịu sự kiểm tra",
+                title=f"UBND {commune.name}",
+                name=item.commune_representative,
+            ),
+            Signer(caption="Đoàn kiểm tra", title="Trưởng đoàn", name=audit.lead),
+        ],
+        recipients=[],
+        filename=f"bien-ban-kiem-tra-{commune.code}-{plan.year}",
+    )
+
+
+# The annual report (QĐ 19/2014 Phụ lục II) ----------------------------------------------------
+
+
+def annual_report_document(report, figures: metrics.YearFigures) -> OfficialDocument:
+    """The December report: the year's figures (the same rows as the dashboard's year section)
+    and the narrative sections written in the page."""
+    with translation.override("vi"):
+        table = metrics.year_table(figures)
+    rows = [[str(n), label, _number(value)] for n, (label, value) in enumerate(table, 1)]
+    blocks = [
+        Block(
+            "para",
+            f"Thực hiện Khoản 6 Điều 12 Quyết định số 19/2014/QĐ-TTg và Khoản 4 Điều 42 Thông tư "
+            f"số 26/2014/TT-BKHCN, {settings.QMS_ISSUER.title()} báo cáo tình hình xây dựng, áp "
+            f"dụng, duy trì và cải tiến {QMS} tại các cơ quan, đơn vị năm {report.year} như sau:",
+        ),
+        Block("heading", "I. SỐ LIỆU"),
+        Block("para", f"Số liệu tính đến ngày {_date(figures.as_of)}."),
+        Block("table", headers=["STT", "Nội dung", "Số liệu"], rows=rows, widths=[12, 118, 35]),
+        Block("heading", "II. KẾT QUẢ ĐẠT ĐƯỢC"),
+        *_paragraphs(report.achievements),
+        Block("heading", "III. KHÓ KHĂN, VƯỚNG MẮC"),
+        *_paragraphs(report.problems),
+        Block("heading", "IV. KIẾN NGHỊ, ĐỀ XUẤT"),
+        *_paragraphs(report.proposals),
+    ]
+    return OfficialDocument(
+        **_frame(),
+        number=report.number,
+        symbol="BC-SKHCN",
+        date=report.issued_on,
+        year=report.year,
+        kind="Báo cáo",
+        subject=f"Tình hình xây dựng, áp dụng, duy trì và cải tiến {QMS} năm {report.year}",
+        blocks=blocks,
+        signers=_signer(report),
+        recipients=report.recipient_lines,
+        filename=f"bao-cao-htqlcl-{report.year}",
+    )
+
+
+def _number(value) -> str:
+    if not isinstance(value, int):
+        return str(value)
+    with translation.override("vi"):
+        return number_format(value, force_grouping=True)
+
+
+def _paragraphs(text: str) -> list[Block]:
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    return [Block("para", line) for line in lines] or [Block("para", BLANK)]
