@@ -7,16 +7,20 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # The demo describes the 2017 wave as of 15/12/2017: figures are computed for that day.
 DEMO_AS_OF ?= 2017-12-15
-# Test processes (pytest-xdist): one per core by default; PYTEST_ARGS adds options, e.g.
-# PYTEST_ARGS='-m "not browser"' to leave out the browser tests.
+# Test processes (pytest-xdist): one per core by default. TEST_MARKS picks the tests (the
+# Nu HTML check runs in make lint); e.g. TEST_MARKS="not html and not browser" leaves out the
+# browser tests too. PYTEST_ARGS adds options.
 TEST_WORKERS ?= auto
+TEST_MARKS ?= not html
 PYTEST_ARGS ?=
 
-.PHONY: run test setup lint check messages clean-db bench help
+.PHONY: run test serve worker setup lint check messages clean-db bench help
 
 help:
 	@echo "make run    set up, migrate, load the 2017 demo and serve http://$(HOST):$(PORT)"
 	@echo "make test   set up and run the whole suite (browser tests skip without Chromium)"
+	@echo "make serve  the production configuration locally: DEBUG off, gunicorn, static files collected"
+	@echo "make worker the background worker (large reports)"
 	@echo "make lint   ruff (lint and format), Django checks, migrations, the Vietnamese catalogue"
 	@echo "make bench  run the benchmarks under bench/"
 
@@ -42,6 +46,7 @@ setup: $(VENV)/.installed .env locale/vi/LC_MESSAGES/django.mo
 
 run: setup
 	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
 	$(MANAGE) load_demo
 	@echo "Demo accounts: dost, manager, consultant, district-832|834|838, commune-<GSO code>;"
 	@echo "password: $$(grep -E '^DEMO_PASSWORD=' .env | cut -d= -f2-) (DEMO_PASSWORD in .env)."
@@ -50,14 +55,35 @@ run: setup
 test: setup
 	@if [ -x /usr/bin/chromium ] || command -v chromium >/dev/null; then :; else \
 	  echo "Chromium is missing: the browser tests (e2e/) will be skipped. Install it with 'apt-get install chromium'."; fi
-	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(MANAGE) createcachetable
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile -m "$(TEST_MARKS)" $(PYTEST_ARGS)
 
-lint: setup
+# The production configuration on this machine: DEBUG off whatever .env says, the SECRET_KEY of
+# .env, static files collected and served by WhiteNoise, gunicorn with WEB_CONCURRENCY workers
+# (default 2). Cookies stay plain HTTP unless SECURE_COOKIES is on (behind TLS it must be).
+serve: setup
+	DEBUG=off $(MANAGE) migrate --noinput
+	DEBUG=off $(MANAGE) createcachetable
+	DEBUG=off $(MANAGE) collectstatic --noinput -v0
+	DEBUG=off $(VENV)/bin/gunicorn qms_rollout.wsgi --bind $(HOST):$(PORT) \
+	  --workers $${WEB_CONCURRENCY:-2} --timeout $${GUNICORN_TIMEOUT:-60} --access-logfile - --log-file -
+
+# The background worker of `make serve` (the large reports): runs until stopped.
+worker: setup
+	DEBUG=off $(MANAGE) db_worker --interval 1
+
+# The Nu HTML checker (vnu-jar, from the npm registry; needs Java).
+node_modules/vnu-jar/build/dist/vnu.jar: package.json
+	npm install --no-audit --no-fund --silent
+	@touch $@
+
+lint: setup node_modules/vnu-jar/build/dist/vnu.jar
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 	$(PY) .ci/check_catalogue.py locale/vi/LC_MESSAGES/django.po
+	$(VENV)/bin/pytest -m html -p no:xdist qms_rollout/tests/test_html_valid.py
 
 # Refresh the Vietnamese catalogue after adding strings: new entries are filled from the PO
 # files in locale/fragments/ when they hold them; translate what is still empty.

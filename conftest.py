@@ -20,6 +20,27 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _test_storages_and_cache(settings, request):
+    """Static files from the source folders (no collectstatic in tests), and a cache of the
+    test's own, empty at its start (the database cache would outlive a live-server test)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": request.node.nodeid,
+        }
+    }
+    from django.core.cache import caches
+
+    own = caches["default"]
+    yield
+    own.clear()
+
+
 @pytest.fixture
 def world(db):
     province = ProvinceFactory()

@@ -1,7 +1,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from audits.models import Announcement, Audit, CorrectiveAction, Finding
+from audits.models import (
+    Announcement,
+    AnnouncementItem,
+    Audit,
+    ChecklistAnswer,
+    CorrectiveAction,
+    Finding,
+    InspectionPlan,
+    PlannedInspection,
+)
 
 
 class FindingInline(admin.TabularInline):
@@ -55,3 +64,33 @@ class AnnouncementAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "standard"]
     list_select_related = ["commune"]
     autocomplete_fields = ["commune"]
+
+
+@admin.register(AnnouncementItem)
+class AnnouncementItemAdmin(admin.ModelAdmin):
+    list_display = ["announcement", "procedure_name", "process_code"]
+    list_select_related = ["announcement__commune"]
+    raw_id_fields = ["announcement", "procedure"]
+
+
+@admin.register(InspectionPlan)
+class InspectionPlanAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "province", "number", "issued_on", "budget"]
+    list_filter = ["year"]
+    list_select_related = ["province"]
+
+
+@admin.register(PlannedInspection)
+class PlannedInspectionAdmin(SimpleHistoryAdmin):
+    list_display = ["plan", "commune", "form", "planned_on", "decision_number"]
+    list_filter = ["form", "plan__year"]
+    list_select_related = ["plan__province", "commune"]
+    raw_id_fields = ["plan", "commune", "audit"]
+
+
+@admin.register(ChecklistAnswer)
+class ChecklistAnswerAdmin(admin.ModelAdmin):
+    list_display = ["audit", "item", "result"]
+    list_filter = ["result"]
+    list_select_related = ["audit__commune"]
+    raw_id_fields = ["audit"]

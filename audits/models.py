@@ -217,11 +217,23 @@ class Finding(FoldedText, models.Model):
 class CorrectiveActionQuerySet(FoldedBulkWrites, ScopedQuerySet):
     commune_path = "finding__audit__commune"
 
+    @staticmethod
+    def overdue_q(as_of) -> Q:
+        """Not done by ``as_of`` and due before it: :func:`corrective_action_overdue` in SQL,
+        for filters and for counts (``Count(..., filter=overdue_q(as_of))``)."""
+        return Q(due_date__lt=as_of) & (Q(done_on__isnull=True) | Q(done_on__gt=as_of))
+
     def overdue(self, as_of=None):
-        return self.filter(done_on__isnull=True, due_date__lt=as_of or clock.today())
+        return self.filter(self.overdue_q(as_of or clock.today()))
 
     def with_list_related(self):
         return self.select_related("finding__audit__commune__district", "verified_by")
+
+
+def corrective_action_overdue(done_on, due_date, as_of) -> bool:
+    """The one definition of an overdue corrective action: not done by ``as_of``, due before
+    it (an action done later was still overdue on a past ``as_of``)."""
+    return (done_on is None or done_on > as_of) and due_date < as_of
 
 
 def corrective_action_path(instance, filename):
@@ -288,7 +300,10 @@ class CorrectiveAction(FoldedText, models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.done_on is None and self.due_date < clock.today()
+        return self.is_overdue_on(clock.today())
+
+    def is_overdue_on(self, as_of) -> bool:
+        return corrective_action_overdue(self.done_on, self.due_date, as_of)
 
 
 class AnnouncementQuerySet(ScopedQuerySet):

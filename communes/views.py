@@ -14,7 +14,7 @@ from core.text import unit_key, unit_sort_key
 from procedures.models import ScopeItem
 from qms_rollout import clock
 from reports import charts, metrics
-from reports.views import dashboard_figures_context
+from reports.dashboard import dashboard_figures_context
 from roadmap.models import Milestone, Participation
 
 
@@ -58,7 +58,7 @@ def _roadmaps(participations, milestones, as_of) -> list[dict]:
         rows = [
             {
                 "milestone": m,
-                "overdue": m.is_open and m.due_date < as_of,
+                "overdue": m.is_overdue_on(as_of),
                 "bar": charts.timeline_bar_svg(
                     planned_start=m.planned_start,
                     due_date=m.due_date,
@@ -66,13 +66,46 @@ def _roadmaps(participations, milestones, as_of) -> list[dict]:
                     span_start=start,
                     span_end=end,
                     as_of=as_of,
-                    overdue=m.is_open and m.due_date < as_of,
+                    overdue=m.is_overdue_on(as_of),
+                    late=m.is_done_late,
                 ),
             }
             for m in steps
         ]
         roadmaps.append({"participation": p, "rows": rows})
     return roadmaps
+
+
+def _commune_milestones(user, in_scope) -> list:
+    """The milestones of the commune's participations, each marked ``editable`` or not."""
+    milestones = list(
+        Milestone.objects.filter(participation__in=in_scope)
+        .with_list_related()
+        .order_by("participation_id", "step__order")
+    )
+    for m in milestones:
+        m.editable = access.can_edit_milestone(user, m)
+    return milestones
+
+
+def _commune_changes(in_scope) -> list[dict]:
+    """Every change of the commune's milestones (creations left out), newest first."""
+    history = list(
+        Milestone.history.filter(participation_id__in=in_scope.values("pk"))
+        .select_related("history_user", "step")
+        .order_by("-history_date", "-history_id")
+    )
+    return [c for c in metrics.changes_with_previous(history) if c["row"].history_type == "~"]
+
+
+def _commune_audits(user, commune) -> list:
+    """The commune's audits with their findings and the findings' corrective actions."""
+    findings = Finding.objects.select_related("procedure").prefetch_related("corrective_actions")
+    return list(
+        Audit.objects.visible_to(user)
+        .filter(commune=commune)
+        .prefetch_related(Prefetch("findings", queryset=findings))
+    )
 
 
 @login_required
@@ -86,31 +119,8 @@ def commune_detail(request, code: str):
         in_scope.with_list_related().select_related("template").order_by("start_date")
     )
     figures = metrics.compute(in_scope, as_of=as_of)
-    milestones = list(
-        Milestone.objects.filter(participation__in=in_scope)
-        .with_list_related()
-        .order_by("participation_id", "step__order")
-    )
-    for m in milestones:
-        m.editable = access.can_edit_milestone(user, m)
-    history = list(
-        Milestone.history.filter(participation_id__in=in_scope.values("pk"))
-        .select_related("history_user", "step")
-        .order_by("-history_date", "-history_id")
-    )
-    changes = [c for c in metrics.changes_with_previous(history) if c["row"].history_type == "~"]
-    audits = list(
-        Audit.objects.visible_to(user)
-        .filter(commune=commune)
-        .prefetch_related(
-            Prefetch(
-                "findings",
-                queryset=Finding.objects.select_related("procedure").prefetch_related(
-                    "corrective_actions"
-                ),
-            )
-        )
-    )
+    milestones = _commune_milestones(user, in_scope)
+    changes = _commune_changes(in_scope)
     ctx = {
         "commune": commune,
         "participations": participations,
@@ -125,7 +135,7 @@ def commune_detail(request, code: str):
             .select_related("procedure__field")
         ),
         "can_edit_scope": access.can_manage_quality_records(user, commune),
-        "audits": audits,
+        "audits": _commune_audits(user, commune),
         "announcements": list(Announcement.objects.visible_to(user).filter(commune=commune)),
         "changes": changes[:50],
         "changes_total": len(changes),
@@ -185,7 +195,7 @@ def district_detail(request, code: str):
     figures = metrics.compute(participations, as_of=clock.today())
     people = {p.pk: p for p in participations.with_list_related().select_related("template")}
     rows = sorted(figures.communes, key=lambda r: (unit_key(r.name), r.code))
-    ctx = dashboard_figures_context(figures, participations)
+    ctx = dashboard_figures_context(figures)
     ctx.update(
         {
             "district": district,

@@ -12,9 +12,12 @@ corrective actions after the two months, so the compliance pages have late commu
 
 import datetime
 import random
+from types import SimpleNamespace
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from audits.models import (
     Announcement,
@@ -41,6 +44,16 @@ NOTES = {
 }
 
 
+def _at(day: datetime.date, hour: int = 9) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
+
+
+def _dated(obj, day: datetime.date, hour: int = 9):
+    """Record ``obj``'s next save in its history on ``day``, the date it happened in the story."""
+    obj._history_date = _at(day, hour)
+    return obj
+
+
 def _day(rng: random.Random, year: int, first_month: int, last_month: int) -> datetime.date:
     return datetime.date(year, rng.randint(first_month, last_month), rng.randint(1, 28))
 
@@ -57,7 +70,7 @@ def _maintenance(commune, year: int, rng: random.Random, by) -> int:
         audit = Audit(commune=commune, kind=kind, date=_day(rng, year, *months), lead="Thư ký ISO")
         audit.created_by = by
         audit._history_user = by
-        audit.save()
+        _dated(audit, audit.date, 15).save()
         created += 1
     return created
 
@@ -79,10 +92,10 @@ def _revisions(communes, rng: random.Random) -> int:
         if rng.random() < 0.85:
             item.issued_on = _day(rng, 2018, 1, 4)
             item.revision += 1
-            item.save()
+            _dated(item, item.issued_on).save()
             changed += 1
     procedure.amended_on = AMENDED_ON
-    procedure.save()
+    _dated(procedure, AMENDED_ON, 8).save()
     for item in ScopeItem.objects.filter(procedure=procedure, commune__in=communes):
         roll = rng.random()
         if roll < 0.1 or item.issued_on is None:
@@ -90,27 +103,29 @@ def _revisions(communes, rng: random.Random) -> int:
         delay = rng.randint(20, 80) if roll < 0.8 else rng.randint(100, 200)
         item.issued_on = AMENDED_ON + datetime.timedelta(days=delay)
         item.revision += 1
-        item.save()
+        _dated(item, item.issued_on).save()
         changed += 1
     return changed
 
 
 def _plan(province, year: int, communes, rng: random.Random, by) -> InspectionPlan:
-    plan = InspectionPlan.objects.create(
+    issued_on = datetime.date(year, 3, rng.randint(2, 20))
+    plan = InspectionPlan(
         province=province,
         year=year,
         period_start=datetime.date(year, 4, 1),
         period_end=datetime.date(year, 10, 31),
         budget=15_000_000 + 1_000_000 * len(communes) // 3,
-        issued_on=datetime.date(year, 3, rng.randint(2, 20)),
+        issued_on=issued_on,
         signer_title="KT. Giám đốc Phó Giám đốc",
         recipients=RECIPIENTS_PLAN,
         created_by=by,
     )
+    _dated(plan, issued_on).save()
     onsite = set(rng.sample(range(len(communes)), onsite_required(len(communes))))
     for index, commune in enumerate(communes):
         form = PlannedInspection.Form.ONSITE if index in onsite else PlannedInspection.Form.RECORDS
-        PlannedInspection.objects.create(plan=plan, commune=commune, form=form)
+        _dated(PlannedInspection(plan=plan, commune=commune, form=form), issued_on).save()
     return plan
 
 
@@ -125,7 +140,7 @@ def _inspect(item, rng: random.Random, by, *, until: datetime.date) -> None:
         item.planned_on = visit
         item.team_lead = "Trưởng phòng Quản lý Tiêu chuẩn Chất lượng"
         item.team_members = "Chuyên viên Chi cục TĐC\nChuyên viên Sở Nội vụ"
-        item.save()
+        _dated(item, item.decision_date).save()
     failing = rng.sample(sorted(NOTES), k=rng.choice([0, 0, 1, 1, 2]))
     answers = [
         (key, ChecklistAnswer.Result.DOES_NOT, NOTES[key])
@@ -145,17 +160,36 @@ def _inspect(item, rng: random.Random, by, *, until: datetime.date) -> None:
     for finding in audit.findings.all():
         due = add_months(audit.date, 2)
         done = due + datetime.timedelta(days=rng.randint(-40, 35))
-        finding.corrective_actions.create(
-            description="Khắc phục: " + finding.description,
-            owner="Thư ký ISO",
-            due_date=due,
-            done_on=done if done <= until else None,
+        action = _dated(
+            finding.corrective_actions.model(
+                finding=finding,
+                description="Khắc phục: " + finding.description,
+                owner="Thư ký ISO",
+                due_date=due,
+            ),
+            audit.date,
+            16,
         )
+        action.save()
+        if done <= until:
+            action.done_on = done
+            _dated(action, done, 16).save()
+
+
+def load_cycle(*, today: datetime.date, by=None) -> int:
+    """Build the yearly cycle up to ``today`` (the years that have begun); returns the rows made.
+
+    Every change it makes is recorded in the histories as ``by``'s."""
+    previous = getattr(HistoricalRecords.context, "request", None)
+    HistoricalRecords.context.request = SimpleNamespace(user=by)
+    try:
+        return _load_cycle(today=today, by=by)
+    finally:
+        HistoricalRecords.context.request = previous
 
 
 @transaction.atomic
-def load_cycle(*, today: datetime.date, by=None) -> int:
-    """Build the yearly cycle up to ``today`` (the years that have begun); returns the rows made."""
+def _load_cycle(*, today: datetime.date, by=None) -> int:
     rng = random.Random(2018)
     announced = Announcement.objects.order_by("commune__code").values_list("commune", flat=True)
     announcements = {}
@@ -182,12 +216,15 @@ def load_cycle(*, today: datetime.date, by=None) -> int:
         for item in plan.items.select_related("plan", "commune"):
             _inspect(item, rng, by, until=today)
         if datetime.date(year, 12, 1) <= today:
-            AnnualReport.objects.create(
-                province=province,
-                year=year,
-                signer_title="Giám đốc",
-                recipients=RECIPIENTS_REPORT,
-                created_by=by,
-            )
+            _dated(
+                AnnualReport(
+                    province=province,
+                    year=year,
+                    signer_title="Giám đốc",
+                    recipients=RECIPIENTS_REPORT,
+                    created_by=by,
+                ),
+                datetime.date(year, 12, 10),
+            ).save()
         created += 1 + len(maintaining)
     return created

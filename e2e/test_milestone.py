@@ -153,7 +153,7 @@ def test_inline_update_from_the_commune_page(
     page = mobile_page
     login(page, commune_officer)
     page.goto(f"{live_server.url}/communes/{world['commune'].code}/")
-    page.locator(f"a[hx-get*='/milestones/{milestone.pk}/']").click()
+    page.locator(f"a[data-hx-get*='/milestones/{milestone.pk}/']").click()
     row = page.locator(f"#milestone-inline-{milestone.pk}")
     row.wait_for()
     assert_accessible(page)

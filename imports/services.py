@@ -1,21 +1,26 @@
 """The import workflow: keep an upload, preview it (a dry run), then apply it all or nothing.
 
 The kinds of spreadsheet are those the apps register (``core.resources.register_import``, from
-their ``resources.py``); this module knows none of them by name. An upload is kept in a private temporary directory under a random token (the page keeps the
-token in the session); the preview and the confirmation both read and check the stored file, so
-what is written is what was checked, and nothing is written before the confirmation.
+their ``resources.py``); this module knows none of them by name. An upload is kept in the media
+storage (``imports-pending/``, never served) under a random token (the page keeps the token in
+the session, stored in the database), so the preview and the confirmation may be served by
+different worker processes or servers; both read and check the stored file, so what is written
+is what was checked, and nothing is written before the confirmation. A successful import sends
+:data:`core.signals.data_bulk_written`, which starts a new report-cache generation as a form
+save does.
 """
 
 import re
 import secrets
-import tempfile
-import time
 from dataclasses import dataclass
-from pathlib import Path
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 
 from core.resources import IMPORT_KINDS, CellError, ImportKind, Report
+from core.signals import data_bulk_written
 from core.spreadsheets import FileRejected, read_sheet
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -43,38 +48,48 @@ def resource_class(kind: str):
     return found.resource if found else None
 
 
-def upload_dir() -> Path:
-    path = Path(tempfile.gettempdir()) / "qms-imports"
-    path.mkdir(mode=0o700, exist_ok=True)
-    return path
+PENDING_DIR = "imports-pending"
+
+
+def _pending_name(token: str) -> str:
+    return f"{PENDING_DIR}/{token}.upload"
+
+
+def _discard_old_uploads() -> None:
+    """Remove pending uploads older than :data:`KEEP_SECONDS` (never confirmed)."""
+    try:
+        _, names = default_storage.listdir(PENDING_DIR)
+    except FileNotFoundError:
+        return
+    now = timezone.now()
+    for name in names:
+        path = f"{PENDING_DIR}/{name}"
+        try:
+            if (now - default_storage.get_modified_time(path)).total_seconds() > KEEP_SECONDS:
+                default_storage.delete(path)
+        except OSError:
+            continue
 
 
 def upload_store(*, kind: str, filename: str, data: bytes) -> Upload:
     """Keep ``data`` under a new token; uploads older than a day are removed on the way."""
-    now = time.time()
-    for old in upload_dir().glob("*.upload"):
-        try:
-            if now - old.stat().st_mtime > KEEP_SECONDS:
-                old.unlink()
-        except OSError:
-            continue
+    _discard_old_uploads()
     token = secrets.token_urlsafe(24)
-    (upload_dir() / f"{token}.upload").write_bytes(data)
+    default_storage.save(_pending_name(token), ContentFile(data))
     return Upload(token=token, kind=kind, filename=filename, data=data)
 
 
 def upload_load(*, token: str, kind: str, filename: str) -> Upload | None:
-    if not TOKEN_RE.match(token or ""):
+    if not TOKEN_RE.match(token or "") or not default_storage.exists(_pending_name(token)):
         return None
-    path = upload_dir() / f"{token}.upload"
-    if not path.is_file():
-        return None
-    return Upload(token=token, kind=kind, filename=filename, data=path.read_bytes())
+    with default_storage.open(_pending_name(token), "rb") as stored:
+        data = stored.read()
+    return Upload(token=token, kind=kind, filename=filename, data=data)
 
 
 def upload_discard(*, token: str) -> None:
     if TOKEN_RE.match(token or ""):
-        (upload_dir() / f"{token}.upload").unlink(missing_ok=True)
+        default_storage.delete(_pending_name(token))
 
 
 def _run(
@@ -137,4 +152,7 @@ def import_apply(
         if not report.ok:
             transaction.set_rollback(True)
     report.written = report.ok and report.changes_anything and not dry_run
+    if report.written:
+        # Bulk writes send no model signal: say so once, for the report cache.
+        data_bulk_written.send(sender=resource_class(kind))
     return report

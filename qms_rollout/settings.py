@@ -31,6 +31,13 @@ if not SECRET_KEY:
             "SECRET_KEY is not set. With DEBUG off the application refuses to start without it: "
             "set SECRET_KEY in the environment or in .env (see .env.example)."
         )
+elif not DEBUG and (
+    len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or "change-me" in SECRET_KEY.lower()
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is a placeholder or too short. With DEBUG off it must be at least 50 random "
+        "characters: make one with `openssl rand -hex 32` and set it in the environment or .env."
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -48,6 +55,8 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "django_filters",
+    "csp",
+    "django_tasks_db",
     "core",
     "accounts",
     "communes",
@@ -57,21 +66,26 @@ INSTALLED_APPS = [
     "reports",
     "imports",
     "demo",
+    "qms_rollout",
     "notifications",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "qms_rollout.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "qms_rollout.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "qms_rollout.middleware.PrivateCacheMiddleware",
 ]
 
 ROOT_URLCONF = "qms_rollout.urls"
@@ -135,6 +149,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # django-axes: lock an account and address after repeated failed sign-ins.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
+# Locked is the pair (user name, client address): an attacker elsewhere cannot lock a user out.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
@@ -152,6 +167,17 @@ USE_THOUSAND_SEPARATOR = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.str("STATIC_ROOT", default="") or BASE_DIR / "var" / "staticfiles"
+# With DEBUG off, WhiteNoise serves the collected files compressed, under names that carry their
+# hash, cached by browsers for a year (``collectstatic`` first: `make serve` does it).
+STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=not DEBUG)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.str("MEDIA_ROOT", default="") or BASE_DIR / "var" / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -161,12 +187,58 @@ EVIDENCE_MAX_MB = env.int("EVIDENCE_MAX_MB", default=20)
 # Largest spreadsheet (.xlsx or .csv) the import pages accept, in megabytes.
 IMPORT_MAX_MB = env.int("IMPORT_MAX_MB", default=10)
 
-CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://qms")}
+# One cache shared by every worker process and server: a table of the database by default
+# (`createcachetable` makes it), Redis where there is one (CACHE_URL=redis://host:6379/1).
+CACHES = {
+    "default": env.cache_url_config(env.str("CACHE_URL", default="") or "dbcache://qms_cache")
+}
 
+# Background work (large reports): Django's tasks framework on the database backend; the worker is
+# `manage.py db_worker` (a systemd unit in the README).
+TASKS = {
+    "default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}
+}
+
+# Security. Behind a reverse proxy (nginx) set TRUSTED_PROXY_COUNT=1: the scheme is read from
+# X-Forwarded-Proto and the client address from X-Forwarded-For, only then.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# A signed-in session ends after this many minutes without a request: requests push the expiry
+# back (qms_rollout.middleware.IdleSessionMiddleware, at most once a minute).
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=60) * 60
 X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+# The monitoring probe asks over plain HTTP on the loopback (deploy/nginx-qms.conf).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The sign-in lockout counts failures per (user name, client address): the address the trusted
+# proxies saw, never one the client wrote into X-Forwarded-For itself.
+AXES_CLIENT_IP_CALLABLE = "qms_rollout.proxy.client_ip"
+CSRF_FAILURE_VIEW = "qms_rollout.errors.csrf_failure"
+
+# Content Security Policy: every script and stylesheet from this site, none inline.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
 
 # Domain settings.
 # The date figures are computed for (YYYY-MM-DD); empty means today. The 2017 demo sets it.
@@ -187,6 +259,8 @@ QMS_PROVINCE_PREDECESSORS = [
 QMS_ISSUER_PARENT = env.str("QMS_ISSUER_PARENT", default="UBND TỈNH BẾN TRE")
 QMS_ISSUER = env.str("QMS_ISSUER", default="SỞ KHOA HỌC VÀ CÔNG NGHỆ")
 QMS_ISSUER_PLACE = env.str("QMS_ISSUER_PLACE", default="Bến Tre")
+# Reports of more communes than this are built by the background worker, not in the request.
+QMS_REPORT_DIRECT_MAX_COMMUNES = env.int("QMS_REPORT_DIRECT_MAX_COMMUNES", default=200)
 # A commune with no milestone change for this many days is listed as silent.
 QMS_SILENT_DAYS = env.int("QMS_SILENT_DAYS", default=30)
 
@@ -252,10 +326,15 @@ QMS_CORRECTIVE_ACTION_MONTHS = env.int("QMS_CORRECTIVE_ACTION_MONTHS", default=2
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "forbidden_without_traceback": {"()": "qms_rollout.logfilters.ForbiddenWithoutTraceback"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        # An ordinary 403 (a page outside the user's scope) is not an error to log with a trace.
+        "django.request": {"filters": ["forbidden_without_traceback"]},
         "weasyprint": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

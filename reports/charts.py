@@ -8,6 +8,7 @@ their value as text, and each chart has a ``<title>`` and ``<desc>`` for screen 
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.utils.formats import number_format
 from django.utils.html import escape
@@ -113,7 +114,7 @@ def bar_chart_svg(
 def stage_chart_svg(figures: Figures, *, uid: str = "stages", width: int = 420) -> SafeString:
     """Participating communes by stage: planned, building, announced, re-announced."""
     labels = stage_labels()
-    items = [(labels[s], figures.by_stage.get(s, 0)) for s in Stage.ORDER]
+    items = [(labels[s], figures.by_stage.get(s, 0)) for s in Stage.values]
     return bar_chart_svg(
         items, title=_("Communes by stage"), uid=uid, total=figures.total, width=width
     )
@@ -134,72 +135,82 @@ def milestone_chart_svg(figures: Figures, *, uid: str = "milestones", width: int
     )
 
 
-def progress_curve_svg(
-    figures: Figures, *, uid: str = "curve", width: int = 640, height: int = 300
-) -> SafeString:
-    """Planned against actual progress (mean % of roadmap weight) over time.
+@dataclass(frozen=True)
+class _Plot:
+    """The drawing area of the curve: dates on x from ``first`` to ``last``, % on y."""
 
-    Planned: a dashed grey line with square markers; actual: a solid blue line with round
-    markers, ending at the as-of date, which a vertical rule marks. The last values are written
-    beside the legend.
-    """
-    points = figures.curve
-    left, right, top, bottom = 48, 16, 44, 40
-    plot_w, plot_h = width - left - right, height - top - bottom
-    title = _("Planned and actual progress")
-    if not points:
-        body = (
-            f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" font-size="14" '
-            f'fill="{INK}">{escape(_("No roadmap yet."))}</text>'
-        )
-        return _svg(width, height, uid, title, _("No roadmap yet."), body)
+    width: int
+    height: int
+    first: datetime.date
+    last: datetime.date
+    left: int = 48
+    right: int = 16
+    top: int = 44
+    bottom: int = 40
 
-    first, last = points[0][0], points[-1][0]
-    span = max((last - first).days, 1)
+    @property
+    def plot_w(self) -> int:
+        return self.width - self.left - self.right
 
-    def x(day: datetime.date) -> float:
-        return round(left + plot_w * (day - first).days / span, 1)
+    @property
+    def plot_h(self) -> int:
+        return self.height - self.top - self.bottom
 
-    def y(pct: float) -> float:
-        return round(top + plot_h * (1 - pct / 100.0), 1)
+    def x(self, day: datetime.date) -> float:
+        span = max((self.last - self.first).days, 1)
+        return round(self.left + self.plot_w * (day - self.first).days / span, 1)
 
+    def y(self, pct: float) -> float:
+        return round(self.top + self.plot_h * (1 - pct / 100.0), 1)
+
+
+def _curve_axes(p: _Plot) -> list[str]:
+    """Horizontal rules every 25 %, month ticks on the x axis, the x axis."""
     body = []
+    right = p.width - p.right
     for pct in (0, 25, 50, 75, 100):
         body.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{y(pct)}" y2="{y(pct)}" '
+            f'<line x1="{p.left}" x2="{right}" y1="{p.y(pct)}" y2="{p.y(pct)}" '
             f'stroke="{GRID}" stroke-width="1"/>'
-            f'<text x="{left - 6}" y="{y(pct) + 4}" text-anchor="end" font-size="11" '
+            f'<text x="{p.left - 6}" y="{p.y(pct) + 4}" text-anchor="end" font-size="11" '
             f'fill="{INK}">{pct}%</text>'
         )
-    # Month ticks on the x axis.
-    month = datetime.date(first.year, first.month, 1)
-    while month <= last:
-        if month >= first:
+    base = p.top + p.plot_h
+    month = datetime.date(p.first.year, p.first.month, 1)
+    while month <= p.last:
+        if month >= p.first:
             body.append(
-                f'<line x1="{x(month)}" x2="{x(month)}" y1="{top + plot_h}" '
-                f'y2="{top + plot_h + 5}" stroke="{INK}"/>'
-                f'<text x="{x(month)}" y="{top + plot_h + 18}" text-anchor="middle" '
+                f'<line x1="{p.x(month)}" x2="{p.x(month)}" y1="{base}" '
+                f'y2="{base + 5}" stroke="{INK}"/>'
+                f'<text x="{p.x(month)}" y="{base + 18}" text-anchor="middle" '
                 f'font-size="11" fill="{INK}">{month:%m/%Y}</text>'
             )
         month = datetime.date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    body.append(
-        f'<line x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}" '
-        f'stroke="{INK}"/>'
-    )
-    if first <= figures.as_of <= last:
-        ax = x(figures.as_of)
-        body.append(
-            f'<line x1="{ax}" x2="{ax}" y1="{top}" y2="{top + plot_h}" stroke="{INK}" '
-            f'stroke-width="1" stroke-dasharray="2 3"/>'
-            f'<text x="{ax}" y="{top - 4}" text-anchor="middle" font-size="11" '
-            f'fill="{INK}">{escape(figures.as_of.strftime("%d/%m/%Y"))}</text>'
-        )
-    planned = [(x(d), y(p)) for d, p, _a in points]
-    actual = [(x(d), y(a)) for d, _p, a in points if a is not None]
-    body.append(
+    body.append(f'<line x1="{p.left}" x2="{right}" y1="{base}" y2="{base}" stroke="{INK}"/>')
+    return body
+
+
+def _as_of_rule(p: _Plot, as_of: datetime.date) -> list[str]:
+    """A dotted vertical rule at the as-of date, with the date above it."""
+    if not p.first <= as_of <= p.last:
+        return []
+    ax = p.x(as_of)
+    return [
+        f'<line x1="{ax}" x2="{ax}" y1="{p.top}" y2="{p.top + p.plot_h}" stroke="{INK}" '
+        f'stroke-width="1" stroke-dasharray="2 3"/>'
+        f'<text x="{ax}" y="{p.top - 4}" text-anchor="middle" font-size="11" '
+        f'fill="{INK}">{escape(as_of.strftime("%d/%m/%Y"))}</text>'
+    ]
+
+
+def _curve_lines(p: _Plot, points) -> list[str]:
+    """Planned: dashed grey with square markers; actual: solid blue with round markers."""
+    planned = [(p.x(d), p.y(pct)) for d, pct, _a in points]
+    actual = [(p.x(d), p.y(a)) for d, _p, a in points if a is not None]
+    body = [
         f'<polyline fill="none" stroke="{PLANNED}" stroke-width="2" stroke-dasharray="6 4" '
         f'points="{" ".join(f"{px},{py}" for px, py in planned)}"/>'
-    )
+    ]
     body.extend(
         f'<rect x="{px - 3}" y="{py - 3}" width="6" height="6" fill="#fff" '
         f'stroke="{PLANNED}" stroke-width="1.5"/>'
@@ -211,12 +222,11 @@ def progress_curve_svg(
             f'points="{" ".join(f"{px},{py}" for px, py in actual)}"/>'
         )
         body.extend(f'<circle cx="{px}" cy="{py}" r="3.2" fill="{ACTUAL}"/>' for px, py in actual)
+    return body
 
-    last_planned = next((p for d, p, _a in reversed(points) if d <= figures.as_of), points[0][1])
-    last_actual = next((a for _d, _p, a in reversed(points) if a is not None), 0.0)
-    plan_text = _("Planned: %(pct)s") % {"pct": _fmt_pct(last_planned)}
-    actual_text = _("Actual: %(pct)s") % {"pct": _fmt_pct(last_actual)}
-    body.append(
+
+def _curve_legend(left: int, plan_text: str, actual_text: str) -> str:
+    return (
         f'<line x1="{left}" x2="{left + 28}" y1="14" y2="14" stroke="{PLANNED}" '
         f'stroke-width="2" stroke-dasharray="6 4"/>'
         f'<rect x="{left + 11}" y="11" width="6" height="6" fill="#fff" stroke="{PLANNED}"/>'
@@ -225,6 +235,34 @@ def progress_curve_svg(
         f'stroke-width="2.5"/><circle cx="{left + 204}" cy="14" r="3.2" fill="{ACTUAL}"/>'
         f'<text x="{left + 224}" y="18" font-size="12" fill="{INK}">{escape(actual_text)}</text>'
     )
+
+
+def progress_curve_svg(
+    figures: Figures, *, uid: str = "curve", width: int = 640, height: int = 300
+) -> SafeString:
+    """Planned against actual progress (mean % of roadmap weight) over time.
+
+    Planned: a dashed grey line with square markers; actual: a solid blue line with round
+    markers, ending at the as-of date, which a vertical rule marks. The last values are written
+    beside the legend.
+    """
+    points = figures.curve
+    title = _("Planned and actual progress")
+    if not points:
+        body = (
+            f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" font-size="14" '
+            f'fill="{INK}">{escape(_("No roadmap yet."))}</text>'
+        )
+        return _svg(width, height, uid, title, _("No roadmap yet."), body)
+
+    first, last = points[0][0], points[-1][0]
+    plot = _Plot(width, height, first, last)
+    body = [*_curve_axes(plot), *_as_of_rule(plot, figures.as_of), *_curve_lines(plot, points)]
+    last_planned = next((p for d, p, _a in reversed(points) if d <= figures.as_of), points[0][1])
+    last_actual = next((a for _d, _p, a in reversed(points) if a is not None), 0.0)
+    plan_text = _("Planned: %(pct)s") % {"pct": _fmt_pct(last_planned)}
+    actual_text = _("Actual: %(pct)s") % {"pct": _fmt_pct(last_actual)}
+    body.append(_curve_legend(plot.left, plan_text, actual_text))
     desc = _(
         "From %(first)s to %(last)s. As of %(as_of)s, planned progress %(planned)s, "
         "actual progress %(actual)s."
@@ -247,11 +285,12 @@ def timeline_bar_svg(
     span_end: datetime.date,
     as_of: datetime.date,
     overdue: bool = False,
+    late: bool = False,
     width: int = 220,
     height: int = 18,
 ) -> SafeString:
     """One roadmap step on a shared time axis: the planned period as a bar, the completion as
-    a diamond (filled when on time, hollow when late), the as-of date as a thin rule. Purely
+    a diamond (filled when on time, hollow when ``late``), the as-of date as a thin rule. Purely
     decorative next to the written dates, so it is hidden from screen readers."""
     span = max((span_end - span_start).days, 1)
 
@@ -272,7 +311,6 @@ def timeline_bar_svg(
         )
     if completed_on:
         cx = x(completed_on)
-        late = completed_on > due_date
         body.append(
             f'<path d="M{cx},2 L{cx + 6},9 L{cx},16 L{cx - 6},9 Z" '
             f'fill="{"#fff" if late else ACTUAL}" stroke="{ACTUAL}" stroke-width="1.5"/>'

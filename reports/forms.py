@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from reports.models import AnnualReport
 from core.forms import BootstrapMixin, DateInput
+from reports.models import AnnualReport
 
 
 class AnnualReportForm(BootstrapMixin, forms.ModelForm):

@@ -7,14 +7,20 @@ needs in a fixed number of queries and computes the rest in Python, so its cost 
 on the number of communes in queries, only in rows.
 
 Definitions (the DOST's progress report, see the brief):
-- a participation's **stage**: *planned* (no step done), *building* (a step done, not yet
-  announced), *announced* (the announcement step done, first announcement), *re-announced* (the
-  announcement step done in an extension or conversion: the QMS existed before);
+- a participation's **stage** (:class:`Stage`): *planned* (no step done), *building* (a step
+  done, not yet announced), *announced* (the announcement step done, first announcement),
+  *re-announced* (the announcement step done in an extension or conversion: the QMS existed
+  before);
 - **progress**: the weights of the steps done or not applicable over all weights, in %;
 - **planned progress** on a date: the weights of the steps due by then over all weights;
-- a milestone **done on time** was completed on or before its due date, **done late** after it;
-  **overdue**: not done (nor not applicable) and due before the as-of date;
-- a commune is **silent** when none of its milestones changed in the last N days;
+- a milestone's **outcome** (:func:`milestone_outcome`, one per grid cell and per count): *done
+  on time* (completed on or before its due date), *done late* (after it,
+  :func:`roadmap.models.milestone_done_late`), *overdue* (not done nor not applicable and due
+  before the as-of date, :func:`roadmap.models.milestone_overdue`), else its status;
+- a corrective action is **overdue** when not done and due before the as-of date
+  (:func:`audits.models.corrective_action_overdue`);
+- a commune is **silent** (:func:`is_silent`) when none of its milestones changed in the last
+  N days;
 - **scope coverage**: procedures in the commune's QMS scope (issued or applied) over the
   procedures of the catalogue in force.
 """
@@ -24,40 +30,90 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import models
 from django.db.models import Count, F, Min, Q
+from django.utils.functional import classproperty
+from django.utils.translation import gettext_lazy as _
 
-from audits.models import Announcement, Audit, CorrectiveAction, Finding
+from audits.models import Announcement, Audit, CorrectiveAction, CorrectiveActionQuerySet, Finding
 from communes.models import Commune, Succession
 from procedures.models import Procedure, ScopeItem
 from qms_rollout import clock
-from roadmap.models import Milestone, Participation, ParticipationKind, RoadmapStep
+from roadmap.models import (
+    Milestone,
+    Participation,
+    ParticipationKind,
+    RoadmapStep,
+    milestone_done_late,
+    milestone_overdue,
+)
 
 DONE = Milestone.Status.DONE
 NOT_APPLICABLE = Milestone.Status.NOT_APPLICABLE
-OPEN_STATUSES = {
-    Milestone.Status.NOT_STARTED,
-    Milestone.Status.IN_PROGRESS,
-    Milestone.Status.BLOCKED,
-}
+# A scope item covered by the QMS: issued or applied, its procedure not abolished.
+COVERED = Q(
+    state__in=[ScopeItem.State.ISSUED, ScopeItem.State.APPLIED],
+    procedure__abolished_on__isnull=True,
+)
 
 
-class Stage:
-    PLANNED = "planned"
-    BUILDING = "building"
-    ANNOUNCED = "announced"
-    REANNOUNCED = "reannounced"
-    ORDER = [PLANNED, BUILDING, ANNOUNCED, REANNOUNCED]
+class Stage(models.TextChoices):
+    """Where a participation stands (see the module's definitions), in order."""
+
+    PLANNED = "planned", _("Planned")
+    BUILDING = "building", _("Building")
+    ANNOUNCED = "announced", _("Announced")
+    REANNOUNCED = "reannounced", _("Re-announced")
+
+    @classproperty
+    def ORDER(cls) -> list[str]:
+        """The stages in order: ``Stage.values``, for the callers written before TextChoices."""
+        return cls.values
 
 
-def stage_labels():
-    from django.utils.translation import gettext as _
+def stage_labels() -> dict[str, str]:
+    """Each stage's label in the active language, in order."""
+    return {stage.value: str(stage.label) for stage in Stage}
 
-    return {
-        Stage.PLANNED: _("Planned"),
-        Stage.BUILDING: _("Building"),
-        Stage.ANNOUNCED: _("Announced"),
-        Stage.REANNOUNCED: _("Re-announced"),
-    }
+
+class Outcome(models.TextChoices):
+    """What became of a milestone as of a date: a cell of the grid, a line of the counts."""
+
+    ON_TIME = "on_time", _("done on time")
+    LATE = "late", _("done late")
+    OVERDUE = "overdue", _("overdue")
+    IN_PROGRESS = "in_progress", _("in progress")
+    BLOCKED = "blocked", _("blocked")
+    NOT_APPLICABLE = "not_applicable", _("not applicable")
+    NOT_STARTED = "not_started", _("not started, not yet due")
+
+
+def milestone_outcome(
+    status: str,
+    due_date: datetime.date,
+    completed_on: datetime.date | None,
+    as_of: datetime.date,
+) -> Outcome:
+    """The outcome of a milestone as of ``as_of``: overdue and done late by the one definition
+    of each (:mod:`roadmap.models`), else its status."""
+    if status == DONE:
+        late = milestone_done_late(status, due_date, completed_on)
+        return Outcome.LATE if late else Outcome.ON_TIME
+    if status == NOT_APPLICABLE:
+        return Outcome.NOT_APPLICABLE
+    if milestone_overdue(status, due_date, as_of):
+        return Outcome.OVERDUE
+    if status == Milestone.Status.IN_PROGRESS:
+        return Outcome.IN_PROGRESS
+    if status == Milestone.Status.BLOCKED:
+        return Outcome.BLOCKED
+    return Outcome.NOT_STARTED
+
+
+def is_silent(last_change: datetime.date, as_of: datetime.date, days: int) -> bool:
+    """Silent: the last change of a commune's milestones (or, never changed, the start of its
+    participation) is more than ``days`` days before ``as_of``."""
+    return last_change < as_of - datetime.timedelta(days=days)
 
 
 def percent(part: float, whole: float) -> float:
@@ -84,26 +140,29 @@ class MilestoneCounts:
     def on_time_rate(self) -> float:
         return percent(self.done_on_time, self.done)
 
-    def add(self, row: dict, as_of: datetime.date) -> None:
+    def add(self, status: str, outcome: Outcome) -> None:
+        """Count one milestone. An overdue step also counts under its status (in progress,
+        blocked or not started)."""
         self.total += 1
-        status = row["status"]
-        if status == DONE:
-            if row["completed_on"] and row["completed_on"] > row["due_date"]:
-                self.done_late += 1
-            else:
-                self.done_on_time += 1
-            return
-        if status == NOT_APPLICABLE:
+        if outcome == Outcome.ON_TIME:
+            self.done_on_time += 1
+        elif outcome == Outcome.LATE:
+            self.done_late += 1
+        elif outcome == Outcome.NOT_APPLICABLE:
             self.not_applicable += 1
-            return
-        if row["due_date"] < as_of:
-            self.overdue += 1
-        if status == Milestone.Status.IN_PROGRESS:
-            self.in_progress += 1
-        elif status == Milestone.Status.BLOCKED:
-            self.blocked += 1
         else:
-            self.not_started += 1
+            if outcome == Outcome.OVERDUE:
+                self.overdue += 1
+            if status == Milestone.Status.IN_PROGRESS:
+                self.in_progress += 1
+            elif status == Milestone.Status.BLOCKED:
+                self.blocked += 1
+            else:
+                self.not_started += 1
+
+    def merge(self, other: "MilestoneCounts") -> None:
+        for name in vars(self):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 @dataclass
@@ -117,13 +176,16 @@ class CommuneRow:
     district_code: str
     district_name: str
     kind: str
+    start_date: datetime.date | None = None
     stage: str = Stage.PLANNED
     progress: float = 0.0
     planned_progress: float = 0.0
     last_change: datetime.datetime | None = None
     silent: bool = False
     counts: MilestoneCounts = field(default_factory=MilestoneCounts)
-    cells: dict = field(default_factory=dict)  # step order -> {"status", "overdue", ...}
+    # step order -> {"order", "name", "status", "outcome", "overdue", "late", "planned_start",
+    # "due_date", "completed_on"}
+    cells: dict = field(default_factory=dict)
     budget_allocated: int = 0
     budget_spent: int = 0
 
@@ -157,7 +219,9 @@ class Figures:
     as_of: datetime.date
     communes: list[CommuneRow]
     districts: list[DistrictRow]
-    steps: list[dict]  # the union of steps in the scope's templates, by order
+    # kind of participation -> the steps on its communes' roadmaps ({"order", "name", "key"}), in
+    # order
+    steps_by_kind: dict[str, list[dict]]
     counts: MilestoneCounts
     by_kind: Counter
     by_stage: Counter
@@ -221,6 +285,138 @@ def participations_in_scope(user, *, programme=None, district=None, commune=None
     return qs
 
 
+# compute(), step by step -----------------------------------------------------------------------
+
+
+@dataclass
+class _Roadmaps:
+    """What the milestones of a scope add up to, by participation (:func:`_tally_milestones`)."""
+
+    counts: MilestoneCounts = field(default_factory=MilestoneCounts)
+    weights: dict = field(default_factory=lambda: defaultdict(int))
+    done_weights: dict = field(default_factory=lambda: defaultdict(int))
+    planned_weights: dict = field(default_factory=lambda: defaultdict(int))
+    steps_by_kind: dict = field(default_factory=lambda: defaultdict(dict))  # kind -> order -> step
+    dated: list = field(default_factory=list)  # (participation, due, completed or None, weight)
+    first_day: datetime.date | None = None
+    last_day: datetime.date | None = None
+
+
+def _commune_rows(participations) -> dict[int, CommuneRow]:
+    """One row per participation (one query), by participation id, in district and name order."""
+    parts = participations.values(
+        "id",
+        "kind",
+        "commune_id",
+        "commune__code",
+        "commune__name",
+        "commune__district__code",
+        "commune__district__name",
+        "budget_allocated",
+        "budget_spent",
+        "start_date",
+    ).order_by("commune__district__code", "commune__name")
+    return {
+        p["id"]: CommuneRow(
+            participation_id=p["id"],
+            commune_id=p["commune_id"],
+            code=p["commune__code"],
+            name=p["commune__name"],
+            district_code=p["commune__district__code"] or "",
+            district_name=p["commune__district__name"] or "",
+            kind=p["kind"],
+            start_date=p["start_date"],
+            budget_allocated=int(p["budget_allocated"] or 0),
+            budget_spent=int(p["budget_spent"] or 0),
+        )
+        for p in parts
+    }
+
+
+def _stage_after(row: CommuneRow, m: dict) -> str:
+    """``row``'s stage once milestone ``m`` is taken into account."""
+    if m["status"] != DONE:
+        return row.stage
+    if m["step__key"] == RoadmapStep.ANNOUNCEMENT:
+        return Stage.ANNOUNCED if row.kind == ParticipationKind.NEW_BUILD else Stage.REANNOUNCED
+    return Stage.BUILDING if row.stage == Stage.PLANNED else row.stage
+
+
+def _cell(m: dict, outcome: Outcome) -> dict:
+    """A milestone as the grid and the annex show it."""
+    return {
+        "order": m["step__order"],
+        "name": m["step__name"],
+        "status": m["status"],
+        "outcome": outcome,
+        "overdue": outcome == Outcome.OVERDUE,
+        "late": outcome == Outcome.LATE,
+        "planned_start": m["planned_start"],
+        "due_date": m["due_date"],
+        "completed_on": m["completed_on"],
+    }
+
+
+def _add_milestone(row: CommuneRow, m: dict, as_of: datetime.date, tally: _Roadmaps) -> None:
+    """Take milestone ``m`` (a row of :func:`_tally_milestones`) into ``row`` and ``tally``."""
+    outcome = milestone_outcome(m["status"], m["due_date"], m["completed_on"], as_of)
+    tally.counts.add(m["status"], outcome)
+    row.counts.add(m["status"], outcome)
+    pid, weight = row.participation_id, m["step__weight"]
+    tally.weights[pid] += weight
+    if m["status"] in (DONE, NOT_APPLICABLE):
+        tally.done_weights[pid] += weight
+    if m["due_date"] <= as_of:
+        tally.planned_weights[pid] += weight
+    row.stage = _stage_after(row, m)
+    if m["version"] > 1 and (row.last_change is None or m["updated_at"] > row.last_change):
+        row.last_change = m["updated_at"]
+    row.cells[m["step__order"]] = _cell(m, outcome)
+    tally.steps_by_kind[row.kind].setdefault(
+        m["step__order"],
+        {"order": m["step__order"], "name": m["step__name"], "key": m["step__key"]},
+    )
+    completed = m["completed_on"] if m["status"] == DONE else None
+    if m["status"] == NOT_APPLICABLE:
+        completed = m["planned_start"]
+    tally.dated.append((pid, m["due_date"], completed, weight))
+    tally.first_day = min(tally.first_day or m["planned_start"], m["planned_start"])
+    tally.last_day = max(tally.last_day or m["due_date"], m["due_date"])
+
+
+def _tally_milestones(rows: dict[int, CommuneRow], as_of: datetime.date) -> _Roadmaps:
+    """The milestones of ``rows`` (one query), added to their rows and to the scope's tally."""
+    tally = _Roadmaps()
+    milestones = Milestone.objects.filter(participation_id__in=list(rows)).values(
+        "participation_id",
+        "status",
+        "planned_start",
+        "due_date",
+        "completed_on",
+        "updated_at",
+        "version",
+        "step__order",
+        "step__weight",
+        "step__key",
+        "step__name",
+    )
+    for m in milestones:
+        _add_milestone(rows[m["participation_id"]], m, as_of, tally)
+    return tally
+
+
+def _finish_rows(rows: dict[int, CommuneRow], tally: _Roadmaps, as_of: datetime.date) -> None:
+    """Progress, planned progress and silence of each row, once its milestones are in."""
+    for row in rows.values():
+        pid = row.participation_id
+        total = tally.weights[pid]
+        row.progress = percent(tally.done_weights[pid], total)
+        row.planned_progress = percent(tally.planned_weights[pid], total)
+        # Silent: nobody changed a milestone for N days (or ever, once the work should have begun).
+        last = row.last_change.date() if row.last_change else row.start_date
+        row.silent = is_silent(last, as_of, settings.QMS_SILENT_DAYS)
+
+
 def _curve_points(start: datetime.date, end: datetime.date, as_of: datetime.date):
     """Weekly dates from ``start`` to ``end``, with ``as_of`` included when within."""
     points, day = [], start
@@ -233,132 +429,29 @@ def _curve_points(start: datetime.date, end: datetime.date, as_of: datetime.date
     return sorted(points)
 
 
-def compute(participations, *, as_of: datetime.date | None = None) -> Figures:
-    """All the figures of ``participations`` (a queryset) as of ``as_of`` (default: today)."""
-    as_of = as_of or clock.today()
-    silent_days = settings.QMS_SILENT_DAYS
-    silent_before = as_of - datetime.timedelta(days=silent_days)
-    # The picture of a day holds the units in force that day: not those that began later (the
-    # 2025 units in the 2017 picture), nor those that had ended.
-    participations = participations.filter(commune__in=Commune.objects.current(as_of))
-
-    parts = list(
-        participations.values(
-            "id",
-            "kind",
-            "commune_id",
-            "commune__code",
-            "commune__name",
-            "commune__district__code",
-            "commune__district__name",
-            "budget_allocated",
-            "budget_spent",
-            "start_date",
-        ).order_by("commune__district__code", "commune__name")
-    )
-    part_ids = [p["id"] for p in parts]
-    starts = {p["id"]: p["start_date"] for p in parts}
-    commune_ids = [p["commune_id"] for p in parts]
-    rows: dict[int, CommuneRow] = {}
-    for p in parts:
-        rows[p["id"]] = CommuneRow(
-            participation_id=p["id"],
-            commune_id=p["commune_id"],
-            code=p["commune__code"],
-            name=p["commune__name"],
-            district_code=p["commune__district__code"] or "",
-            district_name=p["commune__district__name"] or "",
-            kind=p["kind"],
-            budget_allocated=int(p["budget_allocated"] or 0),
-            budget_spent=int(p["budget_spent"] or 0),
-        )
-
-    milestones = list(
-        Milestone.objects.filter(participation_id__in=part_ids).values(
-            "participation_id",
-            "status",
-            "planned_start",
-            "due_date",
-            "completed_on",
-            "updated_at",
-            "version",
-            "step__order",
-            "step__weight",
-            "step__key",
-            "step__name",
-        )
-    )
-    counts = MilestoneCounts()
-    weights: dict[int, int] = defaultdict(int)
-    done_weights: dict[int, int] = defaultdict(int)
-    steps: dict[int, dict] = {}
-    dated_weights = []  # (participation, due, completed_on or None, weight)
-    first_day, last_day = None, None
-    for m in milestones:
-        row = rows[m["participation_id"]]
-        counts.add(m, as_of)
-        row.counts.add(m, as_of)
-        weight = m["step__weight"]
-        weights[row.participation_id] += weight
-        done = m["status"] in (DONE, NOT_APPLICABLE)
-        if done:
-            done_weights[row.participation_id] += weight
-        if m["due_date"] <= as_of:
-            row.planned_progress += weight
-        if m["step__key"] == RoadmapStep.ANNOUNCEMENT and m["status"] == DONE:
-            row.stage = (
-                Stage.ANNOUNCED if row.kind == ParticipationKind.NEW_BUILD else Stage.REANNOUNCED
-            )
-        elif m["status"] == DONE and row.stage == Stage.PLANNED:
-            row.stage = Stage.BUILDING
-        if m["version"] > 1 and (row.last_change is None or m["updated_at"] > row.last_change):
-            row.last_change = m["updated_at"]
-        overdue = m["status"] in OPEN_STATUSES and m["due_date"] < as_of
-        row.cells[m["step__order"]] = {
-            "status": m["status"],
-            "overdue": overdue,
-            "late": m["status"] == DONE and m["completed_on"] > m["due_date"],
-            "due_date": m["due_date"],
-            "completed_on": m["completed_on"],
-        }
-        steps.setdefault(m["step__order"], {"order": m["step__order"], "name": m["step__name"]})
-        completed = m["completed_on"] if m["status"] == DONE else None
-        if m["status"] == NOT_APPLICABLE:
-            completed = m["planned_start"]
-        dated_weights.append((row.participation_id, m["due_date"], completed, weight))
-        first_day = min(first_day or m["planned_start"], m["planned_start"])
-        last_day = max(last_day or m["due_date"], m["due_date"])
-
-    for row in rows.values():
-        total = weights[row.participation_id]
-        row.progress = percent(done_weights[row.participation_id], total)
-        row.planned_progress = percent(row.planned_progress, total)
-        # Silent: nobody changed a milestone for N days (or ever, once the work should have begun).
-        last = row.last_change.date() if row.last_change else starts[row.participation_id]
-        row.silent = last < silent_before
-
-    # The planned-vs-actual curve: mean over communes of planned and done weight shares.
+def _curve(rows: dict[int, CommuneRow], tally: _Roadmaps, as_of: datetime.date) -> list:
+    """The planned-vs-actual curve: mean over communes of planned and done weight shares."""
+    if not (tally.first_day and rows):
+        return []
     curve = []
-    if first_day and rows:
-        for day in _curve_points(first_day, max(last_day, first_day), as_of):
-            planned = defaultdict(int)
-            actual = defaultdict(int)
-            for pid, due, completed, weight in dated_weights:
-                if due <= day:
-                    planned[pid] += weight
-                if completed and completed <= day and day <= as_of:
-                    actual[pid] += weight
-            plan_pct = sum(percent(planned[p], weights[p]) for p in rows) / len(rows)
-            actual_pct = (
-                sum(percent(actual[p], weights[p]) for p in rows) / len(rows)
-                if day <= as_of
-                else None
-            )
-            curve.append(
-                (day, round(plan_pct, 1), None if actual_pct is None else round(actual_pct, 1))
-            )
+    weights = tally.weights
+    for day in _curve_points(tally.first_day, max(tally.last_day, tally.first_day), as_of):
+        planned, actual = defaultdict(int), defaultdict(int)
+        for pid, due, completed, weight in tally.dated:
+            if due <= day:
+                planned[pid] += weight
+            if completed and completed <= day and day <= as_of:
+                actual[pid] += weight
+        plan_pct = sum(percent(planned[p], weights[p]) for p in rows) / len(rows)
+        actual_pct = None
+        if day <= as_of:
+            actual_pct = round(sum(percent(actual[p], weights[p]) for p in rows) / len(rows), 1)
+        curve.append((day, round(plan_pct, 1), actual_pct))
+    return curve
 
-    # Districts.
+
+def _district_rows(rows: dict[int, CommuneRow]) -> dict[str, DistrictRow]:
+    """The communes' rows added up by district, by district code."""
     districts: dict[str, DistrictRow] = {}
     for row in rows.values():
         d = districts.setdefault(
@@ -366,79 +459,82 @@ def compute(participations, *, as_of: datetime.date | None = None) -> Figures:
         )
         d.communes += 1
         d.stages[row.stage] += 1
-        for name in vars(d.counts):
-            setattr(d.counts, name, getattr(d.counts, name) + getattr(row.counts, name))
+        d.counts.merge(row.counts)
         d.progress += row.progress
         d.budget_allocated += row.budget_allocated
         d.budget_spent += row.budget_spent
     for d in districts.values():
         d.progress = round(d.progress / d.communes, 1) if d.communes else 0.0
+    return districts
 
-    # Findings and corrective actions, by district.
-    finding_rows = (
-        Finding.objects.filter(audit__commune_id__in=commune_ids)
-        .values("audit__commune__district__code")
-        .annotate(
-            open=Count("pk", filter=Q(status=Finding.Status.OPEN)),
-            closed=Count("pk", filter=Q(status=Finding.Status.CLOSED)),
-        )
+
+def _finding_figures(commune_ids, districts: dict[str, DistrictRow], as_of) -> dict:
+    """Findings open and closed on ``as_of`` (one query); open ones added to their districts.
+
+    A finding counts from its audit's date; it is closed from its ``closed_on``."""
+    closed_then = Q(status=Finding.Status.CLOSED) & (
+        Q(closed_on__isnull=True) | Q(closed_on__lte=as_of)
     )
-    findings_open = findings_closed = 0
+    finding_rows = (
+        Finding.objects.filter(audit__commune_id__in=commune_ids, audit__date__lte=as_of)
+        .values("audit__commune__district__code")
+        .annotate(open=Count("pk", filter=~closed_then), closed=Count("pk", filter=closed_then))
+    )
+    figures = {"findings_open": 0, "findings_closed": 0}
     for f in finding_rows:
-        findings_open += f["open"]
-        findings_closed += f["closed"]
+        figures["findings_open"] += f["open"]
+        figures["findings_closed"] += f["closed"]
         code = f["audit__commune__district__code"] or ""
         if code in districts:
             districts[code].open_findings += f["open"]
+    return figures
+
+
+def _action_figures(commune_ids, districts: dict[str, DistrictRow], as_of) -> dict:
+    """Corrective actions open and overdue (one query); overdue ones added to their districts."""
     action_rows = (
-        CorrectiveAction.objects.filter(finding__audit__commune_id__in=commune_ids)
+        CorrectiveAction.objects.filter(
+            finding__audit__commune_id__in=commune_ids, finding__audit__date__lte=as_of
+        )
         .values("finding__audit__commune__district__code")
         .annotate(
-            open=Count("pk", filter=Q(done_on__isnull=True)),
-            overdue=Count("pk", filter=Q(done_on__isnull=True, due_date__lt=as_of)),
+            open=Count("pk", filter=Q(done_on__isnull=True) | Q(done_on__gt=as_of)),
+            overdue=Count("pk", filter=CorrectiveActionQuerySet.overdue_q(as_of)),
         )
     )
-    actions_open = actions_overdue = 0
+    figures = {"actions_open": 0, "actions_overdue": 0}
     for a in action_rows:
-        actions_open += a["open"]
-        actions_overdue += a["overdue"]
+        figures["actions_open"] += a["open"]
+        figures["actions_overdue"] += a["overdue"]
         code = a["finding__audit__commune__district__code"] or ""
         if code in districts:
             districts[code].overdue_actions += a["overdue"]
+    return figures
 
-    audits_by_kind = Counter(
-        dict(
-            Audit.objects.filter(commune_id__in=commune_ids, date__lte=as_of)
-            .values_list("kind")
-            .annotate(n=Count("pk"))
-        )
+
+def _audit_figures(commune_ids, as_of) -> dict:
+    """Audits by kind, communes inspected by the DOST, announcements by kind (three queries)."""
+    held = Audit.objects.filter(commune_id__in=commune_ids, date__lte=as_of)
+    inspections = [Audit.Kind.INSPECTION_ONSITE, Audit.Kind.INSPECTION_RECORDS]
+    announcements = Announcement.objects.filter(
+        commune_id__in=commune_ids, decision_date__lte=as_of
     )
-    communes_inspected = (
-        Audit.objects.filter(
-            commune_id__in=commune_ids,
-            date__lte=as_of,
-            kind__in=[Audit.Kind.INSPECTION_ONSITE, Audit.Kind.INSPECTION_RECORDS],
-        )
+    return {
+        "audits_by_kind": Counter(dict(held.values_list("kind").annotate(n=Count("pk")))),
+        "communes_inspected": held.filter(kind__in=inspections)
         .values("commune_id")
         .distinct()
-        .count()
-    )
-    announcements_by_kind = Counter(
-        dict(
-            Announcement.objects.filter(commune_id__in=commune_ids, decision_date__lte=as_of)
-            .values_list("kind")
-            .annotate(n=Count("pk"))
-        )
-    )
-    procedures_in_force = Procedure.objects.active(as_of).count()
-    scope = ScopeItem.objects.filter(commune_id__in=commune_ids).aggregate(
-        covered=Count(
-            "pk",
-            filter=Q(
-                state__in=[ScopeItem.State.ISSUED, ScopeItem.State.APPLIED],
-                procedure__abolished_on__isnull=True,
-            ),
+        .count(),
+        "announcements_by_kind": Counter(
+            dict(announcements.values_list("kind").annotate(n=Count("pk")))
         ),
+    }
+
+
+def _scope_figures(commune_ids, as_of) -> dict:
+    """Procedures in force, covered by the communes' QMS, needing revision (two queries)."""
+    scope = ScopeItem.objects.filter(commune_id__in=commune_ids).aggregate(
+        covered=Count("pk", filter=COVERED),
         needing_revision=Count(
             "pk",
             filter=Q(issued_on__isnull=False)
@@ -448,31 +544,66 @@ def compute(participations, *, as_of: datetime.date | None = None) -> Figures:
             ),
         ),
     )
+    return {
+        "procedures_in_force": Procedure.objects.active(as_of).count(),
+        "scope_covered": scope["covered"],
+        "scope_needing_revision": scope["needing_revision"],
+    }
 
+
+def compute(participations, *, as_of: datetime.date | None = None) -> Figures:
+    """All the figures of ``participations`` (a queryset) as of ``as_of`` (default: today).
+
+    Nine queries whatever the number of communes: participations, milestones, findings,
+    corrective actions, audits by kind, communes inspected, announcements, scope, procedures in
+    force.
+    """
+    as_of = as_of or clock.today()
+    # The picture of a day holds the units in force that day: not those that began later (the
+    # 2025 units in the 2017 picture), nor those that had ended.
+    participations = participations.filter(commune__in=Commune.objects.current(as_of))
+    rows = _commune_rows(participations)
+    tally = _tally_milestones(rows, as_of)
+    _finish_rows(rows, tally, as_of)
+    districts = _district_rows(rows)
+    commune_ids = [row.commune_id for row in rows.values()]
     communes = list(rows.values())
     return Figures(
         as_of=as_of,
         communes=communes,
         districts=sorted(districts.values(), key=lambda d: d.code),
-        steps=[steps[k] for k in sorted(steps)],
-        counts=counts,
+        steps_by_kind={
+            kind: [steps[order] for order in sorted(steps)]
+            for kind, steps in tally.steps_by_kind.items()
+        },
+        counts=tally.counts,
         by_kind=Counter(c.kind for c in communes),
         by_stage=Counter(c.stage for c in communes),
-        findings_open=findings_open,
-        findings_closed=findings_closed,
-        actions_overdue=actions_overdue,
-        actions_open=actions_open,
-        audits_by_kind=audits_by_kind,
-        communes_inspected=communes_inspected,
-        announcements_by_kind=announcements_by_kind,
-        procedures_in_force=procedures_in_force,
-        scope_covered=scope["covered"],
-        scope_needing_revision=scope["needing_revision"],
+        **_finding_figures(commune_ids, districts, as_of),
+        **_action_figures(commune_ids, districts, as_of),
+        **_audit_figures(commune_ids, as_of),
+        **_scope_figures(commune_ids, as_of),
         budget_allocated=sum(c.budget_allocated for c in communes),
         budget_spent=sum(c.budget_spent for c in communes),
-        curve=curve,
-        silent_days=silent_days,
+        curve=_curve(rows, tally, as_of),
+        silent_days=settings.QMS_SILENT_DAYS,
     )
+
+
+# Counts shown beside lists ---------------------------------------------------------------------
+
+
+def with_commune_counts(programmes):
+    """``programmes`` (a queryset) with ``n_communes``: the communes taking part in each."""
+    return programmes.annotate(n_communes=Count("participations", distinct=True))
+
+
+def with_milestone_counts(participations):
+    """``participations`` (a queryset) with ``n_milestones``: the steps on each roadmap."""
+    return participations.annotate(n_milestones=Count("milestones"))
+
+
+# Lists behind the figures ----------------------------------------------------------------------
 
 
 def overdue_milestones(participations, *, as_of: datetime.date | None = None):
@@ -493,29 +624,6 @@ def recent_changes(participations, *, limit: int = 20):
         .select_related("history_user", "step", "participation__commune")
         .order_by("-history_date")[:limit]
     )
-
-
-def steps_by_kind(participations) -> dict[str, list[dict]]:
-    """The roadmap steps of ``participations``' templates, per kind of participation, in order.
-
-    New builds and extensions follow different templates: the commune × step grid shows one
-    table per kind, with these steps as its columns.
-    """
-    rows = (
-        RoadmapStep.objects.filter(template__participations__in=participations)
-        .values("template__participations__kind", "order", "name", "key")
-        .distinct()
-        .order_by("template__participations__kind", "order")
-    )
-    result: dict[str, list[dict]] = defaultdict(list)
-    seen = set()
-    for r in rows:
-        kind = r["template__participations__kind"]
-        if (kind, r["order"]) in seen:
-            continue
-        seen.add((kind, r["order"]))
-        result[kind].append({"order": r["order"], "name": r["name"], "key": r["key"]})
-    return dict(result)
 
 
 def changes_with_previous(history_rows, *, earlier=None) -> list[dict]:
@@ -569,11 +677,7 @@ def scope_coverage_by_commune(commune_ids) -> dict[int, int]:
     The per-commune part of :attr:`Figures.scope_covered` (the same definition), in one query.
     """
     rows = (
-        ScopeItem.objects.filter(
-            commune_id__in=commune_ids,
-            state__in=[ScopeItem.State.ISSUED, ScopeItem.State.APPLIED],
-            procedure__abolished_on__isnull=True,
-        )
+        ScopeItem.objects.filter(COVERED, commune_id__in=commune_ids)
         .values("commune_id")
         .annotate(n=Count("pk"))
     )

@@ -20,7 +20,6 @@ out of the PDF and says so: the per-commune sections are in the district and com
 """
 
 import datetime
-import unicodedata
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -29,13 +28,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from audits.models import Announcement, CorrectiveAction, Finding
 from qms_rollout import clock
-from reports import metrics
-from roadmap.models import Milestone
+from reports import metrics, textlayout
+from reports.grid import grid_tables
 
 GENERATION_KEY = "reports:generation"
 CACHE_SECONDS = 24 * 3600
@@ -124,69 +123,13 @@ def report_cache_key(*, user, scope: ReportScope, fmt: str, as_of: datetime.date
 # What a report holds ------------------------------------------------------------------------
 
 
-# Grid cell codes: (css class, letter) with the letter translated, so the grid prints without colour.
-def _cell_codes() -> dict[str, tuple[str, str, str]]:
-    return {
-        "on_time": ("c-done", pgettext("report grid", "D"), _("done on time")),
-        "late": ("c-late", pgettext("report grid", "L"), _("done late")),
-        "overdue": ("c-overdue", pgettext("report grid", "O"), _("overdue")),
-        "in_progress": ("c-progress", pgettext("report grid", "P"), _("in progress")),
-        "blocked": ("c-blocked", pgettext("report grid", "B"), _("blocked")),
-        "not_applicable": ("c-na", pgettext("report grid", "N"), _("not applicable")),
-        "not_started": ("c-todo", "·", _("not started, not yet due")),
-        "none": ("c-none", " ", ""),
-    }
-
-
-# Columns of the monospace blocks. Kept narrow: WeasyPrint's time grows with the glyphs it draws,
-# padding spaces included (tabs would be cheaper but WeasyPrint does not line them up exactly).
-NAME_WIDTH = 26
-STEP_WIDTH = 46
-
-
-def _date(day: datetime.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else " " * 10
-
-
-def _fix(text: str, width: int) -> str:
-    """``text`` cut or padded with spaces to exactly ``width`` characters (short columns)."""
-    text = str(text)
-    return text[:width].ljust(width)
-
-
-def _pad(text: str, width: int) -> str:
-    """``text`` cut to fit and padded with spaces to ``width`` characters, the last a space.
-    NFC, so a Vietnamese letter is one character (and one column of the monospace font)."""
-    text = unicodedata.normalize("NFC", str(text))
-    if len(text) >= width:
-        text = text[: width - 2] + "…"
-    return text.ljust(width)
-
-
-def _cell_code(cell: dict | None) -> str | None:
-    if cell is None:
-        return None
-    status = cell["status"]
-    if status == Milestone.Status.DONE:
-        return "late" if cell["late"] else "on_time"
-    if status == Milestone.Status.NOT_APPLICABLE:
-        return "not_applicable"
-    if cell["overdue"]:
-        return "overdue"
-    if status == Milestone.Status.IN_PROGRESS:
-        return "in_progress"
-    if status == Milestone.Status.BLOCKED:
-        return "blocked"
-    return "not_started"
-
-
 def _headline(figures: metrics.Figures) -> list[dict]:
     """The headline figures as rows (label, value, unit or share), shared by PDF and Excel."""
     stage_labels = metrics.stage_labels()
     rows = [
         {"label": _("Communes in the report"), "value": figures.total},
     ]
-    for stage in metrics.Stage.ORDER:
+    for stage in metrics.Stage.values:
         n = figures.by_stage[stage]
         rows.append(
             {
@@ -271,54 +214,9 @@ def _title(scope: ReportScope) -> tuple[str, str]:
     return title, f"{scope.name}, {district.name}" if district else scope.name
 
 
-def report_context(*, user, scope: ReportScope, as_of: datetime.date | None = None) -> dict:
-    """Everything a report shows, for ``user`` (within what they may see) and ``scope``."""
-    as_of = as_of or clock.today()
-    participations = metrics.participations_in_scope(
-        user, district=scope.district, commune=scope.commune
-    )
-    figures = metrics.compute(participations, as_of=as_of)
-    commune_ids = [c.commune_id for c in figures.communes]
-    coverage = metrics.scope_coverage_by_commune(commune_ids)
-    codes = _cell_codes()
-
-    # Step names per participation (the annex) and per kind (the grid's columns and legend).
-    step_names: dict[int, dict[int, dict]] = defaultdict(dict)
-    kind_steps: dict[str, dict[int, str]] = defaultdict(dict)
-    kinds = {c.participation_id: c.kind for c in figures.communes}
-    for m in (
-        Milestone.objects.filter(participation__in=participations)
-        .values("participation_id", "step__order", "step__name", "planned_start")
-        .order_by("participation_id", "step__order")
-    ):
-        step_names[m["participation_id"]][m["step__order"]] = m
-        kind_steps[kinds[m["participation_id"]]].setdefault(m["step__order"], m["step__name"])
-
-    # The grid: one block per kind of participation, one line per commune, a letter per step, in
-    # a monospace font (a line of text costs WeasyPrint far less than a table cell).
-    grids = []
-    for kind in sorted(kind_steps):
-        orders = sorted(kind_steps[kind])
-        communes = [c for c in figures.communes if c.kind == kind]
-        header = _pad(_("Commune"), NAME_WIDTH) + "  %" + "".join(str(o).rjust(3) for o in orders)
-        lines, district = [], None
-        for c in communes:
-            if c.district_name != district:
-                district = c.district_name
-                lines.append(f"[{district}]")
-            letters = "".join(
-                codes[_cell_code(c.cells.get(o)) or "none"][1].rjust(3) for o in orders
-            )
-            lines.append(f"{_pad(c.name, NAME_WIDTH)}{c.progress:3.0f}{letters}")
-        grids.append(
-            {
-                "kind_label": communes[0].kind_label if communes else kind,
-                "steps": [{"order": o, "name": kind_steps[kind][o]} for o in orders],
-                "text": "\n".join([header, *lines]),
-            }
-        )
-
-    overdue = [
+def _overdue_rows(participations, as_of: datetime.date) -> list[dict]:
+    """The overdue milestones as the report lists them, by district, commune, most late first."""
+    rows = [
         {
             "commune": m.participation.commune.name,
             "district": m.participation.commune.district.name
@@ -331,24 +229,27 @@ def report_context(*, user, scope: ReportScope, as_of: datetime.date | None = No
         }
         for m in metrics.overdue_milestones(participations, as_of=as_of)
     ]
-    overdue.sort(key=lambda r: (r["district"], r["commune"], -r["days_late"]))
-    overdue_by_commune = []
-    for r in overdue:
-        if not overdue_by_commune or overdue_by_commune[-1]["commune"] != r["commune"]:
-            overdue_by_commune.append(
-                {"commune": r["commune"], "district": r["district"], "items": []}
-            )
-        overdue_by_commune[-1]["items"].append(r)
+    rows.sort(key=lambda r: (r["district"], r["commune"], -r["days_late"]))
+    return rows
 
+
+def _by_commune(overdue: list[dict]) -> list[dict]:
+    """The overdue rows grouped by commune: ``commune``, ``district``, ``items``."""
+    groups = []
+    for r in overdue:
+        if not groups or groups[-1]["commune"] != r["commune"]:
+            groups.append({"commune": r["commune"], "district": r["district"], "items": []})
+        groups[-1]["items"].append(r)
+    return groups
+
+
+def _quality_records(commune_ids, as_of: datetime.date) -> dict:
+    """Findings, open corrective actions (each with ``overdue``) and announcements (3 queries)."""
     findings = list(
         Finding.objects.filter(audit__commune_id__in=commune_ids)
         .select_related("audit__commune__district", "procedure")
         .order_by("audit__commune__district__code", "audit__commune__name", "audit__date", "pk")
     )
-    open_findings = [f for f in findings if f.status == Finding.Status.OPEN]
-    findings_by_commune = defaultdict(list)
-    for f in findings:
-        findings_by_commune[f.audit.commune_id].append(f)
     open_actions = list(
         CorrectiveAction.objects.filter(
             finding__audit__commune_id__in=commune_ids, done_on__isnull=True
@@ -356,83 +257,80 @@ def report_context(*, user, scope: ReportScope, as_of: datetime.date | None = No
         .select_related("finding__audit__commune__district")
         .order_by("due_date", "pk")
     )
+    for action in open_actions:
+        action.overdue = action.is_overdue_on(as_of)
     announcements = list(
         Announcement.objects.filter(commune_id__in=commune_ids, decision_date__lte=as_of)
         .select_related("commune__district")
         .order_by("-decision_date", "commune__name")
     )
+    return {
+        "findings": findings,
+        "open_findings": [f for f in findings if f.status == Finding.Status.OPEN],
+        "open_actions": open_actions,
+        "announcements": announcements,
+        "announcements_text": textlayout.announcements_text(announcements),
+    }
 
-    announcements_text = "\n".join(
-        [
-            _pad(_("Commune"), NAME_WIDTH)
-            + _pad(_("Decision"), 24)
-            + " ".join(
-                [
-                    _fix(pgettext("report column", "Date"), 10),
-                    _fix(pgettext("report column", "ISO"), 4),
-                    _fix(pgettext("report column", "Proc."), 5),
-                    _("Kind"),
-                ]
-            ),
-            *(
-                _pad(a.commune.name, NAME_WIDTH)
-                + _pad(a.decision_number, 24)
-                + f"{_date(a.decision_date)} {a.standard} {a.scope_size:>5} {a.get_kind_display()}"
-                for a in announcements
-            ),
-        ]
+
+def _pdf_grids(figures: metrics.Figures, codes: dict) -> list[dict]:
+    """The grid as the PDF prints it: per kind, its steps and its lines of letters."""
+    return [
+        {
+            "kind_label": table.label,
+            "steps": table.steps,
+            "text": textlayout.grid_text(table, codes),
+        }
+        for table in grid_tables(figures)
+    ]
+
+
+def _annex_item(commune: metrics.CommuneRow, figures, covered: int, findings, codes) -> dict:
+    steps = []
+    for cell in sorted(commune.cells.values(), key=lambda c: c["order"]):
+        code = codes[cell["outcome"]]
+        steps.append({**cell, "code": code[:2], "status": code[2]})
+    return {
+        "commune": commune,
+        "stage_label": str(metrics.Stage(commune.stage).label),
+        "steps": steps,
+        "roadmap_text": textlayout.roadmap_text(steps),
+        "covered": covered,
+        "in_force": figures.procedures_in_force,
+        "coverage_pct": metrics.percent(covered, figures.procedures_in_force),
+        "findings": findings,
+    }
+
+
+def _annex(figures: metrics.Figures, findings: list, codes: dict) -> list[dict]:
+    """One section per commune: its stage, progress, coverage, roadmap and findings (1 query)."""
+    coverage = metrics.scope_coverage_by_commune([c.commune_id for c in figures.communes])
+    findings_by_commune = defaultdict(list)
+    for f in findings:
+        findings_by_commune[f.audit.commune_id].append(f)
+    return [
+        _annex_item(
+            c,
+            figures,
+            coverage.get(c.commune_id, 0),
+            findings_by_commune.get(c.commune_id, []),
+            codes,
+        )
+        for c in figures.communes
+    ]
+
+
+def report_context(*, user, scope: ReportScope, as_of: datetime.date | None = None) -> dict:
+    """Everything a report shows, for ``user`` (within what they may see) and ``scope``."""
+    as_of = as_of or clock.today()
+    participations = metrics.participations_in_scope(
+        user, district=scope.district, commune=scope.commune
     )
-
-    stage_labels = metrics.stage_labels()
+    figures = metrics.compute(participations, as_of=as_of)
+    records = _quality_records([c.commune_id for c in figures.communes], as_of)
+    overdue = _overdue_rows(participations, as_of)
+    codes = textlayout.cell_codes()
     with_annex = figures.total <= ANNEX_MAX_COMMUNES
-    annex = []
-    if with_annex:
-        for c in figures.communes:
-            steps = []
-            for order, m in step_names[c.participation_id].items():
-                cell = c.cells.get(order) or {}
-                code = _cell_code(cell) if cell else None
-                steps.append(
-                    {
-                        "order": order,
-                        "name": m["step__name"],
-                        "planned_start": m["planned_start"],
-                        "due_date": cell.get("due_date"),
-                        "completed_on": cell.get("completed_on"),
-                        "code": codes[code][:2] if code else ("c-none", ""),
-                        "status": codes[code][2] if code else "",
-                    }
-                )
-            covered = coverage.get(c.commune_id, 0)
-            roadmap = [
-                _pad("#  " + _("Step"), STEP_WIDTH)
-                + " ".join(
-                    [
-                        _fix(pgettext("report column", "Start"), 10),
-                        _fix(pgettext("report column", "Due"), 10),
-                        "  " + pgettext("report column", "Done"),
-                    ]
-                )
-            ]
-            roadmap += [
-                _pad(f"{st['order']:>2} {st['name']}", STEP_WIDTH)
-                + f"{_date(st['planned_start'])} {_date(st['due_date'])} {st['code'][1] or ' '}  "
-                + (_date(st["completed_on"]) if st["completed_on"] else "")
-                for st in steps
-            ]
-            annex.append(
-                {
-                    "commune": c,
-                    "stage_label": stage_labels[c.stage],
-                    "steps": steps,
-                    "roadmap_text": "\n".join(roadmap),
-                    "covered": covered,
-                    "in_force": figures.procedures_in_force,
-                    "coverage_pct": metrics.percent(covered, figures.procedures_in_force),
-                    "findings": findings_by_commune.get(c.commune_id, []),
-                }
-            )
-
     title, subtitle = _title(scope)
     return {
         "scope": scope,
@@ -446,18 +344,14 @@ def report_context(*, user, scope: ReportScope, as_of: datetime.date | None = No
         "generated_at": timezone.localtime(),
         "figures": figures,
         "headline": _headline(figures),
-        "stage_labels": stage_labels,
-        "grids": grids,
-        "legend": [(css, letter, label) for css, letter, label in codes.values() if label],
+        "stage_labels": metrics.stage_labels(),
+        "grids": _pdf_grids(figures, codes),
+        "legend": textlayout.legend(),
         "overdue": overdue,
-        "overdue_by_commune": overdue_by_commune,
-        "findings": findings,
-        "open_findings": open_findings,
-        "open_actions": open_actions,
-        "announcements": announcements,
-        "announcements_text": announcements_text,
+        "overdue_by_commune": _by_commune(overdue),
+        **records,
         "with_annex": with_annex,
-        "annex": annex,
+        "annex": _annex(figures, records["findings"], codes) if with_annex else [],
         "annex_max": ANNEX_MAX_COMMUNES,
     }
 

@@ -3,13 +3,16 @@
 Connected in :meth:`reports.apps.ReportsConfig.ready` to ``post_save`` and ``post_delete`` of every
 model of the apps below (their history models included). The new generation starts when the
 transaction commits, so a report rendered meanwhile cannot be cached under it with the old data.
-Bulk ``QuerySet.update()`` and ``bulk_create()`` send no signal: code that uses them calls
+Bulk ``QuerySet.update()`` and ``bulk_create()`` send no model signal: code that uses them sends
+:data:`core.signals.data_bulk_written` (the imports do), which is connected here too, or calls
 :func:`reports.services.data_changed` itself.
 """
 
 from django.apps import apps
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+
+from core.signals import data_bulk_written
 
 APPS = ("communes", "procedures", "roadmap", "audits")
 
@@ -21,6 +24,7 @@ def _changed(sender, **kwargs):
 
 
 def connect() -> None:
+    data_bulk_written.connect(_changed, dispatch_uid="reports-cache-bulk")
     for label in APPS:
         for model in apps.get_app_config(label).get_models():
             uid = f"reports-cache-{model._meta.label_lower}"

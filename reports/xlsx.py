@@ -49,11 +49,8 @@ def _sheet(wb, title: str, headers: list[str], rows, widths: list[int] | None = 
     return ws
 
 
-def build_workbook(ctx: dict) -> bytes:
-    """The workbook of a report context (``reports.services.report_context``), as bytes."""
-    figures = ctx["figures"]
-    stage_labels = ctx["stage_labels"]
-    wb = Workbook()
+def _headline_sheet(wb, ctx: dict) -> None:
+    """The first sheet: who issues the report, its title and dates, then the headline figures."""
     ws = wb.active
     ws.title = _("Headline figures")[:31]
     for line in (
@@ -78,86 +75,88 @@ def build_workbook(ctx: dict) -> bytes:
     ws.column_dimensions["A"].width = 52
     ws.column_dimensions["B"].width = 18
 
-    _sheet(
-        wb,
-        _("Districts"),
-        [
-            _("GSO code"),
-            _("District"),
-            _("Communes"),
-            *stage_labels.values(),
-            _("Progress (%)"),
-            _("Overdue milestones"),
-            _("Open findings"),
-            _("Overdue actions"),
-            _("Budget allocated (VND)"),
-            _("Budget spent (VND)"),
-        ],
-        (
-            [
-                d.code,
-                d.name,
-                d.communes,
-                *(d.stages[s] for s in stage_labels),
-                d.progress,
-                d.counts.overdue,
-                d.open_findings,
-                d.overdue_actions,
-                d.budget_allocated,
-                d.budget_spent,
-            ]
-            for d in figures.districts
-        ),
-        [10, 24],
-    )
-    _sheet(
-        wb,
+
+def _districts_sheet(wb, ctx: dict) -> None:
+    stage_labels = ctx["stage_labels"]
+    headers = [
+        _("GSO code"),
+        _("District"),
         _("Communes"),
+        *stage_labels.values(),
+        _("Progress (%)"),
+        _("Overdue milestones"),
+        _("Open findings"),
+        _("Overdue actions"),
+        _("Budget allocated (VND)"),
+        _("Budget spent (VND)"),
+    ]
+    rows = (
         [
-            _("GSO code"),
-            _("Commune"),
-            _("District"),
-            _("Kind"),
-            _("Stage"),
-            _("Progress (%)"),
-            _("Planned progress (%)"),
-            _("Milestones"),
-            _("Done on time"),
-            _("Done late"),
-            _("Overdue"),
-            _("In progress"),
-            _("Blocked"),
-            _("Not started"),
-            _("Silent"),
-            _("Last change"),
-            _("Budget allocated (VND)"),
-            _("Budget spent (VND)"),
-        ],
-        (
-            [
-                c.code,
-                c.name,
-                c.district_name,
-                c.kind_label,
-                stage_labels[c.stage],
-                c.progress,
-                c.planned_progress,
-                c.counts.total,
-                c.counts.done_on_time,
-                c.counts.done_late,
-                c.counts.overdue,
-                c.counts.in_progress,
-                c.counts.blocked,
-                c.counts.not_started,
-                _("yes") if c.silent else "",
-                c.last_change.date() if c.last_change else None,
-                c.budget_allocated,
-                c.budget_spent,
-            ]
-            for c in figures.communes
-        ),
-        [10, 26, 20, 24, 16],
+            d.code,
+            d.name,
+            d.communes,
+            *(d.stages[s] for s in stage_labels),
+            d.progress,
+            d.counts.overdue,
+            d.open_findings,
+            d.overdue_actions,
+            d.budget_allocated,
+            d.budget_spent,
+        ]
+        for d in ctx["figures"].districts
     )
+    _sheet(wb, _("Districts"), headers, rows, [10, 24])
+
+
+def _commune_row(c, stage_labels: dict) -> list:
+    return [
+        c.code,
+        c.name,
+        c.district_name,
+        c.kind_label,
+        stage_labels[c.stage],
+        c.progress,
+        c.planned_progress,
+        c.counts.total,
+        c.counts.done_on_time,
+        c.counts.done_late,
+        c.counts.overdue,
+        c.counts.in_progress,
+        c.counts.blocked,
+        c.counts.not_started,
+        _("yes") if c.silent else "",
+        c.last_change.date() if c.last_change else None,
+        c.budget_allocated,
+        c.budget_spent,
+    ]
+
+
+def _communes_sheet(wb, ctx: dict) -> None:
+    headers = [
+        _("GSO code"),
+        _("Commune"),
+        _("District"),
+        _("Kind"),
+        _("Stage"),
+        _("Progress (%)"),
+        _("Planned progress (%)"),
+        _("Milestones"),
+        _("Done on time"),
+        _("Done late"),
+        _("Overdue"),
+        _("In progress"),
+        _("Blocked"),
+        _("Not started"),
+        _("Silent"),
+        _("Last change"),
+        _("Budget allocated (VND)"),
+        _("Budget spent (VND)"),
+    ]
+    rows = (_commune_row(c, ctx["stage_labels"]) for c in ctx["figures"].communes)
+    _sheet(wb, _("Communes"), headers, rows, [10, 26, 20, 24, 16])
+
+
+def _overdue_sheet(wb, ctx: dict) -> None:
     _sheet(
         wb,
         _("Overdue milestones"),
@@ -168,37 +167,38 @@ def build_workbook(ctx: dict) -> bytes:
         ),
         [26, 20, 50, 16, 12, 10],
     )
-    findings = ctx["findings"]
-    _sheet(
-        wb,
-        _("Findings"),
+
+
+def _findings_sheet(wb, ctx: dict) -> None:
+    headers = [
+        _("Commune"),
+        _("District"),
+        _("Audit"),
+        _("Audit date"),
+        _("Clause"),
+        _("Severity"),
+        _("Status"),
+        _("Closed on"),
+        _("Finding"),
+    ]
+    rows = (
         [
-            _("Commune"),
-            _("District"),
-            _("Audit"),
-            _("Audit date"),
-            _("Clause"),
-            _("Severity"),
-            _("Status"),
-            _("Closed on"),
-            _("Finding"),
-        ],
-        (
-            [
-                f.audit.commune.name,
-                f.audit.commune.district.name if f.audit.commune.district else "",
-                f.audit.get_kind_display(),
-                f.audit.date,
-                f.clause,
-                f.get_severity_display(),
-                f.get_status_display(),
-                f.closed_on,
-                f.description,
-            ]
-            for f in findings
-        ),
-        [26, 20, 24, 12, 10, 22, 10, 12, 60],
+            f.audit.commune.name,
+            f.audit.commune.district.name if f.audit.commune.district else "",
+            f.audit.get_kind_display(),
+            f.audit.date,
+            f.clause,
+            f.get_severity_display(),
+            f.get_status_display(),
+            f.closed_on,
+            f.description,
+        ]
+        for f in ctx["findings"]
     )
+    _sheet(wb, _("Findings"), headers, rows, [26, 20, 24, 12, 10, 22, 10, 12, 60])
+
+
+def _actions_sheet(wb, ctx: dict) -> None:
     _sheet(
         wb,
         _("Corrective actions"),
@@ -209,40 +209,54 @@ def build_workbook(ctx: dict) -> bytes:
                 a.description,
                 a.owner,
                 a.due_date,
-                _("yes") if a.due_date < ctx["as_of"] else "",
+                _("yes") if a.overdue else "",
             ]
             for a in ctx["open_actions"]
         ),
         [26, 60, 20, 12, 10],
     )
-    _sheet(
-        wb,
-        _("Announcements"),
+
+
+def _announcements_sheet(wb, ctx: dict) -> None:
+    headers = [
+        _("Commune"),
+        _("District"),
+        _("Decision"),
+        _("Date"),
+        _("Kind"),
+        _("Standard"),
+        _("Procedures in scope"),
+        _("Sent to the DOST on"),
+    ]
+    rows = (
         [
-            _("Commune"),
-            _("District"),
-            _("Decision"),
-            _("Date"),
-            _("Kind"),
-            _("Standard"),
-            _("Procedures in scope"),
-            _("Sent to the DOST on"),
-        ],
-        (
-            [
-                a.commune.name,
-                a.commune.district.name if a.commune.district else "",
-                a.decision_number,
-                a.decision_date,
-                a.get_kind_display(),
-                a.get_standard_display(),
-                a.scope_size,
-                a.sent_to_dost_on,
-            ]
-            for a in ctx["announcements"]
-        ),
-        [26, 20, 18, 12, 24, 20, 10, 12],
+            a.commune.name,
+            a.commune.district.name if a.commune.district else "",
+            a.decision_number,
+            a.decision_date,
+            a.get_kind_display(),
+            a.get_standard_display(),
+            a.scope_size,
+            a.sent_to_dost_on,
+        ]
+        for a in ctx["announcements"]
     )
+    _sheet(wb, _("Announcements"), headers, rows, [26, 20, 18, 12, 24, 20, 10, 12])
+
+
+def build_workbook(ctx: dict) -> bytes:
+    """The workbook of a report context (``reports.services.report_context``), as bytes."""
+    wb = Workbook()
+    for add_sheet in (
+        _headline_sheet,
+        _districts_sheet,
+        _communes_sheet,
+        _overdue_sheet,
+        _findings_sheet,
+        _actions_sheet,
+        _announcements_sheet,
+    ):
+        add_sheet(wb, ctx)
     out = BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -325,7 +325,8 @@ class MilestoneQuerySet(ScopedQuerySet):
         return self.filter(status__in=self.OPEN)
 
     def overdue(self, as_of: datetime.date | None = None):
-        """Steps not done (nor not applicable) whose due date has passed."""
+        """Steps not done (nor not applicable) whose due date has passed: :func:`milestone_overdue`
+        in SQL (the two are tested together, ``reports/tests/test_overdue.py``)."""
         return self.open().filter(due_date__lt=as_of or clock.today())
 
     def done_on_time(self):
@@ -333,6 +334,22 @@ class MilestoneQuerySet(ScopedQuerySet):
 
     def done_late(self):
         return self.filter(status=Milestone.Status.DONE, completed_on__gt=F("due_date"))
+
+
+def milestone_overdue(status: str, due_date: datetime.date, as_of: datetime.date) -> bool:
+    """The one definition of an overdue milestone: still open (not done, not applicable) and
+    due before ``as_of`` (a step due today is not overdue yet). :meth:`MilestoneQuerySet.overdue`
+    is the same rule in SQL; the grid, the figures, the lists and the pages all use one or
+    the other."""
+    return status in MilestoneQuerySet.OPEN and due_date < as_of
+
+
+def milestone_done_late(
+    status: str, due_date: datetime.date, completed_on: datetime.date | None
+) -> bool:
+    """Done after its due date (:meth:`MilestoneQuerySet.done_late` in SQL); done on the due
+    date is on time."""
+    return status == Milestone.Status.DONE and completed_on is not None and completed_on > due_date
 
 
 class Milestone(models.Model):
@@ -444,7 +461,14 @@ class Milestone(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.is_open and self.due_date < clock.today()
+        return self.is_overdue_on(clock.today())
+
+    def is_overdue_on(self, as_of: datetime.date) -> bool:
+        return milestone_overdue(self.status, self.due_date, as_of)
+
+    @property
+    def is_done_late(self) -> bool:
+        return milestone_done_late(self.status, self.due_date, self.completed_on)
 
     @property
     def days_late(self) -> int:

@@ -5,7 +5,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F
+from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -184,12 +184,9 @@ def evidence_download(request, pk: int):
 @login_required
 def programme_list(request):
     """The waves of the rollout the user may see, with their number of communes."""
-    programmes = (
-        Programme.objects.visible_to(request.user)
-        .select_related("consultant", "province")
-        .annotate(n_communes=Count("participations", distinct=True))
-        .order_by("-start_date", "name")
-    )
+    programmes = metrics.with_commune_counts(
+        Programme.objects.visible_to(request.user).select_related("consultant", "province")
+    ).order_by("-start_date", "name")
     ctx = {
         "programmes": programmes,
         "can_manage": access.can_manage_programmes(request.user),
@@ -209,16 +206,16 @@ def programme_create(request):
     return render(request, "roadmap/programme_create.html", {"form": form})
 
 
-def _programme_participations(request, programme) -> list:
-    """The programme's participations by district, then commune in Vietnamese order, each with
-    its active commune officers."""
+def _programme_participations(user, programme) -> list:
+    """The programme's participations ``user`` may see, with their number of milestones and
+    their commune officers (``officers``), by district then commune in Vietnamese order."""
     participations = list(
-        Participation.objects.visible_to(request.user)
-        .filter(programme=programme)
-        .with_list_related()
-        .select_related("template")
-        .annotate(n_milestones=Count("milestones"))
-        .order_by(F("commune__district__code").asc(nulls_first=True), "commune__sort_key")
+        metrics.with_milestone_counts(
+            Participation.objects.visible_to(user)
+            .filter(programme=programme)
+            .with_list_related()
+            .select_related("template")
+        ).order_by(F("commune__district__code").asc(nulls_first=True), "commune__sort_key")
     )
     officers = defaultdict(list)
     for officer in User.objects.filter(
@@ -249,7 +246,7 @@ def _programme_ctx(request, programme, **forms) -> dict:
     can_manage = access.can_manage_programmes(request.user)
     ctx = {
         "programme": programme,
-        "participations": _programme_participations(request, programme),
+        "participations": _programme_participations(request.user, programme),
         "can_manage": can_manage,
     }
     if can_manage:

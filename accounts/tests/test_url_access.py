@@ -58,6 +58,9 @@ SEES_COMMUNE_A = everyone(200, other_commune_officer=404)
 DOST_ONLY = everyone(403, dost_staff=200)
 # Who may record audits, findings, actions, announcements and edit the scope of commune A.
 WRITES_A = everyone(403, dost_staff=200, consultant=200, other_commune_officer=404)
+# What only the province-wide roles open: 403 for a list, 404 for one of its rows.
+PROVINCE_WIDE = everyone(403, dost_staff=200, manager=200)
+PROVINCE_WIDE_404 = everyone(404, dost_staff=200, manager=200)
 # Who may manage programme A (DOST staff); the officer of commune C does not see it.
 MANAGES_PROGRAMME_A = everyone(403, dost_staff=200, other_commune_officer=404)
 
@@ -84,6 +87,8 @@ URLS: dict[str, Case] = {
     "accounts:logout": case(everyone(302), method="post", anonymous=302),
     "accounts:password_change": case(everyone(200)),
     "accounts:password_change_done": case(everyone(200)),
+    # the health probe of the proxy and monitoring: open, nothing confidential
+    "healthz": case(everyone(200), anonymous=200),
     # password reset by e-mail: open to anyone; a made-up link shows "this link no longer works"
     "accounts:password_reset": case(everyone(200), anonymous=200),
     "accounts:password_reset_done": case(everyone(200), anonymous=200),
@@ -128,6 +133,37 @@ URLS: dict[str, Case] = {
     "audits:action_update": case(SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.action.pk}),
     "audits:action_evidence": case(SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.done_action.pk}),
     "audits:announcement_create": case(WRITES_A, kwargs=lambda s: {"code": s.commune.code}),
+    # the Sở's inspections and annual report (TT 26/2014): province-wide roles read, DOST write;
+    # a commune sees its own inspection, its decision and minutes ------------------------------
+    "audits:plan_list": case(PROVINCE_WIDE),
+    "audits:plan_create": case(DOST_ONLY),
+    "audits:plan_detail": case(PROVINCE_WIDE_404, kwargs=lambda s: {"pk": s.plan.pk}),
+    "audits:inspection_detail": case(SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.visit.pk}),
+    # Posting an empty form: DOST staff get the page back with its errors (or a redirect).
+    "audits:inspection_decision": case(
+        everyone(403, dost_staff=302, other_commune_officer=404),
+        kwargs=lambda s: {"pk": s.visit.pk},
+        method="post",
+    ),
+    "audits:inspection_minutes": case(
+        MANAGES_PROGRAMME_A, kwargs=lambda s: {"pk": s.visit.pk}, method="post"
+    ),
+    "reports:plan_document": case(
+        PROVINCE_WIDE_404, kwargs=lambda s: {"pk": s.plan.pk, "fmt": "docx"}
+    ),
+    "reports:decision_document": case(
+        SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.visit.pk, "fmt": "docx"}
+    ),
+    "reports:minutes_document": case(
+        SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.visit.pk, "fmt": "docx"}
+    ),
+    "reports:annual_report_list": case(PROVINCE_WIDE),
+    "reports:annual_report_detail": case(
+        PROVINCE_WIDE_404, kwargs=lambda s: {"pk": s.annual_report.pk}
+    ),
+    "reports:annual_report_document": case(
+        PROVINCE_WIDE_404, kwargs=lambda s: {"pk": s.annual_report.pk, "fmt": "docx"}
+    ),
     # programme management (part B): DOST staff write; the others read what they may see -------
     "roadmap:programme_list": case(everyone(200)),
     "roadmap:programme_create": case(DOST_ONLY),
@@ -246,6 +282,27 @@ class Samples:
         from audits.tests.factories import AnnouncementFactory
 
         return AnnouncementFactory(commune=self.commune)
+
+    @cached_property
+    def plan(self):
+        from audits.models import InspectionPlan
+
+        return InspectionPlan.objects.create(province=self.province, year=2017)
+
+    @cached_property
+    def visit(self):
+        """Commune A's on-site inspection in the plan, with its minutes (the inspection)."""
+        from audits.models import PlannedInspection
+
+        return PlannedInspection.objects.create(
+            plan=self.plan, commune=self.commune, form="onsite", audit=self.inspection
+        )
+
+    @cached_property
+    def annual_report(self):
+        from reports.models import AnnualReport
+
+        return AnnualReport.objects.create(province=self.province, year=2017)
 
     @cached_property
     def scope_item(self):

@@ -161,6 +161,76 @@ CASES = {
 }
 
 
+def _plan(**kwargs):
+    from audits.models import InspectionPlan
+    from communes.tests.factories import ProvinceFactory
+
+    kwargs.setdefault("year", 2018)
+    return InspectionPlan.objects.create(province=ProvinceFactory(), **kwargs)
+
+
+def _visit(**kwargs):
+    from audits.models import PlannedInspection
+
+    kwargs.setdefault("form", "records")
+    plan = kwargs.pop("plan", None) or _plan()
+    commune = kwargs.pop("commune", None) or CommuneFactory()
+    return PlannedInspection.objects.create(plan=plan, commune=commune, **kwargs)
+
+
+def _answer(**kwargs):
+    from audits.models import ChecklistAnswer
+
+    kwargs.setdefault("item", "1a")
+    kwargs.setdefault("result", "conforms")
+    audit = kwargs.pop("audit", None) or AuditFactory()
+    return ChecklistAnswer.objects.create(audit=audit, **kwargs)
+
+
+def _item_twice():
+    from audits.models import AnnouncementItem
+
+    announcement, procedure = AnnouncementFactory(), ProcedureFactory()
+    for _ in range(2):
+        AnnouncementItem.objects.create(
+            announcement=announcement, procedure=procedure, procedure_name=procedure.name
+        )
+
+
+def _same_commune_twice():
+    plan, commune = _plan(), CommuneFactory()
+    _visit(plan=plan, commune=commune)
+    _visit(plan=plan, commune=commune)
+
+
+def _same_item_twice():
+    audit = AuditFactory()
+    _answer(audit=audit)
+    _answer(audit=audit)
+
+
+CYCLE_CASES = {
+    "roadmap_programme_year_from_2000": lambda: ProgrammeFactory(year_start=1999, year_end=2001),
+    "audits_announcementitem_procedure_once": _item_twice,
+    "audits_inspectionplan_one_per_year": lambda: [_plan(year=2019), _plan(year=2019)],
+    "audits_inspectionplan_year_from_2000": lambda: _plan(year=1999),
+    "audits_inspectionplan_period_ordered": lambda: _plan(
+        period_start=D(2019, 5, 1), period_end=D(2019, 4, 1)
+    ),
+    "audits_inspectionplan_budget_not_negative": lambda: _plan(budget=-1),
+    "audits_plannedinspection_commune_once_per_plan": _same_commune_twice,
+    "audits_plannedinspection_form_valid": lambda: _visit(form="bogus"),
+    "audits_plannedinspection_decision_only_on_site": lambda: _visit(
+        form="records", decision_number="12/QĐ-SKHCN"
+    ),
+    "audits_checklistanswer_item_once_per_inspection": _same_item_twice,
+    "audits_checklistanswer_item_valid": lambda: _answer(item="9z"),
+    "audits_checklistanswer_result_valid": lambda: _answer(result="bogus"),
+    "audits_checklistanswer_nonconformity_has_note": lambda: _answer(result="does_not", note=""),
+}
+CASES.update(CYCLE_CASES)
+
+
 def _self_ref(obj, field):
     type(obj).objects.filter(pk=obj.pk).update(**{field: obj})
 
@@ -208,7 +278,7 @@ def test_database_refuses_a_row_breaking(name, db):
         CASES[name]()
     message = str(excinfo.value).lower()
     # SQLite and PostgreSQL name the check constraint; unique violations name the columns.
-    if "check" in message:
+    if "check constraint" in message:
         assert name in message
 
 

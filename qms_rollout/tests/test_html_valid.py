@@ -45,6 +45,8 @@ def _pages(client, world, request):
         response = client.get(url)
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
+        if not response.content.lstrip()[:15].lower().startswith(b"<!doctype html"):
+            continue  # an htmx fragment: checked inside the page that holds it
         pages[f"{name} ({persona}) {url}"] = response.content.decode()
     return pages
 

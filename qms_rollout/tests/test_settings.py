@@ -31,12 +31,12 @@ def test_missing_secret_key_with_debug_off_is_a_clear_startup_error():
 
 
 def test_debug_is_off_unless_set_and_starts_with_a_secret_key():
-    result = _start({"SECRET_KEY": "x" * 50})
+    result = _start({"SECRET_KEY": "k3y-" + "0123456789abcdef" * 4})
     assert result.returncode == 0, result.stderr
 
 
 def test_a_bad_as_of_date_is_a_clear_startup_error():
-    result = _start({"SECRET_KEY": "x" * 50, "QMS_AS_OF": "15/12/2017"})
+    result = _start({"SECRET_KEY": "k3y-" + "0123456789abcdef" * 4, "QMS_AS_OF": "15/12/2017"})
     assert "QMS_AS_OF must be a date as YYYY-MM-DD" in result.stderr
 
 

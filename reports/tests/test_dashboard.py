@@ -188,10 +188,11 @@ def test_the_charts_are_inline_svg_with_text_values(client, dost_staff, roadmaps
 
 # session, user, visible programmes; 9 for metrics.compute (participations, milestones,
 # findings, actions, audits by kind, communes inspected, announcements, procedures in force,
-# scope); steps by kind; recent changes and the rows before them. The year section (issue 10):
-# the years offered, metrics.year_figures (compliance 6, inspected communes, inspection findings,
-# budgets).
-DASHBOARD_QUERIES = 25
+# scope); recent changes and the rows before them. The year section (issue 10): the years
+# offered, metrics.year_figures (compliance 6, inspected communes, inspection findings, budgets).
+# (One more until the grid took its steps from the milestones metrics.compute loads rather than
+# from a query of the templates' steps.)
+DASHBOARD_QUERIES = 24
 
 
 def test_the_dashboard_query_count_is_pinned(

@@ -383,44 +383,78 @@ def test_grid_lines_up_one_letter_per_step(rollout, manager):
     assert phu_phung.split()[-3:] == [done_on_time, overdue, overdue]
 
 
-# Large reports: a page that renders them, then the download --------------------------------
+# Large reports: built by the background worker, the page follows the task ------------------
 
 
 @pytest.fixture
-def large_above_two(monkeypatch):
+def large_above_two(monkeypatch, settings, tmp_path):
     from reports import views
 
     monkeypatch.setattr(views, "DIRECT_MAX_COMMUNES", 2)
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def test_a_large_report_first_shows_a_page_that_generates_it(
+def run_worker():
+    """The background worker, in this process: runs what is queued, then returns."""
+    from django.core.management import call_command
+
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+
+def test_a_large_report_is_queued_then_downloaded_once_the_worker_built_it(
     client, rollout, manager, large_above_two
 ):
     client.force_login(manager)
     path = url("province_report", "xlsx")
-    page = client.get(path)
-    assert page.status_code == 200
+    queued = client.get(path)
+    assert queued.status_code == 302
+    task_url = queued["Location"]
+    assert task_url.startswith(path + "?task=")
+
+    page = client.get(task_url)
     assert page["Content-Type"].startswith("text/html")
-    assert f'hx-get="{path}?build=1"' in page.content.decode()
+    assert f'data-hx-get="{task_url}"' in page.content.decode()
+    waiting = client.get(task_url, headers={"HX-Request": "true"})
+    assert 'hx-trigger="every 2s"' in waiting.content.decode()
+    assert "<html" not in waiting.content.decode()
 
-    built = client.get(path + "?build=1", headers={"HX-Request": "true"})
-    assert built.status_code == 200
-    assert built["HX-Redirect"] == path
-
-    download = client.get(path)
-    assert download["X-Report-Cache"] == "hit"
-    assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+    run_worker()
+    ready = client.get(task_url, headers={"HX-Request": "true"})
+    assert ready["HX-Redirect"] == task_url
+    download = client.get(task_url)
+    assert download["Content-Disposition"].startswith("attachment")
     assert load_workbook(BytesIO(download.content)).worksheets[0]["A1"].value
+    # The worker filled the shared cache too: the next request downloads at once.
+    assert client.get(path)["X-Report-Cache"] == "hit"
 
 
-def test_without_javascript_the_build_link_downloads_directly(
-    client, rollout, manager, large_above_two
+def test_a_task_is_only_for_the_user_and_the_report_that_queued_it(
+    client, rollout, manager, dost_staff, large_above_two
 ):
     client.force_login(manager)
-    response = client.get(url("province_report", "xlsx") + "?build=1")
-    assert response.status_code == 200
-    assert response["X-Report-Cache"] == "miss"
-    assert response["Content-Disposition"].startswith("attachment")
+    task_url = client.get(url("province_report", "xlsx"))["Location"]
+    task_id = task_url.split("=", 1)[1]
+    assert client.get(url("province_report", "pdf") + f"?task={task_id}").status_code == 404
+    assert client.get(url("province_report", "xlsx") + "?task=not-a-uuid").status_code == 404
+    client.force_login(dost_staff)
+    assert client.get(task_url).status_code == 404
+
+
+def test_a_failed_or_interrupted_task_can_be_requested_again(
+    client, rollout, manager, large_above_two
+):
+    from django_tasks_db.models import DBTaskResult
+
+    client.force_login(manager)
+    path = url("province_report", "xlsx")
+    task_url = client.get(path)["Location"]
+    DBTaskResult.objects.update(status="FAILED")
+    page = client.get(task_url).content.decode()
+    assert f'href="{path}"' in page
+    assert "hx-trigger" not in page
+    again = client.get(path)
+    assert again.status_code == 302 and again["Location"] != task_url
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
 
 
 def test_small_reports_download_at_once(client, rollout, commune_officer, large_above_two):
@@ -429,7 +463,12 @@ def test_small_reports_download_at_once(client, rollout, commune_officer, large_
     assert response["Content-Disposition"].startswith("attachment")
 
 
-def test_the_build_request_checks_access_too(client, rollout, district_officer, large_above_two):
+def test_a_large_report_checks_access_before_anything_is_queued(
+    client, rollout, district_officer, large_above_two
+):
+    from django_tasks_db.models import DBTaskResult
+
     client.force_login(district_officer)
-    assert client.get(url("province_report", "xlsx") + "?build=1").status_code == 403
-    assert client.get(url("district_report", "834", "xlsx") + "?build=1").status_code == 404
+    assert client.get(url("province_report", "xlsx")).status_code == 403
+    assert client.get(url("district_report", "834", "xlsx")).status_code == 404
+    assert not DBTaskResult.objects.exists()

@@ -1,0 +1,104 @@
+"""What the dashboard and the district page show: the figures, the charts and the grid as HTML
+cells. Every number comes from :mod:`reports.metrics`, the grid from :mod:`reports.grid`."""
+
+from django.utils.translation import gettext as _
+
+from qms_rollout import clock
+from reports import charts, metrics
+from reports.grid import GridTable, grid_tables
+from roadmap.models import Milestone, ParticipationKind
+
+GRID_SYMBOLS = {
+    Milestone.Status.DONE: "✓",
+    Milestone.Status.IN_PROGRESS: "◐",
+    Milestone.Status.BLOCKED: "✕",
+    Milestone.Status.NOT_APPLICABLE: "–",
+    Milestone.Status.NOT_STARTED: "·",
+}
+
+
+def _html_cell(heading: str, cell: dict | None, words: dict, labels: dict) -> dict:
+    """One cell as the template prints it: ``css`` (status, overdue, late), ``symbol`` (the
+    status as a sign, "!" when overdue), ``text`` (the status in words, for screen readers) and
+    ``title`` (the step, its status and its due date, on hover)."""
+    if cell is None:
+        text = str(words["absent"])
+        return {"css": "cell st-none", "symbol": "", "text": text, "title": heading}
+    status = cell["status"]
+    text = str(labels[status])
+    css = f"cell st-{status}"
+    if cell["overdue"]:
+        text += f", {words['overdue']}"
+        css += " is-overdue"
+    if cell["late"]:
+        text += f", {words['late']}"
+        css += " is-late"
+    due = cell["due_date"].strftime("%d/%m/%Y")
+    return {
+        "css": css,
+        "symbol": "!" if cell["overdue"] else GRID_SYMBOLS.get(status, ""),
+        "text": text,
+        "title": f"{heading}: {text} ({words['due']} {due})",
+        "overdue": cell["overdue"],
+        "late": cell["late"],
+    }
+
+
+def _html_table(table: GridTable, words: dict, labels: dict) -> dict:
+    headings = [f"{step['order']}. {step['name']}" for step in table.steps]
+    rows = [
+        (
+            commune,
+            [_html_cell(h, cell, words, labels) for h, cell in zip(headings, cells, strict=True)],
+        )
+        for commune, cells in table.rows
+    ]
+    return {"kind": table.kind, "label": table.label, "steps": table.steps, "rows": rows}
+
+
+def dashboard_grids(figures: metrics.Figures) -> list[dict]:
+    """The commune × step grid (:func:`reports.grid.grid_tables`) with HTML cells.
+
+    Each table: ``kind``, ``label``, ``steps`` (order, name) and ``rows`` of (commune row, cells).
+    A cell carries what the template prints as is (hundreds of cells: the template stays a
+    few variable lookups per cell), see :func:`_html_cell`.
+    """
+    words = {
+        "overdue": _("overdue"),
+        "late": _("done late"),
+        "due": _("due"),
+        "absent": _("Not on the roadmap"),
+    }
+    labels = {status.value: status.label for status in Milestone.Status}
+    return [_html_table(table, words, labels) for table in grid_tables(figures)]
+
+
+def dashboard_figures_context(figures: metrics.Figures) -> dict:
+    """What the headline, the charts and the grid need; shared by the dashboard and the
+    district page."""
+    labels = metrics.stage_labels()
+    return {
+        "figures": figures,
+        "stage_labels": labels,
+        "stage_rows": [(label, figures.by_stage.get(stage, 0)) for stage, label in labels.items()],
+        "kind_rows": [
+            (kind.label, figures.by_kind.get(kind.value, 0))
+            for kind in ParticipationKind
+            if figures.by_kind.get(kind.value)
+        ],
+        "grids": dashboard_grids(figures),
+        "curve_svg": charts.progress_curve_svg(figures),
+        "stage_svg": charts.stage_chart_svg(figures),
+        "milestone_svg": charts.milestone_chart_svg(figures),
+        "first_announcements": figures.announcements_by_kind.get("first", 0),
+        "reannouncements": figures.announcements_by_kind.get("re", 0),
+    }
+
+
+def dashboard_context(user, *, programme=None) -> dict:
+    """Everything the dashboard shows, for ``user``'s scope (optionally one programme)."""
+    participations = metrics.participations_in_scope(user, programme=programme)
+    figures = metrics.compute(participations, as_of=clock.today())
+    ctx = dashboard_figures_context(figures)
+    ctx["recent"] = metrics.recent_changes_with_previous(participations, limit=15)
+    return ctx

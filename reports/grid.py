@@ -1,0 +1,42 @@
+"""The commune × step grid, built once from the figures: the dashboard and the district page show
+it as HTML cells (:mod:`reports.dashboard`), the printed report as lines of letters
+(:mod:`reports.textlayout`).
+
+One table per kind of participation (new builds, extensions and conversions follow different
+roadmaps): its columns are the steps on the roadmaps of that kind, its rows the communes in
+district order, then in Vietnamese alphabetical order. A cell is the commune's milestone at that
+step (:attr:`reports.metrics.CommuneRow.cells`, with its :class:`~reports.metrics.Outcome`), or
+None when the step is not on the commune's roadmap.
+"""
+
+from dataclasses import dataclass
+
+from core.text import unit_key
+from reports.metrics import CommuneRow, Figures
+from roadmap.models import ParticipationKind
+
+
+@dataclass
+class GridTable:
+    """The grid of one kind of participation."""
+
+    kind: str
+    label: str
+    steps: list[dict]  # {"order", "name", "key"}, in order
+    rows: list[tuple[CommuneRow, list[dict | None]]]  # a commune and its cell for each step
+
+
+def grid_tables(figures: Figures) -> list[GridTable]:
+    """The grid of ``figures``, one table per kind that has communes with a roadmap."""
+    tables = []
+    for kind in ParticipationKind:
+        steps = figures.steps_by_kind.get(kind.value)
+        communes = sorted(
+            (c for c in figures.communes if c.kind == kind.value),
+            key=lambda c: (c.district_code, unit_key(c.name)),
+        )
+        if not steps or not communes:
+            continue
+        rows = [(c, [c.cells.get(step["order"]) for step in steps]) for c in communes]
+        tables.append(GridTable(kind=kind.value, label=kind.label, steps=steps, rows=rows))
+    return tables

@@ -1,0 +1,60 @@
+"""Background work of the reports app: a large report built by the worker (``db_worker``).
+
+:func:`build_report` calls the same builder as a direct download (:func:`report_render`, which
+also fills the report cache) and stores the file in the media storage under a new random name;
+the task's stored result names that file. The result is recorded only once the file is saved: a
+worker that dies midway leaves a task that is not successful and, at worst, a file no result
+points to (removed after :data:`KEEP_SECONDS` by the next build). The page then offers to
+request the report again.
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.tasks import task
+from django.utils import timezone, translation
+from django.utils.crypto import get_random_string
+
+from accounts import access
+from reports.services import ReportScope, report_render
+
+BUILT_DIR = "reports-built"
+KEEP_SECONDS = 24 * 3600
+
+
+def _discard_old_files() -> None:
+    try:
+        _, names = default_storage.listdir(BUILT_DIR)
+    except FileNotFoundError:
+        return
+    now = timezone.now()
+    for name in names:
+        path = f"{BUILT_DIR}/{name}"
+        try:
+            if (now - default_storage.get_modified_time(path)).total_seconds() > KEEP_SECONDS:
+                default_storage.delete(path)
+        except OSError:
+            continue
+
+
+def scope_for_user(user, level: str, code: str) -> ReportScope:
+    """The report scope ``level``/``code`` as ``user`` may see it (404/403 as the page would)."""
+    if level == "province":
+        access.require(access.can_download_province_report(user))
+        return ReportScope.province()
+    if level == "district":
+        return ReportScope.for_district(access.get_district_for_user(user, code))
+    return ReportScope.for_commune(access.get_commune_for_user(user, code))
+
+
+@task()
+def build_report(*, user_id: int, level: str, code: str, fmt: str, language: str) -> dict:
+    """Render the report for ``user_id`` and store it; returns where it is and its name."""
+    user = get_user_model().objects.get(pk=user_id)
+    with translation.override(language):
+        scope = scope_for_user(user, level, code)
+        report = report_render(user=user, scope=scope, fmt=fmt)
+    _discard_old_files()
+    name = f"{BUILT_DIR}/{get_random_string(32)}.{fmt}"
+    stored = default_storage.save(name, ContentFile(report.content))
+    return {"path": stored, "filename": report.filename, "content_type": report.content_type}
