@@ -96,6 +96,7 @@ def main():
         "DEBUG": "on",
         "SECRET_KEY": "bench-only",
         "ENV_FILE": "",
+        "CACHE_URL": "locmemcache://bench",
     }
     migrate, _out = run(env, "migrate", "--no-input", "-v", "0")
     print(f"migrate fresh SQLite: {migrate:.1f} s  (in {directory})")

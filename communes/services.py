@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from communes.models import Commune, District, Province, ProvinceSuccession, Succession, nfc
 from core.resources import NEW, SKIP, UPDATE, CellError, Report, RowReport, check_headers
+from core.signals import data_bulk_written
 from core.spreadsheets import Sheet
 from core.widgets import as_text, clean_code, fold
 
@@ -423,4 +424,6 @@ def successions_import(
     if dry_run:
         transaction.set_rollback(True)
     report.written = report.changes_anything and not dry_run
+    if report.written:  # bulk writes send no save signal: the cached reports start afresh
+        data_bulk_written.send(sender=Succession)
     return report
