@@ -22,9 +22,7 @@ def problems(text: str) -> list[str]:
             out.append(f"fuzzy: {source}")
             continue
         translations = re.findall(r'^msgstr(?:\[\d+\])? ((?:".*"\n?)+)', block, re.M)
-        if not translations or any(
-            not "".join(re.findall(r'"(.*)"', t)) for t in translations
-        ):
+        if not translations or any(not "".join(re.findall(r'"(.*)"', t)) for t in translations):
             out.append(f"empty: {source}")
     return out
 

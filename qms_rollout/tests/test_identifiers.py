@@ -11,9 +11,7 @@ from roadmap.tests.factories import MilestoneFactory
 def test_inline_milestone_editor_uses_the_plain_id(client, commune_officer, world):
     milestone = MilestoneFactory(pk=12345, participation=world["participation"])
     client.force_login(commune_officer)
-    response = client.get(
-        f"/milestones/{milestone.pk}/", {"inline": "1"}, HTTP_HX_REQUEST="true"
-    )
+    response = client.get(f"/milestones/{milestone.pk}/", {"inline": "1"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert 'id="milestone-inline-12345"' in response.text
     assert "12.345" not in response.text
