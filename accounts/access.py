@@ -99,9 +99,12 @@ def require(allowed: bool) -> None:
 # Objects for a user ------------------------------------------------------------------------
 
 
-def get_commune_for_user(user, code: str, *, write: bool = False) -> Commune:
-    """The unit with GSO ``code`` current today (else the one that carried the code last)."""
-    commune = Commune.objects.visible_to(user).select_related("district", "province").by_code(code)
+def get_commune_for_user(user, code: str, *, write: bool = False, on=None) -> Commune:
+    """The unit with GSO ``code`` in force on ``on`` (default today), else the one that carried
+    the code last."""
+    commune = (
+        Commune.objects.visible_to(user).select_related("district", "province").by_code(code, on=on)
+    )
     if commune is None:
         raise Http404
     if write:

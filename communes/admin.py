@@ -1,37 +1,60 @@
 from django.contrib import admin
 
-from communes.models import Commune, District, Province
+from communes.models import Commune, District, Province, ProvinceSuccession, Succession
+
+
+class SuccessionInline(admin.TabularInline):
+    model = Succession
+    fk_name = "predecessor"
+    extra = 0
+    autocomplete_fields = ["successor"]
+
+
+class ProvinceSuccessionInline(admin.TabularInline):
+    model = ProvinceSuccession
+    fk_name = "predecessor"
+    extra = 0
+    autocomplete_fields = ["successor"]
 
 
 @admin.register(Province)
 class ProvinceAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "valid_from", "valid_until", "merged_into"]
+    list_display = ["code", "name", "kind", "valid_from", "valid_until"]
     list_filter = ["kind"]
     search_fields = ["code", "name"]
-    autocomplete_fields = ["merged_into"]
+    inlines = [ProvinceSuccessionInline]
 
 
 @admin.register(District)
 class DistrictAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "province", "valid_until", "merged_into"]
+    list_display = ["code", "name", "kind", "province", "valid_until"]
     list_filter = ["kind", "province"]
-    list_select_related = ["province", "merged_into"]
+    list_select_related = ["province"]
     search_fields = ["code", "name"]
-    autocomplete_fields = ["province", "merged_into"]
+    autocomplete_fields = ["province"]
 
 
 @admin.register(Commune)
 class CommuneAdmin(admin.ModelAdmin):
-    list_display = [
-        "code",
-        "name",
-        "kind",
-        "district",
-        "province",
-        "valid_until",
-        "merged_into",
-    ]
+    list_display = ["code", "name", "kind", "district", "province", "valid_from", "valid_until"]
     list_filter = ["kind", "province"]
-    list_select_related = ["district", "province", "merged_into"]
+    list_select_related = ["district", "province"]
     search_fields = ["code", "name"]
-    autocomplete_fields = ["district", "province", "merged_into"]
+    autocomplete_fields = ["district", "province"]
+    inlines = [SuccessionInline]
+
+
+@admin.register(Succession)
+class SuccessionAdmin(admin.ModelAdmin):
+    list_display = ["predecessor", "successor", "effective_on", "whole", "legal_basis"]
+    list_select_related = ["predecessor", "successor"]
+    search_fields = ["predecessor__code", "predecessor__name", "successor__code", "successor__name"]
+    autocomplete_fields = ["predecessor", "successor"]
+    date_hierarchy = "effective_on"
+
+
+@admin.register(ProvinceSuccession)
+class ProvinceSuccessionAdmin(admin.ModelAdmin):
+    list_display = ["predecessor", "successor", "effective_on", "whole", "legal_basis"]
+    list_select_related = ["predecessor", "successor"]
+    autocomplete_fields = ["predecessor", "successor"]

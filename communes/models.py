@@ -53,24 +53,18 @@ class CommuneQuerySet(UnitQuerySet):
 class AdministrativeUnit(FoldedText, models.Model):
     """What provinces, districts and communes share: a GSO code, a name, a kind and a validity.
 
-    A unit merged or abolished keeps its row, with ``valid_until`` set and, when merged, the
-    successor in ``merged_into``; the code of a current unit is unique. ``search_text`` (the
-    folded name) and ``sort_key`` (Vietnamese order of the name without its kind, then the code)
-    are derived on save and on bulk writes: lists search and sort on them in the database.
+    A unit merged, split or abolished keeps its row, with ``valid_until`` set; what it became is
+    recorded as successions (``Succession``, ``ProvinceSuccession``). A code reused by a new unit
+    is a new row with its own validity, never a rename; the code of a current unit is unique.
+    ``search_text`` (the folded name) and ``sort_key`` (Vietnamese order of the name without its
+    kind, then the code) are derived on save and on bulk writes: lists search and sort on them in
+    the database.
     """
 
     code = models.CharField(_("GSO code"), max_length=5, db_index=True)
     name = models.CharField(_("name"), max_length=100)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    merged_into = models.ForeignKey(
-        "self",
-        verbose_name=_("merged into"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="predecessors",
-    )
     search_text = models.TextField(_("folded name"), blank=True, editable=False)
     sort_key = models.CharField(
         _("sort key"),
@@ -100,16 +94,6 @@ class AdministrativeUnit(FoldedText, models.Model):
                 violation_error_message=_("A unit cannot end before it starts."),
             ),
             models.CheckConstraint(
-                condition=Q(merged_into__isnull=True) | Q(valid_until__isnull=False),
-                name="%(app_label)s_%(class)s_merged_has_end",
-                violation_error_message=_("A unit merged into another must have an end date."),
-            ),
-            models.CheckConstraint(
-                condition=~Q(merged_into=F("pk")),
-                name="%(app_label)s_%(class)s_not_merged_into_self",
-                violation_error_message=_("A unit cannot be merged into itself."),
-            ),
-            models.CheckConstraint(
                 condition=~Q(code=""),
                 name="%(app_label)s_%(class)s_code_not_empty",
                 violation_error_message=_("The GSO code is required."),
@@ -130,9 +114,11 @@ class AdministrativeUnit(FoldedText, models.Model):
 
     @property
     def is_current(self) -> bool:
-        today = clock.today()
-        return (self.valid_from is None or self.valid_from <= today) and (
-            self.valid_until is None or self.valid_until >= today
+        return self.is_valid_on(clock.today())
+
+    def is_valid_on(self, day) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or self.valid_until >= day
         )
 
 
@@ -194,7 +180,8 @@ class District(AdministrativeUnit):
 
 
 class Commune(AdministrativeUnit):
-    """A commune-level unit (xã / phường / thị trấn): the People's Committee that builds a QMS.
+    """A commune-level unit (xã / phường / thị trấn / đặc khu): the People's Committee that builds
+    a QMS.
 
     ``district`` is empty only for units created after 1/7/2025, when districts were abolished;
     ``province`` is always set (kept in step with the district's province on save).
@@ -204,6 +191,7 @@ class Commune(AdministrativeUnit):
         COMMUNE = "xa", _("Commune")
         WARD = "phuong", _("Ward")
         TOWNSHIP = "thi_tran", _("Township")
+        SPECIAL_ZONE = "dac_khu", _("Special zone")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.COMMUNE)
     district = models.ForeignKey(
@@ -229,7 +217,7 @@ class Commune(AdministrativeUnit):
         constraints = [
             *AdministrativeUnit.Meta.constraints,
             models.CheckConstraint(
-                condition=Q(kind__in=["xa", "phuong", "thi_tran"]),
+                condition=Q(kind__in=["xa", "phuong", "thi_tran", "dac_khu"]),
                 name="%(app_label)s_%(class)s_kind_valid",
                 violation_error_message=_("Unknown kind of commune."),
             ),
@@ -241,4 +229,105 @@ class Commune(AdministrativeUnit):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("communes:commune_detail", args=[self.code])
+        """The page of this very unit: an ended one is shown as of its last day (its code may
+        now belong to another unit)."""
+        url = reverse("communes:commune_detail", args=[self.code])
+        if self.valid_until is not None:
+            url += f"?as_of={self.valid_until:%d/%m/%Y}"
+        return url
+
+    def ancestry(self) -> list["Succession"]:
+        """Every succession that led to this unit: its predecessors first, then theirs."""
+        found, seen, frontier = [], {self.pk}, [self.pk]
+        while frontier:
+            rows = [
+                s
+                for s in Succession.objects.filter(successor__in=frontier).select_related(
+                    "predecessor__district", "successor"
+                )
+                if s.predecessor_id not in seen
+            ]
+            seen.update(s.predecessor_id for s in rows)
+            found += rows
+            frontier = [s.predecessor_id for s in rows]
+        return found
+
+
+class SuccessionBase(models.Model):
+    """What one unit became on a date: all of it (a merger) or part of it (a split).
+
+    A unit merged into one successor has one succession marked whole; a unit split between
+    several has one row per successor, each marked partly. ``legal_basis`` is the act the user
+    types (a resolution number and date); the product never fills it in.
+    """
+
+    effective_on = models.DateField(_("effective on"))
+    whole = models.BooleanField(
+        _("whole unit"),
+        default=True,
+        help_text=_("Unticked when only part of the predecessor went to this successor."),
+    )
+    legal_basis = models.CharField(_("legal basis"), max_length=255, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["effective_on", "predecessor__code", "successor__code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(predecessor=F("successor")),
+                name="%(app_label)s_%(class)s_not_self",
+                violation_error_message=_("A unit cannot succeed itself."),
+            ),
+            models.UniqueConstraint(
+                fields=["predecessor", "successor", "effective_on"],
+                name="%(app_label)s_%(class)s_unique",
+                violation_error_message=_(
+                    "This succession (same predecessor, successor and date) already exists."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor} → {self.successor} ({self.effective_on:%d/%m/%Y})"
+
+
+class Succession(SuccessionBase):
+    """A commune-level unit that became (all or part of) another on ``effective_on``."""
+
+    predecessor = models.ForeignKey(
+        Commune,
+        verbose_name=_("predecessor"),
+        on_delete=models.PROTECT,
+        related_name="successions",
+    )
+    successor = models.ForeignKey(
+        Commune,
+        verbose_name=_("successor"),
+        on_delete=models.PROTECT,
+        related_name="precedents",
+    )
+
+    class Meta(SuccessionBase.Meta):
+        verbose_name = _("succession")
+        verbose_name_plural = _("successions")
+
+
+class ProvinceSuccession(SuccessionBase):
+    """A province merged into (or split towards) another on ``effective_on``."""
+
+    predecessor = models.ForeignKey(
+        Province,
+        verbose_name=_("predecessor"),
+        on_delete=models.PROTECT,
+        related_name="successions",
+    )
+    successor = models.ForeignKey(
+        Province,
+        verbose_name=_("successor"),
+        on_delete=models.PROTECT,
+        related_name="precedents",
+    )
+
+    class Meta(SuccessionBase.Meta):
+        verbose_name = _("province succession")
+        verbose_name_plural = _("province successions")

@@ -6,6 +6,9 @@ The GSO layout has one row per commune: "Tỉnh / Thành Phố", "Mã TP", "Qu�
 keyed by GSO code: a unit whose name or kind changed is updated, not duplicated, and a second
 import of the same file changes nothing. The import upserts in bulk (a whole country is some
 12,000 rows); the kinds of provinces and districts are read from the first words of their names.
+The list of 1/7/2025 has no districts: the same columns without the district pair, and the level
+may say "Đặc khu". With an ``effective`` date the file is the whole list from that date on (see
+``communes.services.units_replace_list``).
 """
 
 import datetime
@@ -18,6 +21,7 @@ from import_export import resources
 from import_export.fields import Field
 
 from communes.models import Commune, District, Province
+from communes.services import units_replace_list
 from core.resources import (
     NEW,
     SKIP,
@@ -51,6 +55,7 @@ DISTRICT, DISTRICT_CODE = "Quận Huyện", "Mã QH"
 COMMUNE_GSO, COMMUNE_CODE = "Phường Xã", "Mã PX"
 LEVEL = "Cấp"
 GSO_COLUMNS = (PROVINCE, PROVINCE_CODE, DISTRICT, DISTRICT_CODE, COMMUNE_GSO, COMMUNE_CODE, LEVEL)
+GSO_2025_COLUMNS = (PROVINCE, PROVINCE_CODE, COMMUNE_GSO, COMMUNE_CODE, LEVEL)
 
 # The first words of a name give the kind; longer prefixes are tried first.
 PROVINCE_PREFIXES = [("thành phố", Province.Kind.CITY), ("tỉnh", Province.Kind.PROVINCE)]
@@ -126,11 +131,11 @@ class GsoRows:
 
     def __init__(self, sheet: Sheet, report: Report):
         index = {fold(h): i for i, h in enumerate(sheet.headers) if h}
-        self.position = {c: index[fold(c)] for c in GSO_COLUMNS}
+        self.position = {c: index[fold(c)] for c in GSO_COLUMNS if fold(c) in index}
         self.report = report
         self.provinces, self.districts, self.communes = {}, {}, {}
         self.first_row = {}  # (level, code) -> row where the unit first appears
-        self.level_widget = ChoiceWidget(Commune.Kind)
+        self.level_widget = ChoiceWidget(Commune.Kind, {"Đặc khu": Commune.Kind.SPECIAL_ZONE})
 
     def cell(self, values, column):
         i = self.position[column]
@@ -220,9 +225,9 @@ class GsoRows:
         self.districts[d[0]] = (d[1], kind, province)
         return d[0]
 
-    def commune(self, row, values, district: str, province: str) -> None:
+    def commune(self, row, values, district: str | None, province: str) -> None:
         """Record the row's commune, if it names one (a district may have none)."""
-        c = self.unit(row, values, COMMUNE_GSO, COMMUNE_CODE, 5, required=False)
+        c = self.unit(row, values, COMMUNE_GSO, COMMUNE_CODE, 5, required=district is None)
         if c is None:
             return
         if c[0] in self.communes:
@@ -239,7 +244,7 @@ class GsoRows:
             self.error(row, LEVEL, str(exc))
             return
         if kind is None:
-            self.error(row, LEVEL, _("The level (Xã, Phường or Thị trấn) is missing."))
+            self.error(row, LEVEL, _("The level (Xã, Phường, Thị trấn or Đặc khu) is missing."))
             return
         self.communes[c[0]] = (c[1], kind, district, province, row)
 
@@ -252,9 +257,11 @@ class GsoRows:
             province = self.province(row, values)
             if province is None:
                 continue
-            district = self.district(row, values, province)
-            if district is None:
-                continue
+            district = None  # the list of 2025 has no districts
+            if DISTRICT in self.position:
+                district = self.district(row, values, province)
+                if district is None:
+                    continue
             self.commune(row, values, district, province)
         return self.provinces, self.districts, self.communes
 
@@ -406,10 +413,11 @@ class AdminUnitResource(resources.ModelResource):
             "kind",
         )
 
-    def __init__(self, *, user=None, source: str = ""):
+    def __init__(self, *, user=None, source: str = "", effective=None):
         super().__init__()
         self.user = user
         self.source = source
+        self.effective = effective
 
     @classmethod
     def columns(cls) -> list[str]:
@@ -422,19 +430,25 @@ class AdminUnitResource(resources.ModelResource):
         transaction: nothing is written when a row has an error.
         """
         report = Report(title=str(self.title), filename=self.source)
-        sheet = locate_header(sheet, GSO_COLUMNS)
+        sheet = locate_header(sheet, GSO_2025_COLUMNS)
+        headers = {fold(h) for h in sheet.headers if h}
+        has_districts = bool({fold(DISTRICT), fold(DISTRICT_CODE)} & headers)
         report.errors = check_headers(
             sheet.headers,
-            required=GSO_COLUMNS,
+            required=GSO_COLUMNS if has_districts else GSO_2025_COLUMNS,
             optional=[],
             ignore_unknown=True,
             row=sheet.header_row,
         )
         if report.errors:
             return report
-        provinces, districts, communes = GsoRows(sheet, report).read(sheet.rows, progress)
+        units = GsoRows(sheet, report).read(sheet.rows, progress)
         if report.errors:
             return report
+        if self.effective is not None:
+            units_replace_list(units=units, effective=self.effective, report=report)
+            return report
+        provinces, districts, communes = units
         writer = UnitWriter(
             report, dry_run=dry_run, progress=progress, total=(len(communes) or 1) * 2
         )

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.shortcuts import render
 
 from accounts import access
@@ -112,8 +112,8 @@ def _commune_audits(user, commune) -> list:
 def commune_detail(request, code: str):
     """A commune: its roadmap as a timeline, scope, audits, announcements, people, history."""
     user = request.user
-    commune = access.get_commune_for_user(user, code)
-    as_of = clock.today()
+    as_of = clock.from_request(request)
+    commune = access.get_commune_for_user(user, code, on=as_of)
     in_scope = metrics.participations_in_scope(user, commune=commune)
     participations = list(
         in_scope.with_list_related().select_related("template").order_by("start_date")
@@ -139,9 +139,38 @@ def commune_detail(request, code: str):
         "announcements": list(Announcement.objects.visible_to(user).filter(commune=commune)),
         "changes": changes[:50],
         "changes_total": len(changes),
+        **_lineage(commune, as_of),
     }
     ctx.update(_compliance_ctx(request, in_scope))
     return render(request, "communes/commune_detail.html", ctx)
+
+
+def _lineage(commune, as_of) -> dict:
+    """What the unit became (when it ended), where it came from, and its inheritance: the QMS
+    record of every unit it succeeds (announcements, audits, scope), in its page's access."""
+    ancestry = commune.ancestry()
+    ancestors = [s.predecessor for s in ancestry]
+    scope = dict(
+        ScopeItem.objects.filter(commune__in=ancestors)
+        .exclude(state=ScopeItem.State.PLANNED)
+        .values_list("commune")
+        .annotate(n=Count("pk"))
+    )
+    audits = Audit.objects.filter(commune__in=ancestors).order_by("-date")
+    return {
+        "as_of": as_of,
+        "ended": commune.valid_until is not None and commune.valid_until < as_of,
+        "successions": list(commune.successions.select_related("successor").order_by("pk")),
+        "ancestry": ancestry,
+        "inherited_scope": [(u, scope.get(u.pk, 0)) for u in ancestors],
+        "inherited_announcements": list(
+            Announcement.objects.filter(commune__in=ancestors)
+            .select_related("commune")
+            .order_by("decision_date")
+        ),
+        "inherited_audits": list(audits.select_related("commune")[:20]),
+        "inherited_audits_total": audits.count() if ancestors else 0,
+    }
 
 
 def _compliance_ctx(request, in_scope) -> dict:

@@ -204,7 +204,12 @@ def _load_cycle(*, today: datetime.date, by=None) -> int:
         if datetime.date(year, 1, 1) > today or InspectionPlan.objects.filter(year=year).exists():
             continue
         maintaining = [c for c in communes if announcements[c.pk].decision_date.year < year]
-        maintaining = [c for c in maintaining if not c.valid_until or c.valid_until.year >= year]
+        # A unit that ends during the year (the 2025 reorganisation, 30/6/2025) leaves that
+        # year's cycle to its successor, which builds its own QMS (demo/reorganisation.py).
+        last_day = datetime.date(year, 12, 31)
+        maintaining = [c for c in maintaining if not c.valid_until or c.valid_until >= last_day]
+        if not maintaining:
+            continue
         for commune in maintaining:
             created += _maintenance(commune, year, rng, by)
         plan = _plan(province, year, maintaining, rng, by)

@@ -128,8 +128,10 @@ def _read(resource, *, data, filename, limit_mb=None):
         return None, report
 
 
-def _run(*, kind, data, filename, user, dry_run, progress=None, limit_mb=None) -> Report:
-    resource = resource_class(kind)(user=user, source=filename)
+def _run(
+    *, kind, data, filename, user, dry_run, progress=None, limit_mb=None, options=None
+) -> Report:
+    resource = resource_class(kind)(user=user, source=filename, **(options or {}))
     sheet, refused = _read(resource, data=data, filename=filename, limit_mb=limit_mb)
     if refused is not None:
         return refused
@@ -195,13 +197,15 @@ def import_apply(
     progress=None,
     limit_mb: int | None = None,
     token: str = "",
+    options: dict | None = None,
 ) -> Report:
     """Import ``data`` all or nothing: when any row has an error, nothing is written.
 
     Each saved row leaves a history entry naming ``user``, as an edit in the page would. A kind
     that plans writes in bulk, and refuses the file when a row's object changed since the preview
     of upload ``token``. ``dry_run`` checks and reports without writing; ``progress(done, total)``
-    follows the work (the administrative units only); ``limit_mb`` overrides ``IMPORT_MAX_MB``.
+    follows the work (the administrative units only); ``limit_mb`` overrides ``IMPORT_MAX_MB``;
+    ``options`` are passed to the resource (the administrative units' ``effective`` date).
     """
     if getattr(resource_class(kind), "plans", False) and progress is None and limit_mb is None:
         return _apply_plan(
@@ -216,6 +220,7 @@ def import_apply(
             dry_run=dry_run,
             progress=progress,
             limit_mb=limit_mb,
+            options=options,
         )
         if dry_run:
             transaction.set_rollback(True)

@@ -31,11 +31,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Min, Q
 from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
 
 from audits.models import Announcement, Audit, CorrectiveAction, CorrectiveActionQuerySet, Finding
+from communes.models import Commune, Succession
 from procedures.models import Procedure, ScopeItem
 from qms_rollout import clock
 from roadmap.models import (
@@ -558,6 +559,9 @@ def compute(participations, *, as_of: datetime.date | None = None) -> Figures:
     force.
     """
     as_of = as_of or clock.today()
+    # The picture of a day holds the units in force that day: not those that began later (the
+    # 2025 units in the 2017 picture), nor those that had ended.
+    participations = participations.filter(commune__in=Commune.objects.current(as_of))
     rows = _commune_rows(participations)
     tally = _tally_milestones(rows, as_of)
     _finish_rows(rows, tally, as_of)
@@ -703,3 +707,60 @@ from reports.compliance import (  # noqa: E402, F401
     year_table,
     years_available,
 )
+
+# What a reorganisation leaves each new unit ------------------------------------------------------
+
+
+@dataclass
+class StartingPoint:
+    """A new unit, its predecessors and which of them had announced a QMS.
+
+    ``kind``: every predecessor announced (``consolidate`` their QMS into one and re-announce),
+    some did (``extend`` theirs to the whole territory), none did (``new``: build one).
+    """
+
+    CONSOLIDATE, EXTEND, NEW = "consolidate", "extend", "new"
+
+    commune: object
+    predecessors: list = field(default_factory=list)
+    announced: list = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        if self.predecessors and len(self.announced) == len(self.predecessors):
+            return self.CONSOLIDATE
+        return self.EXTEND if self.announced else self.NEW
+
+
+def starting_point_labels() -> dict[str, str]:
+    from django.utils.translation import gettext as _
+
+    return {
+        StartingPoint.CONSOLIDATE: _("Consolidate: every predecessor announced"),
+        StartingPoint.EXTEND: _("Extend: some predecessors announced"),
+        StartingPoint.NEW: _("Build new: no predecessor announced"),
+    }
+
+
+def successor_starting_points(successors) -> list[StartingPoint]:
+    """For each unit of ``successors``, what its direct predecessors leave it: an announcement
+    counts when made before the unit began (two queries)."""
+    points = {c.pk: StartingPoint(commune=c) for c in successors}
+    links = list(
+        Succession.objects.filter(successor__in=list(points))
+        .select_related("predecessor")
+        .order_by("predecessor__code")
+    )
+    first_announced = dict(
+        Announcement.objects.filter(commune__in=[s.predecessor_id for s in links])
+        .values("commune")
+        .annotate(first=Min("decision_date"))
+        .values_list("commune", "first")
+    )
+    for s in links:
+        point = points[s.successor_id]
+        point.predecessors.append(s.predecessor)
+        first = first_announced.get(s.predecessor_id)
+        if first is not None and first < s.effective_on:
+            point.announced.append(s.predecessor)
+    return list(points.values())

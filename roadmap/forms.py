@@ -251,3 +251,26 @@ class OfficerAssignForm(BootstrapMixin, forms.Form):
                 ),
             )
         return data
+
+
+class SuccessorWaveForm(ProgrammeForm):
+    """A wave for the units that succeeded others: the programme, and a roadmap template for
+    each starting point (consolidate, extend, build new)."""
+
+    template_consolidate = forms.ModelChoiceField(
+        RoadmapTemplate.objects.order_by("name"),
+        label=_("Template where every predecessor announced (consolidate)"),
+    )
+    template_extend = forms.ModelChoiceField(
+        RoadmapTemplate.objects.order_by("name"),
+        label=_("Template where some predecessors announced (extend)"),
+    )
+    template_new = forms.ModelChoiceField(
+        RoadmapTemplate.objects.order_by("name"),
+        label=_("Template where no predecessor announced (build new)"),
+    )
+
+    def templates(self) -> dict:
+        """Starting point -> the template chosen for it."""
+        data = self.cleaned_data
+        return {key: data[f"template_{key}"] for key in ("consolidate", "extend", "new")}

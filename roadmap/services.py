@@ -294,3 +294,29 @@ def programme_add_communes(
             participation.save()
             created.append(participation)
     return created
+
+
+# A starting point (see reports.metrics.StartingPoint.kind) -> what the unit does in the wave.
+KIND_OF_STARTING_POINT = {
+    "consolidate": Participation.Kind.EXTENSION,
+    "extend": Participation.Kind.EXTENSION,
+    "new": Participation.Kind.NEW_BUILD,
+}
+
+
+@transaction.atomic
+def programme_create_for_successors(*, programme, points, templates: dict, by) -> int:
+    """Save ``programme`` (unsaved) and enrol every unit of ``points`` (starting points of new
+    units), with the template chosen for its starting point; returns how many were enrolled."""
+    programme.save()
+    for point in points:
+        participation = Participation.objects.create(
+            programme=programme,
+            commune=point.commune,
+            kind=KIND_OF_STARTING_POINT[point.kind],
+            start_date=programme.start_date,
+        )
+        participation_apply_template(
+            participation=participation, template=templates[point.kind], by=by
+        )
+    return len(points)

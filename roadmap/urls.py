@@ -10,6 +10,11 @@ urlpatterns = [
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("programmes/", views.programme_list, name="programme_list"),
     path("programmes/new/", views.programme_create, name="programme_create"),
+    path(
+        "programmes/successors/",
+        views.programme_from_successors,
+        name="programme_from_successors",
+    ),
     path("programmes/<int:pk>/", views.programme_detail, name="programme_detail"),
     path(
         "programmes/<int:pk>/communes/new/",

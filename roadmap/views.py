@@ -15,8 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import access
 from accounts.models import User
+from communes.models import Commune
 from core.lists import paginate, render_list
 from core.spreadsheets import export_format, export_list
+from qms_rollout import clock
 from reports import metrics
 from roadmap import services
 from roadmap.filters import MilestoneFilterSet
@@ -27,8 +29,14 @@ from roadmap.forms import (
     ParticipationBulkForm,
     ParticipationForm,
     ProgrammeForm,
+    SuccessorWaveForm,
 )
-from roadmap.models import Milestone, Participation, Programme
+from roadmap.models import (
+    Milestone,
+    Participation,
+    Programme,
+    Standard,
+)
 from roadmap.services import MilestoneConflict, milestone_record_update
 
 
@@ -344,3 +352,44 @@ def officer_assign(request, pk: int):
         return render(request, "roadmap/programme_officer_assign.html", ctx)
     ctx = _programme_ctx(request, programme, officer_form=form)
     return render(request, "roadmap/programme_detail.html", ctx)
+
+
+def _successor_points(user):
+    """The new units (with predecessors) the user may see that are in no wave yet, with what
+    their predecessors leave them."""
+    units = (
+        Commune.objects.visible_to(user)
+        .current()
+        .filter(precedents__isnull=False, participations__isnull=True)
+        .select_related("province")
+        .distinct()
+        .order_by("code")
+    )
+    return metrics.successor_starting_points(units)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_from_successors(request):
+    """A wave for the units that succeeded others, in one action, from the proposal."""
+    access.require(access.can_manage_programmes(request.user))
+    points = _successor_points(request.user)
+    form = SuccessorWaveForm(
+        request.POST or None, initial={"standard": Standard.ISO_2015, "start_date": clock.today()}
+    )
+    if request.method == "POST" and form.is_valid() and points:
+        programme = form.save(commit=False)
+        count = services.programme_create_for_successors(
+            programme=programme, points=points, templates=form.templates(), by=request.user
+        )
+        messages.success(
+            request, _("The wave was created with %(count)s new units.") % {"count": count}
+        )
+        return redirect("roadmap:programme_detail", programme.pk)
+    labels = metrics.starting_point_labels()
+    ctx = {
+        "form": form,
+        "points": [(p, labels[p.kind]) for p in points],
+        "totals": {label: sum(p.kind == k for p in points) for k, label in labels.items()},
+    }
+    return render(request, "roadmap/programme_from_successors.html", ctx)

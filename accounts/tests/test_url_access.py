@@ -167,6 +167,7 @@ URLS: dict[str, Case] = {
     # programme management (part B): DOST staff write; the others read what they may see -------
     "roadmap:programme_list": case(everyone(200)),
     "roadmap:programme_create": case(DOST_ONLY),
+    "roadmap:programme_from_successors": case(DOST_ONLY),
     "roadmap:programme_detail": case(SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.programme.pk}),
     "roadmap:participation_create": case(
         MANAGES_PROGRAMME_A, kwargs=lambda s: {"pk": s.programme.pk}, method="post"

@@ -137,7 +137,7 @@ def test_windows_1258_csv(db, tmp_path):
     [
         (
             ["Tỉnh Bến Tre", "83", "Huyện Chợ Lách", "832", "Xã Vĩnh Bình", "28879", "Ấp"],
-            "Dòng 8, cột Cấp: “Ấp” không thuộc: Xã, Phường, Thị trấn.",
+            "Dòng 8, cột Cấp: “Ấp” không thuộc: Xã, Phường, Thị trấn, Đặc khu.",
         ),
         (
             ["Tỉnh Bến Tre", "83", "Huyện Chợ Lách", "832", "Xã Phú Phụng", "28873", "Xã"],

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.core.management import call_command
 
 from accounts.models import User
-from communes.models import Commune, District
+from communes.models import Commune, District, ProvinceSuccession, Succession
 from procedures.models import Procedure
 from roadmap.models import Milestone, Participation, Programme
 
@@ -36,23 +36,27 @@ def demo(django_db_setup, django_db_blocker):
         call_command("flush", interactive=False, verbosity=0)
 
 
+def wave_2017():
+    return Participation.objects.filter(programme__year_start=2017)
+
+
 def test_demo_has_the_three_districts_46_communes_and_45_participations(demo):
     assert District.objects.count() == 3
-    assert Commune.objects.count() == 46
-    assert Participation.objects.count() == 45
+    assert Commune.objects.filter(valid_from=None).count() == 46
+    assert wave_2017().count() == 45
     by_district = {
-        code: Participation.objects.filter(commune__district__code=code).count()
+        code: wave_2017().filter(commune__district__code=code).count()
         for code in ("832", "834", "838")
     }
     assert by_district == {"832": 11, "834": 21, "838": 13}
-    assert Participation.objects.filter(kind="extension").count() == 11
-    assert Participation.objects.filter(kind="new").count() == 34
+    assert wave_2017().filter(kind="extension").count() == 11
+    assert wave_2017().filter(kind="new").count() == 34
     assert not Participation.objects.filter(commune__code="28990").exists()
     assert "28990" in demo
 
 
 def test_demo_programme_carries_the_plan_and_decision(demo):
-    programme = Programme.objects.get()
+    programme = Programme.objects.get(year_start=2017)
     assert programme.plan_number == "5149/KH-UBND"
     assert programme.plan_date == datetime.date(2016, 9, 30)
     assert programme.decision_number == "1709/QĐ-UBND"
@@ -73,7 +77,7 @@ def test_demo_has_a_believable_spread_of_progress(demo, settings):
     settings.QMS_AS_OF = datetime.date(2017, 12, 15)
     from reports import metrics
 
-    figures = metrics.compute(Participation.objects.all())
+    figures = metrics.compute(wave_2017())
     assert figures.counts.done_on_time > 0
     assert figures.counts.done_late > 0
     assert figures.counts.overdue > 0
@@ -91,10 +95,10 @@ def test_demo_accounts_one_per_role(demo):
     assert User.objects.get(username="consultant").role == User.Role.CONSULTANT
     for code in ("832", "834", "838"):
         assert User.objects.get(username=f"district-{code}").district.code == code
-    officers = User.objects.filter(role=User.Role.COMMUNE_OFFICER)
+    officers = User.objects.filter(role=User.Role.COMMUNE_OFFICER, commune__valid_from=None)
     assert officers.count() == 45
     assert set(officers.values_list("username", flat=True)) == {
-        f"commune-{code}" for code in Participation.objects.values_list("commune__code", flat=True)
+        f"commune-{code}" for code in wave_2017().values_list("commune__code", flat=True)
     }
     assert User.objects.get(username="dost").check_password(PASSWORD)
 
@@ -107,6 +111,44 @@ def test_running_the_demo_twice_changes_nothing(demo):
     assert _row_counts() == before
     assert Milestone.history.count() == history_before
     assert "nothing changed" in out.getvalue()
+
+
+def test_demo_reorganises_the_45_into_16_units_of_vinh_long_from_1_7_2025(demo):
+    reorganised = datetime.date(2025, 7, 1)
+    new = Commune.objects.filter(valid_from=reorganised)
+    assert new.count() == 16
+    assert set(new.values_list("province__code", flat=True)) == {"86"}
+    assert not new.filter(district__isnull=False).exists()
+    assert Commune.objects.current(reorganised).filter(province__code="83").count() == 0
+    luong_hoa = new.get(code="28987")
+    assert luong_hoa.name == "Xã Lương Hòa"
+    assert sorted(luong_hoa.precedents.values_list("predecessor__code", flat=True)) == [
+        "28987",
+        "28999",
+    ]
+    assert Succession.objects.get(predecessor__code="29014").successor.name == "Phường An Hội"
+    assert Succession.objects.filter(effective_on=reorganised).count() == 45
+    merger = ProvinceSuccession.objects.get()
+    assert (merger.predecessor.code, merger.successor.code) == ("83", "86")
+
+
+def test_demo_wave_2025_2026_is_under_way_with_an_account_per_new_unit(demo):
+    programme = Programme.objects.get(year_start=2025)
+    assert programme.standard == "2015" and programme.decision_number == ""
+    participations = Participation.objects.filter(programme=programme)
+    assert participations.count() == 16
+    statuses = set(
+        Milestone.objects.filter(participation__programme=programme).values_list(
+            "status", flat=True
+        )
+    )
+    assert {"done", "in_progress", "not_started"} <= statuses
+    officers = User.objects.filter(username__startswith="xa2025-")
+    assert officers.count() == 16
+    assert all(u.commune.valid_from == datetime.date(2025, 7, 1) for u in officers)
+    # Hưng Khánh Trung joins two extension communes (announced in 2016) and a new-build one.
+    assert participations.get(commune__code="28901").kind == "extension"
+    assert participations.get(commune__code="28987").kind == "new"
 
 
 def _tracked_models():

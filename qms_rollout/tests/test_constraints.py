@@ -15,7 +15,7 @@ from audits.tests.factories import (
     CorrectiveActionFactory,
     FindingFactory,
 )
-from communes.models import Commune, District, Province
+from communes.models import Commune, District, Province, ProvinceSuccession, Succession
 from communes.tests.factories import CommuneFactory, DistrictFactory
 from procedures.tests.factories import FieldFactory, ProcedureFactory, ScopeItemFactory
 from roadmap.tests.factories import (
@@ -37,17 +37,11 @@ def _unit_cases(model, factory):
         factory(code="77777")
         factory(code="77777")
 
-    def merged_into_self():
-        unit = factory(valid_until=D(2020, 1, 31))
-        type(unit).objects.filter(pk=unit.pk).update(merged_into=unit)
-
     return {
         f"{label}_code_current_unique": duplicate_current_code,
         f"{label}_validity_ordered": lambda: factory(
             valid_from=D(2020, 1, 1), valid_until=D(2019, 1, 1)
         ),
-        f"{label}_merged_has_end": lambda: factory(merged_into=factory()),
-        f"{label}_not_merged_into_self": merged_into_self,
         f"{label}_code_not_empty": lambda: factory(code=""),
         f"{label}_kind_valid": lambda: factory(kind="bogus"),
     }
@@ -62,6 +56,24 @@ _district = DistrictFactory
 _commune = CommuneFactory
 
 
+def _succession(*, same=False):
+    old = Commune.objects.filter(code="60001").first() or _commune(
+        code="60001", valid_until=D(2025, 6, 30)
+    )
+    new = old if same else (Commune.objects.filter(code="60002").first() or _commune(code="60002"))
+    return Succession.objects.create(predecessor=old, successor=new, effective_on=D(2025, 7, 1))
+
+
+def _province_succession(*, same=False):
+    old = Province.objects.filter(code="98").first() or _province(
+        code="98", valid_until=D(2025, 6, 30)
+    )
+    new = old if same else (Province.objects.filter(code="99").first() or _province(code="99"))
+    return ProvinceSuccession.objects.create(
+        predecessor=old, successor=new, effective_on=D(2025, 7, 1)
+    )
+
+
 def _broken_user(**kwargs):
     return UserFactory(**kwargs)
 
@@ -70,6 +82,13 @@ CASES = {
     **_unit_cases(Province, _province),
     **_unit_cases(District, _district),
     **_unit_cases(Commune, _commune),
+    "communes_succession_not_self": lambda: _succession(same=True),
+    "communes_succession_unique": lambda: [_succession(), _succession()],
+    "communes_provincesuccession_not_self": lambda: _province_succession(same=True),
+    "communes_provincesuccession_unique": lambda: [
+        _province_succession(),
+        _province_succession(),
+    ],
     # procedures
     "procedures_procedure_national_code_unique": lambda: [
         ProcedureFactory(national_code="1.001193"),

@@ -3,8 +3,14 @@
 FILE is an .xlsx or .csv in the layout the statistics office (GSO) publishes. Units are upserted
 by GSO code in bulk; a renamed unit is updated, not duplicated; importing the same file again
 changes nothing and says so. One bad row and nothing is written.
+
+``--effective DATE`` (dd/mm/yyyy) reads FILE as the whole list from DATE on (the list of 1/7/2025
+has no district columns and may say "Đặc khu"): a unit whose name, kind or parents changed, or
+whose code was reused, is a new unit from DATE; units missing from the list end the day before.
 """
 
+import argparse
+import datetime
 import time
 from pathlib import Path
 
@@ -12,6 +18,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from imports.services import import_apply
+
+
+def parse_day(text: str) -> datetime.date:
+    """A date typed dd/mm/yyyy (or yyyy-mm-dd) on the command line."""
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(_("“%(text)s” is not a date dd/mm/yyyy.") % {"text": text})
 
 
 class ProgressBar:
@@ -51,6 +67,11 @@ class Command(BaseCommand):
             "--max-mb", type=int, default=50, help="largest file accepted, in MB (default 50)"
         )
         parser.add_argument(
+            "--effective",
+            type=parse_day,
+            help="dd/mm/yyyy: the file is the whole list from that day; missing units end",
+        )
+        parser.add_argument(
             "--no-progress", action="store_true", help="do not draw the progress bar"
         )
 
@@ -68,6 +89,7 @@ class Command(BaseCommand):
             dry_run=options["dry_run"],
             progress=progress,
             limit_mb=options["max_mb"],
+            options={"effective": options["effective"]} if options["effective"] else None,
         )
         elapsed = time.monotonic() - started
         if not report.ok:

@@ -1,0 +1,429 @@
+"""Workflows that write several administrative units at once: a new national list taking effect
+on a date (units missing from it end the day before, a reused code is a new unit) and the
+conversion table from the old units to the new ones (successions)."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from communes.models import Commune, District, Province, ProvinceSuccession, Succession, nfc
+from core.resources import NEW, SKIP, UPDATE, CellError, Report, RowReport, check_headers
+from core.signals import data_bulk_written
+from core.spreadsheets import Sheet
+from core.widgets import as_text, clean_code, fold
+
+BATCH = 1000
+ONE_DAY = datetime.timedelta(days=1)
+
+
+def _current_on(model, day):
+    """The units of ``model`` still valid on ``day`` (or later), by code."""
+    units = model.objects.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+    return {u.code: u for u in units.order_by("valid_until")}
+
+
+def _replace_level(model, wanted, fields_of, effective, report, label):
+    """Make the current units of one level exactly ``wanted`` (code -> value) from ``effective``.
+
+    A unit whose name, kind and parents are unchanged goes on; any other is a new unit from
+    ``effective`` and the old one (if any) ends the day before, as do units missing from the
+    list. Returns code -> pk of the units valid from ``effective``.
+    """
+    existing = _current_on(model, effective)
+    ended, to_create, ids, kept, redone = [], [], {}, 0, []
+    for code, value in wanted.items():
+        fields = fields_of(value)
+        unit = existing.pop(code, None)
+        if unit is not None and all(getattr(unit, k) == v for k, v in fields.items()):
+            ids[code] = unit.pk
+            kept += 1
+            continue
+        if unit is not None and unit.valid_from == effective:
+            redone.append((unit, fields))  # a unit of this same list, corrected in place
+            ids[code] = unit.pk
+            continue
+        if unit is not None:
+            ended.append(unit.pk)
+        to_create.append(model(code=code, valid_from=effective, **fields))
+        if model is Commune:
+            report.rows.append(RowReport(value[4], NEW, f"{value[0]} ({code})"))
+    ended += [u.pk for u in existing.values() if u.valid_from is None or u.valid_from < effective]
+    for start in range(0, len(ended), BATCH):
+        model.objects.filter(pk__in=ended[start : start + BATCH]).update(
+            valid_until=effective - ONE_DAY
+        )
+    for unit, fields in redone:
+        for k, v in fields.items():
+            setattr(unit, k, v)
+    if redone:
+        model.objects.bulk_update([u for u, _f in redone], list(redone[0][1]), batch_size=BATCH)
+    created = model.objects.bulk_create(to_create, batch_size=BATCH)
+    ids.update({u.code: u.pk for u in created})
+    report.counts[NEW] += len(created)
+    report.counts[UPDATE] += len(ended) + len(redone)
+    report.counts[SKIP] += kept
+    report.details.append(
+        _("· %(level)s: %(new)s new, %(ended)s ended on %(day)s, %(kept)s unchanged")
+        % {
+            "level": label,
+            "new": len(created),
+            "ended": len(ended),
+            "day": f"{effective - ONE_DAY:%d/%m/%Y}",
+            "kept": kept,
+        }
+    )
+    return ids
+
+
+def units_replace_list(*, units, effective: datetime.date, report) -> None:
+    """The parsed national list (provinces, districts, communes) becomes the list from
+    ``effective``. The caller owns the transaction; importing the same list again changes
+    nothing."""
+    provinces, districts, communes = units
+    province_ids = _replace_level(
+        Province,
+        provinces,
+        lambda v: {"name": v[0], "kind": v[1]},
+        effective,
+        report,
+        _("provinces"),
+    )
+    district_ids = _replace_level(
+        District,
+        districts,
+        lambda v: {"name": v[0], "kind": v[1], "province_id": province_ids[v[2]]},
+        effective,
+        report,
+        _("districts"),
+    )
+    _replace_level(
+        Commune,
+        communes,
+        lambda v: {
+            "name": v[0],
+            "kind": v[1],
+            "district_id": district_ids.get(v[2]) if v[2] else None,
+            "province_id": province_ids[v[3]],
+        },
+        effective,
+        report,
+        _("communes"),
+    )
+    report.written = report.changes_anything
+
+
+# The conversion table: one row per old unit -> new unit ---------------------------------------
+
+SUCCESSION_COLUMNS = {
+    "old": ("old_ward_code", "Mã xã cũ"),
+    "old_district": ("old_district_code", "Mã huyện cũ"),
+    "old_province": ("old_province_code", "Mã tỉnh cũ"),
+    "partly": ("partly_merged", "Sáp nhập một phần"),
+    "new": ("new_ward_code", "Mã xã mới"),
+    "new_province": ("new_province_code", "Mã tỉnh mới"),
+}
+WIDTHS = {"old": 5, "old_district": 3, "old_province": 2, "new": 5, "new_province": 2}
+
+
+@dataclass
+class Edge:
+    """One row of the conversion table, resolved to units."""
+
+    row: int
+    old: Commune
+    new: Commune
+    whole: bool
+
+
+def _error(report, row, column, message):
+    if len(report.errors) < 200:
+        report.errors.append(CellError(row, column, message))
+
+
+def _succession_columns(sheet, report) -> dict[str, int]:
+    """Column positions by key, in the English or the Vietnamese layout (errors to ``report``)."""
+    folded = {fold(h) for h in sheet.headers if h}
+    layout = 0 if fold(SUCCESSION_COLUMNS["old"][0]) in folded else 1
+    names = {key: pair[layout] for key, pair in SUCCESSION_COLUMNS.items()}
+    report.errors = check_headers(
+        sheet.headers,
+        required=list(names.values()),
+        optional=[],
+        ignore_unknown=True,
+        row=sheet.header_row,
+    )
+    index = {fold(h): i for i, h in enumerate(sheet.headers) if h}
+    return {key: (index.get(fold(name)), name) for key, name in names.items()}
+
+
+def _succession_rows(sheet, columns, report) -> list[tuple[int, dict]]:
+    """The rows as codes and the partly flag, each row once."""
+    parsed, seen = [], {}
+    for row, values in sheet.rows:
+        cells, ok = {}, True
+        for key, (i, name) in columns.items():
+            value = values[i] if i is not None and i < len(values) else None
+            try:
+                if key == "partly":
+                    text = value if value in ("0", "1") else as_text(value)
+                    if text not in ("0", "1"):
+                        raise ValueError(
+                            _("“%(value)s” should be 0 (whole) or 1 (part).") % {"value": text}
+                        )
+                    cells[key] = text == "1"
+                elif type(value) is str and len(value) == WIDTHS[key] and value.isdigit():
+                    cells[key] = value  # the common case, without the widget's checks
+                else:
+                    cells[key] = clean_code(value, WIDTHS[key])
+            except ValueError as exc:
+                _error(report, row, name, str(exc))
+                ok = False
+        if not ok:
+            continue
+        pair = (cells["old"], cells["new"])
+        if pair in seen:
+            _error(report, row, "", _("This row repeats row %(row)s.") % {"row": seen[pair]})
+            continue
+        seen[pair] = row
+        parsed.append((row, cells))
+    return parsed
+
+
+def _units_by_code(codes, day) -> dict[str, Commune]:
+    units = (
+        Commune.objects.filter(code__in=codes)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+        .select_related("province")
+    )
+    return {u.code: u for u in units}
+
+
+def _resolve(rows, columns, effective, report) -> list[Edge]:
+    """Each row's old unit (in force the day before ``effective``) and new unit (from it)."""
+    before = effective - ONE_DAY
+    olds = _units_by_code({c["old"] for _r, c in rows}, before)
+    news = _units_by_code({c["new"] for _r, c in rows}, effective)
+    edges = []
+    for row, cells in rows:
+        old, new = olds.get(cells["old"]), news.get(cells["new"])
+        if old is None:
+            _error(
+                report,
+                row,
+                columns["old"][1],
+                _("No unit with code %(code)s was in force on %(day)s.")
+                % {"code": cells["old"], "day": f"{before:%d/%m/%Y}"},
+            )
+        if new is None:
+            _error(
+                report,
+                row,
+                columns["new"][1],
+                _("No unit with code %(code)s is in force on %(day)s.")
+                % {"code": cells["new"], "day": f"{effective:%d/%m/%Y}"},
+            )
+        if old is None or new is None:
+            continue
+        for unit, key in ((old, "old_province"), (new, "new_province")):
+            if unit.province.code == cells[key]:
+                continue
+            message = _("%(unit)s (%(code)s) is in province %(actual)s, not %(given)s.") % {
+                "unit": unit.name,
+                "code": unit.code,
+                "actual": unit.province.code,
+                "given": cells[key],
+            }
+            if unit is new:
+                _error(report, row, columns[key][1], message)
+            else:  # the list in the database may predate a later boundary change: a warning
+                report.details.append(
+                    _("Row %(row)s (kept): %(message)s") % {"row": row, "message": message}
+                )
+        edges.append(Edge(row, old, new, whole=not cells["partly"]))
+    return edges
+
+
+def _check_cycles(edges, report) -> set[int]:
+    """Rows whose succession would close a circle (a unit its own ancestor); returns them."""
+    graph = defaultdict(set)
+    for pred, succ in Succession.objects.values_list("predecessor_id", "successor_id"):
+        graph[pred].add(succ)
+    for e in edges:
+        graph[e.old.pk].add(e.new.pk)
+    in_cycle = set()
+    for e in edges:
+        stack, seen = [e.new.pk], set()
+        while stack:
+            node = stack.pop()
+            if node == e.old.pk:
+                in_cycle.add(e.row)
+                _error(
+                    report,
+                    e.row,
+                    "",
+                    _("%(old)s (%(code)s) → %(new)s closes a cycle: a unit cannot succeed itself.")
+                    % {"old": e.old.name, "code": e.old.code, "new": e.new.name},
+                )
+                break
+            if node not in seen:
+                seen.add(node)
+                stack.extend(graph.get(node, ()))
+    return in_cycle
+
+
+def _check_dates(edges, effective, skip, report) -> None:
+    """The old unit ends before ``effective`` and only once; the new one is in force on it."""
+    ended_other_day = set(
+        Succession.objects.filter(predecessor__in=[e.old.pk for e in edges])
+        .exclude(effective_on=effective)
+        .values_list("predecessor_id", flat=True)
+    )
+    targets = defaultdict(list)
+    day = f"{effective:%d/%m/%Y}"
+    for e in edges:
+        if e.row in skip:
+            continue
+        labels = {"unit": e.old.name, "code": e.old.code, "day": day}
+        if e.old.valid_until is None or e.old.valid_until >= effective:
+            _error(
+                report,
+                e.row,
+                "",
+                _(
+                    "%(unit)s (%(code)s) is still in force on %(day)s: the dates overlap (import "
+                    "the new list with --effective first)."
+                )
+                % labels,
+            )
+        elif e.old.pk in ended_other_day:
+            _error(
+                report,
+                e.row,
+                "",
+                _("%(unit)s (%(code)s) already has successors on another date: the dates overlap.")
+                % labels,
+            )
+        targets[e.old.pk].append(e)
+    for split in targets.values():
+        if len(split) > 1 and any(e.whole for e in split):
+            _error(
+                report,
+                split[-1].row,
+                "",
+                _(
+                    "%(unit)s (%(code)s) goes to several units (rows %(rows)s): each of these "
+                    "rows must be marked partly merged."
+                )
+                % {
+                    "unit": split[0].old.name,
+                    "code": split[0].old.code,
+                    "rows": ", ".join(str(e.row) for e in split),
+                },
+            )
+
+
+def _province_pairs(edges, effective, report) -> dict[tuple[int, int], bool]:
+    """(old province, new province) -> whole, for units that changed province; a province that
+    did not end the day before ``effective`` gives none of its units to another province."""
+    targets = defaultdict(set)
+    for e in edges:
+        if e.old.province_id == e.new.province_id:
+            continue
+        province = e.old.province
+        if province.valid_until is None or province.valid_until >= effective:
+            _error(
+                report,
+                e.row,
+                "",
+                _(
+                    "%(unit)s (%(code)s) cannot go to %(new)s in %(new_province)s: %(province)s "
+                    "did not merge into another province."
+                )
+                % {
+                    "unit": e.old.name,
+                    "code": e.old.code,
+                    "new": e.new.name,
+                    "new_province": e.new.province.name,
+                    "province": province.name,
+                },
+            )
+            continue
+        targets[province.pk].add(e.new.province_id)
+    return {(old, new): len(news) == 1 for old, news in targets.items() for new in news}
+
+
+def _write_successions(model, wanted, effective, legal_basis, report) -> tuple[int, int, int]:
+    """Create or update ``wanted`` ((predecessor pk, successor pk) -> whole); new, changed, same."""
+    existing = {
+        (s.predecessor_id, s.successor_id): s
+        for s in model.objects.filter(
+            effective_on=effective, predecessor__in={p for p, _s in wanted}
+        )
+    }
+    to_create, to_update = [], []
+    for (pred, succ), whole in wanted.items():
+        row = existing.get((pred, succ))
+        if row is None:
+            to_create.append(
+                model(
+                    predecessor_id=pred,
+                    successor_id=succ,
+                    effective_on=effective,
+                    whole=whole,
+                    legal_basis=legal_basis,
+                )
+            )
+        elif row.whole != whole or (legal_basis and row.legal_basis != legal_basis):
+            row.whole, row.legal_basis = whole, legal_basis or row.legal_basis
+            to_update.append(row)
+    model.objects.bulk_create(to_create, batch_size=BATCH)
+    model.objects.bulk_update(to_update, ["whole", "legal_basis"], batch_size=BATCH)
+    return len(to_create), len(to_update), len(wanted) - len(to_create) - len(to_update)
+
+
+@transaction.atomic
+def successions_import(
+    *, sheet: Sheet, effective: datetime.date, legal_basis: str = "", dry_run: bool = False
+) -> Report:
+    """Read the conversion table (old unit -> new unit) into successions from ``effective``.
+
+    Every row is checked first (codes in force the day before and on ``effective``, provinces,
+    cycles, dates); one error and nothing is written. Provinces whose units moved to another
+    province get a province succession. Importing the same table again changes nothing.
+    """
+    report = Report(title=str(_("Successions of administrative units")), filename="")
+    columns = _succession_columns(sheet, report)
+    if report.errors:
+        return report
+    rows = _succession_rows(sheet, columns, report)
+    edges = _resolve(rows, columns, effective, report)
+    in_cycle = _check_cycles(edges, report)
+    _check_dates(edges, effective, in_cycle, report)
+    provinces = _province_pairs(edges, effective, report)
+    if report.errors:
+        report.errors.sort(key=lambda e: e.row or 0)
+        return report
+    basis = nfc(legal_basis)
+    units = {(e.old.pk, e.new.pk): e.whole for e in edges}
+    new, changed, same = _write_successions(Succession, units, effective, basis, report)
+    p_new, p_changed, p_same = _write_successions(
+        ProvinceSuccession, provinces, effective, "", report
+    )
+    report.counts.update({NEW: new + p_new, UPDATE: changed + p_changed, SKIP: same + p_same})
+    report.details[:0] = [
+        _("· communes: %(new)s new successions, %(changed)s changed, %(same)s unchanged")
+        % {"new": new, "changed": changed, "same": same},
+        _("· provinces: %(new)s new successions, %(changed)s changed, %(same)s unchanged")
+        % {"new": p_new, "changed": p_changed, "same": p_same},
+    ]
+    if dry_run:
+        transaction.set_rollback(True)
+    report.written = report.changes_anything and not dry_run
+    if report.written:  # bulk writes send no save signal: the cached reports start afresh
+        data_bulk_written.send(sender=Succession)
+    return report

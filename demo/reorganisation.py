@@ -1,0 +1,238 @@
+"""The 2025 reorganisation of the demo's units and the 2025-2026 wave under way today.
+
+Facts (copied from ../shared into ``demo/data/``): from 1/7/2025 Bến Tre is part of tỉnh Vĩnh
+Long (code 86), districts are abolished, and the 45 units of the 2017 wave are parts of 16 new
+units (``vinh_long_2025.csv``: their codes and names; ``conversion_2025.csv``: the official
+conversion rows of the 45, one per old unit). Xã Phong Mỹ (28990) had merged into Phong Nẫm in
+2020 and is not in the table. The resolution (NQ 1687/NQ-UBTVQH15 of 16/6/2025) is named in the
+brief; the successions carry it as their legal basis.
+
+Illustrative: the wave (its name, dates, budgets, people, progress); it has no plan or decision
+number (left empty). What each new unit starts from (consolidate, extend, build new) is derived
+from its predecessors' announcements by ``reports.metrics.successor_starting_points``.
+"""
+
+import csv
+import datetime
+import random
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.models import User
+from communes.models import Commune, District, Province, ProvinceSuccession, Succession
+from reports.metrics import StartingPoint, successor_starting_points
+from roadmap.models import (
+    Milestone,
+    Participation,
+    ParticipationKind,
+    Programme,
+    RoadmapStep,
+    Standard,
+)
+from roadmap.services import milestone_update_status, participation_apply_template
+
+DATA = settings.BASE_DIR / "demo" / "data"
+EFFECTIVE = datetime.date(2025, 7, 1)
+LEGAL_BASIS = "Nghị quyết 1687/NQ-UBTVQH15 ngày 16/6/2025"
+TODAY = datetime.date(2026, 12, 1)  # the demo's "today": the wave is under way
+START = datetime.date(2026, 8, 1)
+PROGRAMME_NAME = "Đợt 2025–2026: HTQLCL theo TCVN ISO 9001:2015 tại 16 UBND cấp xã mới"
+KINDS = {
+    "xã": Commune.Kind.COMMUNE,
+    "phường": Commune.Kind.WARD,
+    "đặc khu": Commune.Kind.SPECIAL_ZONE,
+}
+KIND_OF_START = {
+    StartingPoint.CONSOLIDATE: ParticipationKind.EXTENSION,
+    StartingPoint.EXTEND: ParticipationKind.EXTENSION,
+    StartingPoint.NEW: ParticipationKind.NEW_BUILD,
+}
+# (key, name, expected evidence, offset days, duration days, weight): TCVN ISO 9001:2015.
+NEW_BUILD_2015 = [
+    ("survey", "Khảo sát thực trạng tại UBND xã mới", "Báo cáo khảo sát", 0, 14, 1),
+    ("steering", "Thành lập Ban chỉ đạo ISO", "Quyết định của Chủ tịch UBND", 10, 14, 1),
+    ("awareness", "Đào tạo nhận thức TCVN ISO 9001:2015", "Danh sách học viên", 21, 14, 1),
+    ("context", "Xác định bối cảnh, rủi ro và cơ hội (điều 4, 6)", "Sổ tay rủi ro", 30, 30, 2),
+    ("drafting", "Xây dựng quy trình theo mô hình khung", "Dự thảo tài liệu", 45, 45, 3),
+    ("issuing", "Ban hành tài liệu HTQLCL", "Quyết định ban hành", 90, 14, 1),
+    ("applying", "Áp dụng HTQLCL", "Hồ sơ, sổ theo dõi", 104, 45, 3),
+    ("internal-audit", "Đánh giá nội bộ", "Báo cáo đánh giá", 149, 10, 2),
+    ("review", "Xem xét của lãnh đạo", "Biên bản họp", 165, 7, 1),
+    (
+        RoadmapStep.ANNOUNCEMENT,
+        "Công bố HTQLCL phù hợp TCVN ISO 9001:2015",
+        "Quyết định công bố",
+        175,
+        10,
+        1,
+    ),
+]
+MERGE_2015 = [
+    ("survey", "Rà soát HTQLCL của các đơn vị cũ", "Báo cáo rà soát", 0, 14, 1),
+    ("steering", "Kiện toàn Ban chỉ đạo ISO của đơn vị mới", "Quyết định", 10, 10, 1),
+    ("drafting", "Hợp nhất, chuyển đổi quy trình sang TCVN ISO 9001:2015", "Dự thảo", 20, 40, 3),
+    ("issuing", "Ban hành HTQLCL hợp nhất", "Quyết định ban hành", 60, 10, 1),
+    ("applying", "Áp dụng trên toàn địa bàn mới", "Hồ sơ, sổ theo dõi", 70, 45, 2),
+    ("internal-audit", "Đánh giá nội bộ", "Báo cáo đánh giá", 115, 10, 2),
+    ("review", "Xem xét của lãnh đạo", "Biên bản họp", 130, 7, 1),
+    (
+        RoadmapStep.ANNOUNCEMENT,
+        "Công bố lại HTQLCL phù hợp TCVN ISO 9001:2015",
+        "Quyết định",
+        180,
+        10,
+        1,
+    ),
+]
+
+
+def _rows(name):
+    with (DATA / name).open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def reorganise(builder, old_province) -> list[Commune]:
+    """End Bến Tre, its three districts and its 45 units on 30/6/2025; the 16 successors begin."""
+    last_day = EFFECTIVE - datetime.timedelta(days=1)
+    vinh_long = builder._get(
+        Province, {"code": "86", "valid_until": None}, {"name": "Tỉnh Vĩnh Long"}
+    )
+    old_codes = {r["old_ward_code"] for r in _rows("conversion_2025.csv")}
+    Commune.objects.filter(code__in=old_codes, valid_from=None, valid_until=None).update(
+        valid_until=last_day
+    )
+    District.objects.filter(province=old_province, valid_until__isnull=True).update(
+        valid_until=last_day
+    )
+    Province.objects.filter(pk=old_province.pk, valid_until__isnull=True).update(
+        valid_until=last_day
+    )
+    builder._get(
+        ProvinceSuccession,
+        {"predecessor": old_province, "successor": vinh_long, "effective_on": EFFECTIVE},
+        {"whole": True, "legal_basis": LEGAL_BASIS},
+    )
+    new = {
+        r["code"]: builder._get(
+            Commune,
+            {"code": r["code"], "valid_from": EFFECTIVE},
+            {"name": r["name"], "kind": KINDS[r["type"]], "province": vinh_long},
+        )
+        for r in _rows("vinh_long_2025.csv")
+    }
+    old = {c.code: c for c in Commune.objects.filter(code__in=old_codes, valid_until=last_day)}
+    for r in _rows("conversion_2025.csv"):
+        builder._get(
+            Succession,
+            {
+                "predecessor": old[r["old_ward_code"]],
+                "successor": new[r["new_ward_code"]],
+                "effective_on": EFFECTIVE,
+            },
+            {"whole": r["partly_merged"] == "0", "legal_basis": LEGAL_BASIS},
+        )
+    return list(new.values())
+
+
+def wave(builder, successors, *, province, dost):
+    """The 2025-2026 wave: one participation per new unit, from what its predecessors left."""
+    programme = builder._get(
+        Programme,
+        {"name": PROGRAMME_NAME},
+        {
+            "province": province,
+            "year_start": 2025,
+            "year_end": 2026,
+            "standard": Standard.ISO_2015,
+            "start_date": START,
+            "budget": Decimal(16 * 40_000_000),
+        },
+    )
+    templates = {
+        ParticipationKind.NEW_BUILD: builder.template(
+            "Xây dựng mới HTQLCL theo TCVN ISO 9001:2015 (10 bước)",
+            ParticipationKind.NEW_BUILD,
+            "Đơn vị mới chưa có HTQLCL: xây dựng theo mô hình khung (QĐ 101/QĐ-BKHCN).",
+            NEW_BUILD_2015,
+        ),
+        ParticipationKind.EXTENSION: builder.template(
+            "Hợp nhất, mở rộng HTQLCL theo TCVN ISO 9001:2015 (8 bước)",
+            ParticipationKind.EXTENSION,
+            "Hợp nhất HTQLCL của các đơn vị cũ thành một HTQLCL cho toàn địa bàn, công bố lại.",
+            MERGE_2015,
+        ),
+    }
+    rng = random.Random(2025)
+    for point in successor_starting_points(successors):
+        participant(builder, point, programme, templates, dost, rng)
+    return programme
+
+
+def participant(builder, point, programme, templates, dost, rng):
+    commune, kind = point.commune, KIND_OF_START[point.kind]
+    officer = builder.user(
+        f"xa2025-{commune.code}",
+        User.Role.COMMUNE_OFFICER,
+        "Cán bộ ISO",
+        commune.name,
+        commune=commune,
+    )
+    if Participation.objects.filter(programme=programme, commune=commune).exists():
+        return
+    participation = builder._get(
+        Participation,
+        {"programme": programme, "commune": commune},
+        {
+            "kind": kind,
+            "budget_allocated": Decimal(
+                40_000_000 if kind == ParticipationKind.NEW_BUILD else 25_000_000
+            ),
+            "start_date": START,
+        },
+    )
+    participation_apply_template(
+        participation=participation, template=templates[kind], by=dost, at=builder_at(START, 8)
+    )
+    progress(participation, officer, rng)
+
+
+def progress(participation, officer, rng):
+    """Steps done (a few days early or late) while their due date is past; the next one started."""
+    lag = rng.randint(-3, 25)
+    for m in participation.milestones.select_related("step").order_by("step__order"):
+        done_on = m.due_date + datetime.timedelta(days=lag)
+        started = m.planned_start + datetime.timedelta(days=max(lag, 0))
+        if started >= TODAY or m.step.key == RoadmapStep.ANNOUNCEMENT:
+            break
+        m = milestone_update_status(
+            milestone=m,
+            by=officer,
+            status=Milestone.Status.IN_PROGRESS,
+            completed_on=None,
+            note="",
+            expected_version=m.version,
+            at=builder_at(started),
+        )
+        if done_on >= TODAY:
+            break
+        milestone_update_status(
+            milestone=m,
+            by=officer,
+            status=Milestone.Status.DONE,
+            completed_on=done_on,
+            note="",
+            expected_version=m.version,
+            at=builder_at(done_on),
+        )
+
+
+def builder_at(day: datetime.date, hour: int = 9) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
+
+
+def build(builder, *, old_province, dost):
+    """Called at the end of the demo builder: the reorganisation, then the wave under way."""
+    successors = reorganise(builder, old_province)
+    return wave(builder, successors, province=successors[0].province, dost=dost)
