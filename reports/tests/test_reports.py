@@ -395,10 +395,18 @@ def large_above_two(monkeypatch, settings, tmp_path):
 
 
 def run_worker():
-    """The background worker, in this process: runs what is queued, then returns."""
+    """The background worker, in this process: runs what is queued, then returns.
+
+    The worker closes old connections between tasks, as a long-lived process should; here the
+    connection is the test's own (its transaction holds the test's rows), so it stays open."""
+    from unittest import mock
+
     from django.core.management import call_command
 
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    ):
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
 
 def test_a_large_report_is_queued_then_downloaded_once_the_worker_built_it(
