@@ -236,11 +236,14 @@ def status_labels() -> dict[str, str]:
 
 
 def _communes(participations, year: int) -> dict[int, CommuneCompliance]:
+    # The units in force at some time of the year, up to its as-of date: not those that
+    # ended before it began, nor those that began after (a 2025 unit is not in 2017's figures).
     rows = (
         participations.filter(
             Q(commune__valid_until__isnull=True)
             | Q(commune__valid_until__gte=datetime.date(year, 1, 1))
         )
+        .filter(Q(commune__valid_from__isnull=True) | Q(commune__valid_from__lte=year_as_of(year)))
         .values("commune_id", "commune__code", "commune__name", "commune__district__name")
         .order_by("commune__district__code", "commune__name")
     )

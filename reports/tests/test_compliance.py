@@ -202,3 +202,33 @@ def test_the_dashboard_lists_the_communes_late_in_the_year_picked(client, dost_s
     html = client.get("/dashboard/?year=2021").content.decode()
     assert "The yearly cycle: 2020" in html  # a year not offered falls back to this year
     assert 'id="year-late"' not in html  # 2020 still runs: pending, nobody late yet
+
+
+def test_a_unit_that_began_after_the_year_is_not_in_its_figures(db, settings):
+    """The year's table counts the units in force that year, as the dashboard's headline does."""
+    import datetime as dt
+
+    from communes.tests.factories import CommuneFactory
+    from reports import compliance
+    from roadmap.models import Participation
+    from roadmap.tests.factories import ParticipationFactory
+
+    settings.QMS_AS_OF = dt.date(2026, 12, 1)
+    old = ParticipationFactory()
+    new = ParticipationFactory(
+        commune=CommuneFactory(
+            code="29999",
+            valid_from=dt.date(2025, 7, 1),
+            district=None,
+            province=old.commune.province,
+        ),
+        programme=old.programme,
+    )
+    ids_2017 = {
+        c.commune_id for c in compliance.year_compliance(Participation.objects.all(), 2017).communes
+    }
+    ids_2025 = {
+        c.commune_id for c in compliance.year_compliance(Participation.objects.all(), 2025).communes
+    }
+    assert ids_2017 == {old.commune_id}
+    assert ids_2025 == {old.commune_id, new.commune_id}
