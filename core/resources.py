@@ -302,7 +302,8 @@ class SpreadsheetResource(resources.ModelResource):
         return rows
 
     def run(self, sheet: Sheet, *, dry_run: bool) -> Report:
-        """Import ``sheet`` (already read) and report; the caller owns the transaction."""
+        """Import ``sheet`` (already read) and report; the caller owns the transaction (a dry
+        run writes nothing and needs none)."""
         report = Report(title=str(self.title), filename=self.source)
         rows = self.read_rows(sheet, report)
         if rows is None:
@@ -311,7 +312,9 @@ class SpreadsheetResource(resources.ModelResource):
         dataset = tablib.Dataset(headers=headers)
         for _number, row in rows:
             dataset.append(list(row.values()))
-        result = self.import_data(dataset, dry_run=dry_run, use_transactions=True)
+        # A dry run saves nothing (import-export skips the save when it has no transaction to
+        # roll back): the preview reads only, and holds no lock.
+        result = self.import_data(dataset, dry_run=dry_run, use_transactions=not dry_run)
         self._collect(result, report)
         return report
 

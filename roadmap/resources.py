@@ -502,6 +502,8 @@ class ParticipationResource(SpreadsheetResource):
     def after_save_instance(self, instance, row, **kwargs):
         from roadmap.services import participation_apply_template
 
+        if kwargs.get("dry_run"):
+            return  # the preview writes nothing: the milestones come with the confirmation
         template = getattr(self, "pending_template", None)
         if template is not None and template.pk != instance.template_id:
             participation_apply_template(participation=instance, template=template, by=self.user)

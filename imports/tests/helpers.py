@@ -15,7 +15,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 FRAGMENT = Path(__file__).resolve().parent.parent / "locale_vi.po.fragment"
 # Strings of branches not yet merged into locale/vi (the lead merges the fragments).
-PENDING = [Path(__file__).resolve().parents[2] / "locale" / "fragments" / "preview.po"]
+PENDING = [
+    Path(__file__).resolve().parents[2] / "locale" / "fragments" / name
+    for name in ("preview.po", "imports2.po")
+]
 HEADER = (
     'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
     '"Language: vi\\n"\n"Plural-Forms: nplurals=1; plural=0;\\n"\n\n'
