@@ -312,9 +312,19 @@ class SpreadsheetResource(resources.ModelResource):
         dataset = tablib.Dataset(headers=headers)
         for _number, row in rows:
             dataset.append(list(row.values()))
-        # A dry run saves nothing (import-export skips the save when it has no transaction to
-        # roll back): the preview reads only, and holds no lock.
-        result = self.import_data(dataset, dry_run=dry_run, use_transactions=not dry_run)
+        if dry_run:
+            # import-export's dry run saves every row in a transaction it rolls back (on SQLite
+            # the write lock, for the whole file). Without a transaction it saves nothing: the
+            # preview only reads, and holds no lock.
+            result = self.import_data_inner(
+                dataset,
+                dry_run=True,
+                raise_errors=False,
+                using_transactions=False,
+                collect_failed_rows=False,
+            )
+        else:
+            result = self.import_data(dataset, dry_run=False, use_transactions=True)
         self._collect(result, report)
         return report
 

@@ -16,11 +16,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from communes.models import Commune, District, Province, ProvinceSuccession, Succession
-from imports.tests.helpers import csv_bytes, upload
+from imports.tests.helpers import csv_bytes, upload, writes_among
 
 D = datetime.date
 DATA = Path(__file__).resolve().parent / "data"
-WRITES = ("INSERT", "UPDATE", "DELETE", "SAVEPOINT", "BEGIN", "REPLACE", "CREATE")
 
 GSO = ["Tỉnh / Thành Phố", "Mã TP", "Quận Huyện", "Mã QH", "Phường Xã", "Mã PX", "Cấp"]
 LIST_2017 = [
@@ -87,7 +86,7 @@ def preview(client, url):
     """Open the preview, checking that it sent no write and opened no transaction."""
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
-    writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(WRITES)]
+    writes = writes_among(queries)
     assert not writes, writes[:3]
     assert response.status_code == 200
     return response.content.decode()
