@@ -707,11 +707,11 @@ def overdue_milestones(participations, *, as_of: datetime.date | None = None):
 
 def recent_changes(participations, *, limit: int = 20, as_of: datetime.date | None = None):
     """The latest milestone changes (history rows, creations left out) in ``participations``,
-    made by the end of ``as_of`` when given."""
+    made by the end of ``as_of`` when it is a past day."""
     rows = Milestone.history.filter(
         participation_id__in=participations.values("pk"), history_type="~"
     )
-    if as_of is not None:
+    if as_of is not None and as_of < clock.today():
         rows = rows.filter(history_date__lt=_end_of(as_of))
     return rows.select_related("history_user", "step", "participation__commune").order_by(
         "-history_date"

@@ -306,3 +306,10 @@ def test_the_reports_have_district_sheets_and_columns_only_where_there_are_distr
     pdf = PdfReader(BytesIO(client.get("/reports/province.pdf").content))
     text = "".join(page.extract_text() for page in pdf.pages)
     assert "By district" not in text and "2. Communes and roadmap steps" in text
+
+
+def test_recent_changes_as_of_a_past_day_stop_at_that_day(client, dost_staff, story):
+    client.force_login(dost_staff)
+    recent = client.get("/dashboard/", {"as_of": "15/10/2017"}).context["recent"]
+    assert sorted(c["row"].history_date.date() for c in recent) == [D(2017, 9, 5), D(2017, 10, 1)]
+    assert len(client.get("/dashboard/").context["recent"]) == 4
