@@ -32,12 +32,13 @@ from reports.tasks import build_report
 from roadmap.models import Programme
 
 
-def year_context(participations, wanted: str | None) -> dict:
-    """The year section of the dashboard: the year picked in ``?year=`` (this year by default),
-    its figures (the annual report's table) and the communes late in their maintenance."""
-    years = metrics.years_available()
+def year_context(participations, wanted: str | None, as_of=None) -> dict:
+    """The year section of the dashboard: the year picked in ``?year=`` (the as-of date's year
+    by default, none after it), its figures (the annual report's table) and the communes late in
+    their maintenance."""
+    years = metrics.years_available(as_of)
     year = metrics.picked_year(wanted, years)
-    figures = metrics.year_figures(participations, year)
+    figures = metrics.year_figures(participations, year, today=as_of)
     labels = metrics.duty_labels()
     late = [(row, [labels[key] for key in row.late_duties]) for row in figures.compliance.late]
     return {
@@ -61,7 +62,7 @@ def dashboard(request):
     ctx = dashboard_context(request.user, programme=programme, as_of=as_of.date)
     ctx.update({"programmes": programmes, "programme": programme, "as_of_choice": as_of})
     participations = metrics.participations_in_scope(request.user, programme=programme)
-    ctx.update(year_context(participations, request.GET.get("year")))
+    ctx.update(year_context(participations, request.GET.get("year"), as_of.date))
     return render(request, "reports/dashboard.html", ctx)
 
 

@@ -313,3 +313,11 @@ def test_recent_changes_as_of_a_past_day_stop_at_that_day(client, dost_staff, st
     recent = client.get("/dashboard/", {"as_of": "15/10/2017"}).context["recent"]
     assert sorted(c["row"].history_date.date() for c in recent) == [D(2017, 9, 5), D(2017, 10, 1)]
     assert len(client.get("/dashboard/").context["recent"]) == 4
+
+
+def test_the_yearly_cycle_of_the_dashboard_follows_the_as_of_date(client, dost_staff, story):
+    client.force_login(dost_staff)
+    ctx = client.get("/dashboard/", {"as_of": "15/10/2017"}).context
+    assert (ctx["year"], ctx["years"][0]) == (2017, 2017)
+    assert ctx["year_figures"].as_of == D(2017, 10, 15)
+    assert client.get("/dashboard/").context["year_figures"].as_of == TODAY
