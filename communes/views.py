@@ -14,6 +14,7 @@ from core.lists import PER_PAGE, render_list
 from core.spreadsheets import export_format, export_list
 from core.text import unit_key, unit_sort_key
 from procedures.models import ScopeItem
+from qms_rollout import clock
 from reports import charts, metrics
 from reports.dashboard import dashboard_figures_context
 from roadmap.models import Milestone, Participation
@@ -69,6 +70,7 @@ def _roadmaps(participations, milestones, as_of) -> list[dict]:
             {
                 "milestone": m,
                 "overdue": m.is_overdue_on(as_of),
+                "days_overdue": max(0, (as_of - m.due_date).days),
                 "bar": charts.timeline_bar_svg(
                     planned_start=m.planned_start,
                     due_date=m.due_date,
@@ -95,6 +97,24 @@ def _commune_milestones(user, in_scope) -> list:
     )
     for m in milestones:
         m.editable = access.can_edit_milestone(user, m)
+    return milestones
+
+
+def _as_they_stood(milestones: list, figures) -> list:
+    """As of a past day, each milestone shows its status and completion date of that day (the
+    figures' cells) and offers no update; as of today, they are left as they are."""
+    if figures.as_of >= clock.today():
+        return milestones
+    cells = {
+        (row.participation_id, order): cell
+        for row in figures.communes
+        for order, cell in row.cells.items()
+    }
+    for m in milestones:
+        cell = cells.get((m.participation_id, m.step.order))
+        if cell is not None:
+            m.status, m.completed_on = cell["status"], cell["completed_on"]
+        m.editable = False
     return milestones
 
 
@@ -130,7 +150,7 @@ def commune_detail(request, code: str):
         in_scope.with_list_related().select_related("template").order_by("start_date")
     )
     figures = metrics.compute(in_scope, as_of=as_of)
-    milestones = _commune_milestones(user, in_scope)
+    milestones = _as_they_stood(_commune_milestones(user, in_scope), figures)
     changes = _commune_changes(in_scope)
     ctx = {
         "commune": commune,

@@ -321,3 +321,15 @@ def test_the_yearly_cycle_of_the_dashboard_follows_the_as_of_date(client, dost_s
     assert (ctx["year"], ctx["years"][0]) == (2017, 2017)
     assert ctx["year_figures"].as_of == D(2017, 10, 15)
     assert client.get("/dashboard/").context["year_figures"].as_of == TODAY
+
+
+def test_the_commune_roadmap_shows_each_step_as_it_stood_on_the_day(client, dost_staff, story):
+    client.force_login(dost_staff)
+    response = client.get("/communes/28873/", {"as_of": "5/11/2017"})
+    rows = [r for roadmap in response.context["roadmaps"] for r in roadmap["rows"]]
+    states = [(r["milestone"].status, r["overdue"], r["days_overdue"]) for r in rows]
+    assert states == [("in_progress", True, 5), ("blocked", False, 0), ("not_started", False, 0)]
+    assert not any(r["milestone"].editable for r in rows)
+    today = client.get("/communes/28873/").context["roadmaps"][0]["rows"]
+    assert [r["milestone"].status for r in today] == ["done", "in_progress", "not_started"]
+    assert all(r["milestone"].editable for r in today)
