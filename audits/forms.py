@@ -339,5 +339,9 @@ class PlanSummaryForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = InspectionPlan
-        fields = ["summary", "summary_on"]
-        widgets = {"summary": forms.Textarea(attrs={"rows": 6}), "summary_on": DateInput()}
+        fields = ["summary_number", "summary_on", "summary", "summary_recipients"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 6}),
+            "summary_on": DateInput(),
+            "summary_recipients": forms.Textarea(attrs={"rows": 3}),
+        }

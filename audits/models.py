@@ -501,6 +501,17 @@ class InspectionPlan(OfficialDocument):
     approval_date = models.DateField(_("approved on"), null=True, blank=True)
     summary = models.TextField(_("summary of results and proposals"), blank=True)
     summary_on = models.DateField(_("summary dated"), null=True, blank=True)
+    summary_number = models.CharField(
+        _("summary's number and symbol"),
+        max_length=60,
+        blank=True,
+        help_text=_("As issued by the office, e.g. 150/BC-SKHCN; empty until it is issued."),
+    )
+    summary_recipients = models.TextField(
+        _("summary's recipients (Nơi nhận)"),
+        blank=True,
+        help_text=_("One a line; empty: the province's People's Committee and the archive."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
