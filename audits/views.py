@@ -153,7 +153,7 @@ def _audit_ctx(request, audit, *, finding_form=None, action_forms=None) -> dict:
         "findings": findings,
         "can_manage": can_manage,
         "finding_form": finding_form
-        or (FindingForm(commune=audit.commune, prefix="finding") if can_manage else None),
+        or (FindingForm(audit=audit, prefix="finding") if can_manage else None),
     }
 
 
@@ -175,7 +175,7 @@ def audit_report(request, pk: int):
 @require_POST
 def finding_create(request, pk: int):
     audit = access.get_audit_for_user(request.user, pk, write=True)
-    form = FindingForm(request.POST, commune=audit.commune, prefix="finding")
+    form = FindingForm(request.POST, audit=audit, prefix="finding")
     form.instance.audit = audit
     if form.is_valid():
         form.save()

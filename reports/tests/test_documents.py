@@ -230,9 +230,7 @@ def test_the_decision_and_the_minutes(client, dost_staff, plan):
     assert "02 tháng" in minutes
 
 
-def test_the_art36_items_are_numbered_as_vietnamese_documents_number_them(
-    client, dost_staff, plan
-):
+def test_the_art36_items_are_numbered_as_vietnamese_documents_number_them(client, dost_staff, plan):
     onsite = plan.items.get(form="onsite")
     client.force_login(dost_staff)
     _, text = docx_text(client.get(f"/inspections/{plan.pk}/plan.docx").content)
