@@ -280,6 +280,21 @@ def test_the_november_summary_is_a_document_in_the_decrees_form(client, dost_sta
     assert "12 nội dung phù hợp, 1 nội dung không phù hợp; 1 điểm không phù hợp" in word
 
 
+def test_the_documents_are_linked_where_dost_staff_look(client, dost_staff, plan):
+    onsite = plan.items.get(form="onsite")
+    client.force_login(dost_staff)
+    plans = client.get("/inspections/").content.decode()
+    for url in (f"/inspections/{plan.pk}/plan.docx", f"/inspections/{plan.pk}/summary.pdf"):
+        assert f'href="{url}"' in plans
+    # The commune page lists the inspection as an audit; its page leads to the documents.
+    commune = client.get(f"/communes/{onsite.commune.code}/").content.decode()
+    assert f'href="/audits/{onsite.audit_id}/"' in commune
+    audit = client.get(f"/audits/{onsite.audit_id}/").content.decode()
+    for url in ("decision.pdf", "decision.docx", "minutes.pdf", "minutes.docx"):
+        assert f'href="/inspections/visits/{onsite.pk}/{url}"' in audit
+    assert f'href="/inspections/visits/{onsite.pk}/"' in audit
+
+
 def test_documents_outside_the_users_reach(client, commune_officer, dost_staff, plan, world):
     records = plan.items.get(commune=world["other_commune"])
     onsite = plan.items.get(form="onsite")
