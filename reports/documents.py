@@ -384,7 +384,7 @@ def summary_document(plan) -> OfficialDocument:
                 "Điểm không phù hợp",
             ],
             rows=table,
-            widths=[11, 46, 30, 25, 16, 18, 19],
+            widths=[13, 44, 30, 25, 16, 18, 19],
         ),
         Block(
             "para",

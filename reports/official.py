@@ -275,6 +275,8 @@ def _body(document, doc: OfficialDocument) -> None:
             _table(document, block)
         else:
             _para(document, block.text, after=3)
+    # The last paragraph stays on the page of the signatures (no signature alone on a page).
+    document.paragraphs[-1].paragraph_format.keep_with_next = True
 
 
 def _table(document, block: Block) -> None:
