@@ -95,10 +95,12 @@ def dashboard_figures_context(figures: metrics.Figures) -> dict:
     }
 
 
-def dashboard_context(user, *, programme=None) -> dict:
-    """Everything the dashboard shows, for ``user``'s scope (optionally one programme)."""
+def dashboard_context(user, *, programme=None, as_of=None) -> dict:
+    """Everything the dashboard shows, for ``user``'s scope (optionally one programme), as of
+    ``as_of`` (default today)."""
+    as_of = as_of or clock.today()
     participations = metrics.participations_in_scope(user, programme=programme)
-    figures = metrics.compute(participations, as_of=clock.today())
+    figures = metrics.compute(participations, as_of=as_of)
     ctx = dashboard_figures_context(figures)
-    ctx["recent"] = metrics.recent_changes_with_previous(participations, limit=15)
+    ctx["recent"] = metrics.recent_changes_with_previous(participations, limit=15, as_of=as_of)
     return ctx
