@@ -64,14 +64,22 @@ ART36 = {
 }
 
 
-def _frame(**kwargs) -> dict:
-    """What every document of the DOST shares: its parent, itself, its place."""
+def issuer(province) -> dict:
+    """The issuing body of a document about ``province`` (a :class:`~communes.models.Province`
+    or ``None``): its parent, the People's Committee of the province ("UBND TỈNH VĨNH LONG"),
+    itself, its place (the province's name without its kind). ``QMS_ISSUER_PARENT`` and
+    ``QMS_ISSUER_PLACE`` override the derived values when set."""
     return {
-        "parent_body": settings.QMS_ISSUER_PARENT,
+        "parent_body": settings.QMS_ISSUER_PARENT
+        or (province.people_committee if province else ""),
         "issuing_body": settings.QMS_ISSUER,
-        "place": settings.QMS_ISSUER_PLACE,
-        **kwargs,
+        "place": settings.QMS_ISSUER_PLACE or (province.short_name if province else ""),
     }
+
+
+def _frame(province, **kwargs) -> dict:
+    """What every document of the DOST shares: its parent, itself, its place."""
+    return {**issuer(province), **kwargs}
 
 
 def _vnd(amount) -> str:
@@ -135,7 +143,7 @@ def plan_document(plan) -> OfficialDocument:
             )
         )
     return OfficialDocument(
-        **_frame(),
+        **_frame(plan.province),
         number=plan.number,
         symbol="KH-SKHCN",
         date=plan.issued_on,
@@ -198,7 +206,7 @@ def decision_document(item) -> OfficialDocument:
         "Lưu: VT",
     ]
     return OfficialDocument(
-        **_frame(),
+        **_frame(plan.province),
         number=item.decision_number,
         symbol="QĐ-SKHCN",
         date=item.decision_date,
@@ -269,7 +277,7 @@ def minutes_document(item) -> OfficialDocument:
         ),
     ]
     return OfficialDocument(
-        **_frame(),
+        **_frame(plan.province),
         number="",
         symbol="BB-ĐKT",
         date=audit.date,
@@ -318,7 +326,7 @@ def annual_report_document(report, figures: metrics.YearFigures) -> OfficialDocu
         *_paragraphs(report.proposals),
     ]
     return OfficialDocument(
-        **_frame(),
+        **_frame(report.province),
         number=report.number,
         symbol="BC-SKHCN",
         date=report.issued_on,
