@@ -260,6 +260,8 @@ QMS_PROVINCE_PREDECESSORS = [
 # ("UBND TỈNH VĨNH LONG", "Vĩnh Long"); these two settings, when set, override them.
 QMS_ISSUER_PARENT = env.str("QMS_ISSUER_PARENT", default="")
 QMS_ISSUER = env.str("QMS_ISSUER", default="SỞ KHOA HỌC VÀ CÔNG NGHỆ")
+# The same body's name in running text, with normal capitals (official documents' bodies).
+QMS_ISSUER_NAME = env.str("QMS_ISSUER_NAME", default="Sở Khoa học và Công nghệ")
 QMS_ISSUER_PLACE = env.str("QMS_ISSUER_PLACE", default="")
 # Above this many participating communes the dashboard summarises by district (by province in a
 # national deployment) and pages its commune × step grid.
