@@ -119,11 +119,12 @@ def dashboard_figures_context(figures: metrics.Figures, *, page=None, national=F
 
 def dashboard_context(user, *, programme=None, province=None, page=None, as_of=None) -> dict:
     """Everything the dashboard shows, for ``user``'s scope (optionally one programme, one
-    province of a national deployment's drill-down)."""
+    province of a national deployment's drill-down), as of ``as_of`` (default today)."""
+    as_of = as_of or clock.today()
     participations = metrics.participations_in_scope(user, programme=programme, province=province)
-    figures = metrics.compute(participations, as_of=as_of or clock.today())
+    figures = metrics.compute(participations, as_of=as_of)
     national = is_national() and province is None
     ctx = dashboard_figures_context(figures, page=page, national=national)
-    ctx["recent"] = metrics.recent_changes_with_previous(participations, limit=15)
+    ctx["recent"] = metrics.recent_changes_with_previous(participations, limit=15, as_of=as_of)
     ctx.update({"national": national, "province": province})
     return ctx
