@@ -229,7 +229,7 @@ def district_detail(request, code: str):
     figures = metrics.compute(participations, as_of=as_of.date)
     people = {p.pk: p for p in participations.with_list_related().select_related("template")}
     rows = sorted(figures.communes, key=lambda r: (unit_key(r.name), r.code))
-    ctx = dashboard_figures_context(figures)
+    ctx = dashboard_figures_context(figures, page=request.GET.get("page"))
     ctx.update(
         {
             "district": district,
