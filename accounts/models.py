@@ -17,6 +17,19 @@ def territory() -> Scope:
     return Scope(province_ids=Province.objects.filter(code__in=codes).values("pk"))
 
 
+def territory_name() -> str:
+    """The name of the deployment's province on the day the figures describe (``QMS_PROVINCE``
+    or the predecessor then in force); without the setting, the one province then in force."""
+    codes = [code for code in [settings.QMS_PROVINCE, *settings.QMS_PROVINCE_PREDECESSORS] if code]
+    provinces = Province.objects.filter(code__in=codes) if codes else Province.objects.all()
+    provinces = list(provinces.order_by("sort_key", "code")[:20])
+    in_force = [p for p in provinces if p.is_current]
+    if len(in_force) == 1:
+        return in_force[0].name
+    wanted = [p for p in provinces if p.code == settings.QMS_PROVINCE]
+    return wanted[0].name if wanted else str(_("All provinces"))
+
+
 class User(AbstractUser):
     """A person who signs in, with one role and the scope that role works in.
 
@@ -136,5 +149,16 @@ class User(AbstractUser):
 
     @property
     def scope_label(self) -> str:
-        """What this user works on, for the page header."""
-        return str(self.district or self.commune or self.consultant or _("Province"))
+        """The name of what this user works on, for titles: the commune, the district, the
+        consulting organisation, or the province (:func:`territory_name`); cached on the user."""
+        if not hasattr(self, "_scope_label"):
+            unit = self.district or self.commune or self.consultant
+            self._scope_label = str(unit) if unit else territory_name()
+        return self._scope_label
+
+    @property
+    def dashboard_title(self) -> str:
+        """The dashboard's heading: the overview of the user's scope, named."""
+        if self.consultant_id and not (self.district_id or self.commune_id):
+            return _("Communes advised by %(name)s") % {"name": self.scope_label}
+        return _("Overview: %(name)s") % {"name": self.scope_label}

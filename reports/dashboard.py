@@ -3,6 +3,7 @@ cells. Every number comes from :mod:`reports.metrics`, the grid from :mod:`repor
 
 from django.utils.translation import gettext as _
 
+from audits.models import Announcement
 from qms_rollout import clock
 from reports import charts, metrics
 from reports.grid import GridTable, grid_tables
@@ -73,6 +74,20 @@ def dashboard_grids(figures: metrics.Figures) -> list[dict]:
     return [_html_table(table, words, labels) for table in grid_tables(figures)]
 
 
+def _decision_rows(figures: metrics.Figures) -> dict:
+    """The announcement decisions on record: their total and, when there are several kinds,
+    the count of each (the communes by stage are on their own card: not repeated here)."""
+    rows = [
+        (kind.label, figures.announcements_by_kind[kind.value])
+        for kind in Announcement.Kind
+        if figures.announcements_by_kind.get(kind.value)
+    ]
+    return {
+        "decisions_total": sum(n for _label, n in rows),
+        "decision_rows": rows if len(rows) > 1 else [],
+    }
+
+
 def dashboard_figures_context(figures: metrics.Figures) -> dict:
     """What the headline, the charts and the grid need; shared by the dashboard and the
     district page."""
@@ -90,8 +105,7 @@ def dashboard_figures_context(figures: metrics.Figures) -> dict:
         "curve_svg": charts.progress_curve_svg(figures),
         "stage_svg": charts.stage_chart_svg(figures),
         "milestone_svg": charts.milestone_chart_svg(figures),
-        "first_announcements": figures.announcements_by_kind.get("first", 0),
-        "reannouncements": figures.announcements_by_kind.get("re", 0),
+        **_decision_rows(figures),
     }
 
 
