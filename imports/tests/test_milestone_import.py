@@ -139,7 +139,17 @@ def test_one_bad_row_changes_nothing_and_names_row_and_column(client, dost_staff
         (
             ["28873", 1, "Hoàn thành", "16/12/2017", ""],
             "Ngày hoàn thành",
-            "Ngày hoàn thành không được ở tương lai.",
+            "Không thể ghi ngày hoàn thành của bước là một ngày chưa tới.",
+        ),
+        (
+            ["28873", 1, "Hoàn thành", "07/08/2017", ""],
+            "Ngày hoàn thành",
+            "Chương trình bắt đầu ngày 08/08/2017; bước không thể hoàn thành trước ngày đó.",
+        ),
+        (
+            ["28873", 1, "Hoàn thành", "15/12/1917", ""],
+            "Ngày hoàn thành",
+            "“15/12/1917”: Năm 1917 trước năm 2000: kiểm tra lại năm đã nhập.",
         ),
         (
             ["28873", 1, "Vướng mắc", "", ""],
@@ -174,14 +184,14 @@ def test_one_bad_row_changes_nothing_and_names_row_and_column(client, dost_staff
             "“2887A” không phải mã thống kê (5 chữ số).",
         ),
         (
-            ["28873", 1, "Hoàn thành", "2017-09-01", ""],
+            ["28873", 1, "Hoàn thành", "2017/09/01", ""],
             "Ngày hoàn thành",
-            "“2017-09-01” không phải ngày viết theo dạng dd/mm/yyyy (ví dụ 31/07/2017).",
+            "“2017/09/01”: Nhập ngày theo dạng dd/mm/yyyy (ngày/tháng/năm), ví dụ 15/12/2017.",
         ),
         (
             ["28873", 1, "Hoàn thành", "31/02/2017", ""],
             "Ngày hoàn thành",
-            "“31/02/2017” không phải một ngày có thật.",
+            "“31/02/2017”: Nhập ngày theo dạng dd/mm/yyyy (ngày/tháng/năm), ví dụ 15/12/2017.",
         ),
     ],
 )
@@ -336,7 +346,7 @@ def test_confirm_checks_the_file_again(client, dost_staff, roadmap, settings):
     refused = client.post(url.replace("/preview/", "/confirm/"))
 
     assert refused.status_code == 400
-    assert "Ngày hoàn thành không được ở tương lai." in refused.content.decode()
+    assert "Không thể ghi ngày hoàn thành của bước là một ngày chưa tới." in refused.content.decode()
     milestone = roadmap[("28873", 1)]
     milestone.refresh_from_db()
     assert milestone.status == Milestone.Status.NOT_STARTED
