@@ -18,7 +18,6 @@ from core.forms import DateField
 from core.spreadsheets import choice_label
 
 
-
 def is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
