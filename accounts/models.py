@@ -19,9 +19,14 @@ def territory() -> Scope:
 
 def territory_name() -> str:
     """The name of the deployment's province on the day the figures describe (``QMS_PROVINCE``
-    or the predecessor then in force); without the setting, the one province then in force."""
+    or the predecessor then in force); without the setting, the one province then in force
+    that runs programmes."""
     codes = [code for code in [settings.QMS_PROVINCE, *settings.QMS_PROVINCE_PREDECESSORS] if code]
-    provinces = Province.objects.filter(code__in=codes) if codes else Province.objects.all()
+    provinces = (
+        Province.objects.filter(code__in=codes)
+        if codes
+        else Province.objects.filter(programmes__isnull=False).distinct()
+    )
     provinces = list(provinces.order_by("sort_key", "code")[:20])
     in_force = [p for p in provinces if p.is_current]
     if len(in_force) == 1:
