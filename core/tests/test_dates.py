@@ -72,7 +72,7 @@ def test_a_step_cannot_be_done_before_its_programme_started(
     data = {"status": "done", "note": "", "version": milestone.version}
     url = reverse("roadmap:milestone_update", args=[milestone.pk])
     response = client.post(url, {**data, "completed_on": "01/08/2017"})
-    assert "Chương trình bắt đầu ngày 08/08/2017" in response.content.decode()
+    assert "Đợt triển khai bắt đầu ngày 08/08/2017" in response.content.decode()
     response = client.post(url, {**data, "completed_on": "16/12/2017"})
     assert "một ngày chưa tới" in response.content.decode()
     milestone.refresh_from_db()

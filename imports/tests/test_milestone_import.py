@@ -144,7 +144,7 @@ def test_one_bad_row_changes_nothing_and_names_row_and_column(client, dost_staff
         (
             ["28873", 1, "Hoàn thành", "07/08/2017", ""],
             "Ngày hoàn thành",
-            "Chương trình bắt đầu ngày 08/08/2017; bước không thể hoàn thành trước ngày đó.",
+            "Đợt triển khai bắt đầu ngày 08/08/2017; bước không thể hoàn thành trước ngày đó.",
         ),
         (
             ["28873", 1, "Hoàn thành", "15/12/1917", ""],
@@ -170,7 +170,7 @@ def test_one_bad_row_changes_nothing_and_names_row_and_column(client, dost_staff
         (
             ["99999", 1, "Hoàn thành", "01/09/2017", ""],
             "Mã xã",
-            "Không có xã nào có mã thống kê “99999”.",
+            "Không có xã nào có mã ĐVHC “99999”.",
         ),
         (["28987", 1, "Hoàn thành", "01/09/2017", ""], "Mã xã", "Xã Phong Nẫm chưa có lộ trình."),
         (
@@ -181,7 +181,7 @@ def test_one_bad_row_changes_nothing_and_names_row_and_column(client, dost_staff
         (
             ["2887A", 1, "Hoàn thành", "01/09/2017", ""],
             "Mã xã",
-            "“2887A” không phải mã thống kê (5 chữ số).",
+            "“2887A” không phải mã ĐVHC (5 chữ số).",
         ),
         (
             ["28873", 1, "Hoàn thành", "2017/09/01", ""],
@@ -346,7 +346,9 @@ def test_confirm_checks_the_file_again(client, dost_staff, roadmap, settings):
     refused = client.post(url.replace("/preview/", "/confirm/"))
 
     assert refused.status_code == 400
-    assert "Không thể ghi ngày hoàn thành của bước là một ngày chưa tới." in refused.content.decode()
+    assert (
+        "Không thể ghi ngày hoàn thành của bước là một ngày chưa tới." in refused.content.decode()
+    )
     milestone = roadmap[("28873", 1)]
     milestone.refresh_from_db()
     assert milestone.status == Milestone.Status.NOT_STARTED
@@ -362,7 +364,7 @@ def test_a_commune_in_two_programmes_needs_the_programme_column(client, dost_sta
     client.force_login(dost_staff)
 
     _url, page = preview(client, "a.xlsx", xlsx_bytes([HEADERS, ["28873", 1, "Đang thực hiện"]]))
-    assert "tham gia nhiều chương trình" in page.content.decode()
+    assert "tham gia nhiều đợt triển khai" in page.content.decode()
 
     data = xlsx_bytes(
         [[*HEADERS[:3], "Chương trình"], ["28873", 1, "Đang thực hiện", "2001/QĐ-UBND"]]

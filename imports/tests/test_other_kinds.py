@@ -172,7 +172,7 @@ def test_the_communes_of_a_programme_with_their_roadmap(client, dost_staff, worl
         (
             ["Đợt 2099", "28873", "Mở rộng", "0"],
             "Chương trình",
-            "Không có chương trình nào tên hoặc số quyết định là “Đợt 2099”.",
+            "Không có đợt triển khai nào tên hoặc số quyết định là “Đợt 2099”.",
         ),
         (
             ["Đợt 2017", "28873", "Mở rộng", "-5"],
@@ -182,7 +182,7 @@ def test_the_communes_of_a_programme_with_their_roadmap(client, dost_staff, worl
         (
             ["Đợt 2017", "28873", "Làm lại", "0"],
             "Loại",
-            "“Làm lại” không thuộc: Xây dựng mới, Mở rộng cho toàn bộ TTHC, Chuyển đổi 2008 sang 2015.",
+            "“Làm lại” không thuộc: Xây dựng mới, Mở rộng cho toàn bộ TTHC, Chuyển đổi sang TCVN ISO 9001:2015.",
         ),
     ],
 )
