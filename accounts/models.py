@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, Province
 from core.scope import EVERYTHING, NOTHING, Scope
+from qms_rollout import clock
 
 
 def territory() -> Scope:
@@ -20,12 +21,12 @@ def territory() -> Scope:
 def territory_name() -> str:
     """The name of the deployment's province on the day the figures describe (``QMS_PROVINCE``
     or the predecessor then in force); without the setting, the one province then in force
-    that runs programmes."""
+    that runs programmes by then."""
     codes = [code for code in [settings.QMS_PROVINCE, *settings.QMS_PROVINCE_PREDECESSORS] if code]
     provinces = (
         Province.objects.filter(code__in=codes)
         if codes
-        else Province.objects.filter(programmes__isnull=False).distinct()
+        else Province.objects.filter(programmes__start_date__lte=clock.today()).distinct()
     )
     provinces = list(provinces.order_by("sort_key", "code")[:20])
     in_force = [p for p in provinces if p.is_current]
