@@ -1,28 +1,28 @@
-from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from communes.models import Commune, Province
+from communes.models import Commune, Province, is_national, territory_codes
 from core.scope import EVERYTHING, NOTHING, Scope
 from qms_rollout import clock
 
 
 def territory() -> Scope:
-    """The deployment's territory (``QMS_PROVINCE`` and its predecessors), or everything."""
-    codes = [settings.QMS_PROVINCE, *settings.QMS_PROVINCE_PREDECESSORS]
-    codes = [code for code in codes if code]
-    if not codes:
+    """The deployment's territory (``QMS_PROVINCE`` and its predecessors), or everything (no
+    province named, or a national deployment)."""
+    if not territory_codes():
         return EVERYTHING
-    return Scope(province_ids=Province.objects.filter(code__in=codes).values("pk"))
+    return Scope(province_ids=Province.objects.in_territory().values("pk"))
 
 
 def territory_name() -> str:
-    """The name of the deployment's province on the day the figures describe (``QMS_PROVINCE``
-    or the predecessor then in force); without the setting, the one province then in force
-    that runs programmes by then."""
-    codes = [code for code in [settings.QMS_PROVINCE, *settings.QMS_PROVINCE_PREDECESSORS] if code]
+    """The name of the deployment's territory on the day the figures describe: the whole
+    country (a national deployment), ``QMS_PROVINCE`` or its predecessor then in force; without
+    the setting, the one province then in force that runs programmes by then."""
+    if is_national():
+        return str(_("Whole country"))
+    codes = territory_codes()
     provinces = (
         Province.objects.filter(code__in=codes)
         if codes
@@ -32,8 +32,8 @@ def territory_name() -> str:
     in_force = [p for p in provinces if p.is_current]
     if len(in_force) == 1:
         return in_force[0].name
-    wanted = [p for p in provinces if p.code == settings.QMS_PROVINCE]
-    return wanted[0].name if wanted else str(_("All provinces"))
+    wanted = [p for p in provinces if codes and p.code == codes[0]]
+    return wanted[0].name if wanted else str(_("Whole country"))
 
 
 class User(AbstractUser):
