@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, Province, is_national, territory_codes
 from core.scope import EVERYTHING, NOTHING, Scope
+from qms_rollout import clock
 
 
 def territory() -> Scope:
@@ -13,6 +14,26 @@ def territory() -> Scope:
     if not territory_codes():
         return EVERYTHING
     return Scope(province_ids=Province.objects.in_territory().values("pk"))
+
+
+def territory_name() -> str:
+    """The name of the deployment's territory on the day the figures describe: the whole
+    country (a national deployment), ``QMS_PROVINCE`` or its predecessor then in force; without
+    the setting, the one province then in force that runs programmes by then."""
+    if is_national():
+        return str(_("Whole country"))
+    codes = territory_codes()
+    provinces = (
+        Province.objects.filter(code__in=codes)
+        if codes
+        else Province.objects.filter(programmes__start_date__lte=clock.today()).distinct()
+    )
+    provinces = list(provinces.order_by("sort_key", "code")[:20])
+    in_force = [p for p in provinces if p.is_current]
+    if len(in_force) == 1:
+        return in_force[0].name
+    wanted = [p for p in provinces if codes and p.code == codes[0]]
+    return wanted[0].name if wanted else str(_("Whole country"))
 
 
 class User(AbstractUser):
@@ -134,8 +155,16 @@ class User(AbstractUser):
 
     @property
     def scope_label(self) -> str:
-        """What this user works on, for the page header."""
-        unit = self.district or self.commune or self.consultant
-        if unit is None and is_national():
-            return str(_("Whole country"))
-        return str(unit or _("Province"))
+        """The name of what this user works on, for titles: the commune, the district, the
+        consulting organisation, or the province (:func:`territory_name`); cached on the user."""
+        if not hasattr(self, "_scope_label"):
+            unit = self.district or self.commune or self.consultant
+            self._scope_label = str(unit) if unit else territory_name()
+        return self._scope_label
+
+    @property
+    def dashboard_title(self) -> str:
+        """The dashboard's heading: the overview of the user's scope, named."""
+        if self.consultant_id and not (self.district_id or self.commune_id):
+            return _("Communes advised by %(name)s") % {"name": self.scope_label}
+        return _("Overview: %(name)s") % {"name": self.scope_label}

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.limits import DESCRIPTION_MAX, max_length_check
@@ -173,8 +174,8 @@ class Finding(FoldedText, models.Model):
         OBSERVATION = "observation", _("Observation")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("finding status", "Open")
+        CLOSED = "closed", pgettext_lazy("finding status", "Closed")
 
     audit = models.ForeignKey(
         Audit,

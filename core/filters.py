@@ -63,6 +63,12 @@ class ListFilterSet(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         return queryset.filter(search_q(value, *self.search_fields))
 
+    @property
+    def is_filtered(self) -> bool:
+        """Whether a filter or the search narrows the list: an empty list then says "nothing
+        matches these filters", not "nothing exists" (``templates/core/_empty_row.html``)."""
+        return any(str(self.data.get(name, "")).strip() for name in self.filters)
+
     def set_choices(self, name: str, choices) -> None:
         """Give the ``name`` filter its choices for this request (before the form is built)."""
         self.filters[name].extra["choices"] = list(choices)

@@ -9,13 +9,13 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export import widgets
 
+from core.forms import DateField
 from core.spreadsheets import choice_label
-
-DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
 def is_blank(value) -> bool:
@@ -68,29 +68,22 @@ def clean_code(value, width: int) -> str:
 
 
 class DateWidget(widgets.Widget):
-    """A date typed dd/mm/yyyy or stored as an Excel date; shown dd/mm/yyyy."""
+    """A date typed dd/mm/yyyy or stored as an Excel date; shown dd/mm/yyyy. The forms' rules
+    and messages (:mod:`core.forms`): the format, no year before 2000; the rules tied to
+    another object (a programme's start) are the resource's, as they are the form's."""
+
+    field = DateField(required=False)  # the forms' own field: same formats, rules, messages
 
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
             return None
         if isinstance(value, datetime.datetime):
-            return value.date()
-        if isinstance(value, datetime.date):
-            return value
-        text = as_text(value)
-        match = DATE_RE.match(text)
-        if not match:
-            raise ValueError(
-                _("“%(value)s” is not a date written dd/mm/yyyy (for example 31/07/2017).")
-                % {"value": text}
-            )
-        day, month, year = (int(g) for g in match.groups())
+            value = value.date()
+        text = f"{value:%d/%m/%Y}" if isinstance(value, datetime.date) else as_text(value)
         try:
-            return datetime.date(year, month, day)
-        except ValueError:
-            raise ValueError(
-                _("“%(value)s” is not a date that exists.") % {"value": text}
-            ) from None
+            return self.field.clean(text)
+        except ValidationError as error:
+            raise ValueError(f"“{text}”: {error.messages[0]}") from None
 
     def render(self, value, obj=None, **kwargs):
         return value.strftime("%d/%m/%Y") if value else ""

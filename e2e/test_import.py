@@ -65,6 +65,6 @@ def test_one_bad_row_changes_nothing_and_names_the_row(
     error = page.locator("main table tbody tr").first.inner_text().split("\t")
     assert error[0].strip() == "3"
     assert error[1].strip() == "Ngày hoàn thành"
-    assert "“31/02/2017” không phải một ngày có thật." in error[2]
+    assert "“31/02/2017”: Nhập ngày theo dạng dd/mm/yyyy" in error[2]
     assert page.get_by_role("button", name="Xác nhận nhập dữ liệu").count() == 0
     assert not Milestone.objects.filter(status="done").exists()

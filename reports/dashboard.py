@@ -4,6 +4,7 @@ cells. Every number comes from :mod:`reports.metrics`, the grid from :mod:`repor
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from audits.models import Announcement
 from communes.models import is_national
 from qms_rollout import clock
 from reports import charts, metrics
@@ -76,6 +77,20 @@ def dashboard_grids(figures: metrics.Figures, communes=None) -> list[dict]:
     return [_html_table(table, words, labels) for table in grid_tables(figures, communes)]
 
 
+def _decision_rows(figures: metrics.Figures) -> dict:
+    """The announcement decisions on record: their total and, when there are several kinds,
+    the count of each (the communes by stage are on their own card: not repeated here)."""
+    rows = [
+        (kind.label, figures.announcements_by_kind[kind.value])
+        for kind in Announcement.Kind
+        if figures.announcements_by_kind.get(kind.value)
+    ]
+    return {
+        "decisions_total": sum(n for _label, n in rows),
+        "decision_rows": rows if len(rows) > 1 else [],
+    }
+
+
 def summary_context(figures: metrics.Figures, *, page=None, national: bool = False) -> dict:
     """What keeps the page the same size at 45 communes and at 10,000: the rows of the summary
     table (the provinces of a national deployment, else the districts), and the grid a page of
@@ -112,8 +127,7 @@ def dashboard_figures_context(figures: metrics.Figures, *, page=None, national=F
         "curve_svg": charts.progress_curve_svg(figures),
         "stage_svg": charts.stage_chart_svg(figures),
         "milestone_svg": charts.milestone_chart_svg(figures),
-        "first_announcements": figures.announcements_by_kind.get("first", 0),
-        "reannouncements": figures.announcements_by_kind.get("re", 0),
+        **_decision_rows(figures),
     }
 
 

@@ -244,7 +244,7 @@ def decision_document(item) -> OfficialDocument:
         blocks=blocks,
         signers=_signer(plan),
         recipients=recipients,
-        filename=f"quyet-dinh-kiem-tra-{commune.code}-{plan.year}",
+        filename=f"Quyết định kiểm tra {commune.name} {plan.year}",
     )
 
 
@@ -316,7 +316,7 @@ def minutes_document(item) -> OfficialDocument:
             Signer(caption="Đoàn kiểm tra", title="Trưởng đoàn", name=audit.lead),
         ],
         recipients=[],
-        filename=f"bien-ban-kiem-tra-{commune.code}-{plan.year}",
+        filename=f"Biên bản kiểm tra {commune.name} {plan.year}",
     )
 
 

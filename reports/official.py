@@ -31,6 +31,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import path2url
 
+from core.filenames import download_name
 from reports.pdf import STATIC_DIR, StaticFileFetcher
 
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -366,5 +367,5 @@ def render_docx(doc: OfficialDocument) -> bytes:
 def render(doc: OfficialDocument, fmt: str) -> tuple[bytes, str, str]:
     """(content, content type, file name) of ``doc`` as ``pdf`` or ``docx``."""
     if fmt == "pdf":
-        return render_pdf(doc), PDF, f"{doc.filename}.pdf"
-    return render_docx(doc), DOCX, f"{doc.filename}.docx"
+        return render_pdf(doc), PDF, download_name(doc.filename, ext="pdf")
+    return render_docx(doc), DOCX, download_name(doc.filename, ext="docx")

@@ -28,12 +28,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from audits.models import Announcement, CorrectiveAction, Finding
 from communes.models import Commune, Province
+from core.filenames import download_name
 from qms_rollout import clock
 from reports import metrics, textlayout
 from reports.documents import issuer
@@ -409,8 +409,10 @@ def report_context(*, user, scope: ReportScope, as_of: datetime.date | None = No
 
 
 def report_filename(*, scope: ReportScope, fmt: str, as_of: datetime.date) -> str:
-    name = slugify(f"bao-cao-tien-do {scope.level} {scope.code}") or "bao-cao-tien-do"
-    return f"{name}-{as_of:%Y%m%d}.{fmt}"
+    """``bao-cao-tien-do-xa-phu-phung-15-12-2017.pdf``: what it is, of which unit, which day;
+    the province's report names the province (``bao-cao-tien-do-toan-tinh-...``)."""
+    unit = scope.name or "toàn tỉnh"
+    return download_name("Báo cáo tiến độ", unit, as_of, ext=fmt)
 
 
 def _render(*, context: dict, fmt: str) -> bytes:

@@ -67,6 +67,7 @@ MILESTONE_STATUS_SYNONYMS = {
 PARTICIPATION_KIND_SYNONYMS = {
     "Mở rộng": ParticipationKind.EXTENSION,
     "Chuyển đổi": ParticipationKind.CONVERSION,
+    "Chuyển đổi 2008 sang 2015": ParticipationKind.CONVERSION,  # the label until 12/2026
 }
 
 
@@ -225,7 +226,10 @@ class MilestoneResource(SpreadsheetResource):
         errors = dict(import_validation_errors or {})
         if "status" not in errors and "completed_on" not in errors:
             for key, message in milestone_rule_errors(
-                status=instance.status, completed_on=instance.completed_on, note=instance.note
+                status=instance.status,
+                completed_on=instance.completed_on,
+                note=instance.note,
+                starts=instance.participation.programme.start_date,
             ).items():
                 errors.setdefault(key, ValidationError(message))
         super().validate_instance(instance, errors, validate_unique=False)
@@ -499,14 +503,24 @@ class ParticipationResource(SpreadsheetResource):
             if len(of_kind) == 1:
                 self.pending_template = of_kind[0]
 
+    def before_save_instance(self, instance, row, **kwargs):
+        """The template is set before the one save, so that the participation's history holds
+        one entry for the row (applying the template then saves nothing more)."""
+        super().before_save_instance(instance, row, **kwargs)
+        template = getattr(self, "pending_template", None)
+        self.template_changed = template is not None and template.pk != instance.template_id
+        if self.template_changed:
+            instance.template = template
+
     def after_save_instance(self, instance, row, **kwargs):
         from roadmap.services import participation_apply_template
 
         if kwargs.get("dry_run"):
             return  # the preview writes nothing: the milestones come with the confirmation
-        template = getattr(self, "pending_template", None)
-        if template is not None and template.pk != instance.template_id:
-            participation_apply_template(participation=instance, template=template, by=self.user)
+        if getattr(self, "template_changed", False):
+            participation_apply_template(
+                participation=instance, template=instance.template, by=self.user
+            )
 
     def describe(self, instance):
         return f"{instance.commune} – {instance.programme}" if instance is not None else ""

@@ -35,11 +35,11 @@ def milestone_rule_errors(
         if completed_on is None:
             errors["completed_on"] = _("A done step needs its actual completion date.")
         elif completed_on > clock.today():
-            errors["completed_on"] = _("The completion date cannot be in the future.")
+            errors["completed_on"] = _("A step cannot be done on a day still to come.")
         elif starts and completed_on < starts:
             errors["completed_on"] = _(
-                "The completion date %(date)s is before the programme started (%(start)s)."
-            ) % {"date": completed_on.strftime("%d/%m/%Y"), "start": starts.strftime("%d/%m/%Y")}
+                "The programme started on %(date)s; a step cannot be done before it."
+            ) % {"date": starts.strftime("%d/%m/%Y")}
     elif completed_on is not None:
         errors["completed_on"] = _("Only a done step has an actual completion date.")
     if status == Milestone.Status.BLOCKED and not (note or "").strip():

@@ -149,7 +149,7 @@ def test_windows_1258_csv(db, tmp_path):
         ),
         (
             ["Tỉnh Bến Tre", "83", "Huyện Chợ Lách", "832", "Xã Vĩnh Bình", "28A79", "Xã"],
-            "Dòng 8, cột Mã PX: “28A79” không phải mã thống kê (5 chữ số).",
+            "Dòng 8, cột Mã PX: “28A79” không phải mã ĐVHC (5 chữ số).",
         ),
         (
             ["Tỉnh Bến Tre", "83", "Huyện Chợ Lách Khác", "832", "Xã Vĩnh Bình", "28879", "Xã"],

@@ -72,7 +72,7 @@ def test_a_step_cannot_be_done_before_its_programme_started(
     data = {"status": "done", "note": "", "version": milestone.version}
     url = reverse("roadmap:milestone_update", args=[milestone.pk])
     response = client.post(url, {**data, "completed_on": "01/08/2017"})
-    assert "Chương trình bắt đầu ngày 08/08/2017" in response.content.decode()
+    assert "Đợt triển khai bắt đầu ngày 08/08/2017" in response.content.decode()
     response = client.post(url, {**data, "completed_on": "16/12/2017"})
     assert "một ngày chưa tới" in response.content.decode()
     milestone.refresh_from_db()
@@ -105,3 +105,29 @@ def test_a_corrective_action_cannot_be_done_before_its_finding(world, vietnamese
     form.fields["evidence"].required = False
     assert not form.is_valid()
     assert "Phát hiện được ghi nhận ngày 20/11/2017" in str(form.errors["done_on"])
+
+
+def test_the_import_date_widget_applies_the_forms_rules_and_messages(vietnamese):
+    from core.widgets import DateWidget
+
+    widget, form_field = DateWidget(), forms.DateField()
+    from core.forms import date_field_rules
+
+    date_field_rules(form_field)
+    assert widget.clean("08/08/2017") == datetime.date(2017, 8, 8)
+    assert widget.clean(datetime.datetime(2017, 8, 8, 0, 0)) == datetime.date(2017, 8, 8)
+    assert widget.clean("2017-08-08") == form_field.clean("2017-08-08")
+    for typed in ("2017/08/08", "31/02/2017", "8.8.2017"):
+        with pytest.raises(ValueError) as refused:
+            widget.clean(typed)
+        with pytest.raises(forms.ValidationError) as form_refused:
+            form_field.clean(typed)
+        assert str(refused.value) == f"“{typed}”: {form_refused.value.messages[0]}"
+        assert "dd/mm/yyyy" in str(refused.value)
+    for old in ("15/12/1917", datetime.datetime(1917, 12, 15)):
+        with pytest.raises(ValueError) as refused:
+            widget.clean(old)
+        with pytest.raises(forms.ValidationError) as form_refused:
+            form_field.clean("15/12/1917")
+        assert str(refused.value) == f"“15/12/1917”: {form_refused.value.messages[0]}"
+        assert "Năm 1917 trước năm 2000" in str(refused.value)

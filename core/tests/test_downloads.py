@@ -73,3 +73,69 @@ def test_file_inputs_have_our_translated_button(client, dost_staff, vietnamese):
     assert 'class="file-picker"' in page
     assert "Chọn tệp" in page and "Chưa chọn tệp nào" in page
     assert 'src="/static/js/file-input.js"' in page
+
+
+# Every download of the project: no English word in its name ---------------------------------
+
+ENGLISH = {
+    "report", "reports", "export", "exports", "milestone", "milestones", "template", "province",
+    "district", "commune", "communes", "inspection", "decision", "minutes", "plan", "annual",
+    "evidence", "action", "actions", "finding", "findings", "scope", "procedure", "procedures",
+    "progress", "document", "file", "catalogue", "units", "audit", "qms", "programme", "list",
+}  # fmt: skip
+LIST_EXPORTS = [
+    "communes:commune_list",
+    "roadmap:milestone_list",
+    "audits:finding_list",
+    "audits:action_list",
+    "procedures:procedure_list",
+]
+
+
+def _download_urls(samples):
+    """Every URL answering a file: each GET page of the access matrix in each of its formats,
+    each import kind's templates, each list's exports."""
+    from accounts.tests.test_url_access import URLS, url_name
+    from core.resources import import_kinds
+
+    for name, entry in sorted(URLS.items()):
+        if entry.method != "get":
+            continue
+        kwargs = entry.kwargs(samples) if entry.kwargs else {}
+        if "fmt" in kwargs:
+            formats = ("pdf", "xlsx") if "report" in name and "document" not in name else None
+            formats = formats or (
+                ("xlsx", "csv") if name == "imports:template" else ("pdf", "docx")
+            )
+            for fmt in formats:
+                yield name, reverse(url_name(name), kwargs={**kwargs, "fmt": fmt})
+        else:
+            yield name, reverse(url_name(name), kwargs=kwargs)
+    for kind in import_kinds():
+        yield "imports:template", reverse("imports:template", args=[kind.name, "xlsx"])
+    for name in LIST_EXPORTS:
+        for fmt in ("xlsx", "csv"):
+            yield name, reverse(name) + f"?export={fmt}"
+
+
+def test_every_download_is_named_in_vietnamese_without_english_words(
+    client, world, dost_staff, commune_officer
+):
+    from accounts.tests.test_url_access import Samples
+
+    samples = Samples(world)
+    client.cookies["django_language"] = "en"  # the interface language does not name files
+    seen = {}
+    for name, url in _download_urls(samples):
+        client.force_login(commune_officer if name.endswith("_evidence") else dost_staff)
+        response = client.get(url)
+        if response.status_code != 200 or not response.has_header("Content-Disposition"):
+            continue
+        filename = _filename(response)
+        words = set(re.split(r"[-_.]", filename.rsplit(".", 1)[0].lower()))
+        assert filename.isascii() and not words & ENGLISH, f"{url}: {filename}"
+        seen[url] = filename
+    named = {url.split("?")[0] for url in seen}
+    assert len(seen) >= 25, seen
+    assert any("/reports/province." in url for url in named), seen
+    assert any("/decision." in url for url in named) and any("/template." in url for url in named)

@@ -188,7 +188,7 @@ def test_findings_export_in_scope_and_filtered(client, commune_officer, dost_sta
     client.force_login(dost_staff)
     rows = sheet_rows(client.get("/findings/?export=xlsx&status=open"))
     assert sorted(r[0] for r in rows[1:]) == ["28873", "28987"]
-    assert {r[9] for r in rows[1:]} == {"Đang mở"}  # the label of Finding.Status.OPEN
+    assert {r[9] for r in rows[1:]} == {"Chưa khắc phục"}  # the label of Finding.Status.OPEN
 
 
 def test_corrective_actions_export_in_scope_and_filtered(client, consultant, findings, settings):

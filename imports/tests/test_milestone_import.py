@@ -139,7 +139,17 @@ def test_one_bad_row_changes_nothing_and_names_row_and_column(client, dost_staff
         (
             ["28873", 1, "Hoàn thành", "16/12/2017", ""],
             "Ngày hoàn thành",
-            "Ngày hoàn thành không được ở tương lai.",
+            "Không thể ghi ngày hoàn thành của bước là một ngày chưa tới.",
+        ),
+        (
+            ["28873", 1, "Hoàn thành", "07/08/2017", ""],
+            "Ngày hoàn thành",
+            "Đợt triển khai bắt đầu ngày 08/08/2017; bước không thể hoàn thành trước ngày đó.",
+        ),
+        (
+            ["28873", 1, "Hoàn thành", "15/12/1917", ""],
+            "Ngày hoàn thành",
+            "“15/12/1917”: Năm 1917 trước năm 2000: kiểm tra lại năm đã nhập.",
         ),
         (
             ["28873", 1, "Vướng mắc", "", ""],
@@ -160,7 +170,7 @@ def test_one_bad_row_changes_nothing_and_names_row_and_column(client, dost_staff
         (
             ["99999", 1, "Hoàn thành", "01/09/2017", ""],
             "Mã xã",
-            "Không có xã nào có mã thống kê “99999”.",
+            "Không có xã nào có mã ĐVHC “99999”.",
         ),
         (["28987", 1, "Hoàn thành", "01/09/2017", ""], "Mã xã", "Xã Phong Nẫm chưa có lộ trình."),
         (
@@ -171,17 +181,17 @@ def test_one_bad_row_changes_nothing_and_names_row_and_column(client, dost_staff
         (
             ["2887A", 1, "Hoàn thành", "01/09/2017", ""],
             "Mã xã",
-            "“2887A” không phải mã thống kê (5 chữ số).",
+            "“2887A” không phải mã ĐVHC (5 chữ số).",
         ),
         (
-            ["28873", 1, "Hoàn thành", "2017-09-01", ""],
+            ["28873", 1, "Hoàn thành", "2017/09/01", ""],
             "Ngày hoàn thành",
-            "“2017-09-01” không phải ngày viết theo dạng dd/mm/yyyy (ví dụ 31/07/2017).",
+            "“2017/09/01”: Nhập ngày theo dạng dd/mm/yyyy (ngày/tháng/năm), ví dụ 15/12/2017.",
         ),
         (
             ["28873", 1, "Hoàn thành", "31/02/2017", ""],
             "Ngày hoàn thành",
-            "“31/02/2017” không phải một ngày có thật.",
+            "“31/02/2017”: Nhập ngày theo dạng dd/mm/yyyy (ngày/tháng/năm), ví dụ 15/12/2017.",
         ),
     ],
 )
@@ -336,7 +346,9 @@ def test_confirm_checks_the_file_again(client, dost_staff, roadmap, settings):
     refused = client.post(url.replace("/preview/", "/confirm/"))
 
     assert refused.status_code == 400
-    assert "Ngày hoàn thành không được ở tương lai." in refused.content.decode()
+    assert (
+        "Không thể ghi ngày hoàn thành của bước là một ngày chưa tới." in refused.content.decode()
+    )
     milestone = roadmap[("28873", 1)]
     milestone.refresh_from_db()
     assert milestone.status == Milestone.Status.NOT_STARTED
@@ -352,7 +364,7 @@ def test_a_commune_in_two_programmes_needs_the_programme_column(client, dost_sta
     client.force_login(dost_staff)
 
     _url, page = preview(client, "a.xlsx", xlsx_bytes([HEADERS, ["28873", 1, "Đang thực hiện"]]))
-    assert "tham gia nhiều chương trình" in page.content.decode()
+    assert "tham gia nhiều đợt triển khai" in page.content.decode()
 
     data = xlsx_bytes(
         [[*HEADERS[:3], "Chương trình"], ["28873", 1, "Đang thực hiện", "2001/QĐ-UBND"]]

@@ -179,7 +179,7 @@ def test_the_communes_of_a_programme_with_their_roadmap(client, dost_staff, worl
         (
             ["Đợt 2099", "28873", "Mở rộng", "0"],
             "Chương trình",
-            "Không có chương trình nào tên hoặc số quyết định là “Đợt 2099”.",
+            "Không có đợt triển khai nào tên hoặc số quyết định là “Đợt 2099”.",
         ),
         (
             ["Đợt 2017", "28873", "Mở rộng", "-5"],
@@ -189,7 +189,7 @@ def test_the_communes_of_a_programme_with_their_roadmap(client, dost_staff, worl
         (
             ["Đợt 2017", "28873", "Làm lại", "0"],
             "Loại",
-            "“Làm lại” không thuộc: Xây dựng mới, Mở rộng cho toàn bộ TTHC, Chuyển đổi 2008 sang 2015.",
+            "“Làm lại” không thuộc: Xây dựng mới, Mở rộng cho toàn bộ TTHC, Chuyển đổi sang TCVN ISO 9001:2015.",
         ),
     ],
 )
@@ -331,3 +331,55 @@ def test_a_procedure_listed_twice_refuses_the_catalogue(client, dost_staff, rows
     assert "<td>3</td><td>Mã TTHC</td><td>Dòng này lặp lại dòng 2.</td>" in page
     assert done.status_code == 400
     assert not Procedure.objects.exists()
+
+
+def test_an_import_records_one_history_entry_per_changed_object_and_none_for_unchanged_rows(
+    client, dost_staff, world
+):
+    """A new participation with its roadmap: one entry (not a second for its template); the
+    same file again: no entry; a changed budget: one entry for that participation only."""
+    programme = ProgrammeFactory(
+        name="Đợt 2017", decision_number="1709/QĐ-UBND", province=world["province"]
+    )
+    template = RoadmapTemplateFactory(name="Mở rộng", kind="extension")
+    RoadmapStepFactory(template=template, order=1, offset_days=0, duration_days=10)
+    client.force_login(dost_staff)
+    history = Participation.history.filter(programme=programme)
+    rows = [
+        PARTICIPATION_HEADERS,
+        ["1709/QĐ-UBND", "28873", "Mở rộng", "45000000", "08/08/2017", "Nguyễn Văn A", ""],
+        ["1709/QĐ-UBND", "28987", "Mở rộng", "45000000", "08/08/2017", "", ""],
+    ]
+    import_file(client, "participations", "xa.xlsx", xlsx_bytes(rows))
+    entries = history.order_by("history_id")
+    assert [(e.commune.code, e.history_type) for e in entries] == [
+        ("28873", "+"),
+        ("28987", "+"),
+    ]
+    assert all(e.template_id == template.pk for e in entries)
+
+    import_file(client, "participations", "xa.xlsx", xlsx_bytes(rows))
+    assert history.count() == 2
+
+    rows[1][3] = "50000000"
+    import_file(client, "participations", "xa.xlsx", xlsx_bytes(rows))
+    changed = history.order_by("history_id")[2:]
+    assert [(e.commune.code, e.history_type, e.budget_allocated) for e in changed] == [
+        ("28873", "~", Decimal(50_000_000))
+    ]
+
+
+def test_the_scope_import_records_history_once_and_not_for_the_same_file_again(
+    client, dost_staff, world
+):
+    procedure = ProcedureFactory(national_code="1.001193", name="Đăng ký khai sinh")
+    client.force_login(dost_staff)
+    header = ["Mã xã", "Mã TTHC", "Mã quy trình", "Lần ban hành", "Ngày ban hành", "Tình trạng"]
+    row = ["28873", "1.001193", "QT-HT-01", 1, "20/10/2017", "Đã ban hành"]
+    import_file(client, "scope", "pham-vi.csv", csv_bytes([header, row]))
+    import_file(client, "scope", "pham-vi.csv", csv_bytes([header, row]))
+    item = ScopeItem.objects.get(commune=world["commune"], procedure=procedure)
+    assert item.history.count() == 1
+    row[3] = 2
+    import_file(client, "scope", "pham-vi.csv", csv_bytes([header, row]))
+    assert [h.history_type for h in item.history.order_by("history_id")] == ["+", "~"]

@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from accounts.tests.test_url_access import PERSONAS, URLS, Samples
+from accounts.tests.test_url_access import PERSONAS, URLS, Samples, url_name
 
 pytestmark = pytest.mark.html
 
@@ -41,7 +41,7 @@ def _pages(client, world, request):
         if persona is None:
             continue
         client.force_login(request.getfixturevalue(persona))
-        url = reverse(name, kwargs=entry.kwargs(samples) if entry.kwargs else {})
+        url = reverse(url_name(name), kwargs=entry.kwargs(samples) if entry.kwargs else {})
         response = client.get(url)
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue

@@ -206,7 +206,7 @@ def test_district_and_commune_pages_and_their_reports_count_as_of_the_date(
     assert f'href="{link}"' in page.content.decode()
     past = client.get(link)
     assert past["X-Report-Cache"] == "miss"
-    assert "20171105" in past["Content-Disposition"]
+    assert "-05-11-2017." in past["Content-Disposition"]
     wb = load_workbook(BytesIO(past.content))
     assert wb.worksheets[0]["B6"].value.date() == D(2017, 11, 5)
     overdue = {row[0].value for row in wb["Overdue milestones"].iter_rows(min_row=2)}

@@ -72,8 +72,9 @@ def test_programme_list_queries_do_not_grow(client, dost_staff, django_assert_nu
         ParticipationFactory(programme=programme)
     client.force_login(dost_staff)
     client.get(LIST)
-    # session, user, programmes with their consultant, province and number of communes
-    with django_assert_num_queries(3):
+    # session, user, programmes with their consultant, province and number of communes; the
+    # name of the user's scope in the title (the province)
+    with django_assert_num_queries(4):
         response = client.get(LIST)
     assert len(response.context["programmes"]) >= n
 
