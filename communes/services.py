@@ -21,10 +21,28 @@ BATCH = 1000
 ONE_DAY = datetime.timedelta(days=1)
 
 
+def units_around(model, codes, day) -> tuple[dict, dict, set]:
+    """The units of ``model`` with one of ``codes`` seen from ``day``: those in force on it (by
+    code), the day the next unit of each code starts after it (a code reused later), and the
+    codes some unit carried before it. A list of ``day`` touches only the first."""
+    in_force, next_start, earlier = {}, {}, set()
+    units = model.objects.all() if codes is None else model.objects.filter(code__in=codes)
+    for unit in units.order_by("valid_until"):
+        if unit.valid_from is not None and unit.valid_from > day:
+            known = next_start.get(unit.code)
+            next_start[unit.code] = min(known, unit.valid_from) if known else unit.valid_from
+        elif unit.valid_until is not None and unit.valid_until < day:
+            earlier.add(unit.code)
+        else:
+            in_force[unit.code] = unit
+    return in_force, next_start, earlier
+
+
 def _current_on(model, day):
-    """The units of ``model`` still valid on ``day`` (or later), by code."""
-    units = model.objects.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
-    return {u.code: u for u in units.order_by("valid_until")}
+    """The units of ``model`` in force on ``day``, by code, and when each code's next unit
+    starts after it."""
+    in_force, next_start, _earlier = units_around(model, None, day)
+    return in_force, next_start
 
 
 def _replace_level(model, wanted, fields_of, effective, report, label, dry_run=False):
@@ -35,7 +53,7 @@ def _replace_level(model, wanted, fields_of, effective, report, label, dry_run=F
     list. Returns code -> pk of the units valid from ``effective`` (``dry_run``: counted, not
     written; a unit it would create has a key of its own, ``("new", code)``).
     """
-    existing = _current_on(model, effective)
+    existing, next_start = _current_on(model, effective)
     ended, to_create, ids, kept, redone = [], [], {}, 0, []
     for code, value in wanted.items():
         fields = fields_of(value)
@@ -50,7 +68,10 @@ def _replace_level(model, wanted, fields_of, effective, report, label, dry_run=F
             continue
         if unit is not None:
             ended.append(unit.pk)
-        to_create.append(model(code=code, valid_from=effective, **fields))
+        until = next_start.get(code)
+        to_create.append(
+            model(code=code, valid_from=effective, valid_until=until and until - ONE_DAY, **fields)
+        )
         if model is Commune:
             report.rows.append(RowReport(value[4], NEW, f"{value[0]} ({code})"))
     ended += [u.pk for u in existing.values() if u.valid_from is None or u.valid_from < effective]

@@ -256,3 +256,47 @@ def test_a_unit_named_as_its_own_successor_closes_a_cycle(lists, tmp_path):
 
     assert "Dòng 2: Xã Lương Hòa (28987) → Xã Lương Hòa tạo thành vòng lặp" in err.getvalue()
     assert Succession.objects.count() == 7
+
+
+def snapshot(model):
+    return list(model.objects.order_by("pk").values_list("pk", "code", "name", "valid_until"))
+
+
+def test_a_2017_list_after_2025_units_reusing_its_codes_renames_none(db, tmp_path):
+    """The list of 18/08/2017 (its date in the file's name) imported after the 2025 units: each
+    reused code gets its 2017 unit, ended the day before the 2025 one; the 2025 units stay."""
+    new_list = write(tmp_path, "2025.csv", [GSO_2025, *LIST_2025])
+    command("import_admin_units", new_list, "--no-progress", "--effective", "01/07/2025")
+    new_units = snapshot(Commune)
+    old_list = write(tmp_path, "gso-admin-units-2017-08-18.csv", [GSO, *LIST_2017])
+
+    command("import_admin_units", old_list, "--no-progress")
+
+    assert [u for u in snapshot(Commune) if u[0] in {n[0] for n in new_units}] == new_units
+    old = Commune.objects.get(code="28987", valid_until=D(2025, 6, 30))
+    assert (old.name, old.district.code, old.province.code) == ("Xã Phong Nẫm", "834", "83")
+    assert old.province.valid_until is None  # Bến Tre: no later unit has its code
+    assert Commune.objects.by_code("28987", D(2025, 7, 1)).name == "Xã Lương Hòa"
+    assert Commune.objects.by_code("28777", D(2017, 8, 18)).name == "Phường 2"
+    assert Province.objects.filter(code="86").count() == 2
+    assert Commune.objects.current(D(2017, 8, 18)).count() == 7
+    assert Commune.objects.current(D(2025, 7, 1)).count() == 6 + 3  # 3 codes not reused
+    before = snapshot(Commune), snapshot(District), snapshot(Province)
+
+    out = command("import_admin_units", old_list, "--no-progress")
+
+    assert "Không có gì thay đổi" in out
+    assert (snapshot(Commune), snapshot(District), snapshot(Province)) == before
+
+
+@pytest.mark.parametrize("day", ["--list-date", "--effective"])
+def test_a_2017_list_again_after_the_2025_list_changes_nothing(lists, tmp_path, day):
+    """Whether the list is read as of its day or as the whole list from it, the units of 2025
+    (which start later) are neither matched nor ended."""
+    before = snapshot(Commune), snapshot(District), snapshot(Province)
+    path = write(tmp_path, "2017.csv", [GSO, *LIST_2017])
+
+    out = command("import_admin_units", path, "--no-progress", day, "18/08/2017")
+
+    assert "Không có gì thay đổi" in out
+    assert (snapshot(Commune), snapshot(District), snapshot(Province)) == before
