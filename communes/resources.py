@@ -507,7 +507,7 @@ class SuccessionResource:
 
     title = gettext_lazy("Successions of administrative units (conversion table)")
     required_columns = tuple(vi for _en, vi in SUCCESSION_COLUMNS.values())
-    upload_options = {"effective": True, "legal_basis": False}
+    upload_options = {"effective": True, "legal_basis": False, "create_missing": False}
     example = {
         "Mã xã cũ": "28876",
         "Mã huyện cũ": "832",
@@ -517,9 +517,12 @@ class SuccessionResource:
         "Mã tỉnh mới": "86",
     }
 
-    def __init__(self, *, user=None, source: str = "", effective=None, legal_basis: str = ""):
+    def __init__(
+        self, *, user=None, source="", effective=None, legal_basis="", create_missing=False
+    ):
         self.user, self.source = user, source
         self.effective, self.legal_basis = effective, legal_basis
+        self.create_missing = bool(create_missing)
 
     @classmethod
     def columns(cls) -> list[str]:
@@ -537,6 +540,7 @@ class SuccessionResource:
             legal_basis=self.legal_basis,
             dry_run=dry_run,
             report=report,
+            create_missing=self.create_missing,
         )
 
 

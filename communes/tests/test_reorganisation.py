@@ -71,7 +71,10 @@ def vietnamese(settings, tmp_path_factory):
     messages.mkdir(parents=True)
     mo = str(messages / "django.mo")
     po = messages / "django.po"
-    pending = (FRAGMENT.parent / "imports2.po").read_text(encoding="utf-8").split("\n\n", 1)[1]
+    pending = "\n".join(
+        (FRAGMENT.parent / name).read_text(encoding="utf-8").split("\n\n", 1)[1]
+        for name in ("imports2.po", "units2.po")
+    )
     po.write_text(FRAGMENT.read_text(encoding="utf-8") + "\n" + pending, encoding="utf-8")
     subprocess.run([shutil.which("msgfmt") or "msgfmt", "-o", mo, str(po)], check=True)
     settings.LOCALE_PATHS = [target, *settings.LOCALE_PATHS]
@@ -165,11 +168,14 @@ def test_importing_the_conversion_table_again_changes_nothing(lists, tmp_path):
     [
         (
             [["28990", "834", "83", "0", "28987", "86"]],
-            "Dòng 3, old_ward_code: Không có đơn vị nào mang mã 28990 còn hiệu lực ngày 30/06/2025.",
+            "Dòng 3, old_ward_code: Không có đơn vị nào mang mã 28990 còn hiệu lực ngày 30/06/2025. "
+            "Hãy nhập trước danh mục đơn vị hành chính có hiệu lực ngày đó, hoặc chọn “Tạo các "
+            "đơn vị cũ còn thiếu” (lệnh: --create-missing-predecessors)",
         ),
         (
             [["28987", "834", "83", "0", "28988", "86"]],
-            "Dòng 3, new_ward_code: Không có đơn vị nào mang mã 28988 có hiệu lực ngày 01/07/2025.",
+            "Dòng 3, new_ward_code: Không có đơn vị nào mang mã 28988 có hiệu lực ngày 01/07/2025. "
+            "Hãy nhập trước danh mục mới với ngày có hiệu lực này",
         ),
         (
             [["00001", "001", "01", "0", "28987", "86"]],
@@ -300,3 +306,52 @@ def test_a_2017_list_again_after_the_2025_list_changes_nothing(lists, tmp_path, 
 
     assert "Không có gì thay đổi" in out
     assert (snapshot(Commune), snapshot(District), snapshot(Province)) == before
+
+
+# 28990 (Xã Phong Mỹ of Giồng Trôm) is missing from this 2017 list, as the communes created
+# between 08/2017 and 2025 are missing from the real one.
+MISSING = [["28990", "834", "83", "1", "28987", "86"], ["28990", "834", "83", "1", "28777", "86"]]
+
+
+def test_a_missing_former_unit_is_created_only_with_the_option(lists, tmp_path):
+    err = io.StringIO()
+    path = write(tmp_path, "table.csv", [TABLE, *ROWS, *MISSING])
+    with pytest.raises(CommandError):
+        call_command("import_unit_successions", str(path), "--effective", "01/07/2025", stderr=err)
+    assert "Dòng 9, old_ward_code: Không có đơn vị nào mang mã 28990" in err.getvalue()
+    assert "--create-missing-predecessors" in err.getvalue()
+    assert not Succession.objects.exists() and not Commune.objects.filter(code="28990").exists()
+
+    out = successions(tmp_path, [*ROWS, *MISSING], TABLE, "--create-missing-predecessors")
+
+    assert "· đơn vị cũ được tạo, chưa có tên (cần nhập): 1" in out
+    created = Commune.objects.get(code="28990")
+    assert created.name == ""  # never invented: to be typed
+    assert (created.district.code, created.province.code) == ("834", "83")
+    assert (created.valid_from, created.valid_until) == (None, D(2025, 6, 30))
+    assert sorted(
+        Succession.objects.filter(predecessor=created).values_list("successor__code", "whole")
+    ) == [("28777", False), ("28987", False)]
+    before = snapshot(Commune), list(Succession.objects.values_list("pk", "whole"))
+
+    out = successions(tmp_path, [*ROWS, *MISSING], TABLE, "--create-missing-predecessors")
+
+    assert "Không có gì thay đổi" in out
+    assert (snapshot(Commune), list(Succession.objects.values_list("pk", "whole"))) == before
+
+
+def test_a_missing_former_unit_in_an_unknown_district_is_refused(lists, tmp_path):
+    rows = [["28990", "899", "83", "0", "28987", "86"]]
+    err = io.StringIO()
+    path = write(tmp_path, "table.csv", [TABLE, *rows])
+    with pytest.raises(CommandError):
+        call_command(
+            "import_unit_successions",
+            str(path),
+            "--effective",
+            "01/07/2025",
+            "--create-missing-predecessors",
+            stderr=err,
+        )
+    assert "Dòng 2, old_district_code: Không thể tạo đơn vị cũ 28990: huyện 899" in err.getvalue()
+    assert not Commune.objects.filter(code="28990").exists()
