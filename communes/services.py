@@ -235,8 +235,13 @@ def _units_by_code(codes, day) -> dict[str, Commune]:
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
         .select_related("province")
+        .only(*UNIT_FIELDS, *(f"province__{f}" for f in UNIT_FIELDS))
     )
     return {u.code: u for u in units}
+
+
+# What the checks read of a unit and its province: loading no more keeps 13,000 units quick.
+UNIT_FIELDS = ("id", "code", "name", "valid_from", "valid_until")
 
 
 def _missing_error(report, row, column, code, before, create_missing) -> None:
@@ -493,10 +498,10 @@ def _write_successions(model, wanted, effective, legal_basis, dry_run) -> tuple[
     """Create or update ``wanted`` ((predecessor pk, successor pk) -> whole); new, changed, same.
     ``dry_run``: counted from one read, nothing written."""
     existing = {
-        (s.predecessor_id, s.successor_id): s
-        for s in model.objects.filter(
+        (pred, succ): (pk, was_whole, basis)
+        for pk, pred, succ, was_whole, basis in model.objects.filter(
             effective_on=effective, predecessor__in={p for p, _s in wanted}
-        )
+        ).values_list("pk", "predecessor_id", "successor_id", "whole", "legal_basis")
     }
     to_create, to_update = [], []
     for (pred, succ), whole in wanted.items():
@@ -511,9 +516,8 @@ def _write_successions(model, wanted, effective, legal_basis, dry_run) -> tuple[
                     legal_basis=legal_basis,
                 )
             )
-        elif row.whole != whole or (legal_basis and row.legal_basis != legal_basis):
-            row.whole, row.legal_basis = whole, legal_basis or row.legal_basis
-            to_update.append(row)
+        elif row[1] != whole or (legal_basis and row[2] != legal_basis):
+            to_update.append(model(pk=row[0], whole=whole, legal_basis=legal_basis or row[2]))
     if not dry_run:
         model.objects.bulk_create(to_create, batch_size=BATCH)
         model.objects.bulk_update(to_update, ["whole", "legal_basis"], batch_size=BATCH)
