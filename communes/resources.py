@@ -12,6 +12,7 @@ may say "Đặc khu". With an ``effective`` date the file is the whole list from
 """
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils import translation
@@ -21,7 +22,12 @@ from import_export import resources
 from import_export.fields import Field
 
 from communes.models import Commune, District, Province
-from communes.services import SUCCESSION_COLUMNS, successions_import, units_replace_list
+from communes.services import (
+    SUCCESSION_COLUMNS,
+    successions_import,
+    units_around,
+    units_replace_list,
+)
 from core.resources import (
     NEW,
     SKIP,
@@ -66,6 +72,7 @@ DISTRICT_PREFIXES = [
     ("quận", District.Kind.URBAN),
 ]
 BATCH = 1000
+FILE_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)-?(\d\d)-?(\d\d)(?!\d)")
 
 
 def find_commune(value, column=COMMUNE, cache: dict | None = None) -> Commune:
@@ -279,8 +286,9 @@ class UnitWriter:
     ``ids`` keeps code -> pk of the provinces and districts, for the next level's foreign keys.
     """
 
-    def __init__(self, report: Report, *, dry_run: bool, progress, total: int):
+    def __init__(self, report: Report, *, dry_run: bool, progress, total: int, on):
         self.report = report
+        self.on = on  # the list's day: only the units in force on it are matched
         self.dry_run = dry_run
         self.progress = progress
         self.total = total
@@ -297,13 +305,22 @@ class UnitWriter:
         return fields
 
     def existing(self, model, wanted) -> dict:
-        """The units of ``wanted``'s codes already stored, by code (the current unit wins)."""
-        found = {}
-        for unit in model.objects.filter(code__in=list(wanted)).order_by("-valid_until"):
-            found[unit.code] = unit  # the current unit (valid_until NULL) comes last
+        """The units of ``wanted``'s codes in force on the list's day, by code; a code whose
+        units are all of another period gets a new unit, their dates around it."""
+        found, self.next_start, self.earlier = units_around(model, list(wanted), self.on)
         if model in self.ids:
             self.ids[model].update({code: unit.pk for code, unit in found.items()})
         return found
+
+    def new_unit(self, model, code, fields):
+        """A unit for ``code`` on the list's day, between the code's earlier and later units."""
+        until = self.next_start.get(code)
+        return model(
+            code=code,
+            valid_from=self.on if code in self.earlier else None,
+            valid_until=until - datetime.timedelta(days=1) if until else None,
+            **fields,
+        )
 
     def plan(self, model, wanted) -> tuple[list, list]:
         """The units to create and the (changed) units to update; the report says which."""
@@ -313,7 +330,7 @@ class UnitWriter:
             unit = existing.get(code)
             fields = self.fields_of(model, value)
             if unit is None:
-                to_create.append(model(code=code, **fields))
+                to_create.append(self.new_unit(model, code, fields))
                 if model is Commune:
                     self.report.rows.append(RowReport(value[4], NEW, f"{value[0]} ({code})"))
                 continue
@@ -413,11 +430,25 @@ class AdminUnitResource(resources.ModelResource):
             "kind",
         )
 
-    def __init__(self, *, user=None, source: str = "", effective=None):
+    def __init__(self, *, user=None, source: str = "", effective=None, list_date=None):
         super().__init__()
         self.user = user
         self.source = source
         self.effective = effective
+        self.list_date = list_date
+
+    def list_day(self) -> datetime.date:
+        """The day the list describes: the effective date, the date given, the date in the file's
+        name (as the statistics office names its lists, e.g. ...-2017-08-18.json), else today."""
+        if self.effective or self.list_date:
+            return self.effective or self.list_date
+        found = FILE_DATE.search(self.source or "")
+        if found:
+            try:
+                return datetime.date(*(int(part) for part in found.groups()))
+            except ValueError:
+                pass
+        return clock.today()
 
     #: What the upload page asks besides the file, by name: required or not. With an effective
     #: date the file is the whole list from that day (the list of 2025 has no districts).
@@ -456,7 +487,11 @@ class AdminUnitResource(resources.ModelResource):
             return report
         provinces, districts, communes = units
         writer = UnitWriter(
-            report, dry_run=dry_run, progress=progress, total=(len(communes) or 1) * 2
+            report,
+            dry_run=dry_run,
+            progress=progress,
+            total=(len(communes) or 1) * 2,
+            on=self.list_day(),
         )
         writer.level(Province, provinces, _("provinces"))
         writer.level(District, districts, _("districts"))
@@ -472,7 +507,7 @@ class SuccessionResource:
 
     title = gettext_lazy("Successions of administrative units (conversion table)")
     required_columns = tuple(vi for _en, vi in SUCCESSION_COLUMNS.values())
-    upload_options = {"effective": True, "legal_basis": False}
+    upload_options = {"effective": True, "legal_basis": False, "create_missing": False}
     example = {
         "Mã xã cũ": "28876",
         "Mã huyện cũ": "832",
@@ -482,9 +517,12 @@ class SuccessionResource:
         "Mã tỉnh mới": "86",
     }
 
-    def __init__(self, *, user=None, source: str = "", effective=None, legal_basis: str = ""):
+    def __init__(
+        self, *, user=None, source="", effective=None, legal_basis="", create_missing=False
+    ):
         self.user, self.source = user, source
         self.effective, self.legal_basis = effective, legal_basis
+        self.create_missing = bool(create_missing)
 
     @classmethod
     def columns(cls) -> list[str]:
@@ -502,6 +540,7 @@ class SuccessionResource:
             legal_basis=self.legal_basis,
             dry_run=dry_run,
             report=report,
+            create_missing=self.create_missing,
         )
 
 

@@ -21,10 +21,28 @@ BATCH = 1000
 ONE_DAY = datetime.timedelta(days=1)
 
 
+def units_around(model, codes, day) -> tuple[dict, dict, set]:
+    """The units of ``model`` with one of ``codes`` seen from ``day``: those in force on it (by
+    code), the day the next unit of each code starts after it (a code reused later), and the
+    codes some unit carried before it. A list of ``day`` touches only the first."""
+    in_force, next_start, earlier = {}, {}, set()
+    units = model.objects.all() if codes is None else model.objects.filter(code__in=codes)
+    for unit in units.order_by("valid_until"):
+        if unit.valid_from is not None and unit.valid_from > day:
+            known = next_start.get(unit.code)
+            next_start[unit.code] = min(known, unit.valid_from) if known else unit.valid_from
+        elif unit.valid_until is not None and unit.valid_until < day:
+            earlier.add(unit.code)
+        else:
+            in_force[unit.code] = unit
+    return in_force, next_start, earlier
+
+
 def _current_on(model, day):
-    """The units of ``model`` still valid on ``day`` (or later), by code."""
-    units = model.objects.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
-    return {u.code: u for u in units.order_by("valid_until")}
+    """The units of ``model`` in force on ``day``, by code, and when each code's next unit
+    starts after it."""
+    in_force, next_start, _earlier = units_around(model, None, day)
+    return in_force, next_start
 
 
 def _replace_level(model, wanted, fields_of, effective, report, label, dry_run=False):
@@ -35,7 +53,7 @@ def _replace_level(model, wanted, fields_of, effective, report, label, dry_run=F
     list. Returns code -> pk of the units valid from ``effective`` (``dry_run``: counted, not
     written; a unit it would create has a key of its own, ``("new", code)``).
     """
-    existing = _current_on(model, effective)
+    existing, next_start = _current_on(model, effective)
     ended, to_create, ids, kept, redone = [], [], {}, 0, []
     for code, value in wanted.items():
         fields = fields_of(value)
@@ -50,7 +68,10 @@ def _replace_level(model, wanted, fields_of, effective, report, label, dry_run=F
             continue
         if unit is not None:
             ended.append(unit.pk)
-        to_create.append(model(code=code, valid_from=effective, **fields))
+        until = next_start.get(code)
+        to_create.append(
+            model(code=code, valid_from=effective, valid_until=until and until - ONE_DAY, **fields)
+        )
         if model is Commune:
             report.rows.append(RowReport(value[4], NEW, f"{value[0]} ({code})"))
     ended += [u.pk for u in existing.values() if u.valid_from is None or u.valid_from < effective]
@@ -214,53 +235,154 @@ def _units_by_code(codes, day) -> dict[str, Commune]:
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
         .select_related("province")
+        .only(*UNIT_FIELDS, *(f"province__{f}" for f in UNIT_FIELDS))
     )
     return {u.code: u for u in units}
 
 
-def _resolve(rows, columns, effective, report) -> list[Edge]:
-    """Each row's old unit (in force the day before ``effective``) and new unit (from it)."""
+# What the checks read of a unit and its province: loading no more keeps 13,000 units quick.
+UNIT_FIELDS = ("id", "code", "name", "valid_from", "valid_until")
+
+
+def _missing_error(report, row, column, code, before, create_missing) -> None:
+    if create_missing:
+        return
+    _error(
+        report,
+        row,
+        column,
+        _(
+            "No unit with code %(code)s was in force on %(day)s. Import the list of units in "
+            "force on that day first, or tick “Create the missing former units” (command: "
+            "--create-missing-predecessors) to create it without a name, to be typed later."
+        )
+        % {"code": code, "day": f"{before:%d/%m/%Y}"},
+    )
+
+
+def _resolve(rows, columns, effective, report, create_missing=False) -> tuple[list, list]:
+    """Each row's old unit (in force the day before ``effective``) and new unit (from it); an
+    old code unknown then is an error, or (``create_missing``) a former unit to create."""
     before = effective - ONE_DAY
     olds = _units_by_code({c["old"] for _r, c in rows}, before)
     news = _units_by_code({c["new"] for _r, c in rows}, effective)
+    missing = MissingUnits(rows, olds, before, report) if create_missing else None
     edges = []
     for row, cells in rows:
         old, new = olds.get(cells["old"]), news.get(cells["new"])
         if old is None:
-            _error(
-                report,
-                row,
-                columns["old"][1],
-                _("No unit with code %(code)s was in force on %(day)s.")
-                % {"code": cells["old"], "day": f"{before:%d/%m/%Y}"},
-            )
+            _missing_error(report, row, columns["old"][1], cells["old"], before, create_missing)
+            old = missing.unit(row, cells, columns) if missing else None
         if new is None:
             _error(
                 report,
                 row,
                 columns["new"][1],
-                _("No unit with code %(code)s is in force on %(day)s.")
+                _(
+                    "No unit with code %(code)s is in force on %(day)s. Import the new list "
+                    "with this effective date first (or check the code)."
+                )
                 % {"code": cells["new"], "day": f"{effective:%d/%m/%Y}"},
             )
         if old is None or new is None:
             continue
-        for unit, key in ((old, "old_province"), (new, "new_province")):
-            if unit.province.code == cells[key]:
-                continue
-            message = _("%(unit)s (%(code)s) is in province %(actual)s, not %(given)s.") % {
-                "unit": unit.name,
-                "code": unit.code,
-                "actual": unit.province.code,
-                "given": cells[key],
-            }
-            if unit is new:
-                _error(report, row, columns[key][1], message)
-            else:  # the list in the database may predate a later boundary change: a warning
-                report.details.append(
-                    _("Row %(row)s (kept): %(message)s") % {"row": row, "message": message}
-                )
+        _check_provinces(row, cells, columns, old, new, report)
         edges.append(Edge(row, old, new, whole=not cells["partly"]))
-    return edges
+    return edges, missing.created if missing else []
+
+
+def _check_provinces(row, cells, columns, old, new, report) -> None:
+    for unit, key in ((old, "old_province"), (new, "new_province")):
+        if unit.province.code == cells[key]:
+            continue
+        message = _("%(unit)s (%(code)s) is in province %(actual)s, not %(given)s.") % {
+            "unit": unit.name,
+            "code": unit.code,
+            "actual": unit.province.code,
+            "given": cells[key],
+        }
+        if unit is new:
+            _error(report, row, columns[key][1], message)
+        else:  # the list in the database may predate a later boundary change: a warning
+            report.details.append(
+                _("Row %(row)s (kept): %(message)s") % {"row": row, "message": message}
+            )
+
+
+class MissingUnits:
+    """The former units a conversion table names but the database lacks (communes created
+    after the last list imported), to create with the row's district and province, an empty
+    name to be typed, ended the day before the effective date. Not saved here: they get
+    temporary negative keys until :meth:`save`."""
+
+    def __init__(self, rows, olds, before, report):
+        self.before, self.report, self.by_code, self.created = before, report, {}, []
+        codes = {c["old"] for _r, c in rows} - set(olds)
+        districts = {c["old_district"] for _r, c in rows if c["old"] in codes}
+        provinces = {c["old_province"] for _r, c in rows if c["old"] in codes}
+        self.districts = _level_by_code(District, districts, before)
+        self.provinces = _level_by_code(Province, provinces, before)
+        self.last_end = dict(
+            Commune.objects.filter(code__in=codes, valid_until__lt=before)
+            .order_by("valid_until")
+            .values_list("code", "valid_until")
+        )
+
+    def unit(self, row, cells, columns) -> Commune | None:
+        code = cells["old"]
+        if code in self.by_code:
+            return self.by_code[code]
+        district = self.districts.get(cells["old_district"])
+        province = self.provinces.get(cells["old_province"])
+        if district is None or province is None or district.province_id != province.pk:
+            _error(
+                self.report,
+                row,
+                columns["old_district"][1],
+                _(
+                    "Former unit %(code)s cannot be created: district %(district)s of province "
+                    "%(province)s was not in force on %(day)s."
+                )
+                % {
+                    "code": code,
+                    "district": cells["old_district"],
+                    "province": cells["old_province"],
+                    "day": f"{self.before:%d/%m/%Y}",
+                },
+            )
+            return None
+        ended = self.last_end.get(code)
+        unit = Commune(
+            pk=-1 - len(self.created),
+            code=code,
+            name="",
+            district=district,
+            province=province,
+            valid_from=ended + ONE_DAY if ended else None,
+            valid_until=self.before,
+        )
+        self.by_code[code] = unit
+        self.created.append((row, unit))
+        self.report.rows.append(
+            RowReport(
+                row,
+                NEW,
+                _("%(code)s, without a name (to type), in %(district)s, %(province)s")
+                % {"code": code, "district": district.name, "province": province.name},
+            )
+        )
+        return unit
+
+    @staticmethod
+    def save(created) -> None:
+        units = [unit for _row, unit in created]
+        for unit in units:
+            unit.pk = None
+        Commune.objects.bulk_create(units, batch_size=BATCH)
+
+
+def _level_by_code(model, codes, day) -> dict:
+    return {u.code: u for u in model.objects.filter(code__in=codes).current(day)}
 
 
 def _check_cycles(edges, report) -> set[int]:
@@ -376,10 +498,10 @@ def _write_successions(model, wanted, effective, legal_basis, dry_run) -> tuple[
     """Create or update ``wanted`` ((predecessor pk, successor pk) -> whole); new, changed, same.
     ``dry_run``: counted from one read, nothing written."""
     existing = {
-        (s.predecessor_id, s.successor_id): s
-        for s in model.objects.filter(
+        (pred, succ): (pk, was_whole, basis)
+        for pk, pred, succ, was_whole, basis in model.objects.filter(
             effective_on=effective, predecessor__in={p for p, _s in wanted}
-        )
+        ).values_list("pk", "predecessor_id", "successor_id", "whole", "legal_basis")
     }
     to_create, to_update = [], []
     for (pred, succ), whole in wanted.items():
@@ -394,28 +516,28 @@ def _write_successions(model, wanted, effective, legal_basis, dry_run) -> tuple[
                     legal_basis=legal_basis,
                 )
             )
-        elif row.whole != whole or (legal_basis and row.legal_basis != legal_basis):
-            row.whole, row.legal_basis = whole, legal_basis or row.legal_basis
-            to_update.append(row)
+        elif row[1] != whole or (legal_basis and row[2] != legal_basis):
+            to_update.append(model(pk=row[0], whole=whole, legal_basis=legal_basis or row[2]))
     if not dry_run:
         model.objects.bulk_create(to_create, batch_size=BATCH)
         model.objects.bulk_update(to_update, ["whole", "legal_basis"], batch_size=BATCH)
     return len(to_create), len(to_update), len(wanted) - len(to_create) - len(to_update)
 
 
-def _successions_check(sheet: Sheet, effective: datetime.date, report: Report):
-    """The rows of the conversion table resolved to units, and the provinces whose units moved
-    ((old, new) -> whole), from bulk reads; every error in ``report``."""
+def _successions_check(sheet: Sheet, effective: datetime.date, report: Report, create_missing):
+    """The rows of the conversion table resolved to units, the provinces whose units moved
+    ((old, new) -> whole) and the former units to create ((row, unit)), from bulk reads; every
+    error in ``report``."""
     columns = _succession_columns(sheet, report)
     if report.errors:
-        return [], {}
+        return [], {}, []
     rows = _succession_rows(sheet, columns, report)
-    edges = _resolve(rows, columns, effective, report)
+    edges, missing = _resolve(rows, columns, effective, report, create_missing)
     in_cycle = _check_cycles(edges, report)
     _check_dates(edges, effective, in_cycle, report)
     provinces = _province_pairs(edges, effective, report)
     report.errors.sort(key=lambda e: e.row or 0)
-    return edges, provinces
+    return edges, provinces, missing
 
 
 def successions_import(
@@ -425,6 +547,7 @@ def successions_import(
     legal_basis: str = "",
     dry_run: bool = False,
     report: Report | None = None,
+    create_missing: bool = False,
 ) -> Report:
     """Read the conversion table (old unit -> new unit) into successions from ``effective``.
 
@@ -432,26 +555,39 @@ def successions_import(
     cycles, dates); one error and nothing is written. Provinces whose units moved to another
     province get a province succession. Importing the same table again changes nothing.
     ``dry_run`` (the preview) reads only: no write, no transaction, no lock.
+    ``create_missing``: an old code no unit carried the day before is a former unit to create
+    (see :class:`MissingUnits`), listed in the report, instead of an error.
     """
     if report is None:
         report = Report(title=str(_("Successions of administrative units")), filename="")
     with transaction.atomic() if not dry_run else nullcontext():
-        edges, provinces = _successions_check(sheet, effective, report)
+        edges, provinces, missing = _successions_check(sheet, effective, report, create_missing)
         if report.errors:
             return report
+        if missing and not dry_run:
+            MissingUnits.save(missing)
         basis = nfc(legal_basis)
         units = {(e.old.pk, e.new.pk): e.whole for e in edges}
         new, changed, same = _write_successions(Succession, units, effective, basis, dry_run)
         p_new, p_changed, p_same = _write_successions(
             ProvinceSuccession, provinces, effective, "", dry_run
         )
-    report.counts.update({NEW: new + p_new, UPDATE: changed + p_changed, SKIP: same + p_same})
-    report.details[:0] = [
+    report.counts.update(
+        {NEW: new + p_new + len(missing), UPDATE: changed + p_changed, SKIP: same + p_same}
+    )
+    summary = [
         _("· communes: %(new)s new successions, %(changed)s changed, %(same)s unchanged")
         % {"new": new, "changed": changed, "same": same},
         _("· provinces: %(new)s new successions, %(changed)s changed, %(same)s unchanged")
         % {"new": p_new, "changed": p_changed, "same": p_same},
     ]
+    if missing:
+        summary.insert(
+            0,
+            _("· former units created without a name (to type): %(count)s")
+            % {"count": len(missing)},
+        )
+    report.details[:0] = summary
     report.written = report.changes_anything and not dry_run
     if report.written:  # bulk writes send no save signal: the cached reports start afresh
         data_bulk_written.send(sender=Succession)

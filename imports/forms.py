@@ -38,6 +38,17 @@ class UploadForm(forms.Form):
                 max_length=255,
                 help_text=_("The act, as you would cite it (its number and date)."),
             )
+        if "create_missing" in options:
+            self.fields["create_missing"] = forms.BooleanField(
+                label=_("Create the missing former units"),
+                required=False,
+                help_text=_(
+                    "An old code no unit carried the day before (a commune created after the "
+                    "last list imported) is created with the row's district and province and "
+                    "an empty name, to type afterwards; the preview lists them."
+                ),
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+            )
         for name in ("effective", "legal_basis"):
             if name in self.fields:
                 self.fields[name].widget.attrs["class"] = "form-control"
@@ -64,4 +75,6 @@ class UploadForm(forms.Form):
             found["effective"] = self.cleaned_data["effective"].isoformat()
         if self.cleaned_data.get("legal_basis"):
             found["legal_basis"] = self.cleaned_data["legal_basis"].strip()
+        if self.cleaned_data.get("create_missing"):
+            found["create_missing"] = True
         return found

@@ -14,6 +14,7 @@ from imports import services
 from imports.forms import UploadForm
 
 SESSION_KEY = "imports_pending"
+UPLOAD_OPTIONS = ("effective", "legal_basis", "create_missing")
 
 
 def _kind_or_404(kind: str):
@@ -69,7 +70,7 @@ def _pending_upload(request, kind, token):
     upload = services.upload_load(token=token, kind=kind, filename=entry["filename"])
     if upload is None:
         raise Http404
-    options = {k: v for k, v in entry.items() if k in ("effective", "legal_basis")}
+    options = {k: v for k, v in entry.items() if k in UPLOAD_OPTIONS}
     if "effective" in options:
         options["effective"] = datetime.date.fromisoformat(options["effective"])
     return upload, options
@@ -83,6 +84,7 @@ def _context(kind, resource, report, token, options) -> dict:
         "token": token,
         "effective": options.get("effective"),
         "legal_basis": options.get("legal_basis", ""),
+        "create_missing": options.get("create_missing", False),
     }
 
 

@@ -71,7 +71,10 @@ def vietnamese(settings, tmp_path_factory):
     messages.mkdir(parents=True)
     mo = str(messages / "django.mo")
     po = messages / "django.po"
-    pending = (FRAGMENT.parent / "imports2.po").read_text(encoding="utf-8").split("\n\n", 1)[1]
+    pending = "\n".join(
+        (FRAGMENT.parent / name).read_text(encoding="utf-8").split("\n\n", 1)[1]
+        for name in ("imports2.po", "units2.po")
+    )
     po.write_text(FRAGMENT.read_text(encoding="utf-8") + "\n" + pending, encoding="utf-8")
     subprocess.run([shutil.which("msgfmt") or "msgfmt", "-o", mo, str(po)], check=True)
     settings.LOCALE_PATHS = [target, *settings.LOCALE_PATHS]
@@ -165,11 +168,14 @@ def test_importing_the_conversion_table_again_changes_nothing(lists, tmp_path):
     [
         (
             [["28990", "834", "83", "0", "28987", "86"]],
-            "Dòng 3, old_ward_code: Không có đơn vị nào mang mã 28990 còn hiệu lực ngày 30/06/2025.",
+            "Dòng 3, old_ward_code: Không có đơn vị nào mang mã 28990 còn hiệu lực ngày 30/06/2025. "
+            "Hãy nhập trước danh mục đơn vị hành chính có hiệu lực ngày đó, hoặc chọn “Tạo các "
+            "đơn vị cũ còn thiếu” (lệnh: --create-missing-predecessors)",
         ),
         (
             [["28987", "834", "83", "0", "28988", "86"]],
-            "Dòng 3, new_ward_code: Không có đơn vị nào mang mã 28988 có hiệu lực ngày 01/07/2025.",
+            "Dòng 3, new_ward_code: Không có đơn vị nào mang mã 28988 có hiệu lực ngày 01/07/2025. "
+            "Hãy nhập trước danh mục mới với ngày có hiệu lực này",
         ),
         (
             [["00001", "001", "01", "0", "28987", "86"]],
@@ -256,3 +262,96 @@ def test_a_unit_named_as_its_own_successor_closes_a_cycle(lists, tmp_path):
 
     assert "Dòng 2: Xã Lương Hòa (28987) → Xã Lương Hòa tạo thành vòng lặp" in err.getvalue()
     assert Succession.objects.count() == 7
+
+
+def snapshot(model):
+    return list(model.objects.order_by("pk").values_list("pk", "code", "name", "valid_until"))
+
+
+def test_a_2017_list_after_2025_units_reusing_its_codes_renames_none(db, tmp_path):
+    """The list of 18/08/2017 (its date in the file's name) imported after the 2025 units: each
+    reused code gets its 2017 unit, ended the day before the 2025 one; the 2025 units stay."""
+    new_list = write(tmp_path, "2025.csv", [GSO_2025, *LIST_2025])
+    command("import_admin_units", new_list, "--no-progress", "--effective", "01/07/2025")
+    new_units = snapshot(Commune)
+    old_list = write(tmp_path, "gso-admin-units-2017-08-18.csv", [GSO, *LIST_2017])
+
+    command("import_admin_units", old_list, "--no-progress")
+
+    assert [u for u in snapshot(Commune) if u[0] in {n[0] for n in new_units}] == new_units
+    old = Commune.objects.get(code="28987", valid_until=D(2025, 6, 30))
+    assert (old.name, old.district.code, old.province.code) == ("Xã Phong Nẫm", "834", "83")
+    assert old.province.valid_until is None  # Bến Tre: no later unit has its code
+    assert Commune.objects.by_code("28987", D(2025, 7, 1)).name == "Xã Lương Hòa"
+    assert Commune.objects.by_code("28777", D(2017, 8, 18)).name == "Phường 2"
+    assert Province.objects.filter(code="86").count() == 2
+    assert Commune.objects.current(D(2017, 8, 18)).count() == 7
+    assert Commune.objects.current(D(2025, 7, 1)).count() == 6 + 3  # 3 codes not reused
+    before = snapshot(Commune), snapshot(District), snapshot(Province)
+
+    out = command("import_admin_units", old_list, "--no-progress")
+
+    assert "Không có gì thay đổi" in out
+    assert (snapshot(Commune), snapshot(District), snapshot(Province)) == before
+
+
+@pytest.mark.parametrize("day", ["--list-date", "--effective"])
+def test_a_2017_list_again_after_the_2025_list_changes_nothing(lists, tmp_path, day):
+    """Whether the list is read as of its day or as the whole list from it, the units of 2025
+    (which start later) are neither matched nor ended."""
+    before = snapshot(Commune), snapshot(District), snapshot(Province)
+    path = write(tmp_path, "2017.csv", [GSO, *LIST_2017])
+
+    out = command("import_admin_units", path, "--no-progress", day, "18/08/2017")
+
+    assert "Không có gì thay đổi" in out
+    assert (snapshot(Commune), snapshot(District), snapshot(Province)) == before
+
+
+# 28990 (Xã Phong Mỹ of Giồng Trôm) is missing from this 2017 list, as the communes created
+# between 08/2017 and 2025 are missing from the real one.
+MISSING = [["28990", "834", "83", "1", "28987", "86"], ["28990", "834", "83", "1", "28777", "86"]]
+
+
+def test_a_missing_former_unit_is_created_only_with_the_option(lists, tmp_path):
+    err = io.StringIO()
+    path = write(tmp_path, "table.csv", [TABLE, *ROWS, *MISSING])
+    with pytest.raises(CommandError):
+        call_command("import_unit_successions", str(path), "--effective", "01/07/2025", stderr=err)
+    assert "Dòng 9, old_ward_code: Không có đơn vị nào mang mã 28990" in err.getvalue()
+    assert "--create-missing-predecessors" in err.getvalue()
+    assert not Succession.objects.exists() and not Commune.objects.filter(code="28990").exists()
+
+    out = successions(tmp_path, [*ROWS, *MISSING], TABLE, "--create-missing-predecessors")
+
+    assert "· đơn vị cũ được tạo, chưa có tên (cần nhập): 1" in out
+    created = Commune.objects.get(code="28990")
+    assert created.name == ""  # never invented: to be typed
+    assert (created.district.code, created.province.code) == ("834", "83")
+    assert (created.valid_from, created.valid_until) == (None, D(2025, 6, 30))
+    assert sorted(
+        Succession.objects.filter(predecessor=created).values_list("successor__code", "whole")
+    ) == [("28777", False), ("28987", False)]
+    before = snapshot(Commune), list(Succession.objects.values_list("pk", "whole"))
+
+    out = successions(tmp_path, [*ROWS, *MISSING], TABLE, "--create-missing-predecessors")
+
+    assert "Không có gì thay đổi" in out
+    assert (snapshot(Commune), list(Succession.objects.values_list("pk", "whole"))) == before
+
+
+def test_a_missing_former_unit_in_an_unknown_district_is_refused(lists, tmp_path):
+    rows = [["28990", "899", "83", "0", "28987", "86"]]
+    err = io.StringIO()
+    path = write(tmp_path, "table.csv", [TABLE, *rows])
+    with pytest.raises(CommandError):
+        call_command(
+            "import_unit_successions",
+            str(path),
+            "--effective",
+            "01/07/2025",
+            "--create-missing-predecessors",
+            stderr=err,
+        )
+    assert "Dòng 2, old_district_code: Không thể tạo đơn vị cũ 28990: huyện 899" in err.getvalue()
+    assert not Commune.objects.filter(code="28990").exists()

@@ -17,7 +17,7 @@ FRAGMENT = Path(__file__).resolve().parent.parent / "locale_vi.po.fragment"
 # Strings of branches not yet merged into locale/vi (the lead merges the fragments).
 PENDING = [
     Path(__file__).resolve().parents[2] / "locale" / "fragments" / name
-    for name in ("preview.po", "imports2.po")
+    for name in ("preview.po", "imports2.po", "units2.po")
 ]
 HEADER = (
     'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'

@@ -214,7 +214,8 @@ def test_the_conversion_table_previews_without_writing_then_records_successions(
         (
             [["28990", "834", "83", "0", "28987", "86"]],
             "<td>3</td><td>old_ward_code</td><td>Không có đơn vị nào mang mã 28990 còn hiệu lực "
-            "ngày 30/06/2025.</td>",
+            "ngày 30/06/2025. Hãy nhập trước danh mục đơn vị hành chính có hiệu lực ngày đó, hoặc "
+            "chọn “Tạo các đơn vị cũ còn thiếu” (lệnh: --create-missing-predecessors)",
         ),
         (
             [["00001", "001", "01", "0", "28987", "86"]],
@@ -304,3 +305,31 @@ def test_the_real_lists_of_vinh_long_import_through_the_pages(client, dost_staff
     assert Commune.objects.current(D(2025, 6, 30)).count() == 379
     assert Commune.objects.get(code="29014").successions.get().successor.name == ("Phường An Hội")
     assert ProvinceSuccession.objects.count() == 2  # Bến Tre and Trà Vinh into Vĩnh Long
+
+
+def test_the_option_creates_the_missing_former_units_and_the_preview_lists_them(client, units_2025):
+    """28990 is missing from this 2017 list (a commune created later, as in the real table)."""
+    missing = [["28990", "834", "83", "0", "28987", "86"]]
+    page = client.get("/imports/unit-successions/").content.decode()
+    assert 'type="checkbox" name="create_missing"' in page
+    assert "Tạo các đơn vị cũ còn thiếu" in page
+    before = state()
+    url = post_file(
+        client,
+        "unit-successions",
+        "bang.csv",
+        csv_bytes([TABLE, *ROWS, *missing]),
+        effective="01/07/2025",
+        create_missing="on",
+    )
+
+    html = preview(client, url)
+
+    assert state() == before
+    assert "28990, chưa có tên (cần nhập), thuộc Huyện Giồng Trôm, Tỉnh Bến Tre" in html
+    assert "Tạo các đơn vị cũ còn thiếu" in html
+    assert counts(html)["new"] == 9  # the unit, 7 successions, Bến Tre -> Vĩnh Long
+    assert confirm(client, url).status_code == 200
+    created = Commune.objects.get(code="28990")
+    assert (created.name, created.valid_until) == ("", D(2025, 6, 30))
+    assert Succession.objects.filter(predecessor=created, successor__code="28987").exists()

@@ -2,7 +2,9 @@
 
 FILE is an .xlsx or .csv in the layout the statistics office (GSO) publishes. Units are upserted
 by GSO code in bulk; a renamed unit is updated, not duplicated; importing the same file again
-changes nothing and says so. One bad row and nothing is written.
+changes nothing and says so. One bad row and nothing is written. A list describes the units in
+force on its day (``--list-date``, else a date in the file's name, else today): only those are
+matched by code; a code whose units are of another period gets a unit of its own, never a rename.
 
 ``--effective DATE`` (dd/mm/yyyy) reads FILE as the whole list from DATE on (the list of 1/7/2025
 has no district columns and may say "Đặc khu"): a unit whose name, kind or parents changed, or
@@ -55,6 +57,11 @@ class ProgressBar:
         self.stream.flush()
 
 
+def _resource_options(options) -> dict:
+    """The resource's options among the command's: the effective date, the list's date."""
+    return {k: options[k] for k in ("effective", "list_date") if options[k]}
+
+
 class Command(BaseCommand):
     help = "Import the administrative units from a GSO spreadsheet (.xlsx or .csv)."
 
@@ -70,6 +77,12 @@ class Command(BaseCommand):
             "--effective",
             type=parse_day,
             help="dd/mm/yyyy: the file is the whole list from that day; missing units end",
+        )
+        parser.add_argument(
+            "--list-date",
+            type=parse_day,
+            help="dd/mm/yyyy: the day the list describes (default: a date in the file's name, "
+            "else today); only the units in force that day are matched",
         )
         parser.add_argument(
             "--no-progress", action="store_true", help="do not draw the progress bar"
@@ -89,7 +102,7 @@ class Command(BaseCommand):
             dry_run=options["dry_run"],
             progress=progress,
             limit_mb=options["max_mb"],
-            options={"effective": options["effective"]} if options["effective"] else None,
+            options=_resource_options(options),
         )
         elapsed = time.monotonic() - started
         if not report.ok:

@@ -5,7 +5,9 @@ publishes (old_ward_code, old_district_code, old_province_code, partly_merged, n
 new_province_code) or the same with Vietnamese headers (Mã xã cũ, Mã huyện cũ, Mã tỉnh cũ, Sáp
 nhập một phần, Mã xã mới, Mã tỉnh mới). Old codes are the units in force the day before DATE,
 new codes those in force on DATE (import the new list with ``import_admin_units --effective``
-first). One bad row and nothing is written; importing again changes nothing.
+first). One bad row and nothing is written; importing again changes nothing. An old code unknown
+the day before is refused, unless ``--create-missing-predecessors``: the former unit is then
+created with the row's district and province and an empty name (to type), ended that day.
 """
 
 import time
@@ -30,6 +32,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--legal-basis", default="", help="the act, as you type it (e.g. its number and date)"
         )
+        parser.add_argument(
+            "--create-missing-predecessors",
+            action="store_true",
+            help="create each old code unknown the day before (a commune created after the last "
+            "list imported) with the row's district and province and an empty name to type",
+        )
         parser.add_argument("--dry-run", action="store_true", help="check, write nothing")
         parser.add_argument("--max-mb", type=int, default=50, help="largest file, in MB")
 
@@ -47,6 +55,7 @@ class Command(BaseCommand):
             effective=options["effective"],
             legal_basis=options["legal_basis"],
             dry_run=options["dry_run"],
+            create_missing=options["create_missing_predecessors"],
         )
         elapsed = time.monotonic() - started
         if not report.ok:
