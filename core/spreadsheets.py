@@ -24,15 +24,17 @@ whatever the interface language, taken from the models' own verbose names and ch
 import csv
 import datetime
 import io
+import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.functional import lazy
 from django.utils.text import capfirst
@@ -44,6 +46,8 @@ FORMATS = ("xlsx", "csv")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 SHEET_LANGUAGE = "vi"  # the language of every header and label a spreadsheet holds
+STREAM_CHUNK = 2000  # rows read from the database at a time by a streamed export
+STREAM_LINES = 500  # .csv lines sent at a time
 
 # Bounds for what an .xlsx may declare before it is opened. A zip bomb inflates a thousand times
 # and more; real workbooks, even of repeated rows, stay far below these ratios.
@@ -294,8 +298,8 @@ def choice_label(choices, value) -> str:
 class Column:
     """A column of an export: its header and how to get the value from a row.
 
-    ``value`` is a dotted attribute path (``"participation.commune.code"``; a method is called)
-    or a function of the row.
+    ``value`` is a dotted attribute path (``"participation.commune.code"``; a method is called),
+    a key of the row when rows are dicts (``.values()``), or a function of the row.
     """
 
     header: str
@@ -304,6 +308,8 @@ class Column:
     def of(self, row) -> Any:
         if callable(self.value):
             return self.value(row)
+        if isinstance(row, dict):  # a row of ``.values()``: the path is its key
+            return row.get(self.value)
         current = row
         for part in self.value.split("."):
             if current is None:
@@ -352,14 +358,28 @@ def csv_text(value) -> str:
     return str(value)
 
 
+class _Line:
+    """A file-like object whose ``write`` returns what it is given: csv.writer makes lines."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_chunks(rows: Iterable, columns: list[Column]) -> Iterator[bytes]:
+    """The rows as a .csv in UTF-8 with BOM (which Excel reads right), in chunks of lines."""
+    with translation.override(SHEET_LANGUAGE):
+        writer = csv.writer(_Line(), lineterminator="\r\n")
+        lines = ["\ufeff" + writer.writerow([neutralise(str(c.header)) for c in columns])]
+        for row in rows:
+            lines.append(writer.writerow([csv_text(c.of(row)) for c in columns]))
+            if len(lines) >= STREAM_LINES:
+                yield "".join(lines).encode("utf-8")
+                lines.clear()
+        yield "".join(lines).encode("utf-8")
+
+
 def _csv_bytes(rows: Iterable, columns: list[Column]) -> bytes:
-    """The rows as a .csv in UTF-8 with BOM, which Excel reads right."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([neutralise(str(c.header)) for c in columns])
-    for row in rows:
-        writer.writerow([csv_text(c.of(row)) for c in columns])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return b"".join(_csv_chunks(rows, columns))
 
 
 def _xlsx_cell(sheet, value):
@@ -378,8 +398,10 @@ def _xlsx_cell(sheet, value):
     return cell
 
 
-def _xlsx_bytes(rows: Iterable, columns: list[Column]) -> bytes:
-    """The rows as an .xlsx with a bold header row."""
+def _xlsx_write(out, rows: Iterable, columns: list[Column]) -> None:
+    """The rows as an .xlsx with a bold header row, written to the file ``out``.
+
+    openpyxl's write-only mode keeps the rows in a temporary file, not in memory."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -394,8 +416,12 @@ def _xlsx_bytes(rows: Iterable, columns: list[Column]) -> bytes:
     sheet.append(header_cells)
     for row in rows:
         sheet.append([_xlsx_cell(sheet, cell_value(c.of(row))) for c in columns])
-    out = io.BytesIO()
     workbook.save(out)
+
+
+def _xlsx_bytes(rows: Iterable, columns: list[Column]) -> bytes:
+    out = io.BytesIO()
+    _xlsx_write(out, rows, columns)
     return out.getvalue()
 
 
@@ -420,11 +446,34 @@ def export_response(*, rows: Iterable, columns: list[Column], filename, fmt: str
         raise ValueError(f"unknown export format {fmt!r}")
     body = table_bytes(rows=rows, columns=columns, fmt=fmt)
     content_type = XLSX_TYPE if fmt == "xlsx" else "text/csv; charset=utf-8"
+    return _attachment(HttpResponse(body, content_type=content_type), filename, fmt)
+
+
+def _attachment(response, filename, fmt: str):
     with translation.override(SHEET_LANGUAGE):
         name = download_name(str(filename), ext=fmt)
-    response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def export_stream(*, rows: Iterable, columns: list[Column], filename, fmt: str):
+    """:func:`export_response` for any number of rows, in bounded memory.
+
+    A .csv streams (``StreamingHttpResponse``) as the rows come from ``rows`` (a queryset's
+    ``.iterator()``); an .xlsx is written by openpyxl's write-only mode to a temporary file,
+    sent from there.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    if fmt == "csv":
+        body = _csv_chunks(rows, columns)
+        response = StreamingHttpResponse(body, content_type="text/csv; charset=utf-8")
+        return _attachment(response, filename, fmt)
+    out = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+    with translation.override(SHEET_LANGUAGE):
+        _xlsx_write(out, rows, columns)
+    out.seek(0)
+    return _attachment(FileResponse(out, content_type=XLSX_TYPE), filename, fmt)
 
 
 # The exportable lists -----------------------------------------------------------------------
@@ -435,12 +484,15 @@ class ExportList:
     """The export of a list page: its columns, its file name, and how to load rows by key.
 
     ``load`` (optional) returns a queryset loading what the columns use; with it, the list view
-    may pass the primary keys of its rows in order (the lists ordered by a search index).
+    passes its rows' primary keys (``.values_list("pk", flat=True)`` of its ordered queryset, or
+    a list). ``fields`` (optional, with ``load``): the rows are read as ``.values(*fields)``
+    dicts, which the columns' paths name, far cheaper than model instances for a large list.
     """
 
     columns: list[Column]
     filename: object
     load: Callable | None = None
+    fields: tuple[str, ...] = ()
 
 
 EXPORT_LISTS: dict[str, ExportList] = {}
@@ -451,11 +503,38 @@ def register_export(name: str, spec: ExportList) -> None:
     EXPORT_LISTS[name] = spec
 
 
+def _loaded(spec: ExportList, keys: QuerySet) -> Iterator:
+    """The rows of ``keys`` (an ordered queryset of primary keys) as ``spec`` loads them, in
+    that order, read from the database in chunks."""
+    rows = spec.load().filter(pk__in=keys.order_by()).order_by(*keys.query.order_by)
+    if spec.fields:
+        rows = rows.values(*spec.fields)
+    return rows.iterator(chunk_size=STREAM_CHUNK)
+
+
 def export_list(name: str, rows: Sequence, fmt: str):
-    """The ``name`` list's ``rows`` (objects, or primary keys for a list that loads) as a file."""
+    """The ``name`` list's ``rows`` (objects, or primary keys for a list that loads) as a file.
+
+    Primary keys given as a queryset are loaded in chunks and the file is streamed
+    (:func:`export_stream`): memory stays bounded whatever the number of rows.
+    """
     spec = EXPORT_LISTS[name]
+    if spec.load is not None and isinstance(rows, QuerySet):
+        rows = _loaded(spec, rows)
+        return export_stream(rows=rows, columns=spec.columns, filename=spec.filename, fmt=fmt)
     if spec.load is not None:
         pks = list(rows)
         position = {pk: i for i, pk in enumerate(pks)}
         rows = sorted(spec.load().filter(pk__in=pks), key=lambda o: position[o.pk])
+        if spec.fields:
+            rows = [{f: getattr_path(o, f) for f in spec.fields} for o in rows]
     return export_response(rows=rows, columns=spec.columns, filename=spec.filename, fmt=fmt)
+
+
+def getattr_path(obj, path: str):
+    """The value at a ``values()`` path (``"participation__commune__code"``) of ``obj``."""
+    for part in path.split("__"):
+        if obj is None:
+            return None
+        obj = getattr(obj, part)
+    return obj

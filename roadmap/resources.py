@@ -10,8 +10,8 @@ from types import SimpleNamespace
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 from import_export.fields import Field
 
 from communes.models import Commune
@@ -36,6 +36,7 @@ from core.widgets import (
     fold,
     is_blank,
 )
+from qms_rollout import clock
 from roadmap.models import (
     Milestone,
     Participation,
@@ -43,6 +44,7 @@ from roadmap.models import (
     Programme,
     RoadmapStep,
     RoadmapTemplate,
+    milestone_days_late,
 )
 
 # The columns of the consultant's progress spreadsheet and of a programme's communes.
@@ -483,24 +485,69 @@ class ParticipationResource(SpreadsheetResource):
 
 # The milestone list's export: its first seven columns are those of the milestone import, so an
 # export can be edited and imported back.
+def _label(choices):
+    """The spreadsheet label of a ``choices`` value, looked up once per value and language."""
+    labels = {}
+
+    def label(value):
+        key = (get_language(), value)
+        if key not in labels:
+            labels[key] = choice_label(choices, value)
+        return labels[key]
+
+    return label
+
+
+_status_label = _label(Milestone.Status)
+
+
+def _user_name(row: dict) -> str:
+    """``str(updated_by)`` from a row's values: the full name, else the user name."""
+    first = row["updated_by__first_name"] or ""
+    full = f"{first} {row['updated_by__last_name'] or ''}".strip()
+    return full or row["updated_by__username"] or ""
+
+
+def _days_late(row: dict) -> int:
+    as_of = clock.today()
+    return milestone_days_late(row["status"], row["due_date"], row["completed_on"], as_of)
+
+
 MILESTONE_COLUMNS = [
-    Column(COMMUNE, "participation.commune.code"),
-    Column(COMMUNE_NAME, "participation.commune.name"),
-    Column(STEP, lambda m: f"{m.step.order}. {m.step.name}"),
-    Column(STATUS, lambda m: choice_label(Milestone.Status, m.status)),
+    Column(COMMUNE, "participation__commune__code"),
+    Column(COMMUNE_NAME, "participation__commune__name"),
+    Column(STEP, lambda m: f"{m['step__order']}. {m['step__name']}"),
+    Column(STATUS, lambda m: _status_label(m["status"])),
     Column(COMPLETED_ON, "completed_on"),
     Column(NOTE, "note"),
-    Column(PROGRAMME, "participation.programme.name"),
-    Column(field_label(Commune, "district"), lambda m: m.participation.commune.district or ""),
+    Column(PROGRAMME, "participation__programme__name"),
+    Column(field_label(Commune, "district"), "participation__commune__district__name"),
     Column(field_label(Milestone, "planned_start"), "planned_start"),
     Column(field_label(Milestone, "due_date"), "due_date"),
-    Column("Số ngày trễ", "days_late"),
-    Column(field_label(Milestone, "updated_by"), lambda m: str(m.updated_by or "")),
+    Column("Số ngày trễ", _days_late),
+    Column(field_label(Milestone, "updated_by"), _user_name),
 ]
+# What the export reads of each milestone (``.values()``: no model instance per row).
+MILESTONE_FIELDS = (
+    "participation__commune__code",
+    "participation__commune__name",
+    "step__order",
+    "step__name",
+    "status",
+    "completed_on",
+    "note",
+    "participation__programme__name",
+    "participation__commune__district__name",
+    "planned_start",
+    "due_date",
+    "updated_by__username",
+    "updated_by__first_name",
+    "updated_by__last_name",
+)
 
 
 def _milestones_to_export():
-    return Milestone.objects.with_list_related()
+    return Milestone.objects.all()
 
 
 register_import(
@@ -517,5 +564,10 @@ register_import(
 )
 register_export(
     "milestones",
-    ExportList(MILESTONE_COLUMNS, pgettext_lazy("file name", "milestones"), _milestones_to_export),
+    ExportList(
+        MILESTONE_COLUMNS,
+        pgettext_lazy("file name", "milestones"),
+        _milestones_to_export,
+        fields=MILESTONE_FIELDS,
+    ),
 )
