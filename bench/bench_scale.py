@@ -63,7 +63,9 @@ def verdict(ok: bool) -> str:
 
 
 def pages(client, runs: int) -> None:
-    print(f"\n{'page':34} {'median':>8} {'admin':>8} {'ratio':>6} {'size':>7}  (budget ≤{PAGE_FACTOR}×)")
+    print(
+        f"\n{'page':34} {'median':>8} {'admin':>8} {'ratio':>6} {'size':>7}  (budget ≤{PAGE_FACTOR}×)"
+    )
     admin_times = {}
     for label, url, admin_url in PAGES:
         ms, size = median_ms(client, url, runs)

@@ -32,9 +32,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from audits.models import Announcement, CorrectiveAction, Finding
+from core.text import unit_key
 from qms_rollout import clock
 from reports import metrics, textlayout
-from core.text import unit_key
 from reports.grid import grid_tables
 
 GENERATION_KEY = "reports:generation"
