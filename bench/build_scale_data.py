@@ -22,7 +22,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qms_rollout.settings")
-os.environ.setdefault("QMS_AS_OF", "2017-12-15")
 
 BATCH = 2000
 

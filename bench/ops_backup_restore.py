@@ -70,6 +70,9 @@ def postgres(*args: str) -> None:
 
 
 def main() -> int:
+    import django
+
+    django.setup()
     source_url = os.environ["DATABASE_URL"]
     restored_url = source_url.rsplit("/", 1)[0] + f"/{RESTORED}"
     with tempfile.TemporaryDirectory() as tmp:

@@ -7,11 +7,12 @@ name or decision number; never by database id.
 
 from types import SimpleNamespace
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from import_export.fields import Field
 
 from communes.models import Commune
@@ -485,69 +486,63 @@ class ParticipationResource(SpreadsheetResource):
 
 # The milestone list's export: its first seven columns are those of the milestone import, so an
 # export can be edited and imported back.
-def _label(choices):
-    """The spreadsheet label of a ``choices`` value, looked up once per value and language."""
-    labels = {}
-
-    def label(value):
-        key = (get_language(), value)
-        if key not in labels:
-            labels[key] = choice_label(choices, value)
-        return labels[key]
-
-    return label
-
-
-_status_label = _label(Milestone.Status)
-
-
-def _user_name(row: dict) -> str:
-    """``str(updated_by)`` from a row's values: the full name, else the user name."""
-    first = row["updated_by__first_name"] or ""
-    full = f"{first} {row['updated_by__last_name'] or ''}".strip()
-    return full or row["updated_by__username"] or ""
-
-
-def _days_late(row: dict) -> int:
-    as_of = clock.today()
-    return milestone_days_late(row["status"], row["due_date"], row["completed_on"], as_of)
-
-
 MILESTONE_COLUMNS = [
-    Column(COMMUNE, "participation__commune__code"),
-    Column(COMMUNE_NAME, "participation__commune__name"),
-    Column(STEP, lambda m: f"{m['step__order']}. {m['step__name']}"),
-    Column(STATUS, lambda m: _status_label(m["status"])),
+    Column(COMMUNE, "participation.commune.code"),
+    Column(COMMUNE_NAME, "participation.commune.name"),
+    Column(STEP, lambda m: f"{m.step.order}. {m.step.name}"),
+    Column(STATUS, lambda m: choice_label(Milestone.Status, m.status)),
     Column(COMPLETED_ON, "completed_on"),
     Column(NOTE, "note"),
-    Column(PROGRAMME, "participation__programme__name"),
-    Column(field_label(Commune, "district"), "participation__commune__district__name"),
+    Column(PROGRAMME, "participation.programme.name"),
+    Column(field_label(Commune, "district"), lambda m: m.participation.commune.district or ""),
     Column(field_label(Milestone, "planned_start"), "planned_start"),
     Column(field_label(Milestone, "due_date"), "due_date"),
-    Column("Số ngày trễ", _days_late),
-    Column(field_label(Milestone, "updated_by"), _user_name),
+    Column("Số ngày trễ", "days_late"),
+    Column(field_label(Milestone, "updated_by"), lambda m: str(m.updated_by or "")),
 ]
-# What the export reads of each milestone (``.values()``: no model instance per row).
-MILESTONE_FIELDS = (
-    "participation__commune__code",
-    "participation__commune__name",
-    "step__order",
-    "step__name",
-    "status",
-    "completed_on",
-    "note",
-    "participation__programme__name",
-    "participation__commune__district__name",
-    "planned_start",
-    "due_date",
-    "updated_by__username",
-    "updated_by__first_name",
-    "updated_by__last_name",
-)
 
 
 def _milestones_to_export():
-    return Milestone.objects.all()
+    return Milestone.objects.with_list_related()
+
+
+def _export_lookups(milestones) -> tuple[dict, dict, dict]:
+    """What the milestones' rows name, by id: participations (commune code and name, district,
+    programme), steps ("order. name"), users (their name); three queries."""
+    parts = Participation.objects.filter(pk__in=milestones.values("participation_id"))
+    participations = {
+        pk: (code, name, district or "", programme)
+        for pk, code, name, district, programme in parts.values_list(
+            "pk", "commune__code", "commune__name", "commune__district__name", "programme__name"
+        )
+    }
+    steps = RoadmapStep.objects.filter(pk__in=milestones.values("step_id"))
+    step_labels = {
+        pk: f"{order}. {name}" for pk, order, name in steps.values_list("pk", "order", "name")
+    }
+    users = get_user_model().objects.filter(pk__in=milestones.values("updated_by_id"))
+    return participations, step_labels, {u.pk: str(u) for u in users}
+
+
+def milestone_export_rows(keys):
+    """The values of :data:`MILESTONE_COLUMNS` for the milestones of ``keys`` (an ordered
+    queryset of their primary keys), row by row in that order, read in chunks: tuples from the
+    database and three lookups in place of a model instance per row (120,000 rows in seconds)."""
+    milestones = Milestone.objects.filter(pk__in=keys.order_by())
+    participations, steps, users = _export_lookups(milestones)
+    statuses = {value: choice_label(Milestone.Status, value) for value in Milestone.Status.values}
+    as_of = clock.today()
+    fields = ("participation_id", "step_id", "status", "completed_on", "note", "planned_start")
+    rows = milestones.order_by(*keys.query.order_by).values_list(
+        *fields, "due_date", "updated_by_id"
+    )
+    for part, step, status, done, note, start, due, user in rows.iterator(chunk_size=5000):
+        code, name, district, programme = participations[part]
+        late = milestone_days_late(status, due, done, as_of)
+        yield [
+            *(code, name, steps[step], statuses[status], done, note, programme, district),
+            *(start, due, late, users.get(user, "")),
+        ]
 
 
 register_import(
@@ -568,6 +563,6 @@ register_export(
         MILESTONE_COLUMNS,
         pgettext_lazy("file name", "milestones"),
         _milestones_to_export,
-        fields=MILESTONE_FIELDS,
+        rows=milestone_export_rows,
     ),
 )

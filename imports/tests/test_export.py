@@ -290,3 +290,24 @@ def test_the_milestone_export_streams_with_the_days_late_and_who_updated(
     assert updated[11] == (dost_staff.get_full_name() or dost_staff.username)
     expected = {m.note or "": str(m.days_late) for m in milestones}
     assert {(r[5] or "").lstrip("'"): str(r[10]) for r in rows[1:]} == expected
+
+
+def test_the_quick_milestone_rows_hold_what_the_columns_give_for_the_objects(
+    dost_staff, milestones
+):
+    """The export of a large list reads tuples (``milestone_export_rows``): the same cells as
+    ``MILESTONE_COLUMNS`` on the milestones."""
+    from django.utils import translation
+
+    from core.spreadsheets import csv_text
+    from roadmap.resources import MILESTONE_COLUMNS, milestone_export_rows
+
+    milestones[2].updated_by = dost_staff
+    milestones[2].save()
+    keys = Milestone.objects.order_by("-pk").values_list("pk", flat=True)
+    objects = Milestone.objects.with_list_related().order_by("-pk")
+    with translation.override("vi"):
+        quick = [[csv_text(v) for v in row] for row in milestone_export_rows(keys)]
+        slow = [[csv_text(c.of(m)) for c in MILESTONE_COLUMNS] for m in objects]
+    assert quick == slow
+    assert len(quick) == 4 and quick[1][11] == str(dost_staff)
