@@ -1,6 +1,7 @@
 """Forms of the audit pages: audits, findings, corrective actions, announcements of conformity."""
 
 from django import forms
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from audits.models import (
@@ -13,12 +14,15 @@ from audits.models import (
     InspectionPlan,
     PlannedInspection,
     add_months,
+    clause_error,
 )
 from communes.models import Province
 from core.forms import BootstrapMixin, DateField, DateInput, check_not_before
 from procedures.models import Procedure
 from qms_rollout import clock
+from roadmap.clauses import clause_belongs, clause_label, clause_range, clauses
 from roadmap.forms import UploadField
+from roadmap.models import Standard
 
 
 def _not_in_future(value):
@@ -52,18 +56,53 @@ class AuditForm(BootstrapMixin, forms.ModelForm):
         return _not_in_future(self.cleaned_data.get("date"))
 
 
+class ClauseInput(forms.TextInput):
+    """A clause typed or picked from the list of its edition's clauses (an HTML datalist)."""
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.choices = list(choices)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        list_id = f"{(attrs or {}).get('id') or name}-clauses"
+        attrs = {**(attrs or {}), "list": list_id, "autocomplete": "off"}
+        field = super().render(name, value, attrs, renderer)
+        options = format_html_join(
+            "", '<option value="{}">{}</option>', ((n, clause_label(n, t)) for n, t in self.choices)
+        )
+        return format_html('{}<datalist id="{}">{}</datalist>', field, list_id, options)
+
+
 class FindingForm(BootstrapMixin, forms.ModelForm):
+    """A finding of an audit: the clause comes from the edition of the audit's QMS (TCVN ISO
+    9001:2008 clauses 4–8, 2015 clauses 4–10), checked here and in :meth:`Finding.clean`."""
+
     class Meta:
         model = Finding
         fields = ["clause", "severity", "procedure", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, commune, **kwargs):
+    def __init__(self, *args, audit, **kwargs):
         super().__init__(*args, **kwargs)
+        self.standard = audit.standard
         self.fields["procedure"].queryset = Procedure.objects.filter(
-            scope_items__commune=commune
+            scope_items__commune=audit.commune
         ).order_by("name")
         self.fields["procedure"].help_text = _("Optional: the procedure of the commune's scope.")
+        clause = self.fields["clause"]
+        clause.widget = ClauseInput(choices=clauses(self.standard), attrs=clause.widget.attrs)
+        clause.help_text = (
+            _("A clause of %(standard)s (%(range)s), or one of its sub-clauses such as 7.5.1.")
+            % {"standard": Standard(self.standard).label, "range": clause_range(self.standard)}
+            if self.standard
+            else _("A clause of TCVN ISO 9001, such as 7 or 7.5.1.")
+        )
+
+    def clean_clause(self):
+        clause = " ".join(self.cleaned_data.get("clause", "").split())
+        if clause and not clause_belongs(self.standard, clause):
+            raise forms.ValidationError(clause_error(self.standard, clause))
+        return clause
 
 
 class CorrectiveActionForm(BootstrapMixin, forms.ModelForm):
@@ -339,5 +378,9 @@ class PlanSummaryForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = InspectionPlan
-        fields = ["summary", "summary_on"]
-        widgets = {"summary": forms.Textarea(attrs={"rows": 6}), "summary_on": DateInput()}
+        fields = ["summary_number", "summary_on", "summary", "summary_recipients"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 6}),
+            "summary_on": DateInput(),
+            "summary_recipients": forms.Textarea(attrs={"rows": 3}),
+        }

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -14,7 +15,8 @@ from core.scope import Scope
 from core.search import FoldedBulkWrites, FoldedText
 from core.text import fold
 from qms_rollout import clock
-from roadmap.models import Standard
+from roadmap.clauses import clause_belongs, clause_range
+from roadmap.models import Participation, Standard
 
 
 class AuditQuerySet(ScopedQuerySet):
@@ -91,6 +93,13 @@ class Audit(models.Model):
     def is_inspection(self) -> bool:
         return self.kind in (self.Kind.INSPECTION_ONSITE, self.Kind.INSPECTION_RECORDS)
 
+    @cached_property
+    def standard(self) -> str | None:
+        """The edition of TCVN ISO 9001 the commune's QMS followed on the audit's date: that of
+        its latest announcement, unless a programme it joined since then works towards another
+        (a conversion to 2015 is audited on 2015); None when neither is known."""
+        return commune_standard_on(self.commune_id, self.date)
+
     def clean(self):
         """An audit is held while its commune exists (a merged commune's ended the day before)."""
         super().clean()
@@ -121,6 +130,26 @@ class Audit(models.Model):
                     }
                 }
             )
+
+
+def commune_standard_on(commune_id: int | None, day: datetime.date | None) -> str | None:
+    """See :attr:`Audit.standard`. Two queries."""
+    if commune_id is None or day is None:
+        return None
+    announced = (
+        Announcement.objects.filter(commune_id=commune_id, decision_date__lte=day)
+        .order_by("-decision_date", "-pk")
+        .values_list("decision_date", "standard")
+        .first()
+    )
+    joined = (
+        Participation.objects.filter(commune_id=commune_id, start_date__lte=day)
+        .order_by("-start_date", "-pk")
+        .values_list("start_date", "programme__standard")
+        .first()
+    )
+    latest = max([x for x in (announced, joined) if x], default=None, key=lambda x: x[0])
+    return latest[1] if latest else None
 
 
 class FindingQuerySet(FoldedBulkWrites, ScopedQuerySet):
@@ -205,16 +234,39 @@ class Finding(FoldedText, models.Model):
         return f"{self.clause} – {self.get_severity_display()}"
 
     def clean(self):
-        """A finding is closed only once each of its corrective actions is verified."""
+        """A finding cites a clause of its audit's edition; it is closed only once each of its
+        corrective actions is verified."""
         super().clean()
+        self._check_clause()
         unverified = self.pk and self.corrective_actions.filter(verified_at__isnull=True)
         if self.status == self.Status.CLOSED and unverified and unverified.exists():
             raise ValidationError(
                 {"status": _("Verify every corrective action before closing the finding.")}
             )
 
+    def _check_clause(self) -> None:
+        standard = self.audit.standard if self.audit_id else None
+        if self.clause and not clause_belongs(standard, self.clause):
+            raise ValidationError({"clause": clause_error(standard, self.clause)})
+
     def fill_sort_fields(self) -> None:
         self.search_text = fold(f"{self.clause} {self.description}")
+
+
+def clause_error(standard: str | None, clause: str) -> str:
+    """Why ``clause`` cannot be cited (in the page's language)."""
+    if standard:
+        return _(
+            "“%(clause)s” is not a clause of %(standard)s, the edition of this commune's QMS on "
+            "the audit's date: cite one of its clauses %(range)s (for example 7 or 7.5.1)."
+        ) % {
+            "clause": clause,
+            "standard": Standard(standard).label,
+            "range": clause_range(standard),
+        }
+    return _(
+        "“%(clause)s” is not a clause of TCVN ISO 9001: cite a clause number such as 7 or 7.5.1."
+    ) % {"clause": clause}
 
 
 class CorrectiveActionQuerySet(FoldedBulkWrites, ScopedQuerySet):
@@ -501,6 +553,17 @@ class InspectionPlan(OfficialDocument):
     approval_date = models.DateField(_("approved on"), null=True, blank=True)
     summary = models.TextField(_("summary of results and proposals"), blank=True)
     summary_on = models.DateField(_("summary dated"), null=True, blank=True)
+    summary_number = models.CharField(
+        _("summary's number and symbol"),
+        max_length=60,
+        blank=True,
+        help_text=_("As issued by the office, e.g. 150/BC-SKHCN; empty until it is issued."),
+    )
+    summary_recipients = models.TextField(
+        _("summary's recipients (Nơi nhận)"),
+        blank=True,
+        help_text=_("One a line; empty: the province's People's Committee and the archive."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),

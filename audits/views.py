@@ -42,6 +42,7 @@ from core.lists import paginate, render_list
 from core.spreadsheets import export_format, export_list
 from qms_rollout import clock
 from reports import metrics
+from roadmap.models import Standard
 from roadmap.services import MilestoneConflict
 
 
@@ -147,13 +148,18 @@ def _audit_ctx(request, audit, *, finding_form=None, action_forms=None) -> dict:
             finding.action_form = action_forms.get(finding.pk) or CorrectiveActionForm(
                 prefix=f"f{finding.pk}"
             )
+    inspection = None
+    if audit.is_inspection:  # its plan, decision and minutes (TT 26/2014 Arts. 34–37)
+        inspection = PlannedInspection.objects.filter(audit=audit).select_related("plan").first()
     return {
         "audit": audit,
         "commune": audit.commune,
         "findings": findings,
+        "inspection": inspection,
+        "standard": Standard(audit.standard).label if audit.standard else "",
         "can_manage": can_manage,
         "finding_form": finding_form
-        or (FindingForm(commune=audit.commune, prefix="finding") if can_manage else None),
+        or (FindingForm(audit=audit, prefix="finding") if can_manage else None),
     }
 
 
@@ -175,7 +181,7 @@ def audit_report(request, pk: int):
 @require_POST
 def finding_create(request, pk: int):
     audit = access.get_audit_for_user(request.user, pk, write=True)
-    form = FindingForm(request.POST, commune=audit.commune, prefix="finding")
+    form = FindingForm(request.POST, audit=audit, prefix="finding")
     form.instance.audit = audit
     if form.is_valid():
         form.save()

@@ -262,6 +262,8 @@ QMS_PROVINCE_PREDECESSORS = [
 
 QMS_ISSUER_PARENT = env.str("QMS_ISSUER_PARENT", default="UBND TỈNH BẾN TRE")
 QMS_ISSUER = env.str("QMS_ISSUER", default="SỞ KHOA HỌC VÀ CÔNG NGHỆ")
+# The same body's name in running text, with normal capitals (official documents' bodies).
+QMS_ISSUER_NAME = env.str("QMS_ISSUER_NAME", default="Sở Khoa học và Công nghệ")
 QMS_ISSUER_PLACE = env.str("QMS_ISSUER_PLACE", default="Bến Tre")
 # Reports of more communes than this are built by the background worker, not in the request.
 QMS_REPORT_DIRECT_MAX_COMMUNES = env.int("QMS_REPORT_DIRECT_MAX_COMMUNES", default=200)

@@ -1,6 +1,7 @@
-"""The four official documents of the yearly cycle, built on the frame of :mod:`reports.official`:
+"""The official documents of the yearly cycle, built on the frame of :mod:`reports.official`:
 the inspection plan (TT 26/2014 Art. 34, Mẫu 19. KHKT), the inspection decision (Art. 35,
-Mẫu 20. QĐKT), the minutes (Art. 37.2.b, Mẫu 21. BBKT) and the annual report (QĐ 19/2014
+Mẫu 20. QĐKT), the minutes (Art. 37.2.b, Mẫu 21. BBKT), the November summary of the
+inspections (Art. 38) and the annual report (QĐ 19/2014
 Art. 12.6, Phụ lục II; TT 26/2014 Art. 42.4).
 
 The documents are Vietnamese administrative texts whatever the language of the page: their fixed
@@ -37,31 +38,52 @@ RESULTS = {
     ChecklistAnswer.Result.DOES_NOT: "Không phù hợp",
     ChecklistAnswer.Result.NOT_APPLICABLE: "Không áp dụng",
 }
-ART36 = {
-    Art36.SCOPE: "1.a. Phạm vi áp dụng bao gồm toàn bộ hoạt động liên quan đến thực hiện thủ tục "
-    "hành chính thuộc thẩm quyền giải quyết của cơ quan",
-    Art36.DISSEMINATION: "1.b. Hoạt động phổ biến, hướng dẫn áp dụng hệ thống tài liệu, quy trình "
-    "giải quyết công việc cho toàn bộ cán bộ, công chức trong phạm vi áp dụng",
-    Art36.STANDARD: "1.c. Sự tuân thủ các yêu cầu của tiêu chuẩn, chính sách, mục tiêu, quy trình, "
-    "thủ tục và các yêu cầu pháp luật liên quan",
-    Art36.PROCESSES: "1.d. Việc thực hiện các quá trình giải quyết công việc và các quá trình được "
-    "xác định trong Hệ thống quản lý chất lượng",
-    Art36.AUDIT_REVIEW: "1.đ. Hoạt động xem xét của Lãnh đạo, đánh giá nội bộ, thực hiện hành động "
-    "khắc phục các điểm không phù hợp",
-    Art36.COMPLAINTS: "1.e. Hoạt động xử lý các khiếu nại liên quan đến lĩnh vực áp dụng (nếu có)",
-    Art36.IMPROVEMENT: "1.g. Hoạt động cải tiến trong Hệ thống quản lý chất lượng",
-    Art36.LEADERSHIP: "2.a. Việc bảo đảm sự tham gia của Lãnh đạo, các đơn vị và cá nhân có liên "
-    "quan trong quá trình xây dựng và áp dụng",
-    Art36.EFFECTIVENESS: "2.b. Việc Người đứng đầu cơ quan xác nhận hiệu lực của Hệ thống quản lý "
-    "chất lượng",
-    Art36.ANNOUNCEMENT: "2.c. Việc công bố, thông báo bằng văn bản đến đơn vị chủ trì; niêm yết tại "
-    "trụ sở cơ quan và đăng tải trên trang thông tin điện tử",
-    Art36.LEGAL_UPDATES: "2.d. Việc cập nhật các thay đổi của văn bản quy phạm pháp luật vào Hệ thống "
-    "quản lý chất lượng",
-    Art36.REANNOUNCEMENT: "2.đ. Việc công bố lại khi có sự điều chỉnh, mở rộng, thu hẹp phạm vi áp "
-    "dụng",
-    Art36.CONSULTANT: "2.e. Việc lựa chọn tổ chức tư vấn, chuyên gia tư vấn độc lập (nếu có)",
+# Art. 36 as the law words it: its two parts, then each item with its letter.
+ART36_PARTS = {
+    "1": "Việc xây dựng, áp dụng, duy trì và cải tiến Hệ thống quản lý chất lượng theo yêu cầu "
+    "của Tiêu chuẩn quốc gia TCVN ISO 9001",
+    "2": "Việc tuân thủ các quy định tại Quyết định số 19/2014/QĐ-TTg",
 }
+ART36 = {
+    Art36.SCOPE: "Phạm vi áp dụng bao gồm toàn bộ hoạt động liên quan đến thực hiện thủ tục "
+    "hành chính thuộc thẩm quyền giải quyết của cơ quan",
+    Art36.DISSEMINATION: "Hoạt động phổ biến, hướng dẫn áp dụng hệ thống tài liệu, quy trình giải "
+    "quyết công việc cho toàn bộ cán bộ, công chức trong phạm vi áp dụng",
+    Art36.STANDARD: "Sự tuân thủ các yêu cầu của tiêu chuẩn, chính sách, mục tiêu, quy trình, thủ "
+    "tục và các yêu cầu pháp luật liên quan",
+    Art36.PROCESSES: "Việc thực hiện các quá trình giải quyết công việc và các quá trình được xác "
+    "định trong Hệ thống quản lý chất lượng",
+    Art36.AUDIT_REVIEW: "Hoạt động xem xét của Lãnh đạo, đánh giá nội bộ, thực hiện hành động "
+    "khắc phục các điểm không phù hợp",
+    Art36.COMPLAINTS: "Hoạt động xử lý các khiếu nại liên quan đến lĩnh vực áp dụng (nếu có)",
+    Art36.IMPROVEMENT: "Hoạt động cải tiến trong Hệ thống quản lý chất lượng",
+    Art36.LEADERSHIP: "Việc bảo đảm sự tham gia của Lãnh đạo, các đơn vị và cá nhân có liên quan "
+    "trong quá trình xây dựng và áp dụng",
+    Art36.EFFECTIVENESS: "Việc Người đứng đầu cơ quan xác nhận hiệu lực của Hệ thống quản lý chất "
+    "lượng",
+    Art36.ANNOUNCEMENT: "Việc công bố, thông báo bằng văn bản đến đơn vị chủ trì; niêm yết tại trụ "
+    "sở cơ quan và đăng tải trên trang thông tin điện tử",
+    Art36.LEGAL_UPDATES: "Việc cập nhật các thay đổi của văn bản quy phạm pháp luật vào Hệ thống "
+    "quản lý chất lượng",
+    Art36.REANNOUNCEMENT: "Việc công bố lại khi có sự điều chỉnh, mở rộng, thu hẹp phạm vi áp dụng",
+    Art36.CONSULTANT: "Việc lựa chọn tổ chức tư vấn, chuyên gia tư vấn độc lập (nếu có)",
+}
+
+
+def art36_letter(key: str) -> str:
+    """ "a" … "g" of an item ("1dd" is "đ")."""
+    return key[1:].replace("dd", "đ")
+
+
+def art36_outline() -> list[tuple[str, list[str]]]:
+    """The two parts of Art. 36, each "1. …:" with its items "a) …;" (the last ends with ".")."""
+    outline = []
+    for part, title in ART36_PARTS.items():
+        keys = [key for key in Art36.values if key.startswith(part)]
+        items = [f"{art36_letter(key)}) {ART36[Art36(key)]}" for key in keys]
+        items = [f"{item};" for item in items[:-1]] + [f"{items[-1]}."]
+        outline.append((f"{part}. {title}:", items))
+    return outline
 
 
 def _frame(**kwargs) -> dict:
@@ -72,6 +94,12 @@ def _frame(**kwargs) -> dict:
         "place": settings.QMS_ISSUER_PLACE,
         **kwargs,
     }
+
+
+def issuer_name() -> str:
+    """The issuing body's name in running text, with normal Vietnamese capitals ("Sở Khoa học và
+    Công nghệ"); the masthead prints it in capitals."""
+    return settings.QMS_ISSUER_NAME
 
 
 def _vnd(amount) -> str:
@@ -108,7 +136,7 @@ def plan_document(plan) -> OfficialDocument:
         ),
         Block("heading", "II. NỘI DUNG KIỂM TRA"),
         Block("para", "Theo các nội dung quy định tại Điều 36 Thông tư số 26/2014/TT-BKHCN:"),
-        Block("list", items=[label_vi(key) for key in Art36.values]),
+        *_art36_blocks(),
         Block("heading", "III. CƠ QUAN CHỊU SỰ KIỂM TRA, HÌNH THỨC VÀ THỜI GIAN KIỂM TRA"),
         Block(
             "para",
@@ -119,7 +147,7 @@ def plan_document(plan) -> OfficialDocument:
             "table",
             headers=["STT", "Cơ quan chịu sự kiểm tra", "Hình thức kiểm tra", "Thời gian dự kiến"],
             rows=rows,
-            widths=[12, 70, 55, 28],
+            widths=[12, 66, 55, 32],
         ),
         Block("heading", "IV. ĐƠN VỊ KIỂM TRA"),
         Block("para", f"{plan.inspecting_unit} chủ trì thực hiện kiểm tra."),
@@ -149,9 +177,11 @@ def plan_document(plan) -> OfficialDocument:
     )
 
 
-def label_vi(key: str) -> str:
-    """An Art. 36 item as the law words it."""
-    return ART36[Art36(key)]
+def _art36_blocks() -> list[Block]:
+    blocks = []
+    for part, items in art36_outline():
+        blocks += [Block("para", part), *[Block("para", item) for item in items]]
+    return blocks
 
 
 # The inspection decision (Mẫu 20. QĐKT) -------------------------------------------------------
@@ -193,10 +223,7 @@ def decision_document(item) -> OfficialDocument:
             "thành viên Đoàn kiểm tra chịu trách nhiệm thi hành Quyết định này./.",
         ),
     ]
-    recipients = plan.recipient_lines or [
-        "Như Điều 3",
-        "Lưu: VT",
-    ]
+    recipients = ["Như Điều 3", "Lưu: VT"]  # the decision goes to those who carry it out
     return OfficialDocument(
         **_frame(),
         number=item.decision_number,
@@ -219,13 +246,7 @@ def decision_document(item) -> OfficialDocument:
 def minutes_document(item) -> OfficialDocument:
     """The minutes of an inspection against the Art. 36 checklist (TT 26/2014 Art. 37.2.b)."""
     audit, plan, commune = item.audit, item.plan, item.commune
-    answers = {a.item: a for a in audit.checklist.all()}
-    results = RESULTS
-    rows = []
-    for key in Art36.values:
-        answer = answers.get(key)
-        result = results[answer.result] if answer else BLANK
-        rows.append([label_vi(key), result, answer.note if answer else ""])
+    rows = _checklist_rows({a.item: a for a in audit.checklist.all()})
     findings = [f.description for f in audit.findings.all()]
     decision = (
         f"Căn cứ Quyết định kiểm tra số {item.decision_number or BLANK} ngày "
@@ -254,7 +275,7 @@ def minutes_document(item) -> OfficialDocument:
             "table",
             headers=["Nội dung kiểm tra", "Kết quả", "Ghi chú"],
             rows=rows,
-            widths=[95, 30, 40],
+            widths=[100, 27, 38],
         ),
         Block("heading", "III. CÁC VẤN ĐỀ TỒN TẠI"),
         Block("list", items=findings) if findings else Block("para", "Không có."),
@@ -291,6 +312,106 @@ def minutes_document(item) -> OfficialDocument:
     )
 
 
+def _checklist_rows(answers: dict) -> list:
+    """The Art. 36 table of the minutes: a bold row for each part, then its items."""
+    rows = []
+    for part, title in ART36_PARTS.items():
+        rows.append(f"{part}. {title}")
+        for key in [key for key in Art36.values if key.startswith(part)]:
+            answer = answers.get(key)
+            result = RESULTS[answer.result] if answer else BLANK
+            text = f"{art36_letter(key)}) {ART36[Art36(key)]}"
+            rows.append([text, result, answer.note if answer else ""])
+    return rows
+
+
+# The November summary of the inspections (TT 26/2014 Art. 38) ---------------------------------
+
+FORMS_SHORT = {
+    PlannedInspection.Form.RECORDS: "Qua hồ sơ, báo cáo",
+    PlannedInspection.Form.ONSITE: "Tại trụ sở",
+}
+
+
+def summary_document(plan) -> OfficialDocument:
+    """The report of the year's inspection results to the province's People's Committee, made in
+    November (TT 26/2014 Art. 38.1): what was inspected, the results by commune, the corrective
+    actions, and the proposals written in the plan's page."""
+    rows, totals = metrics.plan_results(plan)
+    plan_ref = f"số {plan.number}" if plan.number else f"năm {plan.year}"
+    table = [
+        [
+            str(n),
+            r.item.commune.name,
+            FORMS_SHORT[r.item.form],
+            _date(r.item.audit.date) if r.item.audit_id else "Chưa kiểm tra",
+            str(r.conforms),
+            str(r.does_not),
+            str(r.findings),
+        ]
+        for n, r in enumerate(rows, 1)
+    ]
+    blocks = [
+        Block(
+            "para",
+            f"Thực hiện Kế hoạch kiểm tra {plan_ref} và Điều 38 Thông tư số 26/2014/TT-BKHCN, "
+            f"{issuer_name()} báo cáo kết quả kiểm tra việc xây dựng, áp dụng, duy trì và cải tiến "
+            f"{QMS} năm {plan.year} như sau:",
+        ),
+        Block("heading", "I. KẾT QUẢ THỰC HIỆN KẾ HOẠCH KIỂM TRA"),
+        Block(
+            "para",
+            f"Theo Kế hoạch, {totals['planned']} cơ quan được kiểm tra qua hồ sơ, báo cáo, trong "
+            f"đó {totals['onsite']} cơ quan được kiểm tra tại trụ sở cơ quan. Đã kiểm tra "
+            f"{totals['done']}/{totals['planned']} cơ quan.",
+        ),
+        Block("heading", "II. KẾT QUẢ KIỂM TRA"),
+        Block(
+            "para",
+            f"Đối chiếu các nội dung quy định tại Điều 36 Thông tư số 26/2014/TT-BKHCN: "
+            f"{totals['conforms']} nội dung phù hợp, {totals['does_not']} nội dung không phù hợp; "
+            f"{totals['findings']} điểm không phù hợp được ghi nhận.",
+        ),
+        Block(
+            "table",
+            headers=[
+                "STT",
+                "Cơ quan chịu sự kiểm tra",
+                "Hình thức",
+                "Ngày kiểm tra",
+                "Phù hợp",
+                "Không phù hợp",
+                "Điểm không phù hợp",
+            ],
+            rows=table,
+            widths=[13, 44, 30, 25, 16, 18, 19],
+        ),
+        Block(
+            "para",
+            f"Hành động khắc phục (báo cáo trong 02 tháng, Điều 37): {totals['actions_on_time']} "
+            f"hoàn thành đúng hạn, {totals['actions_late']} trễ hạn, "
+            f"{totals['actions_pending']} đang trong thời hạn.",
+        ),
+        Block("heading", "III. ĐÁNH GIÁ CHUNG VÀ KIẾN NGHỊ"),
+        *_paragraphs(plan.summary),
+    ]
+    recipients = [line.strip() for line in plan.summary_recipients.splitlines() if line.strip()]
+    return OfficialDocument(
+        **_frame(),
+        number=plan.summary_number,
+        symbol="BC-SKHCN",
+        date=plan.summary_on,
+        year=plan.year,
+        kind="Báo cáo",
+        subject=f"Kết quả kiểm tra việc xây dựng, áp dụng, duy trì và cải tiến {QMS} năm "
+        f"{plan.year}",
+        blocks=blocks,
+        signers=_signer(plan),
+        recipients=recipients or ["Ủy ban nhân dân tỉnh", "Lưu: VT"],
+        filename=f"bao-cao-ket-qua-kiem-tra-{plan.year}",
+    )
+
+
 # The annual report (QĐ 19/2014 Phụ lục II) ----------------------------------------------------
 
 
@@ -304,7 +425,7 @@ def annual_report_document(report, figures: metrics.YearFigures) -> OfficialDocu
         Block(
             "para",
             f"Thực hiện Khoản 6 Điều 12 Quyết định số 19/2014/QĐ-TTg và Khoản 4 Điều 42 Thông tư "
-            f"số 26/2014/TT-BKHCN, {settings.QMS_ISSUER.title()} báo cáo tình hình xây dựng, áp "
+            f"số 26/2014/TT-BKHCN, {issuer_name()} báo cáo tình hình xây dựng, áp "
             f"dụng, duy trì và cải tiến {QMS} tại các cơ quan, đơn vị năm {report.year} như sau:",
         ),
         Block("heading", "I. SỐ LIỆU"),

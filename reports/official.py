@@ -15,6 +15,7 @@ A document is an :class:`OfficialDocument` of :class:`Block` s; builders of each
 
 import datetime
 import io
+import re
 import threading
 from dataclasses import dataclass, field
 
@@ -38,6 +39,7 @@ FONT = "Times New Roman"
 SIZE = 14  # pt, the body (NĐ 30/2020: 13 to 14)
 MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
 STYLESHEET = STATIC_DIR / "css" / "official.css"
+DOTS = "……"  # what the office fills in by hand: a number, a day
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -51,8 +53,14 @@ class Block:
     text: str = ""
     items: list[str] = field(default_factory=list)
     headers: list[str] = field(default_factory=list)
-    rows: list[list[str]] = field(default_factory=list)
+    rows: list[list[str] | str] = field(default_factory=list)  # a str: a bold row across
     widths: list[int] = field(default_factory=list)
+
+    @property
+    def percents(self) -> list[float]:
+        """The column widths as shares of the table (the PDF's ``<col>``)."""
+        total = sum(self.widths) or 1
+        return [round(100 * w / total, 1) for w in self.widths]
 
 
 @dataclass
@@ -60,6 +68,17 @@ class Signer:
     title: str
     name: str
     caption: str = ""  # above the title in two-signer documents (minutes): who signs for whom
+
+    @property
+    def title_lines(self) -> list[str]:
+        """The title as printed, one authority a line (NĐ 30/2020 Phụ lục I): "KT. GIÁM ĐỐC" then
+        "PHÓ GIÁM ĐỐC". A title typed on one line ("KT. Giám đốc Phó Giám đốc") is split
+        before the deputy's title; TM./TL./TUQ. titles are split where the user broke the line."""
+        title = (self.title or "").strip()
+        lines = [line.strip() for line in title.splitlines() if line.strip()]
+        if len(lines) == 1 and re.match(r"(?i)^KT\.", title):
+            lines = [part.strip() for part in re.split(r"\s(?=Phó\s)", title, maxsplit=1)]
+        return [line.upper() for line in lines]
 
 
 @dataclass
@@ -83,11 +102,11 @@ class OfficialDocument:
 
     @property
     def number_line(self) -> str:
-        """ "Số: 12/KH-SKHCN" as typed; before it is issued "Số:      /KH-SKHCN" (never invented)."""
+        """ "Số: 12/KH-SKHCN" as typed; before it is issued "Số: ……/KH-SKHCN" (never invented)."""
         number = (self.number or "").strip()
         if number.lower().startswith("số"):
             number = number[2:].lstrip(" :")
-        return f"Số: {number}" if number else f"Số:{' ' * 6}/{self.symbol}"
+        return f"Số: {number}" if number else f"Số: {DOTS}/{self.symbol}"
 
     @property
     def date_line(self) -> str:
@@ -96,9 +115,9 @@ class OfficialDocument:
 
 def vietnamese_date(day: datetime.date | None, year: int | None = None) -> str:
     """ "ngày 05 tháng 3 năm 2024" (NĐ 30/2020 Phụ lục I: a 0 before days 1–9 and months 1–2);
-    blanks for the office to fill when the date is not known yet."""
+    dots for the office to fill when the date is not known yet."""
     if day is None:
-        return f"ngày{' ' * 5}tháng{' ' * 5}năm {year or ''}".rstrip()
+        return f"ngày {DOTS} tháng {DOTS} năm {year or DOTS}"
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
@@ -163,6 +182,43 @@ def _no_borders(table) -> None:
     table._tbl.tblPr.append(borders)
 
 
+def _fixed_widths(table, widths_mm: list[float]) -> None:
+    """Column widths that Word and LibreOffice both keep: a fixed layout, the grid, each cell."""
+    table.autofit = False
+    total = OxmlElement("w:tblW")
+    total.set(qn("w:type"), "dxa")
+    total.set(qn("w:w"), str(int(sum(Mm(w).twips for w in widths_mm))))
+    for old in table._tbl.tblPr.findall(qn("w:tblW")):
+        table._tbl.tblPr.remove(old)
+    table._tbl.tblPr.append(total)
+    for column, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths_mm, strict=True):
+        column.set(qn("w:w"), str(int(Mm(width).twips)))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_mm, strict=False):
+            cell.width = Mm(width)
+
+
+def _no_cell_margins(table) -> None:
+    """The masthead's lines use the whole width of their column (as the PDF's)."""
+    margins = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:w"), "0")
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    table._tbl.tblPr.append(margins)
+
+
+def _keep_rows_together(table) -> None:
+    """A row never splits across pages and each row stays with the next (the signatures)."""
+    for row in table.rows:
+        row_pr = row._tr.get_or_add_trPr()
+        row_pr.append(OxmlElement("w:cantSplit"))
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
+
+
 def _page_number_header(section) -> None:
     """Page numbers centred in the top margin, none on the first page (NĐ 30/2020)."""
     section.different_first_page_header_footer = True
@@ -184,8 +240,9 @@ def _masthead(document, doc: OfficialDocument) -> None:
     table = document.add_table(rows=1, cols=2)
     _no_borders(table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _no_cell_margins(table)
+    _fixed_widths(table, [71, 94])
     left, right = table.rows[0].cells
-    left.width, right.width = Mm(72), Mm(93)
     center = WD_ALIGN_PARAGRAPH.CENTER
     left.paragraphs[0].alignment = center
     _run(left.paragraphs[0], doc.parent_body.upper(), size=12)
@@ -207,7 +264,8 @@ def _body(document, doc: OfficialDocument) -> None:
     _para(document, "―――――", align=center, after=8, size=8)
     for block in doc.blocks:
         if block.kind == "heading":
-            _para(document, block.text, after=3, indent=False, bold=True)
+            heading = _para(document, block.text, after=3, indent=False, bold=True)
+            heading.paragraph_format.keep_with_next = True
         elif block.kind == "center":
             _para(document, block.text, align=center, after=6, bold=True)
         elif block.kind == "list":
@@ -217,6 +275,8 @@ def _body(document, doc: OfficialDocument) -> None:
             _table(document, block)
         else:
             _para(document, block.text, after=3)
+    # The last paragraph stays on the page of the signatures (no signature alone on a page).
+    document.paragraphs[-1].paragraph_format.keep_with_next = True
 
 
 def _table(document, block: Block) -> None:
@@ -226,24 +286,33 @@ def _table(document, block: Block) -> None:
     for cell, text in zip(table.rows[0].cells, block.headers, strict=True):
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         _run(cell.paragraphs[0], text, bold=True, size=12)
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
     for row in block.rows:
         cells = table.add_row().cells
+        if isinstance(row, str):
+            merged = cells[0].merge(cells[-1])
+            _run(merged.paragraphs[0], row, bold=True, size=12)
+            continue
         for index, (cell, text) in enumerate(zip(cells, row, strict=True)):
-            numeric = index > 0 and str(text).replace(".", "").isdigit()
             cell.paragraphs[0].alignment = (
-                WD_ALIGN_PARAGRAPH.RIGHT if numeric else WD_ALIGN_PARAGRAPH.LEFT
+                WD_ALIGN_PARAGRAPH.RIGHT if _numeric(index, text) else WD_ALIGN_PARAGRAPH.LEFT
             )
             _run(cell.paragraphs[0], str(text), size=12)
-    for index, width in enumerate(block.widths):
-        for row in table.rows:
-            row.cells[index].width = Mm(width)
+    if block.widths:
+        _fixed_widths(table, block.widths)
     _para(document, "", after=3)
+
+
+def _numeric(index: int, text) -> bool:
+    """A figure (right-aligned): not the first column, digits with grouping dots."""
+    return index > 0 and str(text).replace(".", "").isdigit()
 
 
 def _signatures(document, doc: OfficialDocument) -> None:
     center = WD_ALIGN_PARAGRAPH.CENTER
     table = document.add_table(rows=1, cols=2)
     _no_borders(table)
+    _fixed_widths(table, [80, 85])
     left, right = table.rows[0].cells
     if len(doc.signers) > 1:
         slots = [(left, doc.signers[0]), (right, doc.signers[1])]
@@ -251,15 +320,16 @@ def _signatures(document, doc: OfficialDocument) -> None:
         slots = [(right, doc.signers[0])] if doc.signers else []
         _recipients(left, doc.recipients)
     for cell, signer in slots:
+        lines = ([signer.caption.upper()] if signer.caption else []) + signer.title_lines
         first = cell.paragraphs[0]
         first.alignment = center
-        if signer.caption:
-            _run(first, signer.caption.upper(), bold=True, size=13)
-            _para(cell, signer.title.upper(), align=center, after=0, bold=True, size=13)
-        else:
-            _run(first, signer.title.upper(), bold=True, size=13)
+        _run(first, lines[0] if lines else "", bold=True, size=13)
+        for line in lines[1:]:
+            _para(cell, line, align=center, after=0, bold=True, size=13)
         _para(cell, "", align=center, after=60)
         _para(cell, signer.name, align=center, after=0, bold=True)
+    _keep_rows_together(table)
+    _para(document, "", after=0)
 
 
 def _recipients(cell, recipients: list[str]) -> None:
@@ -275,6 +345,8 @@ def render_docx(doc: OfficialDocument) -> bytes:
     document = Document()
     style = document.styles["Normal"]
     style.font.name, style.font.size = FONT, Pt(SIZE)
+    style.paragraph_format.space_before = style.paragraph_format.space_after = Pt(0)
+    style.paragraph_format.line_spacing = 1.15
     style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
     section = document.sections[0]
     section.start_type = WD_SECTION.NEW_PAGE

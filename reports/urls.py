@@ -34,6 +34,11 @@ urlpatterns = [
         name="plan_document",
     ),
     re_path(
+        r"^inspections/(?P<pk>[0-9]+)/summary\.(?P<fmt>pdf|docx)$",
+        views.summary_document,
+        name="summary_document",
+    ),
+    re_path(
         r"^inspections/visits/(?P<pk>[0-9]+)/decision\.(?P<fmt>pdf|docx)$",
         views.decision_document,
         name="decision_document",

@@ -175,6 +175,13 @@ def plan_document(request, pk: int, fmt: str):
 
 
 @login_required
+def summary_document(request, pk: int, fmt: str):
+    """The November report of the year's inspection results (TT 26/2014 Art. 38)."""
+    plan = access.get_inspection_plan_for_user(request.user, pk)
+    return _document_response(documents.summary_document(plan), fmt)
+
+
+@login_required
 def decision_document(request, pk: int, fmt: str):
     """The decision of an on-site inspection (Mẫu 20. QĐKT)."""
     item = access.get_planned_inspection_for_user(request.user, pk)

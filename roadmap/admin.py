@@ -48,7 +48,8 @@ class RoadmapStepInline(admin.TabularInline):
 
 @admin.register(RoadmapTemplate)
 class RoadmapTemplateAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind"]
+    list_display = ["name", "kind", "standard"]
+    list_filter = ["kind", "standard"]
     inlines = [RoadmapStepInline]
     search_fields = ["name"]
 

@@ -16,7 +16,7 @@ from core.forms import (
 from core.uploads import ACCEPT_ATTR, check_upload
 from qms_rollout import clock
 from roadmap.models import Milestone, Participation, Programme, RoadmapTemplate
-from roadmap.services import milestone_rule_errors
+from roadmap.services import milestone_rule_errors, template_edition_error
 
 
 class UploadField(forms.FileField):
@@ -197,9 +197,15 @@ class ParticipationBulkForm(BootstrapMixin, forms.Form):
 
 
 class ApplyTemplateForm(BootstrapMixin, forms.Form):
+    """A roadmap template for the programme: only those of its edition (or of either)."""
+
     template = forms.ModelChoiceField(
         label=_("Roadmap template"), queryset=RoadmapTemplate.objects.all()
     )
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = RoadmapTemplate.objects.for_standard(programme.standard)
 
 
 class OfficerAssignForm(BootstrapMixin, forms.Form):
@@ -269,6 +275,16 @@ class SuccessorWaveForm(ProgrammeForm):
         RoadmapTemplate.objects.order_by("name"),
         label=_("Template where no predecessor announced (build new)"),
     )
+
+    def clean(self):
+        """Each template chosen is of the wave's edition (or of either)."""
+        data = super().clean()
+        standard = data.get("standard")
+        for key in ("consolidate", "extend", "new"):
+            template = data.get(f"template_{key}")
+            if standard and template and not template.fits(standard):
+                self.add_error(f"template_{key}", template_edition_error(template, standard))
+        return data
 
     def templates(self) -> dict:
         """Starting point -> the template chosen for it."""

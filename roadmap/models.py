@@ -136,23 +136,51 @@ class Programme(models.Model):
         super().save(*args, **kwargs)
 
 
+class RoadmapTemplateQuerySet(models.QuerySet):
+    def for_standard(self, standard: str):
+        """The templates a programme on ``standard`` may use: that edition's and the general."""
+        return self.filter(Q(standard="") | Q(standard=standard))
+
+
 class RoadmapTemplate(models.Model):
-    """A consultant's sequence of steps for one kind of participation (data, not code)."""
+    """A consultant's sequence of steps for one kind of participation (data, not code), for one
+    edition of TCVN ISO 9001 (a 2015 roadmap follows the model framework of QĐ 101/QĐ-BKHCN of
+    21/01/2019) or, left empty, for either."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(
         _("for participations of kind"), max_length=12, choices=ParticipationKind
     )
+    standard = models.CharField(
+        _("standard"),
+        max_length=4,
+        choices=Standard,
+        blank=True,
+        help_text=_("Empty: the template serves either edition."),
+    )
     description = models.TextField(_("description"), max_length=DESCRIPTION_MAX, blank=True)
+
+    objects = RoadmapTemplateQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("roadmap template")
         verbose_name_plural = _("roadmap templates")
         ordering = ["name"]
-        constraints = [max_length_check("description", DESCRIPTION_MAX)]
+        constraints = [
+            max_length_check("description", DESCRIPTION_MAX),
+            models.CheckConstraint(
+                condition=Q(standard__in=["", "2008", "2015"]),
+                name="%(app_label)s_%(class)s_standard_valid",
+                violation_error_message=_("Unknown standard version."),
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    def fits(self, standard: str) -> bool:
+        """Whether a programme on ``standard`` may follow this template."""
+        return self.standard in ("", standard)
 
     @property
     def total_days(self) -> int:

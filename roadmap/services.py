@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from qms_rollout import clock
-from roadmap.models import Evidence, Milestone, Participation, RoadmapTemplate
+from roadmap.models import Evidence, Milestone, Participation, RoadmapTemplate, Standard
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +92,14 @@ def milestone_update_status(
     return current
 
 
+def template_edition_error(template: RoadmapTemplate, standard: str) -> str:
+    return _("The template “%(template)s” is for %(its)s; the programme follows %(standard)s.") % {
+        "template": template.name,
+        "its": template.get_standard_display(),
+        "standard": Standard(standard).label,
+    }
+
+
 def participation_apply_template(
     *,
     participation: Participation,
@@ -104,6 +112,9 @@ def participation_apply_template(
     Steps that already have a milestone are left alone, so applying twice changes nothing.
     ``at`` back-dates the creation (the demo replays 2017).
     """
+    standard = participation.programme.standard
+    if not template.fits(standard):
+        raise ValidationError(template_edition_error(template, standard))
     existing = set(participation.milestones.values_list("step_id", flat=True))
     created = []
     with transaction.atomic():

@@ -236,7 +236,8 @@ def _programme_forms(programme, forms) -> dict:
         or ParticipationForm(programme=programme, prefix="p"),
         "bulk_form": forms.get("bulk_form")
         or ParticipationBulkForm(programme=programme, prefix="b"),
-        "template_form": forms.get("template_form") or ApplyTemplateForm(prefix="t"),
+        "template_form": forms.get("template_form")
+        or ApplyTemplateForm(prefix="t", programme=programme),
         "officer_form": forms.get("officer_form")
         or OfficerAssignForm(programme=programme, prefix="o"),
     }
@@ -313,7 +314,7 @@ def participation_bulk_create(request, pk: int):
 def programme_apply_template(request, pk: int):
     """Apply a roadmap template to every commune of its kind in the programme, in one action."""
     programme = access.get_programme_for_user(request.user, pk, write=True)
-    form = ApplyTemplateForm(request.POST, prefix="t")
+    form = ApplyTemplateForm(request.POST, prefix="t", programme=programme)
     if form.is_valid():
         result = services.programme_apply_template(
             programme=programme, template=form.cleaned_data["template"], by=request.user

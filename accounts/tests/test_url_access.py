@@ -151,6 +151,9 @@ URLS: dict[str, Case] = {
     "reports:plan_document": case(
         PROVINCE_WIDE_404, kwargs=lambda s: {"pk": s.plan.pk, "fmt": "docx"}
     ),
+    "reports:summary_document": case(
+        PROVINCE_WIDE_404, kwargs=lambda s: {"pk": s.plan.pk, "fmt": "pdf"}
+    ),
     "reports:decision_document": case(
         SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.visit.pk, "fmt": "docx"}
     ),

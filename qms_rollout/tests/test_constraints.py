@@ -138,6 +138,7 @@ CASES = {
     "roadmap_roadmaptemplate_description_length": lambda: RoadmapTemplateFactory(
         description="x" * 4001
     ),
+    "roadmap_roadmaptemplate_standard_valid": lambda: RoadmapTemplateFactory(standard="2000"),
     # audits
     "audits_audit_kind_valid": lambda: AuditFactory(kind="bogus"),
     "audits_audit_lead_required": lambda: AuditFactory(lead=""),

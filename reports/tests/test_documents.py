@@ -115,11 +115,11 @@ def test_the_plan_as_pdf_carries_every_element_of_the_form(client, dost_staff, p
     assert len(pages) >= 2
     assert_form(
         "\n".join(pages),
-        number="Số: /KH-SKHCN",  # not issued yet: the number is left blank, never invented
+        number="Số: ……/KH-SKHCN",  # not issued yet: dots for the number, never invented
         date="Bến Tre, ngày 05 tháng 3 năm 2020",
         kind="KẾ HOẠCH",
         subject="Kiểm tra việc xây dựng, áp dụng, duy trì và cải tiến",
-        signer=["KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC", "Nguyễn Văn Ký"],
+        signer=["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Văn Ký"],
         recipients=["Nơi nhận:", "- UBND tỉnh (b/c);", "- Lưu: VT, TĐC."],
     )
     text = squash("\n".join(pages))
@@ -183,7 +183,7 @@ def test_the_plan_as_word_carries_every_element_and_the_decrees_page(client, dos
         date="Bến Tre, ngày 05 tháng 3 năm 2020",
         kind="KẾ HOẠCH",
         subject="Kiểm tra việc xây dựng, áp dụng, duy trì và cải tiến",
-        signer=["KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC", "Nguyễn Văn Ký"],
+        signer=["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Văn Ký"],
         recipients=["Nơi nhận:", "- UBND các xã;", "- Lưu: VT, TĐC."],
     )
     section = document.sections[0]
@@ -218,7 +218,7 @@ def test_the_decision_and_the_minutes(client, dost_staff, plan):
     minutes = squash(minutes)
     assert_form(
         minutes,
-        number="Số: /BB-ĐKT",
+        number="Số: ……/BB-ĐKT",
         date="Bến Tre, ngày 20 tháng 5 năm 2020",
         kind="BIÊN BẢN KIỂM TRA",
         subject="Xã Phú Phụng",
@@ -230,11 +230,77 @@ def test_the_decision_and_the_minutes(client, dost_staff, plan):
     assert "02 tháng" in minutes
 
 
+def test_the_art36_items_are_numbered_as_vietnamese_documents_number_them(client, dost_staff, plan):
+    onsite = plan.items.get(form="onsite")
+    client.force_login(dost_staff)
+    _, text = docx_text(client.get(f"/inspections/{plan.pk}/plan.docx").content)
+    text = squash(text)
+    assert "1. Việc xây dựng, áp dụng, duy trì và cải tiến Hệ thống quản lý chất lượng" in text
+    assert "a) Phạm vi áp dụng" in text and "đ) Việc công bố lại" in text
+    assert "2. Việc tuân thủ các quy định tại Quyết định số 19/2014/QĐ-TTg:" in text
+    assert "1.a." not in text and "- 1." not in text
+    minutes = squash(
+        "\n".join(pdf_pages(client.get(f"/inspections/visits/{onsite.pk}/minutes.pdf").content))
+    )
+    assert "d) Việc cập nhật các thay đổi" in minutes and "1.a." not in minutes
+    decision = squash(
+        docx_text(client.get(f"/inspections/visits/{onsite.pk}/decision.docx").content)[1]
+    )
+    assert "- Như Điều 3;" in decision and "UBND các xã" not in decision
+
+
+def test_the_november_summary_is_a_document_in_the_decrees_form(client, dost_staff, plan):
+    plan.summary_number = "150/BC-SKHCN"
+    plan.summary_on = D(2020, 11, 20)
+    plan.summary = "Các xã cơ bản duy trì hệ thống.\nĐề nghị tăng cường kiểm tra tại trụ sở."
+    plan.save()
+    client.force_login(dost_staff)
+    page = client.get(f"/inspections/{plan.pk}/").content.decode()
+    assert f"/inspections/{plan.pk}/summary.pdf" in page
+    assert f"/inspections/{plan.pk}/summary.docx" in page
+    response = client.get(f"/inspections/{plan.pk}/summary.pdf")
+    assert response["Content-Disposition"].endswith('bao-cao-ket-qua-kiem-tra-2020.pdf"')
+    pages = pdf_pages(response.content)
+    pdf = squash("\n".join(pages))
+    assert_form(
+        pdf,
+        number="Số: 150/BC-SKHCN",
+        date="Bến Tre, ngày 20 tháng 11 năm 2020",
+        kind="BÁO CÁO",
+        subject="Kết quả kiểm tra việc xây dựng, áp dụng, duy trì và cải tiến",
+        signer=["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Văn Ký"],
+        recipients=["- Ủy ban nhân dân tỉnh;", "- Lưu: VT."],
+    )
+    assert "Đề nghị tăng cường kiểm tra tại trụ sở." in pdf and len(pages) >= 1
+    _, word = docx_text(client.get(f"/inspections/{plan.pk}/summary.docx").content)
+    word = squash(word)
+    assert "Số: 150/BC-SKHCN" in word and "Xã Phú Phụng" in word and "Chưa kiểm tra" in word
+    assert "Điều 38 Thông tư số 26/2014/TT-BKHCN" in word
+    assert "Đã kiểm tra 1/3 cơ quan" in word  # one set of minutes recorded of three planned
+    assert "12 nội dung phù hợp, 1 nội dung không phù hợp; 1 điểm không phù hợp" in word
+
+
+def test_the_documents_are_linked_where_dost_staff_look(client, dost_staff, plan):
+    onsite = plan.items.get(form="onsite")
+    client.force_login(dost_staff)
+    plans = client.get("/inspections/").content.decode()
+    for url in (f"/inspections/{plan.pk}/plan.docx", f"/inspections/{plan.pk}/summary.pdf"):
+        assert f'href="{url}"' in plans
+    # The commune page lists the inspection as an audit; its page leads to the documents.
+    commune = client.get(f"/communes/{onsite.commune.code}/").content.decode()
+    assert f'href="/audits/{onsite.audit_id}/"' in commune
+    audit = client.get(f"/audits/{onsite.audit_id}/").content.decode()
+    for url in ("decision.pdf", "decision.docx", "minutes.pdf", "minutes.docx"):
+        assert f'href="/inspections/visits/{onsite.pk}/{url}"' in audit
+    assert f'href="/inspections/visits/{onsite.pk}/"' in audit
+
+
 def test_documents_outside_the_users_reach(client, commune_officer, dost_staff, plan, world):
     records = plan.items.get(commune=world["other_commune"])
     onsite = plan.items.get(form="onsite")
     client.force_login(commune_officer)
     assert client.get(f"/inspections/{plan.pk}/plan.pdf").status_code == 404
+    assert client.get(f"/inspections/{plan.pk}/summary.docx").status_code == 404
     assert client.get(f"/inspections/visits/{records.pk}/minutes.pdf").status_code == 404
     assert client.get(f"/inspections/visits/{onsite.pk}/minutes.pdf").status_code == 200
     client.force_login(dost_staff)
@@ -277,8 +343,8 @@ def test_the_annual_reports_figures_equal_the_dashboards_for_that_year(
     assert values == expected
     assert_form(
         squash(text),
-        number="Số: /BC-SKHCN",
-        date="Bến Tre, ngày tháng năm 2020",  # not dated yet: blanks for the office
+        number="Số: ……/BC-SKHCN",
+        date="Bến Tre, ngày …… tháng …… năm 2020",  # not dated yet: dots for the office
         kind="BÁO CÁO",
         subject="năm 2020",
         signer=["GIÁM ĐỐC", "Nguyễn Văn Ký"],
@@ -287,6 +353,8 @@ def test_the_annual_reports_figures_equal_the_dashboards_for_that_year(
     for narrative in ("Các xã duy trì tốt.", "Cán bộ thay đổi.", "Tăng kinh phí."):
         assert narrative in text
     assert "Số liệu tính đến ngày 31/12/2020" in text
+    # The issuer's real name in running text (not "Sở Khoa Học Và Công Nghệ").
+    assert "Sở Khoa học và Công nghệ báo cáo tình hình" in squash(text)
     pdf = squash("\n".join(pdf_pages(client.get(f"/reports/annual/{report.pk}.pdf").content)))
     assert "BÁO CÁO" in pdf and "20.000.000" in pdf and "Tăng kinh phí." in pdf
 

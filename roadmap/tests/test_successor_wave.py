@@ -106,3 +106,29 @@ def test_dost_creates_the_wave_in_one_action_with_a_template_per_starting_point(
     assert "Every new unit with predecessors is in a wave already." in (
         client.get(URL).content.decode()
     )
+
+
+def test_the_wave_refuses_a_template_of_another_edition(client, successors, dost_staff):
+    old = RoadmapTemplateFactory(name="Lộ trình 2008", standard="2008")
+    fits = RoadmapTemplateFactory(name="Lộ trình 2015", standard="2015")
+    client.force_login(dost_staff)
+    response = client.post(
+        URL,
+        {
+            "name": "Đợt 2026",
+            "province": Province.objects.get(code="86").pk,
+            "year_start": 2026,
+            "year_end": 2027,
+            "standard": "2015",
+            "start_date": "01/09/2026",
+            "budget": "0",
+            "template_consolidate": fits.pk,
+            "template_extend": fits.pk,
+            "template_new": old.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert not Programme.objects.filter(name="Đợt 2026").exists()
+    assert "is for TCVN ISO 9001:2008; the programme follows TCVN ISO 9001:2015" in (
+        response.content.decode()
+    )
