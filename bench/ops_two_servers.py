@@ -1,6 +1,6 @@
 """Operations check: two servers, one database, one cache, no sticky sessions (not a test).
 
-Starts ``make serve``'s gunicorn twice (ports ``--port`` and ``--port`` + 1) on the PostgreSQL
+Starts ``make serve``'s gunicorn twice (ports ``--port`` and ``--port-b``) on the PostgreSQL
 database of ``DATABASE_URL`` (built by ``bench/build_scale_data.py --demo``: the demo and 1,000
 communes), the database cache and one media folder, then checks, printing each result:
 
@@ -111,6 +111,7 @@ def report_across(a: str, b: str, password: str, env: dict) -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8104)
+    parser.add_argument("--port-b", type=int, default=18104)
     args = parser.parse_args()
     password = os.environ["DEMO_PASSWORD"]
 
@@ -123,7 +124,7 @@ def main() -> int:
         logs = Path(tmp)
         with (
             server(env, args.port, log=logs / "a.log") as a,
-            server(env, args.port + 1, log=logs / "b.log") as b,
+            server(env, args.port_b, log=logs / "b.log") as b,
         ):
             results = [import_across(a, b, password), report_across(a, b, password, env)]
     return 0 if all(results) else 1
