@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.servers import VENV_BIN, environment, manage, server  # noqa: E402
+from bench.servers import VENV_BIN, environment, prepare, server  # noqa: E402
 
 P95_MS = 300
 
@@ -35,7 +35,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         env = environment(media_root=tmp / "media", static_root=tmp / "static")
-        manage(env, "collectstatic", "--noinput", "-v0")
+        prepare(env)
         with server(env, args.port, workers=args.workers, log=tmp / "server.log") as base:
             locust = subprocess.run(
                 [

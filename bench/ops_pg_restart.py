@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qms_rollout.settings")
 os.environ.setdefault("QMS_AS_OF", "2017-12-15")
 
-from bench.servers import csrf, environment, manage, server, sign_in  # noqa: E402
+from bench.servers import csrf, environment, prepare, server, sign_in  # noqa: E402
 
 CLUSTER = ["15", "main"]
 
@@ -164,7 +164,7 @@ def main() -> int:
     log, stop = Log(), threading.Event()
     with tempfile.TemporaryDirectory() as tmp:
         env = environment(media_root=Path(tmp) / "media", static_root=Path(tmp) / "static")
-        manage(env, "collectstatic", "--noinput", "-v0")
+        prepare(env)
         with server(env, args.port, workers=2, log=Path(tmp) / "server.log") as base:
             threads = [
                 threading.Thread(target=writer, args=(base, code, password, log, stop, n))

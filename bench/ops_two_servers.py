@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qms_rollout.settings")
 os.environ.setdefault("QMS_AS_OF", "2017-12-15")
 
-from bench.servers import csrf, environment, manage, server, sign_in  # noqa: E402
+from bench.servers import csrf, environment, manage, prepare, server, sign_in  # noqa: E402
 
 COMMUNE = "28873"  # a demo commune (Xã Phú Phụng)
 
@@ -120,8 +120,9 @@ def main() -> int:
     django.setup()
     with tempfile.TemporaryDirectory() as tmp:
         env = environment(media_root=Path(tmp) / "media", static_root=Path(tmp) / "static")
-        manage(env, "collectstatic", "--noinput", "-v0")
-        logs = Path(tmp)
+        prepare(env)
+        logs = Path(tempfile.gettempdir()) / "qms-ops-logs"
+        logs.mkdir(exist_ok=True)
         with (
             server(env, args.port, log=logs / "a.log") as a,
             server(env, args.port_b, log=logs / "b.log") as b,

@@ -51,6 +51,12 @@ def manage(env: dict, *args: str, check: bool = True) -> subprocess.CompletedPro
     )
 
 
+def prepare(env: dict) -> None:
+    """What ``make serve`` does before starting: the cache table, the static files."""
+    manage(env, "createcachetable")
+    manage(env, "collectstatic", "--noinput", "-v0")
+
+
 @contextlib.contextmanager
 def server(env: dict, port: int, *, workers: int = 2, log: Path | None = None):
     """gunicorn on 127.0.0.1:``port`` until the block ends; yields its base URL."""
@@ -74,8 +80,8 @@ def server(env: dict, port: int, *, workers: int = 2, log: Path | None = None):
     base = f"http://127.0.0.1:{port}"
     try:
         for _i in range(120):
-            with contextlib.suppress(requests.ConnectionError):
-                if requests.get(f"{base}/healthz", timeout=5).status_code in (200, 503):
+            with contextlib.suppress(requests.RequestException):
+                if requests.get(f"{base}/healthz", timeout=30).status_code in (200, 503):
                     break
             if process.poll() is not None:
                 raise RuntimeError(f"gunicorn on port {port} stopped (see {log})")
