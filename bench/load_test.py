@@ -60,7 +60,7 @@ def main() -> int:
                 capture_output=True,
                 text=True,
             )
-        print(locust.stderr[-6000:])
+            print(locust.stderr[-6000:])
         with open(tmp / "load_stats.csv") as stats:
             rows = list(csv.DictReader(stats))
     total = next(r for r in rows if r["Name"] == "Aggregated")

@@ -58,10 +58,12 @@ def _get(session, url, log, page):
     return response if response.status_code == 200 else None
 
 
-def writer(base, code, password, log, stop, number):
+def writer(base, code, password, log, stop, number, ready):
     session = sign_in(base, f"commune-{code}", password)
-    html = session.get(f"{base}/communes/{code}/", timeout=30).text
+    html = session.get(f"{base}/communes/{code}/", timeout=60).text
     milestones = sorted(set(re.findall(r'href="/milestones/(\d+)/', html)))
+    assert milestones, f"no milestone on the page of {code}"
+    ready.wait()
     i = 0
     while not stop.is_set():
         i += 1
@@ -88,7 +90,10 @@ def writer(base, code, password, log, stop, number):
                 allow_redirects=False,
                 timeout=30,
             )
-            ok = response.status_code == 302
+            where = response.headers.get("Location", "")
+            ok = response.status_code == 302 and where.startswith(f"/milestones/{pk}/")
+            if response.status_code == 302 and not ok:
+                print(f"save {note}: redirected to {where}")
         except requests.RequestException:
             ok = False
         log.add("milestone save", ok)
@@ -98,8 +103,9 @@ def writer(base, code, password, log, stop, number):
         time.sleep(0.2)
 
 
-def reader(base, password, log, stop):
+def reader(base, password, log, stop, ready):
     session = sign_in(base, "dost", password)
+    ready.wait()
     pages = ["/dashboard/", "/communes/", "/milestones/"]
     i = 0
     while not stop.is_set():
@@ -121,12 +127,18 @@ def summary(log: Log, restart_at: float, restart_done: float) -> None:
 
 
 def lost_writes(log: Log) -> int:
+    from django.db import connections
+
     from roadmap.models import Milestone
+
+    connections.close_all()  # this process's connection did not survive the restart
 
     notes = set(
         Milestone.history.filter(note__startswith="ops-restart-").values_list("note", flat=True)
     )
     lost = [n for n in log.acknowledged if n not in notes]
+    if lost:
+        print("missing:", ", ".join(lost))
     print(
         f"{len(log.acknowledged)} acknowledged saves, {len(notes)} history rows with their "
         f"notes; acknowledged but missing: {len(lost)}"
@@ -166,16 +178,18 @@ def main() -> int:
         env = environment(media_root=Path(tmp) / "media", static_root=Path(tmp) / "static")
         prepare(env)
         with server(env, args.port, workers=2, log=Path(tmp) / "server.log") as base:
+            ready = threading.Barrier(len(codes) + args.readers + 1)  # signed in, then load
             threads = [
-                threading.Thread(target=writer, args=(base, code, password, log, stop, n))
+                threading.Thread(target=writer, args=(base, code, password, log, stop, n, ready))
                 for n, code in enumerate(codes)
             ]
             threads += [
-                threading.Thread(target=reader, args=(base, password, log, stop))
+                threading.Thread(target=reader, args=(base, password, log, stop, ready))
                 for _i in range(args.readers)
             ]
             for t in threads:
                 t.start()
+            ready.wait()
             time.sleep(args.before)
             restart_at = time.perf_counter()
             subprocess.run(["pg_ctlcluster", *CLUSTER, "restart"], check=True)

@@ -89,7 +89,11 @@ def server(env: dict, port: int, *, workers: int = 2, log: Path | None = None):
         yield base
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:  # workers still busy: stop them
+            process.kill()
+            process.wait()
         out.close()
 
 
