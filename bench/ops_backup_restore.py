@@ -42,7 +42,7 @@ print(json.dumps(counts))
 def row_counts(env: dict) -> dict:
     import json
 
-    return json.loads(manage(env, "shell", "-c", COUNT_ROWS).stdout)
+    return json.loads(manage(env, "shell", "-c", COUNT_ROWS).stdout.strip().splitlines()[-1])
 
 
 def file_hashes(root: Path) -> dict:
@@ -60,8 +60,10 @@ ADD_EVIDENCE = """
 from django.core.files.base import ContentFile
 from roadmap.models import Evidence, Milestone
 m = Milestone.objects.order_by("pk").first()
+data = b"%PDF-1.4 ops check " + str(m.pk).encode()
 e = Evidence(milestone=m, original_name="bien-ban-ops.pdf", content_type="application/pdf")
-e.file.save("bien-ban-ops.pdf", ContentFile(b"%PDF-1.4 ops check " + str(m.pk).encode()))
+e.size = len(data)
+e.file.save("bien-ban-ops.pdf", ContentFile(data))
 """
 
 
