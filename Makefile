@@ -5,8 +5,6 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# The demo describes the 2017 wave as of 15/12/2017: figures are computed for that day.
-DEMO_AS_OF ?= 2017-12-15
 # Test processes (pytest-xdist): one per core by default. TEST_MARKS picks the tests (the
 # Nu HTML check runs in make lint); e.g. TEST_MARKS="not html and not browser" leaves out the
 # browser tests too. PYTEST_ARGS adds options.
@@ -50,7 +48,8 @@ run: setup
 	$(MANAGE) load_demo
 	@echo "Demo accounts: dost, manager, consultant, district-832|834|838, commune-<GSO code>;"
 	@echo "password: $$(grep -E '^DEMO_PASSWORD=' .env | cut -d= -f2-) (DEMO_PASSWORD in .env)."
-	QMS_AS_OF=$${QMS_AS_OF:-$(DEMO_AS_OF)} $(MANAGE) runserver $(HOST):$(PORT)
+	@echo "Today's picture: http://$(HOST):$(PORT)/  the 2017 wave: http://$(HOST):$(PORT)/?as_of=15/12/2017"
+	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: setup
 	@if [ -x /usr/bin/chromium ] || command -v chromium >/dev/null; then :; else \

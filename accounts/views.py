@@ -1,17 +1,23 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 
 from accounts.models import User
 
 
+def _start_page(user) -> str:
+    if user.role == User.Role.DISTRICT_OFFICER and user.district_id:
+        return resolve_url("communes:district_detail", user.district.code)
+    if user.role == User.Role.COMMUNE_OFFICER and user.commune_id:
+        return resolve_url("communes:commune_detail", user.commune.code)
+    if user.role == User.Role.CONSULTANT:
+        return resolve_url("communes:commune_list")
+    return resolve_url("reports:dashboard")
+
+
 @login_required
 def home(request):
-    """Each role's start page: the dashboard, the district, the commune, or the communes served."""
-    user = request.user
-    if user.role == User.Role.DISTRICT_OFFICER and user.district_id:
-        return redirect("communes:district_detail", user.district.code)
-    if user.role == User.Role.COMMUNE_OFFICER and user.commune_id:
-        return redirect("communes:commune_detail", user.commune.code)
-    if user.role == User.Role.CONSULTANT:
-        return redirect("communes:commune_list")
-    return redirect("reports:dashboard")
+    """Each role's start page: the dashboard, the district, the commune, or the communes served.
+    The "as of" date travels along (``/?as_of=15/12/2017`` opens the 2017 picture)."""
+    url = _start_page(request.user)
+    as_of = request.GET.get("as_of", "")
+    return redirect(f"{url}?{request.GET.urlencode()}" if as_of else url)

@@ -17,10 +17,16 @@ class CommuneScopedFilterSet(ListFilterSet):
     commune_path = "commune"
     district = choice_filter(_("District"), method="filter_district")
 
-    def __init__(self, data=None, queryset=None, *, request, **kwargs):
+    def __init__(self, data=None, queryset=None, *, request, as_of=None, **kwargs):
         super().__init__(data, queryset, request=request, **kwargs)
-        districts = District.objects.visible_to(request.user).current().order_by("sort_key")
-        self.set_choices("district", ((d.code, d.name) for d in districts))
+        self.as_of = as_of or clock.today()
+        districts = District.objects.visible_to(request.user).current(self.as_of)
+        choices = [(d.code, d.name) for d in districts.order_by("sort_key")]
+        if choices:
+            self.set_choices("district", choices)
+        else:
+            # Units without districts (since 1/7/2025): no district filter to offer.
+            del self.filters["district"]
         path = self.commune_path
         self.search_fields = (
             f"{path}__search_text",
@@ -65,4 +71,4 @@ class CommuneFilterSet(CommuneScopedFilterSet):
         return STAGE_FILTERS[value](queryset)
 
     def filter_overdue(self, queryset, name, value):
-        return queryset.with_overdue_milestones(clock.today()) if value else queryset
+        return queryset.with_overdue_milestones(self.as_of) if value else queryset

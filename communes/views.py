@@ -8,6 +8,8 @@ from django.shortcuts import render
 from accounts import access
 from audits.models import Announcement, Audit, Finding
 from communes.filters import CommuneFilterSet
+from communes.models import Commune
+from core.asof import as_of_from_request
 from core.lists import PER_PAGE, render_list
 from core.spreadsheets import export_format, export_list
 from core.text import unit_key, unit_sort_key
@@ -18,10 +20,10 @@ from reports.dashboard import dashboard_figures_context
 from roadmap.models import Milestone, Participation
 
 
-def _commune_rows(participations) -> list:
+def _commune_rows(participations, as_of) -> list:
     """The figures of ``participations`` (a queryset, possibly a page), in the list's order."""
     scoped = Participation.objects.filter(pk__in=participations.values("pk"))
-    rows = metrics.compute(scoped, as_of=clock.today()).communes
+    rows = metrics.compute(scoped, as_of=as_of).communes
     return sorted(rows, key=lambda r: (unit_sort_key(r.name, r.code), r.participation_id))
 
 
@@ -31,14 +33,23 @@ def commune_list(request):
 
     Filtering, order and the page are the database's; figures are computed for the page only.
     """
-    in_scope = metrics.participations_in_scope(request.user)
-    filterset = CommuneFilterSet(request.GET, in_scope, request=request)
+    as_of = as_of_from_request(request)
+    in_scope = metrics.participations_in_scope(request.user).filter(
+        commune__in=Commune.objects.current(as_of.date)
+    )
+    filterset = CommuneFilterSet(request.GET, in_scope, request=request, as_of=as_of.date)
     participations = filterset.qs.order_by("commune__sort_key", "pk")
     if fmt := export_format(request):
-        return export_list("communes", _commune_rows(participations), fmt)
+        return export_list("communes", _commune_rows(participations, as_of.date), fmt)
     page = Paginator(participations, PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = _commune_rows(page.object_list)
-    ctx = {"page": page, "filterset": filterset, "stage_labels": metrics.stage_labels()}
+    page.object_list = _commune_rows(page.object_list, as_of.date)
+    ctx = {
+        "page": page,
+        "filterset": filterset,
+        "stage_labels": metrics.stage_labels(),
+        "as_of_choice": as_of,
+        "with_districts": "district" in filterset.filters,
+    }
     return render_list(request, "communes/commune_list.html", ctx)
 
 
@@ -59,6 +70,7 @@ def _roadmaps(participations, milestones, as_of) -> list[dict]:
             {
                 "milestone": m,
                 "overdue": m.is_overdue_on(as_of),
+                "days_overdue": max(0, (as_of - m.due_date).days),
                 "bar": charts.timeline_bar_svg(
                     planned_start=m.planned_start,
                     due_date=m.due_date,
@@ -88,6 +100,24 @@ def _commune_milestones(user, in_scope) -> list:
     return milestones
 
 
+def _as_they_stood(milestones: list, figures) -> list:
+    """As of a past day, each milestone shows its status and completion date of that day (the
+    figures' cells) and offers no update; as of today, they are left as they are."""
+    if figures.as_of >= clock.today():
+        return milestones
+    cells = {
+        (row.participation_id, order): cell
+        for row in figures.communes
+        for order, cell in row.cells.items()
+    }
+    for m in milestones:
+        cell = cells.get((m.participation_id, m.step.order))
+        if cell is not None:
+            m.status, m.completed_on = cell["status"], cell["completed_on"]
+        m.editable = False
+    return milestones
+
+
 def _commune_changes(in_scope) -> list[dict]:
     """Every change of the commune's milestones (creations left out), newest first."""
     history = list(
@@ -112,14 +142,15 @@ def _commune_audits(user, commune) -> list:
 def commune_detail(request, code: str):
     """A commune: its roadmap as a timeline, scope, audits, announcements, people, history."""
     user = request.user
-    as_of = clock.from_request(request)
+    as_of_choice = as_of_from_request(request)
+    as_of = as_of_choice.date
     commune = access.get_commune_for_user(user, code, on=as_of)
     in_scope = metrics.participations_in_scope(user, commune=commune)
     participations = list(
         in_scope.with_list_related().select_related("template").order_by("start_date")
     )
     figures = metrics.compute(in_scope, as_of=as_of)
-    milestones = _commune_milestones(user, in_scope)
+    milestones = _as_they_stood(_commune_milestones(user, in_scope), figures)
     changes = _commune_changes(in_scope)
     ctx = {
         "commune": commune,
@@ -140,8 +171,9 @@ def commune_detail(request, code: str):
         "changes": changes[:50],
         "changes_total": len(changes),
         **_lineage(commune, as_of),
+        "as_of_choice": as_of_choice,
     }
-    ctx.update(_compliance_ctx(request, in_scope))
+    ctx.update(_compliance_ctx(request, in_scope, as_of))
     return render(request, "communes/commune_detail.html", ctx)
 
 
@@ -173,14 +205,15 @@ def _lineage(commune, as_of) -> dict:
     }
 
 
-def _compliance_ctx(request, in_scope) -> dict:
-    """The commune's maintenance duties in the year picked (``?year=``, this year by default)."""
-    years = metrics.years_available()
+def _compliance_ctx(request, in_scope, as_of) -> dict:
+    """The commune's maintenance duties in the year picked (``?year=``, the as-of date's year
+    by default, none after it), as of the page's date."""
+    years = metrics.years_available(as_of)
     year = metrics.picked_year(request.GET.get("year"), years)
     return {
         "years": years,
         "year": year,
-        "compliance": metrics.commune_compliance(in_scope, year),
+        "compliance": metrics.commune_compliance(in_scope, year, today=as_of),
         "duty_labels": metrics.duty_labels(),
         "status_labels": metrics.status_labels(),
     }
@@ -191,17 +224,21 @@ def district_detail(request, code: str):
     """A district: its headline figures, communes with their QMS people, grid, curve, changes."""
     user = request.user
     district = access.get_district_for_user(user, code)
+    as_of = as_of_from_request(request)
     participations = metrics.participations_in_scope(user, district=district)
-    figures = metrics.compute(participations, as_of=clock.today())
+    figures = metrics.compute(participations, as_of=as_of.date)
     people = {p.pk: p for p in participations.with_list_related().select_related("template")}
     rows = sorted(figures.communes, key=lambda r: (unit_key(r.name), r.code))
-    ctx = dashboard_figures_context(figures)
+    ctx = dashboard_figures_context(figures, page=request.GET.get("page"))
     ctx.update(
         {
             "district": district,
             "communes": [(r, people.get(r.participation_id)) for r in rows],
-            "overdue": list(metrics.overdue_milestones(participations)[:25]),
-            "recent": metrics.recent_changes_with_previous(participations, limit=15),
+            "overdue": list(metrics.overdue_milestones(participations, as_of=as_of.date)[:25]),
+            "recent": metrics.recent_changes_with_previous(
+                participations, limit=15, as_of=as_of.date
+            ),
+            "as_of_choice": as_of,
             "announcements": list(
                 Announcement.objects.visible_to(user)
                 .filter(commune__district=district)

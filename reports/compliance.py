@@ -235,7 +235,7 @@ def status_labels() -> dict[str, str]:
 # Loading ---------------------------------------------------------------------------------------
 
 
-def _communes(participations, year: int) -> dict[int, CommuneCompliance]:
+def _communes(participations, year: int, as_of: datetime.date) -> dict[int, CommuneCompliance]:
     # The units in force at some time of the year, up to its as-of date: not those that
     # ended before it began, nor those that began after (a 2025 unit is not in 2017's figures).
     rows = (
@@ -243,11 +243,10 @@ def _communes(participations, year: int) -> dict[int, CommuneCompliance]:
             Q(commune__valid_until__isnull=True)
             | Q(commune__valid_until__gte=datetime.date(year, 1, 1))
         )
-        .filter(Q(commune__valid_from__isnull=True) | Q(commune__valid_from__lte=year_as_of(year)))
+        .filter(Q(commune__valid_from__isnull=True) | Q(commune__valid_from__lte=as_of))
         .values("commune_id", "commune__code", "commune__name", "commune__district__name")
         .order_by("commune__district__code", "commune__name")
     )
-    as_of = year_as_of(year)
     communes = {}
     for r in rows:
         communes.setdefault(
@@ -439,21 +438,26 @@ def _action_due(description, inspected_on, done_on, as_of) -> ActionDue:
     )
 
 
-def year_compliance(participations, year: int) -> YearCompliance:
-    """The maintenance duties of the communes of ``participations`` (a queryset) in ``year``.
+def year_compliance(
+    participations, year: int, *, today: datetime.date | None = None
+) -> YearCompliance:
+    """The maintenance duties of the communes of ``participations`` (a queryset) in ``year``,
+    as of :func:`year_as_of` (``today``: the page's as-of date, default today).
 
     A fixed number of queries whatever the number of communes."""
-    as_of = year_as_of(year)
-    communes = _communes(participations, year)
+    as_of = year_as_of(year, today)
+    communes = _communes(participations, year, as_of)
     _load_audits(communes, year, as_of)
     _load_scope(communes, year, as_of)
     _load_actions(communes, year, as_of)
     return YearCompliance(year=year, as_of=as_of, communes=list(communes.values()))
 
 
-def commune_compliance(participations, year: int) -> CommuneCompliance | None:
+def commune_compliance(
+    participations, year: int, *, today: datetime.date | None = None
+) -> CommuneCompliance | None:
     """One commune's row (``participations``: that commune's), or None when it takes no part."""
-    rows = year_compliance(participations, year).communes
+    rows = year_compliance(participations, year, today=today).communes
     return rows[0] if rows else None
 
 
@@ -535,9 +539,10 @@ def _inspection_budget(year: int) -> int:
     return int(total or 0)
 
 
-def year_figures(participations, year: int) -> YearFigures:
-    """Every figure of ``year`` for the communes of ``participations`` (a queryset)."""
-    compliance = year_compliance(participations, year)
+def year_figures(participations, year: int, *, today: datetime.date | None = None) -> YearFigures:
+    """Every figure of ``year`` for the communes of ``participations`` (a queryset), as of
+    ``today`` (the page's as-of date) while the year runs."""
+    compliance = year_compliance(participations, year, today=today)
     rows = compliance.communes
     ids = [c.commune_id for c in rows]
     in_year = [a for c in rows for a in c.announcements if a["decision_date"].year == year]

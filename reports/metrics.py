@@ -19,6 +19,10 @@ Definitions (the DOST's progress report, see the brief):
   before the as-of date, :func:`roadmap.models.milestone_overdue`), else its status;
 - a corrective action is **overdue** when not done and due before the as-of date
   (:func:`audits.models.corrective_action_overdue`);
+- a milestone's **status as of a date** (:func:`status_as_of`): done only when its completion
+  date is on or before that date; otherwise its status in the latest history record by the end
+  of that day, or, with no record by then, from its dates. As of today (or later) it is simply
+  its current status;
 - a commune is **silent** (:func:`is_silent`) when none of its milestones changed in the last
   N days;
 - **scope coverage**: procedures in the commune's QMS scope (issued or applied) over the
@@ -31,12 +35,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Min, Q
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery
+from django.utils import timezone
 from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
 
 from audits.models import Announcement, Audit, CorrectiveAction, CorrectiveActionQuerySet, Finding
-from communes.models import Commune, Succession
+from communes.models import Commune, Province, Succession
 from procedures.models import Procedure, ScopeItem
 from qms_rollout import clock
 from roadmap.models import (
@@ -110,6 +115,33 @@ def milestone_outcome(
     return Outcome.NOT_STARTED
 
 
+def status_as_of(m: dict, as_of: datetime.date) -> tuple[str, datetime.date | None]:
+    """A milestone's status and completion date as of ``as_of`` (a past day), from its current
+    ``status``/``completed_on``, its history record by then (``past_status``,
+    ``past_completed_on``, None without one) and its ``planned_start``.
+
+    Done counts only when completed on or before ``as_of`` (a completion back-dated after the day
+    counts; one dated after it does not). Otherwise the recorded status of that day; with no
+    record by then, not started before the planned start, in progress after it (a step not
+    started today was not started then; one not applicable stays so)."""
+    status, completed = m["status"], m["completed_on"]
+    if status == DONE and completed is not None and completed <= as_of:
+        return DONE, completed
+    past = m["past_status"]
+    if past is not None:
+        past_completed = m["past_completed_on"]
+        if past == DONE:
+            if past_completed is not None and past_completed <= as_of:
+                return DONE, past_completed
+            return Milestone.Status.IN_PROGRESS, None
+        return past, None
+    if status in (Milestone.Status.NOT_STARTED, NOT_APPLICABLE):
+        return status, None
+    if m["planned_start"] > as_of:
+        return Milestone.Status.NOT_STARTED, None
+    return Milestone.Status.IN_PROGRESS, None
+
+
 def is_silent(last_change: datetime.date, as_of: datetime.date, days: int) -> bool:
     """Silent: the last change of a commune's milestones (or, never changed, the start of its
     participation) is more than ``days`` days before ``as_of``."""
@@ -176,6 +208,8 @@ class CommuneRow:
     district_code: str
     district_name: str
     kind: str
+    province_code: str = ""
+    province_name: str = ""
     start_date: datetime.date | None = None
     stage: str = Stage.PLANNED
     progress: float = 0.0
@@ -196,6 +230,8 @@ class CommuneRow:
 
 @dataclass
 class DistrictRow:
+    """The communes of one district (or of one province, :attr:`Figures.provinces`) added up."""
+
     code: str
     name: str
     communes: int = 0
@@ -219,6 +255,7 @@ class Figures:
     as_of: datetime.date
     communes: list[CommuneRow]
     districts: list[DistrictRow]
+    provinces: list[DistrictRow]
     # kind of participation -> the steps on its communes' roadmaps ({"order", "name", "key"}), in
     # order
     steps_by_kind: dict[str, list[dict]]
@@ -264,6 +301,12 @@ class Figures:
         return round(sum(c.planned_progress for c in self.communes) / self.total, 1)
 
     @property
+    def has_districts(self) -> bool:
+        """Whether a unit of the scope belongs to a district (none has since 1/7/2025): the
+        district column, filter and table appear only then."""
+        return any(c.district_code for c in self.communes)
+
+    @property
     def silent(self) -> list[CommuneRow]:
         return [c for c in self.communes if c.silent]
 
@@ -273,11 +316,14 @@ class Figures:
         return percent(self.scope_covered, self.procedures_in_force * self.total)
 
 
-def participations_in_scope(user, *, programme=None, district=None, commune=None):
-    """The participations ``user`` may see, narrowed to a programme, a district or a commune."""
+def participations_in_scope(user, *, programme=None, province=None, district=None, commune=None):
+    """The participations ``user`` may see, narrowed to a programme, a province, a district or a
+    commune."""
     qs = Participation.objects.visible_to(user)
     if programme is not None:
         qs = qs.filter(programme=programme)
+    if province is not None:
+        qs = qs.filter(commune__province=province)
     if district is not None:
         qs = qs.filter(commune__district=district)
     if commune is not None:
@@ -312,6 +358,8 @@ def _commune_rows(participations) -> dict[int, CommuneRow]:
         "commune__name",
         "commune__district__code",
         "commune__district__name",
+        "commune__province__code",
+        "commune__province__name",
         "budget_allocated",
         "budget_spent",
         "start_date",
@@ -324,6 +372,8 @@ def _commune_rows(participations) -> dict[int, CommuneRow]:
             name=p["commune__name"],
             district_code=p["commune__district__code"] or "",
             district_name=p["commune__district__name"] or "",
+            province_code=p["commune__province__code"],
+            province_name=p["commune__province__name"],
             kind=p["kind"],
             start_date=p["start_date"],
             budget_allocated=int(p["budget_allocated"] or 0),
@@ -369,8 +419,10 @@ def _add_milestone(row: CommuneRow, m: dict, as_of: datetime.date, tally: _Roadm
     if m["due_date"] <= as_of:
         tally.planned_weights[pid] += weight
     row.stage = _stage_after(row, m)
-    if m["version"] > 1 and (row.last_change is None or m["updated_at"] > row.last_change):
-        row.last_change = m["updated_at"]
+    if m["last_change"] is not None and (
+        row.last_change is None or m["last_change"] > row.last_change
+    ):
+        row.last_change = m["last_change"]
     row.cells[m["step__order"]] = _cell(m, outcome)
     tally.steps_by_kind[row.kind].setdefault(
         m["step__order"],
@@ -384,23 +436,66 @@ def _add_milestone(row: CommuneRow, m: dict, as_of: datetime.date, tally: _Roadm
     tally.last_day = max(tally.last_day or m["due_date"], m["due_date"])
 
 
-def _tally_milestones(rows: dict[int, CommuneRow], as_of: datetime.date) -> _Roadmaps:
-    """The milestones of ``rows`` (one query), added to their rows and to the scope's tally."""
-    tally = _Roadmaps()
-    milestones = Milestone.objects.filter(participation_id__in=list(rows)).values(
-        "participation_id",
-        "status",
-        "planned_start",
-        "due_date",
-        "completed_on",
-        "updated_at",
-        "version",
-        "step__order",
-        "step__weight",
-        "step__key",
-        "step__name",
+_MILESTONE_FIELDS = (
+    "participation_id",
+    "status",
+    "planned_start",
+    "due_date",
+    "completed_on",
+    "updated_at",
+    "version",
+    "step__order",
+    "step__weight",
+    "step__key",
+    "step__name",
+)
+
+
+def _end_of(day: datetime.date) -> datetime.datetime:
+    """The first instant after ``day`` in the local time zone."""
+    return timezone.make_aware(
+        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
     )
-    for m in milestones:
+
+
+def milestones_as_of(milestones, as_of: datetime.date):
+    """``milestones`` (a queryset) annotated with what their history says at the end of
+    ``as_of``: ``past_status``, ``past_completed_on`` (the latest record by then, None without
+    one) and ``past_change`` (the date of the latest change by then). Subqueries: still one
+    query, whatever the number of milestones."""
+    records = Milestone.history.filter(id=OuterRef("pk"), history_date__lt=_end_of(as_of))
+    latest = records.order_by("-history_date", "-history_id")
+    return milestones.annotate(
+        past_status=Subquery(latest.values("status")[:1]),
+        past_completed_on=Subquery(latest.values("completed_on")[:1]),
+        past_change=Subquery(latest.filter(history_type="~").values("history_date")[:1]),
+    )
+
+
+def _as_of_values(m: dict, as_of: datetime.date) -> dict:
+    """Milestone row ``m`` (with the annotations of :func:`milestones_as_of`) as it stood on
+    ``as_of``: status, completion date and last change of that day."""
+    status, completed = status_as_of(m, as_of)
+    change = m["past_change"]
+    return {**m, "status": status, "completed_on": completed, "last_change": change}
+
+
+def _tally_milestones(rows: dict[int, CommuneRow], as_of: datetime.date) -> _Roadmaps:
+    """The milestones of ``rows`` (one query), added to their rows and to the scope's tally.
+
+    As of a past day, each milestone counts as it stood then (:func:`status_as_of`)."""
+    tally = _Roadmaps()
+    milestones = Milestone.objects.filter(participation_id__in=list(rows))
+    past = as_of < clock.today()
+    fields = _MILESTONE_FIELDS
+    if past:
+        milestones = milestones_as_of(milestones, as_of)
+        fields += ("past_status", "past_completed_on", "past_change")
+    for m in milestones.values(*fields):
+        if past:
+            m = _as_of_values(m, as_of)
+        else:
+            m["last_change"] = m["updated_at"] if m["version"] > 1 else None
         _add_milestone(rows[m["participation_id"]], m, as_of, tally)
     return tally
 
@@ -450,13 +545,20 @@ def _curve(rows: dict[int, CommuneRow], tally: _Roadmaps, as_of: datetime.date) 
     return curve
 
 
-def _district_rows(rows: dict[int, CommuneRow]) -> dict[str, DistrictRow]:
-    """The communes' rows added up by district, by district code."""
+# The communes' rows grouped by a level: the attributes of CommuneRow that name the group.
+LEVELS = {
+    "district": ("district_code", "district_name"),
+    "province": ("province_code", "province_name"),
+}
+
+
+def _group_rows(rows: dict[int, CommuneRow], level: str = "district") -> dict[str, DistrictRow]:
+    """The communes' rows added up by district or province (``level``), by its code."""
+    code_of, name_of = LEVELS[level]
     districts: dict[str, DistrictRow] = {}
     for row in rows.values():
-        d = districts.setdefault(
-            row.district_code, DistrictRow(code=row.district_code, name=row.district_name)
-        )
+        code = getattr(row, code_of)
+        d = districts.setdefault(code, DistrictRow(code=code, name=getattr(row, name_of)))
         d.communes += 1
         d.stages[row.stage] += 1
         d.counts.merge(row.counts)
@@ -468,8 +570,17 @@ def _district_rows(rows: dict[int, CommuneRow]) -> dict[str, DistrictRow]:
     return districts
 
 
-def _finding_figures(commune_ids, districts: dict[str, DistrictRow], as_of) -> dict:
-    """Findings open and closed on ``as_of`` (one query); open ones added to their districts.
+def _add_to_groups(groups: dict, row: dict, prefix: str, name: str, value: int) -> None:
+    """Add ``value`` to ``name`` of the district and the province of ``row`` (a grouped row)."""
+    for level, key in (("district", "district__code"), ("province", "province__code")):
+        code = row[f"{prefix}__{key}"] or ""
+        if code in groups[level]:
+            setattr(groups[level][code], name, getattr(groups[level][code], name) + value)
+
+
+def _finding_figures(commune_ids, groups: dict, as_of) -> dict:
+    """Findings open and closed on ``as_of`` (one query); open ones added to their districts and
+    provinces (``groups``: level -> code -> row).
 
     A finding counts from its audit's date; it is closed from its ``closed_on``."""
     closed_then = Q(status=Finding.Status.CLOSED) & (
@@ -477,26 +588,27 @@ def _finding_figures(commune_ids, districts: dict[str, DistrictRow], as_of) -> d
     )
     finding_rows = (
         Finding.objects.filter(audit__commune_id__in=commune_ids, audit__date__lte=as_of)
-        .values("audit__commune__district__code")
+        .values("audit__commune__district__code", "audit__commune__province__code")
         .annotate(open=Count("pk", filter=~closed_then), closed=Count("pk", filter=closed_then))
     )
     figures = {"findings_open": 0, "findings_closed": 0}
     for f in finding_rows:
         figures["findings_open"] += f["open"]
         figures["findings_closed"] += f["closed"]
-        code = f["audit__commune__district__code"] or ""
-        if code in districts:
-            districts[code].open_findings += f["open"]
+        _add_to_groups(groups, f, "audit__commune", "open_findings", f["open"])
     return figures
 
 
-def _action_figures(commune_ids, districts: dict[str, DistrictRow], as_of) -> dict:
-    """Corrective actions open and overdue (one query); overdue ones added to their districts."""
+def _action_figures(commune_ids, groups: dict, as_of) -> dict:
+    """Corrective actions open and overdue (one query); overdue ones added to their districts
+    and provinces."""
     action_rows = (
         CorrectiveAction.objects.filter(
             finding__audit__commune_id__in=commune_ids, finding__audit__date__lte=as_of
         )
-        .values("finding__audit__commune__district__code")
+        .values(
+            "finding__audit__commune__district__code", "finding__audit__commune__province__code"
+        )
         .annotate(
             open=Count("pk", filter=Q(done_on__isnull=True) | Q(done_on__gt=as_of)),
             overdue=Count("pk", filter=CorrectiveActionQuerySet.overdue_q(as_of)),
@@ -506,9 +618,7 @@ def _action_figures(commune_ids, districts: dict[str, DistrictRow], as_of) -> di
     for a in action_rows:
         figures["actions_open"] += a["open"]
         figures["actions_overdue"] += a["overdue"]
-        code = a["finding__audit__commune__district__code"] or ""
-        if code in districts:
-            districts[code].overdue_actions += a["overdue"]
+        _add_to_groups(groups, a, "finding__audit__commune", "overdue_actions", a["overdue"])
     return figures
 
 
@@ -565,13 +675,14 @@ def compute(participations, *, as_of: datetime.date | None = None) -> Figures:
     rows = _commune_rows(participations)
     tally = _tally_milestones(rows, as_of)
     _finish_rows(rows, tally, as_of)
-    districts = _district_rows(rows)
+    groups = {level: _group_rows(rows, level) for level in LEVELS}
     commune_ids = [row.commune_id for row in rows.values()]
     communes = list(rows.values())
     return Figures(
         as_of=as_of,
         communes=communes,
-        districts=sorted(districts.values(), key=lambda d: d.code),
+        districts=sorted(groups["district"].values(), key=lambda d: d.code),
+        provinces=sorted(groups["province"].values(), key=lambda d: d.code),
         steps_by_kind={
             kind: [steps[order] for order in sorted(steps)]
             for kind, steps in tally.steps_by_kind.items()
@@ -579,8 +690,8 @@ def compute(participations, *, as_of: datetime.date | None = None) -> Figures:
         counts=tally.counts,
         by_kind=Counter(c.kind for c in communes),
         by_stage=Counter(c.stage for c in communes),
-        **_finding_figures(commune_ids, districts, as_of),
-        **_action_figures(commune_ids, districts, as_of),
+        **_finding_figures(commune_ids, groups, as_of),
+        **_action_figures(commune_ids, groups, as_of),
         **_audit_figures(commune_ids, as_of),
         **_scope_figures(commune_ids, as_of),
         budget_allocated=sum(c.budget_allocated for c in communes),
@@ -588,6 +699,38 @@ def compute(participations, *, as_of: datetime.date | None = None) -> Figures:
         curve=_curve(rows, tally, as_of),
         silent_days=settings.QMS_SILENT_DAYS,
     )
+
+
+# Figures by province (a national deployment) ----------------------------------------------------
+
+
+def province_rows(figures: Figures) -> list[DistrictRow]:
+    """Every province in force on ``figures.as_of`` with its row of ``figures`` (an empty row when
+    none of its communes takes part), in code order: 63 in 2017, 34 after 1/7/2025 (one query)."""
+    rows = {row.code: row for row in figures.provinces}
+    for code, name in Province.objects.current(figures.as_of).values_list("code", "name"):
+        rows.setdefault(code, DistrictRow(code=code, name=name))
+    return sorted(rows.values(), key=lambda row: row.code)
+
+
+def year_tables_by_province(participations, year: int, *, today=None) -> dict:
+    """The annual report's table of ``year`` for each province whose units take part in
+    ``participations``, side by side: ``{"labels": [...], "rows": [(province, [values])]}``.
+
+    The labels and values are :func:`year_table`'s, so a province's row is its own annual
+    report's table. One :func:`year_figures` per province that takes part (a national
+    deployment: at most 63)."""
+    on = year_as_of(year, today)
+    provinces = (
+        Province.objects.current(on).filter(communes__participations__in=participations).distinct()
+    )
+    labels, rows = [], []
+    for province in provinces.order_by("code"):
+        mine = participations.filter(commune__province=province)
+        table = year_table(year_figures(mine, year, today=today))
+        labels = [label for label, _value in table]
+        rows.append((province, [value for _label, value in table]))
+    return {"labels": labels, "rows": rows}
 
 
 # Counts shown beside lists ---------------------------------------------------------------------
@@ -609,21 +752,30 @@ def with_milestone_counts(participations):
 def overdue_milestones(participations, *, as_of: datetime.date | None = None):
     """The overdue milestones of ``participations``, most days late first, with what lists show."""
     as_of = as_of or clock.today()
-    return (
-        Milestone.objects.filter(participation__in=participations)
-        .overdue(as_of)
-        .with_list_related()
-        .order_by("due_date", "participation__commune__name")
-    )
+    milestones = Milestone.objects.filter(participation__in=participations)
+    if as_of < clock.today():
+        # As of a past day: not done by then (:func:`status_as_of`), not applicable, due before.
+        milestones = (
+            milestones.filter(due_date__lt=as_of)
+            .exclude(status=NOT_APPLICABLE)
+            .exclude(status=DONE, completed_on__lte=as_of)
+        )
+    else:
+        milestones = milestones.overdue(as_of)
+    return milestones.with_list_related().order_by("due_date", "participation__commune__name")
 
 
-def recent_changes(participations, *, limit: int = 20):
-    """The latest milestone changes (history rows, creations left out) in ``participations``."""
-    return (
-        Milestone.history.filter(participation_id__in=participations.values("pk"), history_type="~")
-        .select_related("history_user", "step", "participation__commune")
-        .order_by("-history_date")[:limit]
+def recent_changes(participations, *, limit: int = 20, as_of: datetime.date | None = None):
+    """The latest milestone changes (history rows, creations left out) in ``participations``,
+    made by the end of ``as_of`` when it is a past day."""
+    rows = Milestone.history.filter(
+        participation_id__in=participations.values("pk"), history_type="~"
     )
+    if as_of is not None and as_of < clock.today():
+        rows = rows.filter(history_date__lt=_end_of(as_of))
+    return rows.select_related("history_user", "step", "participation__commune").order_by(
+        "-history_date"
+    )[:limit]
 
 
 def changes_with_previous(history_rows, *, earlier=None) -> list[dict]:
@@ -657,9 +809,11 @@ def changes_with_previous(history_rows, *, earlier=None) -> list[dict]:
     return items
 
 
-def recent_changes_with_previous(participations, *, limit: int = 20) -> list[dict]:
+def recent_changes_with_previous(
+    participations, *, limit: int = 20, as_of: datetime.date | None = None
+) -> list[dict]:
     """:func:`recent_changes` with the row before each change (two queries)."""
-    rows = list(recent_changes(participations, limit=limit))
+    rows = list(recent_changes(participations, limit=limit, as_of=as_of))
     if not rows:
         return []
     latest = max(h.history_date for h in rows)

@@ -26,16 +26,20 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from audits.models import Announcement, CorrectiveAction, Finding
+from communes.models import Commune, Province
 from core.text import unit_key
 from qms_rollout import clock
 from reports import metrics, textlayout
+from reports.documents import issuer
 from reports.grid import grid_tables
+from roadmap.models import Milestone
 
 GENERATION_KEY = "reports:generation"
 CACHE_SECONDS = 24 * 3600
@@ -209,30 +213,56 @@ def place_and_date(place: str, day: datetime.date) -> str:
     }
 
 
-def _title(scope: ReportScope) -> tuple[str, str]:
+def report_province(participations, as_of: datetime.date):
+    """The province a report is about: the one whose units in force on ``as_of`` take part in
+    ``participations``, else the territory's province in force then (``None`` when neither
+    tells, as in a national deployment)."""
+    provinces = list(
+        Province.objects.filter(
+            communes__in=Commune.objects.current(as_of),
+            communes__participations__in=participations,
+        ).distinct()[:2]
+    )
+    if len(provinces) == 1:
+        return provinces[0]
+    return Province.objects.territory_province(as_of)
+
+
+def territory_label(province) -> str:
+    """What a report of everything the user sees covers: "Toàn tỉnh Vĩnh Long", or the whole
+    country when it covers no one province."""
+    if province is None:
+        return _("The whole country")
+    name = province.name
+    return _("The whole of %(unit)s") % {"unit": name[:1].lower() + name[1:]}
+
+
+def _title(scope: ReportScope, province) -> tuple[str, str]:
     title = _("PROGRESS REPORT ON THE QMS ROLLOUT AT COMMUNE PEOPLE'S COMMITTEES")
     if scope.level == "province":
-        return title, _("The whole province")
+        return title, territory_label(province)
     if scope.level == "district":
         return title, scope.name
     district = scope.commune.district
     return title, f"{scope.name}, {district.name}" if district else scope.name
 
 
-def _overdue_rows(participations, as_of: datetime.date) -> list[dict]:
-    """The overdue milestones as the report lists them, by district, commune, most late first."""
+def _overdue_rows(figures: metrics.Figures) -> list[dict]:
+    """The overdue milestones as the report lists them, by district, commune, most late first:
+    the overdue cells of the figures, so the list agrees with the counts on any date."""
+    labels = {status.value: status.label for status in Milestone.Status}
     rows = [
         {
-            "commune": m.participation.commune.name,
-            "district": m.participation.commune.district.name
-            if m.participation.commune.district
-            else "",
-            "step": m.step.name,
-            "due_date": m.due_date,
-            "days_late": (as_of - m.due_date).days,
-            "status": m.get_status_display(),
+            "commune": c.name,
+            "district": c.district_name,
+            "step": cell["name"],
+            "due_date": cell["due_date"],
+            "days_late": (figures.as_of - cell["due_date"]).days,
+            "status": str(labels[cell["status"]]),
         }
-        for m in metrics.overdue_milestones(participations, as_of=as_of)
+        for c in figures.communes
+        for cell in c.cells.values()
+        if cell["overdue"]
     ]
     rows.sort(key=lambda r: (r["district"], r["commune"], -r["days_late"]))
     return rows
@@ -248,16 +278,25 @@ def _by_commune(overdue: list[dict]) -> list[dict]:
     return groups
 
 
+def _open_on(finding, as_of: datetime.date) -> bool:
+    """Open on ``as_of``: as :func:`reports.metrics._finding_figures` counts it."""
+    if finding.status != Finding.Status.CLOSED:
+        return True
+    return finding.closed_on is not None and finding.closed_on > as_of
+
+
 def _quality_records(commune_ids, as_of: datetime.date) -> dict:
     """Findings, open corrective actions (each with ``overdue``) and announcements (3 queries)."""
     findings = list(
-        Finding.objects.filter(audit__commune_id__in=commune_ids)
+        Finding.objects.filter(audit__commune_id__in=commune_ids, audit__date__lte=as_of)
         .select_related("audit__commune__district", "procedure")
         .order_by("audit__commune__district__code", "audit__commune__name", "audit__date", "pk")
     )
     open_actions = list(
         CorrectiveAction.objects.filter(
-            finding__audit__commune_id__in=commune_ids, done_on__isnull=True
+            Q(done_on__isnull=True) | Q(done_on__gt=as_of),
+            finding__audit__commune_id__in=commune_ids,
+            finding__audit__date__lte=as_of,
         )
         .select_related("finding__audit__commune__district")
         .order_by("due_date", "pk")
@@ -271,7 +310,7 @@ def _quality_records(commune_ids, as_of: datetime.date) -> dict:
     )
     return {
         "findings": findings,
-        "open_findings": [f for f in findings if f.status == Finding.Status.OPEN],
+        "open_findings": [f for f in findings if _open_on(f, as_of)],
         "open_actions": open_actions,
         "announcements": announcements,
         "announcements_text": textlayout.announcements_text(announcements),
@@ -350,7 +389,14 @@ def _itemised(participations, figures, as_of) -> dict:
     if figures.total > SUMMARY_MIN_COMMUNES:
         records.update(open_findings=[], open_actions=[], findings=[])
         return {**records, "overdue": [], "summary": True, "annexes": district_annexes(figures)}
-    return {**records, "overdue": _overdue_rows(participations, as_of), "summary": False}
+    return {**records, "overdue": _overdue_rows(figures), "summary": False}
+
+
+def _sections(figures: metrics.Figures) -> dict:
+    """The PDF's section numbers: "By district" (2) only where units have districts."""
+    first = 3 if figures.has_districts else 2
+    names = ("grid", "overdue", "findings", "announcements")
+    return {name: first + i for i, name in enumerate(names)}
 
 
 def report_context(*, user, scope: ReportScope, as_of: datetime.date | None = None) -> dict:
@@ -367,16 +413,18 @@ def report_context(*, user, scope: ReportScope, as_of: datetime.date | None = No
     overdue = records.pop("overdue")
     codes = textlayout.cell_codes()
     with_annex = figures.total <= ANNEX_MAX_COMMUNES
-    title, subtitle = _title(scope)
+    province = report_province(participations, as_of)
+    body = issuer(province)
+    title, subtitle = _title(scope, province)
     return {
         "scope": scope,
         "title": title,
         "subtitle": subtitle,
-        "issuer_parent": settings.QMS_ISSUER_PARENT,
-        "issuer": settings.QMS_ISSUER,
-        "place": settings.QMS_ISSUER_PLACE,
+        "issuer_parent": body["parent_body"],
+        "issuer": body["issuing_body"],
+        "place": body["place"],
         "as_of": as_of,
-        "place_date": place_and_date(settings.QMS_ISSUER_PLACE, as_of),
+        "place_date": place_and_date(body["place"], as_of),
         "generated_at": timezone.localtime(),
         "figures": figures,
         "headline": _headline(figures),
@@ -386,6 +434,7 @@ def report_context(*, user, scope: ReportScope, as_of: datetime.date | None = No
         "overdue": overdue,
         "overdue_by_commune": _by_commune(overdue),
         **records,
+        "section": _sections(figures),
         "with_annex": with_annex,
         "annex": _annex(figures, records["findings"], codes) if with_annex else [],
         "annex_max": ANNEX_MAX_COMMUNES,
@@ -420,9 +469,11 @@ def report_communes(*, user, scope: ReportScope) -> int:
     ).count()
 
 
-def report_cached(*, user, scope: ReportScope, fmt: str) -> RenderedReport | None:
+def report_cached(
+    *, user, scope: ReportScope, fmt: str, as_of: datetime.date | None = None
+) -> RenderedReport | None:
     """The report from the cache when nothing changed since it was rendered, else None."""
-    as_of = clock.today()
+    as_of = as_of or clock.today()
     content = cache.get(report_cache_key(user=user, scope=scope, fmt=fmt, as_of=as_of))
     if content is None:
         return None
@@ -430,11 +481,14 @@ def report_cached(*, user, scope: ReportScope, fmt: str) -> RenderedReport | Non
     return RenderedReport(content, filename, CONTENT_TYPES[fmt], from_cache=True)
 
 
-def report_render(*, user, scope: ReportScope, fmt: str) -> RenderedReport:
-    """The report of ``scope`` as ``user`` may see it, in ``fmt`` ("pdf" or "xlsx"), cached."""
+def report_render(
+    *, user, scope: ReportScope, fmt: str, as_of: datetime.date | None = None
+) -> RenderedReport:
+    """The report of ``scope`` as ``user`` may see it, in ``fmt`` ("pdf" or "xlsx"), as of
+    ``as_of`` (default today), cached."""
     if fmt not in FORMATS:
         raise ValueError(f"Unknown report format {fmt!r}")
-    as_of = clock.today()
+    as_of = as_of or clock.today()
     key = report_cache_key(user=user, scope=scope, fmt=fmt, as_of=as_of)
     filename = report_filename(scope=scope, fmt=fmt, as_of=as_of)
     content = cache.get(key)

@@ -8,6 +8,8 @@ points to (removed after :data:`KEEP_SECONDS` by the next build). The page then 
 request the report again.
 """
 
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -48,12 +50,16 @@ def scope_for_user(user, level: str, code: str) -> ReportScope:
 
 
 @task()
-def build_report(*, user_id: int, level: str, code: str, fmt: str, language: str) -> dict:
-    """Render the report for ``user_id`` and store it; returns where it is and its name."""
+def build_report(
+    *, user_id: int, level: str, code: str, fmt: str, language: str, as_of: str = ""
+) -> dict:
+    """Render the report for ``user_id`` as of ``as_of`` (ISO date, default today) and store
+    it; returns where it is and its name."""
     user = get_user_model().objects.get(pk=user_id)
+    day = datetime.date.fromisoformat(as_of) if as_of else None
     with translation.override(language):
         scope = scope_for_user(user, level, code)
-        report = report_render(user=user, scope=scope, fmt=fmt)
+        report = report_render(user=user, scope=scope, fmt=fmt, as_of=day)
     _discard_old_files()
     name = f"{BUILT_DIR}/{get_random_string(32)}.{fmt}"
     stored = default_storage.save(name, ContentFile(report.content))

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import access
 from audits.models import InspectionPlan
 from communes.models import Province
+from core.asof import as_of_from_request
 from core.text import unit_key
 from qms_rollout import clock
 from reports import documents, metrics, official
@@ -31,12 +32,13 @@ from reports.tasks import build_report
 from roadmap.models import Programme
 
 
-def year_context(participations, wanted: str | None) -> dict:
-    """The year section of the dashboard: the year picked in ``?year=`` (this year by default),
-    its figures (the annual report's table) and the communes late in their maintenance."""
-    years = metrics.years_available()
+def year_context(participations, wanted: str | None, as_of=None) -> dict:
+    """The year section of the dashboard: the year picked in ``?year=`` (the as-of date's year
+    by default, none after it), its figures (the annual report's table) and the communes late in
+    their maintenance."""
+    years = metrics.years_available(as_of)
     year = metrics.picked_year(wanted, years)
-    figures = metrics.year_figures(participations, year)
+    figures = metrics.year_figures(participations, year, today=as_of)
     labels = metrics.duty_labels()
     late = [(row, [labels[key] for key in row.late_duties]) for row in figures.compliance.late]
     return {
@@ -48,18 +50,40 @@ def year_context(participations, wanted: str | None) -> dict:
     }
 
 
+def _picked_province(request, as_of):
+    """The province of ``?province=<code>`` (a national deployment's drill-down), within what
+    the user may see (404 outside), or ``None``."""
+    code = request.GET.get("province", "").strip()
+    return access.get_province_for_user(request.user, code, on=as_of) if code else None
+
+
 @login_required
 def dashboard(request):
-    """The province dashboard: headline figures, districts, the commune × step grid, charts."""
+    """The province dashboard: headline figures, districts, the commune × step grid, charts; in
+    a national deployment the provinces, each opening its own dashboard (``?province=``)."""
+    as_of = as_of_from_request(request)
+    province = _picked_province(request, as_of.date)
     programmes = list(Programme.objects.visible_to(request.user).order_by("-start_date", "name"))
     programme = None
     wanted = request.GET.get("programme", "")
     if wanted.isdigit():
         programme = next((p for p in programmes if p.pk == int(wanted)), None)
-    ctx = dashboard_context(request.user, programme=programme)
-    ctx.update({"programmes": programmes, "programme": programme})
-    participations = metrics.participations_in_scope(request.user, programme=programme)
-    ctx.update(year_context(participations, request.GET.get("year")))
+    ctx = dashboard_context(
+        request.user,
+        programme=programme,
+        province=province,
+        page=request.GET.get("page"),
+        as_of=as_of.date,
+    )
+    ctx.update({"programmes": programmes, "programme": programme, "as_of_choice": as_of})
+    participations = metrics.participations_in_scope(
+        request.user, programme=programme, province=province
+    )
+    ctx.update(year_context(participations, request.GET.get("year"), as_of.date))
+    if ctx["national"]:
+        ctx["year_provinces"] = metrics.year_tables_by_province(
+            participations, ctx["year"], today=as_of.date
+        )
     return render(request, "reports/dashboard.html", ctx)
 
 
@@ -76,12 +100,13 @@ def _report_response(request, scope, fmt):
     task_id = request.GET.get("task", "")
     if task_id:
         return _report_task_response(request, scope, fmt, task_id)
-    report = report_cached(user=request.user, scope=scope, fmt=fmt)
+    as_of = as_of_from_request(request).date
+    report = report_cached(user=request.user, scope=scope, fmt=fmt, as_of=as_of)
     if report is None:
         if report_communes(user=request.user, scope=scope) > DIRECT_MAX_COMMUNES:
             result = build_report.enqueue(**_task_kwargs(request, scope, fmt))
-            return redirect(f"{request.path}?task={result.id}")
-        report = report_render(user=request.user, scope=scope, fmt=fmt)
+            return redirect(f"{request.path}?task={result.id}{_as_of_param(request)}")
+        report = report_render(user=request.user, scope=scope, fmt=fmt, as_of=as_of)
     return _file_response(report.content, report.filename, report.content_type, report.from_cache)
 
 
@@ -92,6 +117,12 @@ def _file_response(content, filename, content_type, from_cache):
     return response
 
 
+def _as_of_param(request) -> str:
+    """``&as_of=...`` when the request asked for a date, for the task's page and its retry."""
+    query = as_of_from_request(request).query
+    return f"&{query}" if query else ""
+
+
 def _task_kwargs(request, scope, fmt) -> dict:
     return {
         "user_id": request.user.pk,
@@ -99,6 +130,7 @@ def _task_kwargs(request, scope, fmt) -> dict:
         "code": scope.code,
         "fmt": fmt,
         "language": request.LANGUAGE_CODE,
+        "as_of": as_of_from_request(request).date.isoformat(),
     }
 
 
@@ -110,9 +142,8 @@ def _report_task_response(request, scope, fmt, task_id):
     except (TaskResultDoesNotExist, ValidationError, ValueError) as exc:
         raise Http404 from exc
     wanted = _task_kwargs(request, scope, fmt)
-    if {k: result.kwargs.get(k) for k in ("user_id", "level", "code", "fmt")} != {
-        k: wanted[k] for k in ("user_id", "level", "code", "fmt")
-    }:
+    keys = ("user_id", "level", "code", "fmt", "as_of")
+    if {k: result.kwargs.get(k) for k in keys} != {k: wanted[k] for k in keys}:
         raise Http404
     done = result.status == TaskResultStatus.SUCCESSFUL
     if done and request.htmx:
@@ -129,7 +160,7 @@ def _report_task_response(request, scope, fmt, task_id):
         "status": result.status,
         "failed": result.status == TaskResultStatus.FAILED or done,
         "poll_url": request.get_full_path(),
-        "retry_url": request.path,
+        "retry_url": f"{request.path}?{as_of_from_request(request).query}".rstrip("?"),
     }
     if request.htmx:
         return render(request, "reports/report_progress.html#progress", ctx)
@@ -223,7 +254,7 @@ def annual_report_list(request):
         if form.is_valid():
             form.instance.created_by = request.user
             return redirect(form.save())
-    provinces = Province.objects.filter(programmes__isnull=False).distinct()
+    provinces = Province.objects.in_territory().filter(programmes__isnull=False).distinct()
     form.fields["province"].queryset = provinces
     form.fields["province"].initial = provinces.first()
     ctx = {

@@ -1,6 +1,7 @@
 """The Excel workbook of a progress report (openpyxl): the same figures as the PDF, one sheet each.
 
-Sheets: headline figures, districts, communes (stage, progress, counts), overdue milestones,
+Sheets: headline figures, districts (only where units have districts: none since 1/7/2025, and
+then no district column either), communes (stage, progress, counts), overdue milestones,
 findings, announcements. Headers are translated (Vietnamese by default); dates are real date cells
 shown as dd/mm/yyyy; text that a spreadsheet would read as a formula (starting with = + - @) is
 neutralised with a leading apostrophe.
@@ -49,6 +50,19 @@ def _sheet(wb, title: str, headers: list[str], rows, widths: list[int] | None = 
     return ws
 
 
+def _without(values: list, index: int) -> list:
+    return [v for i, v in enumerate(values) if i != index]
+
+
+def _sheet_with_district(wb, ctx, title, headers, rows, widths, column: int):
+    """A sheet whose ``column`` (0-based) is the district: left out when no unit of the report
+    has one."""
+    if not ctx["figures"].has_districts:
+        headers, widths = _without(headers, column), _without(widths, column)
+        rows = (_without(row, column) for row in rows)
+    return _sheet(wb, title, headers, rows, widths)
+
+
 def _headline_sheet(wb, ctx: dict) -> None:
     """The first sheet: who issues the report, its title and dates, then the headline figures."""
     ws = wb.active
@@ -77,6 +91,8 @@ def _headline_sheet(wb, ctx: dict) -> None:
 
 
 def _districts_sheet(wb, ctx: dict) -> None:
+    if not ctx["figures"].has_districts:
+        return
     stage_labels = ctx["stage_labels"]
     headers = [
         _("GSO code"),
@@ -153,12 +169,13 @@ def _communes_sheet(wb, ctx: dict) -> None:
         _("Budget spent (VND)"),
     ]
     rows = (_commune_row(c, ctx["stage_labels"]) for c in ctx["figures"].communes)
-    _sheet(wb, _("Communes"), headers, rows, [10, 26, 20, 24, 16])
+    _sheet_with_district(wb, ctx, _("Communes"), headers, rows, [10, 26, 20, 24, 16], 2)
 
 
 def _overdue_sheet(wb, ctx: dict) -> None:
-    _sheet(
+    _sheet_with_district(
         wb,
+        ctx,
         _("Overdue milestones"),
         [_("Commune"), _("District"), _("Step"), _("Status"), _("Due date"), _("Days late")],
         (
@@ -166,6 +183,7 @@ def _overdue_sheet(wb, ctx: dict) -> None:
             for m in ctx["overdue"]
         ),
         [26, 20, 50, 16, 12, 10],
+        1,
     )
 
 
@@ -195,7 +213,8 @@ def _findings_sheet(wb, ctx: dict) -> None:
         ]
         for f in ctx["findings"]
     )
-    _sheet(wb, _("Findings"), headers, rows, [26, 20, 24, 12, 10, 22, 10, 12, 60])
+    widths = [26, 20, 24, 12, 10, 22, 10, 12, 60]
+    _sheet_with_district(wb, ctx, _("Findings"), headers, rows, widths, 1)
 
 
 def _actions_sheet(wb, ctx: dict) -> None:
@@ -241,7 +260,8 @@ def _announcements_sheet(wb, ctx: dict) -> None:
         ]
         for a in ctx["announcements"]
     )
-    _sheet(wb, _("Announcements"), headers, rows, [26, 20, 18, 12, 24, 20, 10, 12])
+    widths = [26, 20, 18, 12, 24, 20, 10, 12]
+    _sheet_with_district(wb, ctx, _("Announcements"), headers, rows, widths, 1)
 
 
 def _summary_note(ctx: dict) -> str:

@@ -236,3 +236,33 @@ def test_process_codes_look_like_a_communes_own(demo):
     codes = set(ScopeItem.objects.values_list("process_code", flat=True))
     assert "QT-HT-01" in codes
     assert all(re.fullmatch(r"QT-[A-Z]{1,6}-\d{2}", code) for code in codes)
+
+
+def test_the_2017_dashboard_is_one_click_away_with_as_of_15_12_2017(demo, settings, client):
+    """With no pinned day, ``/?as_of=15/12/2017`` shows the pinned 2017 figures: milestones as
+    their history shows them that day; today's dashboard shows the 16 units of 2025."""
+    settings.QMS_AS_OF = None
+    client.force_login(User.objects.get(username="dost"))
+    response = client.get("/?as_of=15/12/2017", follow=True)
+    figures = response.context["figures"]
+    assert figures.as_of == datetime.date(2017, 12, 15)
+    counts = figures.counts
+    assert (counts.total, counts.done_on_time, counts.done_late, counts.overdue) == (
+        507,
+        146,
+        105,
+        55,
+    )
+    assert (counts.in_progress, counts.blocked, counts.not_started) == (31, 2, 223)
+    assert (figures.announced, len(figures.silent)) == (8, 5)
+    assert (figures.findings_open, figures.actions_overdue) == (7, 0)
+    html = response.content.decode()
+    assert 'value="15/12/2017"' in html and 'id="districts-title"' in html
+
+    today = client.get("/", follow=True)
+    figures = today.context["figures"]
+    assert figures.total == 16 and not figures.has_districts
+    assert {c.code for c in figures.communes} == set(
+        Commune.objects.filter(valid_from=datetime.date(2025, 7, 1)).values_list("code", flat=True)
+    )
+    assert 'id="districts-title"' not in today.content.decode()

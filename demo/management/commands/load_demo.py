@@ -21,7 +21,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo loaded: {result.created} rows created."))
         self.stdout.write(
             f"Left out of the wave (an assumption): commune {LEFT_OUT_CODE} (Xã Phong Mỹ). "
-            f"Progress is as of {DEMO_AS_OF:%d/%m/%Y}: run with QMS_AS_OF={DEMO_AS_OF.isoformat()}."
+            f"The 2017 wave as of {DEMO_AS_OF:%d/%m/%Y}: /?as_of={DEMO_AS_OF:%d/%m/%Y}"
         )
         self.stdout.write(
             "Accounts: dost, manager, consultant, district-<GSO code>, commune-<GSO code> (2017),"

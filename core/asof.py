@@ -1,0 +1,70 @@
+"""The date a page's figures are computed for: ``?as_of=dd/mm/yyyy`` in the URL, today by default.
+
+The dashboard, the district and commune pages, the commune list and the report downloads read it
+with :func:`as_of_from_request`; ``templates/reports/_as_of.html`` shows its form. A date the page
+cannot read is not ignored silently: the form says dd/mm/yyyy is expected and the page shows
+today.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import BootstrapMixin, DateField
+from qms_rollout import clock
+
+PARAM = "as_of"
+# Other parameters the form carries along (a programme, a year, a district filter...).
+NOT_CARRIED = {PARAM, "page", "task"}
+
+
+class AsOfForm(BootstrapMixin, forms.Form):
+    """The "figures as of" date of a page (GET)."""
+
+    as_of = DateField(
+        label=_("Figures as of"),
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        error_messages={
+            "invalid": _(
+                "Enter the date as dd/mm/yyyy, for example 15/12/2017: the figures below are "
+                "as of today."
+            )
+        },
+    )
+
+
+@dataclass
+class AsOf:
+    """A page's as-of date, the form that picks it and what links carry to keep it."""
+
+    date: datetime.date
+    form: AsOfForm
+    given: bool = False  # a valid date was asked for in the URL
+    carried: list = field(default_factory=list)  # the page's other GET parameters
+
+    @property
+    def is_today(self) -> bool:
+        return self.date == clock.today()
+
+    @property
+    def query(self) -> str:
+        """``as_of=dd/mm/yyyy`` for links (report downloads) when a date was asked for, else ""."""
+        return urlencode({PARAM: f"{self.date:%d/%m/%Y}"}) if self.given else ""
+
+    @property
+    def today(self) -> datetime.date:
+        return clock.today()
+
+
+def as_of_from_request(request) -> AsOf:
+    """The as-of date of ``request`` (``?as_of=``), today when absent or unreadable."""
+    form = AsOfForm(request.GET if request.GET.get(PARAM, "").strip() else None)
+    date, given = clock.today(), False
+    if form.is_bound and form.is_valid() and form.cleaned_data[PARAM]:
+        date, given = form.cleaned_data[PARAM], True
+    carried = [(k, v) for k, values in request.GET.lists() if k not in NOT_CARRIED for v in values]
+    return AsOf(date=date, form=form, given=given, carried=carried)
