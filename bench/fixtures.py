@@ -80,9 +80,16 @@ STEPS = [  # key, name, offset, duration
     ("internal-audit", "Đánh giá nội bộ", 60, 20),
     (RoadmapStep.ANNOUNCEMENT, "Công bố hệ thống phù hợp TCVN ISO 9001:2015", 90, 30),
 ]
+# The long roadmap of the nation-scale benchmark (12 steps, ~120,000 milestones for 10,000
+# communes): the four steps above with eight documentation steps between the first two.
+LONG_STEPS = [
+    STEPS[0],
+    *[("", f"Xây dựng tài liệu, nhóm thủ tục {i}", 14 + 5 * i, 20) for i in range(1, 9)],
+    *STEPS[1:],
+]
 
 
-def _setting():
+def _setting(steps: list = STEPS):
     """The province, districts, template, programme and reader shared by every batch."""
     province, _new = Province.objects.get_or_create(code="99", defaults={"name": "Tỉnh Thử Tải"})
     districts = [
@@ -91,15 +98,16 @@ def _setting():
         )[0]
         for i in range(10)
     ]
+    name = "Lộ trình thử tải" if steps is STEPS else f"Lộ trình thử tải {len(steps)} bước"
     template, new = RoadmapTemplate.objects.get_or_create(
-        name="Lộ trình thử tải", defaults={"kind": ParticipationKind.NEW_BUILD}
+        name=name, defaults={"kind": ParticipationKind.NEW_BUILD}
     )
     if new:
         RoadmapStep.objects.bulk_create(
             RoadmapStep(
                 template=template, order=i, key=key, name=name, offset_days=o, duration_days=d
             )
-            for i, (key, name, o, d) in enumerate(STEPS, 1)
+            for i, (key, name, o, d) in enumerate(steps, 1)
         )
     programme, _new = Programme.objects.get_or_create(
         name="Đợt thử tải",
@@ -169,13 +177,13 @@ def _milestones(participation_id, start_date, steps, rng) -> list[dict]:
     return rows
 
 
-def add_communes(n: int, *, seed: int = 2017) -> list[Commune]:
+def add_communes(n: int, *, seed: int = 2017, long: bool = False) -> list[Commune]:
     """Add ``n`` participating communes to the rollout (made on first call), in bulk.
 
     Rows go in through :func:`_insert`, the communes' search and sort columns filled first by
     ``core.search.fill_sort_fields`` (what any bulk write of units must do).
     """
-    districts, steps, programme = _setting()
+    districts, steps, programme = _setting(LONG_STEPS if long else STEPS)
     first = Commune.objects.filter(province__code="99").count()
     rng = random.Random(seed + first)
     last_commune = Commune.objects.aggregate(last=Max("pk"))["last"] or 0

@@ -129,6 +129,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Connections kept between requests (seconds; 0 = one per request), checked before reuse so a
+# restarted PostgreSQL costs one reconnection, not an error.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -268,6 +272,8 @@ QMS_ISSUER_PLACE = env.str("QMS_ISSUER_PLACE", default="")
 QMS_DASHBOARD_MAX_ROWS = env.int("QMS_DASHBOARD_MAX_ROWS", default=200)
 # Reports of more communes than this are built by the background worker, not in the request.
 QMS_REPORT_DIRECT_MAX_COMMUNES = env.int("QMS_REPORT_DIRECT_MAX_COMMUNES", default=200)
+# Above this many communes a report summarises: a table by district, an annex per district.
+QMS_REPORT_SUMMARY_MIN_COMMUNES = env.int("QMS_REPORT_SUMMARY_MIN_COMMUNES", default=500)
 # A commune with no milestone change for this many days is listed as silent.
 QMS_SILENT_DAYS = env.int("QMS_SILENT_DAYS", default=30)
 

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from audits.models import Announcement, CorrectiveAction, Finding
 from communes.models import Commune, Province
 from core.filenames import download_name
+from core.text import unit_key
 from qms_rollout import clock
 from reports import metrics, textlayout
 from reports.documents import issuer
@@ -43,6 +44,10 @@ from roadmap.models import Milestone
 GENERATION_KEY = "reports:generation"
 CACHE_SECONDS = 24 * 3600
 ANNEX_MAX_COMMUNES = getattr(settings, "QMS_REPORT_ANNEX_MAX_COMMUNES", 100)
+# Above this many communes a report is a summary: the table by district, then an annex per district
+# with one line per commune, in place of the grid and the lists of overdue milestones, findings
+# and actions one by one (those are in each district's report). Set by QMS_REPORT_SUMMARY_MIN.
+SUMMARY_MIN_COMMUNES = getattr(settings, "QMS_REPORT_SUMMARY_MIN_COMMUNES", 500)
 # Above this many communes a download first shows a "being generated" page whose htmx request
 # renders the report (several seconds for 1,000 communes), then downloads it from the cache.
 DIRECT_MAX_COMMUNES = getattr(settings, "QMS_REPORT_DIRECT_MAX_COMMUNES", 200)
@@ -359,6 +364,34 @@ def _annex(figures: metrics.Figures, findings: list, codes: dict) -> list[dict]:
     ]
 
 
+def district_annexes(figures: metrics.Figures) -> list[dict]:
+    """The annexes of a summary report: per district (in the table's order), its row of the
+    figures and the text table of its communes in Vietnamese order."""
+    by_district = defaultdict(list)
+    for c in figures.communes:
+        by_district[c.district_code].append(c)
+    stage_labels = metrics.stage_labels()
+    return [
+        {
+            "district": d,
+            "text": textlayout.commune_table_text(
+                sorted(by_district[d.code], key=lambda c: (unit_key(c.name), c.code)),
+                stage_labels,
+            ),
+        }
+        for d in figures.districts
+    ]
+
+
+def _itemised(participations, figures, as_of) -> dict:
+    """The parts listed one by one: overdue milestones, findings, actions (empty in a summary)."""
+    records = _quality_records([c.commune_id for c in figures.communes], as_of)
+    if figures.total > SUMMARY_MIN_COMMUNES:
+        records.update(open_findings=[], open_actions=[], findings=[])
+        return {**records, "overdue": [], "summary": True, "annexes": district_annexes(figures)}
+    return {**records, "overdue": _overdue_rows(figures), "summary": False}
+
+
 def _sections(figures: metrics.Figures) -> dict:
     """The PDF's section numbers: "By district" (2) only where units have districts."""
     first = 3 if figures.has_districts else 2
@@ -367,14 +400,17 @@ def _sections(figures: metrics.Figures) -> dict:
 
 
 def report_context(*, user, scope: ReportScope, as_of: datetime.date | None = None) -> dict:
-    """Everything a report shows, for ``user`` (within what they may see) and ``scope``."""
+    """Everything a report shows, for ``user`` (within what they may see) and ``scope``.
+
+    Above :data:`SUMMARY_MIN_COMMUNES` communes (``summary``), the report summarises: the table
+    by district, an annex per district (``annexes``), counts in place of itemised lists."""
     as_of = as_of or clock.today()
     participations = metrics.participations_in_scope(
         user, district=scope.district, commune=scope.commune
     )
     figures = metrics.compute(participations, as_of=as_of)
-    records = _quality_records([c.commune_id for c in figures.communes], as_of)
-    overdue = _overdue_rows(figures)
+    records = _itemised(participations, figures, as_of)
+    overdue = records.pop("overdue")
     codes = textlayout.cell_codes()
     with_annex = figures.total <= ANNEX_MAX_COMMUNES
     province = report_province(participations, as_of)
@@ -393,7 +429,7 @@ def report_context(*, user, scope: ReportScope, as_of: datetime.date | None = No
         "figures": figures,
         "headline": _headline(figures),
         "stage_labels": metrics.stage_labels(),
-        "grids": _pdf_grids(figures, codes),
+        "grids": [] if records["summary"] else _pdf_grids(figures, codes),
         "legend": textlayout.legend(),
         "overdue": overdue,
         "overdue_by_commune": _by_commune(overdue),
@@ -402,6 +438,7 @@ def report_context(*, user, scope: ReportScope, as_of: datetime.date | None = No
         "with_annex": with_annex,
         "annex": _annex(figures, records["findings"], codes) if with_annex else [],
         "annex_max": ANNEX_MAX_COMMUNES,
+        "summary_min": SUMMARY_MIN_COMMUNES,
     }
 
 

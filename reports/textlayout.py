@@ -119,3 +119,29 @@ def roadmap_text(steps: list[dict]) -> str:
         for st in steps
     ]
     return "\n".join([header, *lines])
+
+
+def commune_table_text(communes, stage_labels: dict) -> str:
+    """The annex table of a district in a large report: one line per commune (GSO code, name,
+    stage, progress and planned progress in %, milestones done of all, overdue), under a header.
+    ``communes``: :class:`~reports.metrics.CommuneRow`, in the order to print."""
+    header = "".join(
+        [
+            fix(pgettext("report column", "Code"), 6),
+            pad(_("Commune"), NAME_WIDTH),
+            pad(_("Stage"), 14),
+            "  % ",
+            fix(pgettext("report column", "Plan"), 5).rjust(5),
+            " ",
+            fix(pgettext("report column", "Done"), 5),
+            " ",
+            fix(pgettext("report column", "Overdue"), 7),
+        ]
+    )
+    lines = [
+        f"{c.code:<6}{pad(c.name, NAME_WIDTH)}{pad(stage_labels[c.stage], 14)}"
+        f"{c.progress:3.0f} {c.planned_progress:5.0f} {c.counts.done:>2}/{c.counts.total:<2} "
+        f"{c.counts.overdue:>7}"
+        for c in communes
+    ]
+    return "\n".join([header, *lines])

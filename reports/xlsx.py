@@ -264,19 +264,30 @@ def _announcements_sheet(wb, ctx: dict) -> None:
     _sheet_with_district(wb, ctx, _("Announcements"), headers, rows, widths, 1)
 
 
+def _summary_note(ctx: dict) -> str:
+    return _(
+        "A report of more than %(max)s communes summarises: overdue milestones, findings and "
+        "corrective actions are listed one by one in each district's report."
+    ) % {"max": ctx["summary_min"]}
+
+
 def build_workbook(ctx: dict) -> bytes:
     """The workbook of a report context (``reports.services.report_context``), as bytes."""
     wb = Workbook()
+    itemised = (_overdue_sheet, _findings_sheet, _actions_sheet)
+    if ctx.get("summary"):  # a large report: the counts are on the districts and communes sheets
+        itemised = ()
     for add_sheet in (
         _headline_sheet,
         _districts_sheet,
         _communes_sheet,
-        _overdue_sheet,
-        _findings_sheet,
-        _actions_sheet,
+        *itemised,
         _announcements_sheet,
     ):
         add_sheet(wb, ctx)
+    if ctx.get("summary"):
+        wb.active.append([])
+        wb.active.append([_summary_note(ctx)])
     out = BytesIO()
     wb.save(out)
     return out.getvalue()

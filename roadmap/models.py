@@ -366,6 +366,16 @@ class MilestoneQuerySet(ScopedQuerySet):
         return self.filter(status=Milestone.Status.DONE, completed_on__gt=F("due_date"))
 
 
+def milestone_days_late(status: str, due_date, completed_on, as_of: datetime.date) -> int:
+    """Days past the due date: until completion when done, until ``as_of`` when still open
+    (:attr:`Milestone.days_late`; the milestone export computes it from ``.values()`` rows)."""
+    if status == Milestone.Status.DONE and completed_on:
+        return max(0, (completed_on - due_date).days)
+    if status in MilestoneQuerySet.OPEN:
+        return max(0, (as_of - due_date).days)
+    return 0
+
+
 def milestone_overdue(status: str, due_date: datetime.date, as_of: datetime.date) -> bool:
     """The one definition of an overdue milestone: still open (not done, not applicable) and
     due before ``as_of`` (a step due today is not overdue yet). :meth:`MilestoneQuerySet.overdue`
@@ -504,11 +514,7 @@ class Milestone(models.Model):
     @property
     def days_late(self) -> int:
         """Days past the due date: until completion when done, until today when still open."""
-        if self.status == self.Status.DONE and self.completed_on:
-            return max(0, (self.completed_on - self.due_date).days)
-        if self.is_open:
-            return max(0, (clock.today() - self.due_date).days)
-        return 0
+        return milestone_days_late(self.status, self.due_date, self.completed_on, clock.today())
 
     def changes(self) -> list[dict]:
         """The history, newest first: who, when, and each field's value before and after.

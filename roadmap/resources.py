@@ -7,6 +7,7 @@ name or decision number; never by database id.
 
 from types import SimpleNamespace
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -36,6 +37,7 @@ from core.widgets import (
     fold,
     is_blank,
 )
+from qms_rollout import clock
 from roadmap.models import (
     Milestone,
     Participation,
@@ -43,6 +45,7 @@ from roadmap.models import (
     Programme,
     RoadmapStep,
     RoadmapTemplate,
+    milestone_days_late,
 )
 
 # The columns of the consultant's progress spreadsheet and of a programme's communes.
@@ -548,6 +551,42 @@ def _milestones_to_export():
     return Milestone.objects.with_list_related()
 
 
+def _export_lookups(milestones) -> tuple[dict, dict, dict]:
+    """What the rows of ``milestones`` (a queryset) name, by id: participations (commune code
+    and name, district, programme), steps ("order. name"), users (their name); three queries."""
+    parts = Participation.objects.filter(pk__in=milestones.values("participation_id"))
+    participations = {
+        pk: (code, name, district or "", programme)
+        for pk, code, name, district, programme in parts.values_list(
+            "pk", "commune__code", "commune__name", "commune__district__name", "programme__name"
+        )
+    }
+    steps = RoadmapStep.objects.filter(pk__in=milestones.values("step_id"))
+    step_labels = {
+        pk: f"{order}. {name}" for pk, order, name in steps.values_list("pk", "order", "name")
+    }
+    users = get_user_model().objects.filter(pk__in=milestones.values("updated_by_id"))
+    return participations, step_labels, {u.pk: str(u) for u in users}
+
+
+def milestone_export_rows(keys):
+    """The values of :data:`MILESTONE_COLUMNS` for the milestones of ``keys`` (an ordered
+    queryset of their primary keys), row by row in that order, read in chunks: tuples from the
+    database and three lookups in place of a model instance per row (120,000 rows in seconds)."""
+    participations, steps, users = _export_lookups(keys.order_by())
+    statuses = {value: choice_label(Milestone.Status, value) for value in Milestone.Status.values}
+    as_of = clock.today()
+    fields = ("participation_id", "step_id", "status", "completed_on", "note", "planned_start")
+    rows = keys.values_list(*fields, "due_date", "updated_by_id")  # same filters and order
+    for part, step, status, done, note, start, due, user in rows.iterator(chunk_size=5000):
+        code, name, district, programme = participations[part]
+        late = milestone_days_late(status, due, done, as_of)
+        yield [
+            *(code, name, steps[step], statuses[status], done, note, programme, district),
+            *(start, due, late, users.get(user, "")),
+        ]
+
+
 register_import(
     "milestones",
     MilestoneResource,
@@ -562,5 +601,10 @@ register_import(
 )
 register_export(
     "milestones",
-    ExportList(MILESTONE_COLUMNS, pgettext_lazy("file name", "milestones"), _milestones_to_export),
+    ExportList(
+        MILESTONE_COLUMNS,
+        pgettext_lazy("file name", "milestones"),
+        _milestones_to_export,
+        rows=milestone_export_rows,
+    ),
 )

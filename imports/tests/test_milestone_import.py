@@ -380,7 +380,7 @@ def test_a_commune_in_two_programmes_needs_the_programme_column(client, dost_sta
 
 def test_an_exported_milestone_list_can_be_imported_back(client, dost_staff, roadmap):
     client.force_login(dost_staff)
-    exported = client.get("/milestones/?export=xlsx&q=28873").content
+    exported = client.get("/milestones/?export=xlsx&q=28873").getvalue()
     url, page = preview(client, "xuat.xlsx", exported)
     text = page.content.decode()
     assert re.search(r'data-count="skip">3<', text), text

@@ -480,3 +480,28 @@ def test_a_large_report_checks_access_before_anything_is_queued(
     assert client.get(url("province_report", "xlsx")).status_code == 403
     assert client.get(url("district_report", "834", "xlsx")).status_code == 404
     assert not DBTaskResult.objects.exists()
+
+
+def test_a_report_above_the_summary_size_has_an_annex_per_district_built_by_the_worker(
+    client, rollout, manager, large_above_two, monkeypatch
+):
+    """Above the summary size the worker builds a summary: the table by district, then per
+    district an annex with one line per commune, with the figures of ``reports.metrics``."""
+    from reports import services
+
+    monkeypatch.setattr(services, "SUMMARY_MIN_COMMUNES", 3)
+    client.force_login(manager)
+    task_url = client.get(url("province_report", "pdf"))["Location"]
+    run_worker()
+    text, _pages = pdf_text(client.get(task_url).getvalue())
+    text = " ".join(text.split())
+    figures = metrics.compute(metrics.participations_in_scope(manager), as_of=AS_OF)
+    for n, district in enumerate(figures.districts, start=1):
+        assert f"{n}: {district.name} ({district.communes} " in text
+    for row in figures.communes:  # one line per commune, in its district's annex
+        assert f"{row.code} {row.name}" in text
+    assert "Hồ sơ chưa đủ" not in text  # findings are counted, not listed one by one
+    task_url = client.get(url("province_report", "xlsx"))["Location"]
+    run_worker()
+    workbook = load_workbook(BytesIO(client.get(task_url).content))
+    assert "Findings" not in workbook.sheetnames and gettext("Findings") not in workbook.sheetnames
