@@ -33,6 +33,8 @@ from roadmap.services import milestone_update_status
 
 RESUMES = datetime.date(2018, 1, 8)  # after the holidays of the year's end
 BLANK_NUMBER = "…/QĐ-UBND"  # the form's blank: the number is typed by the user
+# A commune's second blank (its conversion): the model wants the numbers of one commune distinct.
+BLANK_NUMBER_2 = "……/QĐ-UBND"
 
 
 def _at(day: datetime.date, hour: int = 9) -> datetime.datetime:
@@ -201,3 +203,55 @@ def complete_2017_wave(builder, programme, consultant_user) -> None:
     )
     for participation in unfinished.select_related("commune").order_by("commune__code"):
         Completion(builder, participation, consultant_user).run()
+
+
+# (commune code, decision date): a few communes convert their QMS to TCVN ISO 9001:2015 in
+# 2019–2020, before the 2008 edition's announcements lapse (illustrative choice and dates).
+CONVERSIONS = [
+    ("28870", datetime.date(2019, 9, 20)),
+    ("28924", datetime.date(2019, 11, 15)),
+    ("29011", datetime.date(2020, 6, 12)),
+    ("28888", datetime.date(2020, 10, 23)),
+]
+
+
+def convert_to_2015(builder) -> None:
+    """The conversion of each commune of ``CONVERSIONS``: the internal audit and the management
+    review on the 2015 edition, then the re-announcement (kind ``conversion``) with its annex."""
+    for code, decided in CONVERSIONS:
+        commune = builder_commune(code)
+        if commune is None or commune.announcements.filter(standard=Standard.ISO_2015).exists():
+            continue
+        officer = User.objects.get(username=f"commune-{code}")
+        for kind, before in ((Audit.Kind.INTERNAL_AUDIT, 40), (Audit.Kind.MANAGEMENT_REVIEW, 15)):
+            day = decided - datetime.timedelta(days=before)
+            audit = audit_record(
+                commune=commune,
+                by=officer,
+                kind=kind,
+                date=day,
+                lead="Thư ký ISO",
+                summary="Chuyển đổi HTQLCL sang TCVN ISO 9001:2015.",
+            )
+            _redate(audit, _at(day, 15))
+        announcement = announcement_record(
+            commune=commune,
+            by=officer,
+            decision_number=BLANK_NUMBER_2,
+            decision_date=decided,
+            standard=Standard.ISO_2015,
+            kind=Announcement.Kind.CONVERSION,
+            scope_size=0,
+            sent_to_dost_on=decided + datetime.timedelta(days=7),
+            signer_title="Chủ tịch UBND",
+            posted_at_office_on=decided + datetime.timedelta(days=2),
+            posted_online_on=decided + datetime.timedelta(days=5),
+        )
+        _redate(announcement, _at(decided, 15))
+        builder.created += 3
+
+
+def builder_commune(code):
+    from communes.models import Commune
+
+    return Commune.objects.filter(code=code, valid_from=None).first()
