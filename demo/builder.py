@@ -30,7 +30,7 @@ from accounts.models import User
 from audits.models import Announcement, Audit, CorrectiveAction, Finding
 from communes.models import Commune, District, Province, Succession
 from demo import reorganisation
-from demo.completion import complete_2017_wave, convert_to_2015
+from demo.completion import complete_2017_wave
 from procedures.models import Field, Procedure, ScopeItem
 from roadmap.models import (
     Consultant,
@@ -700,7 +700,6 @@ class DemoBuilder:
             )
         # The wave completes in 2018: the remaining steps done, all 45 announced (issue 9).
         complete_2017_wave(self, programme, consultant_user)
-        convert_to_2015(self)  # a few communes convert to TCVN ISO 9001:2015 in 2019-2020
         reorganisation.build(self, old_province=province, dost=dost)
         return DemoResult(created=self.created, password=None)
 

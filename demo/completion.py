@@ -215,14 +215,42 @@ CONVERSIONS = [
 ]
 
 
-def convert_to_2015(builder) -> None:
-    """The conversion of each commune of ``CONVERSIONS``: the internal audit and the management
-    review on the 2015 edition, then the re-announcement (kind ``conversion``) with its annex."""
-    for code, decided in CONVERSIONS:
+def _settle(commune, officer, consultant, day) -> datetime.date:
+    """The commune's actions not yet verified: done (if not yet) on ``day``, verified by the
+    consultant the day after; their findings closed then. Returns the day all is settled."""
+    last = day
+    actions = CorrectiveAction.objects.filter(
+        finding__audit__commune=commune, verified_at__isnull=True
+    ).order_by("pk")
+    for action in actions:
+        if action.done_on is None:
+            action = corrective_action_mark_done(action=action, by=officer, done_on=day)
+            _redate(action, _at(day, 16))
+        verified = _at(max(action.done_on, day) + datetime.timedelta(days=1), 10)
+        action = corrective_action_verify(action=action, by=consultant, at=verified)
+        _redate(action, verified)
+        finding = Finding.objects.get(pk=action.finding_id)
+        if finding.closed_on == verified.date():
+            _redate(finding, verified)
+        last = max(last, verified.date())
+    return last
+
+
+def convert_to_2015(year: int) -> int:
+    """The conversions of ``year`` (``CONVERSIONS``), after the year's inspections: the open
+    corrective actions settled, the internal audit and the management review on the 2015
+    edition, then the re-announcement (kind ``conversion``) with its annex. Returns the rows."""
+    created = 0
+    consultant = User.objects.get(username="consultant")
+    for code, planned in CONVERSIONS:
         commune = builder_commune(code)
-        if commune is None or commune.announcements.filter(standard=Standard.ISO_2015).exists():
+        if planned.year != year or commune is None:
+            continue
+        if commune.announcements.filter(standard=Standard.ISO_2015).exists():
             continue
         officer = User.objects.get(username=f"commune-{code}")
+        settled = _settle(commune, officer, consultant, planned - datetime.timedelta(days=60))
+        decided = max(planned, settled + datetime.timedelta(days=45))
         for kind, before in ((Audit.Kind.INTERNAL_AUDIT, 40), (Audit.Kind.MANAGEMENT_REVIEW, 15)):
             day = decided - datetime.timedelta(days=before)
             audit = audit_record(
@@ -248,7 +276,8 @@ def convert_to_2015(builder) -> None:
             posted_online_on=decided + datetime.timedelta(days=5),
         )
         _redate(announcement, _at(decided, 15))
-        builder.created += 3
+        created += 3
+    return created
 
 
 def builder_commune(code):
