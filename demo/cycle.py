@@ -24,6 +24,7 @@ from audits.models import (
     Art36,
     Audit,
     ChecklistAnswer,
+    Finding,
     InspectionPlan,
     PlannedInspection,
     add_months,
@@ -158,6 +159,12 @@ def _inspect(item, rng: random.Random, by, *, until: datetime.date) -> None:
         commune_representative="Chủ tịch UBND xã",
         answers=answers,
     )
+    # The service records the minutes as of now: in the story they are of the visit's day.
+    at = _at(visit, 15)
+    Audit.history.filter(id=audit.pk, history_date__gt=at).update(history_date=at)
+    findings = audit.findings.values("pk")
+    Finding.history.filter(id__in=findings, history_date__gt=at).update(history_date=at)
+    PlannedInspection.history.filter(id=item.pk, history_date__gt=at).update(history_date=at)
     for finding in audit.findings.all():
         due = add_months(audit.date, 2)
         done = due + datetime.timedelta(days=rng.randint(-40, 35))
