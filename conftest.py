@@ -18,6 +18,12 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests build provinces of their own: no territory (and no issuer override) from `.env`
+    # unless a test sets one.
+    settings.QMS_PROVINCE = ""
+    settings.QMS_PROVINCE_PREDECESSORS = []
+    settings.QMS_ISSUER_PARENT = ""
+    settings.QMS_ISSUER_PLACE = ""
 
 
 @pytest.fixture(autouse=True)

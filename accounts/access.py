@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from audits.models import Audit, CorrectiveAction, Finding, InspectionPlan, PlannedInspection
-from communes.models import Commune, District
+from communes.models import Commune, District, Province
 from procedures.models import ScopeItem
 from reports.models import AnnualReport
 from roadmap.models import Evidence, Milestone, Participation, Programme
@@ -110,6 +110,15 @@ def get_commune_for_user(user, code: str, *, write: bool = False, on=None) -> Co
     if write:
         require(can_manage_quality_records(user, commune))
     return commune
+
+
+def get_province_for_user(user, code: str, *, on=None) -> Province:
+    """The province with GSO ``code`` in force on ``on`` (a national deployment's drill-down);
+    404 outside what the user may see."""
+    province = Province.objects.visible_to(user).by_code(code, on=on)
+    if province is None:
+        raise Http404
+    return province
 
 
 def get_district_for_user(user, code: str) -> District:

@@ -1,20 +1,18 @@
-from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from communes.models import Commune, Province
+from communes.models import Commune, Province, is_national, territory_codes
 from core.scope import EVERYTHING, NOTHING, Scope
 
 
 def territory() -> Scope:
-    """The deployment's territory (``QMS_PROVINCE`` and its predecessors), or everything."""
-    codes = [settings.QMS_PROVINCE, *settings.QMS_PROVINCE_PREDECESSORS]
-    codes = [code for code in codes if code]
-    if not codes:
+    """The deployment's territory (``QMS_PROVINCE`` and its predecessors), or everything (no
+    province named, or a national deployment)."""
+    if not territory_codes():
         return EVERYTHING
-    return Scope(province_ids=Province.objects.filter(code__in=codes).values("pk"))
+    return Scope(province_ids=Province.objects.in_territory().values("pk"))
 
 
 class User(AbstractUser):
@@ -137,4 +135,7 @@ class User(AbstractUser):
     @property
     def scope_label(self) -> str:
         """What this user works on, for the page header."""
-        return str(self.district or self.commune or self.consultant or _("Province"))
+        unit = self.district or self.commune or self.consultant
+        if unit is None and is_national():
+            return str(_("Whole country"))
+        return str(unit or _("Province"))

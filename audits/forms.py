@@ -265,7 +265,7 @@ class InspectionPlanForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        provinces = Province.objects.filter(programmes__isnull=False).distinct()
+        provinces = Province.objects.in_territory().filter(programmes__isnull=False).distinct()
         self.fields["province"].queryset = provinces
         if not self.instance.pk and provinces:
             self.fields["province"].initial = provinces[0].pk

@@ -1,5 +1,6 @@
 import unicodedata
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -33,6 +34,55 @@ class UnitQuerySet(FoldedBulkWrites, ScopedQuerySet):
         """
         units = self.filter(code=code)
         return units.current(on).first() or units.order_by(F("valid_until").desc()).first()
+
+
+# The deployment's territory --------------------------------------------------------------------
+# QMS_PROVINCE names the province (after 1/7/2025 the new one) and QMS_PROVINCE_PREDECESSORS the
+# provinces it succeeds; "*" is a national deployment (every province, the ministry's view); empty
+# is every province of the database, shown as one province (a database of one province's units).
+
+NATIONAL = "*"
+
+
+def is_national() -> bool:
+    """A ministry-level deployment: the dashboard has the provinces as rows."""
+    return settings.QMS_PROVINCE.strip() == NATIONAL
+
+
+def territory_codes() -> list[str]:
+    """The GSO codes of the deployment's provinces, its own first; empty for every province."""
+    if is_national():
+        return []
+    codes = [settings.QMS_PROVINCE, *settings.QMS_PROVINCE_PREDECESSORS]
+    return [code.strip() for code in codes if code and code.strip()]
+
+
+class ProvinceQuerySet(UnitQuerySet):
+    def scope_filter(self, scope: Scope) -> Q:
+        if scope.everything:
+            return Q()
+        if scope.province_ids is not None:
+            return Q(pk__in=scope.province_ids)
+        return Q(pk__in=Commune.objects.filter(scope.q("")).values("province_id"))
+
+    def in_territory(self):
+        """The provinces of the deployment's territory (every province when it names none)."""
+        codes = territory_codes()
+        return self.filter(code__in=codes) if codes else self.all()
+
+    def territory_province(self, on=None):
+        """The territory's province in force on ``on``: the deployment's own province, else the
+        first predecessor in force; without a territory, the only province in force that runs a
+        programme. ``None`` for a national deployment or when it cannot be told."""
+        if is_national():
+            return None
+        current = self.current(on)
+        for code in territory_codes():
+            province = current.filter(code=code).first()
+            if province is not None:
+                return province
+        running = list(current.filter(programmes__isnull=False).distinct()[:2])
+        return running[0] if len(running) == 1 else None
 
 
 class DistrictQuerySet(UnitQuerySet):
@@ -131,6 +181,8 @@ class Province(AdministrativeUnit):
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.PROVINCE)
 
+    objects = ProvinceQuerySet.as_manager()
+
     class Meta(AdministrativeUnit.Meta):
         verbose_name = _("province")
         verbose_name_plural = _("provinces")
@@ -142,6 +194,19 @@ class Province(AdministrativeUnit):
                 violation_error_message=_("Unknown kind of province."),
             ),
         ]
+
+    @property
+    def short_name(self) -> str:
+        """The name without its kind ("Vĩnh Long" for "Tỉnh Vĩnh Long"): the place of a document."""
+        for prefix in ("tỉnh ", "thành phố "):
+            if self.name.lower().startswith(prefix):
+                return self.name[len(prefix) :]
+        return self.name
+
+    @property
+    def people_committee(self) -> str:
+        """Its People's Committee as a document's parent body: "UBND TỈNH VĨNH LONG"."""
+        return f"UBND {self.name.upper()}"
 
 
 class District(AdministrativeUnit):

@@ -21,7 +21,7 @@ from import_export import resources
 from import_export.fields import Field
 
 from communes.models import Commune, District, Province
-from communes.services import units_replace_list
+from communes.services import SUCCESSION_COLUMNS, successions_import, units_replace_list
 from core.resources import (
     NEW,
     SKIP,
@@ -419,6 +419,10 @@ class AdminUnitResource(resources.ModelResource):
         self.source = source
         self.effective = effective
 
+    #: What the upload page asks besides the file, by name: required or not. With an effective
+    #: date the file is the whole list from that day (the list of 2025 has no districts).
+    upload_options = {"effective": False}
+
     @classmethod
     def columns(cls) -> list[str]:
         return list(GSO_COLUMNS)
@@ -446,7 +450,9 @@ class AdminUnitResource(resources.ModelResource):
         if report.errors:
             return report
         if self.effective is not None:
-            units_replace_list(units=units, effective=self.effective, report=report)
+            units_replace_list(
+                units=units, effective=self.effective, report=report, dry_run=dry_run
+            )
             return report
         provinces, districts, communes = units
         writer = UnitWriter(
@@ -457,6 +463,46 @@ class AdminUnitResource(resources.ModelResource):
         writer.level(Commune, communes, _("communes"))
         writer.finish()
         return report
+
+
+class SuccessionResource:
+    """The conversion table from the old units to the new ones (one row per old -> new pair), in
+    the statistics office's columns or with Vietnamese headers: the checks and the writes are
+    ``communes.services.successions_import``'s."""
+
+    title = gettext_lazy("Successions of administrative units (conversion table)")
+    required_columns = tuple(vi for _en, vi in SUCCESSION_COLUMNS.values())
+    upload_options = {"effective": True, "legal_basis": False}
+    example = {
+        "Mã xã cũ": "28876",
+        "Mã huyện cũ": "832",
+        "Mã tỉnh cũ": "83",
+        "Sáp nhập một phần": "0",
+        "Mã xã mới": "28879",
+        "Mã tỉnh mới": "86",
+    }
+
+    def __init__(self, *, user=None, source: str = "", effective=None, legal_basis: str = ""):
+        self.user, self.source = user, source
+        self.effective, self.legal_basis = effective, legal_basis
+
+    @classmethod
+    def columns(cls) -> list[str]:
+        return list(cls.required_columns)
+
+    def run(self, sheet: Sheet, *, dry_run: bool) -> Report:
+        """Check every row (bulk reads) and, unless ``dry_run``, write the successions."""
+        report = Report(title=str(self.title), filename=self.source)
+        if self.effective is None:
+            report.errors = [CellError(None, "", _("Give the date the successions take effect."))]
+            return report
+        return successions_import(
+            sheet=sheet,
+            effective=self.effective,
+            legal_basis=self.legal_basis,
+            dry_run=dry_run,
+            report=report,
+        )
 
 
 # The commune list's export: the rows are the figures of each participating commune.
@@ -491,6 +537,12 @@ register_import(
     AdminUnitResource,
     filename=pgettext_lazy("file name", "administrative-units"),
     position=50,
+)
+register_import(
+    "unit-successions",
+    SuccessionResource,
+    filename=pgettext_lazy("file name", "unit-successions"),
+    position=60,
 )
 register_export(
     "communes", ExportList(COMMUNE_LIST_COLUMNS, pgettext_lazy("file name", "communes"))

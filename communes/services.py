@@ -4,6 +4,7 @@ conversion table from the old units to the new ones (successions)."""
 
 import datetime
 from collections import defaultdict
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -26,12 +27,13 @@ def _current_on(model, day):
     return {u.code: u for u in units.order_by("valid_until")}
 
 
-def _replace_level(model, wanted, fields_of, effective, report, label):
+def _replace_level(model, wanted, fields_of, effective, report, label, dry_run=False):
     """Make the current units of one level exactly ``wanted`` (code -> value) from ``effective``.
 
     A unit whose name, kind and parents are unchanged goes on; any other is a new unit from
     ``effective`` and the old one (if any) ends the day before, as do units missing from the
-    list. Returns code -> pk of the units valid from ``effective``.
+    list. Returns code -> pk of the units valid from ``effective`` (``dry_run``: counted, not
+    written; a unit it would create has a key of its own, ``("new", code)``).
     """
     existing = _current_on(model, effective)
     ended, to_create, ids, kept, redone = [], [], {}, 0, []
@@ -52,17 +54,12 @@ def _replace_level(model, wanted, fields_of, effective, report, label):
         if model is Commune:
             report.rows.append(RowReport(value[4], NEW, f"{value[0]} ({code})"))
     ended += [u.pk for u in existing.values() if u.valid_from is None or u.valid_from < effective]
-    for start in range(0, len(ended), BATCH):
-        model.objects.filter(pk__in=ended[start : start + BATCH]).update(
-            valid_until=effective - ONE_DAY
-        )
-    for unit, fields in redone:
-        for k, v in fields.items():
-            setattr(unit, k, v)
-    if redone:
-        model.objects.bulk_update([u for u, _f in redone], list(redone[0][1]), batch_size=BATCH)
-    created = model.objects.bulk_create(to_create, batch_size=BATCH)
-    ids.update({u.code: u.pk for u in created})
+    if dry_run:
+        created = to_create
+        ids.update({u.code: ("new", u.code) for u in created})
+    else:
+        created = _write_level(model, ended, redone, to_create, effective)
+        ids.update({u.code: u.pk for u in created})
     report.counts[NEW] += len(created)
     report.counts[UPDATE] += len(ended) + len(redone)
     report.counts[SKIP] += kept
@@ -79,10 +76,25 @@ def _replace_level(model, wanted, fields_of, effective, report, label):
     return ids
 
 
-def units_replace_list(*, units, effective: datetime.date, report) -> None:
+def _write_level(model, ended, redone, to_create, effective) -> list:
+    """End the units ``ended`` (pks) the day before ``effective``, correct ``redone`` ((unit,
+    fields)) in place, create ``to_create``; the units created."""
+    for start in range(0, len(ended), BATCH):
+        model.objects.filter(pk__in=ended[start : start + BATCH]).update(
+            valid_until=effective - ONE_DAY
+        )
+    for unit, fields in redone:
+        for k, v in fields.items():
+            setattr(unit, k, v)
+    if redone:
+        model.objects.bulk_update([u for u, _f in redone], list(redone[0][1]), batch_size=BATCH)
+    return model.objects.bulk_create(to_create, batch_size=BATCH)
+
+
+def units_replace_list(*, units, effective: datetime.date, report, dry_run: bool = False) -> None:
     """The parsed national list (provinces, districts, communes) becomes the list from
     ``effective``. The caller owns the transaction; importing the same list again changes
-    nothing."""
+    nothing. ``dry_run`` reads and counts, and writes nothing."""
     provinces, districts, communes = units
     province_ids = _replace_level(
         Province,
@@ -91,6 +103,7 @@ def units_replace_list(*, units, effective: datetime.date, report) -> None:
         effective,
         report,
         _("provinces"),
+        dry_run,
     )
     district_ids = _replace_level(
         District,
@@ -99,6 +112,7 @@ def units_replace_list(*, units, effective: datetime.date, report) -> None:
         effective,
         report,
         _("districts"),
+        dry_run,
     )
     _replace_level(
         Commune,
@@ -112,8 +126,9 @@ def units_replace_list(*, units, effective: datetime.date, report) -> None:
         effective,
         report,
         _("communes"),
+        dry_run,
     )
-    report.written = report.changes_anything
+    report.written = report.changes_anything and not dry_run
 
 
 # The conversion table: one row per old unit -> new unit ---------------------------------------
@@ -296,7 +311,7 @@ def _check_dates(edges, effective, skip, report) -> None:
                 "",
                 _(
                     "%(unit)s (%(code)s) is still in force on %(day)s: the dates overlap (import "
-                    "the new list with --effective first)."
+                    "the new list with its effective date first)."
                 )
                 % labels,
             )
@@ -357,8 +372,9 @@ def _province_pairs(edges, effective, report) -> dict[tuple[int, int], bool]:
     return {(old, new): len(news) == 1 for old, news in targets.items() for new in news}
 
 
-def _write_successions(model, wanted, effective, legal_basis, report) -> tuple[int, int, int]:
-    """Create or update ``wanted`` ((predecessor pk, successor pk) -> whole); new, changed, same."""
+def _write_successions(model, wanted, effective, legal_basis, dry_run) -> tuple[int, int, int]:
+    """Create or update ``wanted`` ((predecessor pk, successor pk) -> whole); new, changed, same.
+    ``dry_run``: counted from one read, nothing written."""
     existing = {
         (s.predecessor_id, s.successor_id): s
         for s in model.objects.filter(
@@ -381,39 +397,54 @@ def _write_successions(model, wanted, effective, legal_basis, report) -> tuple[i
         elif row.whole != whole or (legal_basis and row.legal_basis != legal_basis):
             row.whole, row.legal_basis = whole, legal_basis or row.legal_basis
             to_update.append(row)
-    model.objects.bulk_create(to_create, batch_size=BATCH)
-    model.objects.bulk_update(to_update, ["whole", "legal_basis"], batch_size=BATCH)
+    if not dry_run:
+        model.objects.bulk_create(to_create, batch_size=BATCH)
+        model.objects.bulk_update(to_update, ["whole", "legal_basis"], batch_size=BATCH)
     return len(to_create), len(to_update), len(wanted) - len(to_create) - len(to_update)
 
 
-@transaction.atomic
+def _successions_check(sheet: Sheet, effective: datetime.date, report: Report):
+    """The rows of the conversion table resolved to units, and the provinces whose units moved
+    ((old, new) -> whole), from bulk reads; every error in ``report``."""
+    columns = _succession_columns(sheet, report)
+    if report.errors:
+        return [], {}
+    rows = _succession_rows(sheet, columns, report)
+    edges = _resolve(rows, columns, effective, report)
+    in_cycle = _check_cycles(edges, report)
+    _check_dates(edges, effective, in_cycle, report)
+    provinces = _province_pairs(edges, effective, report)
+    report.errors.sort(key=lambda e: e.row or 0)
+    return edges, provinces
+
+
 def successions_import(
-    *, sheet: Sheet, effective: datetime.date, legal_basis: str = "", dry_run: bool = False
+    *,
+    sheet: Sheet,
+    effective: datetime.date,
+    legal_basis: str = "",
+    dry_run: bool = False,
+    report: Report | None = None,
 ) -> Report:
     """Read the conversion table (old unit -> new unit) into successions from ``effective``.
 
     Every row is checked first (codes in force the day before and on ``effective``, provinces,
     cycles, dates); one error and nothing is written. Provinces whose units moved to another
     province get a province succession. Importing the same table again changes nothing.
+    ``dry_run`` (the preview) reads only: no write, no transaction, no lock.
     """
-    report = Report(title=str(_("Successions of administrative units")), filename="")
-    columns = _succession_columns(sheet, report)
-    if report.errors:
-        return report
-    rows = _succession_rows(sheet, columns, report)
-    edges = _resolve(rows, columns, effective, report)
-    in_cycle = _check_cycles(edges, report)
-    _check_dates(edges, effective, in_cycle, report)
-    provinces = _province_pairs(edges, effective, report)
-    if report.errors:
-        report.errors.sort(key=lambda e: e.row or 0)
-        return report
-    basis = nfc(legal_basis)
-    units = {(e.old.pk, e.new.pk): e.whole for e in edges}
-    new, changed, same = _write_successions(Succession, units, effective, basis, report)
-    p_new, p_changed, p_same = _write_successions(
-        ProvinceSuccession, provinces, effective, "", report
-    )
+    if report is None:
+        report = Report(title=str(_("Successions of administrative units")), filename="")
+    with transaction.atomic() if not dry_run else nullcontext():
+        edges, provinces = _successions_check(sheet, effective, report)
+        if report.errors:
+            return report
+        basis = nfc(legal_basis)
+        units = {(e.old.pk, e.new.pk): e.whole for e in edges}
+        new, changed, same = _write_successions(Succession, units, effective, basis, dry_run)
+        p_new, p_changed, p_same = _write_successions(
+            ProvinceSuccession, provinces, effective, "", dry_run
+        )
     report.counts.update({NEW: new + p_new, UPDATE: changed + p_changed, SKIP: same + p_same})
     report.details[:0] = [
         _("· communes: %(new)s new successions, %(changed)s changed, %(same)s unchanged")
@@ -421,8 +452,6 @@ def successions_import(
         _("· provinces: %(new)s new successions, %(changed)s changed, %(same)s unchanged")
         % {"new": p_new, "changed": p_changed, "same": p_same},
     ]
-    if dry_run:
-        transaction.set_rollback(True)
     report.written = report.changes_anything and not dry_run
     if report.written:  # bulk writes send no save signal: the cached reports start afresh
         data_bulk_written.send(sender=Succession)

@@ -173,7 +173,7 @@ def commune_detail(request, code: str):
         **_lineage(commune, as_of),
         "as_of_choice": as_of_choice,
     }
-    ctx.update(_compliance_ctx(request, in_scope))
+    ctx.update(_compliance_ctx(request, in_scope, as_of))
     return render(request, "communes/commune_detail.html", ctx)
 
 
@@ -205,14 +205,15 @@ def _lineage(commune, as_of) -> dict:
     }
 
 
-def _compliance_ctx(request, in_scope) -> dict:
-    """The commune's maintenance duties in the year picked (``?year=``, this year by default)."""
-    years = metrics.years_available()
+def _compliance_ctx(request, in_scope, as_of) -> dict:
+    """The commune's maintenance duties in the year picked (``?year=``, the as-of date's year
+    by default, none after it), as of the page's date."""
+    years = metrics.years_available(as_of)
     year = metrics.picked_year(request.GET.get("year"), years)
     return {
         "years": years,
         "year": year,
-        "compliance": metrics.commune_compliance(in_scope, year),
+        "compliance": metrics.commune_compliance(in_scope, year, today=as_of),
         "duty_labels": metrics.duty_labels(),
         "status_labels": metrics.status_labels(),
     }
@@ -228,7 +229,7 @@ def district_detail(request, code: str):
     figures = metrics.compute(participations, as_of=as_of.date)
     people = {p.pk: p for p in participations.with_list_related().select_related("template")}
     rows = sorted(figures.communes, key=lambda r: (unit_key(r.name), r.code))
-    ctx = dashboard_figures_context(figures)
+    ctx = dashboard_figures_context(figures, page=request.GET.get("page"))
     ctx.update(
         {
             "district": district,

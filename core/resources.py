@@ -302,7 +302,8 @@ class SpreadsheetResource(resources.ModelResource):
         return rows
 
     def run(self, sheet: Sheet, *, dry_run: bool) -> Report:
-        """Import ``sheet`` (already read) and report; the caller owns the transaction."""
+        """Import ``sheet`` (already read) and report; the caller owns the transaction (a dry
+        run writes nothing and needs none)."""
         report = Report(title=str(self.title), filename=self.source)
         rows = self.read_rows(sheet, report)
         if rows is None:
@@ -311,7 +312,19 @@ class SpreadsheetResource(resources.ModelResource):
         dataset = tablib.Dataset(headers=headers)
         for _number, row in rows:
             dataset.append(list(row.values()))
-        result = self.import_data(dataset, dry_run=dry_run, use_transactions=True)
+        if dry_run:
+            # import-export's dry run saves every row in a transaction it rolls back (on SQLite
+            # the write lock, for the whole file). Without a transaction it saves nothing: the
+            # preview only reads, and holds no lock.
+            result = self.import_data_inner(
+                dataset,
+                dry_run=True,
+                raise_errors=False,
+                using_transactions=False,
+                collect_failed_rows=False,
+            )
+        else:
+            result = self.import_data(dataset, dry_run=False, use_transactions=True)
         self._collect(result, report)
         return report
 

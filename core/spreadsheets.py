@@ -164,6 +164,16 @@ def _read_xlsx(data: bytes) -> Sheet:
             )
         )
 
+    from core.xlsx import Unusual, read_first_sheet
+
+    try:  # the fast reader; anything unusual is left to openpyxl
+        return _tidy_rows(
+            (number, [_cell_value(v) for v in values])
+            for number, values in read_first_sheet(archive)
+        )
+    except (Unusual, KeyError, ValueError, IndexError, SyntaxError, OSError, zipfile.BadZipFile):
+        pass
+
     import openpyxl  # imported here: only .xlsx uploads need it
 
     try:

@@ -3,17 +3,44 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.forms import FileInput
+from core.forms import DateField, FileInput
 
 
 class UploadForm(forms.Form):
-    """A spreadsheet to import: .xlsx or .csv, at most ``IMPORT_MAX_MB``."""
+    """A spreadsheet to import: .xlsx or .csv, at most ``IMPORT_MAX_MB``; and what the kind asks
+    besides (``upload_options`` of its resource, name -> required): the date a national list
+    or a conversion table takes effect, the act it follows."""
 
     file = forms.FileField(
         label=gettext_lazy("Spreadsheet (.xlsx or .csv)"),
         allow_empty_file=True,
         widget=FileInput(attrs={"accept": ".xlsx,.csv"}),
     )
+
+    def __init__(self, *args, options: dict[str, bool] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        options = options or {}
+        if "effective" in options:
+            self.fields["effective"] = DateField(
+                label=_("Effective date"),
+                required=options["effective"],
+                help_text=_(
+                    "The file is then the whole list from that day: units missing from it end "
+                    "the day before."
+                )
+                if not options["effective"]
+                else _("Old codes are the units in force the day before, new codes those from it."),
+            )
+        if "legal_basis" in options:
+            self.fields["legal_basis"] = forms.CharField(
+                label=_("Legal basis"),
+                required=options["legal_basis"],
+                max_length=255,
+                help_text=_("The act, as you would cite it (its number and date)."),
+            )
+        for name in ("effective", "legal_basis"):
+            if name in self.fields:
+                self.fields[name].widget.attrs["class"] = "form-control"
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -29,3 +56,12 @@ class UploadForm(forms.Form):
         if upload.size == 0:
             raise forms.ValidationError(_("The file is empty."))
         return upload
+
+    def options(self) -> dict:
+        """The options given, as the session keeps them (the date as yyyy-mm-dd)."""
+        found = {}
+        if self.cleaned_data.get("effective"):
+            found["effective"] = self.cleaned_data["effective"].isoformat()
+        if self.cleaned_data.get("legal_basis"):
+            found["legal_basis"] = self.cleaned_data["legal_basis"].strip()
+        return found

@@ -9,15 +9,19 @@ is what was checked, and nothing is written before the confirmation. A successfu
 :data:`core.signals.data_bulk_written`, which starts a new report-cache generation as a form
 save does.
 
-A kind that plans (``SpreadsheetResource.plans``: the milestones) previews from bulk reads, with
-no write and no transaction, and keeps the version of each object its rows name beside the
-upload; the confirmation writes in bulk in one short transaction and refuses the file when one of
-those objects changed since the preview. The other kinds preview by a dry run rolled back.
+No preview writes, opens a transaction or takes a lock (on SQLite a transaction holds the write
+lock, which a commune officer saving a milestone meanwhile would wait for). A kind that plans
+(``SpreadsheetResource.plans``: the milestones) previews from bulk reads and keeps the version of
+each object its rows name beside the upload; the confirmation writes in bulk in one short
+transaction and refuses the file when one of those objects changed since the preview. The other
+kinds preview by a dry run that reads and writes nothing (the administrative units and their
+successions from bulk reads) and confirm in one transaction, all or nothing.
 """
 
 import json
 import re
 import secrets
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
@@ -149,12 +153,15 @@ def _plan(*, kind, data, filename, user):
     return resource, resource.plan(sheet)
 
 
-def import_preview(*, kind: str, data: bytes, filename: str, user, token: str = "") -> Report:
-    """What importing ``data`` would do, row by row, and every error; nothing is written.
+def import_preview(
+    *, kind: str, data: bytes, filename: str, user, token: str = "", options: dict | None = None
+) -> Report:
+    """What importing ``data`` would do, row by row, and every error; nothing is written, no
+    transaction is opened, no lock taken.
 
-    A kind that plans (``SpreadsheetResource.plans``) reads in a fixed number of queries and
-    takes no lock; the versions it read are kept under ``token`` for the confirmation. The
-    other kinds make a dry run whose changes are rolled back.
+    A kind that plans (``SpreadsheetResource.plans``) reads in a fixed number of queries; the
+    versions it read are kept under ``token`` for the confirmation. The other kinds make a dry
+    run that only reads. ``options`` are passed to the resource (the ``effective`` date).
     """
     if getattr(resource_class(kind), "plans", False):
         _resource, plan = _plan(kind=kind, data=data, filename=filename, user=user)
@@ -162,9 +169,7 @@ def import_preview(*, kind: str, data: bytes, filename: str, user, token: str = 
             preview_record(token=token, versions=plan.versions)
         plan.report.written = False
         return plan.report
-    with transaction.atomic():
-        report = _run(kind=kind, data=data, filename=filename, user=user, dry_run=True)
-        transaction.set_rollback(True)
+    report = _run(kind=kind, data=data, filename=filename, user=user, dry_run=True, options=options)
     report.written = False
     return report
 
@@ -211,7 +216,7 @@ def import_apply(
         return _apply_plan(
             kind=kind, data=data, filename=filename, user=user, token=token, dry_run=dry_run
         )
-    with transaction.atomic():
+    with transaction.atomic() if not dry_run else nullcontext():  # a dry run only reads
         report = _run(
             kind=kind,
             data=data,
@@ -222,9 +227,7 @@ def import_apply(
             limit_mb=limit_mb,
             options=options,
         )
-        if dry_run:
-            transaction.set_rollback(True)
-        if not report.ok:
+        if not report.ok and not dry_run:
             transaction.set_rollback(True)
     report.written = report.ok and report.changes_anything and not dry_run
     if report.written:

@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -43,12 +45,16 @@ def import_upload(request, kind):
     """Upload a file; it is kept under a token and previewed, not imported."""
     require(can_import(request.user))
     resource = _kind_or_404(kind)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(
+        request.POST or None,
+        request.FILES or None,
+        options=getattr(resource, "upload_options", None),
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         stored = services.upload_store(kind=kind, filename=upload.name, data=upload.read())
         pending = request.session.get(SESSION_KEY, {})
-        pending[stored.token] = {"kind": kind, "filename": upload.name}
+        pending[stored.token] = {"kind": kind, "filename": upload.name, **form.options()}
         request.session[SESSION_KEY] = dict(list(pending.items())[-10:])
         return redirect("imports:preview", kind=kind, token=stored.token)
     ctx = {"kind": kind, "title": resource.title, "form": form, "resource": resource}
@@ -56,13 +62,28 @@ def import_upload(request, kind):
 
 
 def _pending_upload(request, kind, token):
+    """The stored upload of ``token`` and the options given with it (404 if not this user's)."""
     entry = request.session.get(SESSION_KEY, {}).get(token)
     if not entry or entry["kind"] != kind:
         raise Http404
     upload = services.upload_load(token=token, kind=kind, filename=entry["filename"])
     if upload is None:
         raise Http404
-    return upload
+    options = {k: v for k, v in entry.items() if k in ("effective", "legal_basis")}
+    if "effective" in options:
+        options["effective"] = datetime.date.fromisoformat(options["effective"])
+    return upload, options
+
+
+def _context(kind, resource, report, token, options) -> dict:
+    return {
+        "kind": kind,
+        "title": resource.title,
+        "report": report,
+        "token": token,
+        "effective": options.get("effective"),
+        "legal_basis": options.get("legal_basis", ""),
+    }
 
 
 @login_required
@@ -71,11 +92,16 @@ def import_preview(request, kind, token):
     """A dry run of the stored upload: what would be created, changed and left alone."""
     require(can_import(request.user))
     resource = _kind_or_404(kind)
-    upload = _pending_upload(request, kind, token)
+    upload, options = _pending_upload(request, kind, token)
     report = services.import_preview(
-        kind=kind, data=upload.data, filename=upload.filename, user=request.user, token=token
+        kind=kind,
+        data=upload.data,
+        filename=upload.filename,
+        user=request.user,
+        token=token,
+        options=options,
     )
-    ctx = {"kind": kind, "title": resource.title, "report": report, "token": token}
+    ctx = _context(kind, resource, report, token, options)
     return render(request, "imports/import_preview.html", ctx)
 
 
@@ -85,11 +111,16 @@ def import_confirm(request, kind, token):
     """Check the stored upload again and import it, all or nothing."""
     require(can_import(request.user))
     resource = _kind_or_404(kind)
-    upload = _pending_upload(request, kind, token)
+    upload, options = _pending_upload(request, kind, token)
     report = services.import_apply(
-        kind=kind, data=upload.data, filename=upload.filename, user=request.user, token=token
+        kind=kind,
+        data=upload.data,
+        filename=upload.filename,
+        user=request.user,
+        token=token,
+        options=options,
     )
-    ctx = {"kind": kind, "title": resource.title, "report": report, "token": token}
+    ctx = _context(kind, resource, report, token, options)
     if not report.ok:
         messages.error(request, _("Nothing was imported: the file has errors."))
         return render(request, "imports/import_preview.html", ctx, status=400)

@@ -247,20 +247,25 @@ try:
     QMS_AS_OF = datetime.date.fromisoformat(_as_of) if _as_of else None
 except ValueError as exc:
     raise ImproperlyConfigured(f"QMS_AS_OF must be a date as YYYY-MM-DD, not {_as_of!r}.") from exc
-# The issuing body printed in the header of reports.
 # The deployment's territory: the province by its code (after 2025 the new province) and the codes
 # of its predecessor provinces for the years before. DOST staff and managers see the units,
-# programmes and figures of these provinces only. Empty: every province in the database.
+# programmes and figures of these provinces only. Empty: every province in the database. "*": a
+# national deployment (the ministry's view: provinces as rows, drill-down to each).
 QMS_PROVINCE = env.str("QMS_PROVINCE", default="").strip()
 QMS_PROVINCE_PREDECESSORS = [
     code.strip() for code in env.list("QMS_PROVINCE_PREDECESSORS", default=[]) if code.strip()
 ]
 
-QMS_ISSUER_PARENT = env.str("QMS_ISSUER_PARENT", default="UBND TỈNH BẾN TRE")
+# The issuing body printed on reports: its parent and its place follow the territory's province
+# ("UBND TỈNH VĨNH LONG", "Vĩnh Long"); these two settings, when set, override them.
+QMS_ISSUER_PARENT = env.str("QMS_ISSUER_PARENT", default="")
 QMS_ISSUER = env.str("QMS_ISSUER", default="SỞ KHOA HỌC VÀ CÔNG NGHỆ")
 # The same body's name in running text, with normal capitals (official documents' bodies).
 QMS_ISSUER_NAME = env.str("QMS_ISSUER_NAME", default="Sở Khoa học và Công nghệ")
-QMS_ISSUER_PLACE = env.str("QMS_ISSUER_PLACE", default="Bến Tre")
+QMS_ISSUER_PLACE = env.str("QMS_ISSUER_PLACE", default="")
+# Above this many participating communes the dashboard summarises by district (by province in a
+# national deployment) and pages its commune × step grid.
+QMS_DASHBOARD_MAX_ROWS = env.int("QMS_DASHBOARD_MAX_ROWS", default=200)
 # Reports of more communes than this are built by the background worker, not in the request.
 QMS_REPORT_DIRECT_MAX_COMMUNES = env.int("QMS_REPORT_DIRECT_MAX_COMMUNES", default=200)
 # A commune with no milestone change for this many days is listed as silent.

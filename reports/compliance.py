@@ -453,9 +453,11 @@ def year_compliance(
     return YearCompliance(year=year, as_of=as_of, communes=list(communes.values()))
 
 
-def commune_compliance(participations, year: int) -> CommuneCompliance | None:
+def commune_compliance(
+    participations, year: int, *, today: datetime.date | None = None
+) -> CommuneCompliance | None:
     """One commune's row (``participations``: that commune's), or None when it takes no part."""
-    rows = year_compliance(participations, year).communes
+    rows = year_compliance(participations, year, today=today).communes
     return rows[0] if rows else None
 
 

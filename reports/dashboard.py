@@ -1,11 +1,13 @@
 """What the dashboard and the district page show: the figures, the charts and the grid as HTML
 cells. Every number comes from :mod:`reports.metrics`, the grid from :mod:`reports.grid`."""
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
+from communes.models import is_national
 from qms_rollout import clock
 from reports import charts, metrics
-from reports.grid import GridTable, grid_tables
+from reports.grid import GridTable, grid_page, grid_tables
 from roadmap.models import Milestone, ParticipationKind
 
 GRID_SYMBOLS = {
@@ -56,8 +58,9 @@ def _html_table(table: GridTable, words: dict, labels: dict) -> dict:
     return {"kind": table.kind, "label": table.label, "steps": table.steps, "rows": rows}
 
 
-def dashboard_grids(figures: metrics.Figures) -> list[dict]:
-    """The commune × step grid (:func:`reports.grid.grid_tables`) with HTML cells.
+def dashboard_grids(figures: metrics.Figures, communes=None) -> list[dict]:
+    """The commune × step grid (:func:`reports.grid.grid_tables`, of ``communes`` when given)
+    with HTML cells.
 
     Each table: ``kind``, ``label``, ``steps`` (order, name) and ``rows`` of (commune row, cells).
     A cell carries what the template prints as is (hundreds of cells: the template stays a
@@ -70,10 +73,29 @@ def dashboard_grids(figures: metrics.Figures) -> list[dict]:
         "absent": _("Not on the roadmap"),
     }
     labels = {status.value: status.label for status in Milestone.Status}
-    return [_html_table(table, words, labels) for table in grid_tables(figures)]
+    return [_html_table(table, words, labels) for table in grid_tables(figures, communes)]
 
 
-def dashboard_figures_context(figures: metrics.Figures) -> dict:
+def summary_context(figures: metrics.Figures, *, page=None, national: bool = False) -> dict:
+    """What keeps the page the same size at 45 communes and at 10,000: the rows of the summary
+    table (the provinces of a national deployment, else the districts), and the grid a page of
+    ``QMS_DASHBOARD_MAX_ROWS`` communes at a time. Above that many communes the page is
+    ``summarised``: the lists of communes are cut to their first rows."""
+    max_rows = settings.QMS_DASHBOARD_MAX_ROWS
+    groups = metrics.province_rows(figures) if national else figures.districts
+    page_obj = grid_page(figures, page, max_rows)
+    return {
+        "group_level": "province" if national else "district",
+        "group_rows": groups,
+        "show_groups": national or any(row.code for row in groups),
+        "summarised": figures.total > max_rows,
+        "list_max": max_rows // 4,
+        "grid_page": page_obj,
+        "grids": dashboard_grids(figures, list(page_obj.object_list)),
+    }
+
+
+def dashboard_figures_context(figures: metrics.Figures, *, page=None, national=False) -> dict:
     """What the headline, the charts and the grid need; shared by the dashboard and the
     district page."""
     labels = metrics.stage_labels()
@@ -86,7 +108,7 @@ def dashboard_figures_context(figures: metrics.Figures) -> dict:
             for kind in ParticipationKind
             if figures.by_kind.get(kind.value)
         ],
-        "grids": dashboard_grids(figures),
+        **summary_context(figures, page=page, national=national),
         "curve_svg": charts.progress_curve_svg(figures),
         "stage_svg": charts.stage_chart_svg(figures),
         "milestone_svg": charts.milestone_chart_svg(figures),
@@ -95,12 +117,14 @@ def dashboard_figures_context(figures: metrics.Figures) -> dict:
     }
 
 
-def dashboard_context(user, *, programme=None, as_of=None) -> dict:
-    """Everything the dashboard shows, for ``user``'s scope (optionally one programme), as of
-    ``as_of`` (default today)."""
+def dashboard_context(user, *, programme=None, province=None, page=None, as_of=None) -> dict:
+    """Everything the dashboard shows, for ``user``'s scope (optionally one programme, one
+    province of a national deployment's drill-down), as of ``as_of`` (default today)."""
     as_of = as_of or clock.today()
-    participations = metrics.participations_in_scope(user, programme=programme)
+    participations = metrics.participations_in_scope(user, programme=programme, province=province)
     figures = metrics.compute(participations, as_of=as_of)
-    ctx = dashboard_figures_context(figures)
+    national = is_national() and province is None
+    ctx = dashboard_figures_context(figures, page=page, national=national)
     ctx["recent"] = metrics.recent_changes_with_previous(participations, limit=15, as_of=as_of)
+    ctx.update({"national": national, "province": province})
     return ctx

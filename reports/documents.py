@@ -86,14 +86,22 @@ def art36_outline() -> list[tuple[str, list[str]]]:
     return outline
 
 
-def _frame(**kwargs) -> dict:
-    """What every document of the DOST shares: its parent, itself, its place."""
+def issuer(province) -> dict:
+    """The issuing body of a document about ``province`` (a :class:`~communes.models.Province`
+    or ``None``): its parent, the People's Committee of the province ("UBND TỈNH VĨNH LONG"),
+    itself, its place (the province's name without its kind). ``QMS_ISSUER_PARENT`` and
+    ``QMS_ISSUER_PLACE`` override the derived values when set."""
     return {
-        "parent_body": settings.QMS_ISSUER_PARENT,
+        "parent_body": settings.QMS_ISSUER_PARENT
+        or (province.people_committee if province else ""),
         "issuing_body": settings.QMS_ISSUER,
-        "place": settings.QMS_ISSUER_PLACE,
-        **kwargs,
+        "place": settings.QMS_ISSUER_PLACE or (province.short_name if province else ""),
     }
+
+
+def _frame(province, **kwargs) -> dict:
+    """What every document of the DOST shares: its parent, itself, its place."""
+    return {**issuer(province), **kwargs}
 
 
 def issuer_name() -> str:
@@ -163,7 +171,7 @@ def plan_document(plan) -> OfficialDocument:
             )
         )
     return OfficialDocument(
-        **_frame(),
+        **_frame(plan.province),
         number=plan.number,
         symbol="KH-SKHCN",
         date=plan.issued_on,
@@ -225,7 +233,7 @@ def decision_document(item) -> OfficialDocument:
     ]
     recipients = ["Như Điều 3", "Lưu: VT"]  # the decision goes to those who carry it out
     return OfficialDocument(
-        **_frame(),
+        **_frame(plan.province),
         number=item.decision_number,
         symbol="QĐ-SKHCN",
         date=item.decision_date,
@@ -290,7 +298,7 @@ def minutes_document(item) -> OfficialDocument:
         ),
     ]
     return OfficialDocument(
-        **_frame(),
+        **_frame(plan.province),
         number="",
         symbol="BB-ĐKT",
         date=audit.date,
@@ -397,7 +405,7 @@ def summary_document(plan) -> OfficialDocument:
     ]
     recipients = [line.strip() for line in plan.summary_recipients.splitlines() if line.strip()]
     return OfficialDocument(
-        **_frame(),
+        **_frame(plan.province),
         number=plan.summary_number,
         symbol="BC-SKHCN",
         date=plan.summary_on,
@@ -439,7 +447,7 @@ def annual_report_document(report, figures: metrics.YearFigures) -> OfficialDocu
         *_paragraphs(report.proposals),
     ]
     return OfficialDocument(
-        **_frame(),
+        **_frame(report.province),
         number=report.number,
         symbol="BC-SKHCN",
         date=report.issued_on,

@@ -11,6 +11,8 @@ None when the step is not on the commune's roadmap.
 
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
+
 from core.text import unit_key
 from reports.metrics import CommuneRow, Figures
 from roadmap.models import ParticipationKind
@@ -26,17 +28,28 @@ class GridTable:
     rows: list[tuple[CommuneRow, list[dict | None]]]  # a commune and its cell for each step
 
 
-def grid_tables(figures: Figures) -> list[GridTable]:
-    """The grid of ``figures``, one table per kind that has communes with a roadmap."""
+def _grid_order(row: CommuneRow) -> tuple:
+    return (row.province_code, row.district_code, unit_key(row.name), row.code)
+
+
+def grid_tables(figures: Figures, communes: list[CommuneRow] | None = None) -> list[GridTable]:
+    """The grid of ``figures`` (of its ``communes`` only, when given: a page), one table per kind
+    that has communes with a roadmap."""
+    rows_in = figures.communes if communes is None else communes
     tables = []
     for kind in ParticipationKind:
         steps = figures.steps_by_kind.get(kind.value)
-        communes = sorted(
-            (c for c in figures.communes if c.kind == kind.value),
-            key=lambda c: (c.district_code, unit_key(c.name)),
-        )
+        communes = sorted((c for c in rows_in if c.kind == kind.value), key=_grid_order)
         if not steps or not communes:
             continue
         rows = [(c, [c.cells.get(step["order"]) for step in steps]) for c in communes]
         tables.append(GridTable(kind=kind.value, label=kind.label, steps=steps, rows=rows))
     return tables
+
+
+def grid_page(figures: Figures, number, per_page: int) -> Page:
+    """The page ``number`` of the grid's communes (in province, district and name order, kinds
+    together), ``per_page`` a page: the grid of a large scope is shown a page at a time."""
+    kinds = list(ParticipationKind.values)
+    ordered = sorted(figures.communes, key=lambda c: (kinds.index(c.kind), *_grid_order(c)))
+    return Paginator(ordered, per_page).get_page(number)

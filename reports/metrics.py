@@ -41,7 +41,7 @@ from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
 
 from audits.models import Announcement, Audit, CorrectiveAction, CorrectiveActionQuerySet, Finding
-from communes.models import Commune, Succession
+from communes.models import Commune, Province, Succession
 from procedures.models import Procedure, ScopeItem
 from qms_rollout import clock
 from roadmap.models import (
@@ -208,6 +208,8 @@ class CommuneRow:
     district_code: str
     district_name: str
     kind: str
+    province_code: str = ""
+    province_name: str = ""
     start_date: datetime.date | None = None
     stage: str = Stage.PLANNED
     progress: float = 0.0
@@ -228,6 +230,8 @@ class CommuneRow:
 
 @dataclass
 class DistrictRow:
+    """The communes of one district (or of one province, :attr:`Figures.provinces`) added up."""
+
     code: str
     name: str
     communes: int = 0
@@ -251,6 +255,7 @@ class Figures:
     as_of: datetime.date
     communes: list[CommuneRow]
     districts: list[DistrictRow]
+    provinces: list[DistrictRow]
     # kind of participation -> the steps on its communes' roadmaps ({"order", "name", "key"}), in
     # order
     steps_by_kind: dict[str, list[dict]]
@@ -311,11 +316,14 @@ class Figures:
         return percent(self.scope_covered, self.procedures_in_force * self.total)
 
 
-def participations_in_scope(user, *, programme=None, district=None, commune=None):
-    """The participations ``user`` may see, narrowed to a programme, a district or a commune."""
+def participations_in_scope(user, *, programme=None, province=None, district=None, commune=None):
+    """The participations ``user`` may see, narrowed to a programme, a province, a district or a
+    commune."""
     qs = Participation.objects.visible_to(user)
     if programme is not None:
         qs = qs.filter(programme=programme)
+    if province is not None:
+        qs = qs.filter(commune__province=province)
     if district is not None:
         qs = qs.filter(commune__district=district)
     if commune is not None:
@@ -350,6 +358,8 @@ def _commune_rows(participations) -> dict[int, CommuneRow]:
         "commune__name",
         "commune__district__code",
         "commune__district__name",
+        "commune__province__code",
+        "commune__province__name",
         "budget_allocated",
         "budget_spent",
         "start_date",
@@ -362,6 +372,8 @@ def _commune_rows(participations) -> dict[int, CommuneRow]:
             name=p["commune__name"],
             district_code=p["commune__district__code"] or "",
             district_name=p["commune__district__name"] or "",
+            province_code=p["commune__province__code"],
+            province_name=p["commune__province__name"],
             kind=p["kind"],
             start_date=p["start_date"],
             budget_allocated=int(p["budget_allocated"] or 0),
@@ -533,13 +545,20 @@ def _curve(rows: dict[int, CommuneRow], tally: _Roadmaps, as_of: datetime.date) 
     return curve
 
 
-def _district_rows(rows: dict[int, CommuneRow]) -> dict[str, DistrictRow]:
-    """The communes' rows added up by district, by district code."""
+# The communes' rows grouped by a level: the attributes of CommuneRow that name the group.
+LEVELS = {
+    "district": ("district_code", "district_name"),
+    "province": ("province_code", "province_name"),
+}
+
+
+def _group_rows(rows: dict[int, CommuneRow], level: str = "district") -> dict[str, DistrictRow]:
+    """The communes' rows added up by district or province (``level``), by its code."""
+    code_of, name_of = LEVELS[level]
     districts: dict[str, DistrictRow] = {}
     for row in rows.values():
-        d = districts.setdefault(
-            row.district_code, DistrictRow(code=row.district_code, name=row.district_name)
-        )
+        code = getattr(row, code_of)
+        d = districts.setdefault(code, DistrictRow(code=code, name=getattr(row, name_of)))
         d.communes += 1
         d.stages[row.stage] += 1
         d.counts.merge(row.counts)
@@ -551,8 +570,17 @@ def _district_rows(rows: dict[int, CommuneRow]) -> dict[str, DistrictRow]:
     return districts
 
 
-def _finding_figures(commune_ids, districts: dict[str, DistrictRow], as_of) -> dict:
-    """Findings open and closed on ``as_of`` (one query); open ones added to their districts.
+def _add_to_groups(groups: dict, row: dict, prefix: str, name: str, value: int) -> None:
+    """Add ``value`` to ``name`` of the district and the province of ``row`` (a grouped row)."""
+    for level, key in (("district", "district__code"), ("province", "province__code")):
+        code = row[f"{prefix}__{key}"] or ""
+        if code in groups[level]:
+            setattr(groups[level][code], name, getattr(groups[level][code], name) + value)
+
+
+def _finding_figures(commune_ids, groups: dict, as_of) -> dict:
+    """Findings open and closed on ``as_of`` (one query); open ones added to their districts and
+    provinces (``groups``: level -> code -> row).
 
     A finding counts from its audit's date; it is closed from its ``closed_on``."""
     closed_then = Q(status=Finding.Status.CLOSED) & (
@@ -560,26 +588,27 @@ def _finding_figures(commune_ids, districts: dict[str, DistrictRow], as_of) -> d
     )
     finding_rows = (
         Finding.objects.filter(audit__commune_id__in=commune_ids, audit__date__lte=as_of)
-        .values("audit__commune__district__code")
+        .values("audit__commune__district__code", "audit__commune__province__code")
         .annotate(open=Count("pk", filter=~closed_then), closed=Count("pk", filter=closed_then))
     )
     figures = {"findings_open": 0, "findings_closed": 0}
     for f in finding_rows:
         figures["findings_open"] += f["open"]
         figures["findings_closed"] += f["closed"]
-        code = f["audit__commune__district__code"] or ""
-        if code in districts:
-            districts[code].open_findings += f["open"]
+        _add_to_groups(groups, f, "audit__commune", "open_findings", f["open"])
     return figures
 
 
-def _action_figures(commune_ids, districts: dict[str, DistrictRow], as_of) -> dict:
-    """Corrective actions open and overdue (one query); overdue ones added to their districts."""
+def _action_figures(commune_ids, groups: dict, as_of) -> dict:
+    """Corrective actions open and overdue (one query); overdue ones added to their districts
+    and provinces."""
     action_rows = (
         CorrectiveAction.objects.filter(
             finding__audit__commune_id__in=commune_ids, finding__audit__date__lte=as_of
         )
-        .values("finding__audit__commune__district__code")
+        .values(
+            "finding__audit__commune__district__code", "finding__audit__commune__province__code"
+        )
         .annotate(
             open=Count("pk", filter=Q(done_on__isnull=True) | Q(done_on__gt=as_of)),
             overdue=Count("pk", filter=CorrectiveActionQuerySet.overdue_q(as_of)),
@@ -589,9 +618,7 @@ def _action_figures(commune_ids, districts: dict[str, DistrictRow], as_of) -> di
     for a in action_rows:
         figures["actions_open"] += a["open"]
         figures["actions_overdue"] += a["overdue"]
-        code = a["finding__audit__commune__district__code"] or ""
-        if code in districts:
-            districts[code].overdue_actions += a["overdue"]
+        _add_to_groups(groups, a, "finding__audit__commune", "overdue_actions", a["overdue"])
     return figures
 
 
@@ -648,13 +675,14 @@ def compute(participations, *, as_of: datetime.date | None = None) -> Figures:
     rows = _commune_rows(participations)
     tally = _tally_milestones(rows, as_of)
     _finish_rows(rows, tally, as_of)
-    districts = _district_rows(rows)
+    groups = {level: _group_rows(rows, level) for level in LEVELS}
     commune_ids = [row.commune_id for row in rows.values()]
     communes = list(rows.values())
     return Figures(
         as_of=as_of,
         communes=communes,
-        districts=sorted(districts.values(), key=lambda d: d.code),
+        districts=sorted(groups["district"].values(), key=lambda d: d.code),
+        provinces=sorted(groups["province"].values(), key=lambda d: d.code),
         steps_by_kind={
             kind: [steps[order] for order in sorted(steps)]
             for kind, steps in tally.steps_by_kind.items()
@@ -662,8 +690,8 @@ def compute(participations, *, as_of: datetime.date | None = None) -> Figures:
         counts=tally.counts,
         by_kind=Counter(c.kind for c in communes),
         by_stage=Counter(c.stage for c in communes),
-        **_finding_figures(commune_ids, districts, as_of),
-        **_action_figures(commune_ids, districts, as_of),
+        **_finding_figures(commune_ids, groups, as_of),
+        **_action_figures(commune_ids, groups, as_of),
         **_audit_figures(commune_ids, as_of),
         **_scope_figures(commune_ids, as_of),
         budget_allocated=sum(c.budget_allocated for c in communes),
@@ -671,6 +699,38 @@ def compute(participations, *, as_of: datetime.date | None = None) -> Figures:
         curve=_curve(rows, tally, as_of),
         silent_days=settings.QMS_SILENT_DAYS,
     )
+
+
+# Figures by province (a national deployment) ----------------------------------------------------
+
+
+def province_rows(figures: Figures) -> list[DistrictRow]:
+    """Every province in force on ``figures.as_of`` with its row of ``figures`` (an empty row when
+    none of its communes takes part), in code order: 63 in 2017, 34 after 1/7/2025 (one query)."""
+    rows = {row.code: row for row in figures.provinces}
+    for code, name in Province.objects.current(figures.as_of).values_list("code", "name"):
+        rows.setdefault(code, DistrictRow(code=code, name=name))
+    return sorted(rows.values(), key=lambda row: row.code)
+
+
+def year_tables_by_province(participations, year: int, *, today=None) -> dict:
+    """The annual report's table of ``year`` for each province whose units take part in
+    ``participations``, side by side: ``{"labels": [...], "rows": [(province, [values])]}``.
+
+    The labels and values are :func:`year_table`'s, so a province's row is its own annual
+    report's table. One :func:`year_figures` per province that takes part (a national
+    deployment: at most 63)."""
+    on = year_as_of(year, today)
+    provinces = (
+        Province.objects.current(on).filter(communes__participations__in=participations).distinct()
+    )
+    labels, rows = [], []
+    for province in provinces.order_by("code"):
+        mine = participations.filter(commune__province=province)
+        table = year_table(year_figures(mine, year, today=today))
+        labels = [label for label, _value in table]
+        rows.append((province, [value for _label, value in table]))
+    return {"labels": labels, "rows": rows}
 
 
 # Counts shown beside lists ---------------------------------------------------------------------

@@ -33,8 +33,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from audits.models import Announcement, CorrectiveAction, Finding
+from communes.models import Commune, Province
 from qms_rollout import clock
 from reports import metrics, textlayout
+from reports.documents import issuer
 from reports.grid import grid_tables
 from roadmap.models import Milestone
 
@@ -206,10 +208,34 @@ def place_and_date(place: str, day: datetime.date) -> str:
     }
 
 
-def _title(scope: ReportScope) -> tuple[str, str]:
+def report_province(participations, as_of: datetime.date):
+    """The province a report is about: the one whose units in force on ``as_of`` take part in
+    ``participations``, else the territory's province in force then (``None`` when neither
+    tells, as in a national deployment)."""
+    provinces = list(
+        Province.objects.filter(
+            communes__in=Commune.objects.current(as_of),
+            communes__participations__in=participations,
+        ).distinct()[:2]
+    )
+    if len(provinces) == 1:
+        return provinces[0]
+    return Province.objects.territory_province(as_of)
+
+
+def territory_label(province) -> str:
+    """What a report of everything the user sees covers: "Toàn tỉnh Vĩnh Long", or the whole
+    country when it covers no one province."""
+    if province is None:
+        return _("The whole country")
+    name = province.name
+    return _("The whole of %(unit)s") % {"unit": name[:1].lower() + name[1:]}
+
+
+def _title(scope: ReportScope, province) -> tuple[str, str]:
     title = _("PROGRESS REPORT ON THE QMS ROLLOUT AT COMMUNE PEOPLE'S COMMITTEES")
     if scope.level == "province":
-        return title, _("The whole province")
+        return title, territory_label(province)
     if scope.level == "district":
         return title, scope.name
     district = scope.commune.district
@@ -351,16 +377,18 @@ def report_context(*, user, scope: ReportScope, as_of: datetime.date | None = No
     overdue = _overdue_rows(figures)
     codes = textlayout.cell_codes()
     with_annex = figures.total <= ANNEX_MAX_COMMUNES
-    title, subtitle = _title(scope)
+    province = report_province(participations, as_of)
+    body = issuer(province)
+    title, subtitle = _title(scope, province)
     return {
         "scope": scope,
         "title": title,
         "subtitle": subtitle,
-        "issuer_parent": settings.QMS_ISSUER_PARENT,
-        "issuer": settings.QMS_ISSUER,
-        "place": settings.QMS_ISSUER_PLACE,
+        "issuer_parent": body["parent_body"],
+        "issuer": body["issuing_body"],
+        "place": body["place"],
         "as_of": as_of,
-        "place_date": place_and_date(settings.QMS_ISSUER_PLACE, as_of),
+        "place_date": place_and_date(body["place"], as_of),
         "generated_at": timezone.localtime(),
         "figures": figures,
         "headline": _headline(figures),

@@ -50,19 +50,40 @@ def year_context(participations, wanted: str | None, as_of=None) -> dict:
     }
 
 
+def _picked_province(request, as_of):
+    """The province of ``?province=<code>`` (a national deployment's drill-down), within what
+    the user may see (404 outside), or ``None``."""
+    code = request.GET.get("province", "").strip()
+    return access.get_province_for_user(request.user, code, on=as_of) if code else None
+
+
 @login_required
 def dashboard(request):
-    """The province dashboard: headline figures, districts, the commune × step grid, charts."""
+    """The province dashboard: headline figures, districts, the commune × step grid, charts; in
+    a national deployment the provinces, each opening its own dashboard (``?province=``)."""
+    as_of = as_of_from_request(request)
+    province = _picked_province(request, as_of.date)
     programmes = list(Programme.objects.visible_to(request.user).order_by("-start_date", "name"))
     programme = None
     wanted = request.GET.get("programme", "")
     if wanted.isdigit():
         programme = next((p for p in programmes if p.pk == int(wanted)), None)
-    as_of = as_of_from_request(request)
-    ctx = dashboard_context(request.user, programme=programme, as_of=as_of.date)
+    ctx = dashboard_context(
+        request.user,
+        programme=programme,
+        province=province,
+        page=request.GET.get("page"),
+        as_of=as_of.date,
+    )
     ctx.update({"programmes": programmes, "programme": programme, "as_of_choice": as_of})
-    participations = metrics.participations_in_scope(request.user, programme=programme)
+    participations = metrics.participations_in_scope(
+        request.user, programme=programme, province=province
+    )
     ctx.update(year_context(participations, request.GET.get("year"), as_of.date))
+    if ctx["national"]:
+        ctx["year_provinces"] = metrics.year_tables_by_province(
+            participations, ctx["year"], today=as_of.date
+        )
     return render(request, "reports/dashboard.html", ctx)
 
 
@@ -233,7 +254,7 @@ def annual_report_list(request):
         if form.is_valid():
             form.instance.created_by = request.user
             return redirect(form.save())
-    provinces = Province.objects.filter(programmes__isnull=False).distinct()
+    provinces = Province.objects.in_territory().filter(programmes__isnull=False).distinct()
     form.fields["province"].queryset = provinces
     form.fields["province"].initial = provinces.first()
     ctx = {

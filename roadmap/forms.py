@@ -123,7 +123,7 @@ class ProgrammeForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        provinces = Province.objects.current()
+        provinces = Province.objects.current().in_territory()
         self.fields["province"].queryset = provinces
         if not self.is_bound and len(provinces) == 1:
             self.initial.setdefault("province", provinces[0].pk)

@@ -282,13 +282,41 @@ class MilestoneResource(SpreadsheetResource):
         before = SimpleNamespace(
             status=milestone.status, completed_on=milestone.completed_on, note=milestone.note
         )
-        errors = None
-        try:
-            self.import_instance(milestone, row)
-        except ValidationError as error:
-            errors = error.update_error_dict({})
-        self.validate_instance(milestone, errors)
+        self.validate_instance(milestone, self.read_row(milestone, row))
         return before, milestone
+
+    def read_row(self, milestone: Milestone, row: dict) -> dict | None:
+        """Set the row's status, date and note on ``milestone`` as :meth:`import_instance` does,
+        without import-export's per-field machinery; the errors by field, or None."""
+        if is_blank(row.get(STATUS)):
+            return {"status": ValidationError(_("The status is required."))}
+        errors, values = {}, {}
+        for name, column in (("status", STATUS), ("completed_on", COMPLETED_ON), ("note", NOTE)):
+            if column not in row:
+                continue
+            try:
+                values[name] = self.fields[name].widget.clean(row[column])
+            except ValueError as error:
+                errors[name] = ValidationError(str(error), code="invalid")
+        if errors:
+            return errors
+        for name, value in values.items():
+            setattr(milestone, name, value)
+        milestone.note = (milestone.note or "").strip()
+        if milestone.status != Milestone.Status.DONE and COMPLETED_ON not in row:
+            milestone.completed_on = None
+        return None
+
+    def changes_between(self, original, instance, action) -> list[tuple[str, str, str]]:
+        """The status, date and note ``instance`` changes from ``original``: (column, old, new)."""
+        changes = []
+        for name in ("status", "completed_on", "note"):
+            old, new = getattr(original, name), getattr(instance, name)
+            if old != new:
+                widget = self.fields[name].widget
+                column = self.fields[name].column_name
+                changes.append((column, as_text(widget.render(old)), as_text(widget.render(new))))
+        return changes
 
     def apply_plan(self, plan: Plan, *, seen: dict[str, int] | None) -> list[CellError]:
         """Write the changed milestones and their history in bulk, in one short transaction,
@@ -303,18 +331,19 @@ class MilestoneResource(SpreadsheetResource):
             milestone.updated_at = at
             milestone.version = plan.versions[str(milestone.pk)] + 1
         update = Statement.update(Milestone, self.WRITTEN, plan.changes)
-        history = Statement.insert(
-            Milestone.history.model,
-            history_records(
-                Milestone, plan.changes, user=self.user, reason=self.change_reason(), at=at
-            ),
+        history = history_records(
+            Milestone, plan.changes, user=self.user, reason=self.change_reason(), at=at
         )
-        with transaction.atomic():
-            errors = self.stale_rows(plan, seen)
-            if errors or not plan.changes:
-                return errors
-            update.run()
-            history.run()
+        update.stage(), history.stage()
+        try:
+            with transaction.atomic():
+                errors = self.stale_rows(plan, seen)
+                if errors or not plan.changes:
+                    return errors
+                update.run()
+                history.run()
+        finally:
+            update.discard(), history.discard()
         return []
 
     def stale_rows(self, plan: Plan, seen: dict[str, int] | None) -> list[CellError]:
@@ -473,6 +502,8 @@ class ParticipationResource(SpreadsheetResource):
     def after_save_instance(self, instance, row, **kwargs):
         from roadmap.services import participation_apply_template
 
+        if kwargs.get("dry_run"):
+            return  # the preview writes nothing: the milestones come with the confirmation
         template = getattr(self, "pending_template", None)
         if template is not None and template.pk != instance.template_id:
             participation_apply_template(participation=instance, template=template, by=self.user)

@@ -198,6 +198,23 @@ URLS: dict[str, Case] = {
     "imports:index": case(DOST_ONLY),
     "imports:upload": case(DOST_ONLY, kwargs=lambda s: {"kind": "milestones"}),
     "imports:template": case(DOST_ONLY, kwargs=lambda s: {"kind": "milestones", "fmt": "xlsx"}),
+    # The same pages for the national lists of 2025 and the conversion table ("name#variant").
+    "imports:upload#admin-units": case(DOST_ONLY, kwargs=lambda s: {"kind": "admin-units"}),
+    "imports:upload#unit-successions": case(
+        DOST_ONLY, kwargs=lambda s: {"kind": "unit-successions"}
+    ),
+    "imports:template#unit-successions": case(
+        DOST_ONLY, kwargs=lambda s: {"kind": "unit-successions", "fmt": "csv"}
+    ),
+    "imports:preview#unit-successions": case(
+        everyone(403, dost_staff=404),
+        kwargs=lambda s: {"kind": "unit-successions", "token": "x" * 32},
+    ),
+    "imports:confirm#unit-successions": case(
+        everyone(403, dost_staff=404),
+        kwargs=lambda s: {"kind": "unit-successions", "token": "x" * 32},
+        method="post",
+    ),
     # An unknown upload token: refused before anything is looked up.
     "imports:preview": case(
         everyone(403, dost_staff=404), kwargs=lambda s: {"kind": "milestones", "token": "x" * 32}
@@ -340,7 +357,7 @@ def test_every_url_pattern_has_an_entry():
 
 
 def test_no_entry_for_a_url_pattern_that_is_gone():
-    stale = sorted(set(URLS) - project_url_names())
+    stale = sorted({url_name(key) for key in URLS} - project_url_names())
     assert not stale, f"entries in URLS for URL patterns that no longer exist: {stale}"
 
 
@@ -350,9 +367,14 @@ def _pinned(settings, tmp_path):
     settings.QMS_AS_OF = __import__("datetime").date(2017, 12, 15)
 
 
+def url_name(key: str) -> str:
+    """The URL name of an entry of ``URLS`` ("name" or "name#variant")."""
+    return key.split("#")[0]
+
+
 def _request(client, name, entry, samples):
     kwargs = entry.kwargs(samples) if entry.kwargs else {}
-    url = reverse(name, kwargs=kwargs)
+    url = reverse(url_name(name), kwargs=kwargs)
     if entry.method == "post":
         data = entry.data(samples) if entry.data else {}
         return client.post(url, data)
@@ -362,7 +384,7 @@ def _request(client, name, entry, samples):
 @pytest.mark.parametrize("name", sorted(URLS))
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_persona_gets_the_expected_answer(client, request, world, name, persona):
-    if name not in project_url_names():
+    if url_name(name) not in project_url_names():
         pytest.fail(f"{name} has an entry but no URL pattern")
     entry = URLS[name]
     client.force_login(request.getfixturevalue(persona))
@@ -374,7 +396,7 @@ def test_persona_gets_the_expected_answer(client, request, world, name, persona)
 
 @pytest.mark.parametrize("name", sorted(URLS))
 def test_anonymous_gets_the_expected_answer(client, world, name):
-    if name not in project_url_names():
+    if url_name(name) not in project_url_names():
         pytest.fail(f"{name} has an entry but no URL pattern")
     entry = URLS[name]
     response = _request(client, name, entry, Samples(world))

@@ -70,7 +70,10 @@ def vietnamese(settings, tmp_path_factory):
     messages = target / "vi" / "LC_MESSAGES"
     messages.mkdir(parents=True)
     mo = str(messages / "django.mo")
-    subprocess.run([shutil.which("msgfmt") or "msgfmt", "-o", mo, str(FRAGMENT)], check=True)
+    po = messages / "django.po"
+    pending = (FRAGMENT.parent / "imports2.po").read_text(encoding="utf-8").split("\n\n", 1)[1]
+    po.write_text(FRAGMENT.read_text(encoding="utf-8") + "\n" + pending, encoding="utf-8")
+    subprocess.run([shutil.which("msgfmt") or "msgfmt", "-o", mo, str(po)], check=True)
     settings.LOCALE_PATHS = [target, *settings.LOCALE_PATHS]
     settings.LANGUAGE_CODE = "vi"
 

@@ -60,6 +60,7 @@ def test_each_app_registers_its_spreadsheets_and_the_import_page_lists_them_in_o
         "procedures",
         "scope",
         "admin-units",
+        "unit-successions",
     ]
     assert {k.name: k.resource.__module__ for k in import_kinds()} == {
         "milestones": "roadmap.resources",
@@ -67,6 +68,7 @@ def test_each_app_registers_its_spreadsheets_and_the_import_page_lists_them_in_o
         "procedures": "procedures.resources",
         "scope": "procedures.resources",
         "admin-units": "communes.resources",
+        "unit-successions": "communes.resources",
     }
     assert set(EXPORT_LISTS) == {
         "communes",

@@ -15,7 +15,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 FRAGMENT = Path(__file__).resolve().parent.parent / "locale_vi.po.fragment"
 # Strings of branches not yet merged into locale/vi (the lead merges the fragments).
-PENDING = [Path(__file__).resolve().parents[2] / "locale" / "fragments" / "preview.po"]
+PENDING = [
+    Path(__file__).resolve().parents[2] / "locale" / "fragments" / name
+    for name in ("preview.po", "imports2.po")
+]
 HEADER = (
     'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
     '"Language: vi\\n"\n"Plural-Forms: nplurals=1; plural=0;\\n"\n\n'
@@ -73,3 +76,23 @@ def csv_bytes(rows, *, encoding="utf-8-sig", delimiter=",") -> bytes:
 
 def upload(name: str, data: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data)
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "BEGIN", "SAVEPOINT")
+
+
+def writes_among(queries) -> list[str]:
+    """The statements of ``queries`` (captured) that write or open a transaction or savepoint.
+
+    The savepoint Django wraps around a check constraint's ``SELECT 1 AS "_check"`` when a
+    transaction is open (the test's own) is not one: outside a test it opens nothing."""
+    sqls = [q["sql"].strip() for q in queries]
+    found = []
+    for i, sql in enumerate(sqls):
+        if not sql.upper().startswith(WRITES):
+            continue
+        following = sqls[i + 1] if i + 1 < len(sqls) else ""
+        if sql.startswith("SAVEPOINT") and following.startswith('SELECT 1 AS "_check"'):
+            continue
+        found.append(sql)
+    return found

@@ -7,9 +7,11 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from communes.models import Commune, District, Province
-from imports.tests.helpers import csv_bytes, upload, xlsx_bytes
+from imports.tests.helpers import csv_bytes, upload, writes_among, xlsx_bytes
 from procedures.models import Procedure, ScopeItem
 from procedures.tests.factories import FieldFactory, ProcedureFactory
 from roadmap.models import Participation
@@ -17,9 +19,14 @@ from roadmap.tests.factories import ProgrammeFactory, RoadmapStepFactory, Roadma
 
 
 def import_file(client, kind, name, data, *, confirm=True):
+    """Upload, preview (checking that the preview sends no write and opens no transaction,
+    so it holds no lock), then confirm unless ``confirm`` is False."""
     response = client.post(f"/imports/{kind}/", {"file": upload(name, data)})
     assert response.status_code == 302, response.content.decode()
-    page = client.get(response["Location"]).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(response["Location"]).content.decode()
+    writes = writes_among(queries)
+    assert not writes, writes[:3]
     if not confirm:
         return page, None
     done = client.post(response["Location"].replace("/preview/", "/confirm/"))

@@ -333,3 +333,10 @@ def test_the_commune_roadmap_shows_each_step_as_it_stood_on_the_day(client, dost
     today = client.get("/communes/28873/").context["roadmaps"][0]["rows"]
     assert [r["milestone"].status for r in today] == ["done", "in_progress", "not_started"]
     assert all(r["milestone"].editable for r in today)
+
+
+def test_the_commune_page_maintenance_year_follows_the_as_of_date(client, dost_staff, story):
+    client.force_login(dost_staff)
+    ctx = client.get("/communes/28873/", {"as_of": "15/10/2017"}).context
+    assert (ctx["year"], max(ctx["years"])) == (2017, 2017)
+    assert client.get("/communes/28873/").context["year"] == TODAY.year
