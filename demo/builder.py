@@ -30,6 +30,7 @@ from accounts.models import User
 from audits.models import Announcement, Audit, CorrectiveAction, Finding
 from communes.models import Commune, District, Province, Succession
 from demo import reorganisation
+from demo.completion import complete_2017_wave
 from procedures.models import Field, Procedure, ScopeItem
 from roadmap.models import (
     Consultant,
@@ -697,6 +698,8 @@ class DemoBuilder:
                 dost=dost,
                 consultant_user=consultant_user,
             )
+        # The wave completes in 2018: the remaining steps done, all 45 announced (issue 9).
+        complete_2017_wave(self, programme, consultant_user)
         reorganisation.build(self, old_province=province, dost=dost)
         return DemoResult(created=self.created, password=None)
 

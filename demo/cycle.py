@@ -24,12 +24,14 @@ from audits.models import (
     Art36,
     Audit,
     ChecklistAnswer,
+    Finding,
     InspectionPlan,
     PlannedInspection,
     add_months,
     onsite_required,
 )
 from audits.services import inspection_minutes_record
+from demo.completion import convert_to_2015
 from procedures.models import Procedure, ScopeItem
 from reports.models import AnnualReport
 
@@ -157,6 +159,12 @@ def _inspect(item, rng: random.Random, by, *, until: datetime.date) -> None:
         commune_representative="Chủ tịch UBND xã",
         answers=answers,
     )
+    # The service records the minutes as of now: in the story they are of the visit's day.
+    at = _at(visit, 15)
+    Audit.history.filter(id=audit.pk, history_date__gt=at).update(history_date=at)
+    findings = audit.findings.values("pk")
+    Finding.history.filter(id__in=findings, history_date__gt=at).update(history_date=at)
+    PlannedInspection.history.filter(id=item.pk, history_date__gt=at).update(history_date=at)
     for finding in audit.findings.all():
         due = add_months(audit.date, 2)
         done = due + datetime.timedelta(days=rng.randint(-40, 35))
@@ -208,6 +216,14 @@ def _load_cycle(*, today: datetime.date, by=None) -> int:
         # year's cycle to its successor, which builds its own QMS (demo/reorganisation.py).
         last_day = datetime.date(year, 12, 31)
         maintaining = [c for c in maintaining if not c.valid_until or c.valid_until >= last_day]
+        # A commune still extending its QMS in the wave (re-announcing that year) is checked at
+        # its re-announcement, not inspected as well (the 2018 end of the 2017 wave).
+        extending = set(
+            Announcement.objects.filter(
+                decision_date__year=year, kind=Announcement.Kind.REANNOUNCEMENT
+            ).values_list("commune", flat=True)
+        )
+        maintaining = [c for c in maintaining if c.pk not in extending]
         if not maintaining:
             continue
         for commune in maintaining:
@@ -215,6 +231,8 @@ def _load_cycle(*, today: datetime.date, by=None) -> int:
         plan = _plan(province, year, maintaining, rng, by)
         for item in plan.items.select_related("plan", "commune"):
             _inspect(item, rng, by, until=today)
+        # A few communes convert to TCVN ISO 9001:2015 in 2019-2020 (demo/completion.py).
+        created += convert_to_2015(year)
         if datetime.date(year, 12, 1) <= today:
             _dated(
                 AnnualReport(

@@ -74,10 +74,11 @@ def test_demo_catalogue_is_real_and_invents_no_code(demo):
 
 
 def test_demo_has_a_believable_spread_of_progress(demo, settings):
-    settings.QMS_AS_OF = datetime.date(2017, 12, 15)
+    # As of 15/12/2017 through the histories, the demo's later years loaded.
+    settings.QMS_AS_OF = None
     from reports import metrics
 
-    figures = metrics.compute(wave_2017())
+    figures = metrics.compute(wave_2017(), as_of=datetime.date(2017, 12, 15))
     assert figures.counts.done_on_time > 0
     assert figures.counts.done_late > 0
     assert figures.counts.overdue > 0
@@ -146,9 +147,9 @@ def test_demo_wave_2025_2026_is_under_way_with_an_account_per_new_unit(demo):
     officers = User.objects.filter(username__startswith="xa2025-")
     assert officers.count() == 16
     assert all(u.commune.valid_from == datetime.date(2025, 7, 1) for u in officers)
-    # Hưng Khánh Trung joins two extension communes (announced in 2016) and a new-build one.
+    # Every one of the 45 announced in 2017 or 2018: the new units consolidate their QMS.
     assert participations.get(commune__code="28901").kind == "extension"
-    assert participations.get(commune__code="28987").kind == "new"
+    assert participations.get(commune__code="28987").kind == "extension"
 
 
 def _tracked_models():
@@ -197,8 +198,8 @@ def test_the_2017_figures_as_of_15_12_2017_stay_as_they_were(demo, settings):
     """The figures of the 2017 dashboard, pinned: a change to the demo must not move them."""
     from reports import metrics
 
-    settings.QMS_AS_OF = datetime.date(2017, 12, 15)
-    figures = metrics.compute(Participation.objects.all())
+    settings.QMS_AS_OF = None  # today: the figures of 2017 come from the histories
+    figures = metrics.compute(Participation.objects.all(), as_of=datetime.date(2017, 12, 15))
     counts = figures.counts
     assert (counts.total, counts.done_on_time, counts.done_late, counts.overdue) == (
         507,
@@ -266,3 +267,48 @@ def test_the_2017_dashboard_is_one_click_away_with_as_of_15_12_2017(demo, settin
         Commune.objects.filter(valid_from=datetime.date(2025, 7, 1)).values_list("code", flat=True)
     )
     assert 'id="districts-title"' not in today.content.decode()
+
+
+def test_the_2017_wave_completes_in_2018_all_45_announced_by_31_12_2018(demo):
+    from audits.models import Announcement
+    from reports import metrics
+
+    figures = metrics.compute(wave_2017(), as_of=datetime.date(2018, 12, 31))
+    assert (figures.total, figures.announced) == (45, 45)
+    assert figures.counts.done_on_time + figures.counts.done_late == figures.counts.total == 507
+    assert metrics.compute(wave_2017(), as_of=datetime.date(2017, 12, 31)).announced == 8
+    in_2018 = Announcement.objects.filter(decision_date__year=2018)
+    assert in_2018.count() == 45 - 8
+    assert set(in_2018.values_list("decision_number", flat=True)) == {"…/QĐ-UBND"}
+    assert all(a.annex.count() == a.scope_size > 0 for a in in_2018)
+    # Done in 2018 by the commune officer or the consultant, and recorded on that day.
+    done_2018 = Milestone.history.filter(
+        participation__programme__year_start=2017, completed_on__year=2018, status="done"
+    )
+    assert done_2018.exists()
+    assert not done_2018.exclude(history_date__year=2018).exists()
+    roles = set(done_2018.values_list("history_user__role", flat=True))
+    assert roles <= {User.Role.COMMUNE_OFFICER, User.Role.CONSULTANT}
+
+
+def test_inspection_plans_2019_2024_cover_every_maintaining_commune_a_third_on_site(demo):
+    from audits.models import InspectionPlan, onsite_required
+
+    announced_2017_wave = set(wave_2017().values_list("commune", flat=True))
+    for year in range(2019, 2025):
+        plan = InspectionPlan.objects.get(year=year)
+        communes = set(plan.items.values_list("commune", flat=True))
+        assert communes == announced_2017_wave, year
+        onsite = plan.items.filter(form="onsite").count()
+        assert onsite >= onsite_required(45) == 15, year
+    # The 16 units of 2025 build their QMS: they maintain none yet, no plan lists them.
+    assert not InspectionPlan.objects.filter(items__commune__valid_from__isnull=False).exists()
+
+
+def test_the_plans_signer_prints_on_two_lines(demo):
+    from audits.models import InspectionPlan
+    from reports.official import Signer
+
+    for plan in InspectionPlan.objects.all():
+        lines = Signer(title=plan.signer_title, name="").title_lines
+        assert lines == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]
