@@ -224,7 +224,10 @@ class AnnouncementForm(BootstrapMixin, forms.ModelForm):
         return _not_in_future(self.cleaned_data.get("sent_to_dost_on"))
 
     def clean_decision_number(self):
-        return (self.cleaned_data.get("decision_number") or "").strip()
+        number = (self.cleaned_data.get("decision_number") or "").strip()
+        if not number:  # the model allows a blank (records whose number is unknown), a form not
+            raise forms.ValidationError(_("The decision number is required."))
+        return number
 
     def _get_validation_exclusions(self):
         exclude = super()._get_validation_exclusions()

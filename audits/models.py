@@ -381,7 +381,8 @@ class Announcement(models.Model):
         on_delete=models.PROTECT,
         related_name="announcements",
     )
-    decision_number = models.CharField(_("decision number"), max_length=50)
+    # Blank only where the number is not known (the demo never invents one); the form asks for it.
+    decision_number = models.CharField(_("decision number"), max_length=50, blank=True)
     decision_date = models.DateField(_("decision date"))
     standard = models.CharField(_("standard"), max_length=4, choices=Standard)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.FIRST)
@@ -414,6 +415,7 @@ class Announcement(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["commune", "decision_number"],
+                condition=~Q(decision_number=""),
                 name="%(app_label)s_%(class)s_decision_unique_in_commune",
                 violation_error_message=_("This commune already has a decision with this number."),
             ),
@@ -432,11 +434,6 @@ class Announcement(models.Model):
                 | Q(sent_to_dost_on__gte=F("decision_date")),
                 name="%(app_label)s_%(class)s_sent_after_decision",
                 violation_error_message=_("It cannot be sent before the decision is signed."),
-            ),
-            models.CheckConstraint(
-                condition=~Q(decision_number=""),
-                name="%(app_label)s_%(class)s_decision_number_required",
-                violation_error_message=_("The decision number is required."),
             ),
         ]
 

@@ -32,9 +32,8 @@ from roadmap.models import Milestone, Participation, ParticipationKind, RoadmapS
 from roadmap.services import milestone_update_status
 
 RESUMES = datetime.date(2018, 1, 8)  # after the holidays of the year's end
-BLANK_NUMBER = "…/QĐ-UBND"  # the form's blank: the number is typed by the user
-# A commune's second blank (its conversion): the model wants the numbers of one commune distinct.
-BLANK_NUMBER_2 = "……/QĐ-UBND"
+BLANK_NUMBER = ""  # never invented: left for the user to type
+BLANK_NUMBER_2 = ""
 
 
 def _at(day: datetime.date, hour: int = 9) -> datetime.datetime:

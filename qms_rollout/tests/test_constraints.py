@@ -166,7 +166,6 @@ CASES = {
     "audits_announcement_sent_after_decision": lambda: AnnouncementFactory(
         decision_date=D(2017, 12, 1), sent_to_dost_on=D(2017, 11, 1)
     ),
-    "audits_announcement_decision_number_required": lambda: AnnouncementFactory(decision_number=""),
     # accounts
     "accounts_user_role_valid": lambda: _broken_user(role="bogus"),
     "accounts_user_scope_matches_role": lambda: _broken_user(role=User.Role.COMMUNE_OFFICER),
