@@ -452,7 +452,7 @@ class AdminUnitResource(resources.ModelResource):
 
     #: What the upload page asks besides the file, by name: required or not. With an effective
     #: date the file is the whole list from that day (the list of 2025 has no districts).
-    upload_options = {"effective": False}
+    upload_options = {"effective": False, "list_date": False}
 
     @classmethod
     def columns(cls) -> list[str]:

@@ -31,6 +31,16 @@ class UploadForm(forms.Form):
                 if not options["effective"]
                 else _("Old codes are the units in force the day before, new codes those from it."),
             )
+        if "list_date" in options:
+            self.fields["list_date"] = DateField(
+                label=_("Date of the list"),
+                required=False,
+                help_text=_(
+                    "The day the list describes (a list of 2017: 18/08/2017). Its units are "
+                    "matched with the units in force that day only, so a code reused later is "
+                    "left alone. Empty: the date in the file's name, else today."
+                ),
+            )
         if "legal_basis" in options:
             self.fields["legal_basis"] = forms.CharField(
                 label=_("Legal basis"),
@@ -49,7 +59,7 @@ class UploadForm(forms.Form):
                 ),
                 widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
             )
-        for name in ("effective", "legal_basis"):
+        for name in ("effective", "list_date", "legal_basis"):
             if name in self.fields:
                 self.fields[name].widget.attrs["class"] = "form-control"
 
@@ -73,6 +83,8 @@ class UploadForm(forms.Form):
         found = {}
         if self.cleaned_data.get("effective"):
             found["effective"] = self.cleaned_data["effective"].isoformat()
+        if self.cleaned_data.get("list_date"):
+            found["list_date"] = self.cleaned_data["list_date"].isoformat()
         if self.cleaned_data.get("legal_basis"):
             found["legal_basis"] = self.cleaned_data["legal_basis"].strip()
         if self.cleaned_data.get("create_missing"):

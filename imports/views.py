@@ -14,7 +14,7 @@ from imports import services
 from imports.forms import UploadForm
 
 SESSION_KEY = "imports_pending"
-UPLOAD_OPTIONS = ("effective", "legal_basis", "create_missing")
+UPLOAD_OPTIONS = ("effective", "list_date", "legal_basis", "create_missing")
 
 
 def _kind_or_404(kind: str):
@@ -71,8 +71,9 @@ def _pending_upload(request, kind, token):
     if upload is None:
         raise Http404
     options = {k: v for k, v in entry.items() if k in UPLOAD_OPTIONS}
-    if "effective" in options:
-        options["effective"] = datetime.date.fromisoformat(options["effective"])
+    for name in ("effective", "list_date"):
+        if name in options:
+            options[name] = datetime.date.fromisoformat(options[name])
     return upload, options
 
 
@@ -83,6 +84,7 @@ def _context(kind, resource, report, token, options) -> dict:
         "report": report,
         "token": token,
         "effective": options.get("effective"),
+        "list_date": options.get("list_date"),
         "legal_basis": options.get("legal_basis", ""),
         "create_missing": options.get("create_missing", False),
     }

@@ -333,3 +333,34 @@ def test_the_option_creates_the_missing_former_units_and_the_preview_lists_them(
     created = Commune.objects.get(code="28990")
     assert (created.name, created.valid_until) == ("", D(2025, 6, 30))
     assert Succession.objects.filter(predecessor=created, successor__code="28987").exists()
+
+
+def test_a_2017_list_imported_after_2025_with_its_date_leaves_the_reused_codes_alone(
+    client, units_2025
+):
+    """The page's "Date of the list": the 2017 list is matched with the units of 18/08/2017,
+    so the 2025 units that reuse its codes keep their names (a file name without a date)."""
+    before = state()
+    url = post_file(
+        client, "admin-units", "danh-sach.csv", csv_bytes([GSO, *LIST_2017]), list_date="18/08/2017"
+    )
+
+    html = preview(client, url)
+    response = confirm(client, url)
+
+    assert "Ngày của danh sách: <strong>18/08/2017</strong>" in html
+    assert response.status_code == 200
+    assert state() == before
+    current = Commune.objects.get(code="28987", valid_until=None)
+    assert (current.name, current.valid_from) == ("Xã Lương Hòa", D(2025, 7, 1))
+    assert Commune.objects.get(code="28987", valid_until=D(2025, 6, 30)).name == "Xã Phong Nẫm"
+
+
+def test_the_date_of_the_list_must_be_a_date(client, units_2017):
+    response = client.post(
+        "/imports/admin-units/",
+        {"file": upload("ds.csv", csv_bytes([GSO, *LIST_2017])), "list_date": "2017-18-08"},
+    )
+
+    assert response.status_code == 400
+    assert "dd/mm/yyyy" in response.content.decode()
