@@ -54,6 +54,8 @@ def _picked_province(request, as_of):
     """The province of ``?province=<code>`` (a national deployment's drill-down), within what
     the user may see (404 outside), or ``None``."""
     code = request.GET.get("province", "").strip()
+    if code and not (code.isascii() and code.isdigit() and len(code) <= 3):
+        raise Http404  # not a province's code (PostgreSQL refuses a NUL byte in a literal)
     return access.get_province_for_user(request.user, code, on=as_of) if code else None
 
 
