@@ -236,12 +236,13 @@ def status_labels() -> dict[str, str]:
 
 
 def _communes(participations, year: int, as_of: datetime.date) -> dict[int, CommuneCompliance]:
-    # The units in force at some time of the year, up to its as-of date: not those that
-    # ended before it began, nor those that began after (a 2025 unit is not in 2017's figures).
+    # The units in force on the year's as-of date (its last day, or today in the current year):
+    # not those that began after (a 2025 unit is not in 2017's figures), nor those that ended
+    # during the year (the 45 units ended on 30/6/2025 owe no 2025 audit: their successors
+    # carry the year, as the December report counts the bodies that exist then).
     rows = (
         participations.filter(
-            Q(commune__valid_until__isnull=True)
-            | Q(commune__valid_until__gte=datetime.date(year, 1, 1))
+            Q(commune__valid_until__isnull=True) | Q(commune__valid_until__gte=as_of)
         )
         .filter(Q(commune__valid_from__isnull=True) | Q(commune__valid_from__lte=as_of))
         .values("commune_id", "commune__code", "commune__name", "commune__district__name")

@@ -232,3 +232,24 @@ def test_a_unit_that_began_after_the_year_is_not_in_its_figures(db, settings):
     }
     assert ids_2017 == {old.commune_id}
     assert ids_2025 == {old.commune_id, new.commune_id}
+
+
+def test_a_unit_that_ended_during_the_year_owes_nothing_that_year(db, settings):
+    """The 45 units ended on 30/6/2025 are not late for a 2025 audit: their successors carry
+    the year; they are in 2024's figures."""
+    import datetime as dt
+
+    from communes.tests.factories import CommuneFactory
+    from reports import compliance
+    from roadmap.models import Participation
+    from roadmap.tests.factories import ParticipationFactory
+
+    settings.QMS_AS_OF = dt.date(2026, 12, 1)
+    ended = ParticipationFactory(commune=CommuneFactory(valid_until=dt.date(2025, 6, 30)))
+
+    def ids(year):
+        found = compliance.year_compliance(Participation.objects.all(), year).communes
+        return {c.commune_id for c in found}
+
+    assert ids(2024) == {ended.commune_id}
+    assert ids(2025) == set()
