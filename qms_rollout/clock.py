@@ -14,15 +14,3 @@ from django.utils import timezone
 def today() -> datetime.date:
     """The date figures are computed for: ``settings.QMS_AS_OF`` if set, else the local date."""
     return settings.QMS_AS_OF or timezone.localdate()
-
-
-def from_request(request) -> datetime.date:
-    """The date a page shows: ``?as_of=dd/mm/yyyy`` (or yyyy-mm-dd, a date picker's value) when
-    valid, else :func:`today`."""
-    text = (request.GET.get("as_of") or "").strip()
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return today()

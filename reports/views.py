@@ -99,16 +99,17 @@ def _report_response(request, scope, fmt):
     (``?task=<id>``) that follows the task (htmx polls it; without JavaScript, a link) and
     downloads the stored file once it is built.
     """
+    as_of = as_of_from_request(request)  # read once: the task's kwargs and links carry it
     task_id = request.GET.get("task", "")
     if task_id:
-        return _report_task_response(request, scope, fmt, task_id)
-    as_of = as_of_from_request(request).date
-    report = report_cached(user=request.user, scope=scope, fmt=fmt, as_of=as_of)
+        return _report_task_response(request, scope, fmt, task_id, as_of)
+    report = report_cached(user=request.user, scope=scope, fmt=fmt, as_of=as_of.date)
     if report is None:
         if report_communes(user=request.user, scope=scope) > DIRECT_MAX_COMMUNES:
-            result = build_report.enqueue(**_task_kwargs(request, scope, fmt))
-            return redirect(f"{request.path}?task={result.id}{_as_of_param(request)}")
-        report = report_render(user=request.user, scope=scope, fmt=fmt, as_of=as_of)
+            result = build_report.enqueue(**_task_kwargs(request, scope, fmt, as_of))
+            param = f"&{as_of.query}" if as_of.query else ""
+            return redirect(f"{request.path}?task={result.id}{param}")
+        report = report_render(user=request.user, scope=scope, fmt=fmt, as_of=as_of.date)
     return _file_response(report.content, report.filename, report.content_type, report.from_cache)
 
 
@@ -119,31 +120,25 @@ def _file_response(content, filename, content_type, from_cache):
     return response
 
 
-def _as_of_param(request) -> str:
-    """``&as_of=...`` when the request asked for a date, for the task's page and its retry."""
-    query = as_of_from_request(request).query
-    return f"&{query}" if query else ""
-
-
-def _task_kwargs(request, scope, fmt) -> dict:
+def _task_kwargs(request, scope, fmt, as_of) -> dict:
     return {
         "user_id": request.user.pk,
         "level": scope.level,
         "code": scope.code,
         "fmt": fmt,
         "language": request.LANGUAGE_CODE,
-        "as_of": as_of_from_request(request).date.isoformat(),
+        "as_of": as_of.date.isoformat(),
     }
 
 
-def _report_task_response(request, scope, fmt, task_id):
+def _report_task_response(request, scope, fmt, task_id, as_of):
     """The task's progress page (or its htmx fragment), then the built file; 404 for a task
     of another user, scope or format."""
     try:
         result = build_report.get_result(task_id)
     except (TaskResultDoesNotExist, ValidationError, ValueError) as exc:
         raise Http404 from exc
-    wanted = _task_kwargs(request, scope, fmt)
+    wanted = _task_kwargs(request, scope, fmt, as_of)
     keys = ("user_id", "level", "code", "fmt", "as_of")
     if {k: result.kwargs.get(k) for k in keys} != {k: wanted[k] for k in keys}:
         raise Http404
@@ -162,7 +157,7 @@ def _report_task_response(request, scope, fmt, task_id):
         "status": result.status,
         "failed": result.status == TaskResultStatus.FAILED or done,
         "poll_url": request.get_full_path(),
-        "retry_url": f"{request.path}?{as_of_from_request(request).query}".rstrip("?"),
+        "retry_url": f"{request.path}?{as_of.query}".rstrip("?"),
     }
     if request.htmx:
         return render(request, "reports/report_progress.html#progress", ctx)
