@@ -1,4 +1,4 @@
-"""Benchmark: the dashboard's year section (``reports.views.year_context`` ->
+r"""Benchmark: the dashboard's year section (``reports.views.year_context`` ->
 ``metrics.year_figures`` -> ``year_compliance``) on a large database.
 
 Times, for each year asked, ``year_figures`` over every participation and the whole
@@ -8,11 +8,13 @@ is not a test.
 
     DATABASE_URL=postgres://qms:qms@127.0.0.1:5432/qms_scale QMS_PROVINCE= \
     QMS_PROVINCE_PREDECESSORS= QMS_AS_OF=2017-12-15 \
-        .venv/bin/python bench/bench_year_figures.py [--runs 5] [--year 2017 --year 2025] [--profile]
+        .venv/bin/python bench/bench_year_figures.py [--runs 5] [--year 2017 --year 2025] \
+            [--profile] [--provinces]
 """
 
 import argparse
 import cProfile
+import datetime
 import os
 import pstats
 import statistics
@@ -40,6 +42,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--year", type=int, action="append")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--provinces", action="store_true", help="also the national dashboard's table by province"
+    )
     args = parser.parse_args()
 
     import django
@@ -62,15 +67,17 @@ def main() -> int:
         f"{participations.count()} participations; today {today}"
     )
     for year in args.year or [2017, 2025]:
-        as_of = min(today, __import__("datetime").date(year, 12, 31))
-        if year > today.year:
-            as_of = __import__("datetime").date(year, 12, 15)
+        # The page's as-of date: the year's last day, today in this year, 15/12 of a later year.
+        as_of = datetime.date(year, 12, 15) if year > today.year else metrics.year_as_of(year)
 
         def figures(year=year, as_of=as_of):
             return metrics.year_figures(participations, year, today=as_of)
 
         def context(year=year, as_of=as_of):
             return year_context(participations, str(year), as_of)
+
+        def provinces(year=year, as_of=as_of):
+            return metrics.year_tables_by_province(participations, year, today=as_of)
 
         with CaptureQueriesContext(connection) as queries:
             result = figures()
@@ -83,6 +90,10 @@ def main() -> int:
         median, best = timed(context, args.runs)
         print(f"{year}: year_context median {median:.0f} ms, min {best:.0f} ms")
         print("   ", [value for _label, value in table], len(result.compliance.late), "late")
+        if args.provinces:
+            median, best = timed(provinces, 1)
+            rows = len(provinces()["rows"])
+            print(f"{year}: year_tables_by_province ({rows} provinces) {median:.0f} ms")
         if args.profile:
             profile = cProfile.Profile()
             profile.runcall(context)

@@ -338,7 +338,8 @@ def _revision(item: dict, year: int, as_of: datetime.date) -> RevisionDue | None
 
 def _load_scope(communes: dict, ids, year: int, as_of: datetime.date) -> None:
     items = defaultdict(list)
-    rows = ScopeItem.objects.filter(commune_id__in=ids).values(
+    issued = [ScopeItem.State.ISSUED, ScopeItem.State.APPLIED]  # the others count nowhere
+    rows = ScopeItem.objects.filter(commune_id__in=ids, state__in=issued).values(
         "commune_id",
         "procedure_id",
         "procedure__name",
