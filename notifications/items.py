@@ -212,7 +212,7 @@ def commune_items(user, as_of: datetime.date) -> list[Item]:
 
 def _summary_items(participations, as_of: datetime.date) -> list[Item]:
     """Silent communes and overdue steps by commune, from the figures of ``reports.metrics``."""
-    figures = metrics.compute(participations, as_of=as_of)
+    figures = metrics.compute_cached(participations, as_of=as_of)
     period = period_stage(as_of)
     items = []
     for row in figures.communes:

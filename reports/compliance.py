@@ -115,6 +115,7 @@ class CommuneCompliance:
     actions: list[ActionDue] = field(default_factory=list)
     scope_size: int = 0
     announcements: list[dict] = field(default_factory=list)
+    sort_key: str = ""  # Vietnamese order of the name, then the code (Commune.sort_key)
 
     @property
     def in_maintenance(self) -> bool:
@@ -255,17 +256,24 @@ def _commune_ids(participations, as_of: datetime.date):
 def _communes(participations, year: int, as_of: datetime.date) -> dict[int, CommuneCompliance]:
     rows = (
         _in_force(participations, as_of)
-        .values_list("commune_id", "commune__code", "commune__name", "commune__district__name")
+        .values_list(
+            "commune_id",
+            "commune__code",
+            "commune__name",
+            "commune__district__name",
+            "commune__sort_key",
+        )
         .order_by("commune__district__code", "commune__name")
     )
     communes = {}
-    for commune_id, code, name, district_name in rows:
+    for commune_id, code, name, district_name, sort_key in rows:
         if commune_id not in communes:  # a commune in two programmes: one row
             communes[commune_id] = CommuneCompliance(
                 commune_id=commune_id,
                 code=code,
                 name=name,
                 district_name=district_name or "",
+                sort_key=sort_key,
                 year=year,
                 as_of=as_of,
             )

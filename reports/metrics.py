@@ -887,7 +887,27 @@ FIGURES_CACHE_SECONDS = 24 * 3600
 # communes' figures from the shared cache costs their unpickling. The key holds the data
 # generation, read from the shared cache on every call: a change seen by any process replaces it.
 _RECENT: "OrderedDict[str, Figures]" = OrderedDict()
-_RECENT_MAX = 4
+_RECENT_MAX = 8
+
+
+def _cached(kind: str, participations, parts: tuple, build):
+    """What ``build()`` returns for ``participations`` and ``parts``, kept for the current data
+    generation (:mod:`reports.generation`) in the shared cache and in this process."""
+    from reports.generation import data_generation
+
+    generation = data_generation()  # before the data: see reports.generation
+    sql, params = participations.query.sql_with_params()
+    digest = hashlib.sha256(f"{sql}|{params!r}|{parts!r}".encode()).hexdigest()
+    key = f"{kind}:{generation}:{digest}"
+    value = _RECENT.get(key) or cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, FIGURES_CACHE_SECONDS)
+    _RECENT[key] = value
+    _RECENT.move_to_end(key)
+    while len(_RECENT) > _RECENT_MAX:
+        _RECENT.popitem(last=False)
+    return value
 
 
 def compute_cached(participations, *, as_of: datetime.date | None = None) -> Figures:
@@ -895,22 +915,21 @@ def compute_cached(participations, *, as_of: datetime.date | None = None) -> Fig
     shared cache and in this process: the key is the participations' SQL and the date, so users
     who see the same rows share it, and any change to the data makes it unreachable. What the
     pages show of a large scope (10,000 communes) then costs a cache read, not a computation."""
-    from reports.generation import data_generation
-
     as_of = as_of or clock.today()
-    generation = data_generation()  # before the data: see reports.generation
-    sql, params = participations.query.sql_with_params()
-    digest = hashlib.sha256(f"{sql}|{params!r}|{as_of}".encode()).hexdigest()
-    key = f"figures:{generation}:{digest}"
-    figures = _RECENT.get(key) or cache.get(key)
-    if figures is None:
-        figures = compute(participations, as_of=as_of)
-        cache.set(key, figures, FIGURES_CACHE_SECONDS)
-    _RECENT[key] = figures
-    _RECENT.move_to_end(key)
-    while len(_RECENT) > _RECENT_MAX:
-        _RECENT.popitem(last=False)
-    return figures
+    return _cached(
+        "figures", participations, (as_of,), lambda: compute(participations, as_of=as_of)
+    )
+
+
+def year_figures_cached(participations, year: int, *, today: datetime.date | None = None):
+    """:func:`year_figures`, kept as :func:`compute_cached` keeps the figures."""
+    today = today or clock.today()
+    return _cached(
+        "year",
+        participations,
+        (year, today),
+        lambda: year_figures(participations, year, today=today),
+    )
 
 
 # Figures by province (a national deployment) ----------------------------------------------------

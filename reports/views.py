@@ -15,7 +15,6 @@ from accounts import access
 from audits.models import InspectionPlan
 from communes.models import Province
 from core.asof import as_of_from_request
-from core.text import unit_key
 from qms_rollout import clock
 from reports import documents, metrics, official
 from reports.dashboard import dashboard_context
@@ -38,7 +37,7 @@ def year_context(participations, wanted: str | None, as_of=None) -> dict:
     their maintenance."""
     years = metrics.years_available(as_of)
     year = metrics.picked_year(wanted, years)
-    figures = metrics.year_figures(participations, year, today=as_of)
+    figures = metrics.year_figures_cached(participations, year, today=as_of)
     labels = metrics.duty_labels()
     late = [(row, [labels[key] for key in row.late_duties]) for row in figures.compliance.late]
     return {
@@ -46,7 +45,7 @@ def year_context(participations, wanted: str | None, as_of=None) -> dict:
         "year": year,
         "year_figures": figures,
         "year_table": metrics.year_table(figures),
-        "year_late": sorted(late, key=lambda item: (unit_key(item[0].name), item[0].code)),
+        "year_late": sorted(late, key=lambda item: item[0].sort_key),
     }
 
 
