@@ -93,17 +93,19 @@ def _decision_rows(figures: metrics.Figures) -> dict:
 
 def summary_context(figures: metrics.Figures, *, page=None, national: bool = False) -> dict:
     """What keeps the page the same size at 45 communes and at 10,000: the rows of the summary
-    table (the provinces of a national deployment, else the districts), and the grid a page of
-    ``QMS_DASHBOARD_MAX_ROWS`` communes at a time. Above that many communes the page is
-    ``summarised``: the lists of communes are cut to their first rows."""
+    table (the provinces of a national deployment, else the districts), and the grid whole up to
+    ``QMS_DASHBOARD_MAX_ROWS`` communes. Above that many the page is ``summarised``: the grid
+    is shown half that many communes at a time (the grid is most of the page's bytes), the
+    lists of communes are cut to their first rows."""
     max_rows = settings.QMS_DASHBOARD_MAX_ROWS
+    summarised = figures.total > max_rows
     groups = metrics.province_rows(figures) if national else figures.districts
-    page_obj = grid_page(figures, page, max_rows)
+    page_obj = grid_page(figures, page, max(1, max_rows // 2) if summarised else max_rows)
     return {
         "group_level": "province" if national else "district",
         "group_rows": groups,
         "show_groups": national or any(row.code for row in groups),
-        "summarised": figures.total > max_rows,
+        "summarised": summarised,
         "list_max": max_rows // 4,
         "grid_page": page_obj,
         "grids": dashboard_grids(figures, list(page_obj.object_list)),
