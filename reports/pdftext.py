@@ -125,18 +125,24 @@ class Font:
         cmap, widths = self.file.cmap, self.file.widths
         return sum(widths[cmap.get(ord(ch), 0)] for ch in text) * size / 1000
 
-    def _subset(self) -> bytes:
-        options = subset.Options(
-            retain_gids=True, ignore_missing_glyphs=True, notdef_outline=True, hinting=False
-        )
+    def _subset(self, used: dict) -> tuple[bytes, bytes]:
+        """The font cut down to the glyphs in ``used``, and the CIDToGIDMap from the ids the
+        text was written with (the full font's glyph ids) to the subset's."""
+        options = subset.Options(ignore_missing_glyphs=True, notdef_outline=True, hinting=False)
         options.drop_tables += ["GSUB", "GPOS", "GDEF", "SVG"]
         subsetter = subset.Subsetter(options)
-        subsetter.populate(gids=sorted(self.used) or [0])
+        subsetter.populate(gids=sorted(used) or [0])
         ttfont = TTFont(io.BytesIO(self.file.data), lazy=True)
+        names = ttfont.getGlyphOrder()
         subsetter.subset(ttfont)
+        new_ids = {name: gid for gid, name in enumerate(ttfont.getGlyphOrder())}
+        cid_to_gid = bytearray(2 * (max(used, default=0) + 1))
+        for cid in used:
+            new_id = new_ids.get(names[cid], 0)
+            cid_to_gid[2 * cid : 2 * cid + 2] = new_id.to_bytes(2, "big")
         out = io.BytesIO()
         ttfont.save(out)
-        return out.getvalue()
+        return out.getvalue(), bytes(cid_to_gid)
 
     def _to_unicode(self) -> bytes:
         lines = [
@@ -159,10 +165,12 @@ class Font:
         f = self.file
         name = f"QMSAAA+{f.name}"
         used = self.used
-        font_file_stream = pydyf.Stream([self._subset()], compress=True)
+        font_data, cid_to_gid = self._subset(used)
+        font_file_stream = pydyf.Stream([font_data], compress=True)
         to_unicode = pydyf.Stream([self._to_unicode()], compress=True)
-        pdf.add_object(font_file_stream)
-        pdf.add_object(to_unicode)
+        cid_to_gid_stream = pydyf.Stream([cid_to_gid], compress=True)
+        for stream in (font_file_stream, to_unicode, cid_to_gid_stream):
+            pdf.add_object(stream)
         descriptor = pydyf.Dictionary(
             {
                 "Type": "/FontDescriptor",
@@ -192,7 +200,7 @@ class Font:
                 ),
                 "FontDescriptor": descriptor.reference,
                 "W": widths,
-                "CIDToGIDMap": "/Identity",
+                "CIDToGIDMap": cid_to_gid_stream.reference,
             }
         )
         pdf.add_object(cid_font)
