@@ -493,8 +493,12 @@ def test_a_report_above_the_summary_size_has_an_annex_per_district_built_by_the_
     client.force_login(manager)
     task_url = client.get(url("province_report", "pdf"))["Location"]
     run_worker()
-    text, _pages = pdf_text(client.get(task_url).getvalue())
+    content = client.get(task_url).getvalue()
+    text, _pages = pdf_text(content)
     text = " ".join(text.split())
+    pages = PdfReader(BytesIO(content)).pages  # every page numbered, the annexes' too
+    for n, page in enumerate(pages, start=1):
+        assert f"{gettext('Page')} {n}/{len(pages)}" in page.extract_text()
     figures = metrics.compute(metrics.participations_in_scope(manager), as_of=AS_OF)
     for n, district in enumerate(figures.districts, start=1):
         assert f"{n}: {district.name} ({district.communes} " in text
