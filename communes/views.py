@@ -12,7 +12,7 @@ from communes.models import Commune
 from core.asof import as_of_from_request
 from core.lists import PER_PAGE, render_list
 from core.spreadsheets import export_format, export_list
-from core.text import unit_key, unit_sort_key
+from core.text import unit_sort_key
 from procedures.models import ScopeItem
 from qms_rollout import clock
 from reports import charts, metrics
@@ -23,7 +23,7 @@ from roadmap.models import Milestone, Participation
 def _commune_rows(participations, as_of) -> list:
     """The figures of ``participations`` (a queryset, possibly a page), in the list's order."""
     scoped = Participation.objects.filter(pk__in=participations.values("pk"))
-    rows = metrics.compute(scoped, as_of=as_of).communes
+    rows = metrics.compute(scoped, as_of=as_of, cells=False, curve=False).communes
     return sorted(rows, key=lambda r: (unit_sort_key(r.name, r.code), r.participation_id))
 
 
@@ -226,9 +226,9 @@ def district_detail(request, code: str):
     district = access.get_district_for_user(user, code)
     as_of = as_of_from_request(request)
     participations = metrics.participations_in_scope(user, district=district)
-    figures = metrics.compute(participations, as_of=as_of.date)
+    figures = metrics.compute_cached(participations, as_of=as_of.date)
     people = {p.pk: p for p in participations.with_list_related().select_related("template")}
-    rows = sorted(figures.communes, key=lambda r: (unit_key(r.name), r.code))
+    rows = sorted(figures.communes, key=lambda r: r.sort_key)
     ctx = dashboard_figures_context(figures, page=request.GET.get("page"))
     ctx.update(
         {

@@ -236,7 +236,6 @@ def _summary_items(participations, as_of: datetime.date) -> list[Item]:
                 )
             )
         if row.counts.overdue:
-            late = [c["due_date"] for c in row.cells.values() if c["overdue"]]
             items.append(
                 Item(
                     kind=Kind.COMMUNE_OVERDUE,
@@ -247,8 +246,8 @@ def _summary_items(participations, as_of: datetime.date) -> list[Item]:
                     title=ngettext("%(n)s overdue step", "%(n)s overdue steps", row.counts.overdue)
                     % {"n": row.counts.overdue},
                     path=path,
-                    due_date=min(late) if late else None,
-                    days=(as_of - min(late)).days if late else 0,
+                    due_date=row.first_overdue,
+                    days=(as_of - row.first_overdue).days if row.first_overdue else 0,
                     count=row.counts.overdue,
                 )
             )

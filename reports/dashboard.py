@@ -136,7 +136,7 @@ def dashboard_context(user, *, programme=None, province=None, page=None, as_of=N
     province of a national deployment's drill-down), as of ``as_of`` (default today)."""
     as_of = as_of or clock.today()
     participations = metrics.participations_in_scope(user, programme=programme, province=province)
-    figures = metrics.compute(participations, as_of=as_of)
+    figures = metrics.compute_cached(participations, as_of=as_of)
     national = is_national() and province is None
     ctx = dashboard_figures_context(figures, page=page, national=national)
     ctx["recent"] = metrics.recent_changes_with_previous(participations, limit=15, as_of=as_of)

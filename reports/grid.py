@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 
-from core.text import unit_key
 from reports.metrics import CommuneRow, Figures
 from roadmap.models import ParticipationKind
 
@@ -29,13 +28,13 @@ class GridTable:
 
 
 def _grid_order(row: CommuneRow) -> tuple:
-    return (row.province_code, row.district_code, unit_key(row.name), row.code)
+    return (row.province_code, row.district_code, row.sort_key)
 
 
 def grid_tables(figures: Figures, communes: list[CommuneRow] | None = None) -> list[GridTable]:
     """The grid of ``figures`` (of its ``communes`` only, when given: a page), one table per kind
     that has communes with a roadmap."""
-    rows_in = figures.communes if communes is None else communes
+    rows_in = figures.with_cells(communes)
     tables = []
     for kind in ParticipationKind:
         steps = figures.steps_by_kind.get(kind.value)

@@ -30,12 +30,15 @@ Definitions (the DOST's progress report, see the brief):
 """
 
 import datetime
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Count, F, Min, OuterRef, Q, Subquery
+from django.core.cache import cache
+from django.db import connections, models
+from django.db.models import Case, Count, F, Max, Min, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.expressions import Window
 from django.utils import timezone
 from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +49,7 @@ from procedures.models import Procedure, ScopeItem
 from qms_rollout import clock
 from roadmap.models import (
     Milestone,
+    MilestoneQuerySet,
     Participation,
     ParticipationKind,
     RoadmapStep,
@@ -193,8 +197,15 @@ class MilestoneCounts:
                 self.not_started += 1
 
     def merge(self, other: "MilestoneCounts") -> None:
-        for name in vars(self):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        """Add ``other``'s counts to these (field by field: tens of thousands of calls)."""
+        self.total += other.total
+        self.done_on_time += other.done_on_time
+        self.done_late += other.done_late
+        self.overdue += other.overdue
+        self.in_progress += other.in_progress
+        self.blocked += other.blocked
+        self.not_started += other.not_started
+        self.not_applicable += other.not_applicable
 
 
 @dataclass
@@ -208,6 +219,7 @@ class CommuneRow:
     district_code: str
     district_name: str
     kind: str
+    sort_key: str = ""  # Vietnamese order of the name, then the code (Commune.sort_key)
     province_code: str = ""
     province_name: str = ""
     start_date: datetime.date | None = None
@@ -222,6 +234,9 @@ class CommuneRow:
     cells: dict = field(default_factory=dict)
     budget_allocated: int = 0
     budget_spent: int = 0
+    # Whether ``cells`` is filled (:func:`load_cells`); the due date of the first overdue step.
+    has_cells: bool = False
+    first_overdue: datetime.date | None = None
 
     @property
     def kind_label(self) -> str:
@@ -310,6 +325,12 @@ class Figures:
     def silent(self) -> list[CommuneRow]:
         return [c for c in self.communes if c.silent]
 
+    def with_cells(self, rows=None) -> list[CommuneRow]:
+        """``rows`` (default: every commune), their grid cells loaded (:func:`load_cells`)."""
+        rows = self.communes if rows is None else list(rows)
+        load_cells(rows, self.as_of)
+        return rows
+
     @property
     def coverage_pct(self) -> float:
         """Mean scope coverage: procedures covered over procedures in force, per commune."""
@@ -332,20 +353,15 @@ def participations_in_scope(user, *, programme=None, province=None, district=Non
 
 
 # compute(), step by step -----------------------------------------------------------------------
+# A scope's milestones are seen two ways, by the same rules: added up in SQL by participation
+# (the counts, progress, stage and curve of any number of communes: :func:`_milestone_sums`,
+# :func:`_curve`), and one by one in Python for the grid's cells (a page of the grid, a commune,
+# a report that lists them: :func:`load_cells`). reports/tests/test_metrics_sql.py checks that
+# the two agree, today and as of past days.
 
-
-@dataclass
-class _Roadmaps:
-    """What the milestones of a scope add up to, by participation (:func:`_tally_milestones`)."""
-
-    counts: MilestoneCounts = field(default_factory=MilestoneCounts)
-    weights: dict = field(default_factory=lambda: defaultdict(int))
-    done_weights: dict = field(default_factory=lambda: defaultdict(int))
-    planned_weights: dict = field(default_factory=lambda: defaultdict(int))
-    steps_by_kind: dict = field(default_factory=lambda: defaultdict(dict))  # kind -> order -> step
-    dated: list = field(default_factory=list)  # (participation, due, completed or None, weight)
-    first_day: datetime.date | None = None
-    last_day: datetime.date | None = None
+# At most this many communes get their cells with the figures; a larger scope loads those of the
+# rows it shows (:meth:`Figures.with_cells`): the dashboard's page of the grid.
+CELLS_MAX = getattr(settings, "QMS_REPORT_SUMMARY_MIN_COMMUNES", 500)
 
 
 def _commune_rows(participations) -> dict[int, CommuneRow]:
@@ -356,6 +372,7 @@ def _commune_rows(participations) -> dict[int, CommuneRow]:
         "commune_id",
         "commune__code",
         "commune__name",
+        "commune__sort_key",
         "commune__district__code",
         "commune__district__name",
         "commune__province__code",
@@ -363,13 +380,14 @@ def _commune_rows(participations) -> dict[int, CommuneRow]:
         "budget_allocated",
         "budget_spent",
         "start_date",
-    ).order_by("commune__district__code", "commune__name")
+    ).order_by("commune__district__code", "commune__sort_key")
     return {
         p["id"]: CommuneRow(
             participation_id=p["id"],
             commune_id=p["commune_id"],
             code=p["commune__code"],
             name=p["commune__name"],
+            sort_key=p["commune__sort_key"],
             district_code=p["commune__district__code"] or "",
             district_name=p["commune__district__name"] or "",
             province_code=p["commune__province__code"],
@@ -381,15 +399,6 @@ def _commune_rows(participations) -> dict[int, CommuneRow]:
         )
         for p in parts
     }
-
-
-def _stage_after(row: CommuneRow, m: dict) -> str:
-    """``row``'s stage once milestone ``m`` is taken into account."""
-    if m["status"] != DONE:
-        return row.stage
-    if m["step__key"] == RoadmapStep.ANNOUNCEMENT:
-        return Stage.ANNOUNCED if row.kind == ParticipationKind.NEW_BUILD else Stage.REANNOUNCED
-    return Stage.BUILDING if row.stage == Stage.PLANNED else row.stage
 
 
 def _cell(m: dict, outcome: Outcome) -> dict:
@@ -407,46 +416,13 @@ def _cell(m: dict, outcome: Outcome) -> dict:
     }
 
 
-def _add_milestone(row: CommuneRow, m: dict, as_of: datetime.date, tally: _Roadmaps) -> None:
-    """Take milestone ``m`` (a row of :func:`_tally_milestones`) into ``row`` and ``tally``."""
-    outcome = milestone_outcome(m["status"], m["due_date"], m["completed_on"], as_of)
-    tally.counts.add(m["status"], outcome)
-    row.counts.add(m["status"], outcome)
-    pid, weight = row.participation_id, m["step__weight"]
-    tally.weights[pid] += weight
-    if m["status"] in (DONE, NOT_APPLICABLE):
-        tally.done_weights[pid] += weight
-    if m["due_date"] <= as_of:
-        tally.planned_weights[pid] += weight
-    row.stage = _stage_after(row, m)
-    if m["last_change"] is not None and (
-        row.last_change is None or m["last_change"] > row.last_change
-    ):
-        row.last_change = m["last_change"]
-    row.cells[m["step__order"]] = _cell(m, outcome)
-    tally.steps_by_kind[row.kind].setdefault(
-        m["step__order"],
-        {"order": m["step__order"], "name": m["step__name"], "key": m["step__key"]},
-    )
-    completed = m["completed_on"] if m["status"] == DONE else None
-    if m["status"] == NOT_APPLICABLE:
-        completed = m["planned_start"]
-    tally.dated.append((pid, m["due_date"], completed, weight))
-    tally.first_day = min(tally.first_day or m["planned_start"], m["planned_start"])
-    tally.last_day = max(tally.last_day or m["due_date"], m["due_date"])
-
-
 _MILESTONE_FIELDS = (
     "participation_id",
     "status",
     "planned_start",
     "due_date",
     "completed_on",
-    "updated_at",
-    "version",
     "step__order",
-    "step__weight",
-    "step__key",
     "step__name",
 )
 
@@ -458,18 +434,23 @@ def _end_of(day: datetime.date) -> datetime.datetime:
     )
 
 
+def _past_records(as_of: datetime.date) -> dict:
+    """What a milestone's history says at the end of ``as_of``, as subqueries on the milestone."""
+    records = Milestone.history.filter(id=OuterRef("pk"), history_date__lt=_end_of(as_of))
+    latest = records.order_by("-history_date", "-history_id")
+    return {
+        "past_status": Subquery(latest.values("status")[:1]),
+        "past_completed_on": Subquery(latest.values("completed_on")[:1]),
+        "past_change": Subquery(latest.filter(history_type="~").values("history_date")[:1]),
+    }
+
+
 def milestones_as_of(milestones, as_of: datetime.date):
     """``milestones`` (a queryset) annotated with what their history says at the end of
     ``as_of``: ``past_status``, ``past_completed_on`` (the latest record by then, None without
     one) and ``past_change`` (the date of the latest change by then). Subqueries: still one
     query, whatever the number of milestones."""
-    records = Milestone.history.filter(id=OuterRef("pk"), history_date__lt=_end_of(as_of))
-    latest = records.order_by("-history_date", "-history_id")
-    return milestones.annotate(
-        past_status=Subquery(latest.values("status")[:1]),
-        past_completed_on=Subquery(latest.values("completed_on")[:1]),
-        past_change=Subquery(latest.filter(history_type="~").values("history_date")[:1]),
-    )
+    return milestones.annotate(**_past_records(as_of))
 
 
 def _as_of_values(m: dict, as_of: datetime.date) -> dict:
@@ -480,36 +461,139 @@ def _as_of_values(m: dict, as_of: datetime.date) -> dict:
     return {**m, "status": status, "completed_on": completed, "last_change": change}
 
 
-def _tally_milestones(rows: dict[int, CommuneRow], as_of: datetime.date) -> _Roadmaps:
-    """The milestones of ``rows`` (one query), added to their rows and to the scope's tally.
+def load_cells(rows: list[CommuneRow], as_of: datetime.date, participation_ids=None) -> None:
+    """Fill the grid cells of ``rows`` that have none yet (one query): each milestone with its
+    outcome as of ``as_of`` (:func:`status_as_of`, :func:`milestone_outcome`).
 
-    As of a past day, each milestone counts as it stood then (:func:`status_as_of`)."""
-    tally = _Roadmaps()
-    milestones = Milestone.objects.filter(participation_id__in=list(rows))
-    past = as_of < clock.today()
+    ``participation_ids``: a subquery of the rows' participations, in place of their ids."""
+    todo = {row.participation_id: row for row in rows if not row.has_cells}
+    if not todo:
+        return
+    ids = list(todo) if participation_ids is None else participation_ids
+    milestones = Milestone.objects.filter(participation_id__in=ids).order_by()
     fields = _MILESTONE_FIELDS
+    past = as_of < clock.today()
     if past:
         milestones = milestones_as_of(milestones, as_of)
         fields += ("past_status", "past_completed_on", "past_change")
     for m in milestones.values(*fields):
+        row = todo.get(m["participation_id"])
+        if row is None:
+            continue
         if past:
             m = _as_of_values(m, as_of)
-        else:
-            m["last_change"] = m["updated_at"] if m["version"] > 1 else None
-        _add_milestone(rows[m["participation_id"]], m, as_of, tally)
-    return tally
+        outcome = milestone_outcome(m["status"], m["due_date"], m["completed_on"], as_of)
+        row.cells[m["step__order"]] = _cell(m, outcome)
+    for row in todo.values():
+        row.has_cells = True
 
 
-def _finish_rows(rows: dict[int, CommuneRow], tally: _Roadmaps, as_of: datetime.date) -> None:
-    """Progress, planned progress and silence of each row, once its milestones are in."""
-    for row in rows.values():
-        pid = row.participation_id
-        total = tally.weights[pid]
-        row.progress = percent(tally.done_weights[pid], total)
-        row.planned_progress = percent(tally.planned_weights[pid], total)
-        # Silent: nobody changed a milestone for N days (or ever, once the work should have begun).
-        last = row.last_change.date() if row.last_change else row.start_date
-        row.silent = is_silent(last, as_of, settings.QMS_SILENT_DAYS)
+def _effective(milestones, as_of: datetime.date):
+    """``milestones`` with aliases ``eff_status``, ``eff_completed`` and ``eff_change``: their
+    status, completion date and last change as of ``as_of``, :func:`status_as_of` in SQL."""
+    if as_of >= clock.today():
+        return milestones.alias(
+            eff_status=F("status"),
+            eff_completed=F("completed_on"),
+            eff_change=Case(When(version__gt=1, then=F("updated_at")), default=None),
+        )
+    done_by = Q(completed_on__isnull=False, completed_on__lte=as_of)
+    past_done_by = Q(past_completed_on__isnull=False, past_completed_on__lte=as_of)
+    status = Case(
+        When(Q(status=DONE) & done_by, then=Value(DONE)),
+        When(Q(past_status=DONE) & past_done_by, then=Value(DONE)),
+        When(past_status=DONE, then=Value(Milestone.Status.IN_PROGRESS)),
+        When(past_status__isnull=False, then=F("past_status")),
+        When(status__in=[Milestone.Status.NOT_STARTED, NOT_APPLICABLE], then=F("status")),
+        When(planned_start__gt=as_of, then=Value(Milestone.Status.NOT_STARTED)),
+        default=Value(Milestone.Status.IN_PROGRESS),
+        output_field=models.CharField(),
+    )
+    completed = Case(
+        When(Q(status=DONE) & done_by, then=F("completed_on")),
+        When(Q(past_status=DONE) & past_done_by, then=F("past_completed_on")),
+        default=None,
+        output_field=models.DateField(),
+    )
+    return milestones.alias(**_past_records(as_of)).alias(
+        eff_status=status, eff_completed=completed, eff_change=F("past_change")
+    )
+
+
+def _milestone_sums(milestones, as_of: datetime.date):
+    """Per participation (one query): the counts of :class:`MilestoneCounts`, the weights
+    (all, done or not applicable, due by ``as_of``), the announcement done, the last change,
+    the first planned start, the last due date and the first overdue due date."""
+    done = Q(eff_status=DONE)
+    overdue = Q(eff_status__in=MilestoneQuerySet.OPEN, due_date__lt=as_of)
+    return (
+        milestones.values("participation_id")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=done),
+            late=Count("pk", filter=done & Q(eff_completed__gt=F("due_date"))),
+            not_applicable=Count("pk", filter=Q(eff_status=NOT_APPLICABLE)),
+            overdue=Count("pk", filter=overdue),
+            in_progress=Count("pk", filter=Q(eff_status=Milestone.Status.IN_PROGRESS)),
+            blocked=Count("pk", filter=Q(eff_status=Milestone.Status.BLOCKED)),
+            announced=Count("pk", filter=done & Q(step__key=RoadmapStep.ANNOUNCEMENT)),
+            weight=Sum("step__weight"),
+            done_weight=Sum("step__weight", filter=Q(eff_status__in=[DONE, NOT_APPLICABLE])),
+            planned_weight=Sum("step__weight", filter=Q(due_date__lte=as_of)),
+            last_change=Max("eff_change"),
+            first_day=Min("planned_start"),
+            last_day=Max("due_date"),
+            first_overdue=Min("due_date", filter=overdue),
+        )
+        .order_by()
+    )
+
+
+def _counts(s: dict) -> MilestoneCounts:
+    """A participation's :class:`MilestoneCounts` from its row of :func:`_milestone_sums`."""
+    done, late = s["done"], s["late"]
+    other = s["not_applicable"] + s["in_progress"] + s["blocked"]
+    return MilestoneCounts(
+        total=s["total"],
+        done_on_time=done - late,
+        done_late=late,
+        overdue=s["overdue"],
+        in_progress=s["in_progress"],
+        blocked=s["blocked"],
+        not_started=s["total"] - done - other,
+        not_applicable=s["not_applicable"],
+    )
+
+
+def _take_sums(row: CommuneRow, s: dict) -> None:
+    """``row``'s counts, progress, planned progress, stage and last change from ``s``."""
+    row.counts = _counts(s)
+    row.progress = percent(s["done_weight"] or 0, s["weight"] or 0)
+    row.planned_progress = percent(s["planned_weight"] or 0, s["weight"] or 0)
+    if s["announced"]:
+        new = row.kind == ParticipationKind.NEW_BUILD
+        row.stage = Stage.ANNOUNCED if new else Stage.REANNOUNCED
+    elif s["done"]:
+        row.stage = Stage.BUILDING
+    row.last_change = s["last_change"]
+    row.first_overdue = s["first_overdue"]
+
+
+def _steps_by_kind(milestones) -> dict[str, list[dict]]:
+    """The steps on the roadmaps of each kind of participation, in order (one query); of two
+    steps at one place, the one of the earliest milestone."""
+    rows = (
+        milestones.values("participation__kind", "step__order", "step__name", "step__key")
+        .annotate(first=Min("pk"))
+        .order_by("first")
+    )
+    steps: dict[str, dict] = defaultdict(dict)
+    for r in rows:
+        order = r["step__order"]
+        steps[r["participation__kind"]].setdefault(
+            order, {"order": order, "name": r["step__name"], "key": r["step__key"]}
+        )
+    return {kind: [by[order] for order in sorted(by)] for kind, by in steps.items()}
 
 
 def _curve_points(start: datetime.date, end: datetime.date, as_of: datetime.date):
@@ -524,25 +608,116 @@ def _curve_points(start: datetime.date, end: datetime.date, as_of: datetime.date
     return sorted(points)
 
 
-def _curve(rows: dict[int, CommuneRow], tally: _Roadmaps, as_of: datetime.date) -> list:
-    """The planned-vs-actual curve: mean over communes of planned and done weight shares."""
-    if not (tally.first_day and rows):
+def _day(value) -> datetime.date:
+    """A date from raw SQL: a date (PostgreSQL) or its ISO text (SQLite)."""
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value[:10])
+
+
+def _shares_by_day(milestones) -> tuple[dict, dict]:
+    """Each milestone's share of its roadmap (its weight over its roadmap's), added up by due
+    date (planned) and by the day it was done or set not applicable (actual): one query."""
+    done_day = Case(
+        When(eff_status=DONE, then=F("eff_completed")),
+        When(eff_status=NOT_APPLICABLE, then=F("planned_start")),
+        default=None,
+        output_field=models.DateField(),
+    )
+    inner = milestones.annotate(
+        c_due=F("due_date"),
+        c_done=done_day,
+        c_weight=F("step__weight"),
+        c_total=Window(Sum("step__weight"), partition_by=[F("participation_id")]),
+    ).values("c_due", "c_done", "c_weight", "c_total")
+    sql, params = inner.order_by().query.sql_with_params()
+    share = "SUM(c_weight * 1.0 / c_total)"
+    # The inner query is the ORM's, its values passed as parameters; read twice, so PostgreSQL
+    # computes it once (a CTE referenced twice is materialised).
+    query = (
+        f"WITH shares AS ({sql}) "  # noqa: S608
+        f"SELECT 0, c_due, {share} FROM shares WHERE c_total > 0 GROUP BY c_due "
+        f"UNION ALL SELECT 1, c_done, {share} FROM shares "
+        "WHERE c_total > 0 AND c_done IS NOT NULL GROUP BY c_done"
+    )
+    sums: tuple[dict, dict] = ({}, {})
+    with connections[milestones.db].cursor() as cursor:
+        cursor.execute(query, params)
+        for which, day, total in cursor.fetchall():
+            sums[which][_day(day)] = float(total)
+    return sums
+
+
+def _accumulated(shares: dict, points: list) -> list[float]:
+    """The running total of ``shares`` (by day) at each of ``points`` (in order)."""
+    days, total, i, out = sorted(shares), 0.0, 0, []
+    for point in points:
+        while i < len(days) and days[i] <= point:
+            total += shares[days[i]]
+            i += 1
+        out.append(total)
+    return out
+
+
+def _curve(milestones, communes: int, span: tuple, as_of: datetime.date) -> list:
+    """The planned-vs-actual curve: the mean over the communes of the share of their roadmap's
+    weight due (planned) and done or not applicable (actual) by each week, in %. ``span``: the
+    first planned start and the last due date of the scope."""
+    first, last = span
+    if not (first and communes):
         return []
+    points = _curve_points(first, max(last, first), as_of)
+    planned, actual = _shares_by_day(milestones)
     curve = []
-    weights = tally.weights
-    for day in _curve_points(tally.first_day, max(tally.last_day, tally.first_day), as_of):
-        planned, actual = defaultdict(int), defaultdict(int)
-        for pid, due, completed, weight in tally.dated:
-            if due <= day:
-                planned[pid] += weight
-            if completed and completed <= day and day <= as_of:
-                actual[pid] += weight
-        plan_pct = sum(percent(planned[p], weights[p]) for p in rows) / len(rows)
-        actual_pct = None
-        if day <= as_of:
-            actual_pct = round(sum(percent(actual[p], weights[p]) for p in rows) / len(rows), 1)
-        curve.append((day, round(plan_pct, 1), actual_pct))
+    for day, plan, done in zip(
+        points, _accumulated(planned, points), _accumulated(actual, points), strict=True
+    ):
+        done_pct = round(100.0 * done / communes, 1) if day <= as_of else None
+        curve.append((day, round(100.0 * plan / communes, 1), done_pct))
     return curve
+
+
+def _finish_rows(rows: dict[int, CommuneRow], as_of: datetime.date) -> None:
+    """Silence of each row, once its milestones are in."""
+    for row in rows.values():
+        # Silent: nobody changed a milestone for N days (or ever, once the work should have begun).
+        last = row.last_change.date() if row.last_change else row.start_date
+        row.silent = is_silent(last, as_of, settings.QMS_SILENT_DAYS)
+
+
+@dataclass
+class _Roadmaps:
+    """What the milestones of a scope add up to (:func:`_tally_milestones`)."""
+
+    counts: MilestoneCounts
+    span: tuple  # the first planned start, the last due date
+    steps_by_kind: dict
+    curve: list
+
+
+def _tally_milestones(
+    rows: dict[int, CommuneRow], participations, as_of, *, curve: bool = True
+) -> _Roadmaps:
+    """The milestones of ``participations`` added up in SQL into their ``rows`` and the scope's
+    counts, steps and curve (four queries)."""
+    milestones = _effective(
+        Milestone.objects.filter(participation_id__in=participations.values("pk")).order_by(),
+        as_of,
+    )
+    counts, first, last = MilestoneCounts(), None, None
+    for s in _milestone_sums(milestones, as_of):
+        row = rows.get(s["participation_id"])
+        if row is None:
+            continue
+        _take_sums(row, s)
+        counts.merge(row.counts)
+        first = min(first or s["first_day"], s["first_day"])
+        last = max(last or s["last_day"], s["last_day"])
+    _finish_rows(rows, as_of)
+    return _Roadmaps(
+        counts=counts,
+        span=(first, last),
+        steps_by_kind=_steps_by_kind(milestones),
+        curve=_curve(milestones, len(rows), (first, last), as_of) if curve else [],
+    )
 
 
 # The communes' rows grouped by a level: the attributes of CommuneRow that name the group.
@@ -558,7 +733,9 @@ def _group_rows(rows: dict[int, CommuneRow], level: str = "district") -> dict[st
     districts: dict[str, DistrictRow] = {}
     for row in rows.values():
         code = getattr(row, code_of)
-        d = districts.setdefault(code, DistrictRow(code=code, name=getattr(row, name_of)))
+        d = districts.get(code)
+        if d is None:
+            d = districts[code] = DistrictRow(code=code, name=getattr(row, name_of))
         d.communes += 1
         d.stages[row.stage] += 1
         d.counts.merge(row.counts)
@@ -661,32 +838,35 @@ def _scope_figures(commune_ids, as_of) -> dict:
     }
 
 
-def compute(participations, *, as_of: datetime.date | None = None) -> Figures:
+def compute(
+    participations, *, as_of: datetime.date | None = None, cells=None, curve: bool = True
+) -> Figures:
     """All the figures of ``participations`` (a queryset) as of ``as_of`` (default: today).
 
-    Nine queries whatever the number of communes: participations, milestones, findings,
-    corrective actions, audits by kind, communes inspected, announcements, scope, procedures in
-    force.
+    A fixed number of queries whatever the number of communes, the milestones added up in SQL:
+    participations, milestones by participation, steps, the curve (two), findings, corrective
+    actions, audits by kind, communes inspected, announcements, scope, procedures in force; and
+    the grid's cells (one more) when ``cells`` is true, or by default for at most
+    :data:`CELLS_MAX` communes (a larger scope loads those it shows: :meth:`Figures.with_cells`).
+    Lists of communes leave out the ``curve`` (one query less) and the cells.
     """
     as_of = as_of or clock.today()
     # The picture of a day holds the units in force that day: not those that began later (the
     # 2025 units in the 2017 picture), nor those that had ended.
     participations = participations.filter(commune__in=Commune.objects.current(as_of))
     rows = _commune_rows(participations)
-    tally = _tally_milestones(rows, as_of)
-    _finish_rows(rows, tally, as_of)
+    tally = _tally_milestones(rows, participations, as_of, curve=curve)
+    if cells or (cells is None and len(rows) <= CELLS_MAX):
+        load_cells(list(rows.values()), as_of, participations.values("pk"))
     groups = {level: _group_rows(rows, level) for level in LEVELS}
-    commune_ids = [row.commune_id for row in rows.values()]
+    commune_ids = participations.values("commune_id")
     communes = list(rows.values())
     return Figures(
         as_of=as_of,
         communes=communes,
         districts=sorted(groups["district"].values(), key=lambda d: d.code),
         provinces=sorted(groups["province"].values(), key=lambda d: d.code),
-        steps_by_kind={
-            kind: [steps[order] for order in sorted(steps)]
-            for kind, steps in tally.steps_by_kind.items()
-        },
+        steps_by_kind=tally.steps_by_kind,
         counts=tally.counts,
         by_kind=Counter(c.kind for c in communes),
         by_stage=Counter(c.stage for c in communes),
@@ -696,9 +876,31 @@ def compute(participations, *, as_of: datetime.date | None = None) -> Figures:
         **_scope_figures(commune_ids, as_of),
         budget_allocated=sum(c.budget_allocated for c in communes),
         budget_spent=sum(c.budget_spent for c in communes),
-        curve=_curve(rows, tally, as_of),
+        curve=tally.curve,
         silent_days=settings.QMS_SILENT_DAYS,
     )
+
+
+FIGURES_CACHE_SECONDS = 24 * 3600
+
+
+def compute_cached(participations, *, as_of: datetime.date | None = None) -> Figures:
+    """:func:`compute`, kept in the shared cache for the current data generation
+    (:mod:`reports.generation`): the key is the participations' SQL and the date, so users who
+    see the same rows share it, and any change to the data makes it unreachable. What the
+    pages show of a large scope (10,000 communes) then costs a cache read, not a computation."""
+    from reports.generation import data_generation
+
+    as_of = as_of or clock.today()
+    generation = data_generation()  # before the data: see reports.generation
+    sql, params = participations.query.sql_with_params()
+    digest = hashlib.sha256(f"{sql}|{params!r}|{as_of}".encode()).hexdigest()
+    key = f"figures:{generation}:{digest}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = compute(participations, as_of=as_of)
+        cache.set(key, figures, FIGURES_CACHE_SECONDS)
+    return figures
 
 
 # Figures by province (a national deployment) ----------------------------------------------------

@@ -23,7 +23,6 @@ under a second where WeasyPrint took ~30 s (``bench/bench_province_report.py``).
 """
 
 import datetime
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -42,10 +41,10 @@ from core.text import unit_sort_key
 from qms_rollout import clock
 from reports import metrics, pdftext, textlayout
 from reports.documents import issuer
+from reports.generation import GENERATION_KEY, data_changed, data_generation  # noqa: F401
 from reports.grid import grid_tables
 from roadmap.models import Milestone
 
-GENERATION_KEY = "reports:generation"
 CACHE_SECONDS = 24 * 3600
 ANNEX_MAX_COMMUNES = getattr(settings, "QMS_REPORT_ANNEX_MAX_COMMUNES", 100)
 # Above this many communes a report is a summary: the table by district, then an annex per district
@@ -94,20 +93,6 @@ class RenderedReport:
 
 
 # The data generation -----------------------------------------------------------------------
-
-
-def data_generation() -> str:
-    """The current data generation token (a new one when the cache has none)."""
-    token = cache.get(GENERATION_KEY)
-    if token is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        token = cache.get(GENERATION_KEY)
-    return token
-
-
-def data_changed() -> None:
-    """Start a new data generation: every cached report becomes unreachable."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def _audience(user) -> str:

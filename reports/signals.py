@@ -18,7 +18,7 @@ APPS = ("communes", "procedures", "roadmap", "audits")
 
 
 def _changed(sender, **kwargs):
-    from reports.services import data_changed
+    from reports.generation import data_changed
 
     transaction.on_commit(data_changed, using=kwargs.get("using"))
 

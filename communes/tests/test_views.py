@@ -282,11 +282,12 @@ def test_update_links_only_for_who_may_edit(client, commune_officer, manager, co
     assert edit not in client.get(detail()).content.decode()
 
 
-# session, user, commune, participations, metrics.compute (9), milestones, history, audits with
+# session, user, commune, participations, metrics.compute (12: its milestones added up in SQL,
+# steps, curve, cells), milestones, history, audits with
 # findings and corrective actions (3), scope items needing revision, announcements; the year's
 # maintenance duties (issue 10): the years offered, then metrics.year_compliance (6); lineage:
 # predecessors (one per generation: one here) and successors (2).
-COMMUNE_PAGE_QUERIES = 29
+COMMUNE_PAGE_QUERIES = 32
 
 
 def test_the_commune_page_query_count_is_pinned(
