@@ -466,9 +466,16 @@ def _itemised(participations, figures, as_of) -> dict:
     return {**records, "overdue": _overdue_rows(figures), "summary": False}
 
 
-def _sections(figures: metrics.Figures) -> dict:
-    """The PDF's section numbers: "By district" (2) only where units have districts."""
-    first = 3 if figures.has_districts else 2
+def _by_province(figures: metrics.Figures, summary: bool) -> bool:
+    """Whether section 2 is the table by province (a summary over several provinces: a
+    nation-wide report's hundreds of districts are in its annexes) rather than by district."""
+    return summary and len(figures.provinces) > 1
+
+
+def _sections(figures: metrics.Figures, by_province: bool = False) -> dict:
+    """The PDF's section numbers: "By district" (2) only where units have districts, or "By
+    province" (2) in a summary over several provinces."""
+    first = 3 if figures.has_districts or by_province else 2
     names = ("grid", "overdue", "findings", "announcements")
     return {name: first + i for i, name in enumerate(names)}
 
@@ -487,6 +494,7 @@ def report_context(*, user, scope: ReportScope, as_of: datetime.date | None = No
     overdue = records.pop("overdue")
     codes = textlayout.cell_codes()
     with_annex = figures.total <= ANNEX_MAX_COMMUNES
+    by_province = _by_province(figures, records["summary"])
     province = report_province(participations, as_of)
     body = issuer(province)
     title, subtitle = _title(scope, province)
@@ -508,7 +516,9 @@ def report_context(*, user, scope: ReportScope, as_of: datetime.date | None = No
         "overdue": overdue,
         "overdue_by_commune": _by_commune(overdue),
         **records,
-        "section": _sections(figures),
+        "by_province": by_province,
+        "table_units": figures.provinces if by_province else figures.districts,
+        "section": _sections(figures, by_province),
         "with_annex": with_annex,
         "annex": _annex(figures, records["findings"], codes) if with_annex else [],
         "annex_max": ANNEX_MAX_COMMUNES,
