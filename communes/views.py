@@ -227,9 +227,12 @@ def district_detail(request, code: str):
     as_of = as_of_from_request(request)
     participations = metrics.participations_in_scope(user, district=district)
     figures = metrics.compute_cached(participations, as_of=as_of.date)
-    people = {p.pk: p for p in participations.with_list_related().select_related("template")}
-    rows = sorted(figures.communes, key=lambda r: r.sort_key)
     ctx = dashboard_figures_context(figures, page=request.GET.get("page"))
+    # A large district lists the communes of the grid's page (the whole list: the commune list).
+    shown = ctx["grid_page"].object_list if ctx["summarised"] else figures.communes
+    rows = sorted(shown, key=lambda r: r.sort_key)
+    people = participations.filter(pk__in=[r.participation_id for r in rows])
+    people = {p.pk: p for p in people.with_list_related().select_related("template")}
     ctx.update(
         {
             "district": district,

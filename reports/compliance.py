@@ -29,8 +29,9 @@ the past scope; a process deleted from the scope is not known to have been there
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 
 from audits.models import (
     Announcement,
@@ -93,9 +94,9 @@ class ActionDue:
     status: str
 
 
-@dataclass
+@dataclass(slots=True)
 class CommuneCompliance:
-    """One commune's maintenance duties in one year."""
+    """One commune's maintenance duties in one year (slots: a nation builds 10,000 of them)."""
 
     commune_id: int
     code: str
@@ -193,18 +194,18 @@ class YearCompliance:
     as_of: datetime.date
     communes: list[CommuneCompliance]
 
-    @property
+    @cached_property
     def maintaining(self) -> list[CommuneCompliance]:
         return [c for c in self.communes if c.in_maintenance]
 
     def count(self, duty: str, status: str) -> int:
         return sum(1 for c in self.maintaining if getattr(c, duty) == status)
 
-    @property
+    @cached_property
     def late(self) -> list[CommuneCompliance]:
         return [c for c in self.maintaining if c.status == LATE]
 
-    @property
+    @cached_property
     def reannouncement_due(self) -> list[CommuneCompliance]:
         return [c for c in self.maintaining if c.reannouncement_due]
 
@@ -235,44 +236,53 @@ def status_labels() -> dict[str, str]:
 # Loading ---------------------------------------------------------------------------------------
 
 
+def _in_force(participations, as_of: datetime.date):
+    """``participations`` of the units in force on the year's as-of date (its last day, or today
+    in the current year): not those that began after (a 2025 unit is not in 2017's figures), nor
+    those that ended during the year (the 45 units ended on 30/6/2025 owe no 2025 audit: their
+    successors carry the year, as the December report counts the bodies that exist then)."""
+    return participations.filter(
+        Q(commune__valid_until__isnull=True) | Q(commune__valid_until__gte=as_of)
+    ).filter(Q(commune__valid_from__isnull=True) | Q(commune__valid_from__lte=as_of))
+
+
+def _commune_ids(participations, as_of: datetime.date):
+    """The ids of the communes of :func:`_in_force`, as a subquery: the loaders filter on it in
+    the database (a Python list of 10,000 ids costs Django seconds to turn into parameters)."""
+    return _in_force(participations, as_of).order_by().values("commune_id")
+
+
 def _communes(participations, year: int, as_of: datetime.date) -> dict[int, CommuneCompliance]:
-    # The units in force on the year's as-of date (its last day, or today in the current year):
-    # not those that began after (a 2025 unit is not in 2017's figures), nor those that ended
-    # during the year (the 45 units ended on 30/6/2025 owe no 2025 audit: their successors
-    # carry the year, as the December report counts the bodies that exist then).
     rows = (
-        participations.filter(
-            Q(commune__valid_until__isnull=True) | Q(commune__valid_until__gte=as_of)
-        )
-        .filter(Q(commune__valid_from__isnull=True) | Q(commune__valid_from__lte=as_of))
-        .values("commune_id", "commune__code", "commune__name", "commune__district__name")
+        _in_force(participations, as_of)
+        .values_list("commune_id", "commune__code", "commune__name", "commune__district__name")
         .order_by("commune__district__code", "commune__name")
     )
     communes = {}
-    for r in rows:
-        communes.setdefault(
-            r["commune_id"],
-            CommuneCompliance(
-                commune_id=r["commune_id"],
-                code=r["commune__code"],
-                name=r["commune__name"],
-                district_name=r["commune__district__name"] or "",
+    for commune_id, code, name, district_name in rows:
+        if commune_id not in communes:  # a commune in two programmes: one row
+            communes[commune_id] = CommuneCompliance(
+                commune_id=commune_id,
+                code=code,
+                name=name,
+                district_name=district_name or "",
                 year=year,
                 as_of=as_of,
-            ),
-        )
+            )
     return communes
 
 
-def _load_audits(communes: dict, year: int, as_of: datetime.date) -> None:
+def _load_audits(communes: dict, ids, year: int, as_of: datetime.date) -> None:
     rows = Audit.objects.filter(
-        commune_id__in=communes,
+        commune_id__in=ids,
         kind__in=[Audit.Kind.INTERNAL_AUDIT, Audit.Kind.MANAGEMENT_REVIEW],
         date__year=year,
         date__lte=as_of,
     ).values_list("commune_id", "kind", "date")
     for commune_id, kind, day in rows:
-        row = communes[commune_id]
+        row = communes.get(commune_id)
+        if row is None:
+            continue  # a commune that joined between the queries
         if kind == Audit.Kind.INTERNAL_AUDIT:
             row.internal_audit_on = max(row.internal_audit_on or day, day)
         else:
@@ -326,9 +336,10 @@ def _revision(item: dict, year: int, as_of: datetime.date) -> RevisionDue | None
     )
 
 
-def _load_scope(communes: dict, year: int, as_of: datetime.date) -> None:
+def _load_scope(communes: dict, ids, year: int, as_of: datetime.date) -> None:
     items = defaultdict(list)
-    rows = ScopeItem.objects.filter(commune_id__in=communes).values(
+    issued = [ScopeItem.State.ISSUED, ScopeItem.State.APPLIED]  # the others count nowhere
+    rows = ScopeItem.objects.filter(commune_id__in=ids, state__in=issued).values(
         "commune_id",
         "procedure_id",
         "procedure__name",
@@ -341,49 +352,60 @@ def _load_scope(communes: dict, year: int, as_of: datetime.date) -> None:
     )
     for r in rows:
         items[r["commune_id"]].append(r)
-    announcements = _latest_announcements(communes, as_of)
-    for commune_id, row in communes.items():
-        scope = scope_on(items[commune_id], as_of)
-        row.scope_size = len(scope)
-        for item in items[commune_id]:
-            due = _revision(item, year, as_of)
-            if due is not None:
-                row.revisions.append(due)
-        row.revisions.sort(key=lambda r: (r.deadline, r.procedure))
-        latest = announcements.get(commune_id)
-        if latest is None:
-            continue
-        row.last_announcement = latest
-        if latest["annex"] is None:
-            row.scope_size_changed = latest["scope_size"] != len(scope)
-            continue
-        row.scope_added = sorted(name for pk, name in scope.items() if pk not in latest["annex"])
-        row.scope_removed = sorted(name for pk, name in latest["annex"].items() if pk not in scope)
+    announcements = _latest_announcements(communes, ids, as_of)
+    # A commune with neither a scope nor an announcement keeps its empty defaults.
+    for commune_id in items.keys() | announcements.keys():
+        row = communes.get(commune_id)
+        if row is not None:
+            _compare_scope(row, items[commune_id], announcements.get(commune_id), year, as_of)
 
 
-def _latest_announcements(communes: dict, as_of: datetime.date) -> dict[int, dict]:
+def _compare_scope(row: CommuneCompliance, items: list[dict], latest, year: int, as_of) -> None:
+    """``row``'s scope size, revisions due and scope changes since its latest announcement."""
+    scope = scope_on(items, as_of)
+    row.scope_size = len(scope)
+    for item in items:
+        due = _revision(item, year, as_of)
+        if due is not None:
+            row.revisions.append(due)
+    row.revisions.sort(key=lambda r: (r.deadline, r.procedure))
+    if latest is None:
+        return
+    row.last_announcement = latest
+    if latest["annex"] is None:
+        row.scope_size_changed = latest["scope_size"] != len(scope)
+        return
+    row.scope_added = sorted(name for pk, name in scope.items() if pk not in latest["annex"])
+    row.scope_removed = sorted(name for pk, name in latest["annex"].items() if pk not in scope)
+
+
+def _latest_announcements(communes: dict, ids, as_of: datetime.date) -> dict[int, dict]:
     """Per commune: its first announcement's date (on the rows) and its latest announcement."""
     latest = {}
-    rows = (
-        Announcement.objects.filter(commune_id__in=communes, decision_date__lte=as_of)
-        .order_by("decision_date", "pk")
-        .values(
-            "pk", "commune_id", "decision_number", "decision_date", "kind", "standard", "scope_size"
-        )
+    announced = Announcement.objects.filter(commune_id__in=ids, decision_date__lte=as_of)
+    rows = announced.order_by("decision_date", "pk").values(
+        "pk", "commune_id", "decision_number", "decision_date", "kind", "standard", "scope_size"
     )
     for r in rows:
-        row = communes[r["commune_id"]]
+        row = communes.get(r["commune_id"])
+        if row is None:
+            continue
         row.first_announced_on = row.first_announced_on or r["decision_date"]
         row.announcements.append(r)
         latest[r["commune_id"]] = {**r, "annex": None}
-    annexes = _annexes([a["pk"] for a in latest.values()])
+    if not latest:
+        return latest
+    newer = Announcement.objects.filter(commune_id=OuterRef("commune_id"), decision_date__lte=as_of)
+    last_pk = newer.order_by("-decision_date", "-pk").values("pk")[:1]
+    annexes = _annexes(announced.filter(pk=Subquery(last_pk)).values("pk"))
     for announcement in latest.values():
         announcement["annex"] = annexes.get(announcement["pk"])
     return latest
 
 
 def _annexes(announcement_ids) -> dict[int, dict[int, str]]:
-    """The procedures of each announcement's annex (none for announcements recorded without)."""
+    """The procedures of each announcement's annex (none for announcements recorded without);
+    ``announcement_ids``: a subquery."""
     annexes: dict[int, dict[int, str]] = defaultdict(dict)
     rows = AnnouncementItem.objects.filter(announcement_id__in=announcement_ids).values_list(
         "announcement_id", "procedure_id", "procedure_name"
@@ -393,27 +415,28 @@ def _annexes(announcement_ids) -> dict[int, dict[int, str]]:
     return annexes
 
 
-def _load_actions(communes: dict, year: int, as_of: datetime.date) -> None:
+def _load_actions(communes: dict, ids, year: int, as_of: datetime.date) -> None:
     """Corrective actions after the year's inspections (TT 26 Art. 37.2.c: within 2 months)."""
     inspections = [Audit.Kind.INSPECTION_ONSITE, Audit.Kind.INSPECTION_RECORDS]
-    findings = (
-        Finding.objects.filter(
-            audit__commune_id__in=communes,
-            audit__kind__in=inspections,
-            audit__date__year=year,
-            audit__date__lte=as_of,
-        )
-        .exclude(severity=Finding.Severity.OBSERVATION)
-        .values("pk", "description", "audit__commune_id", "audit__date")
-    )
-    findings = {f["pk"]: f for f in findings}
+    found = Finding.objects.filter(
+        audit__commune_id__in=ids,
+        audit__kind__in=inspections,
+        audit__date__year=year,
+        audit__date__lte=as_of,
+    ).exclude(severity=Finding.Severity.OBSERVATION)
+    rows = found.values("pk", "description", "audit__commune_id", "audit__date")
+    findings = {f["pk"]: f for f in rows if f["audit__commune_id"] in communes}
+    if not findings:
+        return
     with_actions = set()
-    actions = CorrectiveAction.objects.filter(finding_id__in=findings).values(
+    actions = CorrectiveAction.objects.filter(finding_id__in=found.values("pk")).values(
         "finding_id", "description", "done_on"
     )
     for a in actions:
+        f = findings.get(a["finding_id"])
+        if f is None:
+            continue  # recorded between the queries
         with_actions.add(a["finding_id"])
-        f = findings[a["finding_id"]]
         communes[f["audit__commune_id"]].actions.append(
             _action_due(a["description"], f["audit__date"], a["done_on"], as_of)
         )
@@ -448,9 +471,10 @@ def year_compliance(
     A fixed number of queries whatever the number of communes."""
     as_of = year_as_of(year, today)
     communes = _communes(participations, year, as_of)
-    _load_audits(communes, year, as_of)
-    _load_scope(communes, year, as_of)
-    _load_actions(communes, year, as_of)
+    ids = _commune_ids(participations, as_of)
+    _load_audits(communes, ids, year, as_of)
+    _load_scope(communes, ids, year, as_of)
+    _load_actions(communes, ids, year, as_of)
     return YearCompliance(year=year, as_of=as_of, communes=list(communes.values()))
 
 
@@ -516,19 +540,27 @@ class YearFigures:
 
 
 def _inspections(commune_ids, year: int, as_of: datetime.date) -> dict:
+    """The bodies inspected in the year by form and the findings, counted by the database
+    (``commune_ids``: a subquery)."""
     kinds = [Audit.Kind.INSPECTION_ONSITE, Audit.Kind.INSPECTION_RECORDS]
     audits = Audit.objects.filter(
         commune_id__in=commune_ids, kind__in=kinds, date__year=year, date__lte=as_of
     )
-    inspected = defaultdict(set)
-    for commune_id, kind in audits.values_list("commune_id", "kind"):
-        inspected[kind].add(commune_id)
+    inspected = Counter(
+        dict(
+            audits.order_by()
+            .values("kind")
+            .annotate(n=Count("commune_id", distinct=True))
+            .values_list("kind", "n")
+        )
+    )
+    findings = Finding.objects.filter(audit__in=audits.values("pk")).order_by()
     severities = Counter(
-        Finding.objects.filter(audit__in=audits).values_list("severity", flat=True)
+        dict(findings.values("severity").annotate(n=Count("pk")).values_list("severity", "n"))
     )
     return {
-        "inspected_records": len(inspected[Audit.Kind.INSPECTION_RECORDS]),
-        "inspected_onsite": len(inspected[Audit.Kind.INSPECTION_ONSITE]),
+        "inspected_records": inspected[Audit.Kind.INSPECTION_RECORDS],
+        "inspected_onsite": inspected[Audit.Kind.INSPECTION_ONSITE],
         "nonconformities": severities[Finding.Severity.MAJOR] + severities[Finding.Severity.MINOR],
         "observations": severities[Finding.Severity.OBSERVATION],
     }
@@ -545,28 +577,27 @@ def year_figures(participations, year: int, *, today: datetime.date | None = Non
     ``today`` (the page's as-of date) while the year runs."""
     compliance = year_compliance(participations, year, today=today)
     rows = compliance.communes
-    ids = [c.commune_id for c in rows]
-    in_year = [a for c in rows for a in c.announcements if a["decision_date"].year == year]
-    latest = [c.announcements[-1] for c in rows if c.announcements]
+    announced = [c for c in rows if c.announcements]
+    in_year = [a for c in announced for a in c.announcements if a["decision_date"].year == year]
     actions = Counter(a.status for c in rows for a in c.actions)
-    budget = participations.filter(commune_id__in=ids).values_list(
-        "budget_allocated", "budget_spent"
+    budget = _in_force(participations, compliance.as_of).aggregate(
+        allocated=Sum("budget_allocated"), spent=Sum("budget_spent")
     )
     return YearFigures(
         compliance=compliance,
         bodies=len(rows),
-        building=sum(1 for c in rows if not c.announcements),
-        announced=sum(1 for c in rows if c.announcements),
+        building=len(rows) - len(announced),
+        announced=len(announced),
         announced_in_year=len({a["commune_id"] for a in in_year if a["kind"] == "first"}),
         reannounced_in_year=len({a["commune_id"] for a in in_year if a["kind"] != "first"}),
-        by_standard=Counter(a["standard"] for a in latest),
+        by_standard=Counter(c.announcements[-1]["standard"] for c in announced),
         procedures_in_scope=sum(c.scope_size for c in rows),
-        **_inspections(ids, year, compliance.as_of),
+        **_inspections(_commune_ids(participations, compliance.as_of), year, compliance.as_of),
         actions_on_time=actions[DONE],
         actions_late=actions[LATE],
         actions_pending=actions[PENDING],
-        budget_allocated=int(sum(a for a, _ in budget)),
-        budget_spent=int(sum(s for _, s in budget)),
+        budget_allocated=int(budget["allocated"] or 0),
+        budget_spent=int(budget["spent"] or 0),
         inspection_budget=_inspection_budget(year),
     )
 

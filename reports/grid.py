@@ -49,6 +49,6 @@ def grid_tables(figures: Figures, communes: list[CommuneRow] | None = None) -> l
 def grid_page(figures: Figures, number, per_page: int) -> Page:
     """The page ``number`` of the grid's communes (in province, district and name order, kinds
     together), ``per_page`` a page: the grid of a large scope is shown a page at a time."""
-    kinds = list(ParticipationKind.values)
-    ordered = sorted(figures.communes, key=lambda c: (kinds.index(c.kind), *_grid_order(c)))
+    kinds = {kind: i for i, kind in enumerate(ParticipationKind.values)}
+    ordered = sorted(figures.communes, key=lambda c: (kinds[c.kind], *_grid_order(c)))
     return Paginator(ordered, per_page).get_page(number)

@@ -175,6 +175,67 @@ def test_the_year_compliance_costs_the_same_queries_for_1_and_many_communes(
         metrics.year_compliance(parts, 2019)
 
 
+def test_the_scope_is_compared_with_the_annex_of_the_latest_announcement_by_then(world):
+    """The latest announcement on the as-of date, the last recorded on a day with two; not a
+    later one, not another commune's."""
+    from audits.models import AnnouncementItem
+
+    a, b = world["commune"], world["neighbour_commune"]
+    birth = issued(a, on=D(2018, 1, 10), name="Đăng ký khai sinh").procedure
+    marriage = issued(a, on=D(2018, 1, 10), name="Đăng ký kết hôn").procedure
+    signature = issued(a, on=D(2019, 2, 1), name="Chứng thực chữ ký").procedure
+    gone = ProcedureFactory(name="Cấp phép cũ")
+
+    def announced(commune, on, procedures):
+        announcement = AnnouncementFactory(commune=commune, decision_date=on)
+        for procedure in procedures:
+            AnnouncementItem.objects.create(
+                announcement=announcement, procedure=procedure, procedure_name=procedure.name
+            )
+        return announcement
+
+    announced(a, D(2018, 3, 1), [birth, marriage])
+    announced(a, D(2019, 3, 1), [birth, marriage, signature])  # the same day as the next
+    latest = announced(a, D(2019, 3, 1), [birth, signature, gone])
+    announced(a, D(2020, 9, 1), [birth, marriage, signature])  # after 15/06/2020
+    announced(b, D(2019, 4, 1), [birth, marriage, signature])
+    row = row_of(all_participations(world), 2020, a)
+    assert row.last_announcement["pk"] == latest.pk
+    assert (row.scope_added, row.scope_removed) == (["Đăng ký kết hôn"], ["Cấp phép cũ"])
+    assert row.scope_size == 3 and row.reannouncement == PENDING
+
+
+def test_the_year_figures_send_the_same_sql_for_3_and_23_communes(maintained):
+    """The communes go to the database as a subquery, never as a list of ids (a nation's 10,000
+    ids cost Django seconds to turn into parameters)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from communes.tests.factories import CommuneFactory
+    from roadmap.tests.factories import ParticipationFactory
+
+    inspection = AuditFactory(
+        commune=maintained["commune"], kind=Audit.Kind.INSPECTION_ONSITE, date=D(2019, 4, 2)
+    )
+    FindingFactory(audit=inspection, severity=Finding.Severity.MINOR)
+    parts = all_participations(maintained)
+
+    def sql_sent() -> tuple[int, list[int]]:
+        with CaptureQueriesContext(connection) as queries:
+            figures = metrics.year_figures(parts, 2019)
+        return figures.bodies, [len(q["sql"]) for q in queries.captured_queries]
+
+    bodies, before = sql_sent()
+    for n in range(20):
+        commune = CommuneFactory(district=maintained["district"], code=f"2{n:04d}")
+        ParticipationFactory(programme=maintained["programme"], commune=commune)
+        AnnouncementFactory(commune=commune, decision_date=D(2018, 3, 1), scope_size=0)
+        AuditFactory(commune=commune, kind=Audit.Kind.INTERNAL_AUDIT, date=D(2019, 5, 1))
+    more, after = sql_sent()
+    assert (bodies, more) == (3, 23)
+    assert after == before
+
+
 def test_the_commune_page_shows_the_years_duties(client, commune_officer, maintained):
     AuditFactory(commune=maintained["commune"], kind=Audit.Kind.INTERNAL_AUDIT, date=D(2019, 5, 20))
     client.force_login(commune_officer)

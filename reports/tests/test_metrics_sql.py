@@ -185,3 +185,30 @@ def test_a_large_scope_loads_the_cells_of_the_rows_it_shows(roadmaps):
     for row in page:
         assert row.has_cells and row.cells == by_id[row.participation_id]
     assert not any(row.cells for row in figures.communes[3:])
+
+
+def test_the_cached_figures_follow_the_data(
+    roadmaps, dost_staff, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    everyone = Participation.objects.all()
+    first = metrics.compute_cached(everyone, as_of=TODAY)
+    assert metrics.compute_cached(everyone, as_of=TODAY) is first
+    # Another process (or server) reads them from the shared cache, without a query.
+    metrics._RECENT.clear()
+    with django_assert_num_queries(0):
+        again = metrics.compute_cached(everyone, as_of=TODAY)
+    assert again.counts == first.counts and again is not first
+    assert metrics.compute_cached(everyone, as_of=DAYS[2]).counts != first.counts
+    # A saved change, once committed, makes them unreachable.
+    m = Milestone.objects.filter(status=S.NOT_STARTED).first()
+    with django_capture_on_commit_callbacks(execute=True):
+        milestone_update_status(
+            milestone=m,
+            by=dost_staff,
+            status=S.IN_PROGRESS,
+            completed_on=None,
+            note="",
+            expected_version=m.version,
+        )
+    after = metrics.compute_cached(everyone, as_of=TODAY)
+    assert after.counts.in_progress == first.counts.in_progress + 1
