@@ -16,7 +16,10 @@ transactions an atomic block would take the write lock for the whole render.
 
 A large programme (more than :data:`ANNEX_MAX_COMMUNES` communes in the report) leaves the annex
 out of the PDF and says so: the per-commune sections are in the district and commune reports
-(WeasyPrint's time grows with the text it draws; see ``bench/bench_reports.py``).
+(WeasyPrint's time grows with the text it draws; see ``bench/bench_reports.py``). Above
+:data:`SUMMARY_MIN_COMMUNES` the report summarises, and its annexes (a line per commune) are pages
+written straight to PDF by :mod:`reports.pdftext` after WeasyPrint's pages: 10,000 lines in well
+under a second where WeasyPrint took ~30 s (``bench/bench_province_report.py``).
 """
 
 import datetime
@@ -27,15 +30,16 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import localize, number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from audits.models import Announcement, CorrectiveAction, Finding
 from communes.models import Commune, Province
 from core.filenames import download_name
-from core.text import unit_key
+from core.text import unit_sort_key
 from qms_rollout import clock
-from reports import metrics, textlayout
+from reports import metrics, pdftext, textlayout
 from reports.documents import issuer
 from reports.generation import GENERATION_KEY, data_changed, data_generation  # noqa: F401
 from reports.grid import grid_tables
@@ -288,17 +292,11 @@ def _quality_records(commune_ids, as_of: datetime.date) -> dict:
     )
     for action in open_actions:
         action.overdue = action.is_overdue_on(as_of)
-    announcements = list(
-        Announcement.objects.filter(commune_id__in=commune_ids, decision_date__lte=as_of)
-        .select_related("commune__district")
-        .order_by("-decision_date", "commune__name")
-    )
     return {
         "findings": findings,
         "open_findings": [f for f in findings if _open_on(f, as_of)],
         "open_actions": open_actions,
-        "announcements": announcements,
-        "announcements_text": textlayout.announcements_text(announcements),
+        **_announcements(commune_ids, as_of),
     }
 
 
@@ -349,37 +347,135 @@ def _annex(figures: metrics.Figures, findings: list, codes: dict) -> list[dict]:
     ]
 
 
-def district_annexes(figures: metrics.Figures) -> list[dict]:
-    """The annexes of a summary report: per district (in the table's order), its row of the
-    figures and the text table of its communes in Vietnamese order."""
+def _annex_groups(figures: metrics.Figures) -> tuple[list, str, bool]:
+    """The units the annexes of a summary go by: the districts of one province (the provinces
+    when units have no district), or the provinces with a line per district when several
+    provinces take part; the attribute naming a commune's group; whether districts are
+    sub-headings."""
+    if len(figures.provinces) > 1:
+        return figures.provinces, "province_code", figures.has_districts
+    if figures.has_districts:
+        return figures.districts, "district_code", False
+    return figures.provinces, "province_code", False
+
+
+def _annex_lines(communes: list, sort_keys: dict, districts: dict | None) -> list[str]:
+    """The lines of one annex: a line per commune in Vietnamese order (``sort_keys``: commune id
+    -> ``Commune.sort_key``), under a line per district (``districts``: code -> its row) when
+    districts are sub-headings."""
+    if districts is None:
+        ordered = sorted(
+            communes,
+            key=lambda c: sort_keys.get(c.commune_id) or unit_sort_key(c.name, c.code),
+        )
+        return textlayout.commune_table_lines(ordered, metrics.stage_labels())
     by_district = defaultdict(list)
-    for c in figures.communes:
+    for c in communes:
         by_district[c.district_code].append(c)
-    stage_labels = metrics.stage_labels()
+    lines = []
+    for code in sorted(by_district):
+        d = districts[code]
+        lines.append(
+            f"[{d.name}] {_('Progress (%)')}: {number_format(d.progress, 1)} · "
+            f"{_('Overdue milestones')}: {localize(d.counts.overdue)}"
+        )
+        lines += _annex_lines(by_district[code], sort_keys, None)
+    return lines
+
+
+def district_annexes(figures: metrics.Figures, commune_ids=None) -> list[dict]:
+    """The annexes of a summary report: per district (per province when units have no district
+    or several provinces take part), in the table's order, its row of the figures (``unit``),
+    the ``header`` and the ``lines`` of its communes (one each, in Vietnamese order; the
+    communes' stored sort keys read in one query when ``commune_ids`` is given)."""
+    groups, attribute, with_districts = _annex_groups(figures)
+    by_group = defaultdict(list)
+    for c in figures.communes:
+        by_group[getattr(c, attribute)].append(c)
+    sort_keys = {}
+    if commune_ids is not None:
+        sort_keys = dict(Commune.objects.filter(pk__in=commune_ids).values_list("pk", "sort_key"))
+    districts = {d.code: d for d in figures.districts} if with_districts else None
     return [
         {
-            "district": d,
-            "text": textlayout.commune_table_text(
-                sorted(by_district[d.code], key=lambda c: (unit_key(c.name), c.code)),
-                stage_labels,
-            ),
+            "unit": unit,
+            "header": textlayout.commune_table_header(),
+            "lines": _annex_lines(by_group[unit.code], sort_keys, districts),
         }
-        for d in figures.districts
+        for unit in groups
     ]
 
 
+def annex_blocks(context: dict) -> list[pdftext.Block]:
+    """The annexes of a summary report as pages of text (:mod:`reports.pdftext`): one per unit
+    of :func:`district_annexes`, then the announcements of conformity when there are some."""
+    blocks = []
+    for n, annex in enumerate(context["annexes"], start=1):
+        unit = annex["unit"]
+        heading = _("Annex %(n)s: %(name)s (%(count)s communes)") % {
+            "n": n,
+            "name": unit.name,
+            "count": localize(unit.communes),
+        }
+        note = " · ".join(
+            [
+                f"{_('Progress (%)')}: {number_format(unit.progress, 1)}",
+                f"{_('Overdue milestones')}: {localize(unit.counts.overdue)}",
+                f"{_('Open findings')}: {localize(unit.open_findings)}",
+                f"{_('Overdue actions')}: {localize(unit.overdue_actions)}",
+            ]
+        )
+        blocks.append(pdftext.Block(heading, note, annex["header"], annex["lines"]))
+    if context["announcements"]:
+        header, *lines = context["announcements_text"].split("\n")
+        title = _("Annex %(n)s: announcements of conformity (%(count)s)") % {
+            "n": len(blocks) + 1,
+            "count": localize(len(lines)),
+        }
+        blocks.append(pdftext.Block(title, "", header, lines))
+    return blocks
+
+
+def _announcements(commune_ids, as_of: datetime.date) -> dict:
+    """The announcements of conformity made by ``as_of`` (one query), and their text."""
+    announcements = list(
+        Announcement.objects.filter(commune_id__in=commune_ids, decision_date__lte=as_of)
+        .select_related("commune__district")
+        .order_by("-decision_date", "commune__name")
+    )
+    return {
+        "announcements": announcements,
+        "announcements_text": textlayout.announcements_text(announcements),
+    }
+
+
 def _itemised(participations, figures, as_of) -> dict:
-    """The parts listed one by one: overdue milestones, findings, actions (empty in a summary)."""
-    records = _quality_records([c.commune_id for c in figures.communes], as_of)
+    """The parts listed one by one: overdue milestones, findings, actions (empty in a summary,
+    which loads none of them)."""
+    commune_ids = participations.filter(commune__in=Commune.objects.current(as_of)).values(
+        "commune_id"
+    )
     if figures.total > SUMMARY_MIN_COMMUNES:
-        records.update(open_findings=[], open_actions=[], findings=[])
-        return {**records, "overdue": [], "summary": True, "annexes": district_annexes(figures)}
+        return {
+            **_announcements(commune_ids, as_of),
+            **{"findings": [], "open_findings": [], "open_actions": [], "overdue": []},
+            "summary": True,
+            "annexes": district_annexes(figures, commune_ids),
+        }
+    records = _quality_records(commune_ids, as_of)
     return {**records, "overdue": _overdue_rows(figures), "summary": False}
 
 
-def _sections(figures: metrics.Figures) -> dict:
-    """The PDF's section numbers: "By district" (2) only where units have districts."""
-    first = 3 if figures.has_districts else 2
+def _by_province(figures: metrics.Figures, summary: bool) -> bool:
+    """Whether section 2 is the table by province (a summary over several provinces: a
+    nation-wide report's hundreds of districts are in its annexes) rather than by district."""
+    return summary and len(figures.provinces) > 1
+
+
+def _sections(figures: metrics.Figures, by_province: bool = False) -> dict:
+    """The PDF's section numbers: "By district" (2) only where units have districts, or "By
+    province" (2) in a summary over several provinces."""
+    first = 3 if figures.has_districts or by_province else 2
     names = ("grid", "overdue", "findings", "announcements")
     return {name: first + i for i, name in enumerate(names)}
 
@@ -398,6 +494,7 @@ def report_context(*, user, scope: ReportScope, as_of: datetime.date | None = No
     overdue = records.pop("overdue")
     codes = textlayout.cell_codes()
     with_annex = figures.total <= ANNEX_MAX_COMMUNES
+    by_province = _by_province(figures, records["summary"])
     province = report_province(participations, as_of)
     body = issuer(province)
     title, subtitle = _title(scope, province)
@@ -419,7 +516,9 @@ def report_context(*, user, scope: ReportScope, as_of: datetime.date | None = No
         "overdue": overdue,
         "overdue_by_commune": _by_commune(overdue),
         **records,
-        "section": _sections(figures),
+        "by_province": by_province,
+        "table_units": figures.provinces if by_province else figures.districts,
+        "section": _sections(figures, by_province),
         "with_annex": with_annex,
         "annex": _annex(figures, records["findings"], codes) if with_annex else [],
         "annex_max": ANNEX_MAX_COMMUNES,
@@ -443,7 +542,10 @@ def _render(*, context: dict, fmt: str) -> bytes:
 
         context["progress_svg"] = charts.progress_curve_svg(context["figures"])
         context["stages_svg"] = charts.stage_chart_svg(context["figures"])
-        return pdf.render_pdf("reports/pdf/progress_report.html", context)
+        document = pdf.render_pdf("reports/pdf/progress_report.html", context)
+        if context.get("summary"):
+            document = pdftext.append_pages(document, annex_blocks(context), footer_label=_("Page"))
+        return document
     from reports import xlsx
 
     return xlsx.build_workbook(context)

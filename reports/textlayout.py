@@ -121,11 +121,9 @@ def roadmap_text(steps: list[dict]) -> str:
     return "\n".join([header, *lines])
 
 
-def commune_table_text(communes, stage_labels: dict) -> str:
-    """The annex table of a district in a large report: one line per commune (GSO code, name,
-    stage, progress and planned progress in %, milestones done of all, overdue), under a header.
-    ``communes``: :class:`~reports.metrics.CommuneRow`, in the order to print."""
-    header = "".join(
+def commune_table_header() -> str:
+    """The header of :func:`commune_table_lines`."""
+    return "".join(
         [
             fix(pgettext("report column", "Code"), 6),
             pad(_("Commune"), NAME_WIDTH),
@@ -138,10 +136,15 @@ def commune_table_text(communes, stage_labels: dict) -> str:
             fix(pgettext("report column", "Overdue"), 7),
         ]
     )
-    lines = [
+
+
+def commune_table_lines(communes, stage_labels: dict) -> list[str]:
+    """The annex table of a summary report: one line per commune (GSO code, name, stage,
+    progress and planned progress in %, milestones done of all, overdue).
+    ``communes``: :class:`~reports.metrics.CommuneRow`, in the order to print."""
+    return [
         f"{c.code:<6}{pad(c.name, NAME_WIDTH)}{pad(stage_labels[c.stage], 14)}"
         f"{c.progress:3.0f} {c.planned_progress:5.0f} {c.counts.done:>2}/{c.counts.total:<2} "
         f"{c.counts.overdue:>7}"
         for c in communes
     ]
-    return "\n".join([header, *lines])

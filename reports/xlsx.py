@@ -13,6 +13,7 @@ from io import BytesIO
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -31,22 +32,31 @@ def safe_text(value):
     return value
 
 
-def _sheet(wb, title: str, headers: list[str], rows, widths: list[int] | None = None):
-    ws = wb.create_sheet(title=title[:31])
-    ws.append([safe_text(h) for h in headers])
-    for cell in ws[1]:
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
+def _cell(ws, value, *, header: bool = False, number_format: str = ""):
+    """``value`` as a cell of a write-only sheet: a date shown as dd/mm/yyyy, a header bold on
+    grey; text made safe (:func:`safe_text`)."""
+    value = safe_text(value)
+    is_date = isinstance(value, datetime.date)
+    if not (header or is_date or number_format):
+        return value
+    cell = WriteOnlyCell(ws, value=value)
+    if header:
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in rows:
-        ws.append([safe_text(v) for v in row])
+    if number_format or is_date:
+        cell.number_format = number_format or DATE_FORMAT
+    return cell
+
+
+def _sheet(wb, title: str, headers: list[str], rows, widths: list[int] | None = None):
+    """A sheet of the write-only workbook: a bold header row (frozen), then ``rows``."""
+    ws = wb.create_sheet(title=title[:31])
     for col, width in enumerate(widths or [], start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
-    for column in ws.iter_cols(min_row=2):
-        for cell in column:
-            if isinstance(cell.value, datetime.date):
-                cell.number_format = DATE_FORMAT
     ws.freeze_panes = "A2"
+    ws.append([_cell(ws, h, header=True) for h in headers])
+    for row in rows:
+        ws.append([_cell(ws, v) for v in row])
     return ws
 
 
@@ -64,30 +74,24 @@ def _sheet_with_district(wb, ctx, title, headers, rows, widths, column: int):
 
 
 def _headline_sheet(wb, ctx: dict) -> None:
-    """The first sheet: who issues the report, its title and dates, then the headline figures."""
-    ws = wb.active
-    ws.title = _("Headline figures")[:31]
-    for line in (
-        [ctx["issuer_parent"]],
-        [ctx["issuer"]],
-        [ctx["title"]],
-        [ctx["subtitle"]],
-        [_("Data as of"), ctx["generated_at"].replace(tzinfo=None)],
-        [_("Figures computed for"), ctx["as_of"]],
-        [],
-        [_("Figure"), _("Value"), _("Out of"), "%"],
-    ):
-        ws.append([safe_text(v) for v in line])
-    ws["A1"].font = ws["A2"].font = ws["A3"].font = HEADER_FONT
-    ws["B5"].number_format = "dd/mm/yyyy hh:mm"
-    ws["B6"].number_format = DATE_FORMAT
-    for cell in ws[8]:
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-    for row in ctx["headline"]:
-        ws.append([safe_text(row["label"]), row["value"], row.get("of"), row.get("pct")])
+    """The first sheet: who issues the report, its title and dates, then the headline figures
+    (and, in a summary, what it leaves out)."""
+    ws = wb.create_sheet(title=_("Headline figures")[:31])
     ws.column_dimensions["A"].width = 52
     ws.column_dimensions["B"].width = 18
+    for text in (ctx["issuer_parent"], ctx["issuer"], ctx["title"]):
+        ws.append([_cell(ws, text, header=True)])
+    ws.append([safe_text(ctx["subtitle"])])
+    generated = ctx["generated_at"].replace(tzinfo=None)
+    ws.append([_("Data as of"), _cell(ws, generated, number_format="dd/mm/yyyy hh:mm")])
+    ws.append([_("Figures computed for"), _cell(ws, ctx["as_of"])])
+    ws.append([])
+    ws.append([_cell(ws, h, header=True) for h in (_("Figure"), _("Value"), _("Out of"), "%")])
+    for row in ctx["headline"]:
+        ws.append([safe_text(row["label"]), row["value"], row.get("of"), row.get("pct")])
+    if ctx.get("summary"):
+        ws.append([])
+        ws.append([_summary_note(ctx)])
 
 
 def _districts_sheet(wb, ctx: dict) -> None:
@@ -272,8 +276,9 @@ def _summary_note(ctx: dict) -> str:
 
 
 def build_workbook(ctx: dict) -> bytes:
-    """The workbook of a report context (``reports.services.report_context``), as bytes."""
-    wb = Workbook()
+    """The workbook of a report context (``reports.services.report_context``), as bytes
+    (written row by row: openpyxl's write-only mode, as fast for 10,000 communes as for 45)."""
+    wb = Workbook(write_only=True)
     itemised = (_overdue_sheet, _findings_sheet, _actions_sheet)
     if ctx.get("summary"):  # a large report: the counts are on the districts and communes sheets
         itemised = ()
@@ -285,9 +290,6 @@ def build_workbook(ctx: dict) -> bytes:
         _announcements_sheet,
     ):
         add_sheet(wb, ctx)
-    if ctx.get("summary"):
-        wb.active.append([])
-        wb.active.append([_summary_note(ctx)])
     out = BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -471,6 +471,29 @@ def test_small_reports_download_at_once(client, rollout, commune_officer, large_
     assert response["Content-Disposition"].startswith("attachment")
 
 
+def test_a_summary_over_several_provinces_goes_by_province(rollout, manager, monkeypatch):
+    """A nation-wide summary: the table by province (not hundreds of districts), an annex per
+    province with a line per district above its communes."""
+    from communes.tests.factories import ProvinceFactory
+    from reports import services
+
+    monkeypatch.setattr(services, "SUMMARY_MIN_COMMUNES", 3)
+    vinh_long = ProvinceFactory(code="86", name="Tỉnh Vĩnh Long")
+    tra_on = DistrictFactory(province=vinh_long, code="862", name="Huyện Trà Ôn")
+    ParticipationFactory(
+        programme=rollout["programme"],
+        commune=CommuneFactory(district=tra_on, code="29800", name="Xã Hựu Thành"),
+    )
+    ctx = report_context(user=manager, scope=_province())
+    assert ctx["summary"] and ctx["by_province"]
+    assert [u.code for u in ctx["table_units"]] == ["83", "86"]
+    assert [a["unit"].name for a in ctx["annexes"]] == ["Tỉnh Bến Tre", "Tỉnh Vĩnh Long"]
+    assert ctx["annexes"][1]["lines"][0].startswith("[Huyện Trà Ôn]")
+    assert ctx["annexes"][1]["lines"][1].startswith("29800 Xã Hựu Thành")
+    text, _pages = pdf_text(services._render(context=ctx, fmt="pdf"))
+    assert gettext("By province") in text and "Tỉnh Vĩnh Long" in text
+
+
 def test_a_large_report_checks_access_before_anything_is_queued(
     client, rollout, district_officer, large_above_two
 ):
@@ -493,14 +516,19 @@ def test_a_report_above_the_summary_size_has_an_annex_per_district_built_by_the_
     client.force_login(manager)
     task_url = client.get(url("province_report", "pdf"))["Location"]
     run_worker()
-    text, _pages = pdf_text(client.get(task_url).getvalue())
+    content = client.get(task_url).getvalue()
+    text, _pages = pdf_text(content)
     text = " ".join(text.split())
+    pages = PdfReader(BytesIO(content)).pages  # every page numbered, the annexes' too
+    for n, page in enumerate(pages, start=1):
+        assert f"{gettext('Page')} {n}/{len(pages)}" in page.extract_text()
     figures = metrics.compute(metrics.participations_in_scope(manager), as_of=AS_OF)
     for n, district in enumerate(figures.districts, start=1):
         assert f"{n}: {district.name} ({district.communes} " in text
     for row in figures.communes:  # one line per commune, in its district's annex
         assert f"{row.code} {row.name}" in text
     assert "Hồ sơ chưa đủ" not in text  # findings are counted, not listed one by one
+    assert "15/QĐ-UBND" in text  # the announcements in the last annex
     task_url = client.get(url("province_report", "xlsx"))["Location"]
     run_worker()
     workbook = load_workbook(BytesIO(client.get(task_url).content))
