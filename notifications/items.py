@@ -254,30 +254,42 @@ def _summary_items(participations, as_of: datetime.date) -> list[Item]:
     return items
 
 
-def _escalations(participations, user, as_of: datetime.date, past_deadline: set) -> list[Item]:
-    """Steps and actions overdue for more than ``QMS_ESCALATION_DAYS``: mailed once each."""
+def _escalated(participations, user, as_of: datetime.date, past_deadline: set) -> tuple:
+    """The steps and the actions overdue for more than ``QMS_ESCALATION_DAYS`` (querysets),
+    the actions already listed as past their deadline left out."""
     before = as_of - datetime.timedelta(days=settings.QMS_ESCALATION_DAYS)
     steps = metrics.overdue_milestones(participations, as_of=as_of).filter(due_date__lt=before)
-    items = [_milestone_item(m, Kind.ESCALATION, as_of, "escalated") for m in steps]
     actions = _open_actions(user).overdue(as_of).filter(due_date__lt=before)
-    items += [
-        _action_item(a, Kind.ESCALATION, as_of, "escalated")
-        for a in actions
-        if a.pk not in past_deadline
-    ]
+    return steps, actions.exclude(pk__in=past_deadline)
+
+
+def _escalations(participations, user, as_of: datetime.date, past_deadline: set) -> list[Item]:
+    """Steps and actions overdue for more than ``QMS_ESCALATION_DAYS``: mailed once each."""
+    steps, actions = _escalated(participations, user, as_of, past_deadline)
+    items = [_milestone_item(m, Kind.ESCALATION, as_of, "escalated") for m in steps]
+    items += [_action_item(a, Kind.ESCALATION, as_of, "escalated") for a in actions]
     return items
 
 
-def summary_items(user, as_of: datetime.date) -> list[Item]:
-    """DOST staff (and district officers, without escalations): the province seen from above."""
+def summary_items(user, as_of: datetime.date, *, count: bool = False) -> list[Item] | int:
+    """DOST staff (and district officers, without escalations): the province seen from above.
+    With ``count``, how many there are: the escalations (thousands in a country) counted in the
+    database rather than listed."""
     participations = metrics.participations_in_scope(user)
     items = _summary_items(participations, as_of)
     audited_before = months_before(as_of, settings.QMS_CORRECTIVE_ACTION_MONTHS)
     late_actions = list(_open_actions(user).filter(finding__audit__date__lt=audited_before))
     period = period_stage(as_of)
     items += [_action_item(a, Kind.ACTION_PAST_DEADLINE, as_of, period) for a in late_actions]
-    if user.role == Role.DOST_STAFF:
-        items += _escalations(participations, user, as_of, {a.pk for a in late_actions})
+    escalating = user.role == Role.DOST_STAFF
+    late = {a.pk for a in late_actions}
+    if count:
+        extra = 0
+        if escalating:
+            extra = sum(qs.count() for qs in _escalated(participations, user, as_of, late))
+        return len(items) + extra
+    if escalating:
+        items += _escalations(participations, user, as_of, late)
     return items
 
 
@@ -333,6 +345,9 @@ def count_for(user) -> int:
     key = f"notifications:count:{user.pk}:{as_of.isoformat()}:{data_generation()}"
     count = cache.get(key)
     if count is None:
-        count = len(items_for(user, as_of))
+        if user.role in SUMMARY_ROLES:
+            count = summary_items(user, as_of, count=True)
+        else:
+            count = len(items_for(user, as_of))
         cache.set(key, count, timeout=24 * 3600)
     return count

@@ -1,5 +1,7 @@
 """The notifications page, the header's count and the preferences, through the test client."""
 
+from datetime import date
+
 from django.urls import reverse
 
 from notifications.models import Kind, NotificationPreference
@@ -95,3 +97,19 @@ def test_the_dost_staff_choose_among_their_own_kinds(client, rollout):
     form = client.get(reverse("notifications:preferences")).context["form"]
     assert Kind.ESCALATION in [value for value, _label in form.fields["kinds"].choices]
     assert Kind.STEP_DUE not in [value for value, _label in form.fields["kinds"].choices]
+
+
+def test_the_dost_count_is_the_number_of_its_items_escalations_counted_in_the_database(
+    client, rollout
+):
+    from notifications.items import items_for
+    from notifications.tests.conftest import _step
+    from roadmap.models import Milestone
+
+    _step(rollout["participation"], 9, date(2017, 10, 1), Milestone.Status.IN_PROGRESS)
+    items = items_for(rollout["dost"])
+    escalated = [item for item in items if item.kind == Kind.ESCALATION]
+    assert {item.key.split(":")[0] for item in escalated} == {"milestone", "action"}
+    client.force_login(rollout["dost"])
+    response = client.get(reverse("notifications:count"))
+    assert f'id="notification-count">{len(items)}<' in response.text
