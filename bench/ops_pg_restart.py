@@ -14,6 +14,7 @@ database (each save writes a history row with its note). Ends with ``pg_lscluste
 """
 
 import argparse
+import datetime
 import os
 import re
 import subprocess
@@ -58,6 +59,14 @@ def _get(session, url, log, page):
     return response if response.status_code == 200 else None
 
 
+def _after_today(day: str) -> bool:
+    """Whether ``day`` (dd/mm/yyyy, or empty) is after the pinned day of the server."""
+    if not day:
+        return False
+    d, m, y = (int(part) for part in day.split("/"))
+    return datetime.date(y, m, d) > datetime.date.fromisoformat(os.environ["QMS_AS_OF"])
+
+
 def writer(base, code, password, log, stop, number, ready):
     session = sign_in(base, f"commune-{code}", password)
     html = session.get(f"{base}/communes/{code}/", timeout=60).text
@@ -74,6 +83,10 @@ def writer(base, code, password, log, stop, number, ready):
             continue
         fields = dict(re.findall(r'name="(version|completed_on)"[^>]*value="([^"]*)"', page.text))
         status = re.search(r'<option value="([a-z_]+)"[^>]*selected', page.text)
+        if _after_today(fields.get("completed_on", "")):
+            # Steps of the demo done after the pinned day (QMS_AS_OF): the form rightly refuses a
+            # completion date in the future; the writers change the others.
+            continue
         note = f"ops-restart-{number}-{i}"
         data = {
             "csrfmiddlewaretoken": csrf(session),
@@ -82,6 +95,7 @@ def writer(base, code, password, log, stop, number, ready):
             "completed_on": fields.get("completed_on", ""),
             "note": note,
         }
+        answer = "no answer"
         try:
             response = session.post(
                 f"{base}/milestones/{pk}/",
@@ -91,12 +105,19 @@ def writer(base, code, password, log, stop, number, ready):
                 timeout=30,
             )
             where = response.headers.get("Location", "")
+            answer = str(response.status_code)
             ok = response.status_code == 302 and where.startswith(f"/milestones/{pk}/")
             if response.status_code == 302 and not ok:
                 print(f"save {note}: redirected to {where}")
+            if response.status_code == 200:  # the form again, with what was refused
+                errors = re.findall(
+                    r'class="[^"]*(?:invalid-feedback|alert-danger)[^"]*"[^>]*>([^<]+)',
+                    response.text,
+                )
+                print(f"save {note} refused: {'; '.join(e.strip() for e in errors)[:200]}")
         except requests.RequestException:
             ok = False
-        log.add("milestone save", ok)
+        log.add("milestone save" if ok else f"milestone save ({answer})", ok)
         if ok:
             with log.lock:
                 log.acknowledged.append(note)
