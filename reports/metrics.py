@@ -890,16 +890,19 @@ _RECENT: "OrderedDict[str, Figures]" = OrderedDict()
 _RECENT_MAX = 8
 
 
-def _cached(kind: str, participations, parts: tuple, build):
+def _cached(kind: str, participations, parts: tuple, build, topics: tuple = ()):
     """What ``build()`` returns for ``participations`` and ``parts``, kept for the current data
-    generation (:mod:`reports.generation`) in the shared cache and in this process."""
+    generation of ``topics`` (default: all; :mod:`reports.generation`) in the shared cache and
+    in this process."""
     from reports.generation import data_generation
 
-    generation = data_generation()  # before the data: see reports.generation
+    generation = data_generation(*topics)  # before the data: see reports.generation
     sql, params = participations.query.sql_with_params()
     digest = hashlib.sha256(f"{sql}|{params!r}|{parts!r}".encode()).hexdigest()
     key = f"{kind}:{generation}:{digest}"
-    value = _RECENT.get(key) or cache.get(key)
+    value = _RECENT.get(key)
+    if value is None:
+        value = cache.get(key)
     if value is None:
         value = build()
         cache.set(key, value, FIGURES_CACHE_SECONDS)
@@ -922,13 +925,17 @@ def compute_cached(participations, *, as_of: datetime.date | None = None) -> Fig
 
 
 def year_figures_cached(participations, year: int, *, today: datetime.date | None = None):
-    """:func:`year_figures`, kept as :func:`compute_cached` keeps the figures."""
+    """:func:`year_figures`, kept as :func:`compute_cached` keeps the figures; they do not read
+    the milestones, so a milestone's update leaves them cached."""
+    from reports.generation import OTHER
+
     today = today or clock.today()
     return _cached(
         "year",
         participations,
         (year, today),
         lambda: year_figures(participations, year, today=today),
+        topics=(OTHER,),
     )
 
 

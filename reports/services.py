@@ -41,7 +41,7 @@ from core.text import unit_sort_key
 from qms_rollout import clock
 from reports import metrics, pdftext, textlayout
 from reports.documents import issuer
-from reports.generation import GENERATION_KEY, data_changed, data_generation  # noqa: F401
+from reports.generation import data_changed, data_generation  # noqa: F401
 from reports.grid import grid_tables
 from roadmap.models import Milestone
 

@@ -1,12 +1,15 @@
 """Cache invalidation: any change to the data a report shows starts a new data generation.
 
 Connected in :meth:`reports.apps.ReportsConfig.ready` to ``post_save`` and ``post_delete`` of every
-model of the apps below (their history models included). The new generation starts when the
+model of the apps below (their history models included); a milestone's change starts a new
+generation of the milestones' topic only (:mod:`reports.generation`). The new generation starts when the
 transaction commits, so a report rendered meanwhile cannot be cached under it with the old data.
 Bulk ``QuerySet.update()`` and ``bulk_create()`` send no model signal: code that uses them sends
 :data:`core.signals.data_bulk_written` (the imports do), which is connected here too, or calls
 :func:`reports.services.data_changed` itself.
 """
+
+from functools import partial
 
 from django.apps import apps
 from django.db import transaction
@@ -18,9 +21,11 @@ APPS = ("communes", "procedures", "roadmap", "audits")
 
 
 def _changed(sender, **kwargs):
-    from reports.generation import data_changed
+    from reports.generation import data_changed, topic_of
 
-    transaction.on_commit(data_changed, using=kwargs.get("using"))
+    topic = topic_of(sender)
+    topics = (topic,) if topic else ()
+    transaction.on_commit(partial(data_changed, *topics), using=kwargs.get("using"))
 
 
 def connect() -> None:

@@ -212,3 +212,33 @@ def test_the_cached_figures_follow_the_data(
         )
     after = metrics.compute_cached(everyone, as_of=TODAY)
     assert after.counts.in_progress == first.counts.in_progress + 1
+
+
+def test_a_milestone_update_leaves_the_year_figures_cached_and_an_audit_does_not(
+    roadmaps, dost_staff, django_capture_on_commit_callbacks
+):
+    from audits.tests.factories import AuditFactory
+    from reports.generation import MILESTONES, OTHER, data_generation
+
+    everyone = Participation.objects.all()
+    year = metrics.year_figures_cached(everyone, 2018, today=TODAY)
+    figures = metrics.compute_cached(everyone, as_of=TODAY)
+    other = data_generation(OTHER)
+    m = Milestone.objects.filter(status=S.NOT_STARTED).first()
+    with django_capture_on_commit_callbacks(execute=True):
+        milestone_update_status(
+            milestone=m,
+            by=dost_staff,
+            status=S.IN_PROGRESS,
+            completed_on=None,
+            note="",
+            expected_version=m.version,
+        )
+    assert data_generation(OTHER) == other
+    assert metrics.year_figures_cached(everyone, 2018, today=TODAY) is year
+    assert metrics.compute_cached(everyone, as_of=TODAY) is not figures
+    milestones = data_generation(MILESTONES)
+    with django_capture_on_commit_callbacks(execute=True):
+        AuditFactory(commune=roadmaps[0].commune, date=D(2018, 5, 1))
+    assert data_generation(OTHER) != other and data_generation(MILESTONES) == milestones
+    assert metrics.year_figures_cached(everyone, 2018, today=TODAY) is not year
