@@ -313,7 +313,10 @@ def announcement_create(request, code: str):
         if milestone is not None:
             form.initial["standard"] = milestone.participation.programme.standard
         figures = metrics.compute(
-            metrics.participations_in_scope(request.user, commune=commune), as_of=clock.today()
+            metrics.participations_in_scope(request.user, commune=commune),
+            as_of=clock.today(),
+            cells=False,
+            curve=False,
         )
         previous = Announcement.objects.filter(commune=commune).exists()
         form.initial.update(

@@ -42,7 +42,10 @@ def _scope_ctx(request, commune, *, add_form=None, editing=None, edit_form=None)
             if item.pk == editing:
                 item.form = edit_form or _edit_form(item, commune)
     figures = metrics.compute(
-        metrics.participations_in_scope(request.user, commune=commune), as_of=clock.today()
+        metrics.participations_in_scope(request.user, commune=commune),
+        as_of=clock.today(),
+        cells=False,
+        curve=False,
     )
     return {
         "commune": commune,

@@ -265,7 +265,7 @@ def test_scope_page_queries_do_not_grow_with_items(
 
 
 # session, user, commune, may the consultant edit (does it serve the commune?), the scope items,
-# the commune's figures from reports.metrics (participations, milestones, findings, actions,
-# audits, inspections, announcements, procedures in force, scope), the procedures the "add" form
+# the commune's figures from reports.metrics (participations, milestones added up, steps,
+# findings, actions, audits, inspections, announcements, procedures in force, scope), the procedures the "add" form
 # offers. The same for 1 item and for 20.
-SCOPE_PAGE_QUERIES = 15
+SCOPE_PAGE_QUERIES = 16
