@@ -23,7 +23,7 @@ from roadmap.models import Milestone, Participation
 def _commune_rows(participations, as_of) -> list:
     """The figures of ``participations`` (a queryset, possibly a page), in the list's order."""
     scoped = Participation.objects.filter(pk__in=participations.values("pk"))
-    rows = metrics.compute(scoped, as_of=as_of, cells=False, curve=False).communes
+    rows = metrics.commune_rows(scoped, as_of=as_of)
     return sorted(rows, key=lambda r: (unit_sort_key(r.name, r.code), r.participation_id))
 
 

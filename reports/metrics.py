@@ -694,15 +694,15 @@ class _Roadmaps:
     curve: list
 
 
-def _tally_milestones(
-    rows: dict[int, CommuneRow], participations, as_of, *, curve: bool = True
-) -> _Roadmaps:
-    """The milestones of ``participations`` added up in SQL into their ``rows`` and the scope's
-    counts, steps and curve (four queries)."""
-    milestones = _effective(
-        Milestone.objects.filter(participation_id__in=participations.values("pk")).order_by(),
-        as_of,
-    )
+def _scope_milestones(participations, as_of):
+    """The milestones of ``participations``, with their status as of ``as_of`` (:func:`_effective`)."""
+    milestones = Milestone.objects.filter(participation_id__in=participations.values("pk"))
+    return _effective(milestones.order_by(), as_of)
+
+
+def _add_sums(rows: dict[int, CommuneRow], milestones, as_of) -> tuple:
+    """:func:`_milestone_sums` taken into ``rows`` (one query): the scope's counts, its first
+    planned start and last due date."""
     counts, first, last = MilestoneCounts(), None, None
     for s in _milestone_sums(milestones, as_of):
         row = rows.get(s["participation_id"])
@@ -713,12 +713,32 @@ def _tally_milestones(
         first = min(first or s["first_day"], s["first_day"])
         last = max(last or s["last_day"], s["last_day"])
     _finish_rows(rows, as_of)
+    return counts, first, last
+
+
+def _tally_milestones(
+    rows: dict[int, CommuneRow], participations, as_of, *, curve: bool = True
+) -> _Roadmaps:
+    """The milestones of ``participations`` added up in SQL into their ``rows`` and the scope's
+    counts, steps and curve (three queries, two without the curve)."""
+    milestones = _scope_milestones(participations, as_of)
+    counts, first, last = _add_sums(rows, milestones, as_of)
     return _Roadmaps(
         counts=counts,
         span=(first, last),
         steps_by_kind=_steps_by_kind(milestones),
         curve=_curve(milestones, len(rows), (first, last), as_of) if curve else [],
     )
+
+
+def commune_rows(participations, *, as_of: datetime.date | None = None) -> list[CommuneRow]:
+    """The rows of :func:`compute` alone (stage, progress, counts of each commune; no cells), for
+    a list of communes: two queries."""
+    as_of = as_of or clock.today()
+    participations = participations.filter(commune__in=Commune.objects.current(as_of))
+    rows = _commune_rows(participations)
+    _add_sums(rows, _scope_milestones(participations, as_of), as_of)
+    return list(rows.values())
 
 
 # The communes' rows grouped by a level: the attributes of CommuneRow that name the group.

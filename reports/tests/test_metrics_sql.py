@@ -161,6 +161,12 @@ def test_the_sums_in_sql_agree_with_the_cells_one_by_one(roadmaps, as_of):
         total.merge(counts)
     assert figures.counts == total
     assert figures.counts.total == 8 * 5
+    # The rows alone, as the list of communes asks them, are the same.
+    rows = metrics.commune_rows(Participation.objects.all(), as_of=as_of)
+    summary = [(r.code, r.stage, r.progress, r.counts, r.last_change, r.silent) for r in rows]
+    assert summary == [
+        (r.code, r.stage, r.progress, r.counts, r.last_change, r.silent) for r in figures.communes
+    ]
     assert figures.curve == _curve_from_cells(figures, weights)
 
 
