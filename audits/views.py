@@ -312,16 +312,11 @@ def announcement_create(request, code: str):
     if not form.is_bound:
         if milestone is not None:
             form.initial["standard"] = milestone.participation.programme.standard
-        figures = metrics.compute(
-            metrics.participations_in_scope(request.user, commune=commune),
-            as_of=clock.today(),
-            cells=False,
-            curve=False,
-        )
+        covered = metrics.scope_coverage_by_commune([commune.pk]).get(commune.pk, 0)
         previous = Announcement.objects.filter(commune=commune).exists()
         form.initial.update(
             {
-                "scope_size": figures.scope_covered,
+                "scope_size": covered,
                 "kind": Announcement.Kind.REANNOUNCEMENT if previous else Announcement.Kind.FIRST,
                 "decision_date": clock.today(),
             }
