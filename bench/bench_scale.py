@@ -106,7 +106,7 @@ def pages(client, runs: int) -> None:
 
 def worker_report(user, fmt: str) -> None:
     """The province report built by ``db_worker`` in a child process: time and peak memory."""
-    from reports.services import data_changed
+    from reports.generation import data_changed
     from reports.tasks import build_report
 
     data_changed()  # nothing from the cache

@@ -60,7 +60,7 @@ def main() -> int:
     from django.core.management import call_command
 
     from bench.fixtures import add_communes
-    from reports.services import data_changed
+    from reports.generation import data_changed
     from roadmap.models import Milestone, Participation
 
     call_command("migrate", verbosity=0)

@@ -37,7 +37,7 @@ from audits.models import CorrectiveAction
 from notifications.models import Kind
 from qms_rollout import clock
 from reports import metrics
-from reports.services import data_generation
+from reports.generation import data_generation
 from roadmap.models import Milestone, Participation
 
 Role = User.Role

@@ -689,7 +689,6 @@ class _Roadmaps:
     """What the milestones of a scope add up to (:func:`_tally_milestones`)."""
 
     counts: MilestoneCounts
-    span: tuple  # the first planned start, the last due date
     steps_by_kind: dict
     curve: list
 
@@ -725,7 +724,6 @@ def _tally_milestones(
     counts, first, last = _add_sums(rows, milestones, as_of)
     return _Roadmaps(
         counts=counts,
-        span=(first, last),
         steps_by_kind=_steps_by_kind(milestones),
         curve=_curve(milestones, len(rows), (first, last), as_of) if curve else [],
     )

@@ -2,10 +2,10 @@
 with a cache keyed by the data's last change.
 
 Cache: the default cache (``CACHES["default"]``, set by ``CACHE_URL``) holds the rendered files
-and the *data generation*, a random token replaced by ``reports/signals.py`` after any change to
-a row of the roadmap, audits, procedures or communes apps (when the transaction commits). A
-report's key is its scope, the audience (what the user may see), the language, the as-of date,
-the format and that token, so a change makes every older copy unreachable (they expire after
+and the *data generation* (:mod:`reports.generation`), random tokens replaced by
+``reports/signals.py`` after any change to a row of the roadmap, audits, procedures or communes
+apps (when the transaction commits). A report's key is its scope, the audience (what the user may
+see), the language, the as-of date, the format and those tokens, so a change makes every older copy unreachable (they expire after
 :data:`CACHE_SECONDS`). The token is read *before* the data, so a change committed during a render
 leaves that render under the old token. With the default local-memory cache each process has its
 own copy; a deployment with several worker processes sets ``CACHE_URL`` to a shared cache
@@ -41,7 +41,7 @@ from core.text import unit_sort_key
 from qms_rollout import clock
 from reports import metrics, pdftext, textlayout
 from reports.documents import issuer
-from reports.generation import data_changed, data_generation  # noqa: F401
+from reports.generation import data_generation
 from reports.grid import grid_tables
 from roadmap.models import Milestone
 
@@ -359,15 +359,12 @@ def _annex_groups(figures: metrics.Figures) -> tuple[list, str, bool]:
     return figures.provinces, "province_code", False
 
 
-def _annex_lines(communes: list, sort_keys: dict, districts: dict | None) -> list[str]:
-    """The lines of one annex: a line per commune in Vietnamese order (``sort_keys``: commune id
-    -> ``Commune.sort_key``), under a line per district (``districts``: code -> its row) when
+def _annex_lines(communes: list, districts: dict | None) -> list[str]:
+    """The lines of one annex: a line per commune in Vietnamese order (the row's
+    ``Commune.sort_key``), under a line per district (``districts``: code -> its row) when
     districts are sub-headings."""
     if districts is None:
-        ordered = sorted(
-            communes,
-            key=lambda c: sort_keys.get(c.commune_id) or unit_sort_key(c.name, c.code),
-        )
+        ordered = sorted(communes, key=lambda c: c.sort_key or unit_sort_key(c.name, c.code))
         return textlayout.commune_table_lines(ordered, metrics.stage_labels())
     by_district = defaultdict(list)
     for c in communes:
@@ -379,28 +376,24 @@ def _annex_lines(communes: list, sort_keys: dict, districts: dict | None) -> lis
             f"[{d.name}] {_('Progress (%)')}: {number_format(d.progress, 1)} · "
             f"{_('Overdue milestones')}: {localize(d.counts.overdue)}"
         )
-        lines += _annex_lines(by_district[code], sort_keys, None)
+        lines += _annex_lines(by_district[code], None)
     return lines
 
 
-def district_annexes(figures: metrics.Figures, commune_ids=None) -> list[dict]:
+def district_annexes(figures: metrics.Figures) -> list[dict]:
     """The annexes of a summary report: per district (per province when units have no district
     or several provinces take part), in the table's order, its row of the figures (``unit``),
-    the ``header`` and the ``lines`` of its communes (one each, in Vietnamese order; the
-    communes' stored sort keys read in one query when ``commune_ids`` is given)."""
+    the ``header`` and the ``lines`` of its communes (one each, in Vietnamese order)."""
     groups, attribute, with_districts = _annex_groups(figures)
     by_group = defaultdict(list)
     for c in figures.communes:
         by_group[getattr(c, attribute)].append(c)
-    sort_keys = {}
-    if commune_ids is not None:
-        sort_keys = dict(Commune.objects.filter(pk__in=commune_ids).values_list("pk", "sort_key"))
     districts = {d.code: d for d in figures.districts} if with_districts else None
     return [
         {
             "unit": unit,
             "header": textlayout.commune_table_header(),
-            "lines": _annex_lines(by_group[unit.code], sort_keys, districts),
+            "lines": _annex_lines(by_group[unit.code], districts),
         }
         for unit in groups
     ]
@@ -460,7 +453,7 @@ def _itemised(participations, figures, as_of) -> dict:
             **_announcements(commune_ids, as_of),
             **{"findings": [], "open_findings": [], "open_actions": [], "overdue": []},
             "summary": True,
-            "annexes": district_annexes(figures, commune_ids),
+            "annexes": district_annexes(figures),
         }
     records = _quality_records(commune_ids, as_of)
     return {**records, "overdue": _overdue_rows(figures), "summary": False}

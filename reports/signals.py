@@ -2,11 +2,11 @@
 
 Connected in :meth:`reports.apps.ReportsConfig.ready` to ``post_save`` and ``post_delete`` of every
 model of the apps below (their history models included); a milestone's change starts a new
-generation of the milestones' topic only (:mod:`reports.generation`). The new generation starts when the
-transaction commits, so a report rendered meanwhile cannot be cached under it with the old data.
+generation of the milestones' topic only (:mod:`reports.generation`). The new generation starts
+when the transaction commits, so a report rendered meanwhile cannot be cached under it with the old data.
 Bulk ``QuerySet.update()`` and ``bulk_create()`` send no model signal: code that uses them sends
 :data:`core.signals.data_bulk_written` (the imports do), which is connected here too, or calls
-:func:`reports.services.data_changed` itself.
+:func:`reports.generation.data_changed` itself.
 """
 
 from functools import partial

@@ -52,7 +52,7 @@ def test_no_badge_when_there_is_nothing(client, rollout):
 
 
 def test_the_count_follows_a_change_of_the_data(client, rollout):
-    from reports.services import data_changed
+    from reports.generation import data_changed
 
     client.force_login(rollout["officer_a"])
     assert ">3<" in client.get(reverse("notifications:count")).text

@@ -193,6 +193,20 @@ def test_a_large_scope_loads_the_cells_of_the_rows_it_shows(roadmaps):
     assert not any(row.cells for row in figures.communes[3:])
 
 
+def _start_a_step(by, capture_on_commit) -> None:
+    """A step not started set in progress, saved and committed (what a form's save does)."""
+    m = Milestone.objects.filter(status=S.NOT_STARTED).first()
+    with capture_on_commit(execute=True):
+        milestone_update_status(
+            milestone=m,
+            by=by,
+            status=S.IN_PROGRESS,
+            completed_on=None,
+            note="",
+            expected_version=m.version,
+        )
+
+
 def test_the_cached_figures_follow_the_data(
     roadmaps, dost_staff, django_capture_on_commit_callbacks, django_assert_num_queries
 ):
@@ -206,16 +220,7 @@ def test_the_cached_figures_follow_the_data(
     assert again.counts == first.counts and again is not first
     assert metrics.compute_cached(everyone, as_of=DAYS[2]).counts != first.counts
     # A saved change, once committed, makes them unreachable.
-    m = Milestone.objects.filter(status=S.NOT_STARTED).first()
-    with django_capture_on_commit_callbacks(execute=True):
-        milestone_update_status(
-            milestone=m,
-            by=dost_staff,
-            status=S.IN_PROGRESS,
-            completed_on=None,
-            note="",
-            expected_version=m.version,
-        )
+    _start_a_step(dost_staff, django_capture_on_commit_callbacks)
     after = metrics.compute_cached(everyone, as_of=TODAY)
     assert after.counts.in_progress == first.counts.in_progress + 1
 
@@ -230,16 +235,7 @@ def test_a_milestone_update_leaves_the_year_figures_cached_and_an_audit_does_not
     year = metrics.year_figures_cached(everyone, 2018, today=TODAY)
     figures = metrics.compute_cached(everyone, as_of=TODAY)
     other = data_generation(OTHER)
-    m = Milestone.objects.filter(status=S.NOT_STARTED).first()
-    with django_capture_on_commit_callbacks(execute=True):
-        milestone_update_status(
-            milestone=m,
-            by=dost_staff,
-            status=S.IN_PROGRESS,
-            completed_on=None,
-            note="",
-            expected_version=m.version,
-        )
+    _start_a_step(dost_staff, django_capture_on_commit_callbacks)
     assert data_generation(OTHER) == other
     assert metrics.year_figures_cached(everyone, 2018, today=TODAY) is year
     assert metrics.compute_cached(everyone, as_of=TODAY) is not figures
