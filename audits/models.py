@@ -23,6 +23,10 @@ from roadmap.models import Participation, Standard
 class AuditQuerySet(ScopedQuerySet):
     commune_path = "commune"
 
+    def held_by(self, day):
+        """Audits held on or before ``day``: what a page of that day may show."""
+        return self.filter(date__lte=day)
+
 
 def audit_report_path(instance, filename):
     return f"audits/{instance.commune.code}/{filename}"
@@ -159,6 +163,23 @@ class FindingQuerySet(FoldedBulkWrites, ScopedQuerySet):
     def open(self):
         return self.filter(status=Finding.Status.OPEN)
 
+    @staticmethod
+    def closed_by_q(day) -> Q:
+        """Closed on or before ``day`` (a finding closed later was still open then)."""
+        return Q(status=Finding.Status.CLOSED) & (Q(closed_on__isnull=True) | Q(closed_on__lte=day))
+
+    def raised_by(self, day):
+        """Findings of audits held on or before ``day``."""
+        return self.filter(audit__date__lte=day)
+
+    def open_on(self, day):
+        """The one rule of a finding open on ``day``: raised by then, not closed by then."""
+        return self.raised_by(day).exclude(self.closed_by_q(day))
+
+    def closed_on_day(self, day):
+        """Findings raised and closed by ``day``."""
+        return self.raised_by(day).filter(self.closed_by_q(day))
+
     def with_list_related(self):
         return self.select_related("audit__commune__district", "procedure").prefetch_related(
             "corrective_actions"
@@ -282,6 +303,19 @@ class CorrectiveActionQuerySet(FoldedBulkWrites, ScopedQuerySet):
     def overdue(self, as_of=None):
         return self.filter(self.overdue_q(as_of or clock.today()))
 
+    @staticmethod
+    def open_q(day) -> Q:
+        """Not done by ``day`` (an action done later was still open then)."""
+        return Q(done_on__isnull=True) | Q(done_on__gt=day)
+
+    def raised_by(self, day):
+        """Actions on findings of audits held on or before ``day``."""
+        return self.filter(finding__audit__date__lte=day)
+
+    def open_on(self, day):
+        """The one rule of a corrective action open on ``day``: raised by then, not done by then."""
+        return self.raised_by(day).filter(self.open_q(day))
+
     def with_list_related(self):
         return self.select_related("finding__audit__commune__district", "verified_by")
 
@@ -365,6 +399,10 @@ class CorrectiveAction(FoldedText, models.Model):
 
 class AnnouncementQuerySet(ScopedQuerySet):
     commune_path = "commune"
+
+    def decided_by(self, day):
+        """Announcements decided on or before ``day``."""
+        return self.filter(decision_date__lte=day)
 
 
 class Announcement(models.Model):

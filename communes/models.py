@@ -1,3 +1,4 @@
+import datetime
 import unicodedata
 
 from django.conf import settings
@@ -6,7 +7,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.querysets import ScopedQuerySet
+from core.querysets import ScopedQuerySet, in_force_q
 from core.scope import Scope
 from core.search import FoldedBulkWrites, FoldedText
 from core.text import fold, unit_sort_key, unit_sort_key_length
@@ -18,13 +19,32 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text or "").strip()
 
 
+# The period key of a unit that began before the records (no ``valid_from``).
+BEFORE_RECORDS = "0"
+
+
 class UnitQuerySet(FoldedBulkWrites, ScopedQuerySet):
     def current(self, on=None):
         """Units valid on ``on`` (default: the application's today)."""
-        on = on or clock.today()
-        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on)).filter(
-            Q(valid_until__isnull=True) | Q(valid_until__gte=on)
-        )
+        return self.filter(in_force_q(on or clock.today()))
+
+    def by_key(self, code: str, since: str):
+        """The unit that carried GSO ``code`` from ``since`` (:attr:`AdministrativeUnit.since_key`:
+        its first day as yyyy-mm-dd, or ``0`` for a unit older than the records); ``None``
+        when there is none or ``since`` cannot be read."""
+        units = self.filter(code=code)
+        if since == BEFORE_RECORDS:
+            return units.filter(valid_from__isnull=True).order_by("-valid_until").first()
+        try:
+            day = datetime.date.fromisoformat(since)
+        except ValueError:
+            return None
+        return units.filter(valid_from=day).first()
+
+    def carriers(self, code: str):
+        """Every unit that carried GSO ``code``, in the order of their periods (codes are reused:
+        an old link by code alone leads to the list of them)."""
+        return self.filter(code=code).order_by(F("valid_from").asc(nulls_first=True), "pk")
 
     def by_code(self, code: str, on=None):
         """The unit with GSO ``code`` valid on ``on``; else the one that ended last (or ``None``).
@@ -161,6 +181,18 @@ class AdministrativeUnit(FoldedText, models.Model):
     def fill_sort_fields(self) -> None:
         self.search_text = fold(self.name)
         self.sort_key = unit_sort_key(self.name, self.code)
+
+    @property
+    def since_key(self) -> str:
+        """What tells this unit from every other that carried its code: its first day
+        (yyyy-mm-dd), or ``0`` when it began before the records. Its pages are addressed by
+        ``code`` and ``since_key`` together, never by the code alone."""
+        return self.valid_from.isoformat() if self.valid_from else BEFORE_RECORDS
+
+    @property
+    def url_args(self) -> list[str]:
+        """The arguments of this unit's URLs: its code and its period key."""
+        return [self.code, self.since_key]
 
     @property
     def is_current(self) -> bool:

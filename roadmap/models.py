@@ -2,7 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -355,9 +355,65 @@ class MilestoneQuerySet(ScopedQuerySet):
         return self.filter(status__in=self.OPEN)
 
     def overdue(self, as_of: datetime.date | None = None):
-        """Steps not done (nor not applicable) whose due date has passed: :func:`milestone_overdue`
-        in SQL (the two are tested together, ``reports/tests/test_overdue.py``)."""
-        return self.open().filter(due_date__lt=as_of or clock.today())
+        """Steps not done (nor not applicable) on ``as_of`` whose due date had passed then:
+        :func:`milestone_overdue` in SQL on the status of that day (:meth:`with_status_on`; the
+        two are tested together, ``reports/tests/test_overdue.py``)."""
+        day = as_of or clock.today()
+        return self.with_status_on(day).filter(status_then__in=self.OPEN, due_date__lt=day)
+
+    def with_status_on(self, day: datetime.date):
+        """The milestones annotated with what they were at the end of ``day``: ``status_then``,
+        ``completed_then`` and ``changed_then`` (the instant of the last change by then, None
+        when never changed). The one rule of a step's status on a day, in SQL: every page, list,
+        figure, export and reminder asks it (one query, whatever the number of milestones).
+
+        Today (or later) these are the stored values. On a past day: done counts only when
+        completed on or before the day (a completion back-dated before it counts, one dated
+        after it does not); otherwise the status its history records by the end of the day;
+        with no record by then, not started before the planned start and in progress after it
+        (a step not started today was not started then; one not applicable stays so)."""
+        if not clock.is_past(day):
+            return self.annotate(
+                status_then=F("status"),
+                completed_then=F("completed_on"),
+                changed_then=Case(When(version__gt=1, then=F("updated_at")), default=None),
+            )
+        records = Milestone.history.filter(id=OuterRef("pk"), history_date__lt=clock.end_of(day))
+        latest = records.order_by("-history_date", "-history_id")
+        qs = self.alias(
+            past_status=Subquery(latest.values("status")[:1]),
+            past_completed_on=Subquery(latest.values("completed_on")[:1]),
+        )
+        done, in_progress = Milestone.Status.DONE, Milestone.Status.IN_PROGRESS
+        NOT_APPLICABLE = Milestone.Status.NOT_APPLICABLE
+        done_by = Q(status=done, completed_on__isnull=False, completed_on__lte=day)
+        past_done_by = Q(past_status=done, past_completed_on__isnull=False) & Q(
+            past_completed_on__lte=day
+        )
+        return qs.annotate(
+            status_then=Case(
+                When(done_by, then=Value(done)),
+                When(past_done_by, then=Value(done)),
+                When(past_status=done, then=Value(in_progress)),
+                When(past_status__isnull=False, then=F("past_status")),
+                When(status__in=[Milestone.Status.NOT_STARTED, NOT_APPLICABLE], then=F("status")),
+                When(planned_start__gt=day, then=Value(Milestone.Status.NOT_STARTED)),
+                default=Value(in_progress),
+                output_field=models.CharField(),
+            ),
+            completed_then=Case(
+                When(done_by, then=F("completed_on")),
+                When(past_done_by, then=F("past_completed_on")),
+                default=None,
+                output_field=models.DateField(),
+            ),
+            changed_then=Subquery(latest.filter(history_type="~").values("history_date")[:1]),
+        )
+
+    def as_of(self, day: datetime.date):
+        """The picture of ``day``: the milestones of the units in force then, each with its
+        status of that day (:meth:`with_status_on`)."""
+        return self.of_units_in_force(day).with_status_on(day)
 
     def done_on_time(self):
         return self.filter(status=Milestone.Status.DONE, completed_on__lte=F("due_date"))
