@@ -549,6 +549,11 @@ class Milestone(models.Model):
     def __str__(self):
         return f"{self.participation.commune} – {self.step.name}"
 
+    def save(self, *args, **kwargs):
+        if self.read_only:
+            raise ValueError("A milestone read as it stood on a past day cannot be saved.")
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("roadmap:milestone_update", args=[self.pk])
 
@@ -556,9 +561,25 @@ class Milestone(models.Model):
     def is_open(self) -> bool:
         return self.status in MilestoneQuerySet.OPEN
 
+    #: The day this milestone was read for (:meth:`take_status_on`); None: today.
+    read_on: datetime.date | None = None
+
+    def take_status_on(self, day: datetime.date) -> "Milestone":
+        """This milestone as it stood at the end of ``day``: its status and completion date of
+        that day (the annotations of :meth:`MilestoneQuerySet.with_status_on`), its overdue and
+        days late counted on that day. A milestone read for a past day is never saved."""
+        self.status, self.completed_on = self.status_then, self.completed_then
+        self.read_on = day
+        return self
+
+    @property
+    def read_only(self) -> bool:
+        """Read for a past day: shown as it stood, not offered for an update."""
+        return self.read_on is not None and clock.is_past(self.read_on)
+
     @property
     def is_overdue(self) -> bool:
-        return self.is_overdue_on(clock.today())
+        return self.is_overdue_on(self.read_on or clock.today())
 
     def is_overdue_on(self, as_of: datetime.date) -> bool:
         return milestone_overdue(self.status, self.due_date, as_of)
@@ -569,8 +590,10 @@ class Milestone(models.Model):
 
     @property
     def days_late(self) -> int:
-        """Days past the due date: until completion when done, until today when still open."""
-        return milestone_days_late(self.status, self.due_date, self.completed_on, clock.today())
+        """Days past the due date: until completion when done, until the day it was read for
+        (today by default) when still open."""
+        day = self.read_on or clock.today()
+        return milestone_days_late(self.status, self.due_date, self.completed_on, day)
 
     def changes(self) -> list[dict]:
         """The history, newest first: who, when, and each field's value before and after.
