@@ -1,9 +1,13 @@
+import datetime
+from dataclasses import dataclass, field
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Q
+from django.db.models import Max, Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from communes.models import Commune, Province, is_national, territory_codes
+from communes.models import Commune, District, Province, is_national, territory_codes
 from core.scope import EVERYTHING, NOTHING, Scope
 from qms_rollout import clock
 
@@ -16,24 +20,37 @@ def territory() -> Scope:
     return Scope(province_ids=Province.objects.in_territory().values("pk"))
 
 
-def territory_name() -> str:
-    """The name of the deployment's territory on the day the figures describe: the whole
-    country (a national deployment), ``QMS_PROVINCE`` or its predecessor then in force; without
-    the setting, the one province then in force that runs programmes by then."""
+def territory_name(on=None) -> str:
+    """The name of the deployment's territory on day ``on`` (default today): the whole country
+    (a national deployment), ``QMS_PROVINCE`` or its predecessor in force that day (tỉnh Bến
+    Tre before 1/7/2025); without the setting, the one province in force that day that runs
+    programmes by then."""
     if is_national():
         return str(_("Whole country"))
+    day = on or clock.today()
     codes = territory_codes()
     provinces = (
         Province.objects.filter(code__in=codes)
         if codes
-        else Province.objects.filter(programmes__start_date__lte=clock.today()).distinct()
+        else Province.objects.filter(programmes__start_date__lte=day).distinct()
     )
     provinces = list(provinces.order_by("sort_key", "code")[:20])
-    in_force = [p for p in provinces if p.is_current]
+    in_force = [p for p in provinces if p.is_valid_on(day)]
     if len(in_force) == 1:
         return in_force[0].name
     wanted = [p for p in provinces if codes and p.code == codes[0]]
     return wanted[0].name if wanted else str(_("Whole country"))
+
+
+@dataclass
+class EndedUnit:
+    """The unit of a user that ended (a district abolished on 1/7/2025, a merged commune): what
+    the banner of every page says, and the day their pages open on."""
+
+    unit: object
+    last_day: datetime.date
+    successors: list = field(default_factory=list)
+    is_district: bool = False
 
 
 class User(AbstractUser):
@@ -147,6 +164,35 @@ class User(AbstractUser):
                 ).values("pk"),
             )
         return NOTHING
+
+    @cached_property
+    def ended_unit(self) -> EndedUnit | None:
+        """A district officer's district or a commune officer's commune that had ended before
+        today, with the units it went into; None when it is in force (or the user has none)."""
+        if self.role == self.Role.DISTRICT_OFFICER and self.district_id:
+            unit = self.district
+        elif self.role == self.Role.COMMUNE_OFFICER and self.commune_id:
+            unit = self.commune
+        else:
+            return None
+        if unit.valid_until is None or not clock.is_past(unit.valid_until):
+            return None
+        district = isinstance(unit, District)
+        successors = unit.successor_communes() if district else unit.successor_units()
+        return EndedUnit(unit, unit.valid_until, list(successors), is_district=district)
+
+    @cached_property
+    def last_day_in_scope(self) -> datetime.date | None:
+        """The day a user's pages open on when nothing of their scope is in force today: the
+        last day of their ended unit, or of the last commune a consultant served (None: today)."""
+        if self.ended_unit is not None:
+            return self.ended_unit.last_day
+        if self.role != self.Role.CONSULTANT or not self.consultant_id:
+            return None
+        served = Commune.objects.filter(self.scope.q(""))
+        if not served.exists() or served.current().exists():
+            return None
+        return served.aggregate(last=Max("valid_until"))["last"]
 
     @property
     def is_province_wide(self) -> bool:

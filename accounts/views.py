@@ -17,7 +17,11 @@ def _start_page(user) -> str:
 @login_required
 def home(request):
     """Each role's start page: the dashboard, the district, the commune, or the communes served.
-    The "as of" date travels along (``/?as_of=15/12/2017`` opens the 2017 picture)."""
+    The "as of" date travels along (``/?as_of=15/12/2017`` opens the 2017 picture); a user whose
+    unit has ended (or a consultant whose communes all have) starts on its last day."""
     url = _start_page(request.user)
-    as_of = request.GET.get("as_of", "")
-    return redirect(f"{url}?{request.GET.urlencode()}" if as_of else url)
+    query = request.GET.copy()
+    last_day = request.user.last_day_in_scope
+    if not query.get("as_of") and last_day is not None:
+        query["as_of"] = f"{last_day:%d/%m/%Y}"
+    return redirect(f"{url}?{query.urlencode()}" if query.get("as_of") else url)

@@ -275,6 +275,15 @@ class District(AdministrativeUnit):
     def get_absolute_url(self):
         return reverse("communes:district_detail", args=[self.code])
 
+    def successor_communes(self):
+        """The units its communes went into when they ended (the communes of 1/7/2025 for a
+        district abolished that day), in Vietnamese order."""
+        return (
+            Commune.objects.filter(precedents__predecessor__district=self)
+            .distinct()
+            .order_by("sort_key", "code")
+        )
+
 
 class Commune(AdministrativeUnit):
     """A commune-level unit (xã / phường / thị trấn / đặc khu): the People's Committee that builds
@@ -332,6 +341,10 @@ class Commune(AdministrativeUnit):
         if self.valid_until is not None:
             url += f"?as_of={self.valid_until:%d/%m/%Y}"
         return url
+
+    def successor_units(self):
+        """The units it went into (all of it or part of it), in Vietnamese order."""
+        return Commune.objects.filter(precedents__predecessor=self).distinct().order_by("sort_key")
 
     def ancestry(self) -> list["Succession"]:
         """Every succession that led to this unit: its predecessors first, then theirs."""
