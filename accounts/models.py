@@ -7,7 +7,7 @@ from django.db.models import Max, Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from communes.models import Commune, District, Province, is_national, territory_codes
+from communes.models import Commune, District, Province, territory_codes
 from core.scope import EVERYTHING, NOTHING, Scope
 from qms_rollout import clock
 
@@ -22,24 +22,10 @@ def territory() -> Scope:
 
 def territory_name(on=None) -> str:
     """The name of the deployment's territory on day ``on`` (default today): the whole country
-    (a national deployment), ``QMS_PROVINCE`` or its predecessor in force that day (tỉnh Bến
-    Tre before 1/7/2025); without the setting, the one province in force that day that runs
-    programmes by then."""
-    if is_national():
-        return str(_("Whole country"))
-    day = on or clock.today()
-    codes = territory_codes()
-    provinces = (
-        Province.objects.filter(code__in=codes)
-        if codes
-        else Province.objects.filter(programmes__start_date__lte=day).distinct()
-    )
-    provinces = list(provinces.order_by("sort_key", "code")[:20])
-    in_force = [p for p in provinces if p.is_valid_on(day)]
-    if len(in_force) == 1:
-        return in_force[0].name
-    wanted = [p for p in provinces if codes and p.code == codes[0]]
-    return wanted[0].name if wanted else str(_("Whole country"))
+    (a national deployment, or no one province), else its province of that day
+    (:meth:`ProvinceQuerySet.territory_province`: tỉnh Bến Tre before 1/7/2025)."""
+    province = Province.objects.territory_province(on)
+    return province.name if province is not None else str(_("Whole country"))
 
 
 @dataclass
@@ -204,13 +190,22 @@ class User(AbstractUser):
         """The name of what this user works on, for titles: the commune, the district, the
         consulting organisation, or the province (:func:`territory_name`); cached on the user."""
         if not hasattr(self, "_scope_label"):
-            unit = self.district or self.commune or self.consultant
-            self._scope_label = str(unit) if unit else territory_name()
+            self._scope_label = self.scope_label_on(None)
         return self._scope_label
+
+    def scope_label_on(self, day) -> str:
+        """:attr:`scope_label` on ``day`` (default today): the province of that day."""
+        unit = self.district or self.commune or self.consultant
+        return str(unit) if unit else territory_name(day)
 
     @property
     def dashboard_title(self) -> str:
         """The dashboard's heading: the overview of the user's scope, named."""
+        return self.dashboard_title_on(None)
+
+    def dashboard_title_on(self, day) -> str:
+        """:attr:`dashboard_title` on ``day``: tỉnh Bến Tre in the 2017 picture."""
+        label = self.scope_label_on(day)
         if self.consultant_id and not (self.district_id or self.commune_id):
-            return _("Communes advised by %(name)s") % {"name": self.scope_label}
-        return _("Overview: %(name)s") % {"name": self.scope_label}
+            return _("Communes advised by %(name)s") % {"name": label}
+        return _("Overview: %(name)s") % {"name": label}

@@ -91,18 +91,27 @@ class ProvinceQuerySet(UnitQuerySet):
         return self.filter(code__in=codes) if codes else self.all()
 
     def territory_province(self, on=None):
-        """The territory's province in force on ``on``: the deployment's own province, else the
-        first predecessor in force; without a territory, the only province in force that runs a
-        programme. ``None`` for a national deployment or when it cannot be told."""
+        """The territory's province in force on ``on``, the one rule of "the province of a day"
+        (the dashboard's title, the reports' heading): of the deployment's provinces then in
+        force, the only one, else the only one that runs a programme by then (tỉnh Bến Tre in
+        the 2017 picture), else the deployment's own; without a territory, the only province in
+        force that runs a programme. ``None`` for a national deployment or when it cannot be
+        told."""
         if is_national():
             return None
-        current = self.current(on)
-        for code in territory_codes():
-            province = current.filter(code=code).first()
-            if province is not None:
-                return province
-        running = list(current.filter(programmes__isnull=False).distinct()[:2])
-        return running[0] if len(running) == 1 else None
+        day = on or clock.today()
+        current = self.current(day)
+        codes = territory_codes()
+        candidates = sorted(
+            current.filter(code__in=codes) if codes else current,
+            key=lambda p: codes.index(p.code) if codes else 0,
+        )
+        if len(candidates) == 1:
+            return candidates[0]
+        running = [p for p in candidates if p.programmes.filter(start_date__lte=day).exists()]
+        if len(running) == 1:
+            return running[0]
+        return candidates[0] if codes and candidates else None
 
 
 class DistrictQuerySet(UnitQuerySet):

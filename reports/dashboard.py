@@ -162,5 +162,11 @@ def dashboard_context(user, *, programme=None, province=None, page=None, as_of=N
     national = is_national() and province is None
     ctx = dashboard_figures_context(figures, page=page, national=national)
     ctx["recent"] = metrics.recent_changes_with_previous(participations, limit=15, as_of=as_of)
-    ctx.update({"national": national, "province": province})
+    ctx.update(
+        {
+            "national": national,
+            "province": province,
+            "dashboard_title": user.dashboard_title_on(as_of),
+        }
+    )
     return ctx
