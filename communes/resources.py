@@ -8,7 +8,10 @@ import of the same file changes nothing. The import upserts in bulk (a whole cou
 12,000 rows); the kinds of provinces and districts are read from the first words of their names.
 The list of 1/7/2025 has no districts: the same columns without the district pair, and the level
 may say "Đặc khu". With an ``effective`` date the file is the whole list from that date on (see
-``communes.services.units_replace_list``).
+``communes.services.units_replace_list``). Otherwise a list is matched with the units in force on
+its date (the date given, else the one in the file's name); a list without a date whose codes are
+carried by units that have ended is refused, since only its date says which unit each row is, so
+an old list imported again never brings its units back.
 """
 
 import datetime
