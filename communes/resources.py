@@ -8,7 +8,10 @@ import of the same file changes nothing. The import upserts in bulk (a whole cou
 12,000 rows); the kinds of provinces and districts are read from the first words of their names.
 The list of 1/7/2025 has no districts: the same columns without the district pair, and the level
 may say "Đặc khu". With an ``effective`` date the file is the whole list from that date on (see
-``communes.services.units_replace_list``).
+``communes.services.units_replace_list``). Otherwise a list is matched with the units in force on
+its date (the date given, else the one in the file's name); a list without a date whose codes are
+carried by units that have ended is refused, since only its date says which unit each row is, so
+an old list imported again never brings its units back.
 """
 
 import datetime
@@ -24,8 +27,10 @@ from import_export.fields import Field
 from communes.models import Commune, District, Province
 from communes.services import (
     SUCCESSION_COLUMNS,
+    next_list_start,
     successions_import,
     units_around,
+    units_ended_among,
     units_replace_list,
 )
 from core.resources import (
@@ -289,6 +294,7 @@ class UnitWriter:
     def __init__(self, report: Report, *, dry_run: bool, progress, total: int, on):
         self.report = report
         self.on = on  # the list's day: only the units in force on it are matched
+        self.next_list = next_list_start(on)  # a new unit of an old list ends before it
         self.dry_run = dry_run
         self.progress = progress
         self.total = total
@@ -313,8 +319,9 @@ class UnitWriter:
         return found
 
     def new_unit(self, model, code, fields):
-        """A unit for ``code`` on the list's day, between the code's earlier and later units."""
-        until = self.next_start.get(code)
+        """A unit for ``code`` on the list's day, between the code's earlier and later units; a
+        unit of an old list ends before the next list, which did not name it."""
+        until = min(filter(None, (self.next_start.get(code), self.next_list)), default=None)
         return model(
             code=code,
             valid_from=self.on if code in self.earlier else None,
@@ -389,7 +396,7 @@ class UnitWriter:
             self.write(model, to_create, to_update)
 
     def finish(self) -> None:
-        self.report.details = [f"· {line}" for line in self.summaries] + self.changes
+        self.report.details += [f"· {line}" for line in self.summaries] + self.changes
         if self.progress:
             self.progress(self.total, self.total)
         self.report.written = not self.dry_run and self.report.changes_anything
@@ -437,18 +444,46 @@ class AdminUnitResource(resources.ModelResource):
         self.effective = effective
         self.list_date = list_date
 
-    def list_day(self) -> datetime.date:
-        """The day the list describes: the effective date, the date given, the date in the file's
-        name (as the statistics office names its lists, e.g. ...-2017-08-18.json), else today."""
-        if self.effective or self.list_date:
-            return self.effective or self.list_date
+    def file_day(self) -> datetime.date | None:
+        """The date in the file's name, as the statistics office names its lists (e.g.
+        ...-2017-08-18.json), or None."""
         found = FILE_DATE.search(self.source or "")
         if found:
             try:
                 return datetime.date(*(int(part) for part in found.groups()))
             except ValueError:
                 pass
-        return clock.today()
+        return None
+
+    def list_day(self, units, report: Report) -> datetime.date | None:
+        """The day the list describes: the date given, else the date in the file's name (the
+        report says so), else today when none of its codes is carried by a unit that has ended.
+        Otherwise None, and the report has the error that asks for the list's date."""
+        if self.list_date:
+            return self.list_date
+        day = self.file_day()
+        if day is not None:
+            report.details.append(
+                _("Date of the list: %(day)s (from the file's name)") % {"day": f"{day:%d/%m/%Y}"}
+            )
+            return day
+        count, ended = units_ended_among(units)
+        if not count:
+            return clock.today()
+        message = _(
+            "%(count)s units of the list carry the code of a unit that has ended (such as "
+            "%(unit)s (%(code)s), ended on %(day)s): without the list's date its rows cannot be "
+            "matched. Give the date of the list, the day it describes (18/08/2017 for the list "
+            "of 2017; command: --list-date), and each row is matched with the unit in force "
+            "that day."
+        ) % {
+            "count": count,
+            "unit": ended.name,
+            "code": ended.code,
+            "day": f"{ended.valid_until:%d/%m/%Y}",
+        }
+        report.add_error(CellError(None, "", message))
+        return None
 
     #: What the upload page asks besides the file, by name: required or not. With an effective
     #: date the file is the whole list from that day (the list of 2025 has no districts).
@@ -485,13 +520,16 @@ class AdminUnitResource(resources.ModelResource):
                 units=units, effective=self.effective, report=report, dry_run=dry_run
             )
             return report
+        day = self.list_day(units, report)
+        if day is None:
+            return report
         provinces, districts, communes = units
         writer = UnitWriter(
             report,
             dry_run=dry_run,
             progress=progress,
             total=(len(communes) or 1) * 2,
-            on=self.list_day(),
+            on=day,
         )
         writer.level(Province, provinces, _("provinces"))
         writer.level(District, districts, _("districts"))

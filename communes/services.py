@@ -38,6 +38,32 @@ def units_around(model, codes, day) -> tuple[dict, dict, set]:
     return in_force, next_start, earlier
 
 
+def units_ended_among(units) -> tuple[int, Commune | District | Province | None]:
+    """How many units of the parsed list ``units`` (provinces, districts, communes by code) carry
+    the code of a unit that has ended (its end date set), and the one of them that ended last
+    (a commune first). A list that does not say its day cannot be matched with these: its row
+    may be the unit that ended or the one that reuses the code."""
+    count, example = 0, None
+    for model, wanted in zip((Province, District, Commune), units, strict=True):
+        ended = model.objects.filter(code__in=list(wanted), valid_until__isnull=False)
+        count += ended.values("code").distinct().count()
+        example = ended.order_by("-valid_until", "code").first() or example
+    return count, example
+
+
+def next_list_start(day: datetime.date) -> datetime.date | None:
+    """The first day after ``day`` from which a list took effect (the earliest start of a unit
+    of any level after it): a unit of ``day``'s list that no later list names ends before."""
+    starts = [
+        model.objects.filter(valid_from__gt=day)
+        .order_by("valid_from")
+        .values_list("valid_from", flat=True)[:1]
+        for model in (Province, District, Commune)
+    ]
+    found = [start for query in starts for start in query]
+    return min(found) if found else None
+
+
 def _current_on(model, day):
     """The units of ``model`` in force on ``day``, by code, and when each code's next unit
     starts after it."""

@@ -38,7 +38,8 @@ class UploadForm(forms.Form):
                 help_text=_(
                     "The day the list describes (a list of 2017: 18/08/2017). Its units are "
                     "matched with the units in force that day only, so a code reused later is "
-                    "left alone. Empty: the date in the file's name, else today."
+                    "left alone and no ended unit comes back. Empty: the date in the file's "
+                    "name, else today; a list naming units that have ended is then refused."
                 ),
             )
         if "legal_basis" in options:

@@ -270,7 +270,8 @@ def snapshot(model):
 
 def test_a_2017_list_after_2025_units_reusing_its_codes_renames_none(db, tmp_path):
     """The list of 18/08/2017 (its date in the file's name) imported after the 2025 units: each
-    reused code gets its 2017 unit, ended the day before the 2025 one; the 2025 units stay."""
+    reused code gets its 2017 unit, ended the day before the 2025 one; the 2025 units stay, and
+    the units the 2025 list does not name end the day before it too (none comes back)."""
     new_list = write(tmp_path, "2025.csv", [GSO_2025, *LIST_2025])
     command("import_admin_units", new_list, "--no-progress", "--effective", "01/07/2025")
     new_units = snapshot(Commune)
@@ -281,12 +282,12 @@ def test_a_2017_list_after_2025_units_reusing_its_codes_renames_none(db, tmp_pat
     assert [u for u in snapshot(Commune) if u[0] in {n[0] for n in new_units}] == new_units
     old = Commune.objects.get(code="28987", valid_until=D(2025, 6, 30))
     assert (old.name, old.district.code, old.province.code) == ("Xã Phong Nẫm", "834", "83")
-    assert old.province.valid_until is None  # Bến Tre: no later unit has its code
+    assert old.province.valid_until == D(2025, 6, 30)  # Bến Tre: not in the list of 2025
     assert Commune.objects.by_code("28987", D(2025, 7, 1)).name == "Xã Lương Hòa"
     assert Commune.objects.by_code("28777", D(2017, 8, 18)).name == "Phường 2"
     assert Province.objects.filter(code="86").count() == 2
     assert Commune.objects.current(D(2017, 8, 18)).count() == 7
-    assert Commune.objects.current(D(2025, 7, 1)).count() == 6 + 3  # 3 codes not reused
+    assert Commune.objects.current(D(2025, 7, 1)).count() == 6  # 3 codes not reused: ended
     before = snapshot(Commune), snapshot(District), snapshot(Province)
 
     out = command("import_admin_units", old_list, "--no-progress")
