@@ -552,16 +552,17 @@ def _loaded(spec: ExportList, keys: QuerySet) -> Iterator:
     return rows.iterator(chunk_size=STREAM_CHUNK)
 
 
-def export_list(name: str, rows: Sequence, fmt: str):
+def export_list(name: str, rows: Sequence, fmt: str, *, day=None):
     """The ``name`` list's ``rows`` (objects, or primary keys for a list that loads) as a file.
 
     Primary keys given as a queryset are loaded in chunks and the file is streamed
-    (:func:`export_stream`): memory stays bounded whatever the number of rows.
+    (:func:`export_stream`): memory stays bounded whatever the number of rows. ``day``: the
+    list's "as of" day, for a list whose rows are read as they stood then.
     """
     spec = EXPORT_LISTS[name]
     columns, filename = spec.columns, spec.filename
     if spec.rows is not None and isinstance(rows, QuerySet):
-        rows = spec.rows(rows)
+        rows = spec.rows(rows, day=day)
         return export_stream(rows=rows, columns=columns, filename=filename, fmt=fmt, values=True)
     if spec.load is not None and isinstance(rows, QuerySet):
         rows = _loaded(spec, rows)

@@ -5,8 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.filters import CommuneScopedFilterSet
 from core.filters import checkbox_filter, choice_filter, search_filter
-from qms_rollout import clock
-from roadmap.models import Milestone, ParticipationKind, RoadmapStep
+from roadmap.models import Milestone, MilestoneQuerySet, ParticipationKind, RoadmapStep
 
 
 def step_choices() -> list[tuple[str, str]]:
@@ -22,14 +21,15 @@ def step_choices() -> list[tuple[str, str]]:
 
 
 class MilestoneFilterSet(CommuneScopedFilterSet):
-    """Milestones by district, kind of participation, status, step and overdue."""
+    """Milestones by district, kind of participation, status, step and overdue, each as it
+    stood on the list's day (the queryset comes annotated by ``Milestone.objects.as_of``)."""
 
     commune_path = "participation__commune"
     search_fields = ("step__search_text",)
 
     q = search_filter(_("commune, district or step"))
     kind = choice_filter(_("Kind"), ParticipationKind.choices, field_name="participation__kind")
-    status = choice_filter(_("Status"), Milestone.Status.choices)
+    status = choice_filter(_("Status"), Milestone.Status.choices, field_name="status_then")
     step = choice_filter(_("Step"), field_name="step__key")
     overdue = checkbox_filter(_("Overdue"), "filter_overdue")
 
@@ -38,4 +38,6 @@ class MilestoneFilterSet(CommuneScopedFilterSet):
         self.set_choices("step", step_choices())
 
     def filter_overdue(self, queryset, name, value):
-        return queryset.overdue(clock.today()) if value else queryset
+        if not value:
+            return queryset
+        return queryset.filter(status_then__in=MilestoneQuerySet.OPEN, due_date__lt=self.as_of)

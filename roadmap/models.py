@@ -255,18 +255,22 @@ class ParticipationQuerySet(ScopedQuerySet):
     def with_list_related(self):
         return self.select_related("commune__district", "programme__consultant")
 
-    def _milestones(self, **conditions):
-        return Milestone.objects.filter(participation=OuterRef("pk"), **conditions)
+    def _done_steps(self, key: str | None, on: datetime.date | None):
+        """The milestones of the outer participation done on ``on`` (default today; of the step
+        ``key`` when given), by :meth:`MilestoneQuerySet.with_status_on`."""
+        milestones = Milestone.objects.filter(participation=OuterRef("pk"))
+        if key:
+            milestones = milestones.filter(step__key=key)
+        day = on or clock.today()
+        return milestones.with_status_on(day).filter(status_then=Milestone.Status.DONE)
 
-    def with_step_done(self, key: str | None = None):
-        """Participations with a milestone done (of the step ``key`` when given)."""
-        keyed = {"step__key": key} if key else {}
-        return self.filter(Exists(self._milestones(status=Milestone.Status.DONE, **keyed)))
+    def with_step_done(self, key: str | None = None, on: datetime.date | None = None):
+        """Participations with a milestone done on ``on`` (of the step ``key`` when given)."""
+        return self.filter(Exists(self._done_steps(key, on)))
 
-    def without_step_done(self, key: str | None = None):
-        """Participations with no milestone done (of the step ``key`` when given)."""
-        keyed = {"step__key": key} if key else {}
-        return self.exclude(Exists(self._milestones(status=Milestone.Status.DONE, **keyed)))
+    def without_step_done(self, key: str | None = None, on: datetime.date | None = None):
+        """Participations with no milestone done on ``on`` (of the step ``key`` when given)."""
+        return self.exclude(Exists(self._done_steps(key, on)))
 
     def with_overdue_milestones(self, as_of: datetime.date | None = None):
         """Participations with at least one overdue milestone on ``as_of``."""

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import access
 from accounts.models import User
 from communes.models import Commune
+from core.asof import as_of_from_request
 from core.lists import paginate, render_list
 from core.spreadsheets import export_format, export_list
 from qms_rollout import clock
@@ -42,16 +43,25 @@ from roadmap.services import MilestoneConflict, milestone_record_update
 
 @login_required
 def milestone_list(request):
-    """Milestones the user may see, filtered in the URL, in Vietnamese order of communes."""
-    visible = Milestone.objects.visible_to(request.user)
-    filterset = MilestoneFilterSet(request.GET, visible, request=request)
+    """Milestones the user may see, as they stood on the list's day (``?as_of=``, today by
+    default: the units in force then, each step's status of that day), filtered in the URL, in
+    Vietnamese order of communes. A past day's steps are not offered for an update."""
+    as_of = as_of_from_request(request)
+    visible = Milestone.objects.visible_to(request.user).as_of(as_of.date)
+    filterset = MilestoneFilterSet(request.GET, visible, request=request, as_of=as_of.date)
     milestones = filterset.qs.order_by("participation__commune__sort_key", "step__order", "pk")
     if fmt := export_format(request):
-        return export_list("milestones", milestones.values_list("pk", flat=True), fmt)
+        return export_list("milestones", milestones, fmt, day=as_of.date)
     page = paginate(request, milestones.with_list_related())
     for m in page.object_list:
-        m.editable = access.can_edit_milestone(request.user, m)
-    ctx = {"page": page, "milestones": page.object_list, "filterset": filterset}
+        m.take_status_on(as_of.date)
+        m.editable = not m.read_only and access.can_edit_milestone(request.user, m)
+    ctx = {
+        "page": page,
+        "milestones": page.object_list,
+        "filterset": filterset,
+        "as_of_choice": as_of,
+    }
     return render_list(request, "roadmap/milestone_list.html", ctx)
 
 
