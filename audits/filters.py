@@ -6,11 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from audits.models import Audit, CorrectiveAction, Finding
 from communes.filters import CommuneScopedFilterSet
 from core.filters import checkbox_filter, choice_filter, search_filter
-from qms_rollout import clock
 
 
 class FindingFilterSet(CommuneScopedFilterSet):
-    """Findings by district, kind of audit, severity, status and overdue corrective action."""
+    """Findings by district, kind of audit, severity, status and overdue corrective action, as
+    they stood on the list's day (the queryset comes from ``Finding.objects.as_of``)."""
 
     commune_path = "audit__commune"
     search_fields = ("search_text",)
@@ -18,25 +18,27 @@ class FindingFilterSet(CommuneScopedFilterSet):
     q = search_filter(_("commune, clause or text"))
     kind = choice_filter(_("Kind of audit"), Audit.Kind.choices, field_name="audit__kind")
     severity = choice_filter(_("Severity"), Finding.Severity.choices)
-    status = choice_filter(_("Status"), Finding.Status.choices)
+    status = choice_filter(_("Status"), Finding.Status.choices, field_name="status_then")
     overdue = checkbox_filter(_("Overdue action"), "filter_overdue")
 
     def filter_overdue(self, queryset, name, value):
         if not value:
             return queryset
-        overdue = CorrectiveAction.objects.overdue(clock.today()).filter(finding=OuterRef("pk"))
+        overdue = CorrectiveAction.objects.overdue(self.as_of).filter(finding=OuterRef("pk"))
         return queryset.filter(Exists(overdue))
 
 
+# An action's state on the list's day (the annotations of CorrectiveActionQuerySet.as_of).
 ACTION_STATES = {
-    "open": {"done_on__isnull": True},
-    "done": {"done_on__isnull": False, "verified_at__isnull": True},
-    "verified": {"verified_at__isnull": False},
+    "open": {"done_then__isnull": True},
+    "done": {"done_then__isnull": False, "verified_then__isnull": True},
+    "verified": {"verified_then__isnull": False},
 }
 
 
 class CorrectiveActionFilterSet(CommuneScopedFilterSet):
-    """Corrective actions by district, state (not done, done, verified) and overdue."""
+    """Corrective actions by district, state (not done, done, verified) and overdue, as they
+    stood on the list's day (the queryset comes from ``CorrectiveAction.objects.as_of``)."""
 
     commune_path = "finding__audit__commune"
     search_fields = ("search_text",)
@@ -57,4 +59,4 @@ class CorrectiveActionFilterSet(CommuneScopedFilterSet):
         return queryset.filter(**ACTION_STATES[value])
 
     def filter_overdue(self, queryset, name, value):
-        return queryset.overdue(clock.today()) if value else queryset
+        return queryset.overdue(self.as_of) if value else queryset

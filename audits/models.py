@@ -4,12 +4,13 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Prefetch, Q, Value, When
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core.asof import ReadOnDay
 from core.limits import DESCRIPTION_MAX, max_length_check
 from core.querysets import ScopedQuerySet
 from core.scope import Scope
@@ -180,13 +181,37 @@ class FindingQuerySet(FoldedBulkWrites, ScopedQuerySet):
         """Findings raised and closed by ``day``."""
         return self.raised_by(day).filter(self.closed_by_q(day))
 
-    def with_list_related(self):
+    def as_of(self, day):
+        """The picture of ``day``: the findings of the units in force then, raised by then, each
+        with ``status_then`` and ``closed_then`` (its status and closing date of that day);
+        ``with_list_related(day)`` brings its corrective actions as they stood then."""
+        return (
+            self.of_units_in_force(day)
+            .raised_by(day)
+            .annotate(
+                status_then=Case(
+                    When(self.closed_by_q(day), then=Value(Finding.Status.CLOSED)),
+                    default=Value(Finding.Status.OPEN),
+                    output_field=models.CharField(),
+                ),
+                closed_then=Case(
+                    When(self.closed_by_q(day), then=F("closed_on")),
+                    default=None,
+                    output_field=models.DateField(),
+                ),
+            )
+        )
+
+    def with_list_related(self, day=None):
+        """With what a list shows: the commune, the procedure, the corrective actions (as they
+        stood on ``day`` when given, :meth:`CorrectiveActionQuerySet.with_state_on`)."""
+        actions = CorrectiveAction.objects.with_state_on(day) if day else None
         return self.select_related("audit__commune__district", "procedure").prefetch_related(
-            "corrective_actions"
+            Prefetch("corrective_actions", queryset=actions)
         )
 
 
-class Finding(FoldedText, models.Model):
+class Finding(ReadOnDay, FoldedText, models.Model):
     """A finding of an audit against an ISO clause: a nonconformity or an observation."""
 
     class Severity(models.TextChoices):
@@ -274,6 +299,15 @@ class Finding(FoldedText, models.Model):
     def fill_sort_fields(self) -> None:
         self.search_text = fold(f"{self.clause} {self.description}")
 
+    def take_status_on(self, day) -> "Finding":
+        """This finding as it stood at the end of ``day`` (the annotations of
+        :meth:`FindingQuerySet.as_of`), and its corrective actions too."""
+        self.status, self.closed_on = self.status_then, self.closed_then
+        self.read_on = day
+        for action in self.corrective_actions.all():
+            action.take_state_on(day)
+        return self
+
 
 def clause_error(standard: str | None, clause: str) -> str:
     """Why ``clause`` cannot be cited (in the page's language)."""
@@ -316,7 +350,32 @@ class CorrectiveActionQuerySet(FoldedBulkWrites, ScopedQuerySet):
         """The one rule of a corrective action open on ``day``: raised by then, not done by then."""
         return self.raised_by(day).filter(self.open_q(day))
 
-    def with_list_related(self):
+    def with_state_on(self, day):
+        """The actions annotated with ``done_then`` and ``verified_then`` (the day they were done
+        and the instant they were verified, when by the end of ``day``; else None). Today (or
+        later) these are the stored values, as for :meth:`MilestoneQuerySet.with_status_on`."""
+        if not clock.is_past(day):  # today: what is stored is what holds
+            return self.annotate(done_then=F("done_on"), verified_then=F("verified_at"))
+        verified_by_then = Q(verified_at__isnull=False, verified_at__lt=clock.end_of(day))
+        return self.annotate(
+            done_then=Case(
+                When(done_on__lte=day, then=F("done_on")),
+                default=None,
+                output_field=models.DateField(),
+            ),
+            verified_then=Case(
+                When(verified_by_then, then=F("verified_at")),
+                default=None,
+                output_field=models.DateTimeField(),
+            ),
+        )
+
+    def as_of(self, day):
+        """The picture of ``day``: the actions of the units in force then, on findings raised by
+        then, each as it stood that day (:meth:`with_state_on`)."""
+        return self.of_units_in_force(day).raised_by(day).with_state_on(day)
+
+    def with_list_related(self, day=None):
         return self.select_related("finding__audit__commune__district", "verified_by")
 
 
@@ -330,7 +389,7 @@ def corrective_action_path(instance, filename):
     return f"corrective-actions/{instance.finding.audit.commune.code}/{filename}"
 
 
-class CorrectiveAction(FoldedText, models.Model):
+class CorrectiveAction(ReadOnDay, FoldedText, models.Model):
     """What the commune does about a finding; done by its owner, then verified by DOST or the consultant."""
 
     finding = models.ForeignKey(
@@ -389,9 +448,18 @@ class CorrectiveAction(FoldedText, models.Model):
     def fill_sort_fields(self) -> None:
         self.search_text = fold(f"{self.description} {self.owner}")
 
+    def take_state_on(self, day) -> "CorrectiveAction":
+        """This action as it stood at the end of ``day`` (the annotations of
+        :meth:`CorrectiveActionQuerySet.with_state_on`), overdue counted on that day."""
+        self.done_on, self.verified_at = self.done_then, self.verified_then
+        if self.verified_at is None:
+            self.verified_by = None
+        self.read_on = day
+        return self
+
     @property
     def is_overdue(self) -> bool:
-        return self.is_overdue_on(clock.today())
+        return self.is_overdue_on(self.read_on or clock.today())
 
     def is_overdue_on(self, as_of) -> bool:
         return corrective_action_overdue(self.done_on, self.due_date, as_of)

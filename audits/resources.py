@@ -44,21 +44,31 @@ ACTION_COLUMNS = [
 ]
 
 
-def _findings_to_export():
-    return Finding.objects.select_related("audit__commune__district", "procedure")
+def _findings_to_export(day=None):
+    findings = Finding.objects.as_of(day) if day else Finding.objects.all()
+    return findings.with_list_related(day)
 
 
-def _actions_to_export():
-    return CorrectiveAction.objects.with_list_related()
+def _actions_to_export(day=None):
+    actions = CorrectiveAction.objects.as_of(day) if day else CorrectiveAction.objects.all()
+    return actions.with_list_related()
 
 
 register_export(
     "findings",
-    ExportList(FINDING_COLUMNS, pgettext_lazy("file name", "findings"), _findings_to_export),
+    ExportList(
+        FINDING_COLUMNS,
+        pgettext_lazy("file name", "findings"),
+        _findings_to_export,
+        take=lambda finding, day: finding.take_status_on(day),
+    ),
 )
 register_export(
     "corrective-actions",
     ExportList(
-        ACTION_COLUMNS, pgettext_lazy("file name", "corrective-actions"), _actions_to_export
+        ACTION_COLUMNS,
+        pgettext_lazy("file name", "corrective-actions"),
+        _actions_to_export,
+        take=lambda action, day: action.take_state_on(day),
     ),
 )

@@ -7,7 +7,7 @@ from pathlib import PurePath
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -37,6 +37,7 @@ from audits.models import (
     PlannedInspection,
 )
 from communes.models import Commune
+from core.asof import as_of_from_request
 from core.filenames import download_name
 from core.lists import paginate, render_list
 from core.spreadsheets import export_format, export_list
@@ -46,23 +47,43 @@ from roadmap.models import Standard
 from roadmap.services import MilestoneConflict
 
 
-def _filtered_list(request, filterset, *, order: tuple, export: str, template: str, name: str):
-    """``filterset``'s rows in ``order``: every one exported when asked, else the page."""
+def _filtered_list(request, filterset, everything, *, order, export: str, template: str, name):
+    """``filterset``'s rows in ``order``, as they stood on the list's day: every one exported
+    when asked, else the page. ``everything``: the rows the user may see, on any day."""
+    as_of = filterset.as_of
     rows = filterset.qs.order_by(*order)
     if fmt := export_format(request):
-        return export_list(export, rows.values_list("pk", flat=True), fmt)
-    page = paginate(request, rows.with_list_related())
+        return export_list(export, rows.values_list("pk", flat=True), fmt, day=as_of)
+    page = paginate(request, rows.with_list_related(as_of))
+    for row in page.object_list:
+        take = getattr(row, "take_status_on", None) or row.take_state_on
+        take(as_of)
     ctx = {"page": page, name: page.object_list, "filterset": filterset}
+    ctx["as_of_choice"] = as_of_from_request(request)
+    if not page.paginator.count:
+        ctx["ended_last_day"] = _last_day_of_ended_units(everything, as_of)
     return render_list(request, template, ctx)
+
+
+def _last_day_of_ended_units(rows, as_of):
+    """The last day of the ended units that ``rows`` (every row the user may see) belong to,
+    ended before ``as_of``: an empty list of today says where their rows are."""
+    path = rows.commune_path
+    ended = rows.filter(**{f"{path}__valid_until__lt": as_of})
+    return ended.aggregate(last=Max(f"{path}__valid_until"))["last"]
 
 
 @login_required
 def finding_list(request):
-    """Findings the user may see, newest audit first, communes in Vietnamese order."""
-    visible = Finding.objects.visible_to(request.user)
+    """Findings the user may see as they stood on the list's day (``?as_of=``, today by
+    default: those of the units in force then, raised by then), newest audit first, communes in
+    Vietnamese order."""
+    as_of = as_of_from_request(request).date
+    everything = Finding.objects.visible_to(request.user)
     return _filtered_list(
         request,
-        FindingFilterSet(request.GET, visible, request=request),
+        FindingFilterSet(request.GET, everything.as_of(as_of), request=request, as_of=as_of),
+        everything,
         order=("-audit__date", "audit__commune__sort_key", "pk"),
         export="findings",
         template="audits/finding_list.html",
@@ -72,11 +93,17 @@ def finding_list(request):
 
 @login_required
 def action_list(request):
-    """Corrective actions the user may see, by due date, communes in Vietnamese order."""
-    visible = CorrectiveAction.objects.visible_to(request.user)
+    """Corrective actions the user may see as they stood on the list's day, by due date,
+    communes in Vietnamese order."""
+    as_of = as_of_from_request(request).date
+    everything = CorrectiveAction.objects.visible_to(request.user)
+    filterset = CorrectiveActionFilterSet(
+        request.GET, everything.as_of(as_of), request=request, as_of=as_of
+    )
     return _filtered_list(
         request,
-        CorrectiveActionFilterSet(request.GET, visible, request=request),
+        filterset,
+        everything,
         order=("due_date", "finding__audit__commune__sort_key", "pk"),
         export="corrective-actions",
         template="audits/corrective_action_list.html",

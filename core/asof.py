@@ -68,3 +68,20 @@ def as_of_from_request(request) -> AsOf:
         date, given = form.cleaned_data[PARAM], True
     carried = [(k, v) for k, values in request.GET.lists() if k not in NOT_CARRIED for v in values]
     return AsOf(date=date, form=form, given=given, carried=carried)
+
+
+class ReadOnDay:
+    """A model instance that can be read as it stood on a day (``read_on``, set by the model's
+    ``take_..._on(day)``): read for a past day it shows that day's values and is never saved."""
+
+    read_on: datetime.date | None = None
+
+    @property
+    def read_only(self) -> bool:
+        """Read for a past day: shown as it stood, not offered for an update."""
+        return self.read_on is not None and clock.is_past(self.read_on)
+
+    def save(self, *args, **kwargs):
+        if self.read_only:
+            raise ValueError(f"{self!r} was read as it stood on {self.read_on}: it is not saved.")
+        super().save(*args, **kwargs)

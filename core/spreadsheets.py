@@ -535,6 +535,9 @@ class ExportList:
     filename: object
     load: Callable | None = None
     rows: Callable[[QuerySet], Iterator[list]] | None = None
+    #: With ``load``, for a list read as of a day: ``load(day)`` returns the queryset of that
+    #: day and ``take(obj, day)`` gives each object its values of that day.
+    take: Callable | None = None
 
 
 EXPORT_LISTS: dict[str, ExportList] = {}
@@ -545,11 +548,15 @@ def register_export(name: str, spec: ExportList) -> None:
     EXPORT_LISTS[name] = spec
 
 
-def _loaded(spec: ExportList, keys: QuerySet) -> Iterator:
+def _loaded(spec: ExportList, keys: QuerySet, day=None) -> Iterator:
     """The rows of ``keys`` (an ordered queryset of primary keys) as ``spec`` loads them, in
-    that order, read from the database in chunks."""
-    rows = spec.load().filter(pk__in=keys.order_by()).order_by(*keys.query.order_by)
-    return rows.iterator(chunk_size=STREAM_CHUNK)
+    that order, read from the database in chunks (as they stood on ``day`` for a list read as
+    of a day)."""
+    load = spec.load(day) if spec.take is not None and day is not None else spec.load()
+    rows = load.filter(pk__in=keys.order_by()).order_by(*keys.query.order_by)
+    if spec.take is None or day is None:
+        return rows.iterator(chunk_size=STREAM_CHUNK)
+    return (spec.take(row, day) for row in rows.iterator(chunk_size=STREAM_CHUNK))
 
 
 def export_list(name: str, rows: Sequence, fmt: str, *, day=None):
@@ -565,7 +572,7 @@ def export_list(name: str, rows: Sequence, fmt: str, *, day=None):
         rows = spec.rows(rows, day=day)
         return export_stream(rows=rows, columns=columns, filename=filename, fmt=fmt, values=True)
     if spec.load is not None and isinstance(rows, QuerySet):
-        rows = _loaded(spec, rows)
+        rows = _loaded(spec, rows, day)
         return export_stream(rows=rows, columns=columns, filename=filename, fmt=fmt)
     if spec.load is not None:
         pks = list(rows)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communes.models import nfc
+from core.asof import ReadOnDay
 from core.limits import DESCRIPTION_MAX, NOTE_MAX, max_length_check
 from core.querysets import ScopedQuerySet
 from core.scope import Scope
@@ -452,7 +453,7 @@ def milestone_done_late(
     return status == Milestone.Status.DONE and completed_on is not None and completed_on > due_date
 
 
-class Milestone(models.Model):
+class Milestone(ReadOnDay, models.Model):
     """A participation's roadmap step: planned dates, status, and every change in its history.
 
     ``version`` is the optimistic lock: an update names the version it started from, and is
@@ -553,20 +554,12 @@ class Milestone(models.Model):
     def __str__(self):
         return f"{self.participation.commune} – {self.step.name}"
 
-    def save(self, *args, **kwargs):
-        if self.read_only:
-            raise ValueError("A milestone read as it stood on a past day cannot be saved.")
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("roadmap:milestone_update", args=[self.pk])
 
     @property
     def is_open(self) -> bool:
         return self.status in MilestoneQuerySet.OPEN
-
-    #: The day this milestone was read for (:meth:`take_status_on`); None: today.
-    read_on: datetime.date | None = None
 
     def take_status_on(self, day: datetime.date) -> "Milestone":
         """This milestone as it stood at the end of ``day``: its status and completion date of
@@ -575,11 +568,6 @@ class Milestone(models.Model):
         self.status, self.completed_on = self.status_then, self.completed_then
         self.read_on = day
         return self
-
-    @property
-    def read_only(self) -> bool:
-        """Read for a past day: shown as it stood, not offered for an update."""
-        return self.read_on is not None and clock.is_past(self.read_on)
 
     @property
     def is_overdue(self) -> bool:
