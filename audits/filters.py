@@ -3,9 +3,10 @@
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from audits.models import Audit, CorrectiveAction, Finding
+from audits.models import Announcement, Audit, CorrectiveAction, Finding
 from communes.filters import CommuneScopedFilterSet
 from core.filters import checkbox_filter, choice_filter, search_filter
+from roadmap.models import Standard
 
 
 class FindingFilterSet(CommuneScopedFilterSet):
@@ -60,3 +61,17 @@ class CorrectiveActionFilterSet(CommuneScopedFilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue(self.as_of) if value else queryset
+
+
+class AnnouncementFilterSet(CommuneScopedFilterSet):
+    """Announcements of conformity by district, kind and edition of the standard."""
+
+    commune_path = "commune"
+
+    q = search_filter(_("commune or decision number"))
+    kind = choice_filter(_("Kind"), Announcement.Kind.choices)
+    standard = choice_filter(_("Standard"), Standard.choices)
+
+    def filter_search(self, queryset, name, value):
+        by_number = queryset.filter(decision_number__icontains=value.strip())
+        return super().filter_search(queryset, name, value) | by_number

@@ -472,6 +472,14 @@ class AnnouncementQuerySet(ScopedQuerySet):
         """Announcements decided on or before ``day``."""
         return self.filter(decision_date__lte=day)
 
+    def as_of(self, day):
+        """The picture of ``day``: the decisions of the units in force then, taken by then (the
+        dashboard's "announcement decisions on record" counts the same rows)."""
+        return self.of_units_in_force(day).decided_by(day)
+
+    def with_list_related(self, day=None):
+        return self.select_related("commune__district", "recorded_by")
+
 
 class Announcement(models.Model):
     """A commune chairman's decision announcing the QMS conforms to TCVN ISO 9001 (công bố)."""

@@ -3,7 +3,7 @@ list. Headers and labels come from the models' verbose names and choices."""
 
 from django.utils.translation import pgettext_lazy
 
-from audits.models import Audit, CorrectiveAction, Finding
+from audits.models import Announcement, Audit, CorrectiveAction, Finding
 from communes.models import Commune
 from communes.resources import COMMUNE, COMMUNE_NAME
 from core.spreadsheets import (
@@ -70,5 +70,34 @@ register_export(
         pgettext_lazy("file name", "corrective-actions"),
         _actions_to_export,
         take=lambda action, day: action.take_state_on(day),
+    ),
+)
+
+
+ANNOUNCEMENT_COLUMNS = [
+    Column(COMMUNE, "commune.code"),
+    Column(COMMUNE_NAME, "commune.name"),
+    Column(field_label(Commune, "district"), lambda a: a.commune.district or ""),
+    Column(field_label(Announcement, "decision_number"), "decision_number"),
+    Column(field_label(Announcement, "decision_date"), "decision_date"),
+    Column(field_label(Announcement, "kind"), lambda a: choice_label(Announcement.Kind, a.kind)),
+    Column(field_label(Announcement, "standard"), "get_standard_display"),
+    Column(field_label(Announcement, "scope_size"), "scope_size"),
+    Column(field_label(Announcement, "sent_to_dost_on"), "sent_to_dost_on"),
+]
+
+
+def _announcements_to_export(day=None):
+    announcements = Announcement.objects.as_of(day) if day else Announcement.objects.all()
+    return announcements.with_list_related()
+
+
+register_export(
+    "announcements",
+    ExportList(
+        ANNOUNCEMENT_COLUMNS,
+        pgettext_lazy("file name", "announcements"),
+        _announcements_to_export,
+        take=lambda announcement, day: announcement,
     ),
 )

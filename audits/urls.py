@@ -6,6 +6,7 @@ app_name = "audits"
 
 urlpatterns = [
     path("findings/", views.finding_list, name="finding_list"),
+    path("announcements/", views.announcement_list, name="announcement_list"),
     path("corrective-actions/", views.action_list, name="action_list"),
     path("communes/<str:code>/audits/new/", views.audit_create, name="audit_create"),
     path("audits/<int:pk>/", views.audit_detail, name="audit_detail"),

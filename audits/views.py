@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import access
 from audits import services
-from audits.filters import CorrectiveActionFilterSet, FindingFilterSet
+from audits.filters import AnnouncementFilterSet, CorrectiveActionFilterSet, FindingFilterSet
 from audits.forms import (
     ActionDoneForm,
     AnnouncementForm,
@@ -56,8 +56,9 @@ def _filtered_list(request, filterset, everything, *, order, export: str, templa
         return export_list(export, rows.values_list("pk", flat=True), fmt, day=as_of)
     page = paginate(request, rows.with_list_related(as_of))
     for row in page.object_list:
-        take = getattr(row, "take_status_on", None) or row.take_state_on
-        take(as_of)
+        take = getattr(row, "take_status_on", None) or getattr(row, "take_state_on", None)
+        if take is not None:
+            take(as_of)
     ctx = {"page": page, name: page.object_list, "filterset": filterset}
     ctx["as_of_choice"] = as_of_from_request(request)
     if not page.paginator.count:
@@ -108,6 +109,26 @@ def action_list(request):
         export="corrective-actions",
         template="audits/corrective_action_list.html",
         name="actions",
+    )
+
+
+@login_required
+def announcement_list(request):
+    """Announcements of conformity the user may see, as of the list's day (the decisions of the
+    units in force then, taken by then), newest first."""
+    as_of = as_of_from_request(request).date
+    everything = Announcement.objects.visible_to(request.user)
+    filterset = AnnouncementFilterSet(
+        request.GET, everything.as_of(as_of), request=request, as_of=as_of
+    )
+    return _filtered_list(
+        request,
+        filterset,
+        everything,
+        order=("-decision_date", "commune__sort_key", "pk"),
+        export="announcements",
+        template="audits/announcement_list.html",
+        name="announcements",
     )
 
 
