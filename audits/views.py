@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import access
-from audits import services
+from audits import inspections, services
 from audits.filters import CorrectiveActionFilterSet, FindingFilterSet
 from audits.forms import (
     ActionDoneForm,
@@ -40,8 +40,8 @@ from communes.models import Commune
 from core.filenames import download_name
 from core.lists import paginate, render_list
 from core.spreadsheets import export_format, export_list
+from procedures.models import ScopeItem
 from qms_rollout import clock
-from reports import metrics
 from roadmap.models import Standard
 from roadmap.services import MilestoneConflict
 
@@ -312,7 +312,7 @@ def announcement_create(request, code: str):
     if not form.is_bound:
         if milestone is not None:
             form.initial["standard"] = milestone.participation.programme.standard
-        covered = metrics.scope_coverage_by_commune([commune.pk]).get(commune.pk, 0)
+        covered = ScopeItem.objects.coverage_by_commune([commune.pk]).get(commune.pk, 0)
         previous = Announcement.objects.filter(commune=commune).exists()
         form.initial.update(
             {
@@ -361,7 +361,7 @@ def _plan_ctx(request, plan, **forms) -> dict:
     current = dict(plan.items.values_list("commune_id", "form"))
     items_form = forms.get("items_form") or PlanItemsForm(communes=communes, current=current)
     choices = items_form.forms_by_commune() if items_form.is_bound else current
-    rows, totals = metrics.plan_results(plan)
+    rows, totals = inspections.plan_results(plan)
     by_commune = {r.item.commune_id: r for r in rows}
     return {
         "plan": plan,
@@ -369,7 +369,7 @@ def _plan_ctx(request, plan, **forms) -> dict:
         "can_manage": access.can_manage_inspections(request.user),
         "plan_form": forms.get("plan_form") or InspectionPlanForm(instance=plan),
         "items_form": items_form,
-        "check": metrics.onsite_check(choices, len(communes)),
+        "check": inspections.onsite_check(choices, len(communes)),
         "results": rows,
         "totals": totals,
         "summary_form": forms.get("summary_form") or PlanSummaryForm(instance=plan),
@@ -414,7 +414,7 @@ def plan_detail(request, pk: int):
     if op == "check":
         form = PlanItemsForm(request.POST, communes=_plan_communes(plan), current={})
         form.is_valid()
-        check = metrics.onsite_check(form.forms_by_commune(), len(form.communes))
+        check = inspections.onsite_check(form.forms_by_commune(), len(form.communes))
         return render(request, "audits/inspectionplan_detail.html#check", {"check": check})
     forms = _plan_forms(request, plan, op)
     if forms is None:

@@ -68,3 +68,9 @@ def as_of_from_request(request) -> AsOf:
         date, given = form.cleaned_data[PARAM], True
     carried = [(k, v) for k, values in request.GET.lists() if k not in NOT_CARRIED for v in values]
     return AsOf(date=date, form=form, given=given, carried=carried)
+
+
+def year_as_of(year: int, today: datetime.date | None = None) -> datetime.date:
+    """The date a year's figures are computed for: its last day, or today while it runs."""
+    today = today or clock.today()
+    return min(datetime.date(year, 12, 31), today)

@@ -1,5 +1,7 @@
 """Procedures pages: the catalogue, and each commune's QMS scope (what its processes cover)."""
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -8,14 +10,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import access
+from communes.models import Commune
 from core.lists import paginate, render_list
+from core.numbers import percent
 from core.spreadsheets import export_format, export_list
 from core.text import vn_key
 from procedures.filters import ProcedureFilterSet
 from procedures.forms import ScopeItemForm
 from procedures.models import Procedure, ScopeItem
 from qms_rollout import clock
-from reports import metrics
 
 
 @login_required
@@ -41,12 +44,6 @@ def _scope_ctx(request, commune, *, add_form=None, editing=None, edit_form=None)
         for item in items:
             if item.pk == editing:
                 item.form = edit_form or _edit_form(item, commune)
-    figures = metrics.compute(
-        metrics.participations_in_scope(request.user, commune=commune),
-        as_of=clock.today(),
-        cells=False,
-        curve=False,
-    )
     return {
         "commune": commune,
         "items": items,
@@ -54,8 +51,22 @@ def _scope_ctx(request, commune, *, add_form=None, editing=None, edit_form=None)
         "only_revision": only_revision,
         "add_form": add_form
         or (ScopeItemForm(commune=commune, prefix="new") if can_edit else None),
-        "figures": figures,
+        "figures": _scope_figures(request.user, commune),
     }
+
+
+def _scope_figures(user, commune) -> SimpleNamespace:
+    """The commune's scope figures today, counted as the progress figures count them: over the
+    commune's participations ``user`` sees (none: nothing covered), three queries."""
+    today = clock.today()
+    participating = (
+        commune.participations.visible_to(user)
+        .filter(commune__in=Commune.objects.current(today))
+        .count()
+    )
+    figures = ScopeItem.objects.figures([commune.pk] if participating else [], today)
+    whole = figures["procedures_in_force"] * participating
+    return SimpleNamespace(**figures, coverage_pct=percent(figures["scope_covered"], whole))
 
 
 def _edit_form(item, commune, data=None):

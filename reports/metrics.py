@@ -44,8 +44,9 @@ from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
 
 from audits.models import Announcement, Audit, CorrectiveAction, CorrectiveActionQuerySet, Finding
-from communes.models import Commune, Province, Succession
-from procedures.models import Procedure, ScopeItem
+from communes.models import Commune, Province
+from core.numbers import percent
+from procedures.models import ScopeItem
 from qms_rollout import clock
 from roadmap.models import (
     Milestone,
@@ -59,11 +60,6 @@ from roadmap.models import (
 
 DONE = Milestone.Status.DONE
 NOT_APPLICABLE = Milestone.Status.NOT_APPLICABLE
-# A scope item covered by the QMS: issued or applied, its procedure not abolished.
-COVERED = Q(
-    state__in=[ScopeItem.State.ISSUED, ScopeItem.State.APPLIED],
-    procedure__abolished_on__isnull=True,
-)
 
 
 class Stage(models.TextChoices):
@@ -150,11 +146,6 @@ def is_silent(last_change: datetime.date, as_of: datetime.date, days: int) -> bo
     """Silent: the last change of a commune's milestones (or, never changed, the start of its
     participation) is more than ``days`` days before ``as_of``."""
     return last_change < as_of - datetime.timedelta(days=days)
-
-
-def percent(part: float, whole: float) -> float:
-    """``part`` of ``whole`` in %, rounded to one decimal; 0 when there is no whole."""
-    return round(100.0 * part / whole, 1) if whole else 0.0
 
 
 @dataclass
@@ -839,22 +830,7 @@ def _audit_figures(commune_ids, as_of) -> dict:
 
 def _scope_figures(commune_ids, as_of) -> dict:
     """Procedures in force, covered by the communes' QMS, needing revision (two queries)."""
-    scope = ScopeItem.objects.filter(commune_id__in=commune_ids).aggregate(
-        covered=Count("pk", filter=COVERED),
-        needing_revision=Count(
-            "pk",
-            filter=Q(issued_on__isnull=False)
-            & (
-                Q(procedure__amended_on__gt=F("issued_on"))
-                | Q(procedure__abolished_on__isnull=False)
-            ),
-        ),
-    )
-    return {
-        "procedures_in_force": Procedure.objects.active(as_of).count(),
-        "scope_covered": scope["covered"],
-        "scope_needing_revision": scope["needing_revision"],
-    }
+    return ScopeItem.objects.figures(commune_ids, as_of)
 
 
 def compute(
@@ -989,19 +965,6 @@ def year_tables_by_province(participations, year: int, *, today=None) -> dict:
     return {"labels": labels, "rows": rows}
 
 
-# Counts shown beside lists ---------------------------------------------------------------------
-
-
-def with_commune_counts(programmes):
-    """``programmes`` (a queryset) with ``n_communes``: the communes taking part in each."""
-    return programmes.annotate(n_communes=Count("participations", distinct=True))
-
-
-def with_milestone_counts(participations):
-    """``participations`` (a queryset) with ``n_milestones``: the steps on each roadmap."""
-    return participations.annotate(n_milestones=Count("milestones"))
-
-
 # Lists behind the figures ----------------------------------------------------------------------
 
 
@@ -1081,19 +1044,6 @@ def recent_changes_with_previous(
     return changes_with_previous(rows, earlier=earlier)
 
 
-def scope_coverage_by_commune(commune_ids) -> dict[int, int]:
-    """Procedures covered by each commune's QMS (issued or applied, not abolished), by commune id.
-
-    The per-commune part of :attr:`Figures.scope_covered` (the same definition), in one query.
-    """
-    rows = (
-        ScopeItem.objects.filter(COVERED, commune_id__in=commune_ids)
-        .values("commune_id")
-        .annotate(n=Count("pk"))
-    )
-    return {r["commune_id"]: r["n"] for r in rows}
-
-
 # The yearly cycle (issue 10) -----------------------------------------------------------------
 # Maintenance duties per commune and year, and the year's figures (the annual report's table and
 # the dashboard's year section). Computed in reports/compliance.py, re-exported here: every
@@ -1101,15 +1051,11 @@ def scope_coverage_by_commune(commune_ids) -> dict[int, int]:
 
 from reports.compliance import (  # noqa: E402, F401
     CommuneCompliance,
-    InspectionResult,
-    OnsiteCheck,
     YearCompliance,
     YearFigures,
     commune_compliance,
     duty_labels,
-    onsite_check,
     picked_year,
-    plan_results,
     status_labels,
     year_as_of,
     year_compliance,
@@ -1117,60 +1063,3 @@ from reports.compliance import (  # noqa: E402, F401
     year_table,
     years_available,
 )
-
-# What a reorganisation leaves each new unit ------------------------------------------------------
-
-
-@dataclass
-class StartingPoint:
-    """A new unit, its predecessors and which of them had announced a QMS.
-
-    ``kind``: every predecessor announced (``consolidate`` their QMS into one and re-announce),
-    some did (``extend`` theirs to the whole territory), none did (``new``: build one).
-    """
-
-    CONSOLIDATE, EXTEND, NEW = "consolidate", "extend", "new"
-
-    commune: object
-    predecessors: list = field(default_factory=list)
-    announced: list = field(default_factory=list)
-
-    @property
-    def kind(self) -> str:
-        if self.predecessors and len(self.announced) == len(self.predecessors):
-            return self.CONSOLIDATE
-        return self.EXTEND if self.announced else self.NEW
-
-
-def starting_point_labels() -> dict[str, str]:
-    from django.utils.translation import gettext as _
-
-    return {
-        StartingPoint.CONSOLIDATE: _("Consolidate: every predecessor announced"),
-        StartingPoint.EXTEND: _("Extend: some predecessors announced"),
-        StartingPoint.NEW: _("Build new: no predecessor announced"),
-    }
-
-
-def successor_starting_points(successors) -> list[StartingPoint]:
-    """For each unit of ``successors``, what its direct predecessors leave it: an announcement
-    counts when made before the unit began (two queries)."""
-    points = {c.pk: StartingPoint(commune=c) for c in successors}
-    links = list(
-        Succession.objects.filter(successor__in=list(points))
-        .select_related("predecessor")
-        .order_by("predecessor__code")
-    )
-    first_announced = dict(
-        Announcement.objects.filter(commune__in=[s.predecessor_id for s in links])
-        .values("commune")
-        .annotate(first=Min("decision_date"))
-        .values_list("commune", "first")
-    )
-    for s in links:
-        point = points[s.successor_id]
-        point.predecessors.append(s.predecessor)
-        first = first_announced.get(s.predecessor_id)
-        if first is not None and first < s.effective_on:
-            point.announced.append(s.predecessor)
-    return list(points.values())

@@ -19,7 +19,6 @@ from communes.models import Commune
 from core.lists import paginate, render_list
 from core.spreadsheets import export_format, export_list
 from qms_rollout import clock
-from reports import metrics
 from roadmap import services
 from roadmap.filters import MilestoneFilterSet
 from roadmap.forms import (
@@ -38,6 +37,7 @@ from roadmap.models import (
     Standard,
 )
 from roadmap.services import MilestoneConflict, milestone_record_update
+from roadmap.successors import starting_point_labels, successor_starting_points
 
 
 @login_required
@@ -184,9 +184,12 @@ def evidence_download(request, pk: int):
 @login_required
 def programme_list(request):
     """The waves of the rollout the user may see, with their number of communes."""
-    programmes = metrics.with_commune_counts(
-        Programme.objects.visible_to(request.user).select_related("consultant", "province")
-    ).order_by("-start_date", "name")
+    programmes = (
+        Programme.objects.visible_to(request.user)
+        .select_related("consultant", "province")
+        .with_commune_counts()
+        .order_by("-start_date", "name")
+    )
     ctx = {
         "programmes": programmes,
         "can_manage": access.can_manage_programmes(request.user),
@@ -210,12 +213,12 @@ def _programme_participations(user, programme) -> list:
     """The programme's participations ``user`` may see, with their number of milestones and
     their commune officers (``officers``), by district then commune in Vietnamese order."""
     participations = list(
-        metrics.with_milestone_counts(
-            Participation.objects.visible_to(user)
-            .filter(programme=programme)
-            .with_list_related()
-            .select_related("template")
-        ).order_by(F("commune__district__code").asc(nulls_first=True), "commune__sort_key")
+        Participation.objects.visible_to(user)
+        .filter(programme=programme)
+        .with_list_related()
+        .select_related("template")
+        .with_milestone_counts()
+        .order_by(F("commune__district__code").asc(nulls_first=True), "commune__sort_key")
     )
     officers = defaultdict(list)
     for officer in User.objects.filter(
@@ -366,7 +369,7 @@ def _successor_points(user):
         .distinct()
         .order_by("code")
     )
-    return metrics.successor_starting_points(units)
+    return successor_starting_points(units)
 
 
 @login_required
@@ -387,7 +390,7 @@ def programme_from_successors(request):
             request, _("The wave was created with %(count)s new units.") % {"count": count}
         )
         return redirect("roadmap:programme_detail", programme.pk)
-    labels = metrics.starting_point_labels()
+    labels = starting_point_labels()
     ctx = {
         "form": form,
         "points": [(p, labels[p.kind]) for p in points],
