@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from accounts import access
 from audits.models import Announcement, Audit, Finding
+from communes.access import get_commune_for_user, get_district_for_user
 from communes.filters import CommuneFilterSet
 from communes.models import Commune
 from core.asof import as_of_from_request
@@ -144,7 +145,7 @@ def commune_detail(request, code: str):
     user = request.user
     as_of_choice = as_of_from_request(request)
     as_of = as_of_choice.date
-    commune = access.get_commune_for_user(user, code, on=as_of)
+    commune = get_commune_for_user(user, code, on=as_of)
     in_scope = metrics.participations_in_scope(user, commune=commune)
     participations = list(
         in_scope.with_list_related().select_related("template").order_by("start_date")
@@ -223,7 +224,7 @@ def _compliance_ctx(request, in_scope, as_of) -> dict:
 def district_detail(request, code: str):
     """A district: its headline figures, communes with their QMS people, grid, curve, changes."""
     user = request.user
-    district = access.get_district_for_user(user, code)
+    district = get_district_for_user(user, code)
     as_of = as_of_from_request(request)
     participations = metrics.participations_in_scope(user, district=district)
     figures = metrics.compute_cached(participations, as_of=as_of.date)

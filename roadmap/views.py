@@ -20,6 +20,7 @@ from core.lists import paginate, render_list
 from core.spreadsheets import export_format, export_list
 from qms_rollout import clock
 from roadmap import services
+from roadmap.access import get_evidence_for_user, get_milestone_for_user, get_programme_for_user
 from roadmap.filters import MilestoneFilterSet
 from roadmap.forms import (
     ApplyTemplateForm,
@@ -84,7 +85,7 @@ def _milestone_ctx(request, milestone, form, *, conflict=None, saved=False) -> d
 def _milestone_conflict(request, pk: int, current):
     """Someone saved in between: the current milestone, the user's values against the current
     version (saving again is a deliberate choice made with the current values in view)."""
-    milestone = access.get_milestone_for_user(request.user, pk)
+    milestone = get_milestone_for_user(request.user, pk)
     retry = request.POST.copy()
     retry["version"] = str(current.version)
     form = MilestoneUpdateForm.for_milestone(milestone, retry)
@@ -115,7 +116,7 @@ def _milestone_save(request, milestone, form):
     if not request.htmx:
         messages.success(request, _("The milestone was saved."))
         return None
-    milestone = access.get_milestone_for_user(request.user, milestone.pk)
+    milestone = get_milestone_for_user(request.user, milestone.pk)
     return milestone, MilestoneUpdateForm.for_milestone(milestone), None, True
 
 
@@ -147,7 +148,7 @@ def milestone_update(request, pk: int):
     ``panel`` partial, swapped in place.
     """
     write = request.method == "POST"
-    milestone = access.get_milestone_for_user(request.user, pk, write=write)
+    milestone = get_milestone_for_user(request.user, pk, write=write)
     conflict, saved = None, False
     if not write:
         form = MilestoneUpdateForm.for_milestone(milestone)
@@ -165,7 +166,7 @@ def milestone_update(request, pk: int):
 @login_required
 def evidence_download(request, pk: int):
     """An evidence file, to those who may see its milestone, always as an attachment."""
-    evidence = access.get_evidence_for_user(request.user, pk)
+    evidence = get_evidence_for_user(request.user, pk)
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError as exc:
@@ -261,7 +262,7 @@ def _programme_ctx(request, programme, **forms) -> dict:
 @login_required
 def programme_detail(request, pk: int):
     """A programme: its communes, their kinds, budgets, templates and officers."""
-    programme = access.get_programme_for_user(request.user, pk)
+    programme = get_programme_for_user(request.user, pk)
     return render(request, "roadmap/programme_detail.html", _programme_ctx(request, programme))
 
 
@@ -269,7 +270,7 @@ def programme_detail(request, pk: int):
 @require_POST
 def participation_create(request, pk: int):
     """Add a commune to the programme (kind, budget, start date, QMS representative, secretary)."""
-    programme = access.get_programme_for_user(request.user, pk, write=True)
+    programme = get_programme_for_user(request.user, pk, write=True)
     form = ParticipationForm(request.POST, programme=programme, prefix="p")
     if form.is_valid():
         participation = form.save()
@@ -286,7 +287,7 @@ def participation_create(request, pk: int):
 @require_POST
 def participation_bulk_create(request, pk: int):
     """Add several communes at once (same kind, start date and budget)."""
-    programme = access.get_programme_for_user(request.user, pk, write=True)
+    programme = get_programme_for_user(request.user, pk, write=True)
     form = ParticipationBulkForm(request.POST, programme=programme, prefix="b")
     if form.is_valid():
         data = form.cleaned_data
@@ -316,7 +317,7 @@ def participation_bulk_create(request, pk: int):
 @require_POST
 def programme_apply_template(request, pk: int):
     """Apply a roadmap template to every commune of its kind in the programme, in one action."""
-    programme = access.get_programme_for_user(request.user, pk, write=True)
+    programme = get_programme_for_user(request.user, pk, write=True)
     form = ApplyTemplateForm(request.POST, prefix="t", programme=programme)
     if form.is_valid():
         result = services.programme_apply_template(
@@ -340,7 +341,7 @@ def programme_apply_template(request, pk: int):
 def officer_assign(request, pk: int):
     """Create a commune officer's account (a welcome mail carries the link to choose a password)
     or move an existing commune officer to one of the programme's communes."""
-    programme = access.get_programme_for_user(request.user, pk, write=True)
+    programme = get_programme_for_user(request.user, pk, write=True)
     form = OfficerAssignForm(request.POST, programme=programme, prefix="o")
     if form.is_valid():
         data = form.cleaned_data
