@@ -317,7 +317,7 @@ def announcement_create(request, code: str):
             messages.success(
                 request, _("The announcement was recorded and the roadmap step completed.")
             )
-            return redirect("communes:commune_detail", commune.code)
+            return redirect("reports:commune_detail", commune.code)
     milestone = services.announcement_milestone(commune)
     if not form.is_bound:
         if milestone is not None:
