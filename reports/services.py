@@ -269,7 +269,7 @@ def _by_commune(overdue: list[dict]) -> list[dict]:
 
 
 def _open_on(finding, as_of: datetime.date) -> bool:
-    """Open on ``as_of``: as :func:`reports.metrics._finding_figures` counts it."""
+    """Open on ``as_of``: as :func:`reports.metrics.groups._finding_figures` counts it."""
     if finding.status != Finding.Status.CLOSED:
         return True
     return finding.closed_on is not None and finding.closed_on > as_of
