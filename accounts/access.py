@@ -1,9 +1,13 @@
-"""Who may see and do what. Every view goes through this module; none checks a role by hand.
+"""What a role may do: the ``can_*`` rules and ``require``. No view checks a role by hand.
 
 Seeing is decided once, by ``User.scope`` (``accounts/models.py``), and applied by the scoped
 QuerySet base of ``core/querysets.py``: lists use ``Model.objects.visible_to(user)``; single
-objects come from a ``get_<thing>_for_user`` helper here, which raises 404 outside the user's
-scope and 403 for a write the role may not do.
+objects come from the ``get_<thing>_for_user`` helpers of each app's ``access.py``
+(``communes``, ``procedures``, ``roadmap``, ``audits``, ``reports``), which raise 404 outside the
+user's scope and 403 for a write the role may not do (by the rules here).
+
+The rules take the object they judge and read what they need of it (``milestone.participation``,
+``commune.participations``): this module imports no model of an app after ``accounts``.
 
 Doing (given the object is within the user's scope):
 - milestones: DOST staff, the commune's officer, the programme's consultant;
@@ -16,15 +20,8 @@ Doing (given the object is within the user's scope):
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from audits.models import Audit, CorrectiveAction, Finding, InspectionPlan, PlannedInspection
-from communes.models import Commune, District, Province
-from procedures.models import ScopeItem
-from reports.models import AnnualReport
-from roadmap.models import Evidence, Milestone, Participation, Programme
 
 Role = User.Role
 
@@ -96,153 +93,9 @@ def require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-# Objects for a user ------------------------------------------------------------------------
-
-
-def get_commune_for_user(user, code: str, *, write: bool = False, on=None) -> Commune:
-    """The unit with GSO ``code`` in force on ``on`` (default today), else the one that carried
-    the code last."""
-    commune = (
-        Commune.objects.visible_to(user).select_related("district", "province").by_code(code, on=on)
-    )
-    if commune is None:
-        raise Http404
-    if write:
-        require(can_manage_quality_records(user, commune))
-    return commune
-
-
-def get_province_for_user(user, code: str, *, on=None) -> Province:
-    """The province with GSO ``code`` in force on ``on`` (a national deployment's drill-down);
-    404 outside what the user may see."""
-    province = Province.objects.visible_to(user).by_code(code, on=on)
-    if province is None:
-        raise Http404
-    return province
-
-
-def get_district_for_user(user, code: str) -> District:
-    district = District.objects.visible_to(user).select_related("province").by_code(code)
-    if district is None:
-        raise Http404
-    return district
-
-
-def get_participation_for_user(user, pk: int) -> Participation:
-    return get_object_or_404(
-        Participation.objects.visible_to(user).with_list_related().select_related("template"),
-        pk=pk,
-    )
-
-
-def get_milestone_for_user(user, pk: int, *, write: bool = False) -> Milestone:
-    milestone = get_object_or_404(Milestone.objects.visible_to(user).with_list_related(), pk=pk)
-    if write:
-        require(can_edit_milestone(user, milestone))
-    return milestone
-
-
-def get_audit_for_user(user, pk: int, *, write: bool = False) -> Audit:
-    audit = get_object_or_404(
-        Audit.objects.visible_to(user).select_related("commune__district"), pk=pk
-    )
-    if write:
-        require(can_manage_quality_records(user, audit.commune))
-    return audit
-
-
-def get_finding_for_user(user, pk: int, *, write: bool = False) -> Finding:
-    finding = get_object_or_404(
-        Finding.objects.visible_to(user).select_related("audit__commune__district", "procedure"),
-        pk=pk,
-    )
-    if write:
-        require(can_manage_quality_records(user, finding.audit.commune))
-    return finding
-
-
-def get_corrective_action_for_user(
-    user, pk: int, *, write: bool = False, verify: bool = False
-) -> CorrectiveAction:
-    """``write``: mark it done (the commune's officer may); ``verify``: DOST staff or consultant."""
-    action = get_object_or_404(
-        CorrectiveAction.objects.visible_to(user).select_related(
-            "finding__audit__commune__district", "verified_by"
-        ),
-        pk=pk,
-    )
-    if verify:
-        require(can_manage_quality_records(user, action.finding.audit.commune))
-    elif write:
-        require(can_mark_action_done(user, action))
-    return action
-
-
-def get_scope_item_for_user(user, pk: int, *, write: bool = False) -> ScopeItem:
-    item = get_object_or_404(
-        ScopeItem.objects.visible_to(user).select_related("commune__district", "procedure__field"),
-        pk=pk,
-    )
-    if write:
-        require(can_manage_quality_records(user, item.commune))
-    return item
-
-
-def get_programme_for_user(user, pk: int, *, write: bool = False) -> Programme:
-    programme = get_object_or_404(
-        Programme.objects.visible_to(user).select_related("consultant", "province"), pk=pk
-    )
-    if write:
-        require(can_manage_programmes(user))
-    return programme
-
-
-def get_evidence_for_user(user, pk: int) -> Evidence:
-    """An evidence file of a milestone ``user`` may see (404 otherwise)."""
-    return get_object_or_404(
-        Evidence.objects.filter(milestone__in=Milestone.objects.visible_to(user)).select_related(
-            "milestone__participation__commune"
-        ),
-        pk=pk,
-    )
-
-
 # The DOST's yearly inspections (TT 26/2014 Arts. 33–39) and its official documents ------------
 
 
 def can_manage_inspections(user) -> bool:
     """Inspection plans, decisions, minutes, the November summary, the annual report: DOST staff."""
     return can_record_inspection(user)
-
-
-def get_inspection_plan_for_user(user, pk: int, *, write: bool = False):
-    """A year's inspection plan: the province-wide roles see it (404 otherwise), DOST staff edit."""
-    plan = get_object_or_404(
-        InspectionPlan.objects.visible_to(user).select_related("province"), pk=pk
-    )
-    if write:
-        require(can_manage_inspections(user))
-    return plan
-
-
-def get_planned_inspection_for_user(user, pk: int, *, write: bool = False):
-    """One commune's inspection in a plan, within the user's scope (the commune sees its own)."""
-    item = get_object_or_404(
-        PlannedInspection.objects.visible_to(user)
-        .with_list_related()
-        .select_related("plan__province", "commune__province"),
-        pk=pk,
-    )
-    if write:
-        require(can_manage_inspections(user))
-    return item
-
-
-def get_annual_report_for_user(user, pk: int, *, write: bool = False):
-    """A year's report to the Ministry: province-wide roles read it, DOST staff write it."""
-    report = get_object_or_404(
-        AnnualReport.objects.visible_to(user).select_related("province"), pk=pk
-    )
-    if write:
-        require(can_manage_inspections(user))
-    return report

@@ -6,11 +6,11 @@ from accounts.models import User
 
 def _start_page(user) -> str:
     if user.role == User.Role.DISTRICT_OFFICER and user.district_id:
-        return resolve_url("communes:district_detail", user.district.code)
+        return resolve_url("reports:district_detail", user.district.code)
     if user.role == User.Role.COMMUNE_OFFICER and user.commune_id:
-        return resolve_url("communes:commune_detail", user.commune.code)
+        return resolve_url("reports:commune_detail", user.commune.code)
     if user.role == User.Role.CONSULTANT:
-        return resolve_url("communes:commune_list")
+        return resolve_url("reports:commune_list")
     return resolve_url("reports:dashboard")
 
 

@@ -15,7 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import access
-from audits import services
+from audits import inspections, services
+from audits.access import (
+    get_audit_for_user,
+    get_corrective_action_for_user,
+    get_finding_for_user,
+    get_inspection_plan_for_user,
+    get_planned_inspection_for_user,
+)
 from audits.filters import AnnouncementFilterSet, CorrectiveActionFilterSet, FindingFilterSet
 from audits.forms import (
     ActionDoneForm,
@@ -36,13 +43,14 @@ from audits.models import (
     InspectionPlan,
     PlannedInspection,
 )
+from communes.access import get_commune_for_user
 from communes.models import Commune
 from core.asof import as_of_from_request
 from core.filenames import download_name
 from core.lists import paginate, render_list
 from core.spreadsheets import export_format, export_list
+from procedures.models import ScopeItem
 from qms_rollout import clock
-from reports import metrics
 from roadmap.models import Standard
 from roadmap.services import MilestoneConflict
 
@@ -156,7 +164,8 @@ def _serve(field_file, *name_parts):
 @require_http_methods(["GET", "POST"])
 def audit_create(request, code: str):
     """DOST staff and the commune's consultant record an audit, review or inspection."""
-    commune = access.get_commune_for_user(request.user, code, write=True)
+    commune = get_commune_for_user(request.user, code)
+    access.require(access.can_manage_quality_records(request.user, commune))
     may_inspect = access.can_record_inspection(request.user)
     form = AuditForm(request.POST or None, request.FILES or None, may_inspect=may_inspect)
     form.instance.commune = commune  # the dates are checked against the commune's existence
@@ -214,13 +223,13 @@ def _audit_ctx(request, audit, *, finding_form=None, action_forms=None) -> dict:
 @login_required
 def audit_detail(request, pk: int):
     """An audit with its findings and their corrective actions; editors add to it."""
-    audit = access.get_audit_for_user(request.user, pk)
+    audit = get_audit_for_user(request.user, pk)
     return render(request, "audits/audit_detail.html", _audit_ctx(request, audit))
 
 
 @login_required
 def audit_report(request, pk: int):
-    audit = access.get_audit_for_user(request.user, pk)
+    audit = get_audit_for_user(request.user, pk)
     with translation.override("vi"):
         return _serve(audit.report, audit.get_kind_display(), audit.commune.name, audit.date)
 
@@ -228,7 +237,7 @@ def audit_report(request, pk: int):
 @login_required
 @require_POST
 def finding_create(request, pk: int):
-    audit = access.get_audit_for_user(request.user, pk, write=True)
+    audit = get_audit_for_user(request.user, pk, write=True)
     form = FindingForm(request.POST, audit=audit, prefix="finding")
     form.instance.audit = audit
     if form.is_valid():
@@ -243,14 +252,14 @@ def finding_create(request, pk: int):
 @login_required
 @require_POST
 def action_create(request, pk: int):
-    finding = access.get_finding_for_user(request.user, pk, write=True)
+    finding = get_finding_for_user(request.user, pk, write=True)
     form = CorrectiveActionForm(request.POST, prefix=f"f{finding.pk}")
     form.instance.finding = finding
     if form.is_valid():
         form.save()
         messages.success(request, _("The corrective action was recorded."))
         return redirect("audits:audit_detail", finding.audit_id)
-    audit = access.get_audit_for_user(request.user, finding.audit_id)
+    audit = get_audit_for_user(request.user, finding.audit_id)
     ctx = _audit_ctx(request, audit, action_forms={finding.pk: form})
     return render(request, "audits/audit_detail.html", ctx)
 
@@ -303,7 +312,7 @@ def action_update(request, pk: int):
     op = request.POST.get("op") if request.method == "POST" else None
     if op not in (None, "done", "verify"):
         raise Http404
-    action = access.get_corrective_action_for_user(
+    action = get_corrective_action_for_user(
         request.user, pk, write=op == "done", verify=op == "verify"
     )
     done_form, notice, problem = None, "", ""
@@ -313,7 +322,7 @@ def action_update(request, pk: int):
             level = messages.ERROR if problem else messages.SUCCESS
             messages.add_message(request, level, problem or notice)
             return redirect("audits:action_update", action.pk)
-        action = access.get_corrective_action_for_user(request.user, pk)
+        action = get_corrective_action_for_user(request.user, pk)
     ctx = _action_ctx(request, action, done_form=done_form, notice=notice, problem=problem)
     template = "audits/corrective_action_update.html"
     if request.htmx:
@@ -323,7 +332,7 @@ def action_update(request, pk: int):
 
 @login_required
 def action_evidence(request, pk: int):
-    action = access.get_corrective_action_for_user(request.user, pk)
+    action = get_corrective_action_for_user(request.user, pk)
     with translation.override("vi"):
         return _serve(
             action.evidence,
@@ -337,7 +346,8 @@ def action_evidence(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def announcement_create(request, code: str):
     """Record the commune's announcement of conformity; it completes the roadmap's step."""
-    commune = access.get_commune_for_user(request.user, code, write=True)
+    commune = get_commune_for_user(request.user, code)
+    access.require(access.can_manage_quality_records(request.user, commune))
     may_override = access.can_manage_inspections(request.user)
     form = AnnouncementForm(request.POST or None, commune=commune, may_override=may_override)
     if request.method == "POST" and form.is_valid():
@@ -355,12 +365,12 @@ def announcement_create(request, code: str):
             messages.success(
                 request, _("The announcement was recorded and the roadmap step completed.")
             )
-            return redirect("communes:commune_detail", commune.code)
+            return redirect("reports:commune_detail", commune.code)
     milestone = services.announcement_milestone(commune)
     if not form.is_bound:
         if milestone is not None:
             form.initial["standard"] = milestone.participation.programme.standard
-        covered = metrics.scope_coverage_by_commune([commune.pk]).get(commune.pk, 0)
+        covered = ScopeItem.objects.coverage_by_commune([commune.pk]).get(commune.pk, 0)
         previous = Announcement.objects.filter(commune=commune).exists()
         form.initial.update(
             {
@@ -377,7 +387,7 @@ def announcement_create(request, code: str):
 @require_POST
 def finding_close(request, pk: int):
     """DOST staff or the consultant close a finding with no open corrective action."""
-    finding = access.get_finding_for_user(request.user, pk, write=True)
+    finding = get_finding_for_user(request.user, pk, write=True)
     try:
         services.finding_close(finding=finding, by=request.user)
     except ValidationError as exc:
@@ -409,7 +419,7 @@ def _plan_ctx(request, plan, **forms) -> dict:
     current = dict(plan.items.values_list("commune_id", "form"))
     items_form = forms.get("items_form") or PlanItemsForm(communes=communes, current=current)
     choices = items_form.forms_by_commune() if items_form.is_bound else current
-    rows, totals = metrics.plan_results(plan)
+    rows, totals = inspections.plan_results(plan)
     by_commune = {r.item.commune_id: r for r in rows}
     return {
         "plan": plan,
@@ -417,7 +427,7 @@ def _plan_ctx(request, plan, **forms) -> dict:
         "can_manage": access.can_manage_inspections(request.user),
         "plan_form": forms.get("plan_form") or InspectionPlanForm(instance=plan),
         "items_form": items_form,
-        "check": metrics.onsite_check(choices, len(communes)),
+        "check": inspections.onsite_check(choices, len(communes)),
         "results": rows,
         "totals": totals,
         "summary_form": forms.get("summary_form") or PlanSummaryForm(instance=plan),
@@ -458,11 +468,11 @@ def plan_detail(request, pk: int):
     """A plan: its header (POST ``op=plan``), its communes and the one-third check (``op=items``;
     an htmx ``op=check`` only recomputes the check), the November summary (``op=summary``)."""
     op = request.POST.get("op") if request.method == "POST" else None
-    plan = access.get_inspection_plan_for_user(request.user, pk, write=op is not None)
+    plan = get_inspection_plan_for_user(request.user, pk, write=op is not None)
     if op == "check":
         form = PlanItemsForm(request.POST, communes=_plan_communes(plan), current={})
         form.is_valid()
-        check = metrics.onsite_check(form.forms_by_commune(), len(form.communes))
+        check = inspections.onsite_check(form.forms_by_commune(), len(form.communes))
         return render(request, "audits/inspectionplan_detail.html#check", {"check": check})
     forms = _plan_forms(request, plan, op)
     if forms is None:
@@ -517,7 +527,7 @@ def _inspection_ctx(request, item, *, decision_form=None, minutes_form=None) -> 
 @login_required
 def inspection_detail(request, pk: int):
     """One commune's inspection: the decision (on site), the minutes against Art. 36."""
-    item = access.get_planned_inspection_for_user(request.user, pk)
+    item = get_planned_inspection_for_user(request.user, pk)
     return render(request, "audits/plannedinspection_detail.html", _inspection_ctx(request, item))
 
 
@@ -525,7 +535,7 @@ def inspection_detail(request, pk: int):
 @require_POST
 def inspection_decision(request, pk: int):
     """DOST staff record the decision to inspect at the office (Mẫu 20. QĐKT)."""
-    item = access.get_planned_inspection_for_user(request.user, pk, write=True)
+    item = get_planned_inspection_for_user(request.user, pk, write=True)
     if not item.is_onsite:
         raise Http404
     form = InspectionDecisionForm(request.POST, instance=item)
@@ -542,7 +552,7 @@ def inspection_decision(request, pk: int):
 @require_POST
 def inspection_minutes(request, pk: int):
     """DOST staff record the minutes (Mẫu 21. BBKT): each finding becomes a finding to act on."""
-    item = access.get_planned_inspection_for_user(request.user, pk, write=True)
+    item = get_planned_inspection_for_user(request.user, pk, write=True)
     form = MinutesForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data

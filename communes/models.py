@@ -282,7 +282,7 @@ class District(AdministrativeUnit):
         ]
 
     def get_absolute_url(self):
-        return reverse("communes:district_detail", args=[self.code])
+        return reverse("reports:district_detail", args=[self.code])
 
     def successor_communes(self):
         """The units its communes went into when they ended (the communes of 1/7/2025 for a
@@ -346,7 +346,7 @@ class Commune(AdministrativeUnit):
     def get_absolute_url(self):
         """The page of this very unit: an ended one is shown as of its last day (its code may
         now belong to another unit)."""
-        url = reverse("communes:commune_detail", args=[self.code])
+        url = reverse("reports:commune_detail", args=[self.code])
         if self.valid_until is not None:
             url += f"?as_of={self.valid_until:%d/%m/%Y}"
         return url

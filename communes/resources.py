@@ -1,5 +1,4 @@
-"""The spreadsheets of the administrative units: the GSO list (import and export), the commune
-list's export, and the lookup of a commune by its GSO code that the other imports share.
+"""The spreadsheets of the administrative units: the GSO list (import and export) and the lookup of a commune by its GSO code that the other imports share.
 
 The GSO layout has one row per commune: "Tỉnh / Thành Phố", "Mã TP", "Quận Huyện", "Mã QH",
 "Phường Xã", "Mã PX", "Cấp" (a district with no commune has its commune cells empty). Units are
@@ -18,7 +17,6 @@ import datetime
 import re
 
 from django.core.exceptions import ValidationError
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from import_export import resources
@@ -45,17 +43,10 @@ from core.resources import (
     register_import,
 )
 from core.spreadsheets import (
-    SHEET_LANGUAGE,
-    Column,
-    ExportList,
     Sheet,
-    choice_label,
-    field_label,
-    register_export,
 )
 from core.widgets import ChoiceWidget, as_text, clean_code, fold
 from qms_rollout import clock
-from roadmap.models import Participation, ParticipationKind
 
 # The columns every spreadsheet naming a commune shares.
 COMMUNE = "Mã xã"
@@ -582,33 +573,6 @@ class SuccessionResource:
         )
 
 
-# The commune list's export: the rows are the figures of each participating commune.
-
-
-def _stage_label(row) -> str:
-    from reports import metrics  # the figures: the list's rows come from there
-
-    with translation.override(SHEET_LANGUAGE):
-        return str(metrics.stage_labels().get(row.stage, row.stage))
-
-
-COMMUNE_LIST_COLUMNS = [
-    Column(COMMUNE, "code"),
-    Column(COMMUNE_NAME, "name"),
-    Column(field_label(Commune, "district"), "district_name"),
-    Column(field_label(Participation, "kind"), lambda r: choice_label(ParticipationKind, r.kind)),
-    Column("Giai đoạn", _stage_label),
-    Column("Tiến độ (%)", lambda r: round(r.progress, 1)),
-    Column("Kế hoạch (%)", lambda r: round(r.planned_progress, 1)),
-    Column("Số bước", "counts.total"),
-    Column("Đã hoàn thành", "counts.done"),
-    Column("Quá hạn", "counts.overdue"),
-    Column("Vướng mắc", "counts.blocked"),
-    Column(field_label(Participation, "budget_allocated"), "budget_allocated"),
-    Column(field_label(Participation, "budget_spent"), "budget_spent"),
-    Column("Cập nhật lần cuối", "last_change"),
-]
-
 register_import(
     "admin-units",
     AdminUnitResource,
@@ -620,7 +584,4 @@ register_import(
     SuccessionResource,
     filename=pgettext_lazy("file name", "unit-successions"),
     position=60,
-)
-register_export(
-    "communes", ExportList(COMMUNE_LIST_COLUMNS, pgettext_lazy("file name", "communes"))
 )

@@ -70,6 +70,12 @@ def as_of_from_request(request) -> AsOf:
     return AsOf(date=date, form=form, given=given, carried=carried)
 
 
+def year_as_of(year: int, today: datetime.date | None = None) -> datetime.date:
+    """The date a year's figures are computed for: its last day, or today while it runs."""
+    today = today or clock.today()
+    return min(datetime.date(year, 12, 31), today)
+
+
 class ReadOnDay:
     """A model instance that can be read as it stood on a day (``read_on``, set by the model's
     ``take_..._on(day)``): read for a past day it shows that day's values and is never saved."""

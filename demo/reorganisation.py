@@ -9,7 +9,7 @@ brief; the successions carry it as their legal basis.
 
 Illustrative: the wave (its name, dates, budgets, people, progress); it has no plan or decision
 number (left empty). What each new unit starts from (consolidate, extend, build new) is derived
-from its predecessors' announcements by ``reports.metrics.successor_starting_points``.
+from its predecessors' announcements by ``roadmap.successors.successor_starting_points``.
 """
 
 import csv
@@ -22,7 +22,6 @@ from django.utils import timezone
 
 from accounts.models import User
 from communes.models import Commune, District, Province, ProvinceSuccession, Succession
-from reports.metrics import StartingPoint, successor_starting_points
 from roadmap.models import (
     Milestone,
     Participation,
@@ -32,6 +31,7 @@ from roadmap.models import (
     Standard,
 )
 from roadmap.services import milestone_update_status, participation_apply_template
+from roadmap.successors import StartingPoint, successor_starting_points
 
 DATA = settings.BASE_DIR / "demo" / "data"
 EFFECTIVE = datetime.date(2025, 7, 1)

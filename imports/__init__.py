@@ -1,1 +1,2 @@
-"""Spreadsheet import and export: upload, preview, confirm; the export helper every list page uses."""
+"""Spreadsheet import and export: upload, preview, confirm (on the pages and through
+`import_admin_units`); the export helper every list page uses."""

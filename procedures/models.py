@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -151,6 +151,41 @@ class ScopeItemQuerySet(ScopedQuerySet):
             | Q(procedure__abolished_on__isnull=False)
         )
 
+    def covered(self):
+        """Items covered by the QMS: issued or applied, their procedure not abolished."""
+        return self.filter(COVERED)
+
+    def coverage_by_commune(self, commune_ids) -> dict[int, int]:
+        """Procedures covered by each commune's QMS (:meth:`covered`), by commune id: the
+        per-commune part of the scope figures (:meth:`figures`), in one query."""
+        rows = (
+            self.covered()
+            .filter(commune_id__in=commune_ids)
+            .values("commune_id")
+            .annotate(n=Count("pk"))
+        )
+        return {r["commune_id"]: r["n"] for r in rows}
+
+    def figures(self, commune_ids, as_of) -> dict:
+        """Procedures in force on ``as_of``, covered by the communes' QMS, needing revision (two
+        queries): the scope coverage of the figures."""
+        scope = self.filter(commune_id__in=commune_ids).aggregate(
+            covered=Count("pk", filter=COVERED),
+            needing_revision=Count(
+                "pk",
+                filter=Q(issued_on__isnull=False)
+                & (
+                    Q(procedure__amended_on__gt=F("issued_on"))
+                    | Q(procedure__abolished_on__isnull=False)
+                ),
+            ),
+        )
+        return {
+            "procedures_in_force": Procedure.objects.active(as_of).count(),
+            "scope_covered": scope["covered"],
+            "scope_needing_revision": scope["needing_revision"],
+        }
+
     def in_scope_on(self, day):
         """The scope on ``day``: processes issued or applied, first issued (revision 0) by then,
         whose procedure was not abolished by then (reports.compliance.scope_on, in the database)."""
@@ -227,3 +262,10 @@ class ScopeItem(models.Model):
         if p.abolished_on:
             return True
         return bool(self.issued_on and p.amended_on and p.amended_on > self.issued_on)
+
+
+# A scope item covered by the QMS: issued or applied, its procedure not abolished.
+COVERED = Q(
+    state__in=[ScopeItem.State.ISSUED, ScopeItem.State.APPLIED],
+    procedure__abolished_on__isnull=True,
+)

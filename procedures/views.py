@@ -1,5 +1,7 @@
 """Procedures pages: the catalogue, and each commune's QMS scope (what its processes cover)."""
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -8,14 +10,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import access
+from communes.access import get_commune_for_user
+from communes.models import Commune
 from core.lists import paginate, render_list
+from core.numbers import percent
 from core.spreadsheets import export_format, export_list
 from core.text import vn_key
+from procedures.access import get_scope_item_for_user
 from procedures.filters import ProcedureFilterSet
 from procedures.forms import ScopeItemForm
 from procedures.models import Procedure, ScopeItem
 from qms_rollout import clock
-from reports import metrics
 
 
 @login_required
@@ -41,12 +46,6 @@ def _scope_ctx(request, commune, *, add_form=None, editing=None, edit_form=None)
         for item in items:
             if item.pk == editing:
                 item.form = edit_form or _edit_form(item, commune)
-    figures = metrics.compute(
-        metrics.participations_in_scope(request.user, commune=commune),
-        as_of=clock.today(),
-        cells=False,
-        curve=False,
-    )
     return {
         "commune": commune,
         "items": items,
@@ -54,8 +53,22 @@ def _scope_ctx(request, commune, *, add_form=None, editing=None, edit_form=None)
         "only_revision": only_revision,
         "add_form": add_form
         or (ScopeItemForm(commune=commune, prefix="new") if can_edit else None),
-        "figures": figures,
+        "figures": _scope_figures(request.user, commune),
     }
+
+
+def _scope_figures(user, commune) -> SimpleNamespace:
+    """The commune's scope figures today, counted as the progress figures count them: over the
+    commune's participations ``user`` sees (none: nothing covered), three queries."""
+    today = clock.today()
+    participating = (
+        commune.participations.visible_to(user)
+        .filter(commune__in=Commune.objects.current(today))
+        .count()
+    )
+    figures = ScopeItem.objects.figures([commune.pk] if participating else [], today)
+    whole = figures["procedures_in_force"] * participating
+    return SimpleNamespace(**figures, coverage_pct=percent(figures["scope_covered"], whole))
 
 
 def _edit_form(item, commune, data=None):
@@ -71,8 +84,9 @@ def _int_or_none(value):
 
 def _scope_row(request, code: str, editing: int | None, row: int | None):
     """One row of the scope (htmx): to edit (``edit``) or shown again (``row``, on cancel)."""
-    commune = access.get_commune_for_user(request.user, code, write=bool(editing))
-    item = access.get_scope_item_for_user(request.user, editing or row)
+    commune = get_commune_for_user(request.user, code)
+    access.require(not editing or access.can_manage_quality_records(request.user, commune))
+    item = get_scope_item_for_user(request.user, editing or row)
     if item.commune_id != commune.pk:
         raise Http404
     if editing:
@@ -88,14 +102,15 @@ def _scope_show(request, code: str):
     row = _int_or_none(request.GET.get("row"))
     if request.htmx and (editing or row):
         return _scope_row(request, code, editing, row)
-    commune = access.get_commune_for_user(request.user, code, write=bool(editing))
+    commune = get_commune_for_user(request.user, code)
+    access.require(not editing or access.can_manage_quality_records(request.user, commune))
     ctx = _scope_ctx(request, commune, editing=editing)
     return render(request, "procedures/scope_edit.html", ctx)
 
 
 def _scope_item(request, commune):
     """The scope item named in the POST, which must be of ``commune``, for writing."""
-    item = access.get_scope_item_for_user(request.user, request.POST.get("item"), write=True)
+    item = get_scope_item_for_user(request.user, request.POST.get("item"), write=True)
     if item.commune_id != commune.pk:
         raise Http404
     return item
@@ -151,7 +166,8 @@ def scope_edit(request, code: str):
     commune's consultant add, change and remove procedures (``action`` = add, update, remove)."""
     if request.method == "GET":
         return _scope_show(request, code)
-    commune = access.get_commune_for_user(request.user, code, write=True)
+    commune = get_commune_for_user(request.user, code)
+    access.require(access.can_manage_quality_records(request.user, commune))
     handler = SCOPE_ACTIONS.get(request.POST.get("action"))
     if handler is None:
         raise Http404

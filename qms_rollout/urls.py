@@ -9,7 +9,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
-    path("", include("communes.urls")),
     path("", include("audits.urls")),
     path("imports/", include("imports.urls")),
     path("", include("roadmap.urls")),

@@ -1,1 +1,2 @@
-"""The figures (one module computes them all), the dashboard, and PDF and Excel output."""
+"""The figures (the metrics package computes them all), the pages that gather several apps (the
+dashboard, the commune list, the commune and district pages), and PDF, Word and Excel output."""

@@ -7,6 +7,6 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from reports import signals
+        from reports import resources, signals  # noqa: F401  (resources registers the exports)
 
         signals.connect()

@@ -15,7 +15,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from reports.metrics import Figures, Stage, stage_labels
+from reports.metrics.definitions import Stage, stage_labels
+from reports.metrics.rows import Figures
 
 INK = "#1f2937"
 GRID = "#d1d5db"

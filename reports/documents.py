@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.formats import number_format
 
+from audits import inspections
 from audits.models import Art36, ChecklistAnswer, PlannedInspection
 from reports import metrics
 from reports.official import Block, OfficialDocument, Signer
@@ -345,7 +346,7 @@ def summary_document(plan) -> OfficialDocument:
     """The report of the year's inspection results to the province's People's Committee, made in
     November (TT 26/2014 Art. 38.1): what was inspected, the results by commune, the corrective
     actions, and the proposals written in the plan's page."""
-    rows, totals = metrics.plan_results(plan)
+    rows, totals = inspections.plan_results(plan)
     plan_ref = f"số {plan.number}" if plan.number else f"năm {plan.year}"
     table = [
         [

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 
-from reports.metrics import CommuneRow, Figures
+from reports.metrics.rows import CommuneRow, Figures
 from roadmap.models import ParticipationKind
 
 

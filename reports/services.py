@@ -38,6 +38,7 @@ from audits.models import Announcement, CorrectiveAction, Finding
 from communes.models import Commune, Province
 from core.filenames import download_name
 from core.text import unit_sort_key
+from procedures.models import ScopeItem
 from qms_rollout import clock
 from reports import metrics, pdftext, textlayout
 from reports.documents import issuer
@@ -268,7 +269,7 @@ def _by_commune(overdue: list[dict]) -> list[dict]:
 
 
 def _open_on(finding, as_of: datetime.date) -> bool:
-    """Open on ``as_of``: as :func:`reports.metrics._finding_figures` counts it."""
+    """Open on ``as_of``: as :func:`reports.metrics.groups._finding_figures` counts it."""
     if finding.status != Finding.Status.CLOSED:
         return True
     return finding.closed_on is not None and finding.closed_on > as_of
@@ -331,7 +332,7 @@ def _annex_item(commune: metrics.CommuneRow, figures, covered: int, findings, co
 
 def _annex(figures: metrics.Figures, findings: list, codes: dict) -> list[dict]:
     """One section per commune: its stage, progress, coverage, roadmap and findings (1 query)."""
-    coverage = metrics.scope_coverage_by_commune([c.commune_id for c in figures.communes])
+    coverage = ScopeItem.objects.coverage_by_commune([c.commune_id for c in figures.communes])
     findings_by_commune = defaultdict(list)
     for f in findings:
         findings_by_commune[f.audit.commune_id].append(f)

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
 
 from accounts import access
+from communes.access import get_commune_for_user, get_district_for_user
 from reports.services import ReportScope, report_render
 
 BUILT_DIR = "reports-built"
@@ -45,8 +46,8 @@ def scope_for_user(user, level: str, code: str) -> ReportScope:
         access.require(access.can_download_province_report(user))
         return ReportScope.province()
     if level == "district":
-        return ReportScope.for_district(access.get_district_for_user(user, code))
-    return ReportScope.for_commune(access.get_commune_for_user(user, code))
+        return ReportScope.for_district(get_district_for_user(user, code))
+    return ReportScope.for_commune(get_commune_for_user(user, code))
 
 
 @task()

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from reports.grid import GridTable
-from reports.metrics import Outcome
+from reports.metrics.definitions import Outcome
 
 NAME_WIDTH = 26
 STEP_WIDTH = 46

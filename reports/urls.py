@@ -1,11 +1,15 @@
 from django.urls import path, re_path
 
-from reports import views
+from reports import views, views_units
 
 app_name = "reports"
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    # The progress pages of units (their paths are those of the units).
+    path("communes/", views_units.commune_list, name="commune_list"),
+    path("communes/<str:code>/", views_units.commune_detail, name="commune_detail"),
+    path("districts/<str:code>/", views_units.district_detail, name="district_detail"),
     # Report downloads (province, district, commune; PDF and Excel) go below.
     re_path(
         r"^reports/province\.(?P<fmt>pdf|xlsx)$", views.province_report, name="province_report"

@@ -12,11 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import access
+from audits.access import get_inspection_plan_for_user, get_planned_inspection_for_user
 from audits.models import InspectionPlan
+from communes.access import get_commune_for_user, get_district_for_user, get_province_for_user
 from communes.models import Province
 from core.asof import as_of_from_request
 from qms_rollout import clock
 from reports import documents, metrics, official
+from reports.access import get_annual_report_for_user
 from reports.dashboard import dashboard_context
 from reports.forms import AnnualReportCreateForm, AnnualReportForm
 from reports.models import AnnualReport
@@ -55,7 +58,7 @@ def _picked_province(request, as_of):
     code = request.GET.get("province", "").strip()
     if code and not (code.isascii() and code.isdigit() and len(code) <= 3):
         raise Http404  # not a province's code (PostgreSQL refuses a NUL byte in a literal)
-    return access.get_province_for_user(request.user, code, on=as_of) if code else None
+    return get_province_for_user(request.user, code, on=as_of) if code else None
 
 
 @login_required
@@ -173,14 +176,14 @@ def province_report(request, fmt):
 @login_required
 def district_report(request, code, fmt):
     """The progress report of one district, within what the user may see."""
-    district = access.get_district_for_user(request.user, code)
+    district = get_district_for_user(request.user, code)
     return _report_response(request, ReportScope.for_district(district), fmt)
 
 
 @login_required
 def commune_report(request, code, fmt):
     """The progress report of one commune, within what the user may see."""
-    commune = access.get_commune_for_user(request.user, code)
+    commune = get_commune_for_user(request.user, code)
     return _report_response(request, ReportScope.for_commune(commune), fmt)
 
 
@@ -197,21 +200,21 @@ def _document_response(doc, fmt: str) -> HttpResponse:
 @login_required
 def plan_document(request, pk: int, fmt: str):
     """The year's inspection plan (Mẫu 19. KHKT)."""
-    plan = access.get_inspection_plan_for_user(request.user, pk)
+    plan = get_inspection_plan_for_user(request.user, pk)
     return _document_response(documents.plan_document(plan), fmt)
 
 
 @login_required
 def summary_document(request, pk: int, fmt: str):
     """The November report of the year's inspection results (TT 26/2014 Art. 38)."""
-    plan = access.get_inspection_plan_for_user(request.user, pk)
+    plan = get_inspection_plan_for_user(request.user, pk)
     return _document_response(documents.summary_document(plan), fmt)
 
 
 @login_required
 def decision_document(request, pk: int, fmt: str):
     """The decision of an on-site inspection (Mẫu 20. QĐKT)."""
-    item = access.get_planned_inspection_for_user(request.user, pk)
+    item = get_planned_inspection_for_user(request.user, pk)
     if not item.is_onsite:
         raise Http404
     return _document_response(documents.decision_document(item), fmt)
@@ -220,7 +223,7 @@ def decision_document(request, pk: int, fmt: str):
 @login_required
 def minutes_document(request, pk: int, fmt: str):
     """The minutes of an inspection (Mẫu 21. BBKT), once recorded."""
-    item = access.get_planned_inspection_for_user(request.user, pk)
+    item = get_planned_inspection_for_user(request.user, pk)
     if item.audit is None:
         raise Http404
     return _document_response(documents.minutes_document(item), fmt)
@@ -234,7 +237,7 @@ def annual_participations(user, report):
 @login_required
 def annual_report_document(request, pk: int, fmt: str):
     """The December report to the Ministry (QĐ 19/2014 Phụ lục II)."""
-    report = access.get_annual_report_for_user(request.user, pk)
+    report = get_annual_report_for_user(request.user, pk)
     figures = metrics.year_figures(annual_participations(request.user, report), report.year)
     return _document_response(documents.annual_report_document(report, figures), fmt)
 
@@ -267,7 +270,7 @@ def annual_report_detail(request, pk: int):
     """A year's report: its figures (as the dashboard's), the narrative the user writes, the
     downloads."""
     write = request.method == "POST"
-    report = access.get_annual_report_for_user(request.user, pk, write=write)
+    report = get_annual_report_for_user(request.user, pk, write=write)
     form = AnnualReportForm(request.POST or None, instance=report)
     if write and form.is_valid():
         form.instance._history_user = request.user

@@ -2,7 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -65,6 +65,10 @@ class ProgrammeQuerySet(ScopedQuerySet):
         if scope.province_ids is not None:
             return Q(province_id__in=scope.province_ids)
         return Q(pk__in=Participation.objects.filter(scope.q("commune")).values("programme_id"))
+
+    def with_commune_counts(self):
+        """Programmes with ``n_communes``: the communes taking part in each."""
+        return self.annotate(n_communes=Count("participations", distinct=True))
 
 
 class Programme(models.Model):
@@ -255,6 +259,10 @@ class ParticipationQuerySet(ScopedQuerySet):
 
     def with_list_related(self):
         return self.select_related("commune__district", "programme__consultant")
+
+    def with_milestone_counts(self):
+        """Participations with ``n_milestones``: the steps on each roadmap."""
+        return self.annotate(n_milestones=Count("milestones"))
 
     def _done_steps(self, key: str | None, on: datetime.date | None):
         """The milestones of the outer participation done on ``on`` (default today; of the step

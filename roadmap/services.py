@@ -307,7 +307,7 @@ def programme_add_communes(
     return created
 
 
-# A starting point (see reports.metrics.StartingPoint.kind) -> what the unit does in the wave.
+# A starting point (see roadmap.successors.StartingPoint.kind) -> what the unit does in the wave.
 KIND_OF_STARTING_POINT = {
     "consolidate": Participation.Kind.EXTENSION,
     "extend": Participation.Kind.EXTENSION,

@@ -20,8 +20,8 @@ from core.asof import as_of_from_request
 from core.lists import paginate, render_list
 from core.spreadsheets import export_format, export_list
 from qms_rollout import clock
-from reports import metrics
 from roadmap import services
+from roadmap.access import get_evidence_for_user, get_milestone_for_user, get_programme_for_user
 from roadmap.filters import MilestoneFilterSet
 from roadmap.forms import (
     ApplyTemplateForm,
@@ -39,6 +39,7 @@ from roadmap.models import (
     Standard,
 )
 from roadmap.services import MilestoneConflict, milestone_record_update
+from roadmap.successors import starting_point_labels, successor_starting_points
 
 
 @login_required
@@ -94,7 +95,7 @@ def _milestone_ctx(request, milestone, form, *, conflict=None, saved=False) -> d
 def _milestone_conflict(request, pk: int, current):
     """Someone saved in between: the current milestone, the user's values against the current
     version (saving again is a deliberate choice made with the current values in view)."""
-    milestone = access.get_milestone_for_user(request.user, pk)
+    milestone = get_milestone_for_user(request.user, pk)
     retry = request.POST.copy()
     retry["version"] = str(current.version)
     form = MilestoneUpdateForm.for_milestone(milestone, retry)
@@ -125,7 +126,7 @@ def _milestone_save(request, milestone, form):
     if not request.htmx:
         messages.success(request, _("The milestone was saved."))
         return None
-    milestone = access.get_milestone_for_user(request.user, milestone.pk)
+    milestone = get_milestone_for_user(request.user, milestone.pk)
     return milestone, MilestoneUpdateForm.for_milestone(milestone), None, True
 
 
@@ -157,7 +158,7 @@ def milestone_update(request, pk: int):
     ``panel`` partial, swapped in place.
     """
     write = request.method == "POST"
-    milestone = access.get_milestone_for_user(request.user, pk, write=write)
+    milestone = get_milestone_for_user(request.user, pk, write=write)
     conflict, saved = None, False
     if not write:
         form = MilestoneUpdateForm.for_milestone(milestone)
@@ -175,7 +176,7 @@ def milestone_update(request, pk: int):
 @login_required
 def evidence_download(request, pk: int):
     """An evidence file, to those who may see its milestone, always as an attachment."""
-    evidence = access.get_evidence_for_user(request.user, pk)
+    evidence = get_evidence_for_user(request.user, pk)
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError as exc:
@@ -194,9 +195,12 @@ def evidence_download(request, pk: int):
 @login_required
 def programme_list(request):
     """The waves of the rollout the user may see, with their number of communes."""
-    programmes = metrics.with_commune_counts(
-        Programme.objects.visible_to(request.user).select_related("consultant", "province")
-    ).order_by("-start_date", "name")
+    programmes = (
+        Programme.objects.visible_to(request.user)
+        .select_related("consultant", "province")
+        .with_commune_counts()
+        .order_by("-start_date", "name")
+    )
     ctx = {
         "programmes": programmes,
         "can_manage": access.can_manage_programmes(request.user),
@@ -220,12 +224,12 @@ def _programme_participations(user, programme) -> list:
     """The programme's participations ``user`` may see, with their number of milestones and
     their commune officers (``officers``), by district then commune in Vietnamese order."""
     participations = list(
-        metrics.with_milestone_counts(
-            Participation.objects.visible_to(user)
-            .filter(programme=programme)
-            .with_list_related()
-            .select_related("template")
-        ).order_by(F("commune__district__code").asc(nulls_first=True), "commune__sort_key")
+        Participation.objects.visible_to(user)
+        .filter(programme=programme)
+        .with_list_related()
+        .select_related("template")
+        .with_milestone_counts()
+        .order_by(F("commune__district__code").asc(nulls_first=True), "commune__sort_key")
     )
     officers = defaultdict(list)
     for officer in User.objects.filter(
@@ -268,7 +272,7 @@ def _programme_ctx(request, programme, **forms) -> dict:
 @login_required
 def programme_detail(request, pk: int):
     """A programme: its communes, their kinds, budgets, templates and officers."""
-    programme = access.get_programme_for_user(request.user, pk)
+    programme = get_programme_for_user(request.user, pk)
     return render(request, "roadmap/programme_detail.html", _programme_ctx(request, programme))
 
 
@@ -276,7 +280,7 @@ def programme_detail(request, pk: int):
 @require_POST
 def participation_create(request, pk: int):
     """Add a commune to the programme (kind, budget, start date, QMS representative, secretary)."""
-    programme = access.get_programme_for_user(request.user, pk, write=True)
+    programme = get_programme_for_user(request.user, pk, write=True)
     form = ParticipationForm(request.POST, programme=programme, prefix="p")
     if form.is_valid():
         participation = form.save()
@@ -293,7 +297,7 @@ def participation_create(request, pk: int):
 @require_POST
 def participation_bulk_create(request, pk: int):
     """Add several communes at once (same kind, start date and budget)."""
-    programme = access.get_programme_for_user(request.user, pk, write=True)
+    programme = get_programme_for_user(request.user, pk, write=True)
     form = ParticipationBulkForm(request.POST, programme=programme, prefix="b")
     if form.is_valid():
         data = form.cleaned_data
@@ -323,7 +327,7 @@ def participation_bulk_create(request, pk: int):
 @require_POST
 def programme_apply_template(request, pk: int):
     """Apply a roadmap template to every commune of its kind in the programme, in one action."""
-    programme = access.get_programme_for_user(request.user, pk, write=True)
+    programme = get_programme_for_user(request.user, pk, write=True)
     form = ApplyTemplateForm(request.POST, prefix="t", programme=programme)
     if form.is_valid():
         result = services.programme_apply_template(
@@ -347,7 +351,7 @@ def programme_apply_template(request, pk: int):
 def officer_assign(request, pk: int):
     """Create a commune officer's account (a welcome mail carries the link to choose a password)
     or move an existing commune officer to one of the programme's communes."""
-    programme = access.get_programme_for_user(request.user, pk, write=True)
+    programme = get_programme_for_user(request.user, pk, write=True)
     form = OfficerAssignForm(request.POST, programme=programme, prefix="o")
     if form.is_valid():
         data = form.cleaned_data
@@ -376,7 +380,7 @@ def _successor_points(user):
         .distinct()
         .order_by("code")
     )
-    return metrics.successor_starting_points(units)
+    return successor_starting_points(units)
 
 
 @login_required
@@ -397,7 +401,7 @@ def programme_from_successors(request):
             request, _("The wave was created with %(count)s new units.") % {"count": count}
         )
         return redirect("roadmap:programme_detail", programme.pk)
-    labels = metrics.starting_point_labels()
+    labels = starting_point_labels()
     ctx = {
         "form": form,
         "points": [(p, labels[p.kind]) for p in points],

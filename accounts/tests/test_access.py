@@ -6,9 +6,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts import access
+from audits.access import get_audit_for_user, get_corrective_action_for_user, get_finding_for_user
 from audits.models import Audit, CorrectiveAction, Finding
 from audits.tests.factories import AuditFactory, CorrectiveActionFactory, FindingFactory
+from communes.access import get_commune_for_user, get_district_for_user
 from communes.models import Commune, District
+from roadmap.access import (
+    get_milestone_for_user,
+    get_participation_for_user,
+    get_programme_for_user,
+)
 from roadmap.models import Milestone, Participation, Programme
 from roadmap.tests.factories import MilestoneFactory
 
@@ -74,12 +81,12 @@ def test_get_helpers_raise_404_outside_the_scope(persona, request, rows):
     user = request.getfixturevalue(persona)
     for letter, r in rows.items():
         calls = [
-            lambda r=r: access.get_commune_for_user(user, r["commune"].code),
-            lambda r=r: access.get_milestone_for_user(user, r["milestone"].pk),
-            lambda r=r: access.get_audit_for_user(user, r["audit"].pk),
-            lambda r=r: access.get_finding_for_user(user, r["finding"].pk),
-            lambda r=r: access.get_corrective_action_for_user(user, r["action"].pk),
-            lambda r=r: access.get_participation_for_user(user, r["participation"].pk),
+            lambda r=r: get_commune_for_user(user, r["commune"].code),
+            lambda r=r: get_milestone_for_user(user, r["milestone"].pk),
+            lambda r=r: get_audit_for_user(user, r["audit"].pk),
+            lambda r=r: get_finding_for_user(user, r["finding"].pk),
+            lambda r=r: get_corrective_action_for_user(user, r["action"].pk),
+            lambda r=r: get_participation_for_user(user, r["participation"].pk),
         ]
         for call in calls:
             if letter in EXPECTED[persona]:
@@ -100,10 +107,18 @@ def test_milestone_writes_need_the_right_role(persona, request, rows):
     for letter in EXPECTED[persona]:
         pk = rows[letter]["milestone"].pk
         if letter in MILESTONE_WRITERS.get(persona, set()):
-            assert access.get_milestone_for_user(user, pk, write=True)
+            assert get_milestone_for_user(user, pk, write=True)
         else:
             with pytest.raises(PermissionDenied):
-                access.get_milestone_for_user(user, pk, write=True)
+                get_milestone_for_user(user, pk, write=True)
+
+
+def _commune_to_write(user, code: str):
+    """What the pages writing a commune's quality records check: the commune within the user's
+    scope (404), then the role (403)."""
+    commune = get_commune_for_user(user, code)
+    access.require(access.can_manage_quality_records(user, commune))
+    return commune
 
 
 @pytest.mark.parametrize("persona", sorted(EXPECTED))
@@ -114,9 +129,11 @@ def test_quality_records_are_written_by_dost_and_the_serving_consultant(persona,
         r = rows[letter]
         allowed = letter in writers.get(persona, set())
         for call in [
-            lambda r=r: access.get_audit_for_user(user, r["audit"].pk, write=True),
-            lambda r=r: access.get_commune_for_user(user, r["commune"].code, write=True),
-            lambda r=r: access.get_corrective_action_for_user(user, r["action"].pk, verify=True),
+            lambda r=r: get_audit_for_user(user, r["audit"].pk, write=True),
+            lambda r=r: (
+                access.require(access.can_manage_quality_records(user, r["commune"])) or True
+            ),
+            lambda r=r: get_corrective_action_for_user(user, r["action"].pk, verify=True),
         ]:
             if allowed:
                 assert call()
@@ -127,24 +144,24 @@ def test_quality_records_are_written_by_dost_and_the_serving_consultant(persona,
 
 def test_commune_officer_marks_own_corrective_action_done_but_cannot_verify(commune_officer, rows):
     pk = rows["a"]["action"].pk
-    assert access.get_corrective_action_for_user(commune_officer, pk, write=True)
+    assert get_corrective_action_for_user(commune_officer, pk, write=True)
     with pytest.raises(PermissionDenied):
-        access.get_corrective_action_for_user(commune_officer, pk, verify=True)
+        get_corrective_action_for_user(commune_officer, pk, verify=True)
 
 
 def test_officer_cannot_see_another_communes_milestone(commune_officer, rows):
     with pytest.raises(Http404):
-        access.get_milestone_for_user(commune_officer, rows["b"]["milestone"].pk, write=True)
+        get_milestone_for_user(commune_officer, rows["b"]["milestone"].pk, write=True)
 
 
 def test_only_dost_staff_manage_programmes(personas, world):
     for name, user in personas.items():
         assert access.can_manage_programmes(user) == (name == "dost_staff")
         if name == "dost_staff":
-            assert access.get_programme_for_user(user, world["programme"].pk, write=True)
+            assert get_programme_for_user(user, world["programme"].pk, write=True)
         elif name != "other_commune_officer":
             with pytest.raises(PermissionDenied):
-                access.get_programme_for_user(user, world["programme"].pk, write=True)
+                get_programme_for_user(user, world["programme"].pk, write=True)
 
 
 def test_programmes_visible_per_role(personas, world):
@@ -173,7 +190,7 @@ def test_anonymous_and_inactive_users_see_nothing(world, commune_officer):
 def test_district_officer_sees_only_their_district(district_officer, world):
     assert list(District.objects.visible_to(district_officer)) == [world["district"]]
     with pytest.raises(Http404):
-        access.get_district_for_user(district_officer, world["other_district"].code)
+        get_district_for_user(district_officer, world["other_district"].code)
 
 
 @pytest.mark.parametrize("role", ["district_officer", "commune_officer", "consultant", "auditor"])
@@ -188,7 +205,7 @@ def test_a_role_without_its_unit_or_an_unknown_role_sees_nothing(world, role):
     assert not Programme.objects.visible_to(user).exists()
     assert not access.can_manage_programmes(user)
     with pytest.raises(Http404):
-        access.get_commune_for_user(user, world["commune"].code)
+        get_commune_for_user(user, world["commune"].code)
 
 
 def test_an_inactive_dost_user_may_do_nothing(dost_staff, world):
@@ -216,9 +233,9 @@ def test_a_reused_code_finds_the_current_unit(dost_staff, world, settings):
         district=None,
         valid_from=datetime.date(2025, 7, 1),
     )
-    assert access.get_commune_for_user(dost_staff, old.code) == new
+    assert get_commune_for_user(dost_staff, old.code) == new
     new.delete()
-    assert access.get_commune_for_user(dost_staff, old.code) == old
+    assert get_commune_for_user(dost_staff, old.code) == old
 
 
 def test_the_territory_limits_what_dost_staff_and_managers_see(
@@ -255,5 +272,5 @@ def test_the_territory_limits_what_dost_staff_and_managers_see(
         }
         assert not Participation.objects.visible_to(user).filter(commune=outside).exists()
         with pytest.raises(Http404):
-            access.get_commune_for_user(user, outside.code)
-    assert access.get_commune_for_user(dost_staff, inherited.code) == inherited
+            get_commune_for_user(user, outside.code)
+    assert get_commune_for_user(dost_staff, inherited.code) == inherited

@@ -102,9 +102,9 @@ URLS: dict[str, Case] = {
     "notifications:preferences": case(everyone(200)),
     # reading pages ------------------------------------------------------------------------
     "reports:dashboard": case(everyone(200)),
-    "communes:commune_list": case(everyone(200)),
-    "communes:commune_detail": case(SEES_COMMUNE_A, kwargs=lambda s: {"code": s.commune.code}),
-    "communes:district_detail": case(SEES_COMMUNE_A, kwargs=lambda s: {"code": s.district.code}),
+    "reports:commune_list": case(everyone(200)),
+    "reports:commune_detail": case(SEES_COMMUNE_A, kwargs=lambda s: {"code": s.commune.code}),
+    "reports:district_detail": case(SEES_COMMUNE_A, kwargs=lambda s: {"code": s.district.code}),
     "roadmap:milestone_list": case(everyone(200)),
     "audits:finding_list": case(everyone(200)),
     "audits:action_list": case(everyone(200)),

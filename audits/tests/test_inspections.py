@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from audits import inspections
 from audits.models import (
     Art36,
     Audit,
@@ -16,7 +17,6 @@ from audits.models import (
     PlannedInspection,
 )
 from audits.tests.factories import FindingFactory
-from reports import metrics
 
 D = datetime.date
 TODAY = D(2020, 11, 20)
@@ -219,7 +219,7 @@ def test_the_november_summary_counts_the_results(plan, world):
     finding.corrective_actions.create(
         description="Bổ sung", owner="Thư ký", due_date=D(2020, 8, 1), done_on=D(2020, 8, 10)
     )
-    rows, totals = metrics.plan_results(plan)
+    rows, totals = inspections.plan_results(plan)
     assert totals == {
         "planned": 2,
         "onsite": 1,

@@ -84,7 +84,7 @@ ENGLISH = {
     "progress", "document", "file", "catalogue", "units", "audit", "qms", "programme", "list",
 }  # fmt: skip
 LIST_EXPORTS = [
-    "communes:commune_list",
+    "reports:commune_list",
     "roadmap:milestone_list",
     "audits:finding_list",
     "audits:action_list",

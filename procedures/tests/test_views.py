@@ -265,7 +265,7 @@ def test_scope_page_queries_do_not_grow_with_items(
 
 
 # session, user, commune, may the consultant edit (does it serve the commune?), the scope items,
-# the commune's figures from reports.metrics (participations, milestones added up, steps,
-# findings, actions, audits, inspections, announcements, procedures in force, scope), the procedures the "add" form
-# offers. The same for 1 item and for 20.
-SCOPE_PAGE_QUERIES = 16
+# the commune's scope figures (its participations the user sees, the scope added up, procedures in
+# force: procedures.models.ScopeItemQuerySet.figures, no longer every figure of reports.metrics),
+# the procedures the "add" form offers. The same for 1 item and for 20.
+SCOPE_PAGE_QUERIES = 9

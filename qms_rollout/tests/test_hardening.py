@@ -62,9 +62,9 @@ def _pages(world):
     commune, district = world["commune"].code, world["district"].code
     return [
         reverse("reports:dashboard"),
-        reverse("communes:commune_list"),
-        reverse("communes:commune_detail", args=[commune]),
-        reverse("communes:district_detail", args=[district]),
+        reverse("reports:commune_list"),
+        reverse("reports:commune_detail", args=[commune]),
+        reverse("reports:district_detail", args=[district]),
         reverse("roadmap:milestone_list"),
         reverse("roadmap:milestone_update", args=[milestone.pk]),
         reverse("roadmap:programme_list"),
@@ -133,7 +133,7 @@ def test_signed_in_pages_and_downloads_are_private(client, rollout, commune_offi
     code = rollout["commune"].code
     for path in (
         reverse("accounts:home"),
-        reverse("communes:commune_detail", args=[code]),
+        reverse("reports:commune_detail", args=[code]),
         reverse("reports:commune_report", args=[code, "xlsx"]),
         reverse("imports:index"),  # a 403 is private too
     ):

@@ -42,7 +42,7 @@ def test_the_dashboard_and_the_lists_name_the_users_scope(client, world, request
     dashboard = client.get(reverse("reports:dashboard")).content.decode()
     assert name in _h1(dashboard) and "Province dashboard" not in dashboard
     assert re.search(rf"<title>[^<]*{re.escape(name)}", dashboard)
-    for url in ("roadmap:milestone_list", "communes:commune_list", "audits:finding_list"):
+    for url in ("roadmap:milestone_list", "reports:commune_list", "audits:finding_list"):
         page = client.get(reverse(url)).content.decode()
         assert name in _h1(page), (url, _h1(page))
 
@@ -77,7 +77,7 @@ def test_a_commune_without_issued_processes_does_not_say_none_needs_revision(
 ):
     client.cookies["django_language"] = "en"
     client.force_login(commune_officer)
-    page = client.get(reverse("communes:commune_detail", args=["28873"])).content.decode()
+    page = client.get(reverse("reports:commune_detail", args=["28873"])).content.decode()
     assert "The QMS scope has no procedure with an issued process yet." in page
     assert "No process needs revision." not in page
 

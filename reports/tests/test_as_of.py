@@ -271,19 +271,19 @@ def test_the_commune_list_has_a_district_column_and_filter_only_where_there_are_
     client, dost_staff, story, without_districts
 ):
     client.force_login(dost_staff)
-    html = client.get(reverse("communes:commune_list")).content.decode()
+    html = client.get(reverse("reports:commune_list")).content.decode()
     assert 'id="f-district"' in html and '<th scope="col">District</th>' in html
     # Once the districts ended (30/6/2025), and with them their communes: none to show.
     from communes.models import Commune, District
 
     District.objects.update(valid_until=D(2018, 6, 30))
     Commune.objects.filter(district__isnull=False).update(valid_until=D(2018, 6, 30))
-    response = client.get(reverse("communes:commune_list"))
+    response = client.get(reverse("reports:commune_list"))
     html = response.content.decode()
     assert 'id="f-district"' not in html and '<th scope="col">District</th>' not in html
     assert {r.name for r in response.context["page"]} == {"Xã Lương Hòa", "Xã Phước Long"}
     # As of 2017 the districts are back.
-    past = client.get(reverse("communes:commune_list"), {"as_of": "15/12/2017"})
+    past = client.get(reverse("reports:commune_list"), {"as_of": "15/12/2017"})
     assert 'id="f-district"' in past.content.decode()
     assert "Xã Phú Phụng" in {r.name for r in past.context["page"]}
 

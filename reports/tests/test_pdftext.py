@@ -58,7 +58,7 @@ def commune(code, name, district, province):
 
 
 def summed(rows, code_attr, name_attr):
-    from reports.metrics import _group_rows
+    from reports.metrics.groups import _group_rows
 
     level = "district" if code_attr == "district_code" else "province"
     groups = _group_rows({r.commune_id: r for r in rows}, level)

@@ -1,5 +1,5 @@
 """The DOST creates a wave for the new units of a reorganisation in one action, from what their
-predecessors leave them (reports.metrics.successor_starting_points)."""
+predecessors leave them (roadmap.successors.successor_starting_points)."""
 
 import datetime
 
@@ -10,8 +10,8 @@ from accounts.tests.factories import UserFactory
 from audits.tests.factories import AnnouncementFactory
 from communes.models import Commune, Province, Succession
 from communes.tests.factories import CommuneFactory
-from reports import metrics
 from roadmap.models import Participation, Programme
+from roadmap.successors import successor_starting_points
 from roadmap.tests.factories import RoadmapStepFactory, RoadmapTemplateFactory
 
 D = datetime.date
@@ -50,7 +50,7 @@ def successors(world):
 
 
 def test_starting_points_follow_the_predecessors_announcements(successors):
-    points = {p.commune.code: p for p in metrics.successor_starting_points(successors.values())}
+    points = {p.commune.code: p for p in successor_starting_points(successors.values())}
 
     assert points["62001"].kind == "consolidate"
     assert points["62002"].kind == "extend" and len(points["62002"].announced) == 1

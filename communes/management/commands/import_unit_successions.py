@@ -16,8 +16,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from communes.management.commands.import_admin_units import parse_day
 from communes.services import successions_import
+from core.cli import parse_day
 from core.spreadsheets import FileRejected, read_sheet
 
 

@@ -203,7 +203,7 @@ def test_the_list_runs_the_same_queries_for_1_and_20_communes(client, dost_staff
 
 
 def detail(code="28873"):
-    return reverse("communes:commune_detail", args=[code])
+    return reverse("reports:commune_detail", args=[code])
 
 
 @pytest.fixture
@@ -320,14 +320,14 @@ def test_the_commune_page_does_not_query_per_milestone(client, dost_staff, world
 
 def test_the_district_page_of_another_district_is_404(client, other_commune_officer, world):
     client.force_login(other_commune_officer)
-    assert client.get(reverse("communes:district_detail", args=["832"])).status_code == 404
+    assert client.get(reverse("reports:district_detail", args=["832"])).status_code == 404
 
 
 def test_the_district_page_lists_its_communes_with_their_people(
     client, district_officer, commune_a
 ):
     client.force_login(district_officer)
-    response = client.get(reverse("communes:district_detail", args=["832"]))
+    response = client.get(reverse("reports:district_detail", args=["832"]))
     assert response.status_code == 200
     assert [r.code for r, _p in response.context["communes"]] == ["28873", "28876"]
     html = response.content.decode()
@@ -341,7 +341,7 @@ def test_the_district_page_lists_its_communes_with_their_people(
 def test_a_district_officer_lands_on_their_district(client, district_officer):
     client.force_login(district_officer)
     response = client.get("/")
-    assert response["Location"] == reverse("communes:district_detail", args=["832"])
+    assert response["Location"] == reverse("reports:district_detail", args=["832"])
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
-from communes.filters import STAGE_FILTERS
 from communes.tests.factories import CommuneFactory
 from reports import metrics
+from reports.filters import STAGE_FILTERS
 from roadmap.models import Milestone, Participation, RoadmapStep
 from roadmap.tests.factories import (
     MilestoneFactory,

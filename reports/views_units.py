@@ -1,4 +1,8 @@
-"""Reading pages of communes and districts: the list, the commune page, the district page."""
+"""The progress pages of units: the list of communes, the commune page, the district page.
+
+They gather every app (the roadmap, the scope, the audits, the figures), so they live in
+``reports``; their paths stay ``/communes/``, ``/communes/<code>/`` and ``/districts/<code>/``.
+"""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -7,7 +11,7 @@ from django.shortcuts import render
 
 from accounts import access
 from audits.models import Announcement, Audit, Finding
-from communes.filters import CommuneFilterSet
+from communes.access import get_commune_for_user, get_district_for_user
 from communes.models import Commune
 from core.asof import as_of_from_request
 from core.lists import PER_PAGE, render_list
@@ -17,6 +21,7 @@ from procedures.models import ScopeItem
 from qms_rollout import clock
 from reports import charts, metrics
 from reports.dashboard import dashboard_figures_context
+from reports.filters import CommuneFilterSet
 from roadmap.models import Milestone, Participation
 
 
@@ -50,7 +55,7 @@ def commune_list(request):
         "as_of_choice": as_of,
         "with_districts": "district" in filterset.filters,
     }
-    return render_list(request, "communes/commune_list.html", ctx)
+    return render_list(request, "reports/commune_list.html", ctx)
 
 
 def _roadmaps(participations, milestones, as_of) -> list[dict]:
@@ -144,7 +149,7 @@ def commune_detail(request, code: str):
     user = request.user
     as_of_choice = as_of_from_request(request)
     as_of = as_of_choice.date
-    commune = access.get_commune_for_user(user, code, on=as_of)
+    commune = get_commune_for_user(user, code, on=as_of)
     in_scope = metrics.participations_in_scope(user, commune=commune)
     participations = list(
         in_scope.with_list_related().select_related("template").order_by("start_date")
@@ -174,7 +179,7 @@ def commune_detail(request, code: str):
         "as_of_choice": as_of_choice,
     }
     ctx.update(_compliance_ctx(request, in_scope, as_of))
-    return render(request, "communes/commune_detail.html", ctx)
+    return render(request, "reports/commune_detail.html", ctx)
 
 
 def _lineage(commune, as_of) -> dict:
@@ -223,7 +228,7 @@ def _compliance_ctx(request, in_scope, as_of) -> dict:
 def district_detail(request, code: str):
     """A district: its headline figures, communes with their QMS people, grid, curve, changes."""
     user = request.user
-    district = access.get_district_for_user(user, code)
+    district = get_district_for_user(user, code)
     as_of = as_of_from_request(request)
     participations = metrics.participations_in_scope(user, district=district)
     figures = metrics.compute_cached(participations, as_of=as_of.date)
@@ -252,4 +257,4 @@ def district_detail(request, code: str):
             ],
         }
     )
-    return render(request, "communes/district_detail.html", ctx)
+    return render(request, "reports/district_detail.html", ctx)

@@ -9,27 +9,19 @@ matched by code; a code whose units are of another period gets a unit of its own
 ``--effective DATE`` (dd/mm/yyyy) reads FILE as the whole list from DATE on (the list of 1/7/2025
 has no district columns and may say "Đặc khu"): a unit whose name, kind or parents changed, or
 whose code was reused, is a new unit from DATE; units missing from the list end the day before.
+
+The command lives in ``imports`` with the flow it runs (``imports.services.import_apply``, the
+same as the import pages); the units' columns are ``communes/resources.py``'s.
 """
 
-import argparse
-import datetime
 import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from core.cli import parse_day
 from imports.services import import_apply
-
-
-def parse_day(text: str) -> datetime.date:
-    """A date typed dd/mm/yyyy (or yyyy-mm-dd) on the command line."""
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.datetime.strptime(text.strip(), fmt).date()
-        except ValueError:
-            continue
-    raise argparse.ArgumentTypeError(_("“%(text)s” is not a date dd/mm/yyyy.") % {"text": text})
 
 
 class ProgressBar:

@@ -1,0 +1,91 @@
+"""The lists behind the figures: overdue milestones, the latest changes with the row before each."""
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Q
+
+from qms_rollout import clock
+from reports.metrics.definitions import DONE, NOT_APPLICABLE
+from reports.metrics.rows import _end_of
+from roadmap.models import (
+    Milestone,
+)
+
+# Lists behind the figures ----------------------------------------------------------------------
+
+
+def overdue_milestones(participations, *, as_of: datetime.date | None = None):
+    """The overdue milestones of ``participations``, most days late first, with what lists show."""
+    as_of = as_of or clock.today()
+    milestones = Milestone.objects.filter(participation__in=participations)
+    if as_of < clock.today():
+        # As of a past day: not done by then (:func:`status_as_of`), not applicable, due before.
+        milestones = (
+            milestones.filter(due_date__lt=as_of)
+            .exclude(status=NOT_APPLICABLE)
+            .exclude(status=DONE, completed_on__lte=as_of)
+        )
+    else:
+        milestones = milestones.overdue(as_of)
+    return milestones.with_list_related().order_by("due_date", "participation__commune__name")
+
+
+def recent_changes(participations, *, limit: int = 20, as_of: datetime.date | None = None):
+    """The latest milestone changes (history rows, creations left out) in ``participations``,
+    made by the end of ``as_of`` when it is a past day."""
+    rows = Milestone.history.filter(
+        participation_id__in=participations.values("pk"), history_type="~"
+    )
+    if as_of is not None and as_of < clock.today():
+        rows = rows.filter(history_date__lt=_end_of(as_of))
+    return rows.select_related("history_user", "step", "participation__commune").order_by(
+        "-history_date"
+    )[:limit]
+
+
+def changes_with_previous(history_rows, *, earlier=None) -> list[dict]:
+    """Pair each milestone history row with the row before it, for "from → to" lists.
+
+    ``history_rows`` are rows of ``Milestone.history``; ``earlier`` the rows that may precede
+    them (by default ``history_rows`` themselves: pass the whole history of a commune). Each
+    item: ``{"row", "before"}``, ``before`` being None for a creation.
+    """
+    rows = list(history_rows)
+    pool = rows if earlier is None else list(earlier)
+    by_milestone: dict[int, list] = defaultdict(list)
+    for h in pool:
+        by_milestone[h.id].append(h)
+
+    def order(h):
+        # The creation comes first even when later changes were back-dated (imports, the demo).
+        return (h.history_type != "+", h.history_date, h.history_id)
+
+    for versions in by_milestone.values():
+        versions.sort(key=order)
+    items = []
+    for h in rows:
+        before = None
+        for candidate in by_milestone.get(h.id, []):
+            if order(candidate) < order(h):
+                before = candidate
+            else:
+                break
+        items.append({"row": h, "before": before})
+    return items
+
+
+def recent_changes_with_previous(
+    participations, *, limit: int = 20, as_of: datetime.date | None = None
+) -> list[dict]:
+    """:func:`recent_changes` with the row before each change (two queries)."""
+    rows = list(recent_changes(participations, limit=limit, as_of=as_of))
+    if not rows:
+        return []
+    latest = max(h.history_date for h in rows)
+    earlier = (
+        Milestone.history.filter(id__in={h.id for h in rows})
+        .filter(Q(history_date__lte=latest) | Q(history_type="+"))
+        .only("history_id", "id", "history_date", "history_type", "status", "completed_on", "note")
+    )
+    return changes_with_previous(rows, earlier=earlier)

@@ -1,0 +1,156 @@
+"""All the figures of a scope (:func:`compute`), kept for the current data generation
+(:func:`compute_cached`), and the figures by province of a national deployment.
+"""
+
+import datetime
+import hashlib
+from collections import Counter, OrderedDict
+
+from django.conf import settings
+from django.core.cache import cache
+
+from communes.models import Commune, Province
+from qms_rollout import clock
+from reports.compliance import year_as_of, year_figures, year_table
+from reports.metrics.groups import (
+    LEVELS,
+    _action_figures,
+    _audit_figures,
+    _finding_figures,
+    _group_rows,
+    _scope_figures,
+)
+from reports.metrics.rows import CELLS_MAX, DistrictRow, Figures, load_cells
+from reports.metrics.sums import _commune_rows, _tally_milestones
+
+
+def compute(
+    participations, *, as_of: datetime.date | None = None, cells=None, curve: bool = True
+) -> Figures:
+    """All the figures of ``participations`` (a queryset) as of ``as_of`` (default: today).
+
+    A fixed number of queries whatever the number of communes, the milestones added up in SQL:
+    participations, milestones by participation, steps, the curve (two), findings, corrective
+    actions, audits by kind, communes inspected, announcements, scope, procedures in force; and
+    the grid's cells (one more) when ``cells`` is true, or by default for at most
+    :data:`CELLS_MAX` communes (a larger scope loads those it shows: :meth:`Figures.with_cells`).
+    Lists of communes leave out the ``curve`` (one query less) and the cells.
+    """
+    as_of = as_of or clock.today()
+    # The picture of a day holds the units in force that day: not those that began later (the
+    # 2025 units in the 2017 picture), nor those that had ended.
+    participations = participations.filter(commune__in=Commune.objects.current(as_of))
+    rows = _commune_rows(participations)
+    tally = _tally_milestones(rows, participations, as_of, curve=curve)
+    if cells or (cells is None and len(rows) <= CELLS_MAX):
+        load_cells(list(rows.values()), as_of, participations.values("pk"))
+    groups = {level: _group_rows(rows, level) for level in LEVELS}
+    commune_ids = participations.values("commune_id")
+    communes = list(rows.values())
+    return Figures(
+        as_of=as_of,
+        communes=communes,
+        districts=sorted(groups["district"].values(), key=lambda d: d.code),
+        provinces=sorted(groups["province"].values(), key=lambda d: d.code),
+        steps_by_kind=tally.steps_by_kind,
+        counts=tally.counts,
+        by_kind=Counter(c.kind for c in communes),
+        by_stage=Counter(c.stage for c in communes),
+        **_finding_figures(commune_ids, groups, as_of),
+        **_action_figures(commune_ids, groups, as_of),
+        **_audit_figures(commune_ids, as_of),
+        **_scope_figures(commune_ids, as_of),
+        budget_allocated=sum(c.budget_allocated for c in communes),
+        budget_spent=sum(c.budget_spent for c in communes),
+        curve=tally.curve,
+        silent_days=settings.QMS_SILENT_DAYS,
+    )
+
+
+FIGURES_CACHE_SECONDS = 24 * 3600
+# The figures this process computed or read last, by key: a hit costs nothing, where reading 10,000
+# communes' figures from the shared cache costs their unpickling. The key holds the data
+# generation, read from the shared cache on every call: a change seen by any process replaces it.
+_RECENT: "OrderedDict[str, Figures]" = OrderedDict()
+_RECENT_MAX = 8
+
+
+def _cached(kind: str, participations, parts: tuple, build, topics: tuple = ()):
+    """What ``build()`` returns for ``participations`` and ``parts``, kept for the current data
+    generation of ``topics`` (default: all; :mod:`reports.generation`) in the shared cache and
+    in this process."""
+    from reports.generation import data_generation
+
+    generation = data_generation(*topics)  # before the data: see reports.generation
+    sql, params = participations.query.sql_with_params()
+    digest = hashlib.sha256(f"{sql}|{params!r}|{parts!r}".encode()).hexdigest()
+    key = f"{kind}:{generation}:{digest}"
+    value = _RECENT.get(key)
+    if value is None:
+        value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, FIGURES_CACHE_SECONDS)
+    _RECENT[key] = value
+    _RECENT.move_to_end(key)
+    while len(_RECENT) > _RECENT_MAX:
+        _RECENT.popitem(last=False)
+    return value
+
+
+def compute_cached(participations, *, as_of: datetime.date | None = None) -> Figures:
+    """:func:`compute`, kept for the current data generation (:mod:`reports.generation`) in the
+    shared cache and in this process: the key is the participations' SQL and the date, so users
+    who see the same rows share it, and any change to the data makes it unreachable. What the
+    pages show of a large scope (10,000 communes) then costs a cache read, not a computation."""
+    as_of = as_of or clock.today()
+    return _cached(
+        "figures", participations, (as_of,), lambda: compute(participations, as_of=as_of)
+    )
+
+
+def year_figures_cached(participations, year: int, *, today: datetime.date | None = None):
+    """:func:`year_figures`, kept as :func:`compute_cached` keeps the figures; they do not read
+    the milestones, so a milestone's update leaves them cached."""
+    from reports.generation import OTHER
+
+    today = today or clock.today()
+    return _cached(
+        "year",
+        participations,
+        (year, today),
+        lambda: year_figures(participations, year, today=today),
+        topics=(OTHER,),
+    )
+
+
+# Figures by province (a national deployment) ----------------------------------------------------
+
+
+def province_rows(figures: Figures) -> list[DistrictRow]:
+    """Every province in force on ``figures.as_of`` with its row of ``figures`` (an empty row when
+    none of its communes takes part), in code order: 63 in 2017, 34 after 1/7/2025 (one query)."""
+    rows = {row.code: row for row in figures.provinces}
+    for code, name in Province.objects.current(figures.as_of).values_list("code", "name"):
+        rows.setdefault(code, DistrictRow(code=code, name=name))
+    return sorted(rows.values(), key=lambda row: row.code)
+
+
+def year_tables_by_province(participations, year: int, *, today=None) -> dict:
+    """The annual report's table of ``year`` for each province whose units take part in
+    ``participations``, side by side: ``{"labels": [...], "rows": [(province, [values])]}``.
+
+    The labels and values are :func:`year_table`'s, so a province's row is its own annual
+    report's table. One :func:`year_figures` per province that takes part (a national
+    deployment: at most 63)."""
+    on = year_as_of(year, today)
+    provinces = (
+        Province.objects.current(on).filter(communes__participations__in=participations).distinct()
+    )
+    labels, rows = [], []
+    for province in provinces.order_by("code"):
+        mine = participations.filter(commune__province=province)
+        table = year_table(year_figures(mine, year, today=today))
+        labels = [label for label, _value in table]
+        rows.append((province, [value for _label, value in table]))
+    return {"labels": labels, "rows": rows}

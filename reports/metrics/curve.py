@@ -1,0 +1,88 @@
+"""The planned-vs-actual curve of a scope: weekly points, in one query."""
+
+import datetime
+
+from django.db import connections, models
+from django.db.models import Case, F, Sum, When
+from django.db.models.expressions import Window
+
+from reports.metrics.definitions import DONE, NOT_APPLICABLE
+
+
+def _curve_points(start: datetime.date, end: datetime.date, as_of: datetime.date):
+    """Weekly dates from ``start`` to ``end``, with ``as_of`` included when within."""
+    points, day = [], start
+    while day < end:
+        points.append(day)
+        day += datetime.timedelta(days=7)
+    points.append(end)
+    if start < as_of < end and as_of not in points:
+        points.append(as_of)
+    return sorted(points)
+
+
+def _day(value) -> datetime.date:
+    """A date from raw SQL: a date (PostgreSQL) or its ISO text (SQLite)."""
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value[:10])
+
+
+def _shares_by_day(milestones) -> tuple[dict, dict]:
+    """Each milestone's share of its roadmap (its weight over its roadmap's), added up by due
+    date (planned) and by the day it was done or set not applicable (actual): one query."""
+    done_day = Case(
+        When(eff_status=DONE, then=F("eff_completed")),
+        When(eff_status=NOT_APPLICABLE, then=F("planned_start")),
+        default=None,
+        output_field=models.DateField(),
+    )
+    inner = milestones.annotate(
+        c_due=F("due_date"),
+        c_done=done_day,
+        c_weight=F("step__weight"),
+        c_total=Window(Sum("step__weight"), partition_by=[F("participation_id")]),
+    ).values("c_due", "c_done", "c_weight", "c_total")
+    sql, params = inner.order_by().query.sql_with_params()
+    share = "SUM(c_weight * 1.0 / c_total)"
+    # The inner query is the ORM's, its values passed as parameters; read twice, so PostgreSQL
+    # computes it once (a CTE referenced twice is materialised).
+    query = (
+        f"WITH shares AS ({sql}) "  # noqa: S608
+        f"SELECT 0, c_due, {share} FROM shares WHERE c_total > 0 GROUP BY c_due "
+        f"UNION ALL SELECT 1, c_done, {share} FROM shares "
+        "WHERE c_total > 0 AND c_done IS NOT NULL GROUP BY c_done"
+    )
+    sums: tuple[dict, dict] = ({}, {})
+    with connections[milestones.db].cursor() as cursor:
+        cursor.execute(query, params)
+        for which, day, total in cursor.fetchall():
+            sums[which][_day(day)] = float(total)
+    return sums
+
+
+def _accumulated(shares: dict, points: list) -> list[float]:
+    """The running total of ``shares`` (by day) at each of ``points`` (in order)."""
+    days, total, i, out = sorted(shares), 0.0, 0, []
+    for point in points:
+        while i < len(days) and days[i] <= point:
+            total += shares[days[i]]
+            i += 1
+        out.append(total)
+    return out
+
+
+def _curve(milestones, communes: int, span: tuple, as_of: datetime.date) -> list:
+    """The planned-vs-actual curve: the mean over the communes of the share of their roadmap's
+    weight due (planned) and done or not applicable (actual) by each week, in %. ``span``: the
+    first planned start and the last due date of the scope."""
+    first, last = span
+    if not (first and communes):
+        return []
+    points = _curve_points(first, max(last, first), as_of)
+    planned, actual = _shares_by_day(milestones)
+    curve = []
+    for day, plan, done in zip(
+        points, _accumulated(planned, points), _accumulated(actual, points), strict=True
+    ):
+        done_pct = round(100.0 * done / communes, 1) if day <= as_of else None
+        curve.append((day, round(100.0 * plan / communes, 1), done_pct))
+    return curve

@@ -1,0 +1,113 @@
+"""The communes' rows added up by district and province, and the quality records' figures
+(findings, corrective actions, audits, announcements, scope) of a scope.
+"""
+
+from collections import Counter
+
+from django.db.models import Count, Q
+
+from audits.models import Announcement, Audit, CorrectiveAction, CorrectiveActionQuerySet, Finding
+from procedures.models import ScopeItem
+from reports.metrics.rows import CommuneRow, DistrictRow
+
+# The communes' rows grouped by a level: the attributes of CommuneRow that name the group.
+LEVELS = {
+    "district": ("district_code", "district_name"),
+    "province": ("province_code", "province_name"),
+}
+
+
+def _group_rows(rows: dict[int, CommuneRow], level: str = "district") -> dict[str, DistrictRow]:
+    """The communes' rows added up by district or province (``level``), by its code."""
+    code_of, name_of = LEVELS[level]
+    districts: dict[str, DistrictRow] = {}
+    for row in rows.values():
+        code = getattr(row, code_of)
+        d = districts.get(code)
+        if d is None:
+            d = districts[code] = DistrictRow(code=code, name=getattr(row, name_of))
+        d.communes += 1
+        d.stages[row.stage] += 1
+        d.counts.merge(row.counts)
+        d.progress += row.progress
+        d.budget_allocated += row.budget_allocated
+        d.budget_spent += row.budget_spent
+    for d in districts.values():
+        d.progress = round(d.progress / d.communes, 1) if d.communes else 0.0
+    return districts
+
+
+def _add_to_groups(groups: dict, row: dict, prefix: str, name: str, value: int) -> None:
+    """Add ``value`` to ``name`` of the district and the province of ``row`` (a grouped row)."""
+    for level, key in (("district", "district__code"), ("province", "province__code")):
+        code = row[f"{prefix}__{key}"] or ""
+        if code in groups[level]:
+            setattr(groups[level][code], name, getattr(groups[level][code], name) + value)
+
+
+def _finding_figures(commune_ids, groups: dict, as_of) -> dict:
+    """Findings open and closed on ``as_of`` (one query); open ones added to their districts and
+    provinces (``groups``: level -> code -> row).
+
+    A finding counts from its audit's date; it is closed from its ``closed_on``."""
+    closed_then = Q(status=Finding.Status.CLOSED) & (
+        Q(closed_on__isnull=True) | Q(closed_on__lte=as_of)
+    )
+    finding_rows = (
+        Finding.objects.filter(audit__commune_id__in=commune_ids, audit__date__lte=as_of)
+        .values("audit__commune__district__code", "audit__commune__province__code")
+        .annotate(open=Count("pk", filter=~closed_then), closed=Count("pk", filter=closed_then))
+    )
+    figures = {"findings_open": 0, "findings_closed": 0}
+    for f in finding_rows:
+        figures["findings_open"] += f["open"]
+        figures["findings_closed"] += f["closed"]
+        _add_to_groups(groups, f, "audit__commune", "open_findings", f["open"])
+    return figures
+
+
+def _action_figures(commune_ids, groups: dict, as_of) -> dict:
+    """Corrective actions open and overdue (one query); overdue ones added to their districts
+    and provinces."""
+    action_rows = (
+        CorrectiveAction.objects.filter(
+            finding__audit__commune_id__in=commune_ids, finding__audit__date__lte=as_of
+        )
+        .values(
+            "finding__audit__commune__district__code", "finding__audit__commune__province__code"
+        )
+        .annotate(
+            open=Count("pk", filter=Q(done_on__isnull=True) | Q(done_on__gt=as_of)),
+            overdue=Count("pk", filter=CorrectiveActionQuerySet.overdue_q(as_of)),
+        )
+    )
+    figures = {"actions_open": 0, "actions_overdue": 0}
+    for a in action_rows:
+        figures["actions_open"] += a["open"]
+        figures["actions_overdue"] += a["overdue"]
+        _add_to_groups(groups, a, "finding__audit__commune", "overdue_actions", a["overdue"])
+    return figures
+
+
+def _audit_figures(commune_ids, as_of) -> dict:
+    """Audits by kind, communes inspected by the DOST, announcements by kind (three queries)."""
+    held = Audit.objects.filter(commune_id__in=commune_ids, date__lte=as_of)
+    inspections = [Audit.Kind.INSPECTION_ONSITE, Audit.Kind.INSPECTION_RECORDS]
+    announcements = Announcement.objects.filter(
+        commune_id__in=commune_ids, decision_date__lte=as_of
+    )
+    return {
+        "audits_by_kind": Counter(dict(held.values_list("kind").annotate(n=Count("pk")))),
+        "communes_inspected": held.filter(kind__in=inspections)
+        .values("commune_id")
+        .distinct()
+        .count(),
+        "announcements_by_kind": Counter(
+            dict(announcements.values_list("kind").annotate(n=Count("pk")))
+        ),
+    }
+
+
+def _scope_figures(commune_ids, as_of) -> dict:
+    """Procedures in force, covered by the communes' QMS, needing revision (two queries)."""
+    return ScopeItem.objects.figures(commune_ids, as_of)

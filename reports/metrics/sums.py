@@ -1,0 +1,239 @@
+"""A scope's milestones added up in SQL by participation: counts, progress, stage, last change
+(:func:`commune_rows` for a list of communes, :func:`_tally_milestones` for :func:`compute`).
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Count, F, Max, Min, Q, Sum, Value, When
+
+from communes.models import Commune
+from core.numbers import percent
+from qms_rollout import clock
+from reports.metrics.curve import _curve
+from reports.metrics.definitions import (
+    DONE,
+    NOT_APPLICABLE,
+    MilestoneCounts,
+    Stage,
+    is_silent,
+)
+from reports.metrics.rows import CommuneRow, _past_records
+from roadmap.models import (
+    Milestone,
+    MilestoneQuerySet,
+    ParticipationKind,
+    RoadmapStep,
+)
+
+
+def _commune_rows(participations) -> dict[int, CommuneRow]:
+    """One row per participation (one query), by participation id, in province, district and
+    Vietnamese name order (the grid's)."""
+    parts = participations.values(
+        "id",
+        "kind",
+        "commune_id",
+        "commune__code",
+        "commune__name",
+        "commune__sort_key",
+        "commune__district__code",
+        "commune__district__name",
+        "commune__province__code",
+        "commune__province__name",
+        "budget_allocated",
+        "budget_spent",
+        "start_date",
+    ).order_by("commune__province__code", "commune__district__code", "commune__sort_key")
+    return {
+        p["id"]: CommuneRow(
+            participation_id=p["id"],
+            commune_id=p["commune_id"],
+            code=p["commune__code"],
+            name=p["commune__name"],
+            sort_key=p["commune__sort_key"],
+            district_code=p["commune__district__code"] or "",
+            district_name=p["commune__district__name"] or "",
+            province_code=p["commune__province__code"],
+            province_name=p["commune__province__name"],
+            kind=p["kind"],
+            start_date=p["start_date"],
+            budget_allocated=int(p["budget_allocated"] or 0),
+            budget_spent=int(p["budget_spent"] or 0),
+        )
+        for p in parts
+    }
+
+
+def _effective(milestones, as_of: datetime.date):
+    """``milestones`` with aliases ``eff_status``, ``eff_completed`` and ``eff_change``: their
+    status, completion date and last change as of ``as_of``, :func:`status_as_of` in SQL."""
+    if as_of >= clock.today():
+        return milestones.alias(
+            eff_status=F("status"),
+            eff_completed=F("completed_on"),
+            eff_change=Case(When(version__gt=1, then=F("updated_at")), default=None),
+        )
+    done_by = Q(completed_on__isnull=False, completed_on__lte=as_of)
+    past_done_by = Q(past_completed_on__isnull=False, past_completed_on__lte=as_of)
+    status = Case(
+        When(Q(status=DONE) & done_by, then=Value(DONE)),
+        When(Q(past_status=DONE) & past_done_by, then=Value(DONE)),
+        When(past_status=DONE, then=Value(Milestone.Status.IN_PROGRESS)),
+        When(past_status__isnull=False, then=F("past_status")),
+        When(status__in=[Milestone.Status.NOT_STARTED, NOT_APPLICABLE], then=F("status")),
+        When(planned_start__gt=as_of, then=Value(Milestone.Status.NOT_STARTED)),
+        default=Value(Milestone.Status.IN_PROGRESS),
+        output_field=models.CharField(),
+    )
+    completed = Case(
+        When(Q(status=DONE) & done_by, then=F("completed_on")),
+        When(Q(past_status=DONE) & past_done_by, then=F("past_completed_on")),
+        default=None,
+        output_field=models.DateField(),
+    )
+    return milestones.alias(**_past_records(as_of)).alias(
+        eff_status=status, eff_completed=completed, eff_change=F("past_change")
+    )
+
+
+def _milestone_sums(milestones, as_of: datetime.date):
+    """Per participation (one query): the counts of :class:`MilestoneCounts`, the weights
+    (all, done or not applicable, due by ``as_of``), the announcement done, the last change,
+    the first planned start, the last due date and the first overdue due date."""
+    done = Q(eff_status=DONE)
+    overdue = Q(eff_status__in=MilestoneQuerySet.OPEN, due_date__lt=as_of)
+    return (
+        milestones.values("participation_id")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=done),
+            late=Count("pk", filter=done & Q(eff_completed__gt=F("due_date"))),
+            not_applicable=Count("pk", filter=Q(eff_status=NOT_APPLICABLE)),
+            overdue=Count("pk", filter=overdue),
+            in_progress=Count("pk", filter=Q(eff_status=Milestone.Status.IN_PROGRESS)),
+            blocked=Count("pk", filter=Q(eff_status=Milestone.Status.BLOCKED)),
+            announced=Count("pk", filter=done & Q(step__key=RoadmapStep.ANNOUNCEMENT)),
+            weight=Sum("step__weight"),
+            done_weight=Sum("step__weight", filter=Q(eff_status__in=[DONE, NOT_APPLICABLE])),
+            planned_weight=Sum("step__weight", filter=Q(due_date__lte=as_of)),
+            last_change=Max("eff_change"),
+            first_day=Min("planned_start"),
+            last_day=Max("due_date"),
+            first_overdue=Min("due_date", filter=overdue),
+        )
+        .order_by()
+    )
+
+
+def _counts(s: dict) -> MilestoneCounts:
+    """A participation's :class:`MilestoneCounts` from its row of :func:`_milestone_sums`."""
+    done, late = s["done"], s["late"]
+    other = s["not_applicable"] + s["in_progress"] + s["blocked"]
+    return MilestoneCounts(
+        total=s["total"],
+        done_on_time=done - late,
+        done_late=late,
+        overdue=s["overdue"],
+        in_progress=s["in_progress"],
+        blocked=s["blocked"],
+        not_started=s["total"] - done - other,
+        not_applicable=s["not_applicable"],
+    )
+
+
+def _take_sums(row: CommuneRow, s: dict) -> None:
+    """``row``'s counts, progress, planned progress, stage and last change from ``s``."""
+    row.counts = _counts(s)
+    row.progress = percent(s["done_weight"] or 0, s["weight"] or 0)
+    row.planned_progress = percent(s["planned_weight"] or 0, s["weight"] or 0)
+    if s["announced"]:
+        new = row.kind == ParticipationKind.NEW_BUILD
+        row.stage = Stage.ANNOUNCED if new else Stage.REANNOUNCED
+    elif s["done"]:
+        row.stage = Stage.BUILDING
+    row.last_change = s["last_change"]
+    row.first_overdue = s["first_overdue"]
+
+
+def _steps_by_kind(milestones) -> dict[str, list[dict]]:
+    """The steps on the roadmaps of each kind of participation, in order (one query); of two
+    steps at one place, the one of the earliest milestone."""
+    rows = (
+        milestones.values("participation__kind", "step__order", "step__name", "step__key")
+        .annotate(first=Min("pk"))
+        .order_by("first")
+    )
+    steps: dict[str, dict] = defaultdict(dict)
+    for r in rows:
+        order = r["step__order"]
+        steps[r["participation__kind"]].setdefault(
+            order, {"order": order, "name": r["step__name"], "key": r["step__key"]}
+        )
+    return {kind: [by[order] for order in sorted(by)] for kind, by in steps.items()}
+
+
+def _finish_rows(rows: dict[int, CommuneRow], as_of: datetime.date) -> None:
+    """Silence of each row, once its milestones are in."""
+    for row in rows.values():
+        # Silent: nobody changed a milestone for N days (or ever, once the work should have begun).
+        last = row.last_change.date() if row.last_change else row.start_date
+        row.silent = is_silent(last, as_of, settings.QMS_SILENT_DAYS)
+
+
+@dataclass
+class _Roadmaps:
+    """What the milestones of a scope add up to (:func:`_tally_milestones`)."""
+
+    counts: MilestoneCounts
+    steps_by_kind: dict
+    curve: list
+
+
+def _scope_milestones(participations, as_of):
+    """The milestones of ``participations``, with their status as of ``as_of`` (:func:`_effective`)."""
+    milestones = Milestone.objects.filter(participation_id__in=participations.values("pk"))
+    return _effective(milestones.order_by(), as_of)
+
+
+def _add_sums(rows: dict[int, CommuneRow], milestones, as_of) -> tuple:
+    """:func:`_milestone_sums` taken into ``rows`` (one query): the scope's counts, its first
+    planned start and last due date."""
+    counts, first, last = MilestoneCounts(), None, None
+    for s in _milestone_sums(milestones, as_of):
+        row = rows.get(s["participation_id"])
+        if row is None:
+            continue
+        _take_sums(row, s)
+        counts.merge(row.counts)
+        first = min(first or s["first_day"], s["first_day"])
+        last = max(last or s["last_day"], s["last_day"])
+    _finish_rows(rows, as_of)
+    return counts, first, last
+
+
+def _tally_milestones(
+    rows: dict[int, CommuneRow], participations, as_of, *, curve: bool = True
+) -> _Roadmaps:
+    """The milestones of ``participations`` added up in SQL into their ``rows`` and the scope's
+    counts, steps and curve (three queries, two without the curve)."""
+    milestones = _scope_milestones(participations, as_of)
+    counts, first, last = _add_sums(rows, milestones, as_of)
+    return _Roadmaps(
+        counts=counts,
+        steps_by_kind=_steps_by_kind(milestones),
+        curve=_curve(milestones, len(rows), (first, last), as_of) if curve else [],
+    )
+
+
+def commune_rows(participations, *, as_of: datetime.date | None = None) -> list[CommuneRow]:
+    """The rows of :func:`compute` alone (stage, progress, counts of each commune; no cells), for
+    a list of communes: two queries."""
+    as_of = as_of or clock.today()
+    participations = participations.filter(commune__in=Commune.objects.current(as_of))
+    rows = _commune_rows(participations)
+    _add_sums(rows, _scope_milestones(participations, as_of), as_of)
+    return list(rows.values())
