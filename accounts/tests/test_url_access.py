@@ -108,6 +108,7 @@ URLS: dict[str, Case] = {
     "roadmap:milestone_list": case(everyone(200)),
     "audits:finding_list": case(everyone(200)),
     "audits:action_list": case(everyone(200)),
+    "audits:announcement_list": case(everyone(200)),
     # milestone update and evidence (part B) -----------------------------------------------
     # Reading the milestone is open to whoever sees the commune; the form posts need the write
     # right (tested in roadmap/tests/test_milestone_update.py).
