@@ -6,9 +6,9 @@ from accounts.models import User
 
 def _start_page(user) -> str:
     if user.role == User.Role.DISTRICT_OFFICER and user.district_id:
-        return resolve_url("reports:district_detail", user.district.code)
+        return user.district.get_absolute_url()
     if user.role == User.Role.COMMUNE_OFFICER and user.commune_id:
-        return resolve_url("reports:commune_detail", user.commune.code)
+        return user.commune.get_absolute_url()
     if user.role == User.Role.CONSULTANT:
         return resolve_url("reports:commune_list")
     return resolve_url("reports:dashboard")

@@ -183,23 +183,24 @@ class FindingQuerySet(FoldedBulkWrites, ScopedQuerySet):
 
     def as_of(self, day):
         """The picture of ``day``: the findings of the units in force then, raised by then, each
-        with ``status_then`` and ``closed_then`` (its status and closing date of that day);
-        ``with_list_related(day)`` brings its corrective actions as they stood then."""
-        return (
-            self.of_units_in_force(day)
-            .raised_by(day)
-            .annotate(
-                status_then=Case(
-                    When(self.closed_by_q(day), then=Value(Finding.Status.CLOSED)),
-                    default=Value(Finding.Status.OPEN),
-                    output_field=models.CharField(),
-                ),
-                closed_then=Case(
-                    When(self.closed_by_q(day), then=F("closed_on")),
-                    default=None,
-                    output_field=models.DateField(),
-                ),
-            )
+        with its status of that day (:meth:`with_status_on`); ``with_list_related(day)`` brings
+        its corrective actions as they stood then."""
+        return self.of_units_in_force(day).raised_by(day).with_status_on(day)
+
+    def with_status_on(self, day):
+        """The findings annotated with ``status_then`` and ``closed_then``: their status and
+        closing date at the end of ``day``."""
+        return self.annotate(
+            status_then=Case(
+                When(self.closed_by_q(day), then=Value(Finding.Status.CLOSED)),
+                default=Value(Finding.Status.OPEN),
+                output_field=models.CharField(),
+            ),
+            closed_then=Case(
+                When(self.closed_by_q(day), then=F("closed_on")),
+                default=None,
+                output_field=models.DateField(),
+            ),
         )
 
     def with_list_related(self, day=None):

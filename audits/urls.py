@@ -8,7 +8,7 @@ urlpatterns = [
     path("findings/", views.finding_list, name="finding_list"),
     path("announcements/", views.announcement_list, name="announcement_list"),
     path("corrective-actions/", views.action_list, name="action_list"),
-    path("communes/<str:code>/audits/new/", views.audit_create, name="audit_create"),
+    path("communes/<str:code>/<str:since>/audits/new/", views.audit_create, name="audit_create"),
     path("audits/<int:pk>/", views.audit_detail, name="audit_detail"),
     path("audits/<int:pk>/report/", views.audit_report, name="audit_report"),
     path("audits/<int:pk>/findings/new/", views.finding_create, name="finding_create"),
@@ -17,7 +17,7 @@ urlpatterns = [
     path("corrective-actions/<int:pk>/", views.action_update, name="action_update"),
     path("corrective-actions/<int:pk>/evidence/", views.action_evidence, name="action_evidence"),
     path(
-        "communes/<str:code>/announcements/new/",
+        "communes/<str:code>/<str:since>/announcements/new/",
         views.announcement_create,
         name="announcement_create",
     ),

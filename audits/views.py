@@ -162,9 +162,9 @@ def _serve(field_file, *name_parts):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def audit_create(request, code: str):
+def audit_create(request, code: str, since: str):
     """DOST staff and the commune's consultant record an audit, review or inspection."""
-    commune = get_commune_for_user(request.user, code)
+    commune = get_commune_for_user(request.user, code, since)
     access.require(access.can_manage_quality_records(request.user, commune))
     may_inspect = access.can_record_inspection(request.user)
     form = AuditForm(request.POST or None, request.FILES or None, may_inspect=may_inspect)
@@ -344,9 +344,9 @@ def action_evidence(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def announcement_create(request, code: str):
+def announcement_create(request, code: str, since: str):
     """Record the commune's announcement of conformity; it completes the roadmap's step."""
-    commune = get_commune_for_user(request.user, code)
+    commune = get_commune_for_user(request.user, code, since)
     access.require(access.can_manage_quality_records(request.user, commune))
     may_override = access.can_manage_inspections(request.user)
     form = AnnouncementForm(request.POST or None, commune=commune, may_override=may_override)
@@ -365,7 +365,7 @@ def announcement_create(request, code: str):
             messages.success(
                 request, _("The announcement was recorded and the roadmap step completed.")
             )
-            return redirect("reports:commune_detail", commune.code)
+            return redirect(commune)
     milestone = services.announcement_milestone(commune)
     if not form.is_bound:
         if milestone is not None:

@@ -10,15 +10,24 @@ from django.http import Http404
 from communes.models import Commune, District, Province
 
 
-def get_commune_for_user(user, code: str, *, on=None) -> Commune:
-    """The unit with GSO ``code`` in force on ``on`` (default today), else the one that carried
-    the code last."""
-    commune = (
-        Commune.objects.visible_to(user).select_related("district", "province").by_code(code, on=on)
-    )
+def get_commune_for_user(user, code: str, since: str) -> Commune:
+    """The unit that carried GSO ``code`` from ``since`` (its period key,
+    :attr:`AdministrativeUnit.since_key`): one unit, whoever asks and on whatever day; 404
+    outside what ``user`` may see."""
+    units = Commune.objects.visible_to(user).select_related("district", "province")
+    commune = units.by_key(code, since)
     if commune is None:
         raise Http404
     return commune
+
+
+def get_carriers_for_user(user, model, code: str) -> list:
+    """Every unit of ``model`` that carried GSO ``code`` and that ``user`` may see, in the order
+    of their periods (an old link by code alone leads to them); 404 when there is none."""
+    units = list(model.objects.visible_to(user).carriers(code).select_related("province"))
+    if not units:
+        raise Http404
+    return units
 
 
 def get_province_for_user(user, code: str, *, on=None) -> Province:
@@ -30,8 +39,10 @@ def get_province_for_user(user, code: str, *, on=None) -> Province:
     return province
 
 
-def get_district_for_user(user, code: str) -> District:
-    district = District.objects.visible_to(user).select_related("province").by_code(code)
+def get_district_for_user(user, code: str, since: str) -> District:
+    """The district that carried GSO ``code`` from ``since``; 404 outside what ``user`` may
+    see."""
+    district = District.objects.visible_to(user).select_related("province").by_key(code, since)
     if district is None:
         raise Http404
     return district

@@ -282,7 +282,8 @@ class District(AdministrativeUnit):
         ]
 
     def get_absolute_url(self):
-        return reverse("reports:district_detail", args=[self.code])
+        """The page of this very district, by its code and period (codes are reused)."""
+        return reverse("reports:district_detail", args=self.url_args)
 
     def successor_communes(self):
         """The units its communes went into when they ended (the communes of 1/7/2025 for a
@@ -344,24 +345,32 @@ class Commune(AdministrativeUnit):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        """The page of this very unit: an ended one is shown as of its last day (its code may
-        now belong to another unit)."""
-        url = reverse("reports:commune_detail", args=[self.code])
-        if self.valid_until is not None:
-            url += f"?as_of={self.valid_until:%d/%m/%Y}"
-        return url
+        """The page of this very unit, by its code and period (codes are reused): the same unit
+        whoever reads it and on whatever day; an ended unit's page opens on its last day."""
+        return reverse("reports:commune_detail", args=self.url_args)
 
     def successor_units(self):
         """The units it went into (all of it or part of it), in Vietnamese order."""
         return Commune.objects.filter(precedents__predecessor=self).distinct().order_by("sort_key")
 
-    def ancestry(self) -> list["Succession"]:
-        """Every succession that led to this unit: its predecessors first, then theirs."""
+    @property
+    def last_day(self):
+        """The last day it was in force when it has ended before today; else None (its page
+        opens on that day)."""
+        ended = self.valid_until is not None and clock.is_past(self.valid_until)
+        return self.valid_until if ended else None
+
+    def ancestry(self, on=None) -> list["Succession"]:
+        """Every succession that led to this unit by day ``on`` (default: all): its
+        predecessors first, then theirs (the 2017 picture holds no merger of 2020)."""
+        successions = Succession.objects.all()
+        if on is not None:
+            successions = successions.filter(effective_on__lte=on)
         found, seen, frontier = [], {self.pk}, [self.pk]
         while frontier:
             rows = [
                 s
-                for s in Succession.objects.filter(successor__in=frontier).select_related(
+                for s in successions.filter(successor__in=frontier).select_related(
                     "predecessor__district", "successor"
                 )
                 if s.predecessor_id not in seen

@@ -60,10 +60,11 @@ class AsOf:
         return clock.today()
 
 
-def as_of_from_request(request) -> AsOf:
-    """The as-of date of ``request`` (``?as_of=``), today when absent or unreadable."""
+def as_of_from_request(request, default: datetime.date | None = None) -> AsOf:
+    """The as-of date of ``request`` (``?as_of=``); when absent or unreadable, ``default`` (the
+    last day of an ended unit's page) or today."""
     form = AsOfForm(request.GET if request.GET.get(PARAM, "").strip() else None)
-    date, given = clock.today(), False
+    date, given = default or clock.today(), False
     if form.is_bound and form.is_valid() and form.cleaned_data[PARAM]:
         date, given = form.cleaned_data[PARAM], True
     carried = [(k, v) for k, values in request.GET.lists() if k not in NOT_CARRIED for v in values]

@@ -216,7 +216,7 @@ def _summary_items(participations, as_of: datetime.date) -> list[Item]:
     period = period_stage(as_of)
     items = []
     for row in figures.communes:
-        path = reverse("reports:commune_detail", args=[row.code])
+        path = row.url
         if row.silent:
             last = row.last_change.date() if row.last_change else None
             items.append(

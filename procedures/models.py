@@ -144,11 +144,17 @@ class Procedure(FoldedText, models.Model):
 class ScopeItemQuerySet(ScopedQuerySet):
     commune_path = "commune"
 
-    def needing_revision(self):
-        """Processes issued before their procedure was last amended, or whose procedure is gone."""
-        return self.filter(
-            Q(issued_on__isnull=False, procedure__amended_on__gt=F("issued_on"))
-            | Q(procedure__abolished_on__isnull=False)
+    def needing_revision(self, on=None):
+        """Processes issued before their procedure was last amended, or whose procedure is gone;
+        on day ``on`` when given: issued by then, amended or abolished by then."""
+        if on is None:
+            return self.filter(
+                Q(issued_on__isnull=False, procedure__amended_on__gt=F("issued_on"))
+                | Q(procedure__abolished_on__isnull=False)
+            )
+        amended = Q(procedure__amended_on__gt=F("issued_on"), procedure__amended_on__lte=on)
+        return self.filter(issued_on__isnull=False, issued_on__lte=on).filter(
+            amended | Q(procedure__abolished_on__lte=on)
         )
 
     def covered(self):

@@ -6,5 +6,5 @@ app_name = "procedures"
 
 urlpatterns = [
     path("procedures/", views.procedure_list, name="procedure_list"),
-    path("communes/<str:code>/scope/", views.scope_edit, name="scope_edit"),
+    path("communes/<str:code>/<str:since>/scope/", views.scope_edit, name="scope_edit"),
 ]

@@ -82,9 +82,9 @@ def _int_or_none(value):
         return None
 
 
-def _scope_row(request, code: str, editing: int | None, row: int | None):
+def _scope_row(request, code: str, since: str, editing: int | None, row: int | None):
     """One row of the scope (htmx): to edit (``edit``) or shown again (``row``, on cancel)."""
-    commune = get_commune_for_user(request.user, code)
+    commune = get_commune_for_user(request.user, code, since)
     access.require(not editing or access.can_manage_quality_records(request.user, commune))
     item = get_scope_item_for_user(request.user, editing or row)
     if item.commune_id != commune.pk:
@@ -96,13 +96,13 @@ def _scope_row(request, code: str, editing: int | None, row: int | None):
     return render(request, "procedures/scope_edit.html#item", ctx)
 
 
-def _scope_show(request, code: str):
+def _scope_show(request, code: str, since: str):
     """The scope page (with one row open for editing when ``edit`` is given), or one row."""
     editing = _int_or_none(request.GET.get("edit"))
     row = _int_or_none(request.GET.get("row"))
     if request.htmx and (editing or row):
-        return _scope_row(request, code, editing, row)
-    commune = get_commune_for_user(request.user, code)
+        return _scope_row(request, code, since, editing, row)
+    commune = get_commune_for_user(request.user, code, since)
     access.require(not editing or access.can_manage_quality_records(request.user, commune))
     ctx = _scope_ctx(request, commune, editing=editing)
     return render(request, "procedures/scope_edit.html", ctx)
@@ -125,7 +125,7 @@ def _scope_add(request, commune):
     messages.success(
         request, _("%(procedure)s was added to the scope.") % {"procedure": item.procedure.name}
     )
-    return redirect("procedures:scope_edit", commune.code)
+    return redirect("procedures:scope_edit", *commune.url_args)
 
 
 def _scope_remove(request, commune):
@@ -135,7 +135,7 @@ def _scope_remove(request, commune):
     if request.htmx:
         return HttpResponse("")
     messages.success(request, _("%(procedure)s was removed from the scope.") % {"procedure": name})
-    return redirect("procedures:scope_edit", commune.code)
+    return redirect("procedures:scope_edit", *commune.url_args)
 
 
 def _scope_update(request, commune):
@@ -145,7 +145,7 @@ def _scope_update(request, commune):
         item = form.save()
         if not request.htmx:
             messages.success(request, _("The scope item was saved."))
-            return redirect("procedures:scope_edit", commune.code)
+            return redirect("procedures:scope_edit", *commune.url_args)
         item.saved = True
     elif request.htmx:
         item.form = form
@@ -161,12 +161,12 @@ SCOPE_ACTIONS = {"add": _scope_add, "update": _scope_update, "remove": _scope_re
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def scope_edit(request, code: str):
+def scope_edit(request, code: str, since: str):
     """A commune's QMS scope: everyone who sees the commune reads it, DOST staff and the
     commune's consultant add, change and remove procedures (``action`` = add, update, remove)."""
     if request.method == "GET":
-        return _scope_show(request, code)
-    commune = get_commune_for_user(request.user, code)
+        return _scope_show(request, code, since)
+    commune = get_commune_for_user(request.user, code, since)
     access.require(access.can_manage_quality_records(request.user, commune))
     handler = SCOPE_ACTIONS.get(request.POST.get("action"))
     if handler is None:

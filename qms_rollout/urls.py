@@ -7,6 +7,7 @@ from qms_rollout.health import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("accounts.urls")),
+    path("", include("communes.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("audits.urls")),

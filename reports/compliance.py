@@ -31,7 +31,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, OuterRef, Subquery, Sum
+from django.urls import reverse
 
 from audits.inspections import DONE, LATE, PENDING, ActionDue, action_due
 from audits.models import (
@@ -43,6 +44,7 @@ from audits.models import (
     InspectionPlan,
     add_months,
 )
+from communes.models import BEFORE_RECORDS
 from core.asof import year_as_of
 from procedures.models import ScopeItem
 from qms_rollout import clock
@@ -95,6 +97,13 @@ class CommuneCompliance:
     scope_size: int = 0
     announcements: list[dict] = field(default_factory=list)
     sort_key: str = ""  # Vietnamese order of the name, then the code (Commune.sort_key)
+    valid_from: datetime.date | None = None  # with the code, what names the unit in time
+
+    @property
+    def url(self) -> str:
+        """The page of this very commune (codes are reused)."""
+        since = self.valid_from.isoformat() if self.valid_from else BEFORE_RECORDS
+        return reverse("reports:commune_detail", args=[self.code, since])
 
     @property
     def in_maintenance(self) -> bool:
@@ -221,9 +230,7 @@ def _in_force(participations, as_of: datetime.date):
     in the current year): not those that began after (a 2025 unit is not in 2017's figures), nor
     those that ended during the year (the 45 units ended on 30/6/2025 owe no 2025 audit: their
     successors carry the year, as the December report counts the bodies that exist then)."""
-    return participations.filter(
-        Q(commune__valid_until__isnull=True) | Q(commune__valid_until__gte=as_of)
-    ).filter(Q(commune__valid_from__isnull=True) | Q(commune__valid_from__lte=as_of))
+    return participations.of_units_in_force(as_of)
 
 
 def _commune_ids(participations, as_of: datetime.date):
@@ -241,11 +248,12 @@ def _communes(participations, year: int, as_of: datetime.date) -> dict[int, Comm
             "commune__name",
             "commune__district__name",
             "commune__sort_key",
+            "commune__valid_from",
         )
         .order_by("commune__district__code", "commune__name")
     )
     communes = {}
-    for commune_id, code, name, district_name, sort_key in rows:
+    for commune_id, code, name, district_name, sort_key, valid_from in rows:
         if commune_id not in communes:  # a commune in two programmes: one row
             communes[commune_id] = CommuneCompliance(
                 commune_id=commune_id,
@@ -255,6 +263,7 @@ def _communes(participations, year: int, as_of: datetime.date) -> dict[int, Comm
                 sort_key=sort_key,
                 year=year,
                 as_of=as_of,
+                valid_from=valid_from,
             )
     return communes
 

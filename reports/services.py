@@ -68,6 +68,7 @@ class ReportScope:
 
     level: str  # "province", "district" or "commune"
     code: str = ""
+    since: str = ""  # the unit's period key (codes are reused): code and since name one unit
     name: str = ""
     district: object = None
     commune: object = None
@@ -78,11 +79,23 @@ class ReportScope:
 
     @classmethod
     def for_district(cls, district):
-        return cls(level="district", code=district.code, name=district.name, district=district)
+        return cls(
+            level="district",
+            code=district.code,
+            since=district.since_key,
+            name=district.name,
+            district=district,
+        )
 
     @classmethod
     def for_commune(cls, commune):
-        return cls(level="commune", code=commune.code, name=commune.name, commune=commune)
+        return cls(
+            level="commune",
+            code=commune.code,
+            since=commune.since_key,
+            name=commune.name,
+            commune=commune,
+        )
 
 
 @dataclass
@@ -110,6 +123,7 @@ def report_cache_key(*, user, scope: ReportScope, fmt: str, as_of: datetime.date
             "reports",
             scope.level,
             scope.code,
+            scope.since,
             _audience(user),
             get_language() or settings.LANGUAGE_CODE,
             as_of.isoformat(),

@@ -40,26 +40,33 @@ def _discard_old_files() -> None:
             continue
 
 
-def scope_for_user(user, level: str, code: str) -> ReportScope:
+def scope_for_user(user, level: str, code: str, since: str = "") -> ReportScope:
     """The report scope ``level``/``code`` as ``user`` may see it (404/403 as the page would)."""
     if level == "province":
         access.require(access.can_download_province_report(user))
         return ReportScope.province()
     if level == "district":
-        return ReportScope.for_district(get_district_for_user(user, code))
-    return ReportScope.for_commune(get_commune_for_user(user, code))
+        return ReportScope.for_district(get_district_for_user(user, code, since))
+    return ReportScope.for_commune(get_commune_for_user(user, code, since))
 
 
 @task()
 def build_report(
-    *, user_id: int, level: str, code: str, fmt: str, language: str, as_of: str = ""
+    *,
+    user_id: int,
+    level: str,
+    code: str,
+    fmt: str,
+    language: str,
+    as_of: str = "",
+    since: str = "",
 ) -> dict:
     """Render the report for ``user_id`` as of ``as_of`` (ISO date, default today) and store
     it; returns where it is and its name."""
     user = get_user_model().objects.get(pk=user_id)
     day = datetime.date.fromisoformat(as_of) if as_of else None
     with translation.override(language):
-        scope = scope_for_user(user, level, code)
+        scope = scope_for_user(user, level, code, since)
         report = report_render(user=user, scope=scope, fmt=fmt, as_of=day)
     _discard_old_files()
     name = f"{BUILT_DIR}/{get_random_string(32)}.{fmt}"

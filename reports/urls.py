@@ -4,23 +4,27 @@ from reports import views, views_units
 
 app_name = "reports"
 
+# A unit's address: its GSO code and its period key (the first day it was in force, or 0 for a
+# unit older than the records). Codes are reused; old links by code alone: communes/urls.py.
+UNIT = r"(?P<code>[0-9]{1,5})/(?P<since>[0-9]{4}-[0-9]{2}-[0-9]{2}|0)"
+
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     # The progress pages of units (their paths are those of the units).
     path("communes/", views_units.commune_list, name="commune_list"),
-    path("communes/<str:code>/", views_units.commune_detail, name="commune_detail"),
-    path("districts/<str:code>/", views_units.district_detail, name="district_detail"),
+    re_path(rf"^communes/{UNIT}/$", views_units.commune_detail, name="commune_detail"),
+    re_path(rf"^districts/{UNIT}/$", views_units.district_detail, name="district_detail"),
     # Report downloads (province, district, commune; PDF and Excel) go below.
     re_path(
         r"^reports/province\.(?P<fmt>pdf|xlsx)$", views.province_report, name="province_report"
     ),
     re_path(
-        r"^reports/districts/(?P<code>[0-9]+)\.(?P<fmt>pdf|xlsx)$",
+        rf"^reports/districts/{UNIT}\.(?P<fmt>pdf|xlsx)$",
         views.district_report,
         name="district_report",
     ),
     re_path(
-        r"^reports/communes/(?P<code>[0-9]+)\.(?P<fmt>pdf|xlsx)$",
+        rf"^reports/communes/{UNIT}\.(?P<fmt>pdf|xlsx)$",
         views.commune_report,
         name="commune_report",
     ),

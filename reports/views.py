@@ -127,6 +127,7 @@ def _task_kwargs(request, scope, fmt, as_of) -> dict:
         "user_id": request.user.pk,
         "level": scope.level,
         "code": scope.code,
+        "since": scope.since,
         "fmt": fmt,
         "language": request.LANGUAGE_CODE,
         "as_of": as_of.date.isoformat(),
@@ -141,7 +142,7 @@ def _report_task_response(request, scope, fmt, task_id, as_of):
     except (TaskResultDoesNotExist, ValidationError, ValueError) as exc:
         raise Http404 from exc
     wanted = _task_kwargs(request, scope, fmt, as_of)
-    keys = ("user_id", "level", "code", "fmt", "as_of")
+    keys = ("user_id", "level", "code", "since", "fmt", "as_of")
     if {k: result.kwargs.get(k) for k in keys} != {k: wanted[k] for k in keys}:
         raise Http404
     done = result.status == TaskResultStatus.SUCCESSFUL
@@ -174,16 +175,17 @@ def province_report(request, fmt):
 
 
 @login_required
-def district_report(request, code, fmt):
+def district_report(request, code, since, fmt):
     """The progress report of one district, within what the user may see."""
-    district = get_district_for_user(request.user, code)
+    district = get_district_for_user(request.user, code, since)
     return _report_response(request, ReportScope.for_district(district), fmt)
 
 
 @login_required
-def commune_report(request, code, fmt):
-    """The progress report of one commune, within what the user may see."""
-    commune = get_commune_for_user(request.user, code)
+def commune_report(request, code, since, fmt):
+    """The progress report of one commune (that very unit: codes are reused), within what the
+    user may see."""
+    commune = get_commune_for_user(request.user, code, since)
     return _report_response(request, ReportScope.for_commune(commune), fmt)
 
 

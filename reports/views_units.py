@@ -93,88 +93,109 @@ def _roadmaps(participations, milestones, as_of) -> list[dict]:
     return roadmaps
 
 
-def _commune_milestones(user, in_scope) -> list:
-    """The milestones of the commune's participations, each marked ``editable`` or not."""
+def _commune_milestones(user, in_scope, as_of) -> list:
+    """The milestones of the commune's participations as they stood on ``as_of`` (the one rule,
+    ``MilestoneQuerySet.with_status_on``), each marked ``editable`` or not (never on a past
+    day)."""
     milestones = list(
         Milestone.objects.filter(participation__in=in_scope)
+        .with_status_on(as_of)
         .with_list_related()
         .order_by("participation_id", "step__order")
     )
     for m in milestones:
-        m.editable = access.can_edit_milestone(user, m)
+        m.take_status_on(as_of)
+        m.editable = not m.read_only and access.can_edit_milestone(user, m)
     return milestones
 
 
-def _as_they_stood(milestones: list, figures) -> list:
-    """As of a past day, each milestone shows its status and completion date of that day (the
-    figures' cells) and offers no update; as of today, they are left as they are."""
-    if figures.as_of >= clock.today():
-        return milestones
-    cells = {
-        (row.participation_id, order): cell
-        for row in figures.communes
-        for order, cell in row.cells.items()
-    }
-    for m in milestones:
-        cell = cells.get((m.participation_id, m.step.order))
-        if cell is not None:
-            m.status, m.completed_on = cell["status"], cell["completed_on"]
-        m.editable = False
-    return milestones
-
-
-def _commune_changes(in_scope) -> list[dict]:
-    """Every change of the commune's milestones (creations left out), newest first."""
+def _commune_changes(in_scope, as_of) -> list[dict]:
+    """Every change of the commune's milestones made by the end of ``as_of`` (creations left
+    out), newest first."""
     history = list(
-        Milestone.history.filter(participation_id__in=in_scope.values("pk"))
+        Milestone.history.filter(
+            participation_id__in=in_scope.values("pk"), history_date__lt=clock.end_of(as_of)
+        )
         .select_related("history_user", "step")
         .order_by("-history_date", "-history_id")
     )
     return [c for c in metrics.changes_with_previous(history) if c["row"].history_type == "~"]
 
 
-def _commune_audits(user, commune) -> list:
-    """The commune's audits with their findings and the findings' corrective actions."""
-    findings = Finding.objects.select_related("procedure").prefetch_related("corrective_actions")
-    return list(
+def _commune_audits(user, commune, as_of) -> list:
+    """The commune's audits held by ``as_of``, with their findings and the findings' corrective
+    actions as they stood that day."""
+    findings = (
+        Finding.objects.raised_by(as_of)
+        .with_status_on(as_of)
+        .select_related("procedure")
+        .with_list_related(as_of)
+    )
+    audits = list(
         Audit.objects.visible_to(user)
         .filter(commune=commune)
+        .held_by(as_of)
         .prefetch_related(Prefetch("findings", queryset=findings))
     )
+    for audit in audits:
+        for finding in audit.findings.all():
+            finding.take_status_on(as_of)
+    return audits
 
 
-@login_required
-def commune_detail(request, code: str):
-    """A commune: its roadmap as a timeline, scope, audits, announcements, people, history."""
-    user = request.user
-    as_of_choice = as_of_from_request(request)
-    as_of = as_of_choice.date
-    commune = get_commune_for_user(user, code, on=as_of)
-    in_scope = metrics.participations_in_scope(user, commune=commune)
+def _progress_ctx(user, in_scope, as_of) -> dict:
+    """The commune's participations, figures and roadmaps as of ``as_of``."""
     participations = list(
-        in_scope.with_list_related().select_related("template").order_by("start_date")
+        in_scope.with_budget_on(as_of)
+        .with_list_related()
+        .select_related("template")
+        .order_by("start_date")
     )
     figures = metrics.compute(in_scope, as_of=as_of)
-    milestones = _as_they_stood(_commune_milestones(user, in_scope), figures)
-    changes = _commune_changes(in_scope)
-    ctx = {
-        "commune": commune,
+    milestones = _commune_milestones(user, in_scope, as_of)
+    changes = _commune_changes(in_scope, as_of)
+    return {
         "participations": participations,
         "figures": figures,
         "row": figures.communes[0] if len(figures.communes) == 1 else None,
         "stage_labels": metrics.stage_labels(),
         "roadmaps": _roadmaps(participations, milestones, as_of),
+        "changes": changes[:50],
+        "changes_total": len(changes),
+    }
+
+
+def _records_ctx(user, commune, as_of) -> dict:
+    """The commune's quality records as of ``as_of``: scope to revise, audits, announcements."""
+    return {
         "needing_revision": list(
             ScopeItem.objects.visible_to(user)
             .filter(commune=commune)
-            .needing_revision()
+            .needing_revision(on=as_of)
             .select_related("procedure__field")
         ),
-        "can_edit_scope": access.can_manage_quality_records(user, commune),
-        "audits": _commune_audits(user, commune),
-        "announcements": list(Announcement.objects.visible_to(user).filter(commune=commune)),
-        "changes": changes[:50],
-        "changes_total": len(changes),
+        "can_edit_scope": not clock.is_past(as_of)
+        and access.can_manage_quality_records(user, commune),
+        "audits": _commune_audits(user, commune, as_of),
+        "announcements": list(
+            Announcement.objects.visible_to(user).filter(commune=commune).decided_by(as_of)
+        ),
+    }
+
+
+@login_required
+def commune_detail(request, code: str, since: str):
+    """A commune, as it stood on the page's day (an ended unit's page opens on its last day):
+    its roadmap as a timeline, scope, audits, announcements, people, history, lineage."""
+    user = request.user
+    commune = get_commune_for_user(user, code, since)
+    as_of_choice = as_of_from_request(request, default=commune.last_day)
+    as_of = as_of_choice.date
+    in_scope = metrics.participations_in_scope(user, commune=commune)
+    ctx = {
+        "commune": commune,
+        **_progress_ctx(user, in_scope, as_of),
+        **_records_ctx(user, commune, as_of),
         **_lineage(commune, as_of),
         "as_of_choice": as_of_choice,
     }
@@ -183,25 +204,31 @@ def commune_detail(request, code: str):
 
 
 def _lineage(commune, as_of) -> dict:
-    """What the unit became (when it ended), where it came from, and its inheritance: the QMS
-    record of every unit it succeeds (announcements, audits, scope), in its page's access."""
-    ancestry = commune.ancestry()
+    """What the unit became (when it had ended by ``as_of``), where it came from by then, and
+    its inheritance: the QMS record of every unit it succeeds (announcements, audits, scope) as
+    of that day, in its page's access."""
+    ancestry = commune.ancestry(on=as_of)
     ancestors = [s.predecessor for s in ancestry]
     scope = dict(
         ScopeItem.objects.filter(commune__in=ancestors)
-        .exclude(state=ScopeItem.State.PLANNED)
+        .in_scope_on(as_of)
         .values_list("commune")
         .annotate(n=Count("pk"))
     )
-    audits = Audit.objects.filter(commune__in=ancestors).order_by("-date")
+    audits = Audit.objects.filter(commune__in=ancestors).held_by(as_of).order_by("-date")
+    ended = commune.valid_until is not None and commune.valid_until < as_of
+    successions = commune.successions.filter(effective_on__lte=as_of) if ended else []
     return {
         "as_of": as_of,
-        "ended": commune.valid_until is not None and commune.valid_until < as_of,
-        "successions": list(commune.successions.select_related("successor").order_by("pk")),
+        "ended": ended,
+        "successions": list(successions.select_related("successor").order_by("pk"))
+        if ended
+        else [],
         "ancestry": ancestry,
         "inherited_scope": [(u, scope.get(u.pk, 0)) for u in ancestors],
         "inherited_announcements": list(
             Announcement.objects.filter(commune__in=ancestors)
+            .decided_by(as_of)
             .select_related("commune")
             .order_by("decision_date")
         ),
@@ -225,11 +252,11 @@ def _compliance_ctx(request, in_scope, as_of) -> dict:
 
 
 @login_required
-def district_detail(request, code: str):
+def district_detail(request, code: str, since: str):
     """A district: its headline figures, communes with their QMS people, grid, curve, changes."""
     user = request.user
-    district = get_district_for_user(user, code)
-    as_of = as_of_from_request(request)
+    district = get_district_for_user(user, code, since)
+    as_of = as_of_from_request(request, default=district.last_day)
     participations = metrics.participations_in_scope(user, district=district)
     figures = metrics.compute_cached(participations, as_of=as_of.date)
     ctx = dashboard_figures_context(figures, page=request.GET.get("page"))

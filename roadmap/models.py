@@ -3,6 +3,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -281,6 +282,27 @@ class ParticipationQuerySet(ScopedQuerySet):
         """Participations with no milestone done on ``on`` (of the step ``key`` when given)."""
         return self.exclude(Exists(self._done_steps(key, on)))
 
+    def with_budget_on(self, day: datetime.date):
+        """Annotated with ``budget_allocated_then`` and ``budget_spent_then``: the amounts the
+        participation's history records by the end of ``day`` (0 before any record); today the
+        stored ones. The commune page and the figures read the budget of their day."""
+        if not clock.is_past(day):
+            return self.annotate(
+                budget_allocated_then=F("budget_allocated"), budget_spent_then=F("budget_spent")
+            )
+        records = Participation.history.filter(
+            id=OuterRef("pk"), history_date__lt=clock.end_of(day)
+        ).order_by("-history_date", "-history_id")
+        amount = models.DecimalField(max_digits=15, decimal_places=0)
+        return self.annotate(
+            budget_allocated_then=Coalesce(
+                Subquery(records.values("budget_allocated")[:1]), Value(0), output_field=amount
+            ),
+            budget_spent_then=Coalesce(
+                Subquery(records.values("budget_spent")[:1]), Value(0), output_field=amount
+            ),
+        )
+
     def with_overdue_milestones(self, as_of: datetime.date | None = None):
         """Participations with at least one overdue milestone on ``as_of``."""
         overdue = Milestone.objects.filter(participation=OuterRef("pk")).overdue(as_of)
@@ -376,8 +398,8 @@ class MilestoneQuerySet(ScopedQuerySet):
 
     def with_status_on(self, day: datetime.date):
         """The milestones annotated with what they were at the end of ``day``: ``status_then``,
-        ``completed_then`` and ``changed_then`` (the instant of the last change by then, None
-        when never changed). The one rule of a step's status on a day, in SQL: every page, list,
+        ``completed_then``, ``note_then`` and ``changed_then`` (the instant of the last change by
+        then, None when never changed). The one rule of a step's status on a day, in SQL: every page, list,
         figure, export and reminder asks it (one query, whatever the number of milestones).
 
         Today (or later) these are the stored values. On a past day: done counts only when
@@ -390,6 +412,7 @@ class MilestoneQuerySet(ScopedQuerySet):
                 status_then=F("status"),
                 completed_then=F("completed_on"),
                 changed_then=Case(When(version__gt=1, then=F("updated_at")), default=None),
+                note_then=F("note"),
             )
         records = Milestone.history.filter(id=OuterRef("pk"), history_date__lt=clock.end_of(day))
         latest = records.order_by("-history_date", "-history_id")
@@ -421,6 +444,9 @@ class MilestoneQuerySet(ScopedQuerySet):
                 output_field=models.DateField(),
             ),
             changed_then=Subquery(latest.filter(history_type="~").values("history_date")[:1]),
+            note_then=Coalesce(
+                Subquery(latest.values("note")[:1]), Value(""), output_field=models.TextField()
+            ),
         )
 
     def as_of(self, day: datetime.date):
@@ -574,6 +600,7 @@ class Milestone(ReadOnDay, models.Model):
         that day (the annotations of :meth:`MilestoneQuerySet.with_status_on`), its overdue and
         days late counted on that day. A milestone read for a past day is never saved."""
         self.status, self.completed_on = self.status_then, self.completed_then
+        self.note = self.note_then
         self.read_on = day
         return self
 

@@ -40,7 +40,7 @@ def compute(
     # The picture of a day holds the units in force that day: not those that began later (the
     # 2025 units in the 2017 picture), nor those that had ended.
     participations = participations.filter(commune__in=Commune.objects.current(as_of))
-    rows = _commune_rows(participations)
+    rows = _commune_rows(participations, as_of)
     tally = _tally_milestones(rows, participations, as_of, curve=curve)
     if cells or (cells is None and len(rows) <= CELLS_MAX):
         load_cells(list(rows.values()), as_of, participations.values("pk"))

@@ -25,7 +25,8 @@ def _group_rows(rows: dict[int, CommuneRow], level: str = "district") -> dict[st
         code = getattr(row, code_of)
         d = districts.get(code)
         if d is None:
-            d = districts[code] = DistrictRow(code=code, name=getattr(row, name_of))
+            url = row.district_url if level == "district" else ""
+            d = districts[code] = DistrictRow(code=code, name=getattr(row, name_of), url=url)
         d.communes += 1
         d.stages[row.stage] += 1
         d.counts.merge(row.counts)

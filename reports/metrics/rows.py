@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
+from django.urls import reverse
 from django.utils import timezone
 
+from communes.models import BEFORE_RECORDS
 from core.numbers import percent
 from qms_rollout import clock
 from reports.metrics.definitions import (
@@ -54,10 +56,32 @@ class CommuneRow:
     # Whether ``cells`` is filled (:func:`load_cells`); the due date of the first overdue step.
     has_cells: bool = False
     first_overdue: datetime.date | None = None
+    # The first days of the commune and of its district (None: before the records): with the
+    # codes, what names each unit in time (codes are reused).
+    valid_from: datetime.date | None = None
+    district_valid_from: datetime.date | None = None
 
     @property
     def kind_label(self) -> str:
         return ParticipationKind(self.kind).label
+
+    @property
+    def since_key(self) -> str:
+        """The commune's period key (:attr:`communes.models.AdministrativeUnit.since_key`)."""
+        return self.valid_from.isoformat() if self.valid_from else BEFORE_RECORDS
+
+    @property
+    def url(self) -> str:
+        """The page of this very commune."""
+        return reverse("reports:commune_detail", args=[self.code, self.since_key])
+
+    @property
+    def district_url(self) -> str:
+        """The page of its district ("" without one)."""
+        if not self.district_code:
+            return ""
+        since = self.district_valid_from.isoformat() if self.district_valid_from else BEFORE_RECORDS
+        return reverse("reports:district_detail", args=[self.district_code, since])
 
 
 @dataclass
@@ -66,6 +90,7 @@ class DistrictRow:
 
     code: str
     name: str
+    url: str = ""  # the district's page (a province of a national deployment has none)
     communes: int = 0
     stages: Counter = field(default_factory=Counter)
     counts: MilestoneCounts = field(default_factory=MilestoneCounts)

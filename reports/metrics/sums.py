@@ -30,24 +30,30 @@ from roadmap.models import (
 )
 
 
-def _commune_rows(participations) -> dict[int, CommuneRow]:
+def _commune_rows(participations, as_of) -> dict[int, CommuneRow]:
     """One row per participation (one query), by participation id, in province, district and
-    Vietnamese name order (the grid's)."""
-    parts = participations.values(
-        "id",
-        "kind",
-        "commune_id",
-        "commune__code",
-        "commune__name",
-        "commune__sort_key",
-        "commune__district__code",
-        "commune__district__name",
-        "commune__province__code",
-        "commune__province__name",
-        "budget_allocated",
-        "budget_spent",
-        "start_date",
-    ).order_by("commune__province__code", "commune__district__code", "commune__sort_key")
+    Vietnamese name order (the grid's); the budget as of ``as_of``."""
+    parts = (
+        participations.with_budget_on(as_of)
+        .values(
+            "id",
+            "kind",
+            "commune_id",
+            "commune__code",
+            "commune__name",
+            "commune__sort_key",
+            "commune__valid_from",
+            "commune__district__code",
+            "commune__district__name",
+            "commune__district__valid_from",
+            "commune__province__code",
+            "commune__province__name",
+            "budget_allocated_then",
+            "budget_spent_then",
+            "start_date",
+        )
+        .order_by("commune__province__code", "commune__district__code", "commune__sort_key")
+    )
     return {
         p["id"]: CommuneRow(
             participation_id=p["id"],
@@ -57,12 +63,14 @@ def _commune_rows(participations) -> dict[int, CommuneRow]:
             sort_key=p["commune__sort_key"],
             district_code=p["commune__district__code"] or "",
             district_name=p["commune__district__name"] or "",
+            valid_from=p["commune__valid_from"],
+            district_valid_from=p["commune__district__valid_from"],
             province_code=p["commune__province__code"],
             province_name=p["commune__province__name"],
             kind=p["kind"],
             start_date=p["start_date"],
-            budget_allocated=int(p["budget_allocated"] or 0),
-            budget_spent=int(p["budget_spent"] or 0),
+            budget_allocated=int(p["budget_allocated_then"] or 0),
+            budget_spent=int(p["budget_spent_then"] or 0),
         )
         for p in parts
     }
@@ -234,6 +242,6 @@ def commune_rows(participations, *, as_of: datetime.date | None = None) -> list[
     a list of communes: two queries."""
     as_of = as_of or clock.today()
     participations = participations.filter(commune__in=Commune.objects.current(as_of))
-    rows = _commune_rows(participations)
+    rows = _commune_rows(participations, as_of)
     _add_sums(rows, _scope_milestones(participations, as_of), as_of)
     return list(rows.values())
