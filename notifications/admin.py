@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from core.forms import CleanTextAdminMixin
 from notifications.models import Digest, NotificationPreference
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
+class NotificationPreferenceAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["user", "digest_enabled", "language"]
     list_filter = ["digest_enabled", "language"]
     list_select_related = ["user"]
@@ -13,7 +14,7 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Digest)
-class DigestAdmin(admin.ModelAdmin):
+class DigestAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     """What was mailed to whom and why: read-only, a record of fact."""
 
     list_display = ["sent_on", "user", "to_address", "subject", "sent_at"]
