@@ -1,5 +1,5 @@
 """Form helpers every app's forms use: Bootstrap classes and accessible errors, text cleaned of
-control characters, dd/mm/yyyy dates and years within 2000–2100, file inputs that speak the
+control characters, dd/mm/yyyy dates and years within 2000–2100, amounts not negative, file inputs that speak the
 page's language, choice fields that refuse malformed ids quietly."""
 
 import datetime
@@ -92,6 +92,8 @@ class BootstrapMixin(CleanTextMixin):
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
             if isinstance(field, forms.DateField):
                 date_field_rules(field)
+            elif isinstance(field, forms.DecimalField):
+                amount_field_rules(field)
 
     def full_clean(self):
         super().full_clean()
@@ -131,12 +133,21 @@ def not_after_2100(value):
 
 
 def year_in_range(value):
-    """Refuse a year outside :data:`EARLIEST_YEAR`–:data:`LATEST_YEAR` (0, 99999, 217)."""
-    if value is not None and not EARLIEST_YEAR <= value <= LATEST_YEAR:
+    """Refuse a year outside :data:`EARLIEST_YEAR`–:data:`LATEST_YEAR` (0, 217, 99999) on the
+    field, so that a page never works with it (``datetime.date(0, 1, 1)`` is an error)."""
+    if value is not None and value < EARLIEST_YEAR:
         raise ValidationError(
-            _("Enter a year from %(earliest)s to %(latest)s."),
-            code="year_out_of_range",
-            params={"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR},
+            _(
+                "The year cannot be before 2000: the QMS rules for state bodies date from "
+                "2014 (QĐ 19/2014/QĐ-TTg)."
+            ),
+            code="too_early",
+        )
+    if value is not None and value > LATEST_YEAR:
+        raise ValidationError(
+            _("The year %(year)s is after %(latest)s: check the year you typed."),
+            code="too_late",
+            params={"year": value, "latest": LATEST_YEAR},
         )
 
 
@@ -145,6 +156,22 @@ def year_field_rules(field: forms.IntegerField) -> forms.IntegerField:
     if year_in_range not in field.validators:
         field.validators.append(year_in_range)
     field.widget.attrs.update(min=EARLIEST_YEAR, max=LATEST_YEAR)
+    return field
+
+
+def not_negative(value):
+    """Refuse a negative amount (a budget in VND)."""
+    if value is not None and value < 0:
+        raise ValidationError(_("The budget cannot be negative."), code="negative")
+
+
+def amount_field_rules(field: forms.DecimalField) -> forms.DecimalField:
+    """Every amount (the forms' decimal fields are sums in VND): refuses a negative one on the
+    field, before the database's constraint would (or, where the form leaves the constraint
+    unchecked, the database itself, as a server error)."""
+    if not_negative not in field.validators:
+        field.validators.append(not_negative)
+    field.widget.attrs.setdefault("min", 0)
     return field
 
 
