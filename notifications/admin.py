@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from core.forms import CleanTextAdminMixin
-from notifications.models import Digest, NotificationPreference
+from notifications.models import Digest, DigestFailure, NotificationPreference
 
 
 @admin.register(NotificationPreference)
@@ -18,6 +18,23 @@ class DigestAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     """What was mailed to whom and why: read-only, a record of fact."""
 
     list_display = ["sent_on", "user", "to_address", "subject", "sent_at"]
+    list_filter = ["sent_on"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "to_address"]
+    date_hierarchy = "sent_on"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DigestFailure)
+class DigestFailureAdmin(CleanTextAdminMixin, admin.ModelAdmin):
+    """The digests the mail server refused, and why: read-only; the next run tries again."""
+
+    list_display = ["sent_on", "user", "to_address", "error", "failed_at"]
     list_filter = ["sent_on"]
     list_select_related = ["user"]
     search_fields = ["user__username", "to_address"]
