@@ -11,6 +11,7 @@ from audits.models import (
     InspectionPlan,
     PlannedInspection,
 )
+from core.forms import CleanTextAdminMixin
 
 
 class FindingInline(admin.TabularInline):
@@ -20,7 +21,7 @@ class FindingInline(admin.TabularInline):
 
 
 @admin.register(Audit)
-class AuditAdmin(SimpleHistoryAdmin):
+class AuditAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
     list_display = ["commune", "kind", "date", "lead"]
     list_filter = ["kind", "commune__district"]
     list_select_related = ["commune"]
@@ -35,7 +36,7 @@ class CorrectiveActionInline(admin.TabularInline):
 
 
 @admin.register(Finding)
-class FindingAdmin(SimpleHistoryAdmin):
+class FindingAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
     list_display = ["audit", "clause", "severity", "status", "closed_on"]
     list_filter = ["severity", "status"]
     list_select_related = ["audit__commune"]
@@ -45,14 +46,14 @@ class FindingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CorrectiveAction)
-class CorrectiveActionAdmin(SimpleHistoryAdmin):
+class CorrectiveActionAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
     list_display = ["description", "owner", "due_date", "done_on", "verified_by"]
     list_select_related = ["verified_by"]
     raw_id_fields = ["finding"]
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(SimpleHistoryAdmin):
+class AnnouncementAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "commune",
         "decision_number",
@@ -67,21 +68,21 @@ class AnnouncementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AnnouncementItem)
-class AnnouncementItemAdmin(admin.ModelAdmin):
+class AnnouncementItemAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["announcement", "procedure_name", "process_code"]
     list_select_related = ["announcement__commune"]
     raw_id_fields = ["announcement", "procedure"]
 
 
 @admin.register(InspectionPlan)
-class InspectionPlanAdmin(SimpleHistoryAdmin):
+class InspectionPlanAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
     list_display = ["year", "province", "number", "issued_on", "budget"]
     list_filter = ["year"]
     list_select_related = ["province"]
 
 
 @admin.register(PlannedInspection)
-class PlannedInspectionAdmin(SimpleHistoryAdmin):
+class PlannedInspectionAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
     list_display = ["plan", "commune", "form", "planned_on", "decision_number"]
     list_filter = ["form", "plan__year"]
     list_select_related = ["plan__province", "commune"]
@@ -89,7 +90,7 @@ class PlannedInspectionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ChecklistAnswer)
-class ChecklistAnswerAdmin(admin.ModelAdmin):
+class ChecklistAnswerAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["audit", "item", "result"]
     list_filter = ["result"]
     list_select_related = ["audit__commune"]

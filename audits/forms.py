@@ -17,7 +17,14 @@ from audits.models import (
     clause_error,
 )
 from communes.models import Province
-from core.forms import BootstrapMixin, DateField, DateInput, check_not_before
+from core.forms import (
+    BootstrapMixin,
+    CleanTextMixin,
+    DateField,
+    DateInput,
+    check_not_before,
+    year_field_rules,
+)
 from procedures.models import Procedure
 from qms_rollout import clock
 from roadmap.clauses import clause_belongs, clause_label, clause_range, clauses
@@ -268,13 +275,14 @@ class InspectionPlanForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        year_field_rules(self.fields["year"])
         provinces = Province.objects.in_territory().filter(programmes__isnull=False).distinct()
         self.fields["province"].queryset = provinces
         if not self.instance.pk and provinces:
             self.fields["province"].initial = provinces[0].pk
 
 
-class PlanItemsForm(forms.Form):
+class PlanItemsForm(CleanTextMixin, forms.Form):
     """The form of each commune's check in the plan (empty: not in the plan)."""
 
     def __init__(self, *args, communes, current: dict[int, str], **kwargs):

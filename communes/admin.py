@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from communes.models import Commune, District, Province, ProvinceSuccession, Succession
+from core.forms import CleanTextAdminMixin
 
 
 class SuccessionInline(admin.TabularInline):
@@ -18,7 +19,7 @@ class ProvinceSuccessionInline(admin.TabularInline):
 
 
 @admin.register(Province)
-class ProvinceAdmin(admin.ModelAdmin):
+class ProvinceAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "valid_from", "valid_until"]
     list_filter = ["kind"]
     search_fields = ["code", "name"]
@@ -26,7 +27,7 @@ class ProvinceAdmin(admin.ModelAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "province", "valid_until"]
     list_filter = ["kind", "province"]
     list_select_related = ["province"]
@@ -35,7 +36,7 @@ class DistrictAdmin(admin.ModelAdmin):
 
 
 @admin.register(Commune)
-class CommuneAdmin(admin.ModelAdmin):
+class CommuneAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "district", "province", "valid_from", "valid_until"]
     list_filter = ["kind", "province"]
     list_select_related = ["district", "province"]
@@ -45,7 +46,7 @@ class CommuneAdmin(admin.ModelAdmin):
 
 
 @admin.register(Succession)
-class SuccessionAdmin(admin.ModelAdmin):
+class SuccessionAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["predecessor", "successor", "effective_on", "whole", "legal_basis"]
     list_select_related = ["predecessor", "successor"]
     search_fields = ["predecessor__code", "predecessor__name", "successor__code", "successor__name"]
@@ -54,7 +55,7 @@ class SuccessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProvinceSuccession)
-class ProvinceSuccessionAdmin(admin.ModelAdmin):
+class ProvinceSuccessionAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["predecessor", "successor", "effective_on", "whole", "legal_basis"]
     list_select_related = ["predecessor", "successor"]
     autocomplete_fields = ["predecessor", "successor"]

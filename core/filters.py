@@ -11,6 +11,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CleanTextMixin
 from core.search import search_q
 
 
@@ -18,7 +19,7 @@ class SearchInput(forms.TextInput):
     input_type = "search"
 
 
-class FilterForm(forms.Form):
+class FilterForm(CleanTextMixin, forms.Form):
     """The form of a filter bar: ids ``f-<name>``, Bootstrap's small controls."""
 
     def __init__(self, *args, **kwargs):

@@ -41,6 +41,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core.filenames import download_name
+from core.text import clean_text
 
 FORMATS = ("xlsx", "csv")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -77,13 +78,14 @@ class Sheet:
 
 
 def nfc_text(value):
-    """Text in NFC without surrounding blanks; other values unchanged.
+    """Text in NFC without control characters (:func:`core.text.clean_text`) nor surrounding
+    blanks; other values unchanged.
 
     The apostrophe our exports put before text starting with = + - @ (so that a spreadsheet
     does not run it) is taken off again, so an exported list imports back unchanged.
     """
     if isinstance(value, str):
-        value = unicodedata.normalize("NFC", value).strip()
+        value = clean_text(value).strip()
         if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@"):
             value = value[1:]
     return value
@@ -352,7 +354,7 @@ def cell_value(value):
         return value.replace(tzinfo=None)
     if isinstance(value, int | float | Decimal | datetime.date):
         return value
-    return neutralise(str(value))
+    return neutralise(clean_text(str(value)))
 
 
 def csv_text(value) -> str:

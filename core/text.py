@@ -15,8 +15,12 @@ which lists order by.
   lower-case letters, whose byte order is the order of the tuple keys. Every collation (SQLite's
   BINARY, PostgreSQL's "C", en_US or vi_VN) sorts such strings alike, so ``order_by("sort_key")``
   gives the same rows in the same order on both databases.
+
+And :func:`clean_text`, what every text entering the product (forms, imports, the admin) and
+leaving it in a document goes through: NFC, without control characters.
 """
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -37,6 +41,21 @@ _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 _FIRST = 36 * 36  # the smallest three-digit number not starting with "0"
 _LARGEST_RANK = 36**3 - 1 - _FIRST  # ranks above (letters of scripts past U+A95F) share a code
 SEPARATOR = "0"
+
+# Characters no text of ours holds and XML (Word, Excel) refuses or mangles: the C0 controls but
+# tab, line feed and carriage return; DEL and the C1 controls; lone surrogates; U+FFFE, U+FFFF.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """``text`` in Unicode NFC without control characters (tab and line breaks are kept).
+
+    A character such as ``\\x01`` or ``\\x1b`` typed or pasted into a field, or read from a
+    spreadsheet cell, would make every Word or Excel file showing the text fail.
+    """
+    if not text:
+        return text
+    return unicodedata.normalize("NFC", _CONTROL.sub("", text))
 
 
 def fold(text: str) -> str:

@@ -3,10 +3,10 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.forms import DateField, FileInput
+from core.forms import CleanTextMixin, DateField, FileInput
 
 
-class UploadForm(forms.Form):
+class UploadForm(CleanTextMixin, forms.Form):
     """A spreadsheet to import: .xlsx or .csv, at most ``IMPORT_MAX_MB``; and what the kind asks
     besides (``upload_options`` of its resource, name -> required): the date a national list
     or a conversion table takes effect, the act it follows."""

@@ -1,11 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CleanTextMixin
 from notifications.items import kinds_for
 from notifications.models import Kind, NotificationPreference
 
 
-class PreferenceForm(forms.ModelForm):
+class PreferenceForm(CleanTextMixin, forms.ModelForm):
     """A user's reminders: the digest on or off, the kinds it carries, the language of mails."""
 
     kinds = forms.MultipleChoiceField(

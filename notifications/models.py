@@ -96,3 +96,28 @@ class Digest(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.sent_on:%d/%m/%Y}"
+
+
+class DigestFailure(models.Model):
+    """A digest that could not be mailed: to whom, for which day, and what the mail server (or
+    the address itself) answered. No :class:`Digest` is recorded for it, so the next run of
+    ``send_reminders`` tries again; these rows stay as the record of each attempt."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="digest_failures",
+    )
+    sent_on = models.DateField(_("for the day"))
+    failed_at = models.DateTimeField(_("failed at"), auto_now_add=True)
+    to_address = models.CharField(_("address tried"), max_length=254)
+    error = models.TextField(_("error"))
+
+    class Meta:
+        verbose_name = _("digest not sent")
+        verbose_name_plural = _("digests not sent")
+        ordering = ["-failed_at"]
+
+    def __str__(self):
+        return f"{self.user} – {self.sent_on:%d/%m/%Y}: {self.error[:60]}"

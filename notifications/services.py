@@ -4,6 +4,11 @@ One mail per person and day at most, never an empty one. A :class:`~notification
 row records each mail (to whom, when, the reminder keys it carried) in the same transaction as
 the sending, so a failed send leaves no record and the next run tries again, and a second run the
 same day finds the row and sends nothing.
+
+One recipient's failure (an address the mail server refuses, or one that is not an address at
+all) stops only that digest: it is recorded as a
+:class:`~notifications.models.DigestFailure` with the server's answer, the connection is opened
+afresh, and the others are sent.
 """
 
 import datetime
@@ -19,7 +24,7 @@ from django.utils.translation import ngettext, override
 from accounts.models import User
 from core.mail import absolute_url, build_mail, recipient_language
 from notifications import items as reminders
-from notifications.models import Digest, NotificationPreference
+from notifications.models import Digest, DigestFailure, NotificationPreference
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +55,7 @@ class DigestRun:
     failed: int = 0
     already_sent: int = 0
     without_address: list[User] = field(default_factory=list)
+    failures: list[DigestFailure] = field(default_factory=list)
 
 
 def recipients():
@@ -169,8 +175,34 @@ def _send_one(run: DigestRun, planned: PlannedDigest, mailer) -> None:
         digest_send(planned=planned, as_of=run.as_of, mailer=mailer)
     except IntegrityError:
         run.already_sent += 1  # another run sent it meanwhile
-    except OSError:
-        logger.exception("The digest to %s could not be sent", planned.user.email)
+    except (OSError, ValueError) as exc:  # refused by the server (SMTPException), or no address
+        logger.warning("The digest to %s could not be sent: %s", planned.user.email, exc)
         run.failed += 1
+        run.failures.append(
+            DigestFailure.objects.create(
+                user=planned.user,
+                sent_on=run.as_of,
+                to_address=planned.user.email[:254],
+                error=_error_text(exc),
+            )
+        )
+        _reconnect(mailer)  # whatever state the refusal left the session in
     else:
         run.sent += 1
+
+
+def _error_text(exc: Exception) -> str:
+    """What the server answered (``550 5.1.1 ...`` for each refused recipient), else the error."""
+    refused = getattr(exc, "recipients", None)
+    if isinstance(refused, dict) and refused:
+        return "; ".join(
+            f"{code} {reply.decode(errors='replace') if isinstance(reply, bytes) else reply}"
+            for code, reply in refused.values()
+        )
+    return str(exc) or exc.__class__.__name__
+
+
+def _reconnect(mailer) -> None:
+    """A new session for the next digest; an unreachable server raises (every other fails)."""
+    mailer.close()
+    mailer.open()

@@ -1,17 +1,18 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.forms import CleanTextAdminMixin
 from procedures.models import Field, Procedure, ScopeItem
 
 
 @admin.register(Field)
-class FieldAdmin(admin.ModelAdmin):
+class FieldAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(SimpleHistoryAdmin):
+class ProcedureAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "national_code",
@@ -27,7 +28,7 @@ class ProcedureAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ScopeItem)
-class ScopeItemAdmin(SimpleHistoryAdmin):
+class ScopeItemAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "commune",
         "procedure",

@@ -4,9 +4,13 @@ Checks the database (a query), the cache (a write read back), the media storage 
 read back and removed) and the background tasks (how many wait, for how long). The answer is JSON;
 503 when the database, the cache or the storage fails, 200 otherwise. Tasks waiting longer than
 ``HEALTH_TASK_MAX_WAIT`` seconds (no worker running?) make the status ``degraded`` with a 200:
-the web pages still work, monitoring should warn. Nothing in the answer is confidential.
+the web pages still work, monitoring should warn. So does a report task whose worker stopped
+while running it (killed, restarted) in the last ``HEALTH_TASK_MAX_WAIT`` seconds: the check
+fails such a task (:func:`reports.tasks.fail_stale_tasks`) and counts it as ``worker_lost``.
+Nothing in the answer is confidential.
 """
 
+import datetime
 import time
 import uuid
 
@@ -53,14 +57,19 @@ def _tasks() -> dict:
         return {"ok": True, "backend": settings.TASKS["default"]["BACKEND"]}
     from django_tasks_db.models import DBTaskResult
 
+    from reports.tasks import fail_stale_tasks, lost_since
+
+    fail_stale_tasks()  # a task whose worker is gone is failed here too, not left "running"
+    lost = lost_since(timezone.now() - datetime.timedelta(seconds=TASK_MAX_WAIT))
     waiting = DBTaskResult.objects.ready()
     oldest = waiting.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
     wait = round((timezone.now() - oldest).total_seconds()) if oldest else 0
     return {
-        "ok": wait <= TASK_MAX_WAIT,
+        "ok": wait <= TASK_MAX_WAIT and not lost,
         "pending": waiting.count(),
         "running": DBTaskResult.objects.running().count(),
         "oldest_pending_seconds": wait,
+        "worker_lost": lost,
     }
 
 

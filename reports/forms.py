@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapMixin, DateInput
+from core.forms import BootstrapMixin, DateInput, year_field_rules
 from reports.models import AnnualReport
 
 
@@ -39,3 +39,7 @@ class AnnualReportCreateForm(BootstrapMixin, forms.ModelForm):
         model = AnnualReport
         fields = ["province", "year"]
         labels = {"year": _("Year")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        year_field_rules(self.fields["year"])

@@ -32,6 +32,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import path2url
 
 from core.filenames import download_name
+from core.text import clean_text
 from reports.pdf import STATIC_DIR, StaticFileFetcher
 
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -142,7 +143,7 @@ def _pdf_resources() -> dict:
 
 def render_pdf(doc: OfficialDocument) -> bytes:
     """The document as PDF bytes (templates/reports/official/document.html)."""
-    html = render_to_string("reports/official/document.html", {"doc": doc})
+    html = clean_text(render_to_string("reports/official/document.html", {"doc": doc}))
     res = _pdf_resources()
     document = HTML(
         string=html, base_url=path2url(str(STATIC_DIR)) + "/", url_fetcher=res["fetcher"]
@@ -154,7 +155,7 @@ def render_pdf(doc: OfficialDocument) -> bytes:
 
 
 def _run(paragraph, text: str, *, bold=False, italic=False, size=SIZE, underline=False):
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(clean_text(text))  # stored text may hold a character Word refuses
     run.bold, run.italic, run.underline = bold, italic, underline
     run.font.size = Pt(size)
     run.font.name = FONT

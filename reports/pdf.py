@@ -18,6 +18,8 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
 
+from core.text import clean_text
+
 # WeasyPrint logs every layout step at INFO; the reports need its warnings only.
 for _name in ("weasyprint", "weasyprint.progress"):
     logging.getLogger(_name).setLevel(logging.WARNING)
@@ -65,10 +67,13 @@ def _resources():
 
 
 def html_to_pdf(html: str) -> bytes:
-    """Render an HTML document (the report template's output) to PDF bytes."""
+    """Render an HTML document (the report template's output) to PDF bytes; a control character
+    of stored text is left out (it has no glyph)."""
     res = _resources()
     document = HTML(
-        string=html, base_url=path2url(str(STATIC_DIR)) + "/", url_fetcher=res["fetcher"]
+        string=clean_text(html),
+        base_url=path2url(str(STATIC_DIR)) + "/",
+        url_fetcher=res["fetcher"],
     )
     return document.write_pdf(stylesheets=[res["stylesheet"]], font_config=res["font_config"])
 

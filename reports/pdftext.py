@@ -14,7 +14,6 @@ block; every block starts a page, as the annexes of the HTML report do.
 """
 
 import io
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -23,6 +22,8 @@ import pydyf
 from django.conf import settings
 from fontTools import subset
 from fontTools.ttLib import TTFont
+
+from core.text import clean_text
 
 FONTS_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
 FONT_FILES = {
@@ -111,7 +112,7 @@ class Font:
     def encode(self, text: str) -> bytes:
         """``text`` as the hexadecimal glyph ids of a ``Tj`` (Identity-H), its characters
         recorded (for the subset and the ToUnicode map)."""
-        text = unicodedata.normalize("NFC", text)
+        text = clean_text(text)  # NFC, no control character (it has no glyph)
         self.chars.update(text)
         return b"<" + text.translate(self.file.hex).encode() + b">"
 

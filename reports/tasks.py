@@ -6,14 +6,29 @@ the task's stored result names that file. The result is recorded only once the f
 worker that dies midway leaves a task that is not successful and, at worst, a file no result
 points to (removed after :data:`KEEP_SECONDS` by the next build). The page then offers to
 request the report again.
+
+A worker killed midway (``kill -9``, the machine restarted) leaves its task "running" in the
+database for ever: django-tasks-db records when a task started and which worker took it, not
+whether that worker is still alive. So while :func:`build_report` runs, a thread of the worker
+writes a heartbeat in the shared cache every :data:`HEARTBEAT_SECONDS`; a task running for more
+than :data:`STALE_SECONDS` without a heartbeat that recent has lost its worker, and
+:func:`fail_stale_tasks` marks it failed with :data:`WORKER_LOST` as its error. The report's
+page (:func:`task_result`) and ``/healthz`` run it, so the page says the worker stopped and
+offers to make the report again, and health says ``degraded``.
 """
 
 import datetime
+import threading
+import time
+from contextlib import contextmanager
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.tasks import task
+from django.db import connections
+from django.tasks import TaskContext, TaskResultStatus, task
 from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
 
@@ -23,6 +38,114 @@ from reports.services import ReportScope, report_render
 
 BUILT_DIR = "reports-built"
 KEEP_SECONDS = 24 * 3600
+HEARTBEAT_SECONDS = 5
+# A running task without a heartbeat for this long has lost its worker (settings override).
+STALE_SECONDS = getattr(settings, "TASK_STALE_SECONDS", 30)
+WORKER_LOST = "reports.tasks.WorkerLost"
+DB_BACKEND = "django_tasks_db.DatabaseBackend"
+
+
+class WorkerLost(Exception):
+    """The worker running the task stopped (killed, restarted) before it finished."""
+
+
+def _heartbeat_key(task_id) -> str:
+    return f"reports:task-heartbeat:{task_id}"
+
+
+@contextmanager
+def heartbeat(task_id):
+    """While the block runs, a thread writes the time under the task's key in the shared cache
+    every :data:`HEARTBEAT_SECONDS` (the cache is the database's by default, which every web
+    and worker process reads)."""
+    key, stop = _heartbeat_key(task_id), threading.Event()
+
+    def beat():
+        try:
+            while True:
+                cache.set(key, time.time(), timeout=STALE_SECONDS * 10)
+                if stop.wait(HEARTBEAT_SECONDS):
+                    return
+        finally:
+            connections.close_all()  # this thread's own connections (the database cache's)
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-{task_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        cache.delete(key)
+
+
+def _uses_database_backend() -> bool:
+    return settings.TASKS["default"]["BACKEND"] == DB_BACKEND
+
+
+def stale_tasks() -> list:
+    """The report tasks still "running" whose worker is gone: started more than
+    :data:`STALE_SECONDS` ago, with no heartbeat in the last :data:`STALE_SECONDS`."""
+    if not _uses_database_backend():
+        return []
+    from django_tasks_db.models import DBTaskResult
+
+    since = timezone.now() - datetime.timedelta(seconds=STALE_SECONDS)
+    running = list(
+        DBTaskResult.objects.running().filter(
+            task_path=build_report.module_path, started_at__lt=since
+        )
+    )
+    beats = cache.get_many([_heartbeat_key(row.id) for row in running]) if running else {}
+    alive_since = time.time() - STALE_SECONDS
+    return [row for row in running if (beats.get(_heartbeat_key(row.id)) or 0) < alive_since]
+
+
+def fail_stale_tasks() -> int:
+    """Mark failed every task of :func:`stale_tasks` (unless it finished meanwhile), with
+    :data:`WORKER_LOST` and a message as its error; returns how many."""
+    from django_tasks_db.models import DBTaskResult
+
+    failed = 0
+    for row in stale_tasks():
+        seconds = round((timezone.now() - row.started_at).total_seconds())
+        failed += DBTaskResult.objects.filter(
+            pk=row.pk, status=TaskResultStatus.RUNNING, started_at=row.started_at
+        ).update(
+            status=TaskResultStatus.FAILED,
+            finished_at=timezone.now(),
+            return_value=None,
+            exception_class_path=WORKER_LOST,
+            traceback=(
+                f"The worker {', '.join(row.worker_ids) or '?'} stopped while running the task: "
+                f"no heartbeat for {STALE_SECONDS} s, started {seconds} s ago."
+            ),
+        )
+    return failed
+
+
+def lost_since(since: datetime.datetime) -> int:
+    """How many tasks were failed for a lost worker since ``since`` (for ``/healthz``)."""
+    if not _uses_database_backend():
+        return 0
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        exception_class_path=WORKER_LOST, finished_at__gte=since
+    ).count()
+
+
+def task_result(task_id: str):
+    """The result of the report task ``task_id``, a stale one failed first (its page asks)."""
+    result = build_report.get_result(task_id)
+    if result.status == TaskResultStatus.RUNNING and fail_stale_tasks():
+        result = build_report.get_result(task_id)
+    return result
+
+
+def worker_lost(result) -> bool:
+    """Whether the task ``result`` failed because its worker stopped."""
+    return any(error.exception_class_path == WORKER_LOST for error in result.errors)
 
 
 def _discard_old_files() -> None:
@@ -50,8 +173,9 @@ def scope_for_user(user, level: str, code: str, since: str = "") -> ReportScope:
     return ReportScope.for_commune(get_commune_for_user(user, code, since))
 
 
-@task()
+@task(takes_context=True)
 def build_report(
+    context: TaskContext,
     *,
     user_id: int,
     level: str,
@@ -62,10 +186,10 @@ def build_report(
     since: str = "",
 ) -> dict:
     """Render the report for ``user_id`` as of ``as_of`` (ISO date, default today) and store
-    it; returns where it is and its name."""
+    it; returns where it is and its name. A heartbeat says the worker is alive meanwhile."""
     user = get_user_model().objects.get(pk=user_id)
     day = datetime.date.fromisoformat(as_of) if as_of else None
-    with translation.override(language):
+    with heartbeat(context.task_result.id), translation.override(language):
         scope = scope_for_user(user, level, code, since)
         report = report_render(user=user, scope=scope, fmt=fmt, as_of=day)
     _discard_old_files()

@@ -30,7 +30,7 @@ from reports.services import (
     report_communes,
     report_render,
 )
-from reports.tasks import build_report
+from reports.tasks import build_report, task_result, worker_lost
 from roadmap.models import Programme
 
 
@@ -138,7 +138,7 @@ def _report_task_response(request, scope, fmt, task_id, as_of):
     """The task's progress page (or its htmx fragment), then the built file; 404 for a task
     of another user, scope or format."""
     try:
-        result = build_report.get_result(task_id)
+        result = task_result(task_id)  # a task whose worker is gone is failed first
     except (TaskResultDoesNotExist, ValidationError, ValueError) as exc:
         raise Http404 from exc
     wanted = _task_kwargs(request, scope, fmt, as_of)
@@ -159,6 +159,7 @@ def _report_task_response(request, scope, fmt, task_id, as_of):
         "fmt": fmt,
         "status": result.status,
         "failed": result.status == TaskResultStatus.FAILED or done,
+        "worker_lost": worker_lost(result),
         "poll_url": request.get_full_path(),
         "retry_url": f"{request.path}?{as_of.query}".rstrip("?"),
     }

@@ -17,6 +17,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core.text import clean_text
+
 DATE_FORMAT = "dd/mm/yyyy"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FONT = Font(bold=True)
@@ -27,6 +29,8 @@ def safe_text(value):
     """``value`` as a cell value; text that starts like a formula gets a leading apostrophe."""
     if isinstance(value, Promise):
         value = str(value)
+    if isinstance(value, str):
+        value = clean_text(value)  # stored text may hold a control character Excel refuses
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value

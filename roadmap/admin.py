@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.forms import CleanTextAdminMixin
 from roadmap.models import (
     Consultant,
     Evidence,
@@ -13,13 +14,13 @@ from roadmap.models import (
 
 
 @admin.register(Consultant)
-class ConsultantAdmin(admin.ModelAdmin):
+class ConsultantAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["name", "short_name", "representative", "phone"]
     search_fields = ["name", "short_name"]
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "year_start",
@@ -34,7 +35,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoadmapStep)
-class RoadmapStepAdmin(admin.ModelAdmin):
+class RoadmapStepAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["template", "order", "name", "offset_days", "duration_days", "weight", "key"]
     list_filter = ["template"]
     list_select_related = ["template"]
@@ -47,7 +48,7 @@ class RoadmapStepInline(admin.TabularInline):
 
 
 @admin.register(RoadmapTemplate)
-class RoadmapTemplateAdmin(admin.ModelAdmin):
+class RoadmapTemplateAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "standard"]
     list_filter = ["kind", "standard"]
     inlines = [RoadmapStepInline]
@@ -55,7 +56,7 @@ class RoadmapTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(SimpleHistoryAdmin):
+class ParticipationAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
     list_display = ["commune", "programme", "kind", "budget_allocated", "start_date"]
     list_filter = ["programme", "kind", "commune__district"]
     list_select_related = ["commune", "programme"]
@@ -70,7 +71,7 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
+class MilestoneAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "participation",
         "step",
@@ -99,7 +100,7 @@ class MilestoneAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["original_name", "milestone", "uploaded_by", "uploaded_at", "size"]
     list_select_related = [
         "milestone__participation__commune",

@@ -12,6 +12,7 @@ from core.forms import (
     FileInput,
     ModelMultipleChoiceField,
     check_not_before,
+    year_field_rules,
 )
 from core.uploads import ACCEPT_ATTR, check_upload
 from qms_rollout import clock
@@ -128,6 +129,7 @@ class ProgrammeForm(BootstrapMixin, forms.ModelForm):
         if not self.is_bound and len(provinces) == 1:
             self.initial.setdefault("province", provinces[0].pk)
         for name in ("year_start", "year_end"):
+            year_field_rules(self.fields[name])
             self.fields[name].localize = False
             self.fields[name].widget.is_localized = False
 

@@ -45,10 +45,18 @@ class Received:
 
 
 class Mailbox:
-    """An aiosmtpd handler that keeps every message it is given."""
+    """An aiosmtpd handler that keeps every message it is given, and refuses the recipients
+    named in ``rejected`` (``550`` to their ``RCPT TO``, as a server refuses an unknown user)."""
 
     def __init__(self):
         self.received: list[Received] = []
+        self.rejected: set[str] = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.rejected:
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from notifications.models import Digest, Kind, NotificationPreference
+from notifications.models import Digest, DigestFailure, Kind, NotificationPreference
 from notifications.tests.conftest import SITE
 
 LIST_LINKS = {f"{SITE}/notifications/", f"{SITE}/notifications/preferences/"}
@@ -162,3 +162,41 @@ def test_the_record_says_what_was_sent_to_whom_and_why(smtp, rollout):
     m = rollout["a_soon"]
     assert f"milestone:{m.pk}:20171220:due-7" in digest.reminder_keys
     assert len(digest.reminder_keys) == 3
+
+
+def test_an_address_the_server_refuses_stops_only_its_digest_and_is_retried(smtp, rollout):
+    """The server answers 550 to one recipient: every other digest is sent, the refusal is
+    recorded and reported, and the next run tries that one again (and only that one)."""
+    officer = rollout["officer_b"]
+    smtp.rejected.add("officer-b@xa.example.vn")
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match=r"1 digest\(s\) could not be sent"):
+        call_command("send_reminders", stdout=out, stderr=err)
+    sent = {address for received in smtp.received for address in received.to}
+    assert sent == {"officer-a@xa.example.vn", "tuvan@example.vn", "dost@sokhcn.example.vn"}
+    assert "3 digest(s) sent" in out.getvalue() and "1 failed" in out.getvalue()
+    assert "officer-b <officer-b@xa.example.vn>: not sent (550 5.1.1" in err.getvalue()
+    [failure] = DigestFailure.objects.all()
+    assert (failure.user, failure.sent_on) == (officer, datetime.date(2017, 12, 15))
+    assert failure.error.startswith("550 5.1.1 <officer-b@xa.example.vn>: Recipient address")
+    assert not Digest.objects.filter(user=officer).exists()
+    assert Digest.objects.count() == 3
+
+    smtp.rejected.clear()  # the address fixed on the server (or in the user's record)
+    smtp.received.clear()
+    assert "1 digest(s) sent" in send()
+    assert [r.to for r in smtp.received] == [["officer-b@xa.example.vn"]]
+    assert Digest.objects.filter(user=officer).exists()
+
+
+def test_a_stored_address_that_is_no_address_stops_only_its_digest(smtp, rollout):
+    """An address that the admin or an old import let in, which the mailer cannot even write."""
+    User = rollout["officer_a"].__class__
+    User.objects.filter(pk=rollout["officer_a"].pk).update(email="người@xã.example.vn")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match=r"1 digest\(s\) could not be sent"):
+        call_command("send_reminders", stdout=io.StringIO(), stderr=err)
+    sent = {address for received in smtp.received for address in received.to}
+    assert sent == {"officer-b@xa.example.vn", "tuvan@example.vn", "dost@sokhcn.example.vn"}
+    assert "officer-a <người@xã.example.vn>: not sent (Invalid address" in err.getvalue()
+    assert DigestFailure.objects.get().user == rollout["officer_a"]

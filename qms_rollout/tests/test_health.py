@@ -65,3 +65,23 @@ def test_a_task_waiting_too_long_is_degraded_but_serving(client, db, media):
     assert body["checks"]["tasks"]["ok"] is False
     assert body["checks"]["tasks"]["pending"] == 1
     assert body["checks"]["tasks"]["oldest_pending_seconds"] >= 3600
+
+
+def test_a_task_whose_worker_is_gone_is_failed_and_health_says_degraded(client, db, media):
+    from reports.tasks import WORKER_LOST, build_report
+
+    result = build_report.enqueue(
+        user_id=1, level="province", code="tinh", fmt="pdf", language="vi"
+    )
+    DBTaskResult.objects.filter(pk=result.id).update(
+        status="RUNNING", started_at=timezone.now() - datetime.timedelta(minutes=20)
+    )
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["checks"]["tasks"]["ok"] is False
+    assert body["checks"]["tasks"]["worker_lost"] == 1
+    assert body["checks"]["tasks"]["running"] == 0
+    row = DBTaskResult.objects.get(pk=result.id)
+    assert (row.status, row.exception_class_path) == ("FAILED", WORKER_LOST)

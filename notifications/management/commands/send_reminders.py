@@ -39,6 +39,11 @@ class Command(BaseCommand):
                 self._print(planned, as_of)
         for user in run.without_address:
             self.stderr.write(f"{user.username}: something to act on, but no e-mail address.")
+        for failure in run.failures:
+            self.stderr.write(
+                f"{failure.user.username} <{failure.to_address}>: not sent ({failure.error}); "
+                "tried again on the next run."
+            )
         verb = "would be sent" if dry_run else "sent"
         self.stdout.write(
             f"{as_of:%d/%m/%Y}: {len(run.planned) if dry_run else run.sent} digest(s) {verb}, "
