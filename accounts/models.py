@@ -3,11 +3,12 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, District, Province, territory_codes
+from core.querysets import in_force_q
 from core.scope import EVERYTHING, NOTHING, Scope
 from qms_rollout import clock
 
@@ -175,10 +176,12 @@ class User(AbstractUser):
             return self.ended_unit.last_day
         if self.role != self.Role.CONSULTANT or not self.consultant_id:
             return None
-        served = Commune.objects.filter(self.scope.q(""))
-        if not served.exists() or served.current().exists():
-            return None
-        return served.aggregate(last=Max("valid_until"))["last"]
+        served = Commune.objects.filter(self.scope.q("")).aggregate(
+            last=Max("valid_until"),
+            in_force=Count("pk", filter=in_force_q(clock.today())),
+            served=Count("pk"),
+        )
+        return served["last"] if served["served"] and not served["in_force"] else None
 
     @property
     def is_province_wide(self) -> bool:

@@ -176,8 +176,8 @@ def main() -> int:
             ("province PDF, second download", "/reports/province.pdf", False, 30),
             ("province Excel, generated", "/reports/province.xlsx", True, 0),
             ("province Excel, second download", "/reports/province.xlsx", False, 30),
-            ("district 834 (Giồng Trôm) PDF, generated", "/reports/districts/834.pdf", True, 0),
-            ("commune 28873 PDF, generated", "/reports/communes/28873.pdf", True, 0),
+            ("district 834 (Giồng Trôm) PDF, generated", "/reports/districts/834/0.pdf", True, 0),
+            ("commune 28873 PDF, generated", "/reports/communes/28873/0.pdf", True, 0),
         ],
         runs=args.runs,
     )
@@ -204,7 +204,7 @@ def main() -> int:
                     ("province Excel, generated", "/reports/province.xlsx?build=1", True, 2),
                     (
                         f"district 900 ({args.synthetic // 10} communes) PDF, generated",
-                        "/reports/districts/900.pdf",
+                        "/reports/districts/900/0.pdf",
                         True,
                         2,
                     ),

@@ -42,7 +42,7 @@ PAGES = [  # label, page, admin changelist of the same table
     ("dashboard", "/dashboard/", "/admin/roadmap/participation/"),
     ("commune list", "/communes/", "/admin/roadmap/participation/"),
     ("commune list, searched", "/communes/?q=phu&overdue=1", "/admin/roadmap/participation/"),
-    ("district page (1,000 communes)", "/districts/900/", "/admin/roadmap/participation/"),
+    ("district page (1,000 communes)", "/districts/900/0/", "/admin/roadmap/participation/"),
     ("milestone list", "/milestones/", "/admin/roadmap/milestone/"),
     ("milestone list, overdue", "/milestones/?overdue=1", "/admin/roadmap/milestone/"),
     ("findings", "/findings/", "/admin/audits/finding/"),

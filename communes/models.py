@@ -204,6 +204,13 @@ class AdministrativeUnit(FoldedText, models.Model):
         return [self.code, self.since_key]
 
     @property
+    def last_day(self):
+        """The last day it was in force when it has ended before today; else None (its page
+        opens on that day)."""
+        ended = self.valid_until is not None and clock.is_past(self.valid_until)
+        return self.valid_until if ended else None
+
+    @property
     def is_current(self) -> bool:
         return self.is_valid_on(clock.today())
 
@@ -352,13 +359,6 @@ class Commune(AdministrativeUnit):
     def successor_units(self):
         """The units it went into (all of it or part of it), in Vietnamese order."""
         return Commune.objects.filter(precedents__predecessor=self).distinct().order_by("sort_key")
-
-    @property
-    def last_day(self):
-        """The last day it was in force when it has ended before today; else None (its page
-        opens on that day)."""
-        ended = self.valid_until is not None and clock.is_past(self.valid_until)
-        return self.valid_until if ended else None
 
     def ancestry(self, on=None) -> list["Succession"]:
         """Every succession that led to this unit by day ``on`` (default: all): its

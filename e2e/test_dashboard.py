@@ -78,8 +78,8 @@ def test_dost_staff_read_the_dashboard(
     for i in range(3):
         expect(charts.nth(i).locator("title")).not_to_be_empty()
     # The district table links to both districts; the grid marks the two overdue steps.
-    expect(page.locator('#districts-title ~ div a[href="/districts/832/"]')).to_have_count(1)
-    expect(page.locator('#districts-title ~ div a[href="/districts/834/"]')).to_have_count(1)
+    expect(page.locator('#districts-title ~ div a[href="/districts/832/0/"]')).to_have_count(1)
+    expect(page.locator('#districts-title ~ div a[href="/districts/834/0/"]')).to_have_count(1)
     overdue = page.locator("table.step-grid td.is-overdue")
     expect(overdue).to_have_count(2)
     expect(overdue.first).to_have_text(re.compile(r"!"))
@@ -88,12 +88,12 @@ def test_dost_staff_read_the_dashboard(
 
     # From the grid to a commune, then its district.
     page.locator("table.step-grid a", has_text="Xã Phong Nẫm").click()
-    expect(page).to_have_url(re.compile(r"/communes/28987/$"))
+    expect(page).to_have_url(re.compile(r"/communes/28987/0/$"))
     expect(page.locator("h1")).to_have_text("Xã Phong Nẫm")
     expect(page.locator("tr.row-overdue")).to_have_count(1)
     assert_accessible(page)
     page.locator("nav ol.breadcrumb a", has_text="Huyện Giồng Trôm").click()
-    expect(page).to_have_url(re.compile(r"/districts/834/$"))
+    expect(page).to_have_url(re.compile(r"/districts/834/0/$"))
     assert_accessible(page)
 
 
@@ -143,10 +143,10 @@ def test_the_reading_pages_fit_a_phone(
     page = mobile_page
     login(page, district_officer)
     # A district officer lands on their district.
-    assert page.url.endswith("/districts/832/")
+    assert page.url.endswith("/districts/832/0/")
     assert no_horizontal_scroll(page)
     assert_accessible(page)
-    for path in ("/dashboard/", "/communes/28873/", "/milestones/?overdue=1", "/findings/"):
+    for path in ("/dashboard/", "/communes/28873/0/", "/milestones/?overdue=1", "/findings/"):
         page.goto(f"{live_server.url}{path}")
         assert no_horizontal_scroll(page), f"{path} scrolls sideways at 375px"
         assert_accessible(page)

@@ -21,10 +21,10 @@ def _pinned(settings):
 # persona -> (the name its pages carry, the pages it opens: dashboard, lists, its unit's page)
 PAGES = ["/dashboard/", "/milestones/", "/communes/", "/findings/", "/corrective-actions/"]
 ROLES = {
-    "dost_staff": (None, [*PAGES, "/programmes/", "/districts/832/", "/communes/28873/"]),
+    "dost_staff": (None, [*PAGES, "/programmes/", "/districts/832/0/", "/communes/28873/0/"]),
     "manager": (None, [*PAGES, "/programmes/"]),
-    "district_officer": ("Huyện Chợ Lách", [*PAGES, "/districts/832/"]),
-    "commune_officer": ("Xã Phú Phụng", [*PAGES, "/communes/28873/"]),
+    "district_officer": ("Huyện Chợ Lách", [*PAGES, "/districts/832/0/"]),
+    "commune_officer": ("Xã Phú Phụng", [*PAGES, "/communes/28873/0/"]),
     "consultant": ("Công ty Tư vấn A", [*PAGES, "/programmes/"]),
 }
 
@@ -40,7 +40,7 @@ def test_every_page_type_is_titled_for_the_users_scope(
         page.goto(f"{live_server.url}{url}")
         heading = page.locator("main h1").first
         unit_page = url.startswith(("/districts/", "/communes/2"))
-        expected = {"/districts/832/": "Huyện Chợ Lách", "/communes/28873/": "Xã Phú Phụng"}
+        expected = {"/districts/832/0/": "Huyện Chợ Lách", "/communes/28873/0/": "Xã Phú Phụng"}
         wanted = expected.get(url, name)
         expect(heading).to_contain_text(wanted)
         assert wanted in page.title(), (url, page.title())

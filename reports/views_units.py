@@ -112,11 +112,11 @@ def _commune_milestones(user, in_scope, as_of) -> list:
 def _commune_changes(in_scope, as_of) -> list[dict]:
     """Every change of the commune's milestones made by the end of ``as_of`` (creations left
     out), newest first."""
+    history = Milestone.history.filter(participation_id__in=in_scope.values("pk"))
+    if clock.is_past(as_of):  # today: everything recorded
+        history = history.filter(history_date__lt=clock.end_of(as_of))
     history = list(
-        Milestone.history.filter(
-            participation_id__in=in_scope.values("pk"), history_date__lt=clock.end_of(as_of)
-        )
-        .select_related("history_user", "step")
+        history.select_related("history_user", "step")
         .order_by("-history_date", "-history_id")
     )
     return [c for c in metrics.changes_with_previous(history) if c["row"].history_type == "~"]
@@ -216,14 +216,14 @@ def _lineage(commune, as_of) -> dict:
         .annotate(n=Count("pk"))
     )
     audits = Audit.objects.filter(commune__in=ancestors).held_by(as_of).order_by("-date")
-    ended = commune.valid_until is not None and commune.valid_until < as_of
-    successions = commune.successions.filter(effective_on__lte=as_of) if ended else []
+    # From its last day on, the page says that the unit ended and what it went into (the
+    # successions that ended it); before, nothing of it.
+    ended = commune.valid_until is not None and commune.valid_until <= as_of
+    successions = commune.successions.select_related("successor").order_by("pk")
     return {
         "as_of": as_of,
         "ended": ended,
-        "successions": list(successions.select_related("successor").order_by("pk"))
-        if ended
-        else [],
+        "successions": list(successions) if ended else [],
         "ancestry": ancestry,
         "inherited_scope": [(u, scope.get(u.pk, 0)) for u in ancestors],
         "inherited_announcements": list(

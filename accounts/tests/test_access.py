@@ -81,7 +81,7 @@ def test_get_helpers_raise_404_outside_the_scope(persona, request, rows):
     user = request.getfixturevalue(persona)
     for letter, r in rows.items():
         calls = [
-            lambda r=r: get_commune_for_user(user, r["commune"].code),
+            lambda r=r: get_commune_for_user(user, *r["commune"].url_args),
             lambda r=r: get_milestone_for_user(user, r["milestone"].pk),
             lambda r=r: get_audit_for_user(user, r["audit"].pk),
             lambda r=r: get_finding_for_user(user, r["finding"].pk),
@@ -190,7 +190,7 @@ def test_anonymous_and_inactive_users_see_nothing(world, commune_officer):
 def test_district_officer_sees_only_their_district(district_officer, world):
     assert list(District.objects.visible_to(district_officer)) == [world["district"]]
     with pytest.raises(Http404):
-        get_district_for_user(district_officer, world["other_district"].code)
+        get_district_for_user(district_officer, *world["other_district"].url_args)
 
 
 @pytest.mark.parametrize("role", ["district_officer", "commune_officer", "consultant", "auditor"])
@@ -205,7 +205,7 @@ def test_a_role_without_its_unit_or_an_unknown_role_sees_nothing(world, role):
     assert not Programme.objects.visible_to(user).exists()
     assert not access.can_manage_programmes(user)
     with pytest.raises(Http404):
-        get_commune_for_user(user, world["commune"].code)
+        get_commune_for_user(user, *world["commune"].url_args)
 
 
 def test_an_inactive_dost_user_may_do_nothing(dost_staff, world):
@@ -233,9 +233,10 @@ def test_a_reused_code_finds_the_current_unit(dost_staff, world, settings):
         district=None,
         valid_from=datetime.date(2025, 7, 1),
     )
-    assert get_commune_for_user(dost_staff, old.code) == new
-    new.delete()
-    assert get_commune_for_user(dost_staff, old.code) == old
+    # One address, one unit: the code and the period key name each of them, on any day.
+    assert get_commune_for_user(dost_staff, *new.url_args) == new
+    assert get_commune_for_user(dost_staff, *old.url_args) == old
+    assert new.url_args == [old.code, "2025-07-01"] and old.url_args == [old.code, "0"]
 
 
 def test_the_territory_limits_what_dost_staff_and_managers_see(
@@ -272,5 +273,5 @@ def test_the_territory_limits_what_dost_staff_and_managers_see(
         }
         assert not Participation.objects.visible_to(user).filter(commune=outside).exists()
         with pytest.raises(Http404):
-            get_commune_for_user(user, outside.code)
-    assert get_commune_for_user(dost_staff, inherited.code) == inherited
+            get_commune_for_user(user, *outside.url_args)
+    assert get_commune_for_user(dost_staff, *inherited.url_args) == inherited

@@ -103,8 +103,12 @@ URLS: dict[str, Case] = {
     # reading pages ------------------------------------------------------------------------
     "reports:dashboard": case(everyone(200)),
     "reports:commune_list": case(everyone(200)),
-    "reports:commune_detail": case(SEES_COMMUNE_A, kwargs=lambda s: {"code": s.commune.code}),
-    "reports:district_detail": case(SEES_COMMUNE_A, kwargs=lambda s: {"code": s.district.code}),
+    "reports:commune_detail": case(
+        SEES_COMMUNE_A, kwargs=lambda s: {"code": s.commune.code, "since": s.commune.since_key}
+    ),
+    "reports:district_detail": case(
+        SEES_COMMUNE_A, kwargs=lambda s: {"code": s.district.code, "since": s.district.since_key}
+    ),
     "roadmap:milestone_list": case(everyone(200)),
     "audits:finding_list": case(everyone(200)),
     "audits:action_list": case(everyone(200)),
@@ -116,11 +120,15 @@ URLS: dict[str, Case] = {
     "roadmap:evidence_download": case(SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.evidence.pk}),
     # procedures (part B) -------------------------------------------------------------------
     "procedures:procedure_list": case(everyone(200)),
-    "procedures:scope_edit": case(SEES_COMMUNE_A, kwargs=lambda s: {"code": s.commune.code}),
+    "procedures:scope_edit": case(
+        SEES_COMMUNE_A, kwargs=lambda s: {"code": s.commune.code, "since": s.commune.since_key}
+    ),
     # audits, announcements (part B) ---------------------------------------------------------
     # Recording needs the quality-records right (DOST staff, the consultant serving the commune);
     # a POST without data shows the form again with its errors (200) to those who may.
-    "audits:audit_create": case(WRITES_A, kwargs=lambda s: {"code": s.commune.code}),
+    "audits:audit_create": case(
+        WRITES_A, kwargs=lambda s: {"code": s.commune.code, "since": s.commune.since_key}
+    ),
     "audits:audit_detail": case(SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.audit.pk}),
     "audits:audit_report": case(SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.inspection.pk}),
     "audits:finding_create": case(WRITES_A, kwargs=lambda s: {"pk": s.audit.pk}, method="post"),
@@ -133,7 +141,9 @@ URLS: dict[str, Case] = {
     ),
     "audits:action_update": case(SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.action.pk}),
     "audits:action_evidence": case(SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.done_action.pk}),
-    "audits:announcement_create": case(WRITES_A, kwargs=lambda s: {"code": s.commune.code}),
+    "audits:announcement_create": case(
+        WRITES_A, kwargs=lambda s: {"code": s.commune.code, "since": s.commune.since_key}
+    ),
     # the Sở's inspections and annual report (TT 26/2014): province-wide roles read, DOST write;
     # a commune sees its own inspection, its decision and minutes ------------------------------
     "audits:plan_list": case(PROVINCE_WIDE),
@@ -190,10 +200,12 @@ URLS: dict[str, Case] = {
         everyone(403, dost_staff=200, manager=200), kwargs=lambda s: {"fmt": "xlsx"}
     ),
     "reports:district_report": case(
-        SEES_COMMUNE_A, kwargs=lambda s: {"code": s.district.code, "fmt": "xlsx"}
+        SEES_COMMUNE_A,
+        kwargs=lambda s: {"code": s.district.code, "since": s.district.since_key, "fmt": "xlsx"},
     ),
     "reports:commune_report": case(
-        SEES_COMMUNE_A, kwargs=lambda s: {"code": s.commune.code, "fmt": "xlsx"}
+        SEES_COMMUNE_A,
+        kwargs=lambda s: {"code": s.commune.code, "since": s.commune.since_key, "fmt": "xlsx"},
     ),
     # imports (DOST staff only) --------------------------------------------------------------
     "imports:index": case(DOST_ONLY),

@@ -54,7 +54,7 @@ def test_an_announcement_keeps_its_annex_and_a_later_change_shows_as_a_differenc
     applied(a, D(2019, 1, 5), "Đăng ký kết hôn")
     applied(a, D(2019, 6, 1), "Chứng thực chữ ký")  # issued after the decision: not announced
     client.force_login(consultant)
-    response = client.post(f"/communes/{a.code}/announcements/new/", form_data())
+    response = client.post(f"/communes/{a.code}/{a.since_key}/announcements/new/", form_data())
     assert response.status_code == 302
     announcement = Announcement.objects.get()
     assert (announcement.signer_name, announcement.posted_online_on) == (
@@ -68,14 +68,16 @@ def test_an_announcement_keeps_its_annex_and_a_later_change_shows_as_a_differenc
     assert announcement.scope_size == 2
     row = next(r for r in metrics.year_compliance(a.participations.all(), 2020).communes)
     assert row.scope_added == ["Chứng thực chữ ký"] and row.reannouncement_due
-    html = client.get(f"/communes/{a.code}/?year=2020").content.decode()
+    html = client.get(f"/communes/{a.code}/{a.since_key}/?year=2020").content.decode()
     assert "Added since" in html and "Chứng thực chữ ký" in html
 
 
 def test_posted_before_the_decision_is_refused(client, consultant, world):
     client.force_login(consultant)
     data = form_data(posted_at_office_on="01/03/2019")
-    response = client.post(f"/communes/{world['commune'].code}/announcements/new/", data)
+    response = client.post(
+        f"/communes/{world['commune'].code}/{world['commune'].since_key}/announcements/new/", data
+    )
     assert "It cannot be posted before the decision is signed." in response.content.decode()
     assert not Announcement.objects.exists()
 
@@ -89,7 +91,7 @@ def open_major(world):
 def test_no_announcement_while_a_major_finding_of_the_last_audit_is_open(
     client, consultant, dost_staff, open_major, world
 ):
-    url = f"/communes/{world['commune'].code}/announcements/new/"
+    url = f"/communes/{world['commune'].code}/{world['commune'].since_key}/announcements/new/"
     client.force_login(consultant)
     response = client.post(url, form_data(override_reason="Cần gấp"))
     assert "open major finding" in response.content.decode()
@@ -135,7 +137,7 @@ def test_an_audit_before_its_commune_existed_is_refused_saying_why(client, consu
     commune.save()
     client.force_login(consultant)
     data = {"kind": Audit.Kind.INTERNAL_AUDIT, "date": "15/01/2020", "lead": "A", "summary": ""}
-    response = client.post(f"/communes/{commune.code}/audits/new/", data)
+    response = client.post(f"/communes/{commune.code}/{commune.since_key}/audits/new/", data)
     assert "did not exist yet on 15/01/2020: it was created on 01/02/2020" in (
         response.content.decode()
     )

@@ -49,7 +49,7 @@ def login_redirect(response):
 
 
 def audit_create_url(commune):
-    return reverse("audits:audit_create", args=[commune.code])
+    return reverse("audits:audit_create", args=commune.url_args)
 
 
 AUDIT_DATA = {"kind": "internal_audit", "date": "20/11/2017", "lead": "Nguyễn Văn Bình"}
@@ -302,7 +302,7 @@ ANNOUNCEMENT = {
 
 
 def announcement_url(commune):
-    return reverse("audits:announcement_create", args=[commune.code])
+    return reverse("audits:announcement_create", args=commune.url_args)
 
 
 def test_recording_an_announcement_completes_the_roadmap_step(

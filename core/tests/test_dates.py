@@ -59,7 +59,7 @@ def test_every_date_field_names_the_format_and_refuses_years_before_2000(world):
 
 def test_an_invalid_date_says_dd_mm_yyyy(client, dost_staff, world, vietnamese):
     client.force_login(dost_staff)
-    url = reverse("audits:audit_create", args=[world["commune"].code])
+    url = reverse("audits:audit_create", args=world["commune"].url_args)
     response = client.post(url, {"kind": "internal_audit", "date": "2017-31-12", "lead": "A"})
     assert "Nhập ngày theo dạng dd/mm/yyyy" in response.content.decode()
 
@@ -87,7 +87,7 @@ def test_an_audit_cannot_come_before_its_commune_existed(client, dost_staff, wor
     commune.valid_from = datetime.date(2017, 10, 1)
     commune.save()
     client.force_login(dost_staff)
-    url = reverse("audits:audit_create", args=[commune.code])
+    url = reverse("audits:audit_create", args=commune.url_args)
     data = {"kind": "internal_audit", "lead": "Nguyễn Văn A", "summary": ""}
     response = client.post(url, {**data, "date": "30/09/2017"})
     page = response.content.decode()  # the message (issue 10's) names both dates

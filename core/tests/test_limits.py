@@ -90,5 +90,7 @@ def test_long_text_is_shown_once_folded_with_a_show_more_button(
 
 def test_description_limit_is_in_the_audit_forms(client, dost_staff, world):
     client.force_login(dost_staff)
-    page = client.get(reverse("audits:audit_create", args=[world["commune"].code])).content.decode()
+    page = client.get(
+        reverse("audits:audit_create", args=world["commune"].url_args)
+    ).content.decode()
     assert f'maxlength="{DESCRIPTION_MAX}"' in page

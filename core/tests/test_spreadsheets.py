@@ -71,6 +71,7 @@ def test_each_app_registers_its_spreadsheets_and_the_import_page_lists_them_in_o
         "unit-successions": "communes.resources",
     }
     assert set(EXPORT_LISTS) == {
+        "announcements",
         "communes",
         "milestones",
         "findings",

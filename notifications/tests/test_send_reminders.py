@@ -77,7 +77,7 @@ def test_the_dost_staff_get_silent_communes_overdue_steps_and_escalations(smtp, 
     links = mail.links()
     # Nobody updated anything since the start (8/8/2017): the three communes are silent.
     for commune in ("28873", "28876", "28987"):
-        assert f"{SITE}/communes/{commune}/" in links
+        assert f"{SITE}/communes/{commune}/0/" in links
     # The action 44 days late is escalated; the step 14 days late is not (threshold: 30 days).
     assert action_link(rollout["a_action_late"]) in links
     assert step_link(rollout["a_overdue"]) not in links

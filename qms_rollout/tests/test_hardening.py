@@ -59,12 +59,12 @@ def rollout(world):
 
 def _pages(world):
     milestone = Milestone.objects.filter(participation=world["participation"]).first()
-    commune, district = world["commune"].code, world["district"].code
+    commune, district = world["commune"].url_args, world["district"].url_args
     return [
         reverse("reports:dashboard"),
         reverse("reports:commune_list"),
-        reverse("reports:commune_detail", args=[commune]),
-        reverse("reports:district_detail", args=[district]),
+        reverse("reports:commune_detail", args=commune),
+        reverse("reports:district_detail", args=district),
         reverse("roadmap:milestone_list"),
         reverse("roadmap:milestone_update", args=[milestone.pk]),
         reverse("roadmap:programme_list"),
@@ -133,14 +133,14 @@ def test_signed_in_pages_and_downloads_are_private(client, rollout, commune_offi
     code = rollout["commune"].code
     for path in (
         reverse("accounts:home"),
-        reverse("reports:commune_detail", args=[code]),
-        reverse("reports:commune_report", args=[code, "xlsx"]),
+        reverse("reports:commune_detail", args=[code, "0"]),
+        reverse("reports:commune_report", args=[code, "0", "xlsx"]),
         reverse("imports:index"),  # a 403 is private too
     ):
         response = client.get(path, follow=False)
         assert "private" in response["Cache-Control"], path
         assert "public" not in response["Cache-Control"], path
-    download = client.get(reverse("reports:commune_report", args=[code, "xlsx"]))
+    download = client.get(reverse("reports:commune_report", args=[code, "0", "xlsx"]))
     assert download["Content-Disposition"].startswith("attachment")
 
 

@@ -22,7 +22,7 @@ def test_scope_rows_use_the_plain_id(client, dost_staff, world):
         pk=23456, commune=world["commune"], state="issued", issued_on=datetime.date(2017, 10, 1)
     )
     client.force_login(dost_staff)
-    response = client.get(f"/communes/{world['commune'].code}/scope/")
+    response = client.get(f"/communes/{world['commune'].code}/{world['commune'].since_key}/scope/")
     assert response.status_code == 200
     assert 'id="scope-item-23456"' in response.text
     assert "?edit=23456" in response.text

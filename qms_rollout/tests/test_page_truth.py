@@ -77,7 +77,7 @@ def test_a_commune_without_issued_processes_does_not_say_none_needs_revision(
 ):
     client.cookies["django_language"] = "en"
     client.force_login(commune_officer)
-    page = client.get(reverse("reports:commune_detail", args=["28873"])).content.decode()
+    page = client.get(reverse("reports:commune_detail", args=["28873", "0"])).content.decode()
     assert "The QMS scope has no procedure with an issued process yet." in page
     assert "No process needs revision." not in page
 

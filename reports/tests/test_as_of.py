@@ -173,7 +173,7 @@ def test_the_home_page_keeps_the_date_on_its_way_to_the_dashboard(client, dost_s
     assert response.context["figures"].as_of == D(2017, 10, 15)
 
 
-@pytest.mark.parametrize("path", ["/dashboard/", "/districts/832/", "/communes/28873/"])
+@pytest.mark.parametrize("path", ["/dashboard/", "/districts/832/0/", "/communes/28873/0/"])
 def test_an_unreadable_date_says_dd_mm_yyyy_is_expected_and_shows_today(
     client, dost_staff, story, path
 ):
@@ -192,8 +192,8 @@ def test_an_unreadable_date_says_dd_mm_yyyy_is_expected_and_shows_today(
     ("path", "report"),
     [
         ("/dashboard/", "/reports/province.xlsx"),
-        ("/districts/832/", "/reports/districts/832.xlsx"),
-        ("/communes/28873/", "/reports/communes/28873.xlsx"),
+        ("/districts/832/0/", "/reports/districts/832/0.xlsx"),
+        ("/communes/28873/0/", "/reports/communes/28873/0.xlsx"),
     ],
 )
 def test_district_and_commune_pages_and_their_reports_count_as_of_the_date(
@@ -327,18 +327,18 @@ def test_the_yearly_cycle_of_the_dashboard_follows_the_as_of_date(client, dost_s
 
 def test_the_commune_roadmap_shows_each_step_as_it_stood_on_the_day(client, dost_staff, story):
     client.force_login(dost_staff)
-    response = client.get("/communes/28873/", {"as_of": "5/11/2017"})
+    response = client.get("/communes/28873/0/", {"as_of": "5/11/2017"})
     rows = [r for roadmap in response.context["roadmaps"] for r in roadmap["rows"]]
     states = [(r["milestone"].status, r["overdue"], r["days_overdue"]) for r in rows]
     assert states == [("in_progress", True, 5), ("blocked", False, 0), ("not_started", False, 0)]
     assert not any(r["milestone"].editable for r in rows)
-    today = client.get("/communes/28873/").context["roadmaps"][0]["rows"]
+    today = client.get("/communes/28873/0/").context["roadmaps"][0]["rows"]
     assert [r["milestone"].status for r in today] == ["done", "in_progress", "not_started"]
     assert all(r["milestone"].editable for r in today)
 
 
 def test_the_commune_page_maintenance_year_follows_the_as_of_date(client, dost_staff, story):
     client.force_login(dost_staff)
-    ctx = client.get("/communes/28873/", {"as_of": "15/10/2017"}).context
+    ctx = client.get("/communes/28873/0/", {"as_of": "15/10/2017"}).context
     assert (ctx["year"], max(ctx["years"])) == (2017, 2017)
-    assert client.get("/communes/28873/").context["year"] == TODAY.year
+    assert client.get("/communes/28873/0/").context["year"] == TODAY.year

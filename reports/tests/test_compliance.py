@@ -239,13 +239,13 @@ def test_the_year_figures_send_the_same_sql_for_3_and_23_communes(maintained):
 def test_the_commune_page_shows_the_years_duties(client, commune_officer, maintained):
     AuditFactory(commune=maintained["commune"], kind=Audit.Kind.INTERNAL_AUDIT, date=D(2019, 5, 20))
     client.force_login(commune_officer)
-    response = client.get("/communes/28873/?year=2019")
+    response = client.get("/communes/28873/0/?year=2019")
     assert response.status_code == 200
     html = response.content.decode()
     assert "Maintenance in 2019" in html
     assert "20/05/2019" in html
     assert 'class="badge compliance-late"' in html  # the management review
-    this_year = client.get("/communes/28873/").content.decode()
+    this_year = client.get("/communes/28873/0/").content.decode()
     assert "Maintenance in 2020" in this_year
 
 

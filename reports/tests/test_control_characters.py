@@ -113,7 +113,7 @@ def test_the_progress_report_of_a_commune_with_a_control_character_in_its_name(
     client, dost_staff, dirty, world, fmt
 ):
     client.force_login(dost_staff)
-    response = client.get(f"/reports/communes/{world['commune'].code}.{fmt}")
+    response = client.get(f"/reports/communes/{world['commune'].code}/0.{fmt}")
     assert response.status_code == 200
     if fmt == "pdf":
         text = _text_of("pdf", response.content)

@@ -99,7 +99,7 @@ def test_dost_staff_see_the_figures_of_the_whole_province(client, dost_staff, ro
     assert figures.counts.overdue == 3
     html = response.content.decode()
     assert "Xã Phú Phụng" in html and "Xã Phong Nẫm" in html
-    assert reverse("reports:district_detail", args=["832"]) in html
+    assert reverse("reports:district_detail", args=["832", "0"]) in html
 
 
 def test_a_commune_officer_sees_only_their_commune(client, other_commune_officer, roadmaps):

@@ -66,7 +66,7 @@ def test_the_grid_pages_hold_every_commune_once(client, pinned):
     seen = []
     for page in (1, 2, 3, 4, 5):
         html = _visit(client, {"page": page})[1].content.decode()
-        seen += re.findall(GRID_ROW + r'<a href="/communes/(\d{5})/">', html)
+        seen += re.findall(GRID_ROW + r'<a href="/communes/(\d{5})/0/">', html)
     assert len(seen) == len(set(seen)) == 250
 
 

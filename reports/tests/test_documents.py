@@ -287,7 +287,9 @@ def test_the_documents_are_linked_where_dost_staff_look(client, dost_staff, plan
     for url in (f"/inspections/{plan.pk}/plan.docx", f"/inspections/{plan.pk}/summary.pdf"):
         assert f'href="{url}"' in plans
     # The commune page lists the inspection as an audit; its page leads to the documents.
-    commune = client.get(f"/communes/{onsite.commune.code}/").content.decode()
+    commune = client.get(
+        f"/communes/{onsite.commune.code}/{onsite.commune.since_key}/"
+    ).content.decode()
     assert f'href="/audits/{onsite.audit_id}/"' in commune
     audit = client.get(f"/audits/{onsite.audit_id}/").content.decode()
     for url in ("decision.pdf", "decision.docx", "minutes.pdf", "minutes.docx"):

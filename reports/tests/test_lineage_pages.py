@@ -54,54 +54,99 @@ def reorganised(world):
 
 def page(client, user, url):
     client.force_login(user)
-    response = client.get(url)
+    response = client.get(url, follow=True)
     assert response.status_code == 200
     return response.content.decode()
 
 
 def test_the_reused_code_shows_the_2025_unit_with_its_predecessors(client, reorganised, dost_staff):
-    html = page(client, dost_staff, "/communes/28987/")
+    html = page(client, dost_staff, "/communes/28987/2025-07-01/")
 
     assert '<h1 class="h3 mb-1">Xã Lương Hòa</h1>' in html
     assert "in force from 01/07/2025" in html and "Tỉnh Vĩnh Long" in html
     assert "Predecessors and inheritance" in html
-    assert 'href="/communes/28987/?as_of=30/06/2025">Xã Phong Nẫm</a>' in html
-    assert 'href="/communes/28999/?as_of=30/06/2025">Xã Lương Hòa</a>' in html
+    assert 'href="/communes/28987/0/">Xã Phong Nẫm</a>' in html
+    assert 'href="/communes/28999/0/">Xã Lương Hòa</a>' in html
     assert "Xã Phong Nẫm: 245/QĐ-UBND (01/12/2017)" in html
     assert "Xã Lương Hòa: Internal audit 06/05/2024" in html
     assert "This unit ended" not in html
 
 
-def test_an_ended_unit_says_what_it_became(client, reorganised, dost_staff):
-    html = page(client, dost_staff, "/communes/29014/")
-
+def test_an_ended_unit_opens_on_its_last_day_and_says_what_it_became(
+    client, reorganised, dost_staff
+):
+    client.force_login(dost_staff)
+    response = client.get("/communes/29014/0/")
+    assert response.context["as_of_choice"].date == D(2025, 6, 30)
+    html = response.content.decode()
     assert '<h1 class="h3 mb-1">Xã Sơn Phú</h1>' in html
     assert "This unit ended on 30/06/2025." in html
-    assert 'all of it went to\n      <a href="/communes/28777/">Phường An Hội</a> (28777)' in html
+    assert 'all of it went to\n      <a href="/communes/28777/2025-07-01/">Phường An Hội</a>' in html
 
 
-def test_the_page_date_chooses_which_unit_a_code_names(client, reorganised, dost_staff):
+def test_an_old_link_by_code_opens_the_unit_of_its_day_or_lists_the_units_of_the_code(
+    client, reorganised, dost_staff
+):
     before = page(client, dost_staff, "/communes/28987/?as_of=15/12/2017")
     last_day = page(client, dost_staff, "/communes/28987/?as_of=30/06/2025")
+    after = page(client, dost_staff, "/communes/28987/?as_of=01/07/2025")
 
     assert '<h1 class="h3 mb-1">Xã Phong Nẫm</h1>' in before
     assert "This unit ended" not in before and "as of 15/12/2017" in before
     assert '<h1 class="h3 mb-1">Xã Phong Nẫm</h1>' in last_day
+    assert '<h1 class="h3 mb-1">Xã Lương Hòa</h1>' in after
+    # Without a day, the code alone cannot tell: the units that carried it, with their periods.
+    client.force_login(dost_staff)
+    response = client.get("/communes/28987/")
+    assert response.status_code == 300
+    carriers = response.context["units"]
+    assert [(u.name, u.valid_from, u.valid_until) for u in carriers] == [
+        ("Xã Phong Nẫm", None, D(2025, 6, 30)),
+        ("Xã Lương Hòa", REORGANISED, None),
+    ]
+    html = response.content.decode()
+    assert 'href="/communes/28987/0/"' in html and 'href="/communes/28987/2025-07-01/"' in html
+    # A code one unit carried redirects to it, keeping the query; the report links too.
+    response = client.get("/communes/29014/?year=2024")
+    assert response["Location"] == "/communes/29014/0/?year=2024"
+    response = client.get("/reports/communes/28987.pdf?as_of=15/12/2017")
+    assert response["Location"] == "/reports/communes/28987/0.pdf?as_of=15%2F12%2F2017"
+
+
+def test_one_address_names_one_unit_for_every_role(client, reorganised, dost_staff, consultant):
+    """The same URL shows the same unit to the DOST staff and to a consultant (before, a code
+    named the unit in force for one role and the one that carried it last for another)."""
+    for user in (dost_staff, consultant):
+        client.force_login(user)
+        response = client.get("/communes/28987/0/?as_of=15/12/2017")
+        if response.status_code == 200:
+            assert response.context["commune"] == reorganised["phong_nam"]
+        else:
+            assert response.status_code == 404  # outside the consultant's scope: nothing else
+    assert client.get("/communes/28987/2025-07-01/").status_code == 404  # not served by them
 
 
 def test_an_ended_unit_seen_after_its_end_links_to_its_successor(client, reorganised, dost_staff):
-    html = page(client, dost_staff, "/communes/28999/")
+    html = page(client, dost_staff, "/communes/28999/0/?as_of=01/12/2026")
 
     assert "This unit ended on 30/06/2025." in html
-    assert '<a href="/communes/28987/">Xã Lương Hòa</a> (28987)' in html
+    assert '<a href="/communes/28987/2025-07-01/">Xã Lương Hòa</a> (28987)' in html
+
+
+def test_the_2017_picture_of_a_unit_shows_nothing_of_its_later_lineage(
+    client, reorganised, dost_staff
+):
+    html = page(client, dost_staff, "/communes/28987/0/?as_of=15/12/2017")
+    assert "This unit ended" not in html and "Lương Hòa" not in html
 
 
 def test_the_new_units_officer_sees_the_inheritance_another_gets_404(client, reorganised):
     officer = UserFactory(
         username="xa2025-28987", role=User.Role.COMMUNE_OFFICER, commune=reorganised["28987"]
     )
-    html = page(client, officer, "/communes/28987/")
+    html = page(client, officer, "/communes/28987/2025-07-01/")
     assert "245/QĐ-UBND" in html
 
     client.force_login(officer)
+    assert client.get("/communes/28777/2025-07-01/").status_code == 404
     assert client.get("/communes/28777/").status_code == 404

@@ -78,8 +78,8 @@ def test_filters_and_forms_offer_only_the_territory(
     html = client.get("/communes/").content.decode()
     assert "Huyện Chợ Lách" in html
     assert "Huyện Cái Bè" not in html
-    assert client.get("/districts/815/").status_code == 404
-    assert client.get("/communes/28300/").status_code == 404
+    assert client.get("/districts/815/0/").status_code == 404
+    assert client.get("/communes/28300/0/").status_code == 404
     assert set(Province.objects.visible_to(dost_staff)) == {world["province"]}
 
 

@@ -246,9 +246,9 @@ def test_next_sends_back_to_a_local_page_only(client, commune_officer, milestone
     assert response["Location"] == url(milestone)
     milestone.refresh_from_db()
     response = client.post(
-        url(milestone), post_data(milestone, status="not_started", next="/communes/28873/")
+        url(milestone), post_data(milestone, status="not_started", next="/communes/28873/0/")
     )
-    assert response["Location"] == "/communes/28873/"
+    assert response["Location"] == "/communes/28873/0/"
 
 
 # Evidence -------------------------------------------------------------------------------------
