@@ -103,6 +103,22 @@ URLS: dict[str, Case] = {
     # reading pages ------------------------------------------------------------------------
     "reports:dashboard": case(everyone(200)),
     "reports:commune_list": case(everyone(200)),
+    # Old addresses by code alone: a redirect to the unit's own address for who sees it.
+    "communes:commune_by_code": case(
+        everyone(302, other_commune_officer=404),
+        kwargs=lambda s: {"code": s.commune.code, "rest": ""},
+    ),
+    "communes:district_by_code": case(
+        everyone(302, other_commune_officer=404), kwargs=lambda s: {"code": s.district.code}
+    ),
+    "communes:commune_report_by_code": case(
+        everyone(302, other_commune_officer=404),
+        kwargs=lambda s: {"code": s.commune.code, "fmt": "xlsx"},
+    ),
+    "communes:district_report_by_code": case(
+        everyone(302, other_commune_officer=404),
+        kwargs=lambda s: {"code": s.district.code, "fmt": "xlsx"},
+    ),
     "reports:commune_detail": case(
         SEES_COMMUNE_A, kwargs=lambda s: {"code": s.commune.code, "since": s.commune.since_key}
     ),
