@@ -2,11 +2,11 @@
 CDN) under the site's CSP: the page loads no inline script nor style (the initialising script is
 the same view's ``?script`` answer, drf-spectacular's split view)."""
 
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 
 
-class SchemaView(SpectacularAPIView):
+class SchemaView(SpectacularJSONAPIView):
     """``/api/v1/openapi.json``: the description, generated from the code, open to all (it holds
     no data)."""
 

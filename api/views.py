@@ -358,7 +358,9 @@ class UnitViewSet(PictureViewSet):
             raise NotFound
         return unit
 
-    @extend_schema(responses={200: serializers.UnitSerializer(many=True), **ERRORS})
+    @extend_schema(
+        operation_id="units_carriers", responses={200: serializers.UnitSerializer(many=True)}
+    )
     def retrieve(self, request, *args, **kwargs):
         """Every unit that carried ``code``, in the order of their periods (codes are reused)."""
         visible = _lineage(Commune.objects.visible_to(request.user))
@@ -416,6 +418,7 @@ class FiguresView(ApiMixin, APIView):
     same ``metrics.compute_cached`` as the dashboard, so the same numbers."""
 
     @extend_schema(
+        operation_id="figures",
         parameters=[AS_OF, *filter_parameters(None, "programme")],
         responses={200: fig.FiguresSerializer, **ERRORS},
     )
@@ -433,6 +436,7 @@ class YearFiguresView(ApiMixin, APIView):
     """A year's figures (the annual report's), as of the year's end or ``?as_of=`` while it runs."""
 
     @extend_schema(
+        operation_id="figures_year",
         parameters=[AS_OF, *filter_parameters(None, "programme")],
         responses={200: fig.YearFiguresSerializer, **ERRORS},
     )

@@ -282,11 +282,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
-    "APPEND_COMPONENTS": {
-        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+    "ENUM_NAME_OVERRIDES": {
+        "MilestoneStatusEnum": "roadmap.models.Milestone.Status",
+        "ParticipationKindEnum": "roadmap.models.ParticipationKind",
+        "AuditKindEnum": "audits.models.Audit.Kind",
+        "AnnouncementKindEnum": "audits.models.Announcement.Kind",
+        "FindingStatusEnum": "audits.models.Finding.Status",
+        "UnitKindEnum": "communes.models.Commune.Kind",
     },
-    "SECURITY": [{"bearer": []}],
 }
 
 # Domain settings.
