@@ -2,6 +2,7 @@
 problem responses, and the query parameters of a page's FilterSet."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
@@ -33,7 +34,7 @@ IF_MATCH = OpenApiParameter(
     description='The ETag of the version read, e.g. "3". Missing: 428; stale: 412.',
 )
 _PROBLEM = OpenApiResponse(ProblemSerializer, description="A problem (RFC 9457).")
-ERRORS = {code: _PROBLEM for code in (400, 401, 403, 404, 412, 428, 429)}
+ERRORS: dict = {}  # the problems are added to every operation by AutoSchema
 
 DESCRIPTIONS = {
     "q": "Search: every word, accents and case aside.",
@@ -70,3 +71,22 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):
         return {"type": "http", "scheme": "bearer", "description": "A personal API token."}
+
+
+# Every operation may answer these problems (write operations also 412 and 428).
+COMMON_PROBLEMS = (400, 401, 403, 404, 405, 406, 429)
+WRITE_PROBLEMS = (412, 415, 428)
+
+
+class AutoSchema(BaseAutoSchema):
+    """drf-spectacular's schema, with the problems every operation may answer documented."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction=direction)
+        codes = COMMON_PROBLEMS + (WRITE_PROBLEMS if self.method != "GET" else ())
+        for code in codes:
+            if str(code) not in responses:
+                responses[str(code)] = self._get_response_for_code(
+                    _PROBLEM, str(code), media_types=["application/problem+json"]
+                )
+        return responses

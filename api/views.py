@@ -364,8 +364,8 @@ class UnitViewSet(PictureViewSet):
     def retrieve(self, request, *args, **kwargs):
         """Every unit that carried ``code``, in the order of their periods (codes are reused)."""
         visible = _lineage(Commune.objects.visible_to(request.user))
-        units = visible.carriers(kwargs["code"])
-        return Response(self.get_serializer(units, many=True).data)
+        page = self.paginate_queryset(visible.carriers(kwargs["code"]))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(responses={200: serializers.UnitSerializer, **ERRORS})
     @action(detail=True, url_path=r"(?P<since>0|\d{4}-\d{2}-\d{2})")
