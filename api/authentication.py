@@ -30,10 +30,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         except UnicodeDecodeError as exc:
             raise exceptions.AuthenticationFailed(_("The token is not valid.")) from exc
         token = (
-            ApiToken.objects.usable()
-            .select_related("user")
-            .filter(key_hash=hash_key(key))
-            .first()
+            ApiToken.objects.usable().select_related("user").filter(key_hash=hash_key(key)).first()
         )
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("The token is not valid."))

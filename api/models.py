@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 #: A token starts with this, so a leaked one is recognisable (secret scanners, logs).
-TOKEN_PREFIX = "qms_"
+TOKEN_PREFIX = "qms_"  # noqa: S105 - a marker, not a secret
 #: How many characters of the token are kept in clear to tell tokens apart.
 SHOWN_CHARS = 12
 

@@ -4,6 +4,7 @@ filters of the page it mirrors. What cannot be read is a 400, never silently tod
 import datetime
 
 from django.utils.translation import get_supported_language_variant
+from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 from rest_framework.exceptions import ValidationError
 
@@ -31,7 +32,7 @@ def as_of(request) -> datetime.date:
         return clock.today()
     form = AsOfForm({"as_of": value})
     if not form.is_valid() or form.cleaned_data["as_of"] is None:
-        raise ValidationError({"as_of": form.errors.get("as_of") or ["?"]})
+        raise ValidationError({"as_of": form.errors.get("as_of") or [_("A date is expected.")]})
     return form.cleaned_data["as_of"]
 
 
@@ -41,7 +42,7 @@ def integer(request, name: str) -> int | None:
     if not value:
         return None
     if not value.isascii() or not value.isdigit() or len(value) > 18:
-        raise ValidationError({name: ["A whole number is expected."]})
+        raise ValidationError({name: [_("A whole number is expected.")]})
     return int(value)
 
 

@@ -53,9 +53,7 @@ def problem_response(code: int, detail: str = "", headers=None, **extra) -> Resp
 def _errors(data) -> dict:
     """DRF's validation detail as {field: [messages]} (``non_field_errors`` for the whole)."""
     if isinstance(data, dict):
-        return {
-            k: [str(m) for m in (v if isinstance(v, list) else [v])] for k, v in data.items()
-        }
+        return {k: [str(m) for m in (v if isinstance(v, list) else [v])] for k, v in data.items()}
     return {"non_field_errors": [str(m) for m in (data if isinstance(data, list) else [data])]}
 
 

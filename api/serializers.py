@@ -98,7 +98,15 @@ class ScopeItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ScopeItem
-        fields = ["id", "procedure", "process_code", "revision", "issued_on", "state", "needs_revision"]
+        fields = [
+            "id",
+            "procedure",
+            "process_code",
+            "revision",
+            "issued_on",
+            "state",
+            "needs_revision",
+        ]
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
@@ -148,9 +156,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
     ``overdue`` of that day); ``version`` is the current one, the ETag of its page."""
 
     commune_code = serializers.CharField(source="participation.commune.code", read_only=True)
-    commune_since = serializers.CharField(
-        source="participation.commune.since_key", read_only=True
-    )
+    commune_since = serializers.CharField(source="participation.commune.since_key", read_only=True)
     commune_name = serializers.CharField(source="participation.commune.name", read_only=True)
     programme = serializers.IntegerField(source="participation.programme_id", read_only=True)
     step = serializers.CharField(source="step.key", read_only=True)
@@ -199,7 +205,16 @@ class CommuneRefMixin(serializers.Serializer):
 class AuditSerializer(CommuneRefMixin, serializers.ModelSerializer):
     class Meta:
         model = Audit
-        fields = ["id", "commune_code", "commune_since", "commune_name", "kind", "date", "lead", "summary"]
+        fields = [
+            "id",
+            "commune_code",
+            "commune_since",
+            "commune_name",
+            "kind",
+            "date",
+            "lead",
+            "summary",
+        ]
 
 
 class AuditCreateSerializer(serializers.Serializer):
@@ -249,9 +264,7 @@ class CorrectiveActionSerializer(serializers.ModelSerializer):
     """A corrective action as it stood on the day asked (``done_on``, ``verified_at``)."""
 
     commune_code = serializers.CharField(source="finding.audit.commune.code", read_only=True)
-    commune_since = serializers.CharField(
-        source="finding.audit.commune.since_key", read_only=True
-    )
+    commune_since = serializers.CharField(source="finding.audit.commune.since_key", read_only=True)
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
 
     class Meta:

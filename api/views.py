@@ -7,7 +7,7 @@ role may not do); each write through :mod:`api.writes`."""
 from django.db.models import Prefetch
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -25,8 +25,11 @@ from core.search import search_q
 from notifications.items import items_for
 from procedures.models import Procedure, ScopeItem
 from reports import metrics
-from roadmap.access import get_milestone_for_user, get_participation_for_user
-from roadmap.access import get_programme_for_user
+from roadmap.access import (
+    get_milestone_for_user,
+    get_participation_for_user,
+    get_programme_for_user,
+)
 from roadmap.filters import MilestoneFilterSet
 from roadmap.models import Milestone, Participation, Programme
 
@@ -80,7 +83,9 @@ class PictureViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
         day = self.day()
         qs = self.picture(day)
         if self.filterset_class is not None:
-            fs = self.filterset_class(self.request.query_params, qs, request=self.request, as_of=day)
+            fs = self.filterset_class(
+                self.request.query_params, qs, request=self.request, as_of=day
+            )
             qs = params.filtered(fs)
         return self.related(self.narrow(qs).order_by(*self.ordering), day)
 
@@ -99,7 +104,9 @@ def _commune_code(qs, request, path: str):
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[AS_OF, *filter_parameters(MilestoneFilterSet, "commune", "programme")]),
+    list=extend_schema(
+        parameters=[AS_OF, *filter_parameters(MilestoneFilterSet, "commune", "programme")]
+    ),
     retrieve=extend_schema(responses={200: serializers.MilestoneSerializer, **ERRORS}),
 )
 class MilestoneViewSet(mixins.UpdateModelMixin, PictureViewSet):

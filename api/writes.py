@@ -52,7 +52,9 @@ def _body(request, allowed) -> dict:
         raise exceptions.ValidationError({"non_field_errors": [_("Send a JSON object.")]})
     unknown = sorted(set(data) - set(allowed))
     if unknown:
-        raise exceptions.ValidationError({name: [_("This field is not known.")] for name in unknown})
+        raise exceptions.ValidationError(
+            {name: [_("This field is not known.")] for name in unknown}
+        )
     return data
 
 
@@ -70,7 +72,9 @@ def _form_data(data: dict, names) -> dict:
         value = data.get(name)
         if isinstance(value, dict | list):
             raise exceptions.ValidationError({name: [_("A single value is expected.")]})
-        values[name] = "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+        values[name] = (
+            "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+        )
     return values
 
 

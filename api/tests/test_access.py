@@ -83,7 +83,9 @@ def test_the_same_object_inside_the_scope_is_200(api_world, dost_staff, as_user)
 
 
 @pytest.mark.parametrize("persona", ["manager", "district_officer", "other_commune_officer"])
-def test_a_role_that_may_not_edit_the_milestone_gets_403_or_404_outside_its_scope(api_world, personas, as_user, persona):
+def test_a_role_that_may_not_edit_the_milestone_gets_403_or_404_outside_its_scope(
+    api_world, personas, as_user, persona
+):
     milestone = api_world["milestones"]["participation"][0]
     response = as_user(personas[persona]).patch(
         f"/api/v1/milestones/{milestone.pk}/",

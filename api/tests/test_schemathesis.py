@@ -27,7 +27,7 @@ def _run(operation, headers, mode) -> str | None:
 
     try:
         check()
-    except Exception as exc:  # noqa: BLE001 - every operation is tried, every failure reported
+    except Exception as exc:
         return f"{operation.label} ({mode.value}): {exc}"
     return None
 

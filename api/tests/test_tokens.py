@@ -29,12 +29,17 @@ def test_the_page_creates_a_token_shown_once_and_stored_hashed(commune_officer, 
 
 def test_the_page_shows_the_last_use(commune_officer, client):
     _token, key = ApiToken.issue(user=commune_officer, name="script")
-    assert client.get("/api/v1/programmes/", headers={"Authorization": f"Bearer {key}"}).status_code == 200
+    assert (
+        client.get("/api/v1/programmes/", headers={"Authorization": f"Bearer {key}"}).status_code
+        == 200
+    )
     token = ApiToken.objects.get()
     assert token.last_used_at is not None
     client.force_login(commune_officer)
     page = client.get("/account/api-tokens/", headers={"Accept-Language": "en"})
-    assert timezone.localtime(token.last_used_at).strftime("%d/%m/%Y %H:%M") in page.content.decode()
+    assert (
+        timezone.localtime(token.last_used_at).strftime("%d/%m/%Y %H:%M") in page.content.decode()
+    )
 
 
 def test_a_revoked_token_is_refused(commune_officer, client):

@@ -70,8 +70,12 @@ def test_a_stale_if_match_is_412_and_changes_nothing(milestone, commune_officer,
 def test_a_version_changed_by_someone_else_in_between_is_412(
     milestone, commune_officer, dost_staff, as_user
 ):
-    assert _patch(as_user(dost_staff), milestone, {"status": "in_progress"}, '"1"').status_code == 200
-    response = _patch(as_user(commune_officer), milestone, {"status": "blocked", "note": "x"}, '"1"')
+    assert (
+        _patch(as_user(dost_staff), milestone, {"status": "in_progress"}, '"1"').status_code == 200
+    )
+    response = _patch(
+        as_user(commune_officer), milestone, {"status": "blocked", "note": "x"}, '"1"'
+    )
     assert response.status_code == 412
     milestone.refresh_from_db()
     assert (milestone.status, milestone.version) == (Milestone.Status.IN_PROGRESS, 2)
@@ -200,8 +204,13 @@ def test_an_action_due_before_its_audit_gets_the_forms_message(api_world, dost_s
 def test_an_audit_at_a_unit_outside_the_scope_is_404(api_world, consultant, as_user):
     response = as_user(consultant).post(
         "/api/v1/audits/",
-        {"commune_code": "28987", "commune_since": "0", "kind": "internal_audit",
-         "date": "2017-12-01", "lead": "A"},
+        {
+            "commune_code": "28987",
+            "commune_since": "0",
+            "kind": "internal_audit",
+            "date": "2017-12-01",
+            "lead": "A",
+        },
         content_type="application/json",
     )
     assert response.status_code == 404
