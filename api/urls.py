@@ -27,5 +27,5 @@ urlpatterns = [
     path("api/v1/notifications/", views.NotificationsView.as_view(), name="notifications"),
     path("api/v1/", include(router.urls)),
     # Anything else under /api/: a problem (404), not the HTML page.
-    re_path(r"^api/", not_found),
+    re_path(r"^api/", not_found, name="not_found"),
 ]

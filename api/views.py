@@ -371,7 +371,10 @@ class UnitViewSet(PictureViewSet):
     def retrieve(self, request, *args, **kwargs):
         """Every unit that carried ``code``, in the order of their periods (codes are reused)."""
         visible = _lineage(Commune.objects.visible_to(request.user))
-        page = self.paginate_queryset(visible.carriers(kwargs["code"]))
+        carriers = visible.carriers(kwargs["code"])
+        if not carriers.exists():
+            raise NotFound
+        page = self.paginate_queryset(carriers)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(responses={200: serializers.UnitSerializer, **ERRORS})
