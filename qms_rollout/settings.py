@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "django_filters",
     "csp",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "core",
     "accounts",
     "communes",
@@ -68,6 +71,7 @@ INSTALLED_APPS = [
     "demo",
     "qms_rollout",
     "notifications",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -241,6 +245,54 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
+    },
+}
+
+# The REST API (api/, Django REST framework): a personal token (Authorization: Bearer) or the
+# signed-in session (CSRF checked on writes); errors as RFC 9457 problems; a rate limit per token
+# (API_RATE, requests per second/minute/hour/day) answered 429 with Retry-After.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env.str("API_RATE", default="600/minute")},
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.handle",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "QMS rollout API",
+    "DESCRIPTION": (
+        "The units, procedures, programmes, milestones, audits, findings, corrective actions, "
+        "announcements, figures and notifications a user may see, as the pages show them. "
+        "Authenticate with `Authorization: Bearer <token>` (a personal token, created on the "
+        "account's API tokens page). Lists take `?as_of=` (dd/mm/yyyy or yyyy-mm-dd). Errors "
+        "are RFC 9457 problems."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "MilestoneStatusEnum": "roadmap.models.Milestone.Status",
+        "ParticipationKindEnum": "roadmap.models.ParticipationKind",
+        "AuditKindEnum": "audits.models.Audit.Kind",
+        "AnnouncementKindEnum": "audits.models.Announcement.Kind",
+        "FindingStatusEnum": "audits.models.Finding.Status",
+        "UnitKindEnum": "communes.models.Commune.Kind",
     },
 }
 

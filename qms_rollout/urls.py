@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("procedures.urls")),
     path("", include("reports.urls")),
     path("", include("notifications.urls")),
+    path("", include("api.urls")),
 ]
 # Uploaded files (evidence, audit reports) are never served from MEDIA_URL: only through the
 # access-checked download views of roadmap and audits.

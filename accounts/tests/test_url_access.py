@@ -100,6 +100,86 @@ URLS: dict[str, Case] = {
     "notifications:list": case(everyone(200)),
     "notifications:count": case(everyone(200)),
     "notifications:preferences": case(everyone(200)),
+    # the REST API: the lists and objects of the pages (401 without credentials, not a redirect),
+    # writes by the pages' rules; the schema and its docs open to all
+    **{
+        f"api:{name}": case(everyone(200), anonymous=401)
+        for name in (
+            "unit-list",
+            "procedure-list",
+            "programme-list",
+            "participation-list",
+            "milestone-list",
+            "audit-list",
+            "finding-list",
+            "action-list",
+            "announcement-list",
+            "figures",
+            "notifications",
+        )
+    },
+    "api:year_figures": case(everyone(200), kwargs=lambda s: {"year": 2017}, anonymous=401),
+    "api:unit-detail": case(
+        SEES_COMMUNE_A, kwargs=lambda s: {"code": s.commune.code}, anonymous=401
+    ),
+    "api:unit-period": case(
+        SEES_COMMUNE_A, kwargs=lambda s: {"code": s.commune.code, "since": "0"}, anonymous=401
+    ),
+    "api:unit-scope": case(
+        SEES_COMMUNE_A, kwargs=lambda s: {"code": s.commune.code, "since": "0"}, anonymous=401
+    ),
+    "api:procedure-detail": case(
+        everyone(200), kwargs=lambda s: {"pk": s.scope_item.procedure_id}, anonymous=401
+    ),
+    "api:programme-detail": case(
+        SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.programme.pk}, anonymous=401
+    ),
+    "api:participation-detail": case(
+        SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.participation.pk}, anonymous=401
+    ),
+    "api:milestone-detail": case(
+        SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.milestone.pk}, anonymous=401
+    ),
+    "api:audit-detail": case(SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.audit.pk}, anonymous=401),
+    "api:finding-detail": case(
+        SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.finding.pk}, anonymous=401
+    ),
+    "api:action-detail": case(SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.action.pk}, anonymous=401),
+    "api:announcement-detail": case(
+        SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.announcement.pk}, anonymous=401
+    ),
+    "api:audit-list#create": case(
+        everyone(403, dost_staff=201, consultant=201, other_commune_officer=404),
+        method="post",
+        data=lambda s: {
+            "commune_code": s.commune.code,
+            "commune_since": "0",
+            "kind": "internal_audit",
+            "date": "01/12/2017",
+            "lead": "A",
+        },
+        anonymous=401,
+    ),
+    "api:audit-findings": case(
+        everyone(403, dost_staff=201, consultant=201, other_commune_officer=404),
+        kwargs=lambda s: {"pk": s.audit.pk},
+        method="post",
+        data=lambda s: {"clause": "7", "severity": "minor", "description": "x"},
+        anonymous=401,
+    ),
+    "api:finding-corrective-actions": case(
+        everyone(403, dost_staff=201, consultant=201, other_commune_officer=404),
+        kwargs=lambda s: {"pk": s.finding.pk},
+        method="post",
+        data=lambda s: {"description": "x", "owner": "y", "due_date": "01/12/2017"},
+        anonymous=401,
+    ),
+    "api:schema": case(everyone(200), anonymous=200),
+    "api:docs": case(everyone(200), anonymous=200),
+    "api:not_found": case(everyone(404), anonymous=404),
+    # API tokens: each user's own page; nobody revokes another's token
+    "api:token_list": case(everyone(200)),
+    "api:token_revoke": case(everyone(404), kwargs=lambda s: {"pk": s.api_token.pk}, method="post"),
     # reading pages ------------------------------------------------------------------------
     "reports:dashboard": case(everyone(200)),
     "reports:commune_list": case(everyone(200)),
@@ -352,6 +432,14 @@ class Samples:
         from reports.models import AnnualReport
 
         return AnnualReport.objects.create(province=self.province, year=2017)
+
+    @cached_property
+    def api_token(self):
+        """A token of a user who is none of the personas."""
+        from accounts.tests.factories import UserFactory
+        from api.models import ApiToken
+
+        return ApiToken.issue(user=UserFactory(username="someone-else"), name="x")[0]
 
     @cached_property
     def scope_item(self):

@@ -135,7 +135,7 @@ def test_apps_import_only_earlier_layers():
     app imports only the apps before it in :data:`LAYERS`: never one after it, not even inside a
     function. ``qms_rollout.clock`` (the application's today) and ``qms_rollout.formats*`` (dd/mm/yyyy
     and number formats) are foundation modules, as ``core`` is: every app may import them; no
-    other module of ``qms_rollout``. ``api`` is in its place although it does not exist yet."""
+    other module of ``qms_rollout``."""
     offending = {}
     for module, targets in GRAPH.items():
         app = _app(module)

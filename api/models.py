@@ -1,0 +1,85 @@
+import datetime
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+#: A token starts with this, so a leaked one is recognisable (secret scanners, logs).
+TOKEN_PREFIX = "qms_"  # noqa: S105 - a marker, not a secret
+#: How many characters of the token are kept in clear to tell tokens apart.
+SHOWN_CHARS = 12
+
+
+def hash_key(key: str) -> str:
+    """The SHA-256 of a token, hex: what the database keeps (never the token)."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self, now=None):
+        """Tokens not revoked and not expired at ``now``."""
+        now = now or timezone.now()
+        return self.filter(revoked=False).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+
+class ApiToken(models.Model):
+    """A personal API token: sent as ``Authorization: Bearer <token>``, it acts as its user with
+    exactly the user's scope and rights. Only its SHA-256 is stored; the token is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    key_hash = models.CharField(_("key (SHA-256)"), max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("prefix"), max_length=SHOWN_CHARS, editable=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    revoked = models.BooleanField(_("revoked"), default=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="%(app_label)s_%(class)s_name_required",
+                violation_error_message=_("Give the token a name."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def issue(cls, *, user, name: str, days: int | None = None) -> tuple["ApiToken", str]:
+        """A new token for ``user``, valid ``days`` days (for ever when None): the saved row and
+        the token itself, which is not kept anywhere and must be shown now."""
+        key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        expires = timezone.now() + datetime.timedelta(days=days) if days else None
+        token = cls.objects.create(
+            user=user,
+            name=name.strip(),
+            key_hash=hash_key(key),
+            prefix=key[:SHOWN_CHARS],
+            expires_at=expires,
+        )
+        return token, key
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def is_usable(self) -> bool:
+        return not self.revoked and not self.is_expired
