@@ -116,8 +116,7 @@ def _commune_changes(in_scope, as_of) -> list[dict]:
     if clock.is_past(as_of):  # today: everything recorded
         history = history.filter(history_date__lt=clock.end_of(as_of))
     history = list(
-        history.select_related("history_user", "step")
-        .order_by("-history_date", "-history_id")
+        history.select_related("history_user", "step").order_by("-history_date", "-history_id")
     )
     return [c for c in metrics.changes_with_previous(history) if c["row"].history_type == "~"]
 
@@ -269,7 +268,10 @@ def district_detail(request, code: str, since: str):
         {
             "district": district,
             "communes": [(r, people.get(r.participation_id)) for r in rows],
-            "overdue": list(metrics.overdue_milestones(participations, as_of=as_of.date)[:25]),
+            "overdue": [
+                m.take_status_on(as_of.date)
+                for m in metrics.overdue_milestones(participations, as_of=as_of.date)[:25]
+            ],
             "recent": metrics.recent_changes_with_previous(
                 participations, limit=15, as_of=as_of.date
             ),

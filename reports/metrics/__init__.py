@@ -19,7 +19,8 @@ Definitions (the DOST's progress report, see the brief):
   before the as-of date, :func:`roadmap.models.milestone_overdue`), else its status;
 - a corrective action is **overdue** when not done and due before the as-of date
   (:func:`audits.models.corrective_action_overdue`);
-- a milestone's **status as of a date** (:func:`status_as_of`): done only when its completion
+- a milestone's **status as of a date** (``MilestoneQuerySet.with_status_on``, the one rule, in
+  the model layer): done only when its completion
   date is on or before that date; otherwise its status in the latest history record by the end
   of that day, or, with no record by then, from its dates. As of today (or later) it is simply
   its current status;
@@ -79,7 +80,6 @@ from reports.metrics.definitions import (  # noqa: F401
     is_silent,
     milestone_outcome,
     stage_labels,
-    status_as_of,
 )
 from reports.metrics.groups import (  # noqa: F401
     LEVELS,
@@ -91,7 +91,6 @@ from reports.metrics.rows import (  # noqa: F401
     DistrictRow,
     Figures,
     load_cells,
-    milestones_as_of,
 )
 from reports.metrics.scope import (  # noqa: F401
     participations_in_scope,

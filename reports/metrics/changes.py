@@ -6,8 +6,6 @@ from collections import defaultdict
 from django.db.models import Q
 
 from qms_rollout import clock
-from reports.metrics.definitions import DONE, NOT_APPLICABLE
-from reports.metrics.rows import _end_of
 from roadmap.models import (
     Milestone,
 )
@@ -16,18 +14,11 @@ from roadmap.models import (
 
 
 def overdue_milestones(participations, *, as_of: datetime.date | None = None):
-    """The overdue milestones of ``participations``, most days late first, with what lists show."""
+    """The overdue milestones of ``participations`` on ``as_of`` (the one rule,
+    ``MilestoneQuerySet.overdue`` on the status of that day), most days late first, with what
+    lists show; ``take_status_on(as_of)`` shows each as it stood."""
     as_of = as_of or clock.today()
-    milestones = Milestone.objects.filter(participation__in=participations)
-    if as_of < clock.today():
-        # As of a past day: not done by then (:func:`status_as_of`), not applicable, due before.
-        milestones = (
-            milestones.filter(due_date__lt=as_of)
-            .exclude(status=NOT_APPLICABLE)
-            .exclude(status=DONE, completed_on__lte=as_of)
-        )
-    else:
-        milestones = milestones.overdue(as_of)
+    milestones = Milestone.objects.filter(participation__in=participations).overdue(as_of)
     return milestones.with_list_related().order_by("due_date", "participation__commune__name")
 
 
@@ -38,7 +29,7 @@ def recent_changes(participations, *, limit: int = 20, as_of: datetime.date | No
         participation_id__in=participations.values("pk"), history_type="~"
     )
     if as_of is not None and as_of < clock.today():
-        rows = rows.filter(history_date__lt=_end_of(as_of))
+        rows = rows.filter(history_date__lt=clock.end_of(as_of))
     return rows.select_related("history_user", "step", "participation__commune").order_by(
         "-history_date"
     )[:limit]

@@ -5,6 +5,7 @@
 import datetime
 import hashlib
 from collections import Counter, OrderedDict
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -75,6 +76,20 @@ _RECENT: "OrderedDict[str, Figures]" = OrderedDict()
 _RECENT_MAX = 8
 
 
+def _source_digest() -> str:
+    """A digest of the code that builds the cached figures: a deployment of new code never reads
+    figures pickled by the old (their classes may have other fields)."""
+    base = Path(__file__).resolve().parent
+    files = sorted(base.glob("*.py")) + [base.parent / "compliance.py"]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+SHAPE = _source_digest()
+
+
 def _cached(kind: str, participations, parts: tuple, build, topics: tuple = ()):
     """What ``build()`` returns for ``participations`` and ``parts``, kept for the current data
     generation of ``topics`` (default: all; :mod:`reports.generation`) in the shared cache and
@@ -84,7 +99,7 @@ def _cached(kind: str, participations, parts: tuple, build, topics: tuple = ()):
     generation = data_generation(*topics)  # before the data: see reports.generation
     sql, params = participations.query.sql_with_params()
     digest = hashlib.sha256(f"{sql}|{params!r}|{parts!r}".encode()).hexdigest()
-    key = f"{kind}:{generation}:{digest}"
+    key = f"{kind}:{SHAPE}:{generation}:{digest}"
     value = _RECENT.get(key)
     if value is None:
         value = cache.get(key)

@@ -30,8 +30,8 @@ def _shares_by_day(milestones) -> tuple[dict, dict]:
     """Each milestone's share of its roadmap (its weight over its roadmap's), added up by due
     date (planned) and by the day it was done or set not applicable (actual): one query."""
     done_day = Case(
-        When(eff_status=DONE, then=F("eff_completed")),
-        When(eff_status=NOT_APPLICABLE, then=F("planned_start")),
+        When(status_then=DONE, then=F("completed_then")),
+        When(status_then=NOT_APPLICABLE, then=F("planned_start")),
         default=None,
         output_field=models.DateField(),
     )
@@ -77,8 +77,11 @@ def _curve(milestones, communes: int, span: tuple, as_of: datetime.date) -> list
     first, last = span
     if not (first and communes):
         return []
-    points = _curve_points(first, max(last, first), as_of)
     planned, actual = _shares_by_day(milestones)
+    # Up to the last completion by ``as_of`` when later than the last due date: a picture taken
+    # after the roadmap's end shows where it ended, the same figure as the card.
+    last_done = max((day for day in actual if day <= as_of), default=last)
+    points = _curve_points(first, max(last, first, last_done), as_of)
     curve = []
     for day, plan, done in zip(
         points, _accumulated(planned, points), _accumulated(actual, points), strict=True

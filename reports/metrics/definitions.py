@@ -73,33 +73,6 @@ def milestone_outcome(
     return Outcome.NOT_STARTED
 
 
-def status_as_of(m: dict, as_of: datetime.date) -> tuple[str, datetime.date | None]:
-    """A milestone's status and completion date as of ``as_of`` (a past day), from its current
-    ``status``/``completed_on``, its history record by then (``past_status``,
-    ``past_completed_on``, None without one) and its ``planned_start``.
-
-    Done counts only when completed on or before ``as_of`` (a completion back-dated after the day
-    counts; one dated after it does not). Otherwise the recorded status of that day; with no
-    record by then, not started before the planned start, in progress after it (a step not
-    started today was not started then; one not applicable stays so)."""
-    status, completed = m["status"], m["completed_on"]
-    if status == DONE and completed is not None and completed <= as_of:
-        return DONE, completed
-    past = m["past_status"]
-    if past is not None:
-        past_completed = m["past_completed_on"]
-        if past == DONE:
-            if past_completed is not None and past_completed <= as_of:
-                return DONE, past_completed
-            return Milestone.Status.IN_PROGRESS, None
-        return past, None
-    if status in (Milestone.Status.NOT_STARTED, NOT_APPLICABLE):
-        return status, None
-    if m["planned_start"] > as_of:
-        return Milestone.Status.NOT_STARTED, None
-    return Milestone.Status.IN_PROGRESS, None
-
-
 def is_silent(last_change: datetime.date, as_of: datetime.date, days: int) -> bool:
     """Silent: the last change of a commune's milestones (or, never changed, the start of its
     participation) is more than ``days`` days before ``as_of``."""

@@ -30,7 +30,7 @@ def _group_rows(rows: dict[int, CommuneRow], level: str = "district") -> dict[st
         d.communes += 1
         d.stages[row.stage] += 1
         d.counts.merge(row.counts)
-        d.progress += row.progress
+        d.progress += row.progress_exact
         d.budget_allocated += row.budget_allocated
         d.budget_spent += row.budget_spent
     for d in districts.values():

@@ -7,19 +7,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
 from django.urls import reverse
-from django.utils import timezone
 
 from communes.models import BEFORE_RECORDS
 from core.numbers import percent
-from qms_rollout import clock
 from reports.metrics.definitions import (
     MilestoneCounts,
     Outcome,
     Stage,
     milestone_outcome,
-    status_as_of,
 )
 from roadmap.models import (
     Milestone,
@@ -43,8 +39,12 @@ class CommuneRow:
     province_name: str = ""
     start_date: datetime.date | None = None
     stage: str = Stage.PLANNED
-    progress: float = 0.0
+    progress: float = 0.0  # in %, rounded to one decimal (what a row shows)
     planned_progress: float = 0.0
+    # The same unrounded: means over several communes add these, then round once, so the card,
+    # the chart and the district rows show the same figure (56,2 %, not 56,3 % beside 56,2 %).
+    progress_exact: float = 0.0
+    planned_exact: float = 0.0
     last_change: datetime.datetime | None = None
     silent: bool = False
     counts: MilestoneCounts = field(default_factory=MilestoneCounts)
@@ -149,13 +149,15 @@ class Figures:
     @property
     def progress(self) -> float:
         """Mean progress of the communes, in %."""
-        return round(sum(c.progress for c in self.communes) / self.total, 1) if self.total else 0.0
+        if not self.total:
+            return 0.0
+        return round(sum(c.progress_exact for c in self.communes) / self.total, 1)
 
     @property
     def planned_progress(self) -> float:
         if not self.total:
             return 0.0
-        return round(sum(c.planned_progress for c in self.communes) / self.total, 1)
+        return round(sum(c.planned_exact for c in self.communes) / self.total, 1)
 
     @property
     def has_districts(self) -> bool:
@@ -217,43 +219,10 @@ _MILESTONE_FIELDS = (
 )
 
 
-def _end_of(day: datetime.date) -> datetime.datetime:
-    """The first instant after ``day`` in the local time zone."""
-    return timezone.make_aware(
-        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
-    )
-
-
-def _past_records(as_of: datetime.date) -> dict:
-    """What a milestone's history says at the end of ``as_of``, as subqueries on the milestone."""
-    records = Milestone.history.filter(id=OuterRef("pk"), history_date__lt=_end_of(as_of))
-    latest = records.order_by("-history_date", "-history_id")
-    return {
-        "past_status": Subquery(latest.values("status")[:1]),
-        "past_completed_on": Subquery(latest.values("completed_on")[:1]),
-        "past_change": Subquery(latest.filter(history_type="~").values("history_date")[:1]),
-    }
-
-
-def milestones_as_of(milestones, as_of: datetime.date):
-    """``milestones`` (a queryset) annotated with what their history says at the end of
-    ``as_of``: ``past_status``, ``past_completed_on`` (the latest record by then, None without
-    one) and ``past_change`` (the date of the latest change by then). Subqueries: still one
-    query, whatever the number of milestones."""
-    return milestones.annotate(**_past_records(as_of))
-
-
-def _as_of_values(m: dict, as_of: datetime.date) -> dict:
-    """Milestone row ``m`` (with the annotations of :func:`milestones_as_of`) as it stood on
-    ``as_of``: status, completion date and last change of that day."""
-    status, completed = status_as_of(m, as_of)
-    change = m["past_change"]
-    return {**m, "status": status, "completed_on": completed, "last_change": change}
-
-
 def load_cells(rows: list[CommuneRow], as_of: datetime.date, participation_ids=None) -> None:
     """Fill the grid cells of ``rows`` that have none yet (one query): each milestone with its
-    outcome as of ``as_of`` (:func:`status_as_of`, :func:`milestone_outcome`).
+    status of ``as_of`` (the one rule, ``MilestoneQuerySet.with_status_on``) and its outcome
+    (:func:`milestone_outcome`).
 
     ``participation_ids``: a subquery of the rows' participations, in place of their ids."""
     todo = {row.participation_id: row for row in rows if not row.has_cells}
@@ -261,17 +230,12 @@ def load_cells(rows: list[CommuneRow], as_of: datetime.date, participation_ids=N
         return
     ids = list(todo) if participation_ids is None else participation_ids
     milestones = Milestone.objects.filter(participation_id__in=ids).order_by()
-    fields = _MILESTONE_FIELDS
-    past = as_of < clock.today()
-    if past:
-        milestones = milestones_as_of(milestones, as_of)
-        fields += ("past_status", "past_completed_on", "past_change")
-    for m in milestones.values(*fields):
+    fields = (*_MILESTONE_FIELDS, "status_then", "completed_then")
+    for m in milestones.with_status_on(as_of).values(*fields):
         row = todo.get(m["participation_id"])
         if row is None:
             continue
-        if past:
-            m = _as_of_values(m, as_of)
+        m = {**m, "status": m["status_then"], "completed_on": m["completed_then"]}
         outcome = milestone_outcome(m["status"], m["due_date"], m["completed_on"], as_of)
         row.cells[m["step__order"]] = _cell(m, outcome)
     for row in todo.values():

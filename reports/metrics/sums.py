@@ -7,11 +7,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Case, Count, F, Max, Min, Q, Sum, Value, When
+from django.db.models import Count, F, Max, Min, Q, Sum
 
 from communes.models import Commune
-from core.numbers import percent
 from qms_rollout import clock
 from reports.metrics.curve import _curve
 from reports.metrics.definitions import (
@@ -21,7 +19,7 @@ from reports.metrics.definitions import (
     Stage,
     is_silent,
 )
-from reports.metrics.rows import CommuneRow, _past_records
+from reports.metrics.rows import CommuneRow
 from roadmap.models import (
     Milestone,
     MilestoneQuerySet,
@@ -76,59 +74,27 @@ def _commune_rows(participations, as_of) -> dict[int, CommuneRow]:
     }
 
 
-def _effective(milestones, as_of: datetime.date):
-    """``milestones`` with aliases ``eff_status``, ``eff_completed`` and ``eff_change``: their
-    status, completion date and last change as of ``as_of``, :func:`status_as_of` in SQL."""
-    if as_of >= clock.today():
-        return milestones.alias(
-            eff_status=F("status"),
-            eff_completed=F("completed_on"),
-            eff_change=Case(When(version__gt=1, then=F("updated_at")), default=None),
-        )
-    done_by = Q(completed_on__isnull=False, completed_on__lte=as_of)
-    past_done_by = Q(past_completed_on__isnull=False, past_completed_on__lte=as_of)
-    status = Case(
-        When(Q(status=DONE) & done_by, then=Value(DONE)),
-        When(Q(past_status=DONE) & past_done_by, then=Value(DONE)),
-        When(past_status=DONE, then=Value(Milestone.Status.IN_PROGRESS)),
-        When(past_status__isnull=False, then=F("past_status")),
-        When(status__in=[Milestone.Status.NOT_STARTED, NOT_APPLICABLE], then=F("status")),
-        When(planned_start__gt=as_of, then=Value(Milestone.Status.NOT_STARTED)),
-        default=Value(Milestone.Status.IN_PROGRESS),
-        output_field=models.CharField(),
-    )
-    completed = Case(
-        When(Q(status=DONE) & done_by, then=F("completed_on")),
-        When(Q(past_status=DONE) & past_done_by, then=F("past_completed_on")),
-        default=None,
-        output_field=models.DateField(),
-    )
-    return milestones.alias(**_past_records(as_of)).alias(
-        eff_status=status, eff_completed=completed, eff_change=F("past_change")
-    )
-
-
 def _milestone_sums(milestones, as_of: datetime.date):
     """Per participation (one query): the counts of :class:`MilestoneCounts`, the weights
     (all, done or not applicable, due by ``as_of``), the announcement done, the last change,
     the first planned start, the last due date and the first overdue due date."""
-    done = Q(eff_status=DONE)
-    overdue = Q(eff_status__in=MilestoneQuerySet.OPEN, due_date__lt=as_of)
+    done = Q(status_then=DONE)
+    overdue = Q(status_then__in=MilestoneQuerySet.OPEN, due_date__lt=as_of)
     return (
         milestones.values("participation_id")
         .annotate(
             total=Count("pk"),
             done=Count("pk", filter=done),
-            late=Count("pk", filter=done & Q(eff_completed__gt=F("due_date"))),
-            not_applicable=Count("pk", filter=Q(eff_status=NOT_APPLICABLE)),
+            late=Count("pk", filter=done & Q(completed_then__gt=F("due_date"))),
+            not_applicable=Count("pk", filter=Q(status_then=NOT_APPLICABLE)),
             overdue=Count("pk", filter=overdue),
-            in_progress=Count("pk", filter=Q(eff_status=Milestone.Status.IN_PROGRESS)),
-            blocked=Count("pk", filter=Q(eff_status=Milestone.Status.BLOCKED)),
+            in_progress=Count("pk", filter=Q(status_then=Milestone.Status.IN_PROGRESS)),
+            blocked=Count("pk", filter=Q(status_then=Milestone.Status.BLOCKED)),
             announced=Count("pk", filter=done & Q(step__key=RoadmapStep.ANNOUNCEMENT)),
             weight=Sum("step__weight"),
-            done_weight=Sum("step__weight", filter=Q(eff_status__in=[DONE, NOT_APPLICABLE])),
+            done_weight=Sum("step__weight", filter=Q(status_then__in=[DONE, NOT_APPLICABLE])),
             planned_weight=Sum("step__weight", filter=Q(due_date__lte=as_of)),
-            last_change=Max("eff_change"),
+            last_change=Max("changed_then"),
             first_day=Min("planned_start"),
             last_day=Max("due_date"),
             first_overdue=Min("due_date", filter=overdue),
@@ -156,8 +122,11 @@ def _counts(s: dict) -> MilestoneCounts:
 def _take_sums(row: CommuneRow, s: dict) -> None:
     """``row``'s counts, progress, planned progress, stage and last change from ``s``."""
     row.counts = _counts(s)
-    row.progress = percent(s["done_weight"] or 0, s["weight"] or 0)
-    row.planned_progress = percent(s["planned_weight"] or 0, s["weight"] or 0)
+    weight = s["weight"] or 0
+    row.progress_exact = 100.0 * (s["done_weight"] or 0) / weight if weight else 0.0
+    row.planned_exact = 100.0 * (s["planned_weight"] or 0) / weight if weight else 0.0
+    row.progress = round(row.progress_exact, 1)
+    row.planned_progress = round(row.planned_exact, 1)
     if s["announced"]:
         new = row.kind == ParticipationKind.NEW_BUILD
         row.stage = Stage.ANNOUNCED if new else Stage.REANNOUNCED
@@ -202,9 +171,10 @@ class _Roadmaps:
 
 
 def _scope_milestones(participations, as_of):
-    """The milestones of ``participations``, with their status as of ``as_of`` (:func:`_effective`)."""
+    """The milestones of ``participations``, with their status as of ``as_of`` (the one rule,
+    ``MilestoneQuerySet.with_status_on``)."""
     milestones = Milestone.objects.filter(participation_id__in=participations.values("pk"))
-    return _effective(milestones.order_by(), as_of)
+    return milestones.order_by().with_status_on(as_of)
 
 
 def _add_sums(rows: dict[int, CommuneRow], milestones, as_of) -> tuple:

@@ -81,7 +81,9 @@ def test_an_ended_unit_opens_on_its_last_day_and_says_what_it_became(
     html = response.content.decode()
     assert '<h1 class="h3 mb-1">Xã Sơn Phú</h1>' in html
     assert "This unit ended on 30/06/2025." in html
-    assert 'all of it went to\n      <a href="/communes/28777/2025-07-01/">Phường An Hội</a>' in html
+    assert (
+        'all of it went to\n      <a href="/communes/28777/2025-07-01/">Phường An Hội</a>' in html
+    )
 
 
 def test_an_old_link_by_code_opens_the_unit_of_its_day_or_lists_the_units_of_the_code(
