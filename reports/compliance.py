@@ -592,7 +592,12 @@ def year_table(figures: YearFigures) -> list[tuple[str, int | str]]:
     return [
         (_("Bodies in the scope of the programme"), figures.bodies),
         (_("Building their QMS (not yet announced)"), figures.building),
-        (_("Announced conformity (on record at the end of the year)"), figures.announced),
+        (
+            _(
+                "With a QMS announced (every decision on record by the table's date, before the wave included)"
+            ),
+            figures.announced,
+        ),
         (_("First announcements in the year"), figures.announced_in_year),
         (_("Re-announcements in the year"), figures.reannounced_in_year),
         ("TCVN ISO 9001:2008", figures.by_standard.get("2008", 0)),

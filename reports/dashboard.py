@@ -1,7 +1,11 @@
 """What the dashboard and the district page show: the figures, the charts and the grid as HTML
 cells. Every number comes from :mod:`reports.metrics`, the grid from :mod:`reports.grid`."""
 
+import datetime
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
@@ -153,6 +157,37 @@ def dashboard_figures_context(figures: metrics.Figures, *, page=None, national=F
     }
 
 
+# Each headline figure and the list that holds its rows, with the filter that selects them: the
+# figure links to them, and the list's count is the figure (reports/tests/test_one_timeline.py).
+FIGURE_LISTS = {
+    "total": ("reports:commune_list", {}),
+    "stage_planned": ("reports:commune_list", {"stage": "planned"}),
+    "stage_building": ("reports:commune_list", {"stage": "building"}),
+    "stage_announced": ("reports:commune_list", {"stage": "announced"}),
+    "stage_reannounced": ("reports:commune_list", {"stage": "reannounced"}),
+    "communes_overdue": ("reports:commune_list", {"overdue": "1"}),
+    "decisions_total": ("audits:announcement_list", {}),
+    "milestones_total": ("roadmap:milestone_list", {}),
+    "milestones_done": ("roadmap:milestone_list", {"status": "done"}),
+    "milestones_overdue": ("roadmap:milestone_list", {"overdue": "1"}),
+    "findings_open": ("audits:finding_list", {"status": "open"}),
+    "actions_open": ("audits:action_list", {"status": "open"}),
+    "actions_overdue": ("audits:action_list", {"overdue": "1"}),
+}
+
+
+def figure_links(as_of: datetime.date, *, district=None) -> dict[str, str]:
+    """The list behind each headline figure, as of ``as_of`` (and in ``district``): the lists
+    show every wave, so a page narrowed to one programme gets none."""
+    base = {"as_of": f"{as_of:%d/%m/%Y}"}
+    if district is not None:
+        base["district"] = district.code
+    return {
+        name: f"{reverse(url)}?{urlencode({**base, **params})}"
+        for name, (url, params) in FIGURE_LISTS.items()
+    }
+
+
 def dashboard_context(user, *, programme=None, province=None, page=None, as_of=None) -> dict:
     """Everything the dashboard shows, for ``user``'s scope (optionally one programme, one
     province of a national deployment's drill-down), as of ``as_of`` (default today)."""
@@ -167,6 +202,12 @@ def dashboard_context(user, *, programme=None, province=None, page=None, as_of=N
             "national": national,
             "province": province,
             "dashboard_title": user.dashboard_title_on(as_of),
+            "figure_links": figure_links(as_of) if programme is None and not national else {},
         }
     )
+    ctx["stage_figures"] = [
+        (label, figures.by_stage.get(stage, 0), f"stage_{stage}")
+        + (ctx["figure_links"].get(f"stage_{stage}", ""),)
+        for stage, label in ctx["stage_labels"].items()
+    ]
     return ctx

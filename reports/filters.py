@@ -9,19 +9,24 @@ from reports import metrics
 from roadmap.models import ParticipationKind, RoadmapStep
 
 
-def _announced(qs):
-    return qs.with_step_done(RoadmapStep.ANNOUNCEMENT)
+def _announced(qs, day):
+    return qs.with_step_done(RoadmapStep.ANNOUNCEMENT, on=day)
 
 
-# A participation's stage as a filter in the database: the same rule as ``metrics.compute``
-# (test_commune_list_stage_filter_agrees_with_the_figures holds them together).
+# A participation's stage on a day as a filter in the database: the same rule as
+# ``metrics.compute`` (the step's status of that day; test_commune_list_stage_filter_agrees_with_the
+# figures and reports/tests/test_one_timeline.py hold them together).
 STAGE_FILTERS = {
-    metrics.Stage.PLANNED: lambda qs: qs.without_step_done(),
-    metrics.Stage.BUILDING: lambda qs: qs.with_step_done().without_step_done(
-        RoadmapStep.ANNOUNCEMENT
+    metrics.Stage.PLANNED: lambda qs, day: qs.without_step_done(on=day),
+    metrics.Stage.BUILDING: lambda qs, day: qs.with_step_done(on=day).without_step_done(
+        RoadmapStep.ANNOUNCEMENT, on=day
     ),
-    metrics.Stage.ANNOUNCED: lambda qs: _announced(qs).filter(kind=ParticipationKind.NEW_BUILD),
-    metrics.Stage.REANNOUNCED: lambda qs: _announced(qs).exclude(kind=ParticipationKind.NEW_BUILD),
+    metrics.Stage.ANNOUNCED: lambda qs, day: _announced(qs, day).filter(
+        kind=ParticipationKind.NEW_BUILD
+    ),
+    metrics.Stage.REANNOUNCED: lambda qs, day: _announced(qs, day).exclude(
+        kind=ParticipationKind.NEW_BUILD
+    ),
 }
 
 
@@ -38,7 +43,7 @@ class CommuneFilterSet(CommuneScopedFilterSet):
         self.set_choices("stage", metrics.stage_labels().items())
 
     def filter_stage(self, queryset, name, value):
-        return STAGE_FILTERS[value](queryset)
+        return STAGE_FILTERS[value](queryset, self.as_of)
 
     def filter_overdue(self, queryset, name, value):
         return queryset.with_overdue_milestones(self.as_of) if value else queryset

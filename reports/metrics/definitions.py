@@ -25,7 +25,7 @@ class Stage(models.TextChoices):
 
     PLANNED = "planned", _("Planned")
     BUILDING = "building", _("Building")
-    ANNOUNCED = "announced", _("Announced")
+    ANNOUNCED = "announced", _("Announced for the first time")
     REANNOUNCED = "reannounced", _("Re-announced")
 
     @classproperty

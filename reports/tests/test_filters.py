@@ -61,7 +61,7 @@ def test_the_stage_filters_agree_with_the_figures(stages):
         by_stage[row.stage].add(row.participation_id)
     assert all(by_stage.values())  # every stage is met
     for stage, narrow in STAGE_FILTERS.items():
-        assert set(narrow(stages).values_list("pk", flat=True)) == by_stage[stage], stage
+        assert set(narrow(stages, TODAY).values_list("pk", flat=True)) == by_stage[stage], stage
 
 
 def test_the_overdue_filter_agrees_with_the_figures(stages):
