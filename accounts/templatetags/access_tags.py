@@ -27,3 +27,10 @@ def can_edit_milestone(user, milestone) -> bool:
 @register.filter
 def can_download_province_report(user) -> bool:
     return access.can_download_province_report(user)
+
+
+@register.filter
+def scope_label_on(user, day) -> str:
+    """What ``user`` works on, named as on ``day`` (a list of 2017 says tỉnh Bến Tre):
+    ``{{ user|scope_label_on:as_of_choice.date }}``."""
+    return user.scope_label_on(day)
