@@ -561,8 +561,10 @@ def year_figures(participations, year: int, *, today: datetime.date | None = Non
     announced = [c for c in rows if c.announcements]
     in_year = [a for c in announced for a in c.announcements if a["decision_date"].year == year]
     actions = Counter(a.status for c in rows for a in c.actions)
-    budget = _in_force(participations, compliance.as_of).aggregate(
-        allocated=Sum("budget_allocated"), spent=Sum("budget_spent")
+    budget = (
+        _in_force(participations, compliance.as_of)
+        .with_budget_on(compliance.as_of)
+        .aggregate(allocated=Sum("budget_allocated_then"), spent=Sum("budget_spent_then"))
     )
     return YearFigures(
         compliance=compliance,

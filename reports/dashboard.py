@@ -136,12 +136,21 @@ def summary_context(figures: metrics.Figures, *, page=None, national: bool = Fal
     }
 
 
-def dashboard_figures_context(figures: metrics.Figures, *, page=None, national=False) -> dict:
+def dashboard_figures_context(
+    figures: metrics.Figures, *, page=None, national=False, links=None
+) -> dict:
     """What the headline, the charts and the grid need; shared by the dashboard and the
-    district page."""
+    district page. ``links``: the list behind each figure (:func:`figure_links`), when the
+    page has them."""
     labels = metrics.stage_labels()
+    links = links or {}
     return {
         "figures": figures,
+        "figure_links": links,
+        "stage_figures": [
+            (label, figures.by_stage.get(stage, 0), f"stage_{stage}", links.get(f"stage_{stage}"))
+            for stage, label in labels.items()
+        ],
         "stage_labels": labels,
         "stage_rows": [(label, figures.by_stage.get(stage, 0)) for stage, label in labels.items()],
         "kind_rows": [
@@ -195,19 +204,14 @@ def dashboard_context(user, *, programme=None, province=None, page=None, as_of=N
     participations = metrics.participations_in_scope(user, programme=programme, province=province)
     figures = metrics.compute_cached(participations, as_of=as_of)
     national = is_national() and province is None
-    ctx = dashboard_figures_context(figures, page=page, national=national)
+    links = figure_links(as_of) if programme is None and not national else {}
+    ctx = dashboard_figures_context(figures, page=page, national=national, links=links)
     ctx["recent"] = metrics.recent_changes_with_previous(participations, limit=15, as_of=as_of)
     ctx.update(
         {
             "national": national,
             "province": province,
             "dashboard_title": user.dashboard_title_on(as_of),
-            "figure_links": figure_links(as_of) if programme is None and not national else {},
         }
     )
-    ctx["stage_figures"] = [
-        (label, figures.by_stage.get(stage, 0), f"stage_{stage}")
-        + (ctx["figure_links"].get(f"stage_{stage}", ""),)
-        for stage, label in ctx["stage_labels"].items()
-    ]
     return ctx

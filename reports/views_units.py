@@ -20,7 +20,7 @@ from core.text import unit_sort_key
 from procedures.models import ScopeItem
 from qms_rollout import clock
 from reports import charts, metrics
-from reports.dashboard import dashboard_figures_context
+from reports.dashboard import dashboard_figures_context, figure_links
 from reports.filters import CommuneFilterSet
 from roadmap.models import Milestone, Participation
 
@@ -258,7 +258,9 @@ def district_detail(request, code: str, since: str):
     as_of = as_of_from_request(request, default=district.last_day)
     participations = metrics.participations_in_scope(user, district=district)
     figures = metrics.compute_cached(participations, as_of=as_of.date)
-    ctx = dashboard_figures_context(figures, page=request.GET.get("page"))
+    # The lists filter by the districts in force on their day: links only while it is.
+    links = figure_links(as_of.date, district=district) if district.is_valid_on(as_of.date) else {}
+    ctx = dashboard_figures_context(figures, page=request.GET.get("page"), links=links)
     # A large district lists the communes of the grid's page (the whole list: the commune list).
     shown = ctx["grid_page"].object_list if ctx["summarised"] else figures.communes
     rows = sorted(shown, key=lambda r: r.sort_key)

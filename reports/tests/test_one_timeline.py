@@ -192,3 +192,13 @@ def test_a_district_officer_starts_on_the_history_of_the_abolished_district(demo
     html = response.content.decode()
     assert 'class="alert alert-warning ended-unit"' in html
     assert "30/06/2025" in html
+
+
+def test_a_district_pages_linked_figures_are_its_lists_row_counts(reader):
+    day = DAYS[0]
+    response = reader.get("/districts/832/0/", {"as_of": _day(day)})
+    linked = _linked_figures(response.content.decode())
+    assert linked["total"][0] == response.context["figures"].total == 11
+    for name, (value, url) in linked.items():
+        assert "district=832" in url
+        assert reader.get(url).context["page"].paginator.count == value, name
