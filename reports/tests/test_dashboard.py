@@ -145,7 +145,11 @@ def test_the_headline_shows_overdue_findings_and_announcements(client, dost_staf
     client.force_login(dost_staff)
     html = client.get(URL).content.decode()
     headline = html[html.index('id="headline-title"') : html.index('id="charts-title"')]
-    assert re.search(r"Overdue</dt><dd[^>]*><strong>3</strong>", headline)
+    assert re.search(
+        r'Overdue</dt><dd[^>]*><strong><a href="/milestones/\?as_of=[^"]+&amp;overdue=1" '
+        r'class="figure-link" data-figure="milestones_overdue">3</a></strong>',
+        headline,
+    )
     assert "Open findings" in headline and "Overdue corrective actions" in headline
 
 
