@@ -8,6 +8,7 @@ from core.limits import LEGAL_TEXT_MAX, max_length_check
 from core.querysets import ScopedQuerySet
 from core.search import FoldedBulkWrites, FoldedText, FoldedTextQuerySet
 from core.text import fold, vn_sort_key, vn_sort_key_length
+from qms_rollout import clock
 
 
 class Field(FoldedText, models.Model):
@@ -144,28 +145,45 @@ class Procedure(FoldedText, models.Model):
 class ScopeItemQuerySet(ScopedQuerySet):
     commune_path = "commune"
 
-    def needing_revision(self, on=None):
+    @staticmethod
+    def needing_revision_q(on=None) -> Q:
         """Processes issued before their procedure was last amended, or whose procedure is gone;
         on day ``on`` when given: issued by then, amended or abolished by then."""
         if on is None:
-            return self.filter(
-                Q(issued_on__isnull=False, procedure__amended_on__gt=F("issued_on"))
-                | Q(procedure__abolished_on__isnull=False)
+            return Q(issued_on__isnull=False, procedure__amended_on__gt=F("issued_on")) | Q(
+                procedure__abolished_on__isnull=False
             )
         amended = Q(procedure__amended_on__gt=F("issued_on"), procedure__amended_on__lte=on)
-        return self.filter(issued_on__isnull=False, issued_on__lte=on).filter(
+        return Q(issued_on__isnull=False, issued_on__lte=on) & (
             amended | Q(procedure__abolished_on__lte=on)
         )
 
-    def covered(self):
-        """Items covered by the QMS: issued or applied, their procedure not abolished."""
-        return self.filter(COVERED)
+    def needing_revision(self, on=None):
+        """The items of :meth:`needing_revision_q`."""
+        return self.filter(self.needing_revision_q(on))
 
-    def coverage_by_commune(self, commune_ids) -> dict[int, int]:
-        """Procedures covered by each commune's QMS (:meth:`covered`), by commune id: the
-        per-commune part of the scope figures (:meth:`figures`), in one query."""
+    @staticmethod
+    def in_scope_q(day) -> Q:
+        """The one rule of a commune's QMS scope on ``day``: processes issued or applied, not
+        first issued (revision 0) after it, whose procedure was not abolished by then. Every
+        figure asks it (:meth:`in_scope_on`, :meth:`covered`, :meth:`figures`);
+        reports.compliance.scope_on is the same rule over rows it has loaded, tested together in
+        procedures/tests/test_scope_on.py."""
+        return (
+            Q(state__in=["issued", "applied"])
+            & ~Q(revision=0, issued_on__gt=day)
+            & (Q(procedure__abolished_on__isnull=True) | Q(procedure__abolished_on__gt=day))
+        )
+
+    def covered(self, on=None):
+        """Items covered by the QMS on ``on`` (default today): :meth:`in_scope_on`."""
+        return self.in_scope_on(on or clock.today())
+
+    def coverage_by_commune(self, commune_ids, on=None) -> dict[int, int]:
+        """Procedures covered by each commune's QMS on ``on`` (:meth:`covered`), by commune id:
+        the per-commune part of the scope figures (:meth:`figures`), in one query."""
         rows = (
-            self.covered()
+            self.covered(on)
             .filter(commune_id__in=commune_ids)
             .values("commune_id")
             .annotate(n=Count("pk"))
@@ -173,18 +191,11 @@ class ScopeItemQuerySet(ScopedQuerySet):
         return {r["commune_id"]: r["n"] for r in rows}
 
     def figures(self, commune_ids, as_of) -> dict:
-        """Procedures in force on ``as_of``, covered by the communes' QMS, needing revision (two
-        queries): the scope coverage of the figures."""
+        """Procedures in force on ``as_of``, covered by the communes' QMS then, needing revision
+        then (two queries): the scope coverage of the figures."""
         scope = self.filter(commune_id__in=commune_ids).aggregate(
-            covered=Count("pk", filter=COVERED),
-            needing_revision=Count(
-                "pk",
-                filter=Q(issued_on__isnull=False)
-                & (
-                    Q(procedure__amended_on__gt=F("issued_on"))
-                    | Q(procedure__abolished_on__isnull=False)
-                ),
-            ),
+            covered=Count("pk", filter=self.in_scope_q(as_of)),
+            needing_revision=Count("pk", filter=self.needing_revision_q(as_of)),
         )
         return {
             "procedures_in_force": Procedure.objects.active(as_of).count(),
@@ -193,13 +204,8 @@ class ScopeItemQuerySet(ScopedQuerySet):
         }
 
     def in_scope_on(self, day):
-        """The scope on ``day``: processes issued or applied, first issued (revision 0) by then,
-        whose procedure was not abolished by then (reports.compliance.scope_on, in the database)."""
-        return self.filter(
-            Q(state__in=["issued", "applied"]),
-            Q(revision__gt=0) | Q(issued_on__lte=day),
-            Q(procedure__abolished_on__isnull=True) | Q(procedure__abolished_on__gt=day),
-        )
+        """The items of the scope on ``day`` (:meth:`in_scope_q`)."""
+        return self.filter(self.in_scope_q(day))
 
 
 class ScopeItem(models.Model):
@@ -268,10 +274,3 @@ class ScopeItem(models.Model):
         if p.abolished_on:
             return True
         return bool(self.issued_on and p.amended_on and p.amended_on > self.issued_on)
-
-
-# A scope item covered by the QMS: issued or applied, its procedure not abolished.
-COVERED = Q(
-    state__in=[ScopeItem.State.ISSUED, ScopeItem.State.APPLIED],
-    procedure__abolished_on__isnull=True,
-)

@@ -346,7 +346,9 @@ def _annex_item(commune: metrics.CommuneRow, figures, covered: int, findings, co
 
 def _annex(figures: metrics.Figures, findings: list, codes: dict) -> list[dict]:
     """One section per commune: its stage, progress, coverage, roadmap and findings (1 query)."""
-    coverage = ScopeItem.objects.coverage_by_commune([c.commune_id for c in figures.communes])
+    coverage = ScopeItem.objects.coverage_by_commune(
+        [c.commune_id for c in figures.communes], on=figures.as_of
+    )
     findings_by_commune = defaultdict(list)
     for f in findings:
         findings_by_commune[f.audit.commune_id].append(f)
