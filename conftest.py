@@ -71,7 +71,8 @@ def pytest_collection_modifyitems(config, items):
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     """``--dist loadgroup`` sends a test file to a worker whole (as ``loadfile``), the tests of
-    an ``xdist_group`` together, the heavy group first (the longest unit)."""
+    an ``xdist_group`` together, and the heavy files (by path: the controller collects nothing)
+    as one unit, first (the longest)."""
     if config.getvalue("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadScopeScheduling
@@ -80,7 +81,8 @@ def pytest_xdist_make_scheduler(config, log):
         def _split_scope(self, nodeid):
             if nodeid.rfind("@") > nodeid.rfind("]"):
                 return nodeid.rsplit("@", 1)[-1]
-            return nodeid.split("::", 1)[0]
+            path = nodeid.split("::", 1)[0]
+            return HEAVY_GROUP if path in SCALE or path in PROCESSES else path
 
         def _assign_work_unit(self, node):
             if HEAVY_GROUP in self.workqueue:
