@@ -5,9 +5,11 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Test processes (pytest-xdist): one per core by default. TEST_MARKS picks the tests (the
-# Nu HTML check runs in make lint); e.g. TEST_MARKS="not html and not browser" leaves out the
-# browser tests too. PYTEST_ARGS adds options.
+# Test processes (pytest-xdist): one per core by default, each given whole test files, the heavy
+# ones (marked `scale`, and the real processes) together on one (--dist loadgroup, conftest.py).
+# TEST_MARKS picks the tests (the Nu HTML check runs in make lint); e.g. TEST_MARKS="not html
+# and not browser" leaves out the browser tests too, "not scale" the heavy ones. PYTEST_ARGS adds
+# options. The run ends with the 25 slowest tests.
 TEST_WORKERS ?= auto
 TEST_MARKS ?= not html
 PYTEST_ARGS ?=
@@ -55,7 +57,8 @@ test: setup
 	@if [ -x /usr/bin/chromium ] || command -v chromium >/dev/null; then :; else \
 	  echo "Chromium is missing: the browser tests (e2e/) will be skipped. Install it with 'apt-get install chromium'."; fi
 	$(MANAGE) createcachetable
-	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile -m "$(TEST_MARKS)" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadgroup -m "$(TEST_MARKS)" \
+	  --durations=25 $(PYTEST_ARGS)
 
 # The production configuration on this machine: DEBUG off whatever .env says, the SECRET_KEY of
 # .env, static files collected and served by WhiteNoise, gunicorn with WEB_CONCURRENCY workers

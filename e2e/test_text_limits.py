@@ -36,6 +36,22 @@ def test_the_note_counts_characters_and_the_file_picker_names_the_file(
     page.screenshot(path=str(tmp_path / "milestone-counter.png"), full_page=True)
 
 
+def _folding(body) -> dict:
+    """How the text's body is laid out: clamped or not, clipped or not, on how many lines (the
+    line boxes of the inline text), whatever the fonts installed."""
+    return body.evaluate(
+        """el => {
+            const style = getComputedStyle(el);
+            return {
+                clamp: style.webkitLineClamp,
+                overflow: style.overflow,
+                clipped: el.scrollHeight > el.clientHeight + 1,
+                lines: el.getClientRects().length,
+            };
+        }"""
+    )
+
+
 def test_a_long_finding_is_folded_until_asked(
     page, live_server, login, dost_staff, world, tmp_path
 ):
@@ -44,10 +60,25 @@ def test_a_long_finding_is_folded_until_asked(
     login(page, dost_staff)
     page.goto(live_server.url + reverse("audits:audit_detail", args=[audit.pk]))
     box = page.locator("[data-long-text]")
+    body = box.locator(".long-text-body")
     button = box.locator("button")
+    # Folded: four lines shown, the rest cut off, a visible "show more" that says so.
+    assert button.is_visible()
     assert button.get_attribute("aria-expanded") == "false"
-    folded = box.locator(".long-text-body").bounding_box()["height"]
+    assert button.inner_text() == button.get_attribute("data-more")
+    assert "folded" in box.get_attribute("class").split()
+    folded = _folding(body)
+    assert folded["clamp"] == "4" and folded["overflow"] == "hidden", folded
+    assert folded["clipped"], folded
     button.click()
+    # Unfolded: no clamp, nothing cut off, the whole text on more lines than the four.
     assert button.get_attribute("aria-expanded") == "true"
-    assert box.locator(".long-text-body").bounding_box()["height"] > folded * 2
+    assert button.inner_text() == button.get_attribute("data-less")
+    assert "folded" not in box.get_attribute("class").split()
+    unfolded = _folding(body)
+    assert unfolded["clamp"] == "none" and unfolded["overflow"] == "visible", unfolded
+    assert not unfolded["clipped"] and unfolded["lines"] > 4, unfolded
     page.screenshot(path=str(tmp_path / "audit-folded.png"), full_page=True)
+    button.click()  # and folds again
+    assert button.get_attribute("aria-expanded") == "false"
+    assert _folding(body)["clipped"]

@@ -10,6 +10,7 @@ import tarfile
 
 import pytest
 
+from qms_rollout.tests.conftest import copy_database, run
 from qms_rollout.tests.production_env import documented_env, manage
 
 MAKE_DATA = """
@@ -42,16 +43,23 @@ def _files(root) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
+@pytest.fixture(scope="session")
+def source_database(migrated_sqlite, tmp_path_factory):
+    """The migrated database with a few rows made by the factories, built once a session."""
+    path = tmp_path_factory.mktemp("backup-source") / "source.sqlite3"
+    copy_database(migrated_sqlite, path)
+    env = documented_env() | {
+        "DATABASE_URL": f"sqlite:///{path}",
+        "MEDIA_ROOT": str(path.parent / "media"),
+    }
+    run([["shell", "--no-imports", "-c", MAKE_DATA]], env)
+    return path
+
+
 @pytest.fixture
-def source(tmp_path):
+def source(tmp_path, source_database):
     env = _env(tmp_path, "source")
-    for command in (
-        ["migrate", "--noinput", "-v0"],
-        ["createcachetable"],
-        ["shell", "--no-imports", "-c", MAKE_DATA],
-    ):
-        result = manage(command, env)
-        assert result.returncode == 0, result.stderr
+    copy_database(source_database, tmp_path / "source.sqlite3")
     media = tmp_path / "source-media"
     (media / "evidence" / "2017" / "08").mkdir(parents=True)
     (media / "evidence" / "2017" / "08" / "biên-bản.pdf").write_bytes(

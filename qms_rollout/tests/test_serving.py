@@ -10,6 +10,7 @@ import urllib.request
 
 import pytest
 
+from qms_rollout.tests.conftest import copy_database, run
 from qms_rollout.tests.production_env import BASE, documented_env, manage, process_env
 
 
@@ -55,8 +56,10 @@ def _get(url: str, **headers):
 
 
 @pytest.fixture
-def gunicorn(tmp_path):
-    """gunicorn with two workers, DEBUG off, static files collected into ``tmp_path``."""
+def gunicorn(tmp_path, migrated_sqlite):
+    """gunicorn with two workers, DEBUG off, static files collected into ``tmp_path`` (by the
+    production storage; the fonts left uncompressed, see ``serving_settings``), on a copy of
+    the migrated database."""
     env = documented_env() | {
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "STATIC_ROOT": str(tmp_path / "static"),
@@ -65,9 +68,9 @@ def gunicorn(tmp_path):
         "SECURE_SSL_REDIRECT": "off",
         "WEB_CONCURRENCY": "2",
     }
-    for command in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"]):
-        result = manage(command, env)
-        assert result.returncode == 0, result.stderr
+    copy_database(migrated_sqlite, tmp_path / "db.sqlite3")
+    collect = env | {"DJANGO_SETTINGS_MODULE": "qms_rollout.tests.serving_settings"}
+    run([["collectstatic", "--noinput", "-v0"]], collect)
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "qms_rollout.wsgi", "--bind", f"127.0.0.1:{port}"],

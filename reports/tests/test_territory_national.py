@@ -2,20 +2,19 @@
 only their territory everywhere, a national deployment sees every province and drills down.
 
 The lists are an extract of the national ones (``data/make_national_extract.py``: every province,
-the demo's territory and its neighbours in full), imported once for the module with the
-management commands, as a deployment would.
+the demo's territory and its neighbours in full), imported with the management commands, as a
+deployment would, then the demo: ``demo_country`` of the root conftest.py, built once and shared
+with ``demo/tests/test_demo_password.py``.
 """
 
 import datetime
 import io
 import re
 from collections import deque
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import openpyxl
 import pytest
-from django.core.management import call_command
 from docx import Document
 from pypdf import PdfReader
 
@@ -23,7 +22,6 @@ from accounts.models import User
 from communes.models import Commune, District, Province
 from core.text import fold
 
-DATA = Path(__file__).parent / "data"
 TERRITORY = {"QMS_PROVINCE": "86", "QMS_PROVINCE_PREDECESSORS": ["83", "84"]}
 DAY_2017 = datetime.date(2017, 12, 15)
 DAY_2025 = datetime.date(2025, 12, 15)
@@ -31,34 +29,6 @@ PER_SHAPE = 2  # pages crawled per URL shape (digits replaced): every kind of pa
 SKIP = ("/admin/", "/static/", "/media/", "/logout", "/i18n/", "/healthz", "/imports/")
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo_country(django_db_setup, django_db_blocker):
-    """The 2017 list, the 2025 list from 1/7/2025, the conversion table, then the demo.
-
-    The lists go in first: imported after the demo, the 2017 list (read as the current list, by
-    code) would rename the demo's 2025 units that reuse a 2017 code (28777, 28789, province 86).
-    """
-    with pytest.MonkeyPatch.context() as mp, django_db_blocker.unblock():
-        mp.setenv("DEMO_PASSWORD", "mật-khẩu-quốc-gia")
-        out = io.StringIO()
-        lists = [
-            ["national-2017-extract.csv"],
-            ["--effective", "01/07/2025", "national-2025-extract.csv"],
-        ]
-        for *options, name in lists:
-            call_command("import_admin_units", "--no-progress", *options, DATA / name, stdout=out)
-        call_command(
-            "import_unit_successions",
-            "--effective",
-            "01/07/2025",
-            DATA / "national-conversion-extract.csv",
-            stdout=out,
-        )
-        call_command("load_demo", stdout=out)
-        yield out.getvalue()
-        call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.fixture
