@@ -23,7 +23,7 @@ from communes.models import Commune
 D = datetime.date
 TODAY = D(2026, 12, 6)
 DAYS = [D(2017, 12, 15), D(2018, 6, 30), D(2019, 12, 31), D(2024, 12, 31), TODAY]
-pytestmark = [pytest.mark.django_db, pytest.mark.scale]
+pytestmark = pytest.mark.django_db  # heavy (the demo): listed in conftest.py SCALE
 
 
 @pytest.fixture(scope="module")
