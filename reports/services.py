@@ -40,8 +40,9 @@ from core.filenames import download_name
 from core.text import unit_sort_key
 from procedures.models import ScopeItem
 from qms_rollout import clock
-from reports import metrics, pdftext, textlayout
-from reports.documents import issuer
+from reports import metrics
+from reports.documents import pdftext, textlayout
+from reports.documents.official import issuer
 from reports.generation import data_generation
 from reports.grid import grid_tables
 from roadmap.models import Milestone
@@ -546,7 +547,8 @@ def report_filename(*, scope: ReportScope, fmt: str, as_of: datetime.date) -> st
 
 def _render(*, context: dict, fmt: str) -> bytes:
     if fmt == "pdf":
-        from reports import charts, pdf
+        from reports import charts
+        from reports.documents import pdf
 
         context["progress_svg"] = charts.progress_curve_svg(context["figures"])
         context["stages_svg"] = charts.stage_chart_svg(context["figures"])
@@ -554,9 +556,9 @@ def _render(*, context: dict, fmt: str) -> bytes:
         if context.get("summary"):
             document = pdftext.append_pages(document, annex_blocks(context), footer_label=_("Page"))
         return document
-    from reports import xlsx
+    from reports.documents import excel
 
-    return xlsx.build_workbook(context)
+    return excel.build_workbook(context)
 
 
 def report_communes(*, user, scope: ReportScope) -> int:

@@ -4,8 +4,8 @@ from io import BytesIO
 
 from pypdf import PdfReader
 
-from reports import pdftext
-from reports.pdf import html_to_pdf
+from reports.documents import pdftext
+from reports.documents.pdf import html_to_pdf
 
 
 def pages_text(content: bytes) -> list[str]:

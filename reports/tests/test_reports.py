@@ -21,9 +21,9 @@ from audits.tests.factories import (
 )
 from communes.tests.factories import CommuneFactory, DistrictFactory
 from reports import metrics
+from reports.documents.excel import safe_text
 from reports.services import report_context
 from reports.views import dashboard_context
-from reports.xlsx import safe_text
 from roadmap.models import Milestone
 from roadmap.services import milestone_update_status, participation_apply_template
 from roadmap.tests.factories import (

@@ -33,7 +33,7 @@ from weasyprint.urls import path2url
 
 from core.filenames import download_name
 from core.text import clean_text
-from reports.pdf import STATIC_DIR, StaticFileFetcher
+from reports.documents.pdf import STATIC_DIR, StaticFileFetcher
 
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 SLOGAN = "Độc lập - Tự do - Hạnh phúc"

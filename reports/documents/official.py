@@ -18,7 +18,7 @@ from django.utils.formats import number_format
 from audits import inspections
 from audits.models import Art36, ChecklistAnswer, PlannedInspection
 from reports import metrics
-from reports.official import Block, OfficialDocument, Signer
+from reports.documents.word import Block, OfficialDocument, Signer
 
 BASES = [
     "Căn cứ Quyết định số 19/2014/QĐ-TTg ngày 05/3/2014 của Thủ tướng Chính phủ về việc áp dụng "

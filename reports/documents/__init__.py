@@ -1,0 +1,1 @@
+"""Document output: the progress reports and the official documents as PDF, Word and Excel."""
