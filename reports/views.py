@@ -17,11 +17,12 @@ from audits.models import InspectionPlan
 from communes.access import get_commune_for_user, get_district_for_user, get_province_for_user
 from communes.models import Province
 from core.asof import as_of_from_request
+from core.filenames import download_name
 from qms_rollout import clock
-from reports import metrics
+from reports import documents, metrics
 from reports.access import get_annual_report_for_user
 from reports.dashboard import dashboard_context
-from reports.documents import official, word
+from reports.documents import official
 from reports.forms import AnnualReportCreateForm, AnnualReportForm
 from reports.models import AnnualReport
 from reports.services import (
@@ -195,8 +196,8 @@ def commune_report(request, code, since, fmt):
 
 
 def _document_response(doc, fmt: str) -> HttpResponse:
-    content, content_type, filename = word.render(doc, fmt)
-    response = HttpResponse(content, content_type=content_type)
+    response = HttpResponse(documents.render(doc, fmt), content_type=documents.CONTENT_TYPES[fmt])
+    filename = download_name(doc.filename, ext=fmt)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -104,7 +104,7 @@ def test_summary_annexes_go_by_district_in_one_province_by_province_in_several()
 def test_summary_annex_pages_list_the_announcements_last():
     from types import SimpleNamespace
 
-    from reports.services import annex_blocks
+    from reports.documents.pdf import annex_blocks
 
     unit = SimpleNamespace(
         name="Huyện Chợ Lách",
