@@ -18,8 +18,8 @@ A large programme (more than :data:`ANNEX_MAX_COMMUNES` communes in the report) 
 out of the PDF and says so: the per-commune sections are in the district and commune reports
 (WeasyPrint's time grows with the text it draws; see ``bench/bench_reports.py``). Above
 :data:`SUMMARY_MIN_COMMUNES` the report summarises, and its annexes (a line per commune) are pages
-written straight to PDF by :mod:`reports.documents.pdftext` after WeasyPrint's pages: 10,000 lines in well
-under a second where WeasyPrint took ~30 s (``bench/bench_province_report.py``).
+written straight to PDF by :mod:`reports.documents.pdftext` after WeasyPrint's pages: 10,000 lines
+in well under a second where WeasyPrint took ~30 s (``bench/bench_province_report.py``).
 """
 
 import datetime

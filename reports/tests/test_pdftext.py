@@ -1,4 +1,4 @@
-"""The annex pages written straight to PDF (reports.pdftext), read back with pypdf."""
+"""The annex pages written straight to PDF (reports.documents.pdftext), read back with pypdf."""
 
 from io import BytesIO
 
