@@ -76,7 +76,8 @@ def pdf_pages(content: bytes) -> int:
 
 
 def run_once(user, as_of, args, compute_times):
-    from reports.services import ReportScope, _render, report_context
+    from reports import documents
+    from reports.services import ReportScope, report_context
 
     compute_times.clear()
     t_ctx, ctx = timed(
@@ -84,10 +85,10 @@ def run_once(user, as_of, args, compute_times):
         profile=args.profile,
     )
     t_compute = sum(compute_times)
-    t_pdf, pdf = timed(lambda: _render(context=dict(ctx), fmt="pdf"), profile=args.profile)
+    t_pdf, pdf = timed(lambda: documents.render(ctx, "pdf"), profile=args.profile)
     t_xlsx, xlsx = (0.0, b"")
     if not args.no_xlsx:
-        t_xlsx, xlsx = timed(lambda: _render(context=dict(ctx), fmt="xlsx"), profile=False)
+        t_xlsx, xlsx = timed(lambda: documents.render(ctx, "xlsx"), profile=False)
     if args.out:
         Path(args.out).write_bytes(pdf)
     return {

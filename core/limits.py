@@ -11,7 +11,6 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-NAME_MAX = 200  # a person's or an organisation's name, a title
 NOTE_MAX = 2000  # a note on a milestone, a summary line
 DESCRIPTION_MAX = 4000  # a finding, an action, a template's description, an audit's summary
 LEGAL_TEXT_MAX = 4000  # the legal basis of a procedure

@@ -1,6 +1,6 @@
 """The commune × step grid, built once from the figures: the dashboard and the district page show
 it as HTML cells (:mod:`reports.dashboard`), the printed report as lines of letters
-(:mod:`reports.textlayout`).
+(:mod:`reports.documents.textlayout`).
 
 One table per kind of participation (new builds, extensions and conversions follow different
 roadmaps): its columns are the steps on the roadmaps of that kind, its rows the communes in

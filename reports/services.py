@@ -1,5 +1,5 @@
-"""Progress reports: what goes into one (province, district or commune), rendered as PDF or Excel,
-with a cache keyed by the data's last change.
+"""Progress reports: what goes into one (province, district or commune), rendered as PDF or Excel
+(by :func:`reports.documents.render`), with a cache keyed by the data's last change.
 
 Cache: the default cache (``CACHES["default"]``, set by ``CACHE_URL``) holds the rendered files
 and the *data generation* (:mod:`reports.generation`), random tokens replaced by
@@ -18,8 +18,8 @@ A large programme (more than :data:`ANNEX_MAX_COMMUNES` communes in the report) 
 out of the PDF and says so: the per-commune sections are in the district and commune reports
 (WeasyPrint's time grows with the text it draws; see ``bench/bench_reports.py``). Above
 :data:`SUMMARY_MIN_COMMUNES` the report summarises, and its annexes (a line per commune) are pages
-written straight to PDF by :mod:`reports.pdftext` after WeasyPrint's pages: 10,000 lines in well
-under a second where WeasyPrint took ~30 s (``bench/bench_province_report.py``).
+written straight to PDF by :mod:`reports.documents.pdftext` after WeasyPrint's pages: 10,000 lines
+in well under a second where WeasyPrint took ~30 s (``bench/bench_province_report.py``).
 """
 
 import datetime
@@ -40,8 +40,9 @@ from core.filenames import download_name
 from core.text import unit_sort_key
 from procedures.models import ScopeItem
 from qms_rollout import clock
-from reports import metrics, pdftext, textlayout
-from reports.documents import issuer
+from reports import documents, metrics
+from reports.documents import textlayout
+from reports.documents.official import issuer
 from reports.generation import data_generation
 from reports.grid import grid_tables
 from roadmap.models import Milestone
@@ -56,10 +57,6 @@ SUMMARY_MIN_COMMUNES = getattr(settings, "QMS_REPORT_SUMMARY_MIN_COMMUNES", 500)
 # renders the report (several seconds for 1,000 communes), then downloads it from the cache.
 DIRECT_MAX_COMMUNES = getattr(settings, "QMS_REPORT_DIRECT_MAX_COMMUNES", 200)
 FORMATS = ("pdf", "xlsx")
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 @dataclass(frozen=True)
@@ -416,36 +413,6 @@ def district_annexes(figures: metrics.Figures) -> list[dict]:
     ]
 
 
-def annex_blocks(context: dict) -> list[pdftext.Block]:
-    """The annexes of a summary report as pages of text (:mod:`reports.pdftext`): one per unit
-    of :func:`district_annexes`, then the announcements of conformity when there are some."""
-    blocks = []
-    for n, annex in enumerate(context["annexes"], start=1):
-        unit = annex["unit"]
-        heading = _("Annex %(n)s: %(name)s (%(count)s communes)") % {
-            "n": n,
-            "name": unit.name,
-            "count": localize(unit.communes),
-        }
-        note = " · ".join(
-            [
-                f"{_('Progress (%)')}: {number_format(unit.progress, 1)}",
-                f"{_('Overdue milestones')}: {localize(unit.counts.overdue)}",
-                f"{_('Open findings')}: {localize(unit.open_findings)}",
-                f"{_('Overdue actions')}: {localize(unit.overdue_actions)}",
-            ]
-        )
-        blocks.append(pdftext.Block(heading, note, annex["header"], annex["lines"]))
-    if context["announcements"]:
-        header, *lines = context["announcements_text"].split("\n")
-        title = _("Annex %(n)s: announcements of conformity (%(count)s)") % {
-            "n": len(blocks) + 1,
-            "count": localize(len(lines)),
-        }
-        blocks.append(pdftext.Block(title, "", header, lines))
-    return blocks
-
-
 def _announcements(commune_ids, as_of: datetime.date) -> dict:
     """The announcements of conformity made by ``as_of`` (one query), and their text."""
     announcements = list(
@@ -546,21 +513,6 @@ def report_filename(*, scope: ReportScope, fmt: str, as_of: datetime.date) -> st
     return download_name("Báo cáo tiến độ", unit, as_of, ext=fmt)
 
 
-def _render(*, context: dict, fmt: str) -> bytes:
-    if fmt == "pdf":
-        from reports import charts, pdf
-
-        context["progress_svg"] = charts.progress_curve_svg(context["figures"])
-        context["stages_svg"] = charts.stage_chart_svg(context["figures"])
-        document = pdf.render_pdf("reports/pdf/progress_report.html", context)
-        if context.get("summary"):
-            document = pdftext.append_pages(document, annex_blocks(context), footer_label=_("Page"))
-        return document
-    from reports import xlsx
-
-    return xlsx.build_workbook(context)
-
-
 def report_communes(*, user, scope: ReportScope) -> int:
     """How many communes the report of ``scope`` holds for ``user`` (one query)."""
     return metrics.participations_in_scope(
@@ -577,7 +529,7 @@ def report_cached(
     if content is None:
         return None
     filename = report_filename(scope=scope, fmt=fmt, as_of=as_of)
-    return RenderedReport(content, filename, CONTENT_TYPES[fmt], from_cache=True)
+    return RenderedReport(content, filename, documents.CONTENT_TYPES[fmt], from_cache=True)
 
 
 def report_render(
@@ -592,7 +544,7 @@ def report_render(
     filename = report_filename(scope=scope, fmt=fmt, as_of=as_of)
     content = cache.get(key)
     if content is not None:
-        return RenderedReport(content, filename, CONTENT_TYPES[fmt], from_cache=True)
-    content = _render(context=report_context(user=user, scope=scope, as_of=as_of), fmt=fmt)
+        return RenderedReport(content, filename, documents.CONTENT_TYPES[fmt], from_cache=True)
+    content = documents.render(report_context(user=user, scope=scope, as_of=as_of), fmt)
     cache.set(key, content, timeout=CACHE_SECONDS)
-    return RenderedReport(content, filename, CONTENT_TYPES[fmt], from_cache=False)
+    return RenderedReport(content, filename, documents.CONTENT_TYPES[fmt], from_cache=False)

@@ -17,10 +17,12 @@ from audits.models import InspectionPlan
 from communes.access import get_commune_for_user, get_district_for_user, get_province_for_user
 from communes.models import Province
 from core.asof import as_of_from_request
+from core.filenames import download_name
 from qms_rollout import clock
-from reports import documents, metrics, official
+from reports import documents, metrics
 from reports.access import get_annual_report_for_user
 from reports.dashboard import dashboard_context
+from reports.documents import official
 from reports.forms import AnnualReportCreateForm, AnnualReportForm
 from reports.models import AnnualReport
 from reports.services import (
@@ -194,8 +196,8 @@ def commune_report(request, code, since, fmt):
 
 
 def _document_response(doc, fmt: str) -> HttpResponse:
-    content, content_type, filename = official.render(doc, fmt)
-    response = HttpResponse(content, content_type=content_type)
+    response = HttpResponse(documents.render(doc, fmt), content_type=documents.CONTENT_TYPES[fmt])
+    filename = download_name(doc.filename, ext=fmt)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -204,14 +206,14 @@ def _document_response(doc, fmt: str) -> HttpResponse:
 def plan_document(request, pk: int, fmt: str):
     """The year's inspection plan (Mẫu 19. KHKT)."""
     plan = get_inspection_plan_for_user(request.user, pk)
-    return _document_response(documents.plan_document(plan), fmt)
+    return _document_response(official.plan_document(plan), fmt)
 
 
 @login_required
 def summary_document(request, pk: int, fmt: str):
     """The November report of the year's inspection results (TT 26/2014 Art. 38)."""
     plan = get_inspection_plan_for_user(request.user, pk)
-    return _document_response(documents.summary_document(plan), fmt)
+    return _document_response(official.summary_document(plan), fmt)
 
 
 @login_required
@@ -220,7 +222,7 @@ def decision_document(request, pk: int, fmt: str):
     item = get_planned_inspection_for_user(request.user, pk)
     if not item.is_onsite:
         raise Http404
-    return _document_response(documents.decision_document(item), fmt)
+    return _document_response(official.decision_document(item), fmt)
 
 
 @login_required
@@ -229,7 +231,7 @@ def minutes_document(request, pk: int, fmt: str):
     item = get_planned_inspection_for_user(request.user, pk)
     if item.audit is None:
         raise Http404
-    return _document_response(documents.minutes_document(item), fmt)
+    return _document_response(official.minutes_document(item), fmt)
 
 
 def annual_participations(user, report):
@@ -242,7 +244,7 @@ def annual_report_document(request, pk: int, fmt: str):
     """The December report to the Ministry (QĐ 19/2014 Phụ lục II)."""
     report = get_annual_report_for_user(request.user, pk)
     figures = metrics.year_figures(annual_participations(request.user, report), report.year)
-    return _document_response(documents.annual_report_document(report, figures), fmt)
+    return _document_response(official.annual_report_document(report, figures), fmt)
 
 
 @login_required

@@ -307,7 +307,7 @@ def test_inspection_plans_2019_2024_cover_every_maintaining_commune_a_third_on_s
 
 def test_the_plans_signer_prints_on_two_lines(demo):
     from audits.models import InspectionPlan
-    from reports.official import Signer
+    from reports.documents.official import Signer
 
     for plan in InspectionPlan.objects.all():
         lines = Signer(title=plan.signer_title, name="").title_lines

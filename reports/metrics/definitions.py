@@ -6,7 +6,6 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import models
-from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
 
 from core.numbers import percent
@@ -27,11 +26,6 @@ class Stage(models.TextChoices):
     BUILDING = "building", _("Building")
     ANNOUNCED = "announced", _("Announced for the first time")
     REANNOUNCED = "reannounced", _("Re-announced")
-
-    @classproperty
-    def ORDER(cls) -> list[str]:
-        """The stages in order: ``Stage.values``, for the callers written before TextChoices."""
-        return cls.values
 
 
 def stage_labels() -> dict[str, str]:

@@ -1,11 +1,11 @@
-"""The annex pages written straight to PDF (reports.pdftext), read back with pypdf."""
+"""The annex pages written straight to PDF (reports.documents.pdftext), read back with pypdf."""
 
 from io import BytesIO
 
 from pypdf import PdfReader
 
-from reports import pdftext
-from reports.pdf import html_to_pdf
+from reports.documents import pdftext
+from reports.documents.pdf import html_to_pdf
 
 
 def pages_text(content: bytes) -> list[str]:
@@ -104,7 +104,7 @@ def test_summary_annexes_go_by_district_in_one_province_by_province_in_several()
 def test_summary_annex_pages_list_the_announcements_last():
     from types import SimpleNamespace
 
-    from reports.services import annex_blocks
+    from reports.documents.pdf import annex_blocks
 
     unit = SimpleNamespace(
         name="Huyện Chợ Lách",

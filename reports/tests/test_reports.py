@@ -20,10 +20,10 @@ from audits.tests.factories import (
     FindingFactory,
 )
 from communes.tests.factories import CommuneFactory, DistrictFactory
-from reports import metrics
+from reports import documents, metrics
+from reports.documents.excel import safe_text
 from reports.services import report_context
 from reports.views import dashboard_context
-from reports.xlsx import safe_text
 from roadmap.models import Milestone
 from roadmap.services import milestone_update_status, participation_apply_template
 from roadmap.tests.factories import (
@@ -494,7 +494,7 @@ def test_a_summary_over_several_provinces_goes_by_province(rollout, manager, mon
     assert [a["unit"].name for a in ctx["annexes"]] == ["Tỉnh Bến Tre", "Tỉnh Vĩnh Long"]
     assert ctx["annexes"][1]["lines"][0].startswith("[Huyện Trà Ôn]")
     assert ctx["annexes"][1]["lines"][1].startswith("29800 Xã Hựu Thành")
-    text, _pages = pdf_text(services._render(context=ctx, fmt="pdf"))
+    text, _pages = pdf_text(documents.render(ctx, "pdf"))
     assert gettext("By province") in text and "Tỉnh Vĩnh Long" in text
 
 

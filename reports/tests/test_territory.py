@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from communes.models import Province
 from communes.tests.factories import CommuneFactory, DistrictFactory, ProvinceFactory
-from reports.documents import issuer
+from reports.documents.official import issuer
 from reports.services import territory_label
 from roadmap.tests.factories import ParticipationFactory, ProgrammeFactory
 

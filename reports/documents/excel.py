@@ -10,14 +10,13 @@ neutralised with a leading apostrophe.
 import datetime
 from io import BytesIO
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from core.text import clean_text
+from reports.documents.base import clean
 
 DATE_FORMAT = "dd/mm/yyyy"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -27,10 +26,7 @@ HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
 
 def safe_text(value):
     """``value`` as a cell value; text that starts like a formula gets a leading apostrophe."""
-    if isinstance(value, Promise):
-        value = str(value)
-    if isinstance(value, str):
-        value = clean_text(value)  # stored text may hold a control character Excel refuses
+    value = clean(value)  # stored text may hold a control character Excel refuses
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
@@ -279,7 +275,7 @@ def _summary_note(ctx: dict) -> str:
     ) % {"max": ctx["summary_min"]}
 
 
-def build_workbook(ctx: dict) -> bytes:
+def report_workbook(ctx: dict) -> bytes:
     """The workbook of a report context (``reports.services.report_context``), as bytes
     (written row by row: openpyxl's write-only mode, as fast for 10,000 communes as for 45)."""
     wb = Workbook(write_only=True)

@@ -1,8 +1,18 @@
-"""The official documents of the yearly cycle, built on the frame of :mod:`reports.official`:
-the inspection plan (TT 26/2014 Art. 34, Mẫu 19. KHKT), the inspection decision (Art. 35,
-Mẫu 20. QĐKT), the minutes (Art. 37.2.b, Mẫu 21. BBKT), the November summary of the
-inspections (Art. 38) and the annual report (QĐ 19/2014
-Art. 12.6, Phụ lục II; TT 26/2014 Art. 42.4).
+"""The official documents the product writes, as content: the frame every one shares (Nghị định
+30/2020/NĐ-CP) and the documents of the yearly cycle built on it. The writers of the package turn
+an :class:`OfficialDocument` into PDF (:mod:`reports.documents.pdf`, the template
+``templates/reports/official/document.html``) or Word (:mod:`reports.documents.word`).
+
+The frame (NĐ 30/2020 Art. 8 and Phụ lục I): the national motto and slogan; the issuing body under
+its parent; the number and symbol (typed by the user as issued, never invented: left blank before
+the slash until then); place and date; the kind of document and its subject line (trích yếu); the
+body; the signer's title and name; the recipients (Nơi nhận). A document is an
+:class:`OfficialDocument` of :class:`Block` s.
+
+The documents of the yearly cycle: the inspection plan (TT 26/2014 Art. 34, Mẫu 19. KHKT), the
+inspection decision (Art. 35, Mẫu 20. QĐKT), the minutes (Art. 37.2.b, Mẫu 21. BBKT), the November
+summary of the inspections (Art. 38) and the annual report (QĐ 19/2014 Art. 12.6, Phụ lục II;
+TT 26/2014 Art. 42.4).
 
 The documents are Vietnamese administrative texts whatever the language of the page: their fixed
 wording is written here in Vietnamese, and the figure labels are rendered in Vietnamese. Numbers,
@@ -11,6 +21,10 @@ invented). The forms themselves are not in the legal compilation the project hol
 structure follows the content each article lists.
 """
 
+import datetime
+import re
+from dataclasses import dataclass, field
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.formats import number_format
@@ -18,7 +32,91 @@ from django.utils.formats import number_format
 from audits import inspections
 from audits.models import Art36, ChecklistAnswer, PlannedInspection
 from reports import metrics
-from reports.official import Block, OfficialDocument, Signer
+
+MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+SLOGAN = "Độc lập - Tự do - Hạnh phúc"
+DOTS = "……"  # what the office fills in by hand: a number, a day
+
+
+@dataclass
+class Block:
+    """A piece of the body: ``heading``, ``center`` (a centred bold line), ``para``, ``list``
+    (``items``), or ``table`` (``headers``, ``rows``; ``widths`` in mm, optional)."""
+
+    kind: str
+    text: str = ""
+    items: list[str] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)
+    rows: list[list[str] | str] = field(default_factory=list)  # a str: a bold row across
+    widths: list[int] = field(default_factory=list)
+
+    @property
+    def percents(self) -> list[float]:
+        """The column widths as shares of the table (the PDF's ``<col>``)."""
+        total = sum(self.widths) or 1
+        return [round(100 * w / total, 1) for w in self.widths]
+
+
+@dataclass
+class Signer:
+    title: str
+    name: str
+    caption: str = ""  # above the title in two-signer documents (minutes): who signs for whom
+
+    @property
+    def title_lines(self) -> list[str]:
+        """The title as printed, one authority a line (NĐ 30/2020 Phụ lục I): "KT. GIÁM ĐỐC" then
+        "PHÓ GIÁM ĐỐC". A title typed on one line ("KT. Giám đốc Phó Giám đốc") is split
+        before the deputy's title; TM./TL./TUQ. titles are split where the user broke the line."""
+        title = (self.title or "").strip()
+        lines = [line.strip() for line in title.splitlines() if line.strip()]
+        if len(lines) == 1 and re.match(r"(?i)^KT\.", title):
+            lines = [part.strip() for part in re.split(r"\s(?=Phó\s)", title, maxsplit=1)]
+        return [line.upper() for line in lines]
+
+
+@dataclass
+class OfficialDocument:
+    parent_body: str
+    issuing_body: str
+    number: str
+    symbol: str
+    place: str
+    date: datetime.date | None
+    year: int
+    kind: str
+    subject: str
+    blocks: list[Block]
+    signers: list[Signer]
+    recipients: list[str]
+    filename: str
+
+    motto = MOTTO
+    slogan = SLOGAN
+
+    @property
+    def number_line(self) -> str:
+        """ "Số: 12/KH-SKHCN" as typed; before it is issued "Số: ……/KH-SKHCN" (never invented)."""
+        number = (self.number or "").strip()
+        if number.lower().startswith("số"):
+            number = number[2:].lstrip(" :")
+        return f"Số: {number}" if number else f"Số: {DOTS}/{self.symbol}"
+
+    @property
+    def date_line(self) -> str:
+        return f"{self.place}, {vietnamese_date(self.date, self.year)}"
+
+
+def vietnamese_date(day: datetime.date | None, year: int | None = None) -> str:
+    """ "ngày 05 tháng 3 năm 2024" (NĐ 30/2020 Phụ lục I: a 0 before days 1–9 and months 1–2);
+    dots for the office to fill when the date is not known yet."""
+    if day is None:
+        return f"ngày {DOTS} tháng {DOTS} năm {year or DOTS}"
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+# The documents of the yearly cycle --------------------------------------------------------------
 
 BASES = [
     "Căn cứ Quyết định số 19/2014/QĐ-TTg ngày 05/3/2014 của Thủ tướng Chính phủ về việc áp dụng "

@@ -12,7 +12,7 @@ import datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from core.text import clean_text
+from reports.documents.base import clean
 from reports.grid import GridTable
 from reports.metrics.definitions import Outcome
 
@@ -57,7 +57,7 @@ def fix(text: str, width: int) -> str:
 def pad(text: str, width: int) -> str:
     """``text`` cut to fit and padded with spaces to ``width`` characters, the last a space.
     NFC, so a Vietnamese letter is one character (and one column of the monospace font)."""
-    text = clean_text(str(text))
+    text = clean(str(text))
     if len(text) >= width:
         text = text[: width - 2] + "…"
     return text.ljust(width)

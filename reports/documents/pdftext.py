@@ -16,21 +16,13 @@ block; every block starts a page, as the annexes of the HTML report do.
 import io
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
 import pydyf
-from django.conf import settings
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-from core.text import clean_text
+from reports.documents.base import FONTS_DIR, REPORT_FONTS, clean
 
-FONTS_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
-FONT_FILES = {
-    "mono": "NotoSansMono-Regular.ttf",
-    "serif": "NotoSerif-Regular.ttf",
-    "bold": "NotoSerif-Bold.ttf",
-}
 MM = 72 / 25.4
 PAGE_WIDTH, PAGE_HEIGHT = 210 * MM, 297 * MM  # A4, margins as static/css/print.css
 TOP, BOTTOM, LEFT, RIGHT = 18 * MM, 18 * MM, 25 * MM, 15 * MM
@@ -78,7 +70,7 @@ STRIPPED_TABLES = ("GSUB", "GPOS", "GDEF", "SVG ", "DSIG", "MATH", "BASE", "JSTF
 @cache
 def font_file(kind: str) -> FontFile:
     """The font of ``kind`` (``mono``, ``serif``, ``bold``), read once per process."""
-    path = FONTS_DIR / FONT_FILES[kind]
+    path = FONTS_DIR / REPORT_FONTS[kind]
     font = TTFont(path, lazy=True)
     for tag in STRIPPED_TABLES:
         if tag in font:
@@ -112,7 +104,7 @@ class Font:
     def encode(self, text: str) -> bytes:
         """``text`` as the hexadecimal glyph ids of a ``Tj`` (Identity-H), its characters
         recorded (for the subset and the ToUnicode map)."""
-        text = clean_text(text)  # NFC, no control character (it has no glyph)
+        text = clean(text)  # NFC, no control character (it has no glyph)
         self.chars.update(text)
         return b"<" + text.translate(self.file.hex).encode() + b">"
 

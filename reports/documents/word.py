@@ -1,25 +1,14 @@
-"""The frame of every official document the product writes: the inspection plan, the inspection
-decision, the minutes and the annual report, as PDF (WeasyPrint) and as Word (python-docx).
+"""Word (python-docx): an official document (:class:`~reports.documents.official.OfficialDocument`)
+as a file the office can edit before signing.
 
-The form follows Nghị định 30/2020/NĐ-CP (Art. 8 and Phụ lục I): the national motto and slogan;
-the issuing body under its parent; the number and symbol (typed by the user as issued, never
-invented: left blank before the slash until then); place and date; the kind of document and its
-subject line (trích yếu); the body; the signer's title and name; the recipients (Nơi nhận). Times
-New Roman 13–14 pt (the PDF embeds Liberation Serif, metric-compatible, from static/fonts; the
-Word file names Times New Roman, which the office's computers have); page numbers centred in the
-top margin from page 2; margins top 20, bottom 20, left 30, right 15 mm.
-
-A document is an :class:`OfficialDocument` of :class:`Block` s; builders of each kind are in
-:mod:`reports.documents`.
+The form of Nghị định 30/2020/NĐ-CP Phụ lục I: Times New Roman (:data:`~reports.documents.base.
+OFFICIAL_FONT`, which the office's computers have) 13–14 pt; page numbers centred in the top
+margin from page 2; margins top 20, bottom 20, left 30, right 15 mm (as
+``static/css/official.css`` for the PDF).
 """
 
-import datetime
 import io
-import re
-import threading
-from dataclasses import dataclass, field
 
-from django.template.loader import render_to_string
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -27,135 +16,17 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import path2url
 
-from core.filenames import download_name
-from core.text import clean_text
-from reports.pdf import STATIC_DIR, StaticFileFetcher
+from reports.documents.base import OFFICIAL_FONT as FONT
+from reports.documents.base import clean
+from reports.documents.official import MOTTO, SLOGAN, Block, OfficialDocument
 
-MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-SLOGAN = "Độc lập - Tự do - Hạnh phúc"
-FONT = "Times New Roman"
 SIZE = 14  # pt, the body (NĐ 30/2020: 13 to 14)
 MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
-STYLESHEET = STATIC_DIR / "css" / "official.css"
-DOTS = "……"  # what the office fills in by hand: a number, a day
-PDF = "application/pdf"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-@dataclass
-class Block:
-    """A piece of the body: ``heading``, ``center`` (a centred bold line), ``para``, ``list``
-    (``items``), or ``table`` (``headers``, ``rows``; ``widths`` in mm, optional)."""
-
-    kind: str
-    text: str = ""
-    items: list[str] = field(default_factory=list)
-    headers: list[str] = field(default_factory=list)
-    rows: list[list[str] | str] = field(default_factory=list)  # a str: a bold row across
-    widths: list[int] = field(default_factory=list)
-
-    @property
-    def percents(self) -> list[float]:
-        """The column widths as shares of the table (the PDF's ``<col>``)."""
-        total = sum(self.widths) or 1
-        return [round(100 * w / total, 1) for w in self.widths]
-
-
-@dataclass
-class Signer:
-    title: str
-    name: str
-    caption: str = ""  # above the title in two-signer documents (minutes): who signs for whom
-
-    @property
-    def title_lines(self) -> list[str]:
-        """The title as printed, one authority a line (NĐ 30/2020 Phụ lục I): "KT. GIÁM ĐỐC" then
-        "PHÓ GIÁM ĐỐC". A title typed on one line ("KT. Giám đốc Phó Giám đốc") is split
-        before the deputy's title; TM./TL./TUQ. titles are split where the user broke the line."""
-        title = (self.title or "").strip()
-        lines = [line.strip() for line in title.splitlines() if line.strip()]
-        if len(lines) == 1 and re.match(r"(?i)^KT\.", title):
-            lines = [part.strip() for part in re.split(r"\s(?=Phó\s)", title, maxsplit=1)]
-        return [line.upper() for line in lines]
-
-
-@dataclass
-class OfficialDocument:
-    parent_body: str
-    issuing_body: str
-    number: str
-    symbol: str
-    place: str
-    date: datetime.date | None
-    year: int
-    kind: str
-    subject: str
-    blocks: list[Block]
-    signers: list[Signer]
-    recipients: list[str]
-    filename: str
-
-    motto = MOTTO
-    slogan = SLOGAN
-
-    @property
-    def number_line(self) -> str:
-        """ "Số: 12/KH-SKHCN" as typed; before it is issued "Số: ……/KH-SKHCN" (never invented)."""
-        number = (self.number or "").strip()
-        if number.lower().startswith("số"):
-            number = number[2:].lstrip(" :")
-        return f"Số: {number}" if number else f"Số: {DOTS}/{self.symbol}"
-
-    @property
-    def date_line(self) -> str:
-        return f"{self.place}, {vietnamese_date(self.date, self.year)}"
-
-
-def vietnamese_date(day: datetime.date | None, year: int | None = None) -> str:
-    """ "ngày 05 tháng 3 năm 2024" (NĐ 30/2020 Phụ lục I: a 0 before days 1–9 and months 1–2);
-    dots for the office to fill when the date is not known yet."""
-    if day is None:
-        return f"ngày {DOTS} tháng {DOTS} năm {year or DOTS}"
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
-
-
-# PDF -----------------------------------------------------------------------------------------
-
-_lock = threading.Lock()
-_shared: dict = {}
-
-
-def _pdf_resources() -> dict:
-    if not _shared:
-        with _lock:
-            if not _shared:
-                fetcher = StaticFileFetcher(STATIC_DIR)
-                fonts = FontConfiguration()
-                css = CSS(filename=str(STYLESHEET), font_config=fonts, url_fetcher=fetcher)
-                _shared.update(fetcher=fetcher, fonts=fonts, css=css)
-    return _shared
-
-
-def render_pdf(doc: OfficialDocument) -> bytes:
-    """The document as PDF bytes (templates/reports/official/document.html)."""
-    html = clean_text(render_to_string("reports/official/document.html", {"doc": doc}))
-    res = _pdf_resources()
-    document = HTML(
-        string=html, base_url=path2url(str(STATIC_DIR)) + "/", url_fetcher=res["fetcher"]
-    )
-    return document.write_pdf(stylesheets=[res["css"]], font_config=res["fonts"])
-
-
-# Word ----------------------------------------------------------------------------------------
 
 
 def _run(paragraph, text: str, *, bold=False, italic=False, size=SIZE, underline=False):
-    run = paragraph.add_run(clean_text(text))  # stored text may hold a character Word refuses
+    run = paragraph.add_run(clean(text))  # stored text may hold a character Word refuses
     run.bold, run.italic, run.underline = bold, italic, underline
     run.font.size = Pt(size)
     run.font.name = FONT
@@ -342,7 +213,7 @@ def _recipients(cell, recipients: list[str]) -> None:
         _para(cell, f"- {line.rstrip(';.')}{end}", align=WD_ALIGN_PARAGRAPH.LEFT, after=0, size=11)
 
 
-def render_docx(doc: OfficialDocument) -> bytes:
+def official_docx(doc: OfficialDocument) -> bytes:
     """The document as a Word file the office can edit before signing."""
     document = Document()
     style = document.styles["Normal"]
@@ -363,10 +234,3 @@ def render_docx(doc: OfficialDocument) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
-
-
-def render(doc: OfficialDocument, fmt: str) -> tuple[bytes, str, str]:
-    """(content, content type, file name) of ``doc`` as ``pdf`` or ``docx``."""
-    if fmt == "pdf":
-        return render_pdf(doc), PDF, download_name(doc.filename, ext="pdf")
-    return render_docx(doc), DOCX, download_name(doc.filename, ext="docx")
