@@ -111,10 +111,17 @@ EXTENSION_STEPS = [
     ("sent", "Gửi thông báo công bố lại đến Sở KH&CN", "Công văn gửi", 121, 7, 1),
 ]
 
+# Every person of the demo is fictional and looks it: a family and a middle name, then a letter
+# of the alphabet for the given name, the way Vietnamese forms write a sample person ("Nguyễn Văn
+# A"). The lists keep their lengths (10, 8, 23): the seeded stream draws the same numbers.
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Trương", "Đặng", "Bùi"]
 MIDDLE = ["Văn", "Thị", "Minh", "Thanh", "Hoàng", "Ngọc", "Quốc", "Hữu"]
-GIVEN = ["An", "Bình", "Cường", "Dũng", "Hà", "Hạnh", "Hùng", "Lan", "Linh", "Mai", "Nam", "Phúc"]
-GIVEN += ["Quang", "Tâm", "Thảo", "Thủy", "Trang", "Trí", "Tuấn", "Vân", "Yến", "Đức", "Hiếu"]
+GIVEN = ["A", "B", "C", "D", "Đ", "E", "G", "H", "I", "K", "L", "M", "N", "O", "P", "Q", "R"]
+GIVEN += ["S", "T", "U", "V", "X", "Y"]
+# The province's three accounts (fictional: the seed's people never author a demo record).
+DOST_NAME = ("Trần Thị", "B")  # Chi cục TĐC staff
+MANAGER_NAME = ("Nguyễn Văn", "A")  # a leader of the Sở
+CONSULTANT_STAFF_NAME = ("Lê Văn", "C")  # the consulting company's staff
 
 KIND_BY_LABEL = {"Xã": Commune.Kind.COMMUNE, "Phường": Commune.Kind.WARD}
 KIND_BY_LABEL["Thị trấn"] = Commune.Kind.TOWNSHIP
@@ -577,17 +584,17 @@ class DemoBuilder:
 
     def staff_accounts(self, consultant, communes, rng):
         """The province's own accounts: DOST staff, a manager, the consultant, district officers."""
-        dost = self.user("dost", User.Role.DOST_STAFF, "Hồ Thị Thanh", "Thúy")
+        dost = self.user("dost", User.Role.DOST_STAFF, *DOST_NAME)
         if not dost.is_staff:
             dost.is_staff = dost.is_superuser = True
             dost.save()
-        manager = self.user("manager", User.Role.MANAGER, "Võ Văn", "Truyền")
+        manager = self.user("manager", User.Role.MANAGER, *MANAGER_NAME)
         if not manager.is_staff:
             manager.is_staff = True
             manager.save()
             manager.user_permissions.set(Permission.objects.filter(codename__startswith="view_"))
         consultant_user = self.user(
-            "consultant", User.Role.CONSULTANT, "Đoàn Hồng Lý Quang", "Hoa", consultant=consultant
+            "consultant", User.Role.CONSULTANT, *CONSULTANT_STAFF_NAME, consultant=consultant
         )
         for district in District.objects.filter(code__in={c.district.code for c in communes}):
             first, last = _person(rng)
@@ -677,7 +684,7 @@ class DemoBuilder:
 
     @transaction.atomic
     def build(self):
-        self.actor = self.user("dost", User.Role.DOST_STAFF, "Hồ Thị Thanh", "Thúy")
+        self.actor = self.user("dost", User.Role.DOST_STAFF, *DOST_NAME)
         province, communes = self.units()
         procedures = self.procedures()
         consultant, programme, new_tpl, ext_tpl = self.programme(province)

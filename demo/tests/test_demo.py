@@ -7,6 +7,8 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db import models
+from django.db.models import Q
 
 from accounts.models import User
 from communes.models import Commune, District, ProvinceSuccession, Succession
@@ -312,3 +314,55 @@ def test_the_plans_signer_prints_on_two_lines(demo):
     for plan in InspectionPlan.objects.all():
         lines = Signer(title=plan.signer_title, name="").title_lines
         assert lines == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]
+
+
+# The three people the seed names (the news item of 2017): a deputy director of the Sở, a deputy
+# head of the Chi cục and the consulting company's director; each with the parts a record could
+# hold (a full name, a first or a last name, the two spellings of "Thúy").
+SEED_PEOPLE = ["Võ Văn Truyền", "Hồ Thị Thanh Thúy", "Đoàn Hồng Lý Quang Hoa"]
+SEED_PEOPLE_PARTS = ["Truyền", "Thanh Thúy", "Thanh Thuý", "Quang Hoa", "Đoàn Hồng"]
+# The records of the seed's facts, where one of them may be named: the company's director.
+SEED_FACTS = {("roadmap.Consultant", "representative")}
+
+
+def test_no_real_person_of_the_seed_authors_anything_in_the_demo(demo):
+    """Every text column of every model (the histories too), and every user's full name: the
+    seed's people only in the records of the seed's facts."""
+    found = []
+    for model in apps.get_models():
+        columns = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if isinstance(f, (models.CharField, models.TextField))
+            and (model._meta.label, f.attname) not in SEED_FACTS
+        ]
+        for column in columns:
+            condition = Q()
+            for part in SEED_PEOPLE_PARTS:
+                condition |= Q(**{f"{column}__contains": part})
+            hits = model._default_manager.filter(condition)
+            found += [f"{model._meta.label}.{column}: {v}" for v in hits.values_list(column)]
+    full_names = {f"{u.first_name} {u.last_name}" for u in User.objects.all()}
+    found += sorted(full_names & set(SEED_PEOPLE))
+    assert found == []
+    from roadmap.models import Consultant
+
+    facts = Consultant.objects.filter(representative__in=SEED_PEOPLE)
+    assert list(facts.values_list("name", flat=True)) == [
+        "Công ty TNHH Tư vấn Quản lý Quốc tế và Hỗ trợ kỹ thuật cao"
+    ]
+
+
+def test_every_person_of_the_demo_looks_fictional(demo):
+    """Accounts and the communes' QMS people: a letter for a given name ("Nguyễn Văn A")."""
+    looks_fictional = re.compile(r"\w+ \w+ [A-ZĐ]")
+    names = [
+        f"{u.first_name} {u.last_name}"
+        for u in User.objects.exclude(username__startswith="xa2025-")
+    ]
+    for p in Participation.objects.exclude(qms_representative=""):
+        names.append(p.qms_representative.split(" (")[0])
+    names += list(
+        Participation.objects.exclude(iso_secretary="").values_list("iso_secretary", flat=True)
+    )
+    assert names and [n for n in names if not looks_fictional.fullmatch(n)] == []
