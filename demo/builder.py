@@ -51,6 +51,7 @@ PROCEDURES_CSV = BASE_DIR / "demo" / "data" / "commune_procedures.csv"
 DEMO_AS_OF = datetime.date(2017, 12, 15)
 LEFT_OUT_CODE = "28990"  # Xã Phong Mỹ: the one unit of Giồng Trôm and Mỏ Cày Bắc left out.
 EXTENSION_DISTRICT = "832"  # Chợ Lách
+PHONG_MY_LEGAL_BASIS = "Nghị quyết 856/NQ-UBTVQH14"
 PROGRAMME_NAME = "Đợt 2017: xây dựng, áp dụng và mở rộng HTQLCL tại 45 UBND cấp xã"
 CONSULTANT_NAME = "Công ty TNHH Tư vấn Quản lý Quốc tế và Hỗ trợ kỹ thuật cao"
 START = datetime.date(2017, 8, 8)
@@ -205,8 +206,8 @@ class DemoBuilder:
                         },
                     )
                 )
-        # Phong Mỹ merged into Phong Nẫm (a 2020 resolution of the UBTVQH, in force 1/2/2020;
-        # the sources disagree on its number, so the legal basis is left for the user to type).
+        # Phong Mỹ merged into Phong Nẫm in 2020 (in force 1/2/2020) by the resolution the brief's
+        # table names (demo/data/ben_tre_2017.csv); the table gives no date for it.
         phong_my = next(c for c in communes if c.code == LEFT_OUT_CODE)
         if phong_my.valid_until is None:
             phong_my.valid_until = datetime.date(2020, 1, 31)
@@ -218,7 +219,7 @@ class DemoBuilder:
                 "successor": next(c for c in communes if c.code == "28987"),
                 "effective_on": datetime.date(2020, 2, 1),
             },
-            {"whole": True},
+            {"whole": True, "legal_basis": PHONG_MY_LEGAL_BASIS},
         )
         return province, communes
 

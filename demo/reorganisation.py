@@ -1,11 +1,17 @@
 """The 2025 reorganisation of the demo's units and the 2025-2026 wave under way today.
 
-Facts (copied from ../shared into ``demo/data/``): from 1/7/2025 Bến Tre is part of tỉnh Vĩnh
-Long (code 86), districts are abolished, and the 45 units of the 2017 wave are parts of 16 new
-units (``vinh_long_2025.csv``: their codes and names; ``conversion_2025.csv``: the official
-conversion rows of the 45, one per old unit). Xã Phong Mỹ (28990) had merged into Phong Nẫm in
-2020 and is not in the table. The resolution (NQ 1687/NQ-UBTVQH15 of 16/6/2025) is named in the
-brief; the successions carry it as their legal basis.
+Facts (copied from ../shared into ``demo/data/``): from 1/7/2025 local government has two
+levels; tỉnh Bến Tre (83), tỉnh Trà Vinh (84) and the former tỉnh Vĩnh Long (86) end on 30/6/2025
+and the new tỉnh Vĩnh Long, a new unit that reuses code 86, succeeds them by Nghị quyết
+202/2025/QH15 (``provinces_2025.csv``, names from the statistics office's lists of 2017 and 2025);
+districts are abolished; the 45 units of the 2017 wave are parts of 16 new units
+(``vinh_long_2025.csv``: their codes and names). ``conversion_2025.csv`` holds every row of the
+official conversion table for those 16 units: their 50 predecessors, the 45 of the wave and five
+units of the city of Bến Tre (``predecessors_2017.csv``: their district, name and kind in the
+statistics office's list of 18/8/2017, the only names the project has for them). Xã Phong Mỹ
+(28990) had merged into Phong Nẫm in 2020 and is not in the table. The communes' resolution (NQ
+1687/NQ-UBTVQH15 of 16/6/2025) and the provinces' (NQ 202/2025/QH15) are named in the brief; the
+successions carry them as their legal basis.
 
 Illustrative: the wave (its name, dates, budgets, people, progress); it has no plan or decision
 number (left empty). What each new unit starts from (consolidate, extend, build new) is derived
@@ -36,13 +42,21 @@ from roadmap.successors import StartingPoint, successor_starting_points
 DATA = settings.BASE_DIR / "demo" / "data"
 EFFECTIVE = datetime.date(2025, 7, 1)
 LEGAL_BASIS = "Nghị quyết 1687/NQ-UBTVQH15 ngày 16/6/2025"
+PROVINCE_LEGAL_BASIS = "Nghị quyết 202/2025/QH15"  # its date is not in the project's data
 TODAY = datetime.date(2026, 12, 1)  # the demo's "today": the wave is under way
 START = datetime.date(2026, 8, 1)
 PROGRAMME_NAME = "Đợt 2025–2026: HTQLCL theo TCVN ISO 9001:2015 tại 16 UBND cấp xã mới"
 KINDS = {
     "xã": Commune.Kind.COMMUNE,
     "phường": Commune.Kind.WARD,
+    "thị trấn": Commune.Kind.TOWNSHIP,
     "đặc khu": Commune.Kind.SPECIAL_ZONE,
+}
+DISTRICT_KINDS = {
+    "huyện": District.Kind.RURAL,
+    "quận": District.Kind.URBAN,
+    "thị xã": District.Kind.TOWN,
+    "thành phố": District.Kind.CITY,
 }
 KIND_OF_START = {
     StartingPoint.CONSOLIDATE: ParticipationKind.EXTENSION,
@@ -93,26 +107,82 @@ def _rows(name):
         return list(csv.DictReader(f))
 
 
-def reorganise(builder, old_province) -> list[Commune]:
-    """End Bến Tre, its three districts and its 45 units on 30/6/2025; the 16 successors begin."""
+def provinces(builder, old_province) -> Province:
+    """Bến Tre, Trà Vinh and the former Vĩnh Long end on 30/6/2025; the new tỉnh Vĩnh Long (code
+    86 again, a new unit) begins on 1/7/2025 and succeeds the three."""
     last_day = EFFECTIVE - datetime.timedelta(days=1)
-    vinh_long = builder._get(
-        Province, {"code": "86", "valid_until": None}, {"name": "Tỉnh Vĩnh Long"}
+    rows = _rows("provinces_2025.csv")
+    old = {old_province.code: old_province}
+    for r in rows:
+        if r["old_province_code"] not in old:
+            old[r["old_province_code"]] = builder._get(
+                Province,
+                {"code": r["old_province_code"], "valid_from": None},
+                {"name": r["old_province_name"], "valid_until": last_day},
+            )
+    Province.objects.filter(pk=old_province.pk, valid_until__isnull=True).update(
+        valid_until=last_day
     )
-    old_codes = {r["old_ward_code"] for r in _rows("conversion_2025.csv")}
+    new = builder._get(
+        Province,
+        {"code": rows[0]["new_province_code"], "valid_from": EFFECTIVE},
+        {"name": rows[0]["new_province_name"]},
+    )
+    for r in rows:
+        builder._get(
+            ProvinceSuccession,
+            {
+                "predecessor": old[r["old_province_code"]],
+                "successor": new,
+                "effective_on": EFFECTIVE,
+            },
+            {"whole": True, "legal_basis": PROVINCE_LEGAL_BASIS},
+        )
+    return new
+
+
+def other_predecessors(builder, old_province, last_day) -> None:
+    """The predecessors of the 16 units outside the three districts of 2017 (five units of the
+    city of Bến Tre), as the list of 18/8/2017 names them; they end on 30/6/2025."""
+    for r in _rows("predecessors_2017.csv"):
+        assert r["province_code"] == old_province.code, r
+        district = builder._get(
+            District,
+            {"code": r["district_code"], "valid_from": None},
+            {
+                "name": r["district_name"],
+                "kind": DISTRICT_KINDS[r["district_type"].lower()],
+                "province": old_province,
+                "valid_until": last_day,
+            },
+        )
+        builder._get(
+            Commune,
+            {"code": r["code"], "valid_from": None},
+            {
+                "name": r["name"],
+                "kind": KINDS[r["type"].lower()],
+                "district": district,
+                "province": old_province,
+                "valid_until": last_day,
+            },
+        )
+
+
+def reorganise(builder, old_province) -> list[Commune]:
+    """End the provinces, districts and communes of the territory on 30/6/2025; the new
+    province and the 16 successors of the demo's units begin, with every succession of the
+    official table."""
+    last_day = EFFECTIVE - datetime.timedelta(days=1)
+    vinh_long = provinces(builder, old_province)
+    other_predecessors(builder, old_province, last_day)
+    conversion = _rows("conversion_2025.csv")
+    old_codes = {r["old_ward_code"] for r in conversion}
     Commune.objects.filter(code__in=old_codes, valid_from=None, valid_until=None).update(
         valid_until=last_day
     )
     District.objects.filter(province=old_province, valid_until__isnull=True).update(
         valid_until=last_day
-    )
-    Province.objects.filter(pk=old_province.pk, valid_until__isnull=True).update(
-        valid_until=last_day
-    )
-    builder._get(
-        ProvinceSuccession,
-        {"predecessor": old_province, "successor": vinh_long, "effective_on": EFFECTIVE},
-        {"whole": True, "legal_basis": LEGAL_BASIS},
     )
     new = {
         r["code"]: builder._get(
@@ -123,7 +193,7 @@ def reorganise(builder, old_province) -> list[Commune]:
         for r in _rows("vinh_long_2025.csv")
     }
     old = {c.code: c for c in Commune.objects.filter(code__in=old_codes, valid_until=last_day)}
-    for r in _rows("conversion_2025.csv"):
+    for r in conversion:
         builder._get(
             Succession,
             {

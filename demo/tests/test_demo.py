@@ -43,8 +43,20 @@ def wave_2017():
 
 
 def test_demo_has_the_three_districts_46_communes_and_45_participations(demo):
-    assert District.objects.count() == 3
-    assert Commune.objects.filter(valid_from=None).count() == 46
+    wave_districts = District.objects.filter(code__in=["832", "834", "838"])
+    assert wave_districts.count() == 3
+    assert Commune.objects.filter(valid_from=None, district__in=wave_districts).count() == 46
+    # And the city of Bến Tre's five units that the official table makes predecessors of two
+    # of the 16 units of 2025 (no participation: the demo has no record of their QMS).
+    city = Commune.objects.filter(valid_from=None, district__code="829")
+    assert sorted(city.values_list("code", flat=True)) == [
+        "28777",
+        "28780",
+        "28789",
+        "28792",
+        "28798",
+    ]
+    assert not Participation.objects.filter(commune__in=city).exists()
     assert wave_2017().count() == 45
     by_district = {
         code: wave_2017().filter(commune__district__code=code).count()
@@ -130,9 +142,70 @@ def test_demo_reorganises_the_45_into_16_units_of_vinh_long_from_1_7_2025(demo):
         "28999",
     ]
     assert Succession.objects.get(predecessor__code="29014").successor.name == "Phường An Hội"
-    assert Succession.objects.filter(effective_on=reorganised).count() == 45
-    merger = ProvinceSuccession.objects.get()
-    assert (merger.predecessor.code, merger.successor.code) == ("83", "86")
+    # The whole official table for the 16 units: 50 rows, each with the resolution.
+    successions = Succession.objects.filter(effective_on=reorganised)
+    assert successions.count() == 50
+    assert set(successions.values_list("legal_basis", flat=True)) == {
+        "Nghị quyết 1687/NQ-UBTVQH15 ngày 16/6/2025"
+    }
+    an_hoi, ben_tre = new.get(code="28777"), new.get(code="28789")
+    assert sorted(an_hoi.precedents.values_list("predecessor__code", flat=True)) == [
+        "28777",
+        "28792",
+        "28798",
+        "29014",
+    ]
+    assert sorted(ben_tre.precedents.values_list("predecessor__code", flat=True)) == [
+        "28780",
+        "28789",
+        "28906",
+    ]
+    phong_my = Succession.objects.get(predecessor__code="28990")
+    assert phong_my.effective_on == datetime.date(2020, 2, 1)
+    assert phong_my.legal_basis == "Nghị quyết 856/NQ-UBTVQH14"
+
+
+def test_demo_provinces_have_their_own_lineage(demo):
+    """Bến Tre, Trà Vinh and the former Vĩnh Long end on 30/6/2025; the new tỉnh Vĩnh Long
+    reuses code 86 from 1/7/2025 and succeeds the three by NQ 202/2025/QH15."""
+    from communes.models import Province
+
+    last_day, first_day = datetime.date(2025, 6, 30), datetime.date(2025, 7, 1)
+    old = Province.objects.filter(valid_until=last_day)
+    assert sorted(old.values_list("code", "name")) == [
+        ("83", "Tỉnh Bến Tre"),
+        ("84", "Tỉnh Trà Vinh"),
+        ("86", "Tỉnh Vĩnh Long"),
+    ]
+    new = Province.objects.get(valid_from=first_day)
+    assert (new.code, new.name, new.valid_until) == ("86", "Tỉnh Vĩnh Long", None)
+    assert Province.objects.count() == 4
+    mergers = ProvinceSuccession.objects.all()
+    assert sorted(m.predecessor.code for m in mergers) == ["83", "84", "86"]
+    assert {(m.successor_id, m.effective_on, m.whole, m.legal_basis) for m in mergers} == {
+        (new.pk, first_day, True, "Nghị quyết 202/2025/QH15")
+    }
+    assert set(Commune.objects.filter(valid_from=first_day).values_list("province", flat=True)) == {
+        new.pk
+    }
+
+
+def test_the_dashboard_names_the_province_of_its_day(demo, settings, client):
+    """With the demo's territory (.env.example: 86, after 83 and 84): tỉnh Bến Tre before
+    1/7/2025, tỉnh Vĩnh Long from then."""
+    settings.QMS_AS_OF = None
+    settings.QMS_PROVINCE, settings.QMS_PROVINCE_PREDECESSORS = "86", ["83", "84"]
+    client.force_login(User.objects.get(username="dost"))
+    titles = {}
+    for day in ("15/12/2017", "30/06/2025", "01/07/2025", ""):
+        html = client.get(f"/dashboard/?as_of={day}" if day else "/dashboard/").content.decode()
+        titles[day] = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1).strip()
+    assert titles == {
+        "15/12/2017": "Tổng quan: Tỉnh Bến Tre",
+        "30/06/2025": "Tổng quan: Tỉnh Bến Tre",
+        "01/07/2025": "Tổng quan: Tỉnh Vĩnh Long",
+        "": "Tổng quan: Tỉnh Vĩnh Long",
+    }
 
 
 def test_demo_wave_2025_2026_is_under_way_with_an_account_per_new_unit(demo):
