@@ -112,7 +112,14 @@ def provinces(builder, old_province) -> Province:
     86 again, a new unit) begins on 1/7/2025 and succeeds the three."""
     last_day = EFFECTIVE - datetime.timedelta(days=1)
     rows = _rows("provinces_2025.csv")
+    new_code, new_name = rows[0]["new_province_code"], rows[0]["new_province_name"]
+    # A province in force on both sides of 1/7/2025 under the new one's code (the national lists
+    # imported before the demo keep one row for a province whose name did not change) is the
+    # former province: it ends, and the new one takes the units that begin on 1/7/2025.
+    carried = Province.objects.filter(code=new_code, valid_from=None, valid_until=None).first()
     old = {old_province.code: old_province}
+    if carried is not None:
+        old[new_code] = carried
     for r in rows:
         if r["old_province_code"] not in old:
             old[r["old_province_code"]] = builder._get(
@@ -120,14 +127,12 @@ def provinces(builder, old_province) -> Province:
                 {"code": r["old_province_code"], "valid_from": None},
                 {"name": r["old_province_name"], "valid_until": last_day},
             )
-    Province.objects.filter(pk=old_province.pk, valid_until__isnull=True).update(
+    Province.objects.filter(pk__in=[p.pk for p in old.values()], valid_until__isnull=True).update(
         valid_until=last_day
     )
-    new = builder._get(
-        Province,
-        {"code": rows[0]["new_province_code"], "valid_from": EFFECTIVE},
-        {"name": rows[0]["new_province_name"]},
-    )
+    new = builder._get(Province, {"code": new_code, "valid_from": EFFECTIVE}, {"name": new_name})
+    if carried is not None:
+        Commune.objects.filter(province=carried, valid_from__gte=EFFECTIVE).update(province=new)
     for r in rows:
         builder._get(
             ProvinceSuccession,
