@@ -164,6 +164,11 @@ class DemoBuilder:
         self.actor = self.consultant_user = None
         self.when = _at(START, 8)
 
+    @staticmethod
+    def person(rng: random.Random) -> tuple[str, str]:
+        """A fictional person's (family and middle names, given name): "Nguyễn Văn", "A"."""
+        return _person(rng)
+
     def _stamp(self, obj, by=None, at=None):
         """Record the next save of ``obj`` in its history as done by ``by`` at ``at``."""
         obj._history_user = by or self.actor
@@ -255,9 +260,11 @@ class DemoBuilder:
 
     # Programme -------------------------------------------------------------------------------
 
-    def template(self, name, kind, description, steps):
+    def template(self, name, kind, description, steps, standard=""):
         template = self._get(
-            RoadmapTemplate, {"name": name}, {"kind": kind, "description": description}
+            RoadmapTemplate,
+            {"name": name},
+            {"kind": kind, "description": description, "standard": standard},
         )
         for order, (key, step_name, evidence, offset, duration, weight) in enumerate(steps, 1):
             self._get(

@@ -29,6 +29,7 @@ from django.utils import timezone
 from accounts.models import User
 from communes.models import Commune, District, Province, ProvinceSuccession, Succession
 from roadmap.models import (
+    Consultant,
     Milestone,
     Participation,
     ParticipationKind,
@@ -44,8 +45,15 @@ EFFECTIVE = datetime.date(2025, 7, 1)
 LEGAL_BASIS = "Nghị quyết 1687/NQ-UBTVQH15 ngày 16/6/2025"
 PROVINCE_LEGAL_BASIS = "Nghị quyết 202/2025/QH15"  # its date is not in the project's data
 TODAY = datetime.date(2026, 12, 1)  # the demo's "today": the wave is under way
-START = datetime.date(2026, 8, 1)
+# Decided in the second half of 2025 (the decision's number and date are not known: left empty),
+# the wave starts three months after the merger; illustrative.
+START = datetime.date(2025, 10, 1)
 PROGRAMME_NAME = "Đợt 2025–2026: HTQLCL theo TCVN ISO 9001:2015 tại 16 UBND cấp xã mới"
+# A consulting company of the demo's own (fictional, and named so): no real company is made
+# the contractor of an invented wave.
+CONSULTANT_2025 = ("Công ty Tư vấn HTQLCL Minh Họa (hư cấu)", "Tư vấn Minh Họa")
+# TT 116/2015 Art. 4: a commune's ceiling is 80% of 33 million VND of consultancy for a build.
+BUDGET_PER_UNIT = Decimal(26_400_000)
 KINDS = {
     "xã": Commune.Kind.COMMUNE,
     "phường": Commune.Kind.WARD,
@@ -58,45 +66,74 @@ DISTRICT_KINDS = {
     "thị xã": District.Kind.TOWN,
     "thành phố": District.Kind.CITY,
 }
-KIND_OF_START = {
-    StartingPoint.CONSOLIDATE: ParticipationKind.EXTENSION,
-    StartingPoint.EXTEND: ParticipationKind.EXTENSION,
-    StartingPoint.NEW: ParticipationKind.NEW_BUILD,
+# Every unit of 1/7/2025 is a new body: whatever its predecessors had, it runs one QMS for its
+# territory on TCVN ISO 9001:2015 and makes its first announcement (kind "new build"; the
+# product has no kind for the consolidation of a merged unit's QMS yet). What its predecessors
+# left decides the roadmap: consolidate and rebuild their QMS, or build one from nothing.
+TEMPLATE_OF_START = {
+    StartingPoint.CONSOLIDATE: "merge",
+    StartingPoint.EXTEND: "merge",
+    StartingPoint.NEW: "new",
 }
-# (key, name, expected evidence, offset days, duration days, weight): TCVN ISO 9001:2015.
+# (key, name, expected evidence, offset days, duration days, weight): TCVN ISO 9001:2015, over the
+# wave's two years (illustrative offsets), the first announcement of the new unit last.
 NEW_BUILD_2015 = [
-    ("survey", "Khảo sát thực trạng tại UBND xã mới", "Báo cáo khảo sát", 0, 14, 1),
-    ("steering", "Thành lập Ban chỉ đạo ISO", "Quyết định của Chủ tịch UBND", 10, 14, 1),
-    ("awareness", "Đào tạo nhận thức TCVN ISO 9001:2015", "Danh sách học viên", 21, 14, 1),
-    ("context", "Xác định bối cảnh, rủi ro và cơ hội (điều 4, 6)", "Sổ tay rủi ro", 30, 30, 2),
-    ("drafting", "Xây dựng quy trình theo mô hình khung", "Dự thảo tài liệu", 45, 45, 3),
-    ("issuing", "Ban hành tài liệu HTQLCL", "Quyết định ban hành", 90, 14, 1),
-    ("applying", "Áp dụng HTQLCL", "Hồ sơ, sổ theo dõi", 104, 45, 3),
-    ("internal-audit", "Đánh giá nội bộ", "Báo cáo đánh giá", 149, 10, 2),
-    ("review", "Xem xét của lãnh đạo", "Biên bản họp", 165, 7, 1),
+    ("survey", "Khảo sát thực trạng tại UBND cấp xã mới", "Báo cáo khảo sát", 0, 30, 1),
+    (
+        "steering",
+        "Thành lập Ban chỉ đạo ISO, chỉ định đại diện lãnh đạo",
+        "Quyết định của Chủ tịch UBND",
+        20,
+        20,
+        1,
+    ),
+    ("awareness", "Đào tạo nhận thức TCVN ISO 9001:2015", "Danh sách học viên", 45, 30, 1),
+    ("context", "Xác định bối cảnh, rủi ro và cơ hội (điều 4, 6)", "Sổ tay rủi ro", 75, 45, 2),
+    ("drafting", "Xây dựng quy trình theo mô hình khung", "Dự thảo tài liệu", 110, 90, 3),
+    ("issuing", "Ban hành tài liệu HTQLCL", "Quyết định ban hành", 200, 20, 1),
+    ("applying", "Áp dụng HTQLCL", "Hồ sơ, sổ theo dõi", 220, 90, 3),
+    ("internal-audit", "Đánh giá nội bộ", "Báo cáo đánh giá", 310, 20, 2),
+    ("corrective", "Thực hiện hành động khắc phục", "Phiếu khắc phục đã đóng", 330, 20, 1),
+    ("review", "Xem xét của lãnh đạo", "Biên bản họp", 365, 20, 1),
     (
         RoadmapStep.ANNOUNCEMENT,
-        "Công bố HTQLCL phù hợp TCVN ISO 9001:2015",
+        "Công bố HTQLCL phù hợp TCVN ISO 9001:2015 (lần đầu)",
         "Quyết định công bố",
-        175,
-        10,
+        405,
+        30,
         1,
     ),
 ]
 MERGE_2015 = [
-    ("survey", "Rà soát HTQLCL của các đơn vị cũ", "Báo cáo rà soát", 0, 14, 1),
-    ("steering", "Kiện toàn Ban chỉ đạo ISO của đơn vị mới", "Quyết định", 10, 10, 1),
-    ("drafting", "Hợp nhất, chuyển đổi quy trình sang TCVN ISO 9001:2015", "Dự thảo", 20, 40, 3),
-    ("issuing", "Ban hành HTQLCL hợp nhất", "Quyết định ban hành", 60, 10, 1),
-    ("applying", "Áp dụng trên toàn địa bàn mới", "Hồ sơ, sổ theo dõi", 70, 45, 2),
-    ("internal-audit", "Đánh giá nội bộ", "Báo cáo đánh giá", 115, 10, 2),
-    ("review", "Xem xét của lãnh đạo", "Biên bản họp", 130, 7, 1),
+    ("survey", "Rà soát HTQLCL của các đơn vị cũ", "Báo cáo rà soát", 0, 30, 1),
+    (
+        "steering",
+        "Thành lập Ban chỉ đạo ISO của đơn vị mới, chỉ định đại diện lãnh đạo",
+        "Quyết định của Chủ tịch UBND",
+        20,
+        20,
+        1,
+    ),
+    ("awareness", "Đào tạo nhận thức TCVN ISO 9001:2015", "Danh sách học viên", 45, 30, 1),
+    (
+        "drafting",
+        "Hợp nhất và xây dựng lại quy trình theo TCVN ISO 9001:2015 (mô hình khung)",
+        "Dự thảo tài liệu",
+        75,
+        120,
+        3,
+    ),
+    ("issuing", "Ban hành HTQLCL của đơn vị mới", "Quyết định ban hành", 195, 20, 1),
+    ("applying", "Áp dụng HTQLCL trên toàn địa bàn mới", "Hồ sơ, sổ theo dõi", 215, 90, 2),
+    ("internal-audit", "Đánh giá nội bộ", "Báo cáo đánh giá", 305, 20, 2),
+    ("corrective", "Thực hiện hành động khắc phục", "Phiếu khắc phục đã đóng", 325, 20, 1),
+    ("review", "Xem xét của lãnh đạo", "Biên bản họp", 360, 20, 1),
     (
         RoadmapStep.ANNOUNCEMENT,
-        "Công bố lại HTQLCL phù hợp TCVN ISO 9001:2015",
-        "Quyết định",
-        180,
-        10,
+        "Công bố HTQLCL phù hợp TCVN ISO 9001:2015 (lần đầu)",
+        "Quyết định công bố",
+        400,
+        30,
         1,
     ),
 ]
@@ -213,6 +250,9 @@ def reorganise(builder, old_province) -> list[Commune]:
 
 def wave(builder, successors, *, province, dost):
     """The 2025-2026 wave: one participation per new unit, from what its predecessors left."""
+    consultant = builder._get(
+        Consultant, {"name": CONSULTANT_2025[0]}, {"short_name": CONSULTANT_2025[1]}
+    )
     programme = builder._get(
         Programme,
         {"name": PROGRAMME_NAME},
@@ -221,22 +261,27 @@ def wave(builder, successors, *, province, dost):
             "year_start": 2025,
             "year_end": 2026,
             "standard": Standard.ISO_2015,
+            "consultant": consultant,
             "start_date": START,
-            "budget": Decimal(16 * 40_000_000),
+            "budget": BUDGET_PER_UNIT * len(successors),
         },
     )
     templates = {
-        ParticipationKind.NEW_BUILD: builder.template(
-            "Xây dựng mới HTQLCL theo TCVN ISO 9001:2015 (10 bước)",
+        "new": builder.template(
+            "Xây dựng mới HTQLCL theo TCVN ISO 9001:2015, công bố lần đầu (11 bước)",
             ParticipationKind.NEW_BUILD,
-            "Đơn vị mới chưa có HTQLCL: xây dựng theo mô hình khung (QĐ 101/QĐ-BKHCN).",
+            "Đơn vị mới mà không đơn vị cũ nào có HTQLCL: xây dựng theo mô hình khung "
+            "(QĐ 101/QĐ-BKHCN), công bố lần đầu.",
             NEW_BUILD_2015,
+            standard=Standard.ISO_2015,
         ),
-        ParticipationKind.EXTENSION: builder.template(
-            "Hợp nhất, mở rộng HTQLCL theo TCVN ISO 9001:2015 (8 bước)",
-            ParticipationKind.EXTENSION,
-            "Hợp nhất HTQLCL của các đơn vị cũ thành một HTQLCL cho toàn địa bàn, công bố lại.",
+        "merge": builder.template(
+            "Hợp nhất, xây dựng lại HTQLCL của đơn vị mới theo TCVN ISO 9001:2015 (10 bước)",
+            ParticipationKind.NEW_BUILD,
+            "Đơn vị mới hình thành từ nhiều đơn vị cũ: hợp nhất HTQLCL của các đơn vị cũ, xây "
+            "dựng lại một HTQLCL cho toàn địa bàn theo TCVN ISO 9001:2015, công bố lần đầu.",
             MERGE_2015,
+            standard=Standard.ISO_2015,
         ),
     }
     rng = random.Random(2025)
@@ -246,13 +291,12 @@ def wave(builder, successors, *, province, dost):
 
 
 def participant(builder, point, programme, templates, dost, rng):
-    commune, kind = point.commune, KIND_OF_START[point.kind]
+    commune = point.commune
+    # Fictional people, drawn from the unit's code (not from the wave's stream).
+    prng = random.Random(int(commune.code) + 2025)
+    leader, secretary = builder.person(prng), builder.person(prng)
     officer = builder.user(
-        f"xa2025-{commune.code}",
-        User.Role.COMMUNE_OFFICER,
-        "Cán bộ ISO",
-        commune.name,
-        commune=commune,
+        f"xa2025-{commune.code}", User.Role.COMMUNE_OFFICER, *secretary, commune=commune
     )
     if Participation.objects.filter(programme=programme, commune=commune).exists():
         return
@@ -260,26 +304,30 @@ def participant(builder, point, programme, templates, dost, rng):
         Participation,
         {"programme": programme, "commune": commune},
         {
-            "kind": kind,
-            "budget_allocated": Decimal(
-                40_000_000 if kind == ParticipationKind.NEW_BUILD else 25_000_000
-            ),
+            "kind": ParticipationKind.NEW_BUILD,
+            "budget_allocated": BUDGET_PER_UNIT,
             "start_date": START,
+            "qms_representative": f"{' '.join(leader)} (Phó Chủ tịch UBND)",
+            "iso_secretary": " ".join(secretary),
         },
     )
     participation_apply_template(
-        participation=participation, template=templates[kind], by=dost, at=builder_at(START, 8)
+        participation=participation,
+        template=templates[TEMPLATE_OF_START[point.kind]],
+        by=dost,
+        at=builder_at(START, 8),
     )
     progress(participation, officer, rng)
 
 
 def progress(participation, officer, rng):
-    """Steps done (a few days early or late) while their due date is past; the next one started."""
-    lag = rng.randint(-3, 25)
+    """Steps done (a few days early or weeks late) while their due date is past; the next one
+    started. The announcement is at most being prepared: nobody has announced by ``TODAY``."""
+    lag = rng.randint(-3, 45)
     for m in participation.milestones.select_related("step").order_by("step__order"):
         done_on = m.due_date + datetime.timedelta(days=lag)
         started = m.planned_start + datetime.timedelta(days=max(lag, 0))
-        if started >= TODAY or m.step.key == RoadmapStep.ANNOUNCEMENT:
+        if started >= TODAY:
             break
         m = milestone_update_status(
             milestone=m,
@@ -290,7 +338,7 @@ def progress(participation, officer, rng):
             expected_version=m.version,
             at=builder_at(started),
         )
-        if done_on >= TODAY:
+        if done_on >= TODAY or m.step.key == RoadmapStep.ANNOUNCEMENT:
             break
         milestone_update_status(
             milestone=m,

@@ -222,9 +222,20 @@ def test_demo_wave_2025_2026_is_under_way_with_an_account_per_new_unit(demo):
     officers = User.objects.filter(username__startswith="xa2025-")
     assert officers.count() == 16
     assert all(u.commune.valid_from == datetime.date(2025, 7, 1) for u in officers)
-    # Every one of the 45 announced in 2017 or 2018: the new units consolidate their QMS.
-    assert participations.get(commune__code="28901").kind == "extension"
-    assert participations.get(commune__code="28987").kind == "extension"
+    # Decided in the second half of 2025, with a consultant and each unit's QMS people.
+    assert programme.start_date == datetime.date(2025, 10, 1)
+    assert programme.consultant is not None and "hư cấu" in programme.consultant.name
+    assert not participations.filter(qms_representative="").exists()
+    assert not participations.filter(iso_secretary="").exists()
+    # Each new unit is a new body: it builds (or consolidates its predecessors' QMS into) one
+    # QMS on the 2015 edition, and its last step is its first announcement.
+    assert set(participations.values_list("kind", flat=True)) == {"new"}
+    assert participations.get(commune__code="28987").template.name.startswith("Hợp nhất")
+    for participation in participations.select_related("template"):
+        assert participation.template.standard == "2015"
+        last = participation.template.steps.order_by("order").last()
+        assert last.key == "announcement" and "lần đầu" in last.name
+        assert "Công bố lại" not in last.name
 
 
 def _tracked_models():
@@ -429,10 +440,7 @@ def test_no_real_person_of_the_seed_authors_anything_in_the_demo(demo):
 def test_every_person_of_the_demo_looks_fictional(demo):
     """Accounts and the communes' QMS people: a letter for a given name ("Nguyễn Văn A")."""
     looks_fictional = re.compile(r"\w+ \w+ [A-ZĐ]")
-    names = [
-        f"{u.first_name} {u.last_name}"
-        for u in User.objects.exclude(username__startswith="xa2025-")
-    ]
+    names = [f"{u.first_name} {u.last_name}" for u in User.objects.all()]
     for p in Participation.objects.exclude(qms_representative=""):
         names.append(p.qms_representative.split(" (")[0])
     names += list(
