@@ -76,7 +76,8 @@ TEMPLATE_OF_START = {
     StartingPoint.NEW: "new",
 }
 # (key, name, expected evidence, offset days, duration days, weight): TCVN ISO 9001:2015, over the
-# wave's two years (illustrative offsets), the first announcement of the new unit last.
+# wave's two years (illustrative offsets), the first announcement of the new unit last, due by
+# 30/12/2026 (day 455 from the start).
 NEW_BUILD_2015 = [
     ("survey", "Khảo sát thực trạng tại UBND cấp xã mới", "Báo cáo khảo sát", 0, 30, 1),
     (
@@ -100,7 +101,7 @@ NEW_BUILD_2015 = [
         "Công bố HTQLCL phù hợp TCVN ISO 9001:2015 (lần đầu)",
         "Quyết định công bố",
         405,
-        30,
+        50,
         1,
     ),
 ]
@@ -133,7 +134,7 @@ MERGE_2015 = [
         "Công bố HTQLCL phù hợp TCVN ISO 9001:2015 (lần đầu)",
         "Quyết định công bố",
         400,
-        30,
+        55,
         1,
     ),
 ]
