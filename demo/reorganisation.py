@@ -1,21 +1,24 @@
-"""The 2025 reorganisation of the demo's units and the 2025-2026 wave under way today.
+"""The 2025 reorganisation of the demo's territory and the 2025-2026 wave under way today.
 
 Facts (copied from ../shared into ``demo/data/``): from 1/7/2025 local government has two
 levels; tỉnh Bến Tre (83), tỉnh Trà Vinh (84) and the former tỉnh Vĩnh Long (86) end on 30/6/2025
 and the new tỉnh Vĩnh Long, a new unit that reuses code 86, succeeds them by Nghị quyết
 202/2025/QH15 (``provinces_2025.csv``, names from the statistics office's lists of 2017 and 2025);
-districts are abolished; the 45 units of the 2017 wave are parts of 16 new units
-(``vinh_long_2025.csv``: their codes and names). ``conversion_2025.csv`` holds every row of the
-official conversion table for those 16 units: their 50 predecessors, the 45 of the wave and five
-units of the city of Bến Tre (``predecessors_2017.csv``: their district, name and kind in the
-statistics office's list of 18/8/2017, the only names the project has for them). Xã Phong Mỹ
-(28990) had merged into Phong Nẫm in 2020 and is not in the table. The communes' resolution (NQ
-1687/NQ-UBTVQH15 of 16/6/2025) and the provinces' (NQ 202/2025/QH15) are named in the brief; the
-successions carry them as their legal basis.
+districts are abolished. The new province's 124 commune-level units (``vinh_long_2025.csv``, from
+the list of 1/7/2025) and every row of the official conversion table that leads to them
+(``conversion_2025.csv``: 359 rows, 354 predecessors, 14 of them split) are loaded; the 45 units
+of the 2017 wave are predecessors of 16 of them. The other predecessors (``predecessors_2017.csv``)
+carry their district, name and kind in the statistics office's list of 18/8/2017, the only names
+the project has for them; the changes between 2017 and 2025 (units merged, renamed or made wards)
+are not in the project's data and not recorded, but for Xã Phong Mỹ (28990), merged into Phong
+Nẫm in 2020 and absent from the table. The communes' resolution (NQ 1687/NQ-UBTVQH15 of
+16/6/2025) and the provinces' (NQ 202/2025/QH15) are named in the brief; the successions carry
+them as their legal basis.
 
-Illustrative: the wave (its name, dates, budgets, people, progress); it has no plan or decision
-number (left empty). What each new unit starts from (consolidate, extend, build new) is derived
-from its predecessors' announcements by ``roadmap.successors.successor_starting_points``.
+Illustrative: the wave (its name, dates, budgets, people, progress, its consulting company); it
+has no plan or decision number (left empty). Which roadmap each new unit follows (consolidate its
+predecessors' QMS and rebuild, or build from nothing) is derived from its predecessors'
+announcements by ``roadmap.successors.successor_starting_points``.
 """
 
 import csv
@@ -48,7 +51,7 @@ TODAY = datetime.date(2026, 12, 1)  # the demo's "today": the wave is under way
 # Decided in the second half of 2025 (the decision's number and date are not known: left empty),
 # the wave starts three months after the merger; illustrative.
 START = datetime.date(2025, 10, 1)
-PROGRAMME_NAME = "Đợt 2025–2026: HTQLCL theo TCVN ISO 9001:2015 tại 16 UBND cấp xã mới"
+PROGRAMME_NAME = "Đợt 2025–2026: HTQLCL theo TCVN ISO 9001:2015 tại 124 UBND cấp xã tỉnh Vĩnh Long"
 # A consulting company of the demo's own (fictional, and named so): no real company is made
 # the contractor of an invented wave.
 CONSULTANT_2025 = ("Công ty Tư vấn HTQLCL Minh Họa (hư cấu)", "Tư vấn Minh Họa")
@@ -145,9 +148,10 @@ def _rows(name):
         return list(csv.DictReader(f))
 
 
-def provinces(builder, old_province) -> Province:
+def provinces(builder, old_province) -> tuple[Province, dict[str, Province]]:
     """Bến Tre, Trà Vinh and the former Vĩnh Long end on 30/6/2025; the new tỉnh Vĩnh Long (code
-    86 again, a new unit) begins on 1/7/2025 and succeeds the three."""
+    86 again, a new unit) begins on 1/7/2025 and succeeds the three. Returns the new province
+    and the old ones by code."""
     last_day = EFFECTIVE - datetime.timedelta(days=1)
     rows = _rows("provinces_2025.csv")
     new_code, new_name = rows[0]["new_province_code"], rows[0]["new_province_name"]
@@ -181,21 +185,21 @@ def provinces(builder, old_province) -> Province:
             },
             {"whole": True, "legal_basis": PROVINCE_LEGAL_BASIS},
         )
-    return new
+    return new, old
 
 
-def other_predecessors(builder, old_province, last_day) -> None:
-    """The predecessors of the 16 units outside the three districts of 2017 (five units of the
-    city of Bến Tre), as the list of 18/8/2017 names them; they end on 30/6/2025."""
+def other_predecessors(builder, old_provinces, last_day) -> None:
+    """The predecessors of the 124 units outside the three districts of 2017, as the list of
+    18/8/2017 names them, with their districts; they end on 30/6/2025."""
     for r in _rows("predecessors_2017.csv"):
-        assert r["province_code"] == old_province.code, r
+        province = old_provinces[r["province_code"]]
         district = builder._get(
             District,
             {"code": r["district_code"], "valid_from": None},
             {
                 "name": r["district_name"],
                 "kind": DISTRICT_KINDS[r["district_type"].lower()],
-                "province": old_province,
+                "province": province,
                 "valid_until": last_day,
             },
         )
@@ -206,7 +210,7 @@ def other_predecessors(builder, old_province, last_day) -> None:
                 "name": r["name"],
                 "kind": KINDS[r["type"].lower()],
                 "district": district,
-                "province": old_province,
+                "province": province,
                 "valid_until": last_day,
             },
         )
@@ -214,17 +218,16 @@ def other_predecessors(builder, old_province, last_day) -> None:
 
 def reorganise(builder, old_province) -> list[Commune]:
     """End the provinces, districts and communes of the territory on 30/6/2025; the new
-    province and the 16 successors of the demo's units begin, with every succession of the
-    official table."""
+    province and its 124 units begin, with every succession of the official table."""
     last_day = EFFECTIVE - datetime.timedelta(days=1)
-    vinh_long = provinces(builder, old_province)
-    other_predecessors(builder, old_province, last_day)
+    vinh_long, old_provinces = provinces(builder, old_province)
+    other_predecessors(builder, old_provinces, last_day)
     conversion = _rows("conversion_2025.csv")
     old_codes = {r["old_ward_code"] for r in conversion}
     Commune.objects.filter(code__in=old_codes, valid_from=None, valid_until=None).update(
         valid_until=last_day
     )
-    District.objects.filter(province=old_province, valid_until__isnull=True).update(
+    District.objects.filter(province__in=old_provinces.values(), valid_until__isnull=True).update(
         valid_until=last_day
     )
     new = {

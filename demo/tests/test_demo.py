@@ -46,17 +46,11 @@ def test_demo_has_the_three_districts_46_communes_and_45_participations(demo):
     wave_districts = District.objects.filter(code__in=["832", "834", "838"])
     assert wave_districts.count() == 3
     assert Commune.objects.filter(valid_from=None, district__in=wave_districts).count() == 46
-    # And the city of Bến Tre's five units that the official table makes predecessors of two
-    # of the 16 units of 2025 (no participation: the demo has no record of their QMS).
+    # And the other units of 2017 that the official table makes predecessors of the units of
+    # 2025 (the city of Bến Tre's among them); none takes part in the 2017 wave.
     city = Commune.objects.filter(valid_from=None, district__code="829")
-    assert sorted(city.values_list("code", flat=True)) == [
-        "28777",
-        "28780",
-        "28789",
-        "28792",
-        "28798",
-    ]
-    assert not Participation.objects.filter(commune__in=city).exists()
+    assert {"28777", "28780", "28789", "28792", "28798"} <= set(city.values_list("code", flat=True))
+    assert not wave_2017().exclude(commune__district__in=wave_districts).exists()
     assert wave_2017().count() == 45
     by_district = {
         code: wave_2017().filter(commune__district__code=code).count()
@@ -128,10 +122,15 @@ def test_running_the_demo_twice_changes_nothing(demo):
     assert "nothing changed" in out.getvalue()
 
 
-def test_demo_reorganises_the_45_into_16_units_of_vinh_long_from_1_7_2025(demo):
+def test_demo_reorganises_the_territory_into_the_124_units_of_vinh_long_from_1_7_2025(demo):
     reorganised = datetime.date(2025, 7, 1)
     new = Commune.objects.filter(valid_from=reorganised)
-    assert new.count() == 16
+    # NQ 1687/NQ-UBTVQH15 (the brief): 124 units, 105 xã and 19 phường.
+    assert sorted(new.values_list("kind", flat=True)) == sorted(
+        [Commune.Kind.COMMUNE] * 105 + [Commune.Kind.WARD] * 19
+    )
+    wave_units = new.filter(precedents__predecessor__participations__programme__year_start=2017)
+    assert wave_units.distinct().count() == 16
     assert set(new.values_list("province__code", flat=True)) == {"86"}
     assert not new.filter(district__isnull=False).exists()
     assert Commune.objects.current(reorganised).filter(province__code="83").count() == 0
@@ -142,9 +141,13 @@ def test_demo_reorganises_the_45_into_16_units_of_vinh_long_from_1_7_2025(demo):
         "28999",
     ]
     assert Succession.objects.get(predecessor__code="29014").successor.name == "Phường An Hội"
-    # The whole official table for the 16 units: 50 rows, each with the resolution.
+    # The whole official table for the province: 359 rows (354 units, 14 of them split), each
+    # with the resolution; every unit of 2025 has its predecessors.
     successions = Succession.objects.filter(effective_on=reorganised)
-    assert successions.count() == 50
+    assert successions.count() == 359
+    assert successions.values("predecessor").distinct().count() == 354
+    assert successions.filter(whole=False).count() == 14
+    assert not new.filter(precedents__isnull=True).exists()
     assert set(successions.values_list("legal_basis", flat=True)) == {
         "Nghị quyết 1687/NQ-UBTVQH15 ngày 16/6/2025"
     }
@@ -212,7 +215,7 @@ def test_demo_wave_2025_2026_is_under_way_with_an_account_per_new_unit(demo):
     programme = Programme.objects.get(year_start=2025)
     assert programme.standard == "2015" and programme.decision_number == ""
     participations = Participation.objects.filter(programme=programme)
-    assert participations.count() == 16
+    assert participations.count() == 124
     statuses = set(
         Milestone.objects.filter(participation__programme=programme).values_list(
             "status", flat=True
@@ -220,7 +223,7 @@ def test_demo_wave_2025_2026_is_under_way_with_an_account_per_new_unit(demo):
     )
     assert {"done", "in_progress", "not_started"} <= statuses
     officers = User.objects.filter(username__startswith="xa2025-")
-    assert officers.count() == 16
+    assert officers.count() == 124
     assert all(u.commune.valid_from == datetime.date(2025, 7, 1) for u in officers)
     # Decided in the second half of 2025, with a consultant and each unit's QMS people.
     assert programme.start_date == datetime.date(2025, 10, 1)
@@ -327,7 +330,7 @@ def test_process_codes_look_like_a_communes_own(demo):
 
 def test_the_2017_dashboard_is_one_click_away_with_as_of_15_12_2017(demo, settings, client):
     """With no pinned day, ``/?as_of=15/12/2017`` shows the pinned 2017 figures: milestones as
-    their history shows them that day; today's dashboard shows the 16 units of 2025."""
+    their history shows them that day; today's dashboard shows the 124 units of 2025."""
     settings.QMS_AS_OF = None
     client.force_login(User.objects.get(username="dost"))
     response = client.get("/?as_of=15/12/2017", follow=True)
@@ -348,7 +351,7 @@ def test_the_2017_dashboard_is_one_click_away_with_as_of_15_12_2017(demo, settin
 
     today = client.get("/", follow=True)
     figures = today.context["figures"]
-    assert figures.total == 16 and not figures.has_districts
+    assert figures.total == 124 and not figures.has_districts
     assert {c.code for c in figures.communes} == set(
         Commune.objects.filter(valid_from=datetime.date(2025, 7, 1)).values_list("code", flat=True)
     )
@@ -387,7 +390,7 @@ def test_inspection_plans_2019_2024_cover_every_maintaining_commune_a_third_on_s
         assert communes == announced_2017_wave, year
         onsite = plan.items.filter(form="onsite").count()
         assert onsite >= onsite_required(45) == 15, year
-    # The 16 units of 2025 build their QMS: they maintain none yet, no plan lists them.
+    # The 124 units of 2025 build their QMS: they maintain none yet, no plan lists them.
     assert not InspectionPlan.objects.filter(items__commune__valid_from__isnull=False).exists()
 
 
