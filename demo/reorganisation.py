@@ -322,6 +322,12 @@ def participant(builder, point, programme, templates, dost, rng):
         at=builder_at(START, 8),
     )
     progress(participation, officer, rng)
+    # Spent in proportion to the steps done (illustrative), as the Sở records it on TODAY.
+    milestones = participation.milestones
+    done = milestones.filter(status=Milestone.Status.DONE).count()
+    spent = BUDGET_PER_UNIT * Decimal(done) / Decimal(max(1, milestones.count()))
+    participation.budget_spent = spent.quantize(Decimal(1000))
+    builder._save(participation, by=dost, at=builder_at(TODAY, 17))
 
 
 def progress(participation, officer, rng):
