@@ -14,6 +14,7 @@ drawn from a seeded random generator so that every run builds the same data, as 
 import csv
 import datetime
 import random
+import re
 import secrets
 from collections import Counter
 from dataclasses import dataclass
@@ -143,6 +144,30 @@ class DemoResult:
     password: str | None
 
 
+# One spelling of a name (the glossary: "Hòa", never "Hoà"): the statistics office's lists put
+# the tone of an open "oa", "oe" or "uy" on its second vowel in some names ("Xã Bình Hoà") and on
+# its first in others ("Xã Châu Hòa"); the demo writes every name with the tone on the first.
+_OLD_STYLE = re.compile(r"(?<![qQ])([oO])([àáảãạèéẻẽẹ])(?!\w)|(?<![qQ])([uU])([ỳýỷỹỵ])(?!\w)")
+_TONED = {"o": "òóỏõọ", "u": "ùúủũụ"}
+_PLAIN = {
+    c: (base, i)
+    for base, row in (("a", "àáảãạ"), ("e", "èéẻẽẹ"), ("y", "ỳýỷỹỵ"))
+    for i, c in enumerate(row)
+}
+
+
+def one_spelling(name: str) -> str:
+    """``name`` with the tone of an open "oa", "oe", "uy" on the first vowel: "Bình Hòa"."""
+
+    def fix(match):
+        vowel, toned = (match.group(1), match.group(2)) if match.group(1) else match.group(3, 4)
+        base, tone = _PLAIN[toned]
+        first = _TONED[vowel.lower()][tone]
+        return (first.upper() if vowel.isupper() else first) + base
+
+    return _OLD_STYLE.sub(fix, name)
+
+
 def _person(rng: random.Random) -> tuple[str, str]:
     return rng.choice(SURNAMES) + " " + rng.choice(MIDDLE), rng.choice(GIVEN)
 
@@ -163,6 +188,8 @@ class DemoBuilder:
         # in the story, never the moment the demo was loaded.
         self.actor = self.consultant_user = None
         self.when = _at(START, 8)
+
+    one_spelling = staticmethod(one_spelling)
 
     @staticmethod
     def person(rng: random.Random) -> tuple[str, str]:
@@ -204,7 +231,7 @@ class DemoBuilder:
                         Commune,
                         {"code": row["commune_code_gso"], "valid_from": None},
                         {
-                            "name": row["commune_name_2017"],
+                            "name": one_spelling(row["commune_name_2017"]),
                             "kind": KIND_BY_LABEL[row["type_2017"]],
                             "district": district,
                             "province": province,

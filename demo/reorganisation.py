@@ -207,7 +207,7 @@ def other_predecessors(builder, old_provinces, last_day) -> None:
             Commune,
             {"code": r["code"], "valid_from": None},
             {
-                "name": r["name"],
+                "name": builder.one_spelling(r["name"]),
                 "kind": KINDS[r["type"].lower()],
                 "district": district,
                 "province": province,
@@ -234,7 +234,11 @@ def reorganise(builder, old_province) -> list[Commune]:
         r["code"]: builder._get(
             Commune,
             {"code": r["code"], "valid_from": EFFECTIVE},
-            {"name": r["name"], "kind": KINDS[r["type"]], "province": vinh_long},
+            {
+                "name": builder.one_spelling(r["name"]),
+                "kind": KINDS[r["type"]],
+                "province": vinh_long,
+            },
         )
         for r in _rows("vinh_long_2025.csv")
     }

@@ -450,3 +450,18 @@ def test_every_person_of_the_demo_looks_fictional(demo):
         Participation.objects.exclude(iso_secretary="").values_list("iso_secretary", flat=True)
     )
     assert names and [n for n in names if not looks_fictional.fullmatch(n)] == []
+
+
+def test_every_unit_name_has_one_spelling(demo):
+    """ "Hòa", never "Hoà" (the glossary): the tone of an open "oa", "oe", "uy" on its first
+    vowel, in every unit's name (the lists spell some names the other way)."""
+    from communes.models import Province
+    from demo.builder import one_spelling
+
+    names = [
+        name
+        for model in (Province, District, Commune)
+        for name in model.objects.values_list("name", flat=True)
+    ]
+    assert "Xã Bình Hòa" in names and "Xã Bình Hoà" not in names
+    assert [n for n in names if one_spelling(n) != n] == []
