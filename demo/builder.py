@@ -14,6 +14,7 @@ drawn from a seeded random generator so that every run builds the same data, as 
 import csv
 import datetime
 import random
+import re
 import secrets
 from collections import Counter
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ PROCEDURES_CSV = BASE_DIR / "demo" / "data" / "commune_procedures.csv"
 DEMO_AS_OF = datetime.date(2017, 12, 15)
 LEFT_OUT_CODE = "28990"  # Xã Phong Mỹ: the one unit of Giồng Trôm and Mỏ Cày Bắc left out.
 EXTENSION_DISTRICT = "832"  # Chợ Lách
+PHONG_MY_LEGAL_BASIS = "Nghị quyết 856/NQ-UBTVQH14"
 PROGRAMME_NAME = "Đợt 2017: xây dựng, áp dụng và mở rộng HTQLCL tại 45 UBND cấp xã"
 CONSULTANT_NAME = "Công ty TNHH Tư vấn Quản lý Quốc tế và Hỗ trợ kỹ thuật cao"
 START = datetime.date(2017, 8, 8)
@@ -111,10 +113,17 @@ EXTENSION_STEPS = [
     ("sent", "Gửi thông báo công bố lại đến Sở KH&CN", "Công văn gửi", 121, 7, 1),
 ]
 
+# Every person of the demo is fictional and looks it: a family and a middle name, then a letter
+# of the alphabet for the given name, the way Vietnamese forms write a sample person ("Nguyễn Văn
+# A"). The lists keep their lengths (10, 8, 23): the seeded stream draws the same numbers.
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Trương", "Đặng", "Bùi"]
 MIDDLE = ["Văn", "Thị", "Minh", "Thanh", "Hoàng", "Ngọc", "Quốc", "Hữu"]
-GIVEN = ["An", "Bình", "Cường", "Dũng", "Hà", "Hạnh", "Hùng", "Lan", "Linh", "Mai", "Nam", "Phúc"]
-GIVEN += ["Quang", "Tâm", "Thảo", "Thủy", "Trang", "Trí", "Tuấn", "Vân", "Yến", "Đức", "Hiếu"]
+GIVEN = ["A", "B", "C", "D", "Đ", "E", "G", "H", "I", "K", "L", "M", "N", "O", "P", "Q", "R"]
+GIVEN += ["S", "T", "U", "V", "X", "Y"]
+# The province's three accounts (fictional: the seed's people never author a demo record).
+DOST_NAME = ("Trần Thị", "B")  # Chi cục TĐC staff
+MANAGER_NAME = ("Nguyễn Văn", "A")  # a leader of the Sở
+CONSULTANT_STAFF_NAME = ("Lê Văn", "C")  # the consulting company's staff
 
 KIND_BY_LABEL = {"Xã": Commune.Kind.COMMUNE, "Phường": Commune.Kind.WARD}
 KIND_BY_LABEL["Thị trấn"] = Commune.Kind.TOWNSHIP
@@ -133,6 +142,30 @@ FINDINGS = [
 class DemoResult:
     created: int
     password: str | None
+
+
+# One spelling of a name (the glossary: "Hòa", never "Hoà"): the statistics office's lists put
+# the tone of an open "oa", "oe" or "uy" on its second vowel in some names ("Xã Bình Hoà") and on
+# its first in others ("Xã Châu Hòa"); the demo writes every name with the tone on the first.
+_OLD_STYLE = re.compile(r"(?<![qQ])([oO])([àáảãạèéẻẽẹ])(?!\w)|(?<![qQ])([uU])([ỳýỷỹỵ])(?!\w)")
+_TONED = {"o": "òóỏõọ", "u": "ùúủũụ"}
+_PLAIN = {
+    c: (base, i)
+    for base, row in (("a", "àáảãạ"), ("e", "èéẻẽẹ"), ("y", "ỳýỷỹỵ"))
+    for i, c in enumerate(row)
+}
+
+
+def one_spelling(name: str) -> str:
+    """``name`` with the tone of an open "oa", "oe", "uy" on the first vowel: "Bình Hòa"."""
+
+    def fix(match):
+        vowel, toned = (match.group(1), match.group(2)) if match.group(1) else match.group(3, 4)
+        base, tone = _PLAIN[toned]
+        first = _TONED[vowel.lower()][tone]
+        return (first.upper() if vowel.isupper() else first) + base
+
+    return _OLD_STYLE.sub(fix, name)
 
 
 def _person(rng: random.Random) -> tuple[str, str]:
@@ -155,6 +188,13 @@ class DemoBuilder:
         # in the story, never the moment the demo was loaded.
         self.actor = self.consultant_user = None
         self.when = _at(START, 8)
+
+    one_spelling = staticmethod(one_spelling)
+
+    @staticmethod
+    def person(rng: random.Random) -> tuple[str, str]:
+        """A fictional person's (family and middle names, given name): "Nguyễn Văn", "A"."""
+        return _person(rng)
 
     def _stamp(self, obj, by=None, at=None):
         """Record the next save of ``obj`` in its history as done by ``by`` at ``at``."""
@@ -191,15 +231,15 @@ class DemoBuilder:
                         Commune,
                         {"code": row["commune_code_gso"], "valid_from": None},
                         {
-                            "name": row["commune_name_2017"],
+                            "name": one_spelling(row["commune_name_2017"]),
                             "kind": KIND_BY_LABEL[row["type_2017"]],
                             "district": district,
                             "province": province,
                         },
                     )
                 )
-        # Phong Mỹ merged into Phong Nẫm (a 2020 resolution of the UBTVQH, in force 1/2/2020;
-        # the sources disagree on its number, so the legal basis is left for the user to type).
+        # Phong Mỹ merged into Phong Nẫm in 2020 (in force 1/2/2020) by the resolution the brief's
+        # table names (demo/data/ben_tre_2017.csv); the table gives no date for it.
         phong_my = next(c for c in communes if c.code == LEFT_OUT_CODE)
         if phong_my.valid_until is None:
             phong_my.valid_until = datetime.date(2020, 1, 31)
@@ -211,7 +251,7 @@ class DemoBuilder:
                 "successor": next(c for c in communes if c.code == "28987"),
                 "effective_on": datetime.date(2020, 2, 1),
             },
-            {"whole": True},
+            {"whole": True, "legal_basis": PHONG_MY_LEGAL_BASIS},
         )
         return province, communes
 
@@ -247,9 +287,11 @@ class DemoBuilder:
 
     # Programme -------------------------------------------------------------------------------
 
-    def template(self, name, kind, description, steps):
+    def template(self, name, kind, description, steps, standard=""):
         template = self._get(
-            RoadmapTemplate, {"name": name}, {"kind": kind, "description": description}
+            RoadmapTemplate,
+            {"name": name},
+            {"kind": kind, "description": description, "standard": standard},
         )
         for order, (key, step_name, evidence, offset, duration, weight) in enumerate(steps, 1):
             self._get(
@@ -577,17 +619,17 @@ class DemoBuilder:
 
     def staff_accounts(self, consultant, communes, rng):
         """The province's own accounts: DOST staff, a manager, the consultant, district officers."""
-        dost = self.user("dost", User.Role.DOST_STAFF, "Hồ Thị Thanh", "Thúy")
+        dost = self.user("dost", User.Role.DOST_STAFF, *DOST_NAME)
         if not dost.is_staff:
             dost.is_staff = dost.is_superuser = True
             dost.save()
-        manager = self.user("manager", User.Role.MANAGER, "Võ Văn", "Truyền")
+        manager = self.user("manager", User.Role.MANAGER, *MANAGER_NAME)
         if not manager.is_staff:
             manager.is_staff = True
             manager.save()
             manager.user_permissions.set(Permission.objects.filter(codename__startswith="view_"))
         consultant_user = self.user(
-            "consultant", User.Role.CONSULTANT, "Đoàn Hồng Lý Quang", "Hoa", consultant=consultant
+            "consultant", User.Role.CONSULTANT, *CONSULTANT_STAFF_NAME, consultant=consultant
         )
         for district in District.objects.filter(code__in={c.district.code for c in communes}):
             first, last = _person(rng)
@@ -677,7 +719,7 @@ class DemoBuilder:
 
     @transaction.atomic
     def build(self):
-        self.actor = self.user("dost", User.Role.DOST_STAFF, "Hồ Thị Thanh", "Thúy")
+        self.actor = self.user("dost", User.Role.DOST_STAFF, *DOST_NAME)
         province, communes = self.units()
         procedures = self.procedures()
         consultant, programme, new_tpl, ext_tpl = self.programme(province)

@@ -17,6 +17,7 @@ in the story (``_redate``), as the 2017 part does with ``at=``.
 import datetime
 import random
 
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
@@ -249,6 +250,9 @@ def convert_to_2015(year: int) -> int:
             continue
         officer = User.objects.get(username=f"commune-{code}")
         settled = _settle(commune, officer, consultant, planned - datetime.timedelta(days=60))
+        # Findings the Sở closed itself (its inspections' actions, demo/cycle.py) count too.
+        closed = Finding.objects.filter(audit__commune=commune).aggregate(last=Max("closed_on"))
+        settled = max(settled, closed["last"] or settled)
         decided = max(planned, settled + datetime.timedelta(days=45))
         for kind, before in ((Audit.Kind.INTERNAL_AUDIT, 40), (Audit.Kind.MANAGEMENT_REVIEW, 15)):
             day = decided - datetime.timedelta(days=before)

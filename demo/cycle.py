@@ -36,6 +36,7 @@ from procedures.models import Procedure, ScopeItem
 from reports.models import AnnualReport
 
 YEARS = range(2018, 2026)
+VERIFIED_AFTER_DAYS = 7  # the Sở verifies an inspection's corrective action a week after it is done
 AMENDED_ON = datetime.date(2022, 1, 1)  # illustrative: a civil-status change in force on 1/1/2022
 RECIPIENTS_PLAN = "UBND tỉnh (b/c)\nUBND các xã có tên trong Kế hoạch\nLưu: VT, Chi cục TĐC"
 RECIPIENTS_REPORT = "Bộ Khoa học và Công nghệ\nUBND tỉnh (b/c)\nLưu: VT, Chi cục TĐC"
@@ -182,6 +183,23 @@ def _inspect(item, rng: random.Random, by, *, until: datetime.date) -> None:
         if done <= until:
             action.done_on = done
             _dated(action, done, 16).save()
+            _answer(finding, action, by, until=until)
+
+
+def _answer(finding, action, by, *, until: datetime.date) -> None:
+    """The Sở answers the body's report (TT 26/2014 Art. 37.2.d): it accepts the action a week after
+    it is done and closes the finding, so no unit keeps a finding open past its end."""
+    verified = action.done_on + datetime.timedelta(days=VERIFIED_AFTER_DAYS)
+    if verified > until:
+        return
+    action.verified_by = by
+    action.verified_at = _at(verified, 10)
+    action._history_user = by
+    _dated(action, verified, 10).save()
+    finding.status = Finding.Status.CLOSED
+    finding.closed_on = verified
+    finding._history_user = by
+    _dated(finding, verified, 11).save()
 
 
 def load_cycle(*, today: datetime.date, by=None) -> int:

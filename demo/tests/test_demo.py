@@ -7,6 +7,8 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db import models
+from django.db.models import Q
 
 from accounts.models import User
 from communes.models import Commune, District, ProvinceSuccession, Succession
@@ -41,8 +43,14 @@ def wave_2017():
 
 
 def test_demo_has_the_three_districts_46_communes_and_45_participations(demo):
-    assert District.objects.count() == 3
-    assert Commune.objects.filter(valid_from=None).count() == 46
+    wave_districts = District.objects.filter(code__in=["832", "834", "838"])
+    assert wave_districts.count() == 3
+    assert Commune.objects.filter(valid_from=None, district__in=wave_districts).count() == 46
+    # And the other units of 2017 that the official table makes predecessors of the units of
+    # 2025 (the city of Bến Tre's among them); none takes part in the 2017 wave.
+    city = Commune.objects.filter(valid_from=None, district__code="829")
+    assert {"28777", "28780", "28789", "28792", "28798"} <= set(city.values_list("code", flat=True))
+    assert not wave_2017().exclude(commune__district__in=wave_districts).exists()
     assert wave_2017().count() == 45
     by_district = {
         code: wave_2017().filter(commune__district__code=code).count()
@@ -114,10 +122,15 @@ def test_running_the_demo_twice_changes_nothing(demo):
     assert "nothing changed" in out.getvalue()
 
 
-def test_demo_reorganises_the_45_into_16_units_of_vinh_long_from_1_7_2025(demo):
+def test_demo_reorganises_the_territory_into_the_124_units_of_vinh_long_from_1_7_2025(demo):
     reorganised = datetime.date(2025, 7, 1)
     new = Commune.objects.filter(valid_from=reorganised)
-    assert new.count() == 16
+    # NQ 1687/NQ-UBTVQH15 (the brief): 124 units, 105 xã and 19 phường.
+    assert sorted(new.values_list("kind", flat=True)) == sorted(
+        [Commune.Kind.COMMUNE] * 105 + [Commune.Kind.WARD] * 19
+    )
+    wave_units = new.filter(precedents__predecessor__participations__programme__year_start=2017)
+    assert wave_units.distinct().count() == 16
     assert set(new.values_list("province__code", flat=True)) == {"86"}
     assert not new.filter(district__isnull=False).exists()
     assert Commune.objects.current(reorganised).filter(province__code="83").count() == 0
@@ -128,16 +141,81 @@ def test_demo_reorganises_the_45_into_16_units_of_vinh_long_from_1_7_2025(demo):
         "28999",
     ]
     assert Succession.objects.get(predecessor__code="29014").successor.name == "Phường An Hội"
-    assert Succession.objects.filter(effective_on=reorganised).count() == 45
-    merger = ProvinceSuccession.objects.get()
-    assert (merger.predecessor.code, merger.successor.code) == ("83", "86")
+    # The whole official table for the province: 359 rows (354 units, 14 of them split), each
+    # with the resolution; every unit of 2025 has its predecessors.
+    successions = Succession.objects.filter(effective_on=reorganised)
+    assert successions.count() == 359
+    assert successions.values("predecessor").distinct().count() == 354
+    assert successions.filter(whole=False).count() == 14
+    assert not new.filter(precedents__isnull=True).exists()
+    assert set(successions.values_list("legal_basis", flat=True)) == {
+        "Nghị quyết 1687/NQ-UBTVQH15 ngày 16/6/2025"
+    }
+    an_hoi, ben_tre = new.get(code="28777"), new.get(code="28789")
+    assert sorted(an_hoi.precedents.values_list("predecessor__code", flat=True)) == [
+        "28777",
+        "28792",
+        "28798",
+        "29014",
+    ]
+    assert sorted(ben_tre.precedents.values_list("predecessor__code", flat=True)) == [
+        "28780",
+        "28789",
+        "28906",
+    ]
+    phong_my = Succession.objects.get(predecessor__code="28990")
+    assert phong_my.effective_on == datetime.date(2020, 2, 1)
+    assert phong_my.legal_basis == "Nghị quyết 856/NQ-UBTVQH14"
+
+
+def test_demo_provinces_have_their_own_lineage(demo):
+    """Bến Tre, Trà Vinh and the former Vĩnh Long end on 30/6/2025; the new tỉnh Vĩnh Long
+    reuses code 86 from 1/7/2025 and succeeds the three by NQ 202/2025/QH15."""
+    from communes.models import Province
+
+    last_day, first_day = datetime.date(2025, 6, 30), datetime.date(2025, 7, 1)
+    old = Province.objects.filter(valid_until=last_day)
+    assert sorted(old.values_list("code", "name")) == [
+        ("83", "Tỉnh Bến Tre"),
+        ("84", "Tỉnh Trà Vinh"),
+        ("86", "Tỉnh Vĩnh Long"),
+    ]
+    new = Province.objects.get(valid_from=first_day)
+    assert (new.code, new.name, new.valid_until) == ("86", "Tỉnh Vĩnh Long", None)
+    assert Province.objects.count() == 4
+    mergers = ProvinceSuccession.objects.all()
+    assert sorted(m.predecessor.code for m in mergers) == ["83", "84", "86"]
+    assert {(m.successor_id, m.effective_on, m.whole, m.legal_basis) for m in mergers} == {
+        (new.pk, first_day, True, "Nghị quyết 202/2025/QH15")
+    }
+    assert set(Commune.objects.filter(valid_from=first_day).values_list("province", flat=True)) == {
+        new.pk
+    }
+
+
+def test_the_dashboard_names_the_province_of_its_day(demo, settings, client):
+    """With the demo's territory (.env.example: 86, after 83 and 84): tỉnh Bến Tre before
+    1/7/2025, tỉnh Vĩnh Long from then."""
+    settings.QMS_AS_OF = None
+    settings.QMS_PROVINCE, settings.QMS_PROVINCE_PREDECESSORS = "86", ["83", "84"]
+    client.force_login(User.objects.get(username="dost"))
+    titles = {}
+    for day in ("15/12/2017", "30/06/2025", "01/07/2025", ""):
+        html = client.get(f"/dashboard/?as_of={day}" if day else "/dashboard/").content.decode()
+        titles[day] = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1).strip()
+    assert titles == {
+        "15/12/2017": "Tổng quan: Tỉnh Bến Tre",
+        "30/06/2025": "Tổng quan: Tỉnh Bến Tre",
+        "01/07/2025": "Tổng quan: Tỉnh Vĩnh Long",
+        "": "Tổng quan: Tỉnh Vĩnh Long",
+    }
 
 
 def test_demo_wave_2025_2026_is_under_way_with_an_account_per_new_unit(demo):
     programme = Programme.objects.get(year_start=2025)
     assert programme.standard == "2015" and programme.decision_number == ""
     participations = Participation.objects.filter(programme=programme)
-    assert participations.count() == 16
+    assert participations.count() == 124
     statuses = set(
         Milestone.objects.filter(participation__programme=programme).values_list(
             "status", flat=True
@@ -145,11 +223,22 @@ def test_demo_wave_2025_2026_is_under_way_with_an_account_per_new_unit(demo):
     )
     assert {"done", "in_progress", "not_started"} <= statuses
     officers = User.objects.filter(username__startswith="xa2025-")
-    assert officers.count() == 16
+    assert officers.count() == 124
     assert all(u.commune.valid_from == datetime.date(2025, 7, 1) for u in officers)
-    # Every one of the 45 announced in 2017 or 2018: the new units consolidate their QMS.
-    assert participations.get(commune__code="28901").kind == "extension"
-    assert participations.get(commune__code="28987").kind == "extension"
+    # Decided in the second half of 2025, with a consultant and each unit's QMS people.
+    assert programme.start_date == datetime.date(2025, 10, 1)
+    assert programme.consultant is not None and "hư cấu" in programme.consultant.name
+    assert not participations.filter(qms_representative="").exists()
+    assert not participations.filter(iso_secretary="").exists()
+    # Each new unit is a new body: it builds (or consolidates its predecessors' QMS into) one
+    # QMS on the 2015 edition, and its last step is its first announcement.
+    assert set(participations.values_list("kind", flat=True)) == {"new"}
+    assert participations.get(commune__code="28987").template.name.startswith("Hợp nhất")
+    for participation in participations.select_related("template"):
+        assert participation.template.standard == "2015"
+        last = participation.template.steps.order_by("order").last()
+        assert last.key == "announcement" and "lần đầu" in last.name
+        assert "Công bố lại" not in last.name
 
 
 def _tracked_models():
@@ -241,7 +330,7 @@ def test_process_codes_look_like_a_communes_own(demo):
 
 def test_the_2017_dashboard_is_one_click_away_with_as_of_15_12_2017(demo, settings, client):
     """With no pinned day, ``/?as_of=15/12/2017`` shows the pinned 2017 figures: milestones as
-    their history shows them that day; today's dashboard shows the 16 units of 2025."""
+    their history shows them that day; today's dashboard shows the 124 units of 2025."""
     settings.QMS_AS_OF = None
     client.force_login(User.objects.get(username="dost"))
     response = client.get("/?as_of=15/12/2017", follow=True)
@@ -262,7 +351,7 @@ def test_the_2017_dashboard_is_one_click_away_with_as_of_15_12_2017(demo, settin
 
     today = client.get("/", follow=True)
     figures = today.context["figures"]
-    assert figures.total == 16 and not figures.has_districts
+    assert figures.total == 124 and not figures.has_districts
     assert {c.code for c in figures.communes} == set(
         Commune.objects.filter(valid_from=datetime.date(2025, 7, 1)).values_list("code", flat=True)
     )
@@ -301,7 +390,7 @@ def test_inspection_plans_2019_2024_cover_every_maintaining_commune_a_third_on_s
         assert communes == announced_2017_wave, year
         onsite = plan.items.filter(form="onsite").count()
         assert onsite >= onsite_required(45) == 15, year
-    # The 16 units of 2025 build their QMS: they maintain none yet, no plan lists them.
+    # The 124 units of 2025 build their QMS: they maintain none yet, no plan lists them.
     assert not InspectionPlan.objects.filter(items__commune__valid_from__isnull=False).exists()
 
 
@@ -312,3 +401,67 @@ def test_the_plans_signer_prints_on_two_lines(demo):
     for plan in InspectionPlan.objects.all():
         lines = Signer(title=plan.signer_title, name="").title_lines
         assert lines == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]
+
+
+# The three people the seed names (the news item of 2017): a deputy director of the Sở, a deputy
+# head of the Chi cục and the consulting company's director; each with the parts a record could
+# hold (a full name, a first or a last name, the two spellings of "Thúy").
+SEED_PEOPLE = ["Võ Văn Truyền", "Hồ Thị Thanh Thúy", "Đoàn Hồng Lý Quang Hoa"]
+SEED_PEOPLE_PARTS = ["Truyền", "Thanh Thúy", "Thanh Thuý", "Quang Hoa", "Đoàn Hồng"]
+# The records of the seed's facts, where one of them may be named: the company's director.
+SEED_FACTS = {("roadmap.Consultant", "representative")}
+
+
+def test_no_real_person_of_the_seed_authors_anything_in_the_demo(demo):
+    """Every text column of every model (the histories too), and every user's full name: the
+    seed's people only in the records of the seed's facts."""
+    found = []
+    for model in apps.get_models():
+        columns = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if isinstance(f, (models.CharField, models.TextField))
+            and (model._meta.label, f.attname) not in SEED_FACTS
+        ]
+        for column in columns:
+            condition = Q()
+            for part in SEED_PEOPLE_PARTS:
+                condition |= Q(**{f"{column}__contains": part})
+            hits = model._default_manager.filter(condition)
+            found += [f"{model._meta.label}.{column}: {v}" for v in hits.values_list(column)]
+    full_names = {f"{u.first_name} {u.last_name}" for u in User.objects.all()}
+    found += sorted(full_names & set(SEED_PEOPLE))
+    assert found == []
+    from roadmap.models import Consultant
+
+    facts = Consultant.objects.filter(representative__in=SEED_PEOPLE)
+    assert list(facts.values_list("name", flat=True)) == [
+        "Công ty TNHH Tư vấn Quản lý Quốc tế và Hỗ trợ kỹ thuật cao"
+    ]
+
+
+def test_every_person_of_the_demo_looks_fictional(demo):
+    """Accounts and the communes' QMS people: a letter for a given name ("Nguyễn Văn A")."""
+    looks_fictional = re.compile(r"\w+ \w+ [A-ZĐ]")
+    names = [f"{u.first_name} {u.last_name}" for u in User.objects.all()]
+    for p in Participation.objects.exclude(qms_representative=""):
+        names.append(p.qms_representative.split(" (")[0])
+    names += list(
+        Participation.objects.exclude(iso_secretary="").values_list("iso_secretary", flat=True)
+    )
+    assert names and [n for n in names if not looks_fictional.fullmatch(n)] == []
+
+
+def test_every_unit_name_has_one_spelling(demo):
+    """ "Hòa", never "Hoà" (the glossary): the tone of an open "oa", "oe", "uy" on its first
+    vowel, in every unit's name (the lists spell some names the other way)."""
+    from communes.models import Province
+    from demo.builder import one_spelling
+
+    names = [
+        name
+        for model in (Province, District, Commune)
+        for name in model.objects.values_list("name", flat=True)
+    ]
+    assert "Xã Bình Hòa" in names and "Xã Bình Hoà" not in names
+    assert [n for n in names if one_spelling(n) != n] == []

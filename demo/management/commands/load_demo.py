@@ -7,7 +7,7 @@ from demo.builder import DEMO_AS_OF, LEFT_OUT_CODE, load_demo
 
 class Command(BaseCommand):
     help = (
-        "Load the 2017 Bến Tre wave (45 communes), the 2025 reorganisation into 16 units and the "
+        "Load the 2017 Bến Tre wave (45 communes), the 2025 reorganisation (tỉnh Vĩnh Long, 124 units) and the "
         "2025-2026 wave as demo data, with one account per role. "
         "Idempotent: a second run changes nothing. The password comes from DEMO_PASSWORD or is "
         "generated and printed once."
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             "Accounts: dost, manager, consultant, district-<GSO code>, commune-<GSO code> (2017),"
-            " xa2025-<GSO code> (the 16 units of 1/7/2025)."
+            " xa2025-<GSO code> (the 124 units of 1/7/2025)."
         )
         if result.password:
             self.stdout.write(
