@@ -48,7 +48,7 @@ run: setup
 	$(MANAGE) migrate --noinput
 	$(MANAGE) createcachetable
 	$(MANAGE) load_demo
-	@echo "Demo accounts: dost, manager, consultant, district-832|834|838, commune-<GSO code>;"
+	@echo "Demo accounts: dost, manager, consultant, district-832|834|838, commune-<GSO code> (2017), xa2025-<GSO code> (the units of 1/7/2025);"
 	@echo "password: $$(grep -E '^DEMO_PASSWORD=' .env | cut -d= -f2-) (DEMO_PASSWORD in .env)."
 	@echo "Today's picture: http://$(HOST):$(PORT)/  the 2017 wave: http://$(HOST):$(PORT)/?as_of=15/12/2017"
 	$(MANAGE) runserver $(HOST):$(PORT)

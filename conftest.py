@@ -32,7 +32,7 @@ SCALE = (
 PROCESSES = ("qms_rollout/tests/test_serving.py", "qms_rollout/tests/test_backup.py")
 HEAVY_GROUP = "heavy"
 # The worlds built once and shared by several test files (fixtures of this file).
-WORLDS = {"demo_country"}
+WORLDS = {"demo_country", "demo_plain"}
 
 
 def pytest_configure(config):
@@ -271,3 +271,24 @@ def demo_country(django_db_setup, django_db_blocker):
     every province, the demo's territory and its neighbours in full), imported with the
     management commands as a deployment would; the value is what ``load_demo`` printed."""
     yield from shared_world("demo_country", _build_demo_country, django_db_blocker)
+
+
+DEMO_PASSWORD = "mật-khẩu-demo-2017"
+
+
+def _build_demo():
+    """The demo alone, with :data:`DEMO_PASSWORD`: what ``load_demo`` printed."""
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
+        call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def demo_plain(django_db_setup, django_db_blocker):
+    """The demo alone, built once for the test files that read it (demo/tests/test_demo.py,
+    reports/tests/test_one_timeline.py); the value is what ``load_demo`` printed."""
+    yield from shared_world("demo_plain", _build_demo, django_db_blocker)

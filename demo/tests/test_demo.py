@@ -16,7 +16,7 @@ from procedures.models import Procedure
 from roadmap.models import Milestone, Participation, Programme
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "mật-khẩu-demo-2017"
+PASSWORD = "mật-khẩu-demo-2017"  # conftest.DEMO_PASSWORD: the plain demo is built with it
 
 
 def _row_counts():
@@ -28,14 +28,10 @@ def _row_counts():
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo, built once for this module (it takes seconds) and flushed after it."""
-    with pytest.MonkeyPatch.context() as mp, django_db_blocker.unblock():
-        mp.setenv("DEMO_PASSWORD", PASSWORD)
-        out = StringIO()
-        call_command("load_demo", stdout=out)
-        yield out.getvalue()
-        call_command("flush", interactive=False, verbosity=0)
+def demo(demo_plain):
+    """The demo, built once for this module and the other readers of the plain demo
+    (``demo_plain`` in conftest.py, with its password)."""
+    return demo_plain
 
 
 def wave_2017():

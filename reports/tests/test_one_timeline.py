@@ -10,11 +10,9 @@ demo is built once for the module (seconds) and flushed after it.
 
 import datetime
 import re
-from io import BytesIO, StringIO
+from io import BytesIO
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from openpyxl import load_workbook
 
 from accounts.models import User
@@ -27,17 +25,9 @@ pytestmark = pytest.mark.django_db  # heavy (the demo): listed in conftest.py SC
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo as of :data:`TODAY`, built once for this module and flushed after it."""
-    with (
-        override_settings(QMS_AS_OF=TODAY, QMS_PROVINCE="86", QMS_PROVINCE_PREDECESSORS=["83"]),
-        pytest.MonkeyPatch.context() as mp,
-        django_db_blocker.unblock(),
-    ):
-        mp.setenv("DEMO_PASSWORD", "demo-test-password")
-        call_command("load_demo", stdout=StringIO())
-        yield
-        call_command("flush", interactive=False, verbosity=0)
+def demo(demo_plain):
+    """The demo, built once for this module and demo/tests/test_demo.py (conftest.py)."""
+    return demo_plain
 
 
 @pytest.fixture
