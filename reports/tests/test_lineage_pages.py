@@ -82,7 +82,8 @@ def test_an_ended_unit_opens_on_its_last_day_and_says_what_it_became(
     assert '<h1 class="h3 mb-1">Xã Sơn Phú</h1>' in html
     assert "This unit ended on 30/06/2025." in html
     assert (
-        'all of it went to\n      <a class="alert-link" href="/communes/28777/2025-07-01/">Phường An Hội</a>' in html
+        'all of it went to\n      <a class="alert-link" href="/communes/28777/2025-07-01/">Phường An Hội</a>'
+        in html
     )
 
 
@@ -132,7 +133,9 @@ def test_an_ended_unit_seen_after_its_end_links_to_its_successor(client, reorgan
     html = page(client, dost_staff, "/communes/28999/0/?as_of=01/12/2026")
 
     assert "This unit ended on 30/06/2025." in html
-    assert '<a class="alert-link" href="/communes/28987/2025-07-01/">Xã Lương Hòa</a> (28987)' in html
+    assert (
+        '<a class="alert-link" href="/communes/28987/2025-07-01/">Xã Lương Hòa</a> (28987)' in html
+    )
 
 
 def test_the_2017_picture_of_a_unit_shows_nothing_of_its_later_lineage(
