@@ -7,10 +7,11 @@ role may not do); each write through :mod:`api.writes`."""
 from django.db.models import Prefetch
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -100,7 +101,11 @@ class PictureViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
 def _commune_code(qs, request, path: str):
     """``?commune=<GSO code>``: on one day a code names one unit in force."""
     code = request.query_params.get("commune", "").strip()
-    return qs.filter(**{f"{path}__code": code}) if code else qs
+    if not code:
+        return qs
+    if not (code.isascii() and code.isdigit() and len(code) <= 5):
+        raise ValidationError({"commune": [_("A GSO code is up to five digits.")]})
+    return qs.filter(**{f"{path}__code": code})
 
 
 @extend_schema_view(

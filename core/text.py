@@ -66,8 +66,9 @@ def fold(text: str) -> str:
 
 
 def search_words(query: str) -> list[str]:
-    """The folded words of a search box: a row matches when each occurs in one of its texts."""
-    return fold(query).split()
+    """The folded words of a search box: a row matches when each occurs in one of its texts.
+    Control characters are dropped (a NUL is not a character PostgreSQL can compare)."""
+    return fold(clean_text(query or "")).split()
 
 
 def _letters_and_tones(text: str) -> tuple[list[str], list[int]]:
