@@ -8,9 +8,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, District, Province, territory_codes
+from core import clock
 from core.querysets import in_force_q
 from core.scope import EVERYTHING, NOTHING, Scope
-from qms_rollout import clock
 
 
 def territory() -> Scope:

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 from rest_framework.exceptions import ValidationError
 
+from core import clock
 from core.asof import AsOfForm
-from qms_rollout import clock
 
 
 def language_asked(request) -> str | None:

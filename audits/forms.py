@@ -17,6 +17,7 @@ from audits.models import (
     clause_error,
 )
 from communes.models import Province
+from core import clock
 from core.forms import (
     BootstrapMixin,
     CleanTextMixin,
@@ -26,7 +27,6 @@ from core.forms import (
     year_field_rules,
 )
 from procedures.models import Procedure
-from qms_rollout import clock
 from roadmap.clauses import clause_belongs, clause_label, clause_range, clauses
 from roadmap.forms import UploadField
 from roadmap.models import Standard

@@ -10,13 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core import clock
 from core.asof import ReadOnDay
 from core.limits import DESCRIPTION_MAX, max_length_check
 from core.querysets import ScopedQuerySet
 from core.scope import Scope
 from core.search import FoldedBulkWrites, FoldedText
 from core.text import fold
-from qms_rollout import clock
 from roadmap.clauses import clause_belongs, clause_range
 from roadmap.models import Participation, Standard
 

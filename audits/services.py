@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audits.models import Announcement, AnnouncementItem, Audit, CorrectiveAction, Finding
+from core import clock
 from core.uploads import check_upload, stored_name
 from procedures.models import ScopeItem
-from qms_rollout import clock
 from roadmap.models import Milestone, RoadmapStep
 from roadmap.services import milestone_update_status
 

@@ -45,12 +45,12 @@ from audits.models import (
 )
 from communes.access import get_commune_for_user
 from communes.models import Commune
+from core import clock
 from core.asof import as_of_from_request
 from core.filenames import download_name
 from core.lists import paginate, render_list
 from core.spreadsheets import export_format, export_list
 from procedures.models import ScopeItem
-from qms_rollout import clock
 from roadmap.models import Standard
 from roadmap.services import MilestoneConflict
 

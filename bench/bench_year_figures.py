@@ -54,7 +54,7 @@ def main() -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from qms_rollout import clock
+    from core import clock
     from reports import metrics
     from reports.views import year_context
     from roadmap.models import Participation

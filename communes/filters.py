@@ -3,8 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import District
+from core import clock
 from core.filters import ListFilterSet, choice_filter
-from qms_rollout import clock
 
 
 class CommuneScopedFilterSet(ListFilterSet):

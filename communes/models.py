@@ -7,11 +7,11 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from core.querysets import ScopedQuerySet, in_force_q
 from core.scope import Scope
 from core.search import FoldedBulkWrites, FoldedText
 from core.text import fold, unit_sort_key, unit_sort_key_length
-from qms_rollout import clock
 
 
 def nfc(text: str) -> str:

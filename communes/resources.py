@@ -31,6 +31,7 @@ from communes.services import (
     units_ended_among,
     units_replace_list,
 )
+from core import clock
 from core.resources import (
     NEW,
     SKIP,
@@ -46,7 +47,6 @@ from core.spreadsheets import (
     Sheet,
 )
 from core.widgets import ChoiceWidget, as_text, clean_code, fold
-from qms_rollout import clock
 
 # The columns every spreadsheet naming a commune shares.
 COMMUNE = "Mã xã"

@@ -13,8 +13,8 @@ from urllib.parse import urlencode
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from core.forms import BootstrapMixin, DateField
-from qms_rollout import clock
 
 PARAM = "as_of"
 # Other parameters the form carries along (a programme, a year, a district filter...).

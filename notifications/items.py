@@ -34,8 +34,8 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from audits.models import CorrectiveAction
+from core import clock
 from notifications.models import Kind
-from qms_rollout import clock
 from reports import metrics
 from reports.generation import data_generation
 from roadmap.models import Milestone, Participation

@@ -3,10 +3,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from core import clock
 from notifications.forms import PreferenceForm
 from notifications.items import by_commune, count_for, items_for
 from notifications.models import NotificationPreference
-from qms_rollout import clock
 
 
 @login_required

@@ -3,9 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from core.forms import BootstrapMixin, DateInput
 from procedures.models import Procedure, ScopeItem
-from qms_rollout import clock
 
 
 class ScopeItemForm(BootstrapMixin, forms.ModelForm):

@@ -4,11 +4,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communes.models import nfc
+from core import clock
 from core.limits import LEGAL_TEXT_MAX, max_length_check
 from core.querysets import ScopedQuerySet
 from core.search import FoldedBulkWrites, FoldedText, FoldedTextQuerySet
 from core.text import fold, vn_sort_key, vn_sort_key_length
-from qms_rollout import clock
 
 
 class Field(FoldedText, models.Model):
@@ -47,7 +47,7 @@ class Field(FoldedText, models.Model):
 class ProcedureQuerySet(FoldedBulkWrites, models.QuerySet):
     def active(self, on=None):
         """Procedures not abolished on ``on`` (default: now)."""
-        from qms_rollout import clock
+        from core import clock
 
         on = on or clock.today()
         return self.filter(Q(abolished_on__isnull=True) | Q(abolished_on__gt=on))

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import access
 from communes.access import get_commune_for_user
 from communes.models import Commune
+from core import clock
 from core.lists import paginate, render_list
 from core.numbers import percent
 from core.spreadsheets import export_format, export_list
@@ -20,7 +21,6 @@ from procedures.access import get_scope_item_for_user
 from procedures.filters import ProcedureFilterSet
 from procedures.forms import ScopeItemForm
 from procedures.models import Procedure, ScopeItem
-from qms_rollout import clock
 
 
 @login_required

@@ -45,9 +45,9 @@ from audits.models import (
     add_months,
 )
 from communes.models import BEFORE_RECORDS
+from core import clock
 from core.asof import year_as_of
 from procedures.models import ScopeItem
-from qms_rollout import clock
 
 NOT_DUE = "not_due"
 FIRST_YEAR = 2000

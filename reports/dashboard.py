@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from audits.models import Announcement
 from communes.models import is_national
-from qms_rollout import clock
+from core import clock
 from reports import charts, metrics
 from reports.grid import GridTable, grid_page, grid_tables
 from roadmap.models import Milestone, ParticipationKind

@@ -36,10 +36,10 @@ from django.utils.translation import gettext as _
 
 from audits.models import Announcement, CorrectiveAction, Finding
 from communes.models import Commune, Province
+from core import clock
 from core.filenames import download_name
 from core.text import unit_sort_key
 from procedures.models import ScopeItem
-from qms_rollout import clock
 from reports import documents, metrics
 from reports.documents import textlayout
 from reports.documents.official import issuer

@@ -16,9 +16,9 @@ from audits.access import get_inspection_plan_for_user, get_planned_inspection_f
 from audits.models import InspectionPlan
 from communes.access import get_commune_for_user, get_district_for_user, get_province_for_user
 from communes.models import Province
+from core import clock
 from core.asof import as_of_from_request
 from core.filenames import download_name
-from qms_rollout import clock
 from reports import documents, metrics
 from reports.access import get_annual_report_for_user
 from reports.dashboard import dashboard_context

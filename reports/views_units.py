@@ -13,12 +13,12 @@ from accounts import access
 from audits.models import Announcement, Audit, Finding
 from communes.access import get_commune_for_user, get_district_for_user
 from communes.models import Commune
+from core import clock
 from core.asof import as_of_from_request
 from core.lists import PER_PAGE, render_list
 from core.spreadsheets import export_format, export_list
 from core.text import unit_sort_key
 from procedures.models import ScopeItem
-from qms_rollout import clock
 from reports import charts, metrics
 from reports.dashboard import dashboard_figures_context, figure_links
 from reports.filters import CommuneFilterSet

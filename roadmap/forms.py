@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from communes.models import Commune, Province
+from core import clock
 from core.forms import (
     BootstrapMixin,
     DateField,
@@ -15,7 +16,6 @@ from core.forms import (
     year_field_rules,
 )
 from core.uploads import ACCEPT_ATTR, check_upload
-from qms_rollout import clock
 from roadmap.models import Milestone, Participation, Programme, RoadmapTemplate
 from roadmap.services import milestone_rule_errors, template_edition_error
 

@@ -9,13 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communes.models import nfc
+from core import clock
 from core.asof import ReadOnDay
 from core.limits import DESCRIPTION_MAX, NOTE_MAX, max_length_check
 from core.querysets import ScopedQuerySet
 from core.scope import Scope
 from core.search import FoldedText, FoldedTextQuerySet
 from core.text import fold
-from qms_rollout import clock
 
 
 class Standard(models.TextChoices):

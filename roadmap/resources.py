@@ -17,6 +17,7 @@ from import_export.fields import Field
 
 from communes.models import Commune
 from communes.resources import COMMUNE, COMMUNE_NAME, communes_by_code, find_commune
+from core import clock
 from core.bulk import Statement, history_records
 from core.resources import (
     SKIP,
@@ -37,7 +38,6 @@ from core.widgets import (
     fold,
     is_blank,
 )
-from qms_rollout import clock
 from roadmap.models import (
     Milestone,
     Participation,

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from qms_rollout import clock
+from core import clock
 from roadmap.models import Evidence, Milestone, Participation, RoadmapTemplate, Standard
 
 logger = logging.getLogger(__name__)

@@ -16,10 +16,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import access
 from accounts.models import User
 from communes.models import Commune
+from core import clock
 from core.asof import as_of_from_request
 from core.lists import paginate, render_list
 from core.spreadsheets import export_format, export_list
-from qms_rollout import clock
 from roadmap import services
 from roadmap.access import get_evidence_for_user, get_milestone_for_user, get_programme_for_user
 from roadmap.filters import MilestoneFilterSet

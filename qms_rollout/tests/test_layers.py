@@ -116,36 +116,52 @@ LAYERS = [
     "imports",
     "demo",
 ]
-# Below every layer: core, and the composition root's modules every app may read.
-FOUNDATION_MODULES = ("qms_rollout.clock", "qms_rollout.formats")
 
 
-def _is_foundation(module: str) -> bool:
-    # ``qms_rollout`` alone is its package, which ``from qms_rollout import clock`` reads: a
-    # docstring, no code.
-    return (
-        _app(module) == "core"
-        or module == "qms_rollout"
-        or any(module == m or module.startswith(f"{m}.") for m in FOUNDATION_MODULES)
-    )
+def _app_graph() -> dict[str, set[str]]:
+    """Which app imports which, from the modules' imports (an app to itself left out)."""
+    graph: dict[str, set[str]] = {}
+    for module, targets in GRAPH.items():
+        graph.setdefault(_app(module), set()).update(
+            _app(t) for t in targets if _app(t) != _app(module)
+        )
+    return graph
 
 
 def test_apps_import_only_earlier_layers():
-    """Apart from ``core`` (below all) and ``qms_rollout`` (the composition root, above all), an
-    app imports only the apps before it in :data:`LAYERS`: never one after it, not even inside a
-    function. ``qms_rollout.clock`` (the application's today) and ``qms_rollout.formats*`` (dd/mm/yyyy
-    and number formats) are foundation modules, as ``core`` is: every app may import them; no
-    other module of ``qms_rollout``."""
+    """Apart from ``core`` (below all, the application's today in ``core.clock`` included) and
+    ``qms_rollout`` (the composition root, above all), an app imports only the apps before it in
+    :data:`LAYERS`: never one after it, not even inside a function, and never the composition
+    root."""
     offending = {}
     for module, targets in GRAPH.items():
         app = _app(module)
         if app not in LAYERS:
             continue
-        allowed = set(LAYERS[: LAYERS.index(app) + 1])
-        wrong = sorted(t for t in targets if not _is_foundation(t) and _app(t) not in allowed)
+        allowed = {"core", *LAYERS[: LAYERS.index(app) + 1]}
+        wrong = sorted(t for t in targets if _app(t) not in allowed)
         if wrong:
             offending[module] = wrong
     assert offending == {}
+
+
+def test_no_loop_between_apps():
+    """The graph of imports between apps, the composition root and ``core`` included, has no
+    loop: a loop of modules would show as one here too."""
+    graph = _app_graph()
+    loops = []
+
+    def reach(start, node, seen):
+        for nxt in graph.get(node, ()):
+            if nxt == start:
+                loops.append(start)
+            elif nxt not in seen:
+                seen.add(nxt)
+                reach(start, nxt, seen)
+
+    for app in graph:
+        reach(app, app, {app})
+    assert sorted(set(loops)) == []
 
 
 def test_no_import_circle_crosses_apps():
@@ -155,7 +171,7 @@ def test_no_import_circle_crosses_apps():
 
 def test_core_imports_no_app():
     offending = {
-        m: sorted(t for t in targets if _app(t) not in ("core", "qms_rollout"))
+        m: sorted(t for t in targets if _app(t) != "core")
         for m, targets in GRAPH.items()
         if _app(m) == "core"
     }

@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from django.db.models import Q
 
-from qms_rollout import clock
+from core import clock
 from roadmap.models import (
     Milestone,
 )

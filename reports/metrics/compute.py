@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from communes.models import Commune, Province
-from qms_rollout import clock
+from core import clock
 from reports.compliance import year_as_of, year_figures, year_table
 from reports.metrics.groups import (
     LEVELS,

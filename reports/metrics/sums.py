@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db.models import Count, F, Max, Min, Q, Sum
 
 from communes.models import Commune
-from qms_rollout import clock
+from core import clock
 from reports.metrics.curve import _curve
 from reports.metrics.definitions import (
     DONE,

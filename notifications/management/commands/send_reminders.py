@@ -9,8 +9,8 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import override
 
+from core import clock
 from notifications.services import digest_message, digests_send
-from qms_rollout import clock
 
 
 def _date(value: str) -> datetime.date:
