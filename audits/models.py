@@ -173,14 +173,6 @@ class FindingQuerySet(FoldedBulkWrites, ScopedQuerySet):
         """Findings of audits held on or before ``day``."""
         return self.filter(audit__date__lte=day)
 
-    def open_on(self, day):
-        """The one rule of a finding open on ``day``: raised by then, not closed by then."""
-        return self.raised_by(day).exclude(self.closed_by_q(day))
-
-    def closed_on_day(self, day):
-        """Findings raised and closed by ``day``."""
-        return self.raised_by(day).filter(self.closed_by_q(day))
-
     def as_of(self, day):
         """The picture of ``day``: the findings of the units in force then, raised by then, each
         with its status of that day (:meth:`with_status_on`); ``with_list_related(day)`` brings
@@ -302,11 +294,13 @@ class Finding(ReadOnDay, FoldedText, models.Model):
 
     def take_status_on(self, day) -> "Finding":
         """This finding as it stood at the end of ``day`` (the annotations of
-        :meth:`FindingQuerySet.as_of`), and its corrective actions too."""
+        :meth:`FindingQuerySet.with_status_on`), and its corrective actions too when they were
+        loaded with it (``with_list_related(day)``: never a query per finding)."""
         self.status, self.closed_on = self.status_then, self.closed_then
         self.read_on = day
-        for action in self.corrective_actions.all():
-            action.take_state_on(day)
+        if "corrective_actions" in getattr(self, "_prefetched_objects_cache", {}):
+            for action in self.corrective_actions.all():  # as with_list_related(day) loaded them
+                action.take_state_on(day)
         return self
 
 
@@ -346,10 +340,6 @@ class CorrectiveActionQuerySet(FoldedBulkWrites, ScopedQuerySet):
     def raised_by(self, day):
         """Actions on findings of audits held on or before ``day``."""
         return self.filter(finding__audit__date__lte=day)
-
-    def open_on(self, day):
-        """The one rule of a corrective action open on ``day``: raised by then, not done by then."""
-        return self.raised_by(day).filter(self.open_q(day))
 
     def with_state_on(self, day):
         """The actions annotated with ``done_then`` and ``verified_then`` (the day they were done

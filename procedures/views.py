@@ -11,7 +11,6 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import access
 from communes.access import get_commune_for_user
-from communes.models import Commune
 from core import clock
 from core.lists import paginate, render_list
 from core.numbers import percent
@@ -61,11 +60,7 @@ def _scope_figures(user, commune) -> SimpleNamespace:
     """The commune's scope figures today, counted as the progress figures count them: over the
     commune's participations ``user`` sees (none: nothing covered), three queries."""
     today = clock.today()
-    participating = (
-        commune.participations.visible_to(user)
-        .filter(commune__in=Commune.objects.current(today))
-        .count()
-    )
+    participating = commune.participations.visible_to(user).of_units_in_force(today).count()
     figures = ScopeItem.objects.figures([commune.pk] if participating else [], today)
     whole = figures["procedures_in_force"] * participating
     return SimpleNamespace(**figures, coverage_pct=percent(figures["scope_covered"], whole))

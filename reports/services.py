@@ -28,13 +28,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import localize, number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from audits.models import Announcement, CorrectiveAction, Finding
+from audits.models import Announcement, CorrectiveAction, CorrectiveActionQuerySet, Finding
 from communes.models import Commune, Province
 from core import clock
 from core.filenames import download_name
@@ -279,26 +278,22 @@ def _by_commune(overdue: list[dict]) -> list[dict]:
     return groups
 
 
-def _open_on(finding, as_of: datetime.date) -> bool:
-    """Open on ``as_of``: as :func:`reports.metrics.groups._finding_figures` counts it."""
-    if finding.status != Finding.Status.CLOSED:
-        return True
-    return finding.closed_on is not None and finding.closed_on > as_of
-
-
 def _quality_records(commune_ids, as_of: datetime.date) -> dict:
-    """Findings, open corrective actions (each with ``overdue``) and announcements (3 queries)."""
-    findings = list(
-        Finding.objects.filter(audit__commune_id__in=commune_ids, audit__date__lte=as_of)
+    """Findings as they stood on ``as_of``, open corrective actions (each with ``overdue``) and
+    announcements (3 queries), by the rules of :class:`audits.models.FindingQuerySet` and
+    :class:`audits.models.CorrectiveActionQuerySet` that the lists and the figures ask."""
+    findings = [
+        finding.take_status_on(as_of)
+        for finding in Finding.objects.filter(audit__commune_id__in=commune_ids)
+        .raised_by(as_of)
+        .with_status_on(as_of)
         .select_related("audit__commune__district", "procedure")
         .order_by("audit__commune__district__code", "audit__commune__name", "audit__date", "pk")
-    )
+    ]
     open_actions = list(
-        CorrectiveAction.objects.filter(
-            Q(done_on__isnull=True) | Q(done_on__gt=as_of),
-            finding__audit__commune_id__in=commune_ids,
-            finding__audit__date__lte=as_of,
-        )
+        CorrectiveAction.objects.filter(finding__audit__commune_id__in=commune_ids)
+        .raised_by(as_of)
+        .filter(CorrectiveActionQuerySet.open_q(as_of))
         .select_related("finding__audit__commune__district")
         .order_by("due_date", "pk")
     )
@@ -306,7 +301,7 @@ def _quality_records(commune_ids, as_of: datetime.date) -> dict:
         action.overdue = action.is_overdue_on(as_of)
     return {
         "findings": findings,
-        "open_findings": [f for f in findings if _open_on(f, as_of)],
+        "open_findings": [f for f in findings if f.status == Finding.Status.OPEN],
         "open_actions": open_actions,
         **_announcements(commune_ids, as_of),
     }
@@ -429,9 +424,7 @@ def _announcements(commune_ids, as_of: datetime.date) -> dict:
 def _itemised(participations, figures, as_of) -> dict:
     """The parts listed one by one: overdue milestones, findings, actions (empty in a summary,
     which loads none of them)."""
-    commune_ids = participations.filter(commune__in=Commune.objects.current(as_of)).values(
-        "commune_id"
-    )
+    commune_ids = participations.of_units_in_force(as_of).values("commune_id")
     if figures.total > SUMMARY_MIN_COMMUNES:
         return {
             **_announcements(commune_ids, as_of),

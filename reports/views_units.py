@@ -1,7 +1,8 @@
 """The progress pages of units: the list of communes, the commune page, the district page.
 
 They gather every app (the roadmap, the scope, the audits, the figures), so they live in
-``reports``; their paths stay ``/communes/``, ``/communes/<code>/`` and ``/districts/<code>/``.
+``reports``: ``/communes/``, ``/communes/<code>/<since>/`` and ``/districts/<code>/<since>/``
+(a unit by its code and period key; old links by code alone: ``communes/views.py``).
 """
 
 from django.contrib.auth.decorators import login_required
@@ -12,7 +13,6 @@ from django.shortcuts import render
 from accounts import access
 from audits.models import Announcement, Audit, Finding
 from communes.access import get_commune_for_user, get_district_for_user
-from communes.models import Commune
 from core import clock
 from core.asof import as_of_from_request
 from core.lists import PER_PAGE, render_list
@@ -39,9 +39,7 @@ def commune_list(request):
     Filtering, order and the page are the database's; figures are computed for the page only.
     """
     as_of = as_of_from_request(request)
-    in_scope = metrics.participations_in_scope(request.user).filter(
-        commune__in=Commune.objects.current(as_of.date)
-    )
+    in_scope = metrics.participations_in_scope(request.user).of_units_in_force(as_of.date)
     filterset = CommuneFilterSet(request.GET, in_scope, request=request, as_of=as_of.date)
     participations = filterset.qs.order_by("commune__sort_key", "pk")
     if fmt := export_format(request):

@@ -10,7 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 
-from communes.models import Commune, Province
+from communes.models import Province
 from core import clock
 from reports.compliance import year_as_of, year_figures, year_table
 from reports.metrics.groups import (
@@ -40,7 +40,7 @@ def compute(
     as_of = as_of or clock.today()
     # The picture of a day holds the units in force that day: not those that began later (the
     # 2025 units in the 2017 picture), nor those that had ended.
-    participations = participations.filter(commune__in=Commune.objects.current(as_of))
+    participations = participations.of_units_in_force(as_of)
     rows = _commune_rows(participations, as_of)
     tally = _tally_milestones(rows, participations, as_of, curve=curve)
     if cells or (cells is None and len(rows) <= CELLS_MAX):

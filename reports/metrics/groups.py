@@ -4,9 +4,16 @@
 
 from collections import Counter
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
-from audits.models import Announcement, Audit, CorrectiveAction, CorrectiveActionQuerySet, Finding
+from audits.models import (
+    Announcement,
+    Audit,
+    CorrectiveAction,
+    CorrectiveActionQuerySet,
+    Finding,
+    FindingQuerySet,
+)
 from procedures.models import ScopeItem
 from reports.metrics.rows import CommuneRow, DistrictRow
 
@@ -50,12 +57,12 @@ def _finding_figures(commune_ids, groups: dict, as_of) -> dict:
     """Findings open and closed on ``as_of`` (one query); open ones added to their districts and
     provinces (``groups``: level -> code -> row).
 
-    A finding counts from its audit's date; it is closed from its ``closed_on``."""
-    closed_then = Q(status=Finding.Status.CLOSED) & (
-        Q(closed_on__isnull=True) | Q(closed_on__lte=as_of)
-    )
+    A finding counts from its audit's date; it is closed from its ``closed_on`` (the rules of
+    :class:`audits.models.FindingQuerySet`, which the findings list asks too)."""
+    closed_then = FindingQuerySet.closed_by_q(as_of)
     finding_rows = (
-        Finding.objects.filter(audit__commune_id__in=commune_ids, audit__date__lte=as_of)
+        Finding.objects.filter(audit__commune_id__in=commune_ids)
+        .raised_by(as_of)
         .values("audit__commune__district__code", "audit__commune__province__code")
         .annotate(open=Count("pk", filter=~closed_then), closed=Count("pk", filter=closed_then))
     )
@@ -71,14 +78,13 @@ def _action_figures(commune_ids, groups: dict, as_of) -> dict:
     """Corrective actions open and overdue (one query); overdue ones added to their districts
     and provinces."""
     action_rows = (
-        CorrectiveAction.objects.filter(
-            finding__audit__commune_id__in=commune_ids, finding__audit__date__lte=as_of
-        )
+        CorrectiveAction.objects.filter(finding__audit__commune_id__in=commune_ids)
+        .raised_by(as_of)
         .values(
             "finding__audit__commune__district__code", "finding__audit__commune__province__code"
         )
         .annotate(
-            open=Count("pk", filter=Q(done_on__isnull=True) | Q(done_on__gt=as_of)),
+            open=Count("pk", filter=CorrectiveActionQuerySet.open_q(as_of)),
             overdue=Count("pk", filter=CorrectiveActionQuerySet.overdue_q(as_of)),
         )
     )

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count, F, Max, Min, Q, Sum
 
-from communes.models import Commune
 from core import clock
 from reports.metrics.curve import _curve
 from reports.metrics.definitions import (
@@ -211,7 +210,7 @@ def commune_rows(participations, *, as_of: datetime.date | None = None) -> list[
     """The rows of :func:`compute` alone (stage, progress, counts of each commune; no cells), for
     a list of communes: two queries."""
     as_of = as_of or clock.today()
-    participations = participations.filter(commune__in=Commune.objects.current(as_of))
+    participations = participations.of_units_in_force(as_of)
     rows = _commune_rows(participations, as_of)
     _add_sums(rows, _scope_milestones(participations, as_of), as_of)
     return list(rows.values())
