@@ -162,11 +162,11 @@ class User(AbstractUser):
             unit = self.commune
         else:
             return None
-        if unit.valid_until is None or not clock.is_past(unit.valid_until):
+        if unit.last_day is None:  # in force today
             return None
         district = isinstance(unit, District)
         successors = unit.successor_communes() if district else unit.successor_units()
-        return EndedUnit(unit, unit.valid_until, list(successors), is_district=district)
+        return EndedUnit(unit, unit.last_day, list(successors), is_district=district)
 
     @cached_property
     def last_day_in_scope(self) -> datetime.date | None:

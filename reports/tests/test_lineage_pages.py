@@ -164,3 +164,20 @@ def test_the_new_units_officer_sees_the_inheritance_another_gets_404(client, reo
     client.force_login(officer)
     assert client.get("/communes/28777/2025-07-01/").status_code == 404
     assert client.get("/communes/28777/").status_code == 404
+
+
+def test_an_officer_of_a_merged_commune_starts_on_its_last_day_with_a_banner(client, reorganised):
+    officer = UserFactory(
+        username="commune-28987", role=User.Role.COMMUNE_OFFICER, commune=reorganised["phong_nam"]
+    )
+    client.force_login(officer)
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0] == "/communes/28987/0/?as_of=30%2F06%2F2025"
+    html = response.content.decode()
+    banner = html[html.index('class="alert alert-warning ended-unit"') :]
+    banner = banner[: banner.index("</div>")]
+    assert "Xã Phong Nẫm ended on 30/06/2025." in banner
+    assert "It went into:" in banner and "Xã Lương Hòa" in banner
+    # An officer of a unit in force sees no banner.
+    client.force_login(UserFactory(role=User.Role.COMMUNE_OFFICER, commune=reorganised["28777"]))
+    assert "ended-unit" not in client.get("/", follow=True).content.decode()
