@@ -61,7 +61,7 @@ def test_an_empty_list_says_whether_the_filters_or_the_scope_left_it_empty(
     client.cookies["django_language"] = "en"
     client.force_login(commune_officer)
     page = client.get(reverse("roadmap:milestone_list")).content.decode()
-    assert "There is no roadmap step in your scope yet." in page
+    assert "No unit of your scope in force on this day has a roadmap step." in page
     assert "matches these filters" not in page
     MilestoneFactory(participation=world["participation"])
     page = client.get(reverse("roadmap:milestone_list"), {"q": "không có bước này"})
@@ -69,7 +69,7 @@ def test_an_empty_list_says_whether_the_filters_or_the_scope_left_it_empty(
     assert "No milestone matches these filters." in page and "Clear the filters" in page
     assert "in your scope yet" not in page
     page = client.get(reverse("audits:finding_list")).content.decode()
-    assert "No finding has been recorded in your scope." in page
+    assert "No finding of the units in force on this day is recorded in your scope." in page
 
 
 def test_a_commune_without_issued_processes_does_not_say_none_needs_revision(
