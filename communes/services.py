@@ -570,11 +570,14 @@ def _write_successions(model, wanted, effective, legal_basis, dry_run) -> tuple[
     return len(to_create), len(to_update), len(wanted) - len(to_create) - len(to_update)
 
 
-def _check_within(edges, missing, within, report) -> None:
+def _check_within(edges, missing, within, report) -> bool:
     """An error for each row naming a unit outside the provinces of codes ``within`` (None:
-    every province is allowed)."""
+    every province is allowed); then the report holds these errors only (the others would name
+    the units outside), and True."""
     if within is None:
-        return
+        return False
+    errors = report.errors
+    report.errors = []
     allowed = set(Province.objects.filter(code__in=within).values_list("pk", flat=True))
     units = [(e.row, e.old) for e in edges] + [(e.row, e.new) for e in edges] + list(missing)
     for row, unit in units:
@@ -589,6 +592,11 @@ def _check_within(edges, missing, within, report) -> None:
                 )
                 % {"code": unit.code},
             )
+    if not report.errors:
+        report.errors = errors
+        return False
+    report.details = []
+    return True
 
 
 def _successions_check(
@@ -602,7 +610,8 @@ def _successions_check(
         return [], {}, []
     rows = _succession_rows(sheet, columns, report)
     edges, missing = _resolve(rows, columns, effective, report, create_missing)
-    _check_within(edges, missing, within, report)
+    if _check_within(edges, missing, within, report):
+        return [], {}, []
     in_cycle = _check_cycles(edges, report)
     _check_dates(edges, effective, in_cycle, report)
     provinces = _province_pairs(edges, effective, report)
