@@ -1,8 +1,7 @@
 from django.contrib import admin
 
-from core.admin import ScopedAdminMixin
-
 from api.models import ApiToken
+from core.admin import ScopedAdminMixin
 
 
 @admin.register(ApiToken)

@@ -72,9 +72,9 @@ class ScopedAdminMixin:
     def _require_visible(self, request, object_id) -> None:
         """404 unless the row ``object_id`` is one the user sees (a superuser: any, deleted
         ones included)."""
-        if not request.user.is_superuser:
-            if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
-                raise Http404
+        visible = self.get_queryset(request).filter(pk=unquote(object_id))
+        if not request.user.is_superuser and not visible.exists():
+            raise Http404
 
     def history_view(self, request, object_id, extra_context=None):
         """The history (Django's or django-simple-history's) of a row the user sees."""
