@@ -3,11 +3,12 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.admin import ScopedAdminMixin
 from core.forms import CleanTextAdminMixin
 
 
 @admin.register(User)
-class UserAdmin(CleanTextAdminMixin, BaseUserAdmin):
+class UserAdmin(ScopedAdminMixin, CleanTextAdminMixin, BaseUserAdmin):
     list_display = [
         "username",
         "get_full_name",

@@ -1,7 +1,7 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Count, Max, Q
 from django.utils.functional import cached_property
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from communes.models import Commune, District, Province, territory_codes
 from core import clock
 from core.querysets import in_force_q
-from core.scope import EVERYTHING, NOTHING, Scope
+from core.scope import EVERYTHING, NOTHING, Scope, scope_of
 
 
 def territory() -> Scope:
@@ -27,6 +27,32 @@ def territory_name(on=None) -> str:
     (:meth:`ProvinceQuerySet.territory_province`: tỉnh Bến Tre before 1/7/2025)."""
     province = Province.objects.territory_province(on)
     return province.name if province is not None else str(_("Whole country"))
+
+
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The people ``user`` may see (the admin's list of users): those of the units and
+        organisations in ``user``'s scope, the province-wide roles for a province-wide user,
+        and ``user``; everyone for a user who sees everything, no one for an anonymous one."""
+        scope = scope_of(user)
+        if scope.is_empty:
+            return self.none()
+        if scope.everything:
+            return self.all()
+        communes = Commune.objects.filter(scope.q(""))
+        seen = (
+            Q(commune__in=communes)
+            | Q(district__in=District.objects.visible_to(user))
+            | Q(consultant__in=communes.values("participations__programme__consultant_id"))
+            | Q(pk=user.pk)
+        )
+        if user.is_province_wide:
+            seen |= Q(role__in=[User.Role.DOST_STAFF, User.Role.MANAGER])
+        return self.filter(seen)
+
+
+class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):
+    """Django's user manager, with :meth:`UserQuerySet.visible_to`."""
 
 
 @dataclass
@@ -79,6 +105,8 @@ class User(AbstractUser):
         blank=True,
         related_name="staff",
     )
+
+    objects = ScopedUserManager()
 
     class Meta:
         verbose_name = _("user")
@@ -139,18 +167,35 @@ class User(AbstractUser):
             return NOTHING
         if self.role in (self.Role.DOST_STAFF, self.Role.MANAGER):
             return territory()
+        if not self.unit_in_territory:
+            return NOTHING
         if self.role == self.Role.DISTRICT_OFFICER and self.district_id:
             return Scope(district_id=self.district_id)
         if self.role == self.Role.COMMUNE_OFFICER and self.commune_id:
             return Scope(commune_id=self.commune_id)
         if self.role == self.Role.CONSULTANT and self.consultant_id:
-            return Scope(
-                consultant_id=self.consultant_id,
-                commune_ids=Commune.objects.filter(
-                    participations__programme__consultant_id=self.consultant_id
-                ).values("pk"),
+            served = Commune.objects.filter(
+                participations__programme__consultant_id=self.consultant_id
             )
+            if territory_codes():
+                served = served.filter(province__in=Province.objects.in_territory())
+            return Scope(consultant_id=self.consultant_id, commune_ids=served.values("pk"))
         return NOTHING
+
+    @cached_property
+    def unit_in_territory(self) -> bool:
+        """False for a district or commune officer whose unit lies outside the deployment's
+        territory (``QMS_PROVINCE`` and its predecessors): they see nothing, as no one of the
+        territory sees their unit. True without a territory (no query then)."""
+        if not territory_codes():
+            return True
+        unit = {
+            self.Role.DISTRICT_OFFICER: District.objects.filter(pk=self.district_id),
+            self.Role.COMMUNE_OFFICER: Commune.objects.filter(pk=self.commune_id),
+        }.get(self.role)
+        if unit is None:
+            return True
+        return unit.filter(province__in=Province.objects.in_territory()).exists()
 
     @cached_property
     def ended_unit(self) -> EndedUnit | None:

@@ -11,6 +11,7 @@ from audits.models import (
     InspectionPlan,
     PlannedInspection,
 )
+from core.admin import ScopedAdminMixin
 from core.forms import CleanTextAdminMixin
 
 
@@ -21,7 +22,7 @@ class FindingInline(admin.TabularInline):
 
 
 @admin.register(Audit)
-class AuditAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
+class AuditAdmin(ScopedAdminMixin, CleanTextAdminMixin, SimpleHistoryAdmin):
     list_display = ["commune", "kind", "date", "lead"]
     list_filter = ["kind", "commune__district"]
     list_select_related = ["commune"]
@@ -36,7 +37,7 @@ class CorrectiveActionInline(admin.TabularInline):
 
 
 @admin.register(Finding)
-class FindingAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
+class FindingAdmin(ScopedAdminMixin, CleanTextAdminMixin, SimpleHistoryAdmin):
     list_display = ["audit", "clause", "severity", "status", "closed_on"]
     list_filter = ["severity", "status"]
     list_select_related = ["audit__commune"]
@@ -46,14 +47,14 @@ class FindingAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(CorrectiveAction)
-class CorrectiveActionAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
+class CorrectiveActionAdmin(ScopedAdminMixin, CleanTextAdminMixin, SimpleHistoryAdmin):
     list_display = ["description", "owner", "due_date", "done_on", "verified_by"]
     list_select_related = ["verified_by"]
     raw_id_fields = ["finding"]
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
+class AnnouncementAdmin(ScopedAdminMixin, CleanTextAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "commune",
         "decision_number",
@@ -68,21 +69,22 @@ class AnnouncementAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(AnnouncementItem)
-class AnnouncementItemAdmin(CleanTextAdminMixin, admin.ModelAdmin):
+class AnnouncementItemAdmin(ScopedAdminMixin, CleanTextAdminMixin, admin.ModelAdmin):
+    scope_via = ("announcement",)
     list_display = ["announcement", "procedure_name", "process_code"]
     list_select_related = ["announcement__commune"]
     raw_id_fields = ["announcement", "procedure"]
 
 
 @admin.register(InspectionPlan)
-class InspectionPlanAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
+class InspectionPlanAdmin(ScopedAdminMixin, CleanTextAdminMixin, SimpleHistoryAdmin):
     list_display = ["year", "province", "number", "issued_on", "budget"]
     list_filter = ["year"]
     list_select_related = ["province"]
 
 
 @admin.register(PlannedInspection)
-class PlannedInspectionAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
+class PlannedInspectionAdmin(ScopedAdminMixin, CleanTextAdminMixin, SimpleHistoryAdmin):
     list_display = ["plan", "commune", "form", "planned_on", "decision_number"]
     list_filter = ["form", "plan__year"]
     list_select_related = ["plan__province", "commune"]
@@ -90,7 +92,7 @@ class PlannedInspectionAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ChecklistAnswer)
-class ChecklistAnswerAdmin(CleanTextAdminMixin, admin.ModelAdmin):
+class ChecklistAnswerAdmin(ScopedAdminMixin, CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["audit", "item", "result"]
     list_filter = ["result"]
     list_select_related = ["audit__commune"]

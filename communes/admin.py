@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from communes.models import Commune, District, Province, ProvinceSuccession, Succession
+from core.admin import ScopedAdminMixin
 from core.forms import CleanTextAdminMixin
 
 
@@ -19,7 +20,7 @@ class ProvinceSuccessionInline(admin.TabularInline):
 
 
 @admin.register(Province)
-class ProvinceAdmin(CleanTextAdminMixin, admin.ModelAdmin):
+class ProvinceAdmin(ScopedAdminMixin, CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "valid_from", "valid_until"]
     list_filter = ["kind"]
     search_fields = ["code", "name"]
@@ -27,7 +28,7 @@ class ProvinceAdmin(CleanTextAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(CleanTextAdminMixin, admin.ModelAdmin):
+class DistrictAdmin(ScopedAdminMixin, CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "province", "valid_until"]
     list_filter = ["kind", "province"]
     list_select_related = ["province"]
@@ -36,7 +37,7 @@ class DistrictAdmin(CleanTextAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Commune)
-class CommuneAdmin(CleanTextAdminMixin, admin.ModelAdmin):
+class CommuneAdmin(ScopedAdminMixin, CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "district", "province", "valid_from", "valid_until"]
     list_filter = ["kind", "province"]
     list_select_related = ["district", "province"]
@@ -46,7 +47,8 @@ class CommuneAdmin(CleanTextAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Succession)
-class SuccessionAdmin(CleanTextAdminMixin, admin.ModelAdmin):
+class SuccessionAdmin(ScopedAdminMixin, CleanTextAdminMixin, admin.ModelAdmin):
+    scope_via = ("predecessor", "successor")
     list_display = ["predecessor", "successor", "effective_on", "whole", "legal_basis"]
     list_select_related = ["predecessor", "successor"]
     search_fields = ["predecessor__code", "predecessor__name", "successor__code", "successor__name"]
@@ -55,7 +57,8 @@ class SuccessionAdmin(CleanTextAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ProvinceSuccession)
-class ProvinceSuccessionAdmin(CleanTextAdminMixin, admin.ModelAdmin):
+class ProvinceSuccessionAdmin(ScopedAdminMixin, CleanTextAdminMixin, admin.ModelAdmin):
+    scope_via = ("predecessor", "successor")
     list_display = ["predecessor", "successor", "effective_on", "whole", "legal_basis"]
     list_select_related = ["predecessor", "successor"]
     autocomplete_fields = ["predecessor", "successor"]

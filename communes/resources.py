@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from import_export import resources
 from import_export.fields import Field
 
-from communes.models import Commune, District, Province
+from communes.models import Commune, District, Province, territory_codes
 from communes.services import (
     SUCCESSION_COLUMNS,
     next_list_start,
@@ -43,9 +43,8 @@ from core.resources import (
     locate_header,
     register_import,
 )
-from core.spreadsheets import (
-    Sheet,
-)
+from core.scope import scope_of
+from core.spreadsheets import Sheet
 from core.widgets import ChoiceWidget, as_text, clean_code, fold
 
 # The columns every spreadsheet naming a commune shares.
@@ -71,8 +70,34 @@ BATCH = 1000
 FILE_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)-?(\d\d)-?(\d\d)(?!\d)")
 
 
-def find_commune(value, column=COMMUNE, cache: dict | None = None) -> Commune:
-    """The commune with GSO code ``value`` (the current unit first), or ValidationError.
+#: What :func:`communes_by_code` keeps for a code whose units all lie outside the user's scope.
+OUTSIDE = object()
+
+
+def communes_in_scope(user=None):
+    """The communes an import run by ``user`` may name: :meth:`visible_to` (the one scope rule;
+    with ``QMS_PROVINCE`` set, the territory), or every commune when no user is named (a command
+    run by the operator)."""
+    communes = Commune.objects.select_related("district")
+    return communes if user is None else communes.visible_to(user)
+
+
+def outside_error(code: str, column=COMMUNE) -> ValidationError:
+    return ValidationError(
+        {
+            column: _(
+                "The unit with the GSO code “%(code)s” lies outside your area of work: "
+                "nothing of it is imported or shown."
+            )
+            % {"code": code}
+        }
+    )
+
+
+def find_commune(value, column=COMMUNE, cache: dict | None = None, user=None) -> Commune:
+    """The commune with GSO code ``value`` (the current unit first) among those ``user`` may
+    see (:func:`communes_in_scope`), or ValidationError (one that says so for a commune
+    outside the user's scope).
 
     ``cache`` (a dict kept by the resource for one import) saves a query per repeated code.
     """
@@ -83,9 +108,13 @@ def find_commune(value, column=COMMUNE, cache: dict | None = None) -> Commune:
     if cache is not None and code in cache:
         commune = cache[code]
     else:
-        commune = Commune.objects.select_related("district").by_code(code)
+        commune = communes_in_scope(user).by_code(code)
+        if commune is None and user is not None and Commune.objects.filter(code=code).exists():
+            commune = OUTSIDE
         if cache is not None:
             cache[code] = commune
+    if commune is OUTSIDE:
+        raise outside_error(code, column)
     if commune is None:
         raise ValidationError(
             {column: _("No commune has the GSO code “%(code)s”.") % {"code": code}}
@@ -93,10 +122,11 @@ def find_commune(value, column=COMMUNE, cache: dict | None = None) -> Commune:
     return commune
 
 
-def communes_by_code(values) -> dict[str, Commune | None]:
-    """:func:`find_commune`'s cache for many codes, read in one query: for each well-formed code
-    among ``values``, the unit current today, else the one that carried the code last, else
-    None (as ``Commune.objects.by_code``)."""
+def communes_by_code(values, user=None) -> dict[str, Commune | None]:
+    """:func:`find_commune`'s cache for many codes, read in two queries: for each well-formed
+    code among ``values``, the unit current today among those ``user`` may see, else the one
+    that carried the code last, else :data:`OUTSIDE` (a unit outside the user's scope carries
+    it) or None (as ``Commune.objects.by_code``)."""
     codes = set()
     for value in values:
         try:
@@ -106,7 +136,7 @@ def communes_by_code(values) -> dict[str, Commune | None]:
     today = clock.today()
     found: dict[str, Commune | None] = dict.fromkeys(codes)
     best: dict[str, tuple] = {}
-    for commune in Commune.objects.select_related("district").filter(code__in=codes):
+    for commune in communes_in_scope(user).filter(code__in=codes):
         current = (commune.valid_from is None or commune.valid_from <= today) and (
             commune.valid_until is None or commune.valid_until >= today
         )
@@ -114,7 +144,60 @@ def communes_by_code(values) -> dict[str, Commune | None]:
         if commune.code not in best or rank > best[commune.code]:
             best[commune.code] = rank
             found[commune.code] = commune
+    missing = [code for code, commune in found.items() if commune is None]
+    if user is not None and missing:
+        for code in Commune.objects.filter(code__in=missing).values_list("code", flat=True):
+            found[code] = OUTSIDE
     return found
+
+
+# The cells of an import template's example row that name a unit: what of a commune each shows.
+UNIT_CELLS = {
+    COMMUNE: "code",
+    COMMUNE_NAME: "name",
+    PROVINCE: "province.name",
+    PROVINCE_CODE: "province.code",
+    DISTRICT: "district.name",
+    DISTRICT_CODE: "district.code",
+    COMMUNE_GSO: "name",
+    COMMUNE_CODE: "code",
+    "Mã xã cũ": "code",
+    "Mã huyện cũ": "district.code",
+    "Mã tỉnh cũ": "province.code",
+    "Mã xã mới": "code",
+    "Mã tỉnh mới": "province.code",
+}
+
+
+def scoped_example(example: dict, user) -> dict:
+    """An import template's example row whose unit cells name a commune ``user`` may see (in
+    force today, the first by code), so that a template never shows a unit outside the user's
+    scope (with ``QMS_PROVINCE`` set, the territory); blank when the user sees none."""
+    commune = (
+        communes_in_scope(user)
+        .current()
+        .select_related("province", "district")
+        .order_by("code")
+        .first()
+    )
+    row = dict(example)
+    for column in set(UNIT_CELLS) & set(row):
+        value = commune
+        for name in UNIT_CELLS[column].split("."):
+            value = getattr(value, name, None)
+        row[column] = value or ""
+    return row
+
+
+def province_codes_in_scope(user=None) -> set[str] | None:
+    """The codes of the provinces whose units an administrative-units list imported by ``user``
+    may name and change: those of the provinces ``user`` may see (``visible_to``) and, with
+    ``QMS_PROVINCE`` set, the territory's codes (a list may create its province); None (every
+    province) for a user who sees everything, or when no user is named (a command)."""
+    if user is None or scope_of(user).everything:
+        return None
+    codes = set(Province.objects.visible_to(user).values_list("code", flat=True))
+    return codes | set(territory_codes()) if scope_of(user).province_ids is not None else codes
 
 
 def kind_from_name(name: str, prefixes):
@@ -132,8 +215,9 @@ class GsoRows:
     ``communes``: code -> (name, kind, district code, province code, row).
     """
 
-    def __init__(self, sheet: Sheet, report: Report):
+    def __init__(self, sheet: Sheet, report: Report, allowed: set[str] | None = None):
         index = {fold(h): i for i, h in enumerate(sheet.headers) if h}
+        self.allowed = allowed  # the province codes the user may change (None: every one)
         self.position = {c: index[fold(c)] for c in GSO_COLUMNS if fold(c) in index}
         self.report = report
         self.provinces, self.districts, self.communes = {}, {}, {}
@@ -195,6 +279,9 @@ class GsoRows:
         """The row's province code, its unit recorded; None when the row stops here."""
         p = self.unit(row, values, PROVINCE, PROVINCE_CODE, 2)
         if p is None:
+            return None
+        if self.allowed is not None and p[0] not in self.allowed:
+            self.error(row, PROVINCE_CODE, outside_error(p[0]).messages[0])
             return None
         kind = kind_from_name(p[1], PROVINCE_PREFIXES)
         if kind is None:
@@ -282,8 +369,9 @@ class UnitWriter:
     ``ids`` keeps code -> pk of the provinces and districts, for the next level's foreign keys.
     """
 
-    def __init__(self, report: Report, *, dry_run: bool, progress, total: int, on):
+    def __init__(self, report: Report, *, dry_run: bool, progress, total: int, on, within=None):
         self.report = report
+        self.within = within  # the province codes whose units may change (None: every one)
         self.on = on  # the list's day: only the units in force on it are matched
         self.next_list = next_list_start(on)  # a new unit of an old list ends before it
         self.dry_run = dry_run
@@ -304,7 +392,9 @@ class UnitWriter:
     def existing(self, model, wanted) -> dict:
         """The units of ``wanted``'s codes in force on the list's day, by code; a code whose
         units are all of another period gets a new unit, their dates around it."""
-        found, self.next_start, self.earlier = units_around(model, list(wanted), self.on)
+        found, self.next_start, self.earlier = units_around(
+            model, list(wanted), self.on, self.within
+        )
         if model in self.ids:
             self.ids[model].update({code: unit.pk for code, unit in found.items()})
         return found
@@ -503,12 +593,17 @@ class AdminUnitResource(resources.ModelResource):
         )
         if report.errors:
             return report
-        units = GsoRows(sheet, report).read(sheet.rows, progress)
+        allowed = province_codes_in_scope(self.user)
+        units = GsoRows(sheet, report, allowed).read(sheet.rows, progress)
         if report.errors:
             return report
         if self.effective is not None:
             units_replace_list(
-                units=units, effective=self.effective, report=report, dry_run=dry_run
+                units=units,
+                effective=self.effective,
+                report=report,
+                dry_run=dry_run,
+                within=allowed,
             )
             return report
         day = self.list_day(units, report)
@@ -521,6 +616,7 @@ class AdminUnitResource(resources.ModelResource):
             progress=progress,
             total=(len(communes) or 1) * 2,
             on=day,
+            within=allowed,
         )
         writer.level(Province, provinces, _("provinces"))
         writer.level(District, districts, _("districts"))
@@ -570,6 +666,7 @@ class SuccessionResource:
             dry_run=dry_run,
             report=report,
             create_missing=self.create_missing,
+            within=province_codes_in_scope(self.user),
         )
 
 

@@ -21,12 +21,22 @@ BATCH = 1000
 ONE_DAY = datetime.timedelta(days=1)
 
 
-def units_around(model, codes, day) -> tuple[dict, dict, set]:
-    """The units of ``model`` with one of ``codes`` seen from ``day``: those in force on it (by
-    code), the day the next unit of each code starts after it (a code reused later), and the
-    codes some unit carried before it. A list of ``day`` touches only the first."""
+def of_provinces(model, provinces: set[str] | None):
+    """The units of ``model`` in the provinces of codes ``provinces`` (None: every unit)."""
+    if provinces is None:
+        return model.objects.all()
+    path = "code" if model is Province else "province__code"
+    return model.objects.filter(**{f"{path}__in": provinces})
+
+
+def units_around(model, codes, day, provinces=None) -> tuple[dict, dict, set]:
+    """The units of ``model`` with one of ``codes`` (None: every code) in the provinces of codes
+    ``provinces`` (None: every province) seen from ``day``: those in force on it (by code), the
+    day the next unit of each code starts after it (a code reused later), and the codes some
+    unit carried before it. A list of ``day`` touches only the first."""
     in_force, next_start, earlier = {}, {}, set()
-    units = model.objects.all() if codes is None else model.objects.filter(code__in=codes)
+    units = of_provinces(model, provinces)
+    units = units if codes is None else units.filter(code__in=codes)
     for unit in units.order_by("valid_until"):
         if unit.valid_from is not None and unit.valid_from > day:
             known = next_start.get(unit.code)
@@ -64,22 +74,25 @@ def next_list_start(day: datetime.date) -> datetime.date | None:
     return min(found) if found else None
 
 
-def _current_on(model, day):
-    """The units of ``model`` in force on ``day``, by code, and when each code's next unit
-    starts after it."""
-    in_force, next_start, _earlier = units_around(model, None, day)
+def _current_on(model, day, provinces=None):
+    """The units of ``model`` (of the provinces of codes ``provinces``, None: all) in force on
+    ``day``, by code, and when each code's next unit starts after it."""
+    in_force, next_start, _earlier = units_around(model, None, day, provinces)
     return in_force, next_start
 
 
-def _replace_level(model, wanted, fields_of, effective, report, label, dry_run=False):
+def _replace_level(
+    model, wanted, fields_of, effective, report, label, dry_run=False, provinces=None
+):
     """Make the current units of one level exactly ``wanted`` (code -> value) from ``effective``.
 
     A unit whose name, kind and parents are unchanged goes on; any other is a new unit from
     ``effective`` and the old one (if any) ends the day before, as do units missing from the
     list. Returns code -> pk of the units valid from ``effective`` (``dry_run``: counted, not
-    written; a unit it would create has a key of its own, ``("new", code)``).
+    written; a unit it would create has a key of its own, ``("new", code)``). Only the units of
+    the provinces of codes ``provinces`` (None: every one) are matched or ended.
     """
-    existing, next_start = _current_on(model, effective)
+    existing, next_start = _current_on(model, effective, provinces)
     ended, to_create, ids, kept, redone = [], [], {}, 0, []
     for code, value in wanted.items():
         fields = fields_of(value)
@@ -138,10 +151,14 @@ def _write_level(model, ended, redone, to_create, effective) -> list:
     return model.objects.bulk_create(to_create, batch_size=BATCH)
 
 
-def units_replace_list(*, units, effective: datetime.date, report, dry_run: bool = False) -> None:
+def units_replace_list(
+    *, units, effective: datetime.date, report, dry_run: bool = False, within=None
+) -> None:
     """The parsed national list (provinces, districts, communes) becomes the list from
-    ``effective``. The caller owns the transaction; importing the same list again changes
-    nothing. ``dry_run`` reads and counts, and writes nothing."""
+    ``effective``: of the provinces of codes ``within`` only when given (a user's territory:
+    the units of the other provinces are neither matched nor ended). The caller owns the
+    transaction; importing the same list again changes nothing. ``dry_run`` reads and counts,
+    and writes nothing."""
     provinces, districts, communes = units
     province_ids = _replace_level(
         Province,
@@ -151,6 +168,7 @@ def units_replace_list(*, units, effective: datetime.date, report, dry_run: bool
         report,
         _("provinces"),
         dry_run,
+        within,
     )
     district_ids = _replace_level(
         District,
@@ -160,6 +178,7 @@ def units_replace_list(*, units, effective: datetime.date, report, dry_run: bool
         report,
         _("districts"),
         dry_run,
+        within,
     )
     _replace_level(
         Commune,
@@ -174,6 +193,7 @@ def units_replace_list(*, units, effective: datetime.date, report, dry_run: bool
         report,
         _("communes"),
         dry_run,
+        within,
     )
     report.written = report.changes_anything and not dry_run
 
@@ -550,15 +570,48 @@ def _write_successions(model, wanted, effective, legal_basis, dry_run) -> tuple[
     return len(to_create), len(to_update), len(wanted) - len(to_create) - len(to_update)
 
 
-def _successions_check(sheet: Sheet, effective: datetime.date, report: Report, create_missing):
+def _check_within(edges, missing, within, report) -> bool:
+    """An error for each row naming a unit outside the provinces of codes ``within`` (None:
+    every province is allowed); then the report holds these errors only (the others would name
+    the units outside), and True."""
+    if within is None:
+        return False
+    errors = report.errors
+    report.errors = []
+    allowed = set(Province.objects.filter(code__in=within).values_list("pk", flat=True))
+    units = [(e.row, e.old) for e in edges] + [(e.row, e.new) for e in edges] + list(missing)
+    for row, unit in units:
+        if unit.province_id not in allowed:
+            _error(
+                report,
+                row,
+                "",
+                _(
+                    "The unit with the GSO code “%(code)s” lies outside your area of work: "
+                    "nothing of it is imported or shown."
+                )
+                % {"code": unit.code},
+            )
+    if not report.errors:
+        report.errors = errors
+        return False
+    report.details = []
+    return True
+
+
+def _successions_check(
+    sheet: Sheet, effective: datetime.date, report: Report, create_missing, within=None
+):
     """The rows of the conversion table resolved to units, the provinces whose units moved
     ((old, new) -> whole) and the former units to create ((row, unit)), from bulk reads; every
-    error in ``report``."""
+    error in ``report`` (a unit outside the provinces of codes ``within`` is one)."""
     columns = _succession_columns(sheet, report)
     if report.errors:
         return [], {}, []
     rows = _succession_rows(sheet, columns, report)
     edges, missing = _resolve(rows, columns, effective, report, create_missing)
+    if _check_within(edges, missing, within, report):
+        return [], {}, []
     in_cycle = _check_cycles(edges, report)
     _check_dates(edges, effective, in_cycle, report)
     provinces = _province_pairs(edges, effective, report)
@@ -574,6 +627,7 @@ def successions_import(
     dry_run: bool = False,
     report: Report | None = None,
     create_missing: bool = False,
+    within: set[str] | None = None,
 ) -> Report:
     """Read the conversion table (old unit -> new unit) into successions from ``effective``.
 
@@ -582,12 +636,15 @@ def successions_import(
     province get a province succession. Importing the same table again changes nothing.
     ``dry_run`` (the preview) reads only: no write, no transaction, no lock.
     ``create_missing``: an old code no unit carried the day before is a former unit to create
-    (see :class:`MissingUnits`), listed in the report, instead of an error.
+    (see :class:`MissingUnits`), listed in the report, instead of an error. ``within``: the
+    codes of the provinces whose units the rows may name (None: every province).
     """
     if report is None:
         report = Report(title=str(_("Successions of administrative units")), filename="")
     with transaction.atomic() if not dry_run else nullcontext():
-        edges, provinces, missing = _successions_check(sheet, effective, report, create_missing)
+        edges, provinces, missing = _successions_check(
+            sheet, effective, report, create_missing, within
+        )
         if report.errors:
             return report
         if missing and not dry_run:

@@ -80,6 +80,7 @@ class Report:
     errors: list[CellError] = field(default_factory=list)
     details: list[str] = field(default_factory=list)
     written: bool = False
+    stale: bool = False  # refused because the data changed after the preview, not the file
     errors_not_listed: int = 0  # errors past MAX_LISTED_ERRORS: counted, not kept
 
     MAX_LISTED_ERRORS = 200
@@ -241,6 +242,11 @@ class SpreadsheetResource(resources.ModelResource):
         if self._import_fields is None:
             self._import_fields = super().get_import_fields()
         return self._import_fields
+
+    def in_scope(self, queryset):
+        """``queryset`` cut to what the importing user may see (``visible_to``: the one scope
+        rule, the territory included); whole when no user is named (a command)."""
+        return queryset if self.user is None else queryset.visible_to(self.user)
 
     # Columns ---------------------------------------------------------------------------------
 

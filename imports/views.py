@@ -14,6 +14,7 @@ from imports import services
 from imports.forms import UploadForm
 
 SESSION_KEY = "imports_pending"
+DONE_KEY = "imports_done"  # the tokens of the last uploads imported, to say so if confirmed again
 UPLOAD_OPTIONS = ("effective", "list_date", "legal_basis", "create_missing")
 
 
@@ -62,14 +63,33 @@ def import_upload(request, kind):
     return render(request, "imports/import_upload.html", ctx, status=400 if form.errors else 200)
 
 
+class StaleUpload(Exception):
+    """The upload of a token was already imported, or its preview expired: what to tell."""
+
+    def __init__(self, message, kind):
+        super().__init__(message)
+        self.message, self.kind = message, kind
+
+
 def _pending_upload(request, kind, token):
-    """The stored upload of ``token`` and the options given with it (404 if not this user's)."""
+    """The stored upload of ``token`` and the options given with it (404 if not this user's;
+    :class:`StaleUpload` when it was already imported or is no longer kept)."""
+    if token in request.session.get(DONE_KEY, []):
+        raise StaleUpload(
+            _("This file was already imported: nothing was imported a second time."), kind
+        )
     entry = request.session.get(SESSION_KEY, {}).get(token)
     if not entry or entry["kind"] != kind:
         raise Http404
     upload = services.upload_load(token=token, kind=kind, filename=entry["filename"])
     if upload is None:
-        raise Http404
+        raise StaleUpload(
+            _(
+                "The preview has expired (an upload is kept for 24 hours): nothing was "
+                "imported. Upload the file again."
+            ),
+            kind,
+        )
     options = {k: v for k, v in entry.items() if k in UPLOAD_OPTIONS}
     for name in ("effective", "list_date"):
         if name in options:
@@ -90,13 +110,42 @@ def _context(kind, resource, report, token, options) -> dict:
     }
 
 
+def _stale(request, stale: StaleUpload):
+    """Back to the upload page of the kind, saying what happened to the upload."""
+    messages.warning(request, stale.message)
+    return redirect("imports:upload", kind=stale.kind)
+
+
+def _refusal(report) -> str:
+    """Why a confirmation imported nothing: the data changed since the preview (the file is
+    fine), or the file has errors."""
+    if report.stale:
+        return _(
+            "Nothing was imported: the data changed after the preview (the file itself is "
+            "fine). Look at the rows below and preview the file again."
+        )
+    return _("Nothing was imported: the file has errors.")
+
+
+def _forget_upload(request, token) -> None:
+    """The upload of ``token`` is imported: discarded, and remembered as imported."""
+    services.upload_discard(token=token)
+    pending = request.session.get(SESSION_KEY, {})
+    pending.pop(token, None)
+    request.session[SESSION_KEY] = pending
+    request.session[DONE_KEY] = [*request.session.get(DONE_KEY, [])[-9:], token]
+
+
 @login_required
 @require_GET
 def import_preview(request, kind, token):
     """A dry run of the stored upload: what would be created, changed and left alone."""
     require(can_import(request.user))
     resource = _kind_or_404(kind)
-    upload, options = _pending_upload(request, kind, token)
+    try:
+        upload, options = _pending_upload(request, kind, token)
+    except StaleUpload as stale:
+        return _stale(request, stale)
     report = services.import_preview(
         kind=kind,
         data=upload.data,
@@ -115,7 +164,10 @@ def import_confirm(request, kind, token):
     """Check the stored upload again and import it, all or nothing."""
     require(can_import(request.user))
     resource = _kind_or_404(kind)
-    upload, options = _pending_upload(request, kind, token)
+    try:
+        upload, options = _pending_upload(request, kind, token)
+    except StaleUpload as stale:
+        return _stale(request, stale)
     report = services.import_apply(
         kind=kind,
         data=upload.data,
@@ -126,12 +178,9 @@ def import_confirm(request, kind, token):
     )
     ctx = _context(kind, resource, report, token, options)
     if not report.ok:
-        messages.error(request, _("Nothing was imported: the file has errors."))
+        messages.error(request, _refusal(report))
         return render(request, "imports/import_preview.html", ctx, status=400)
-    services.upload_discard(token=token)
-    pending = request.session.get(SESSION_KEY, {})
-    pending.pop(token, None)
-    request.session[SESSION_KEY] = pending
+    _forget_upload(request, token)
     if report.written:
         messages.success(
             request,
@@ -157,7 +206,7 @@ def import_template(request, kind, fmt):
         raise Http404
     columns = [Column(c, lambda row, c=c: row.get(c, "")) for c in resource.columns()]
     return export_response(
-        rows=[resource.example],
+        rows=[services.template_example(kind, request.user)],
         columns=columns,
         filename=services.import_kind(kind).filename,
         fmt=fmt,

@@ -1,11 +1,13 @@
 from django.contrib import admin
 
+from core.admin import ScopedAdminMixin
 from core.forms import CleanTextAdminMixin
 from notifications.models import Digest, DigestFailure, NotificationPreference
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(CleanTextAdminMixin, admin.ModelAdmin):
+class NotificationPreferenceAdmin(ScopedAdminMixin, CleanTextAdminMixin, admin.ModelAdmin):
+    scope_via = ("user",)
     list_display = ["user", "digest_enabled", "language"]
     list_filter = ["digest_enabled", "language"]
     list_select_related = ["user"]
@@ -14,9 +16,10 @@ class NotificationPreferenceAdmin(CleanTextAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Digest)
-class DigestAdmin(CleanTextAdminMixin, admin.ModelAdmin):
+class DigestAdmin(ScopedAdminMixin, CleanTextAdminMixin, admin.ModelAdmin):
     """What was mailed to whom and why: read-only, a record of fact."""
 
+    scope_via = ("user",)
     list_display = ["sent_on", "user", "to_address", "subject", "sent_at"]
     list_filter = ["sent_on"]
     list_select_related = ["user"]
@@ -31,9 +34,10 @@ class DigestAdmin(CleanTextAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(DigestFailure)
-class DigestFailureAdmin(CleanTextAdminMixin, admin.ModelAdmin):
+class DigestFailureAdmin(ScopedAdminMixin, CleanTextAdminMixin, admin.ModelAdmin):
     """The digests the mail server refused, and why: read-only; the next run tries again."""
 
+    scope_via = ("user",)
     list_display = ["sent_on", "user", "to_address", "error", "failed_at"]
     list_filter = ["sent_on"]
     list_select_related = ["user"]

@@ -1,18 +1,21 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ScopedAdminMixin
 from core.forms import CleanTextAdminMixin
 from procedures.models import Field, Procedure, ScopeItem
 
 
 @admin.register(Field)
-class FieldAdmin(CleanTextAdminMixin, admin.ModelAdmin):
+class FieldAdmin(ScopedAdminMixin, CleanTextAdminMixin, admin.ModelAdmin):
+    shared_reference_data = True  # the national catalogue
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
+class ProcedureAdmin(ScopedAdminMixin, CleanTextAdminMixin, SimpleHistoryAdmin):
+    shared_reference_data = True  # the national catalogue
     list_display = [
         "name",
         "national_code",
@@ -28,7 +31,7 @@ class ProcedureAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ScopeItem)
-class ScopeItemAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
+class ScopeItemAdmin(ScopedAdminMixin, CleanTextAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "commune",
         "procedure",

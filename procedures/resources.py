@@ -189,7 +189,7 @@ class ScopeResource(SpreadsheetResource):
         self.communes = {}
 
     def get_or_init_instance(self, instance_loader, row):
-        commune = find_commune(row.get(COMMUNE), cache=self.communes)
+        commune = find_commune(row.get(COMMUNE), cache=self.communes, user=self.user)
         code = as_text(row.get(CODE))
         name = as_text(row.get(NAME))
         if code:

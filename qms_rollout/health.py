@@ -89,10 +89,27 @@ def run_checks() -> dict:
     return results
 
 
+def sees_details(request) -> bool:
+    """A staff member's session or a valid API token: they may read what each check found
+    (the database's vendor, the cache's backend, the task counts); anyone else only the
+    status."""
+    if request.user.is_authenticated and request.user.is_staff:
+        return True
+    from rest_framework.exceptions import AuthenticationFailed
+
+    from api.authentication import BearerTokenAuthentication
+
+    try:
+        return BearerTokenAuthentication().authenticate(request) is not None
+    except AuthenticationFailed:
+        return False
+
+
 @never_cache
 @require_GET
 def healthz(request):
-    """The checks as JSON: 200 ``ok`` or ``degraded``, 503 ``failing``."""
+    """The status as JSON (200 ``ok`` or ``degraded``, 503 ``failing``); with the checks for
+    staff or an API token (:func:`sees_details`)."""
     checks = run_checks()
     if not all(checks[name]["ok"] for name in ESSENTIAL):
         status = "failing"
@@ -100,6 +117,5 @@ def healthz(request):
         status = "degraded"
     else:
         status = "ok"
-    return JsonResponse(
-        {"status": status, "checks": checks}, status=503 if status == "failing" else 200
-    )
+    body = {"status": status, "checks": checks} if sees_details(request) else {"status": status}
+    return JsonResponse(body, status=503 if status == "failing" else 200)

@@ -230,6 +230,9 @@ if TRUSTED_PROXY_COUNT:
 # The sign-in lockout counts failures per (user name, client address): the address the trusted
 # proxies saw, never one the client wrote into X-Forwarded-For itself.
 AXES_CLIENT_IP_CALLABLE = "qms_rollout.proxy.client_ip"
+# Password-reset requests per hour: per e-mail address, and per client address.
+PASSWORD_RESET_PER_ADDRESS = env.int("PASSWORD_RESET_PER_ADDRESS", default=3)
+PASSWORD_RESET_PER_CLIENT = env.int("PASSWORD_RESET_PER_CLIENT", default=10)
 CSRF_FAILURE_VIEW = "qms_rollout.errors.csrf_failure"
 
 # Content Security Policy: every script and stylesheet from this site, none inline.

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -6,6 +7,19 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from audits.models import FIRST_YEAR, InspectionPlanQuerySet, OfficialDocument
+
+#: The longest narrative section of an annual report: some ten printed pages.
+NARRATIVE_MAX_CHARS = 20_000
+
+
+def narrative_length(value: str) -> None:
+    """A narrative section of at most :data:`NARRATIVE_MAX_CHARS` characters."""
+    if len(value or "") > NARRATIVE_MAX_CHARS:
+        raise ValidationError(
+            _("This section has %(count)s characters; at most %(limit)s are allowed.")
+            % {"count": f"{len(value):,}".replace(",", "."), "limit": "20.000"},
+            code="max_length",
+        )
 
 
 class AnnualReportQuerySet(InspectionPlanQuerySet):
@@ -25,9 +39,13 @@ class AnnualReport(OfficialDocument):
         related_name="annual_reports",
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    achievements = models.TextField(_("results achieved"), blank=True)
-    problems = models.TextField(_("difficulties and problems"), blank=True)
-    proposals = models.TextField(_("proposals"), blank=True)
+    achievements = models.TextField(
+        _("results achieved"), blank=True, validators=[narrative_length]
+    )
+    problems = models.TextField(
+        _("difficulties and problems"), blank=True, validators=[narrative_length]
+    )
+    proposals = models.TextField(_("proposals"), blank=True, validators=[narrative_length])
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),

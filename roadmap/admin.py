@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ScopedAdminMixin
 from core.forms import CleanTextAdminMixin
 from roadmap.models import (
     Consultant,
@@ -14,13 +15,13 @@ from roadmap.models import (
 
 
 @admin.register(Consultant)
-class ConsultantAdmin(CleanTextAdminMixin, admin.ModelAdmin):
+class ConsultantAdmin(ScopedAdminMixin, CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["name", "short_name", "representative", "phone"]
     search_fields = ["name", "short_name"]
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(CleanTextAdminMixin, admin.ModelAdmin):
+class ProgrammeAdmin(ScopedAdminMixin, CleanTextAdminMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "year_start",
@@ -35,7 +36,8 @@ class ProgrammeAdmin(CleanTextAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(RoadmapStep)
-class RoadmapStepAdmin(CleanTextAdminMixin, admin.ModelAdmin):
+class RoadmapStepAdmin(ScopedAdminMixin, CleanTextAdminMixin, admin.ModelAdmin):
+    shared_reference_data = True  # the roadmap templates, for every unit
     list_display = ["template", "order", "name", "offset_days", "duration_days", "weight", "key"]
     list_filter = ["template"]
     list_select_related = ["template"]
@@ -48,7 +50,8 @@ class RoadmapStepInline(admin.TabularInline):
 
 
 @admin.register(RoadmapTemplate)
-class RoadmapTemplateAdmin(CleanTextAdminMixin, admin.ModelAdmin):
+class RoadmapTemplateAdmin(ScopedAdminMixin, CleanTextAdminMixin, admin.ModelAdmin):
+    shared_reference_data = True  # the roadmap templates, for every unit
     list_display = ["name", "kind", "standard"]
     list_filter = ["kind", "standard"]
     inlines = [RoadmapStepInline]
@@ -56,7 +59,7 @@ class RoadmapTemplateAdmin(CleanTextAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
+class ParticipationAdmin(ScopedAdminMixin, CleanTextAdminMixin, SimpleHistoryAdmin):
     list_display = ["commune", "programme", "kind", "budget_allocated", "start_date"]
     list_filter = ["programme", "kind", "commune__district"]
     list_select_related = ["commune", "programme"]
@@ -71,7 +74,7 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
+class MilestoneAdmin(ScopedAdminMixin, CleanTextAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "participation",
         "step",
@@ -100,7 +103,8 @@ class MilestoneAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(CleanTextAdminMixin, admin.ModelAdmin):
+class EvidenceAdmin(ScopedAdminMixin, CleanTextAdminMixin, admin.ModelAdmin):
+    scope_via = ("milestone",)
     list_display = ["original_name", "milestone", "uploaded_by", "uploaded_at", "size"]
     list_select_related = [
         "milestone__participation__commune",

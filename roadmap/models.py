@@ -33,6 +33,16 @@ class ParticipationKind(models.TextChoices):
     CONVERSION = "conversion", _("Conversion 2008 to 2015")
 
 
+class ConsultantQuerySet(ScopedQuerySet):
+    def scope_filter(self, scope: Scope) -> Q:
+        """The organisations serving a programme the user may see (a consultant: their own);
+        every one for a user who sees everything."""
+        if scope.everything:
+            return Q()
+        programmes = Programme.objects.filter(Programme.objects.all().scope_filter(scope))
+        return Q(pk__in=programmes.values("consultant_id")) | Q(pk=scope.consultant_id or 0)
+
+
 class Consultant(models.Model):
     """A consulting organisation that holds a programme's contract and follows the roadmap."""
 
@@ -41,6 +51,8 @@ class Consultant(models.Model):
     representative = models.CharField(_("representative"), max_length=120, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
+
+    objects = ConsultantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("consultant")

@@ -157,14 +157,14 @@ class MilestoneResource(SpreadsheetResource):
     def load(self, values) -> None:
         """Read the communes of ``values`` (their GSO codes), their participations, milestones
         and steps: four queries, each object read once."""
-        self.communes: dict[str, Commune | None] = communes_by_code(values)
+        self.communes: dict[str, Commune | None] = communes_by_code(values, user=self.user)
         self.milestones: dict[str, list[Milestone]] = {}
-        codes = [code for code, commune in self.communes.items() if commune is not None]
-        participations = Participation.objects.filter(commune__code__in=codes).select_related(
-            "commune__district", "programme"
-        )
+        ids = [c.pk for c in self.communes.values() if isinstance(c, Commune)]
+        participations = self.in_scope(Participation.objects.filter(commune_id__in=ids))
+        participations = participations.select_related("commune__district", "programme")
         participations = {p.pk: p for p in participations}
-        milestones = list(Milestone.objects.filter(participation__commune__code__in=codes))
+        milestones = self.in_scope(Milestone.objects.filter(participation__commune_id__in=ids))
+        milestones = list(milestones.filter(participation_id__in=list(participations)))
         steps = RoadmapStep.objects.in_bulk({m.step_id for m in milestones})
         self.step_keys = {pk: step_keys(step) for pk, step in steps.items()}
         for milestone in milestones:
@@ -173,7 +173,7 @@ class MilestoneResource(SpreadsheetResource):
             self.milestones.setdefault(milestone.participation.commune.code, []).append(milestone)
 
     def get_or_init_instance(self, instance_loader, row):
-        commune = find_commune(row.get(COMMUNE), cache=self.communes)
+        commune = find_commune(row.get(COMMUNE), cache=self.communes, user=self.user)
         candidates = self.milestones.get(commune.code, [])
         if not candidates:
             raise ValidationError(
@@ -357,7 +357,7 @@ class MilestoneResource(SpreadsheetResource):
         """An error for each row whose milestone's version is no longer the one the preview
         (``seen``) and ``plan`` read; the rows are locked until the transaction ends."""
         keys = list(plan.versions)
-        codes = [code for code, commune in self.communes.items() if commune is not None]
+        codes = [code for code, commune in self.communes.items() if isinstance(commune, Commune)]
         now = dict(
             Milestone.objects.select_for_update(of=("self",))
             .filter(participation__commune__code__in=codes)
@@ -456,7 +456,7 @@ class ParticipationResource(SpreadsheetResource):
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
-        self.programmes = list(Programme.objects.all())
+        self.programmes = list(self.in_scope(Programme.objects.all()))
         self.templates = list(RoadmapTemplate.objects.all())
         self.communes: dict[str, Commune | None] = {}
 
@@ -476,7 +476,7 @@ class ParticipationResource(SpreadsheetResource):
 
     def get_or_init_instance(self, instance_loader, row):
         programme = self.find_programme(row.get(PROGRAMME))
-        commune = find_commune(row.get(COMMUNE), cache=self.communes)
+        commune = find_commune(row.get(COMMUNE), cache=self.communes, user=self.user)
         instance = (
             Participation.objects.filter(programme=programme, commune=commune)
             .select_related("programme", "commune", "template")

@@ -100,8 +100,13 @@ def test_dost_imports_the_consultants_spreadsheet_and_milestones_and_history_cha
     untouched.refresh_from_db()
     assert untouched.version == 1
     assert history_count() == before + 3
-    # the stored upload is gone: confirming twice is not possible
-    assert client.post(url.replace("/preview/", "/confirm/")).status_code == 404
+    # the stored upload is gone: confirming twice imports nothing and says why
+    again = client.post(url.replace("/preview/", "/confirm/"), follow=True)
+    assert again.redirect_chain[-1][0] == "/imports/milestones/"
+    text = again.content.decode()
+    assert "Tệp này đã được nhập: không nhập lần thứ hai." in text
+    assert "tệp có lỗi" not in text
+    assert history_count() == before + 3
 
 
 def test_one_bad_row_changes_nothing_and_names_row_and_column(client, dost_staff, roadmap):
@@ -430,3 +435,23 @@ def test_a_title_above_the_table_is_skipped_and_rows_keep_their_numbers(
         "<td>5</td><td>Ngày hoàn thành</td><td>Bước đã hoàn thành phải có ngày hoàn thành thực tế.</td>"
         in page.content.decode()
     )
+
+
+def test_a_confirm_after_the_preview_expired_says_so_not_that_the_file_has_errors(
+    client, dost_staff, roadmap
+):
+    from imports import services
+
+    client.force_login(dost_staff)
+    data = xlsx_bytes([HEADERS, ["28873", 1, "Hoàn thành", "20/08/2017", ""]])
+    url, _page = preview(client, "tien-do.xlsx", data)
+    token = url.rstrip("/").rsplit("/", 1)[1]
+    before = states()
+    services.upload_discard(token=token)  # what the day-old clean-up does
+
+    expired = client.post(url.replace("/preview/", "/confirm/"), follow=True)
+
+    text = expired.content.decode()
+    assert expired.redirect_chain[-1][0] == "/imports/milestones/"
+    assert "Bản xem trước đã hết hạn" in text and "tệp có lỗi" not in text
+    assert states() == before

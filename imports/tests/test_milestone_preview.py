@@ -160,7 +160,8 @@ def test_a_row_whose_milestone_changed_since_the_preview_is_refused_and_nothing_
 
     text = refused.content.decode()
     assert refused.status_code == 400
-    assert "Không nhập gì: tệp có lỗi." in text
+    assert "tệp có lỗi" not in text
+    assert "dữ liệu đã thay đổi sau khi xem trước (bản thân tệp không có lỗi)" in text
     assert (
         f"Dòng 4: bước {milestone.participation.commune} – 3. {milestone.step.name} "
         "đã được người khác thay đổi sau khi xem trước." in text

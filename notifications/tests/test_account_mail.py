@@ -2,11 +2,40 @@
 
 import re
 
+import pytest
 from django.urls import reverse
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
 from notifications.tests.conftest import SITE
+
+
+def run_worker():
+    """The background worker, in this process: runs what is queued, then returns (the test's
+    connection stays open: its transaction holds the test's rows)."""
+    from unittest import mock
+
+    from django.core.management import call_command
+
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    ):
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+
+def queued() -> list[dict]:
+    """The password-reset tasks queued, by their arguments."""
+    from django_tasks_db.models import DBTaskResult
+
+    return [
+        r.args_kwargs["kwargs"]
+        for r in DBTaskResult.objects.order_by("enqueued_at")
+        if r.task_path.endswith("send_password_reset")
+    ]
+
+
+def ask_reset(client, email, **extra):
+    return client.post(reverse("accounts:password_reset"), {"email": email}, **extra)
 
 
 def the_link(mail) -> str:
@@ -34,6 +63,9 @@ def test_a_reset_mail_link_sets_a_new_password(client, smtp, world):
     response = client.post(reverse("accounts:password_reset"), {"email": "officer-a@xa.example.vn"})
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:password_reset_done")
+    assert smtp.received == []  # the page only queued the work
+    assert queued() == [{"email": "officer-a@xa.example.vn"}]
+    run_worker()
     [mail] = smtp.to("officer-a@xa.example.vn")
     assert mail.subject == "[ISO 9001 cấp xã] Đặt lại mật khẩu"
     assert "Có yêu cầu đặt lại mật khẩu cho tài khoản officer-a" in mail.text
@@ -56,7 +88,52 @@ def test_a_reset_mail_link_sets_a_new_password(client, smtp, world):
 def test_an_unknown_address_gets_the_same_answer_and_no_mail(client, smtp, world):
     response = client.post(reverse("accounts:password_reset"), {"email": "ai-do@example.vn"})
     assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:password_reset_done")
+    # The same path as a known address: the page queues the work, the worker finds no account.
+    assert queued() == [{"email": "ai-do@example.vn"}]
+    run_worker()
     assert smtp.received == []
+
+
+def test_the_page_never_looks_the_address_up(client, world):
+    """The known and the unknown address cost the page the same queries (the session and the
+    queued task, never the users table): the answer's time tells nothing."""
+    UserFactory(username="officer-a", email="officer-a@xa.example.vn")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    tables = []
+    for email in ("officer-a@xa.example.vn", "ai-do@example.vn"):
+        with CaptureQueriesContext(connection) as captured:
+            assert ask_reset(client, email).status_code == 302
+        tables.append([q["sql"].split(" ")[0] for q in captured.captured_queries])
+        assert not any("accounts_user" in q["sql"] for q in captured.captured_queries)
+    assert tables[0] == tables[1]
+
+
+@pytest.mark.parametrize("email", ["officer-a@xa.example.vn", "ai-do@example.vn"])
+def test_the_fourth_request_for_an_address_within_the_hour_is_refused(client, smtp, world, email):
+    UserFactory(username="officer-a", email="officer-a@xa.example.vn")
+    for _ in range(3):
+        assert ask_reset(client, email).status_code == 302
+    refused = ask_reset(client, email.upper())
+    assert refused.status_code == 429
+    text = refused.content.decode()
+    assert "Có quá nhiều yêu cầu đặt lại mật khẩu: chưa gửi liên kết nào." in text
+    assert email not in text.replace(f'value="{email.upper()}"', "")
+    assert len(queued()) == 3
+    run_worker()
+    known = email == "officer-a@xa.example.vn"
+    assert len(smtp.to("officer-a@xa.example.vn")) == (3 if known else 0)
+
+
+def test_one_client_asking_for_many_addresses_is_refused_after_ten(client, world):
+    for n in range(10):
+        assert ask_reset(client, f"ai-{n}@example.vn", REMOTE_ADDR="203.0.113.9").status_code == 302
+    refused = ask_reset(client, "ai-10@example.vn", REMOTE_ADDR="203.0.113.9")
+    assert refused.status_code == 429
+    assert ask_reset(client, "ai-10@example.vn", REMOTE_ADDR="203.0.113.10").status_code == 302
+    assert len(queued()) == 11
 
 
 def test_a_new_officer_gets_a_welcome_mail_instead_of_a_password_on_screen(
@@ -108,6 +185,7 @@ def test_the_reset_mail_uses_the_recipients_language(client, smtp, world):
     officer = UserFactory(username="officer-en", email="en@example.vn")
     NotificationPreference.objects.create(user=officer, language="en")
     client.post(reverse("accounts:password_reset"), {"email": "en@example.vn"})
+    run_worker()
     [mail] = smtp.to("en@example.vn")
     assert mail.subject == "[ISO 9001 at communes] Choose a new password"
     assert re.search(r"new password for the account officer-en", mail.text)

@@ -169,3 +169,21 @@ def test_control_characters_typed_into_the_forms_are_stored_cleaned(client, dost
     assert (plan.summary, plan.summary_recipients) == ("Kết quả", "UBND tỉnh")
     for url in (f"/reports/annual/{report.pk}.docx", f"/inspections/{plan.pk}/summary.docx"):
         assert client.get(url).status_code == 200
+
+
+def test_a_narrative_section_is_at_most_20000_characters(client, dost_staff, dirty):
+    """Issue 24: 5,000,000 characters were saved (the PDF then took 12 s)."""
+    client.force_login(dost_staff)
+    report = dirty["report"]
+    data = {"problems": "", "proposals": "", "number": "", "recipients": ""}
+    too_long = client.post(f"/reports/annual/{report.pk}/", {**data, "achievements": "a" * 20_001})
+    assert too_long.status_code == 200
+    assert "This section has 20.001 characters; at most 20.000 are allowed." in (
+        too_long.content.decode()
+    )
+    report.refresh_from_db()
+    assert len(report.achievements) < 20_001
+    ok = client.post(f"/reports/annual/{report.pk}/", {**data, "achievements": "a" * 20_000})
+    assert ok.status_code == 302
+    report.refresh_from_db()
+    assert len(report.achievements) == 20_000
