@@ -8,6 +8,7 @@ database (or, with ``force``, over a non-empty one) and the media folder.
 """
 
 import datetime
+import hashlib
 import json
 import os
 import shutil
@@ -15,12 +16,14 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import zlib
 from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, connections
 
 FORMAT = 1
+DAMAGED = "The archive is damaged or was altered ({reason}): nothing was restored."
 TRANSIENT_MEDIA = ("imports-pending", "reports-built", "healthz")
 
 
@@ -87,6 +90,14 @@ def _media_files() -> list[Path]:
     )
 
 
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def backup(output: Path) -> dict:
     """Write the archive ``output``; returns its manifest."""
     root = Path(settings.MEDIA_ROOT)
@@ -99,6 +110,9 @@ def backup(output: Path) -> dict:
             "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             "database": _dump_database(folder),
             "media_files": len(files),
+        }
+        manifest["sha256"] = {manifest["database"]: _sha256(folder / manifest["database"])} | {
+            f"media/{path.relative_to(root).as_posix()}": _sha256(path) for path in files
         }
         (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         partial = output.with_name(output.name + ".partial")
@@ -151,16 +165,40 @@ def _restore_database(folder: Path, manifest: dict) -> None:
     )
 
 
+def _read_archive(archive_path: Path, folder: Path) -> dict:
+    """Unpack the archive into ``folder`` and check it whole before anything is written: a
+    damaged, truncated or altered archive raises :class:`BackupError` with the reason."""
+    try:
+        with tarfile.open(archive_path, "r:gz") as archive:
+            archive.extractall(folder, filter="data")
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (tarfile.TarError, EOFError, OSError, zlib.error, ValueError) as exc:
+        raise BackupError(DAMAGED.format(reason=type(exc).__name__)) from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BackupError(f"Unknown archive format {manifest.get('format')!r}.")
+    database = manifest.get("database")
+    if database not in ("database.sqlite3", "database.dump") or not (folder / database).is_file():
+        raise BackupError(DAMAGED.format(reason="no database in it"))
+    for name, digest in (manifest.get("sha256") or {}).items():
+        member = folder / name
+        if not member.is_file() or _sha256(member) != digest:
+            raise BackupError(DAMAGED.format(reason=f"{name} differs from its manifest"))
+    if database == "database.sqlite3":
+        try:
+            with sqlite3.connect(folder / database) as check:
+                check.execute("PRAGMA quick_check").fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise BackupError(DAMAGED.format(reason=f"the database: {exc}")) from exc
+    return manifest
+
+
 def restore(archive_path: Path, *, force: bool = False) -> dict:
     """Restore the archive into the database and ``MEDIA_ROOT``; returns its manifest."""
     if not force and not database_is_empty():
         raise BackupError("The database is not empty: restore into an empty one, or use --force.")
-    with tempfile.TemporaryDirectory() as tmp, tarfile.open(archive_path, "r:gz") as archive:
+    with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        archive.extractall(folder, filter="data")
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        if manifest.get("format") != FORMAT:
-            raise BackupError(f"Unknown archive format {manifest.get('format')!r}.")
+        manifest = _read_archive(archive_path, folder)
         _restore_database(folder, manifest)
         media = folder / "media"
         if media.is_dir():

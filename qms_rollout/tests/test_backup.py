@@ -5,6 +5,7 @@ Real processes on real SQLite files: ``manage.py backup`` on one database and me
 compared row by row with SQLite itself and every file byte by byte.
 """
 
+import io
 import sqlite3
 import tarfile
 
@@ -108,3 +109,46 @@ def test_restore_refuses_a_database_that_holds_data(tmp_path, source):
     assert refused.returncode != 0
     assert "The database is not empty" in refused.stderr
     assert manage(["restore", "--force", str(archive)], source).returncode == 0
+
+
+def _altered(archive, target, change):
+    """A copy of ``archive`` whose members pass through ``change(name, data) -> data``."""
+    with tarfile.open(archive, "r:gz") as source, tarfile.open(target, "w:gz") as copy:
+        for member in source.getmembers():
+            data = source.extractfile(member).read()
+            data = change(member.name, data)
+            member.size = len(data)
+            copy.addfile(member, io.BytesIO(data))
+    return target
+
+
+@pytest.mark.parametrize(
+    "how",
+    ["truncated", "not an archive", "database altered", "evidence altered"],
+)
+def test_a_damaged_or_altered_archive_is_refused_with_a_message_and_restores_nothing(
+    tmp_path, source, how
+):
+    archive = tmp_path / "backup.tar.gz"
+    assert manage(["backup", "--output", str(archive)], source).returncode == 0
+    bad = tmp_path / "bad.tar.gz"
+    if how == "truncated":
+        bad.write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
+    elif how == "not an archive":
+        bad.write_bytes(b"PK\x03\x04 this is a spreadsheet")
+    else:
+        member = "database.sqlite3" if how == "database altered" else "biên-bản.pdf"
+
+        def change(name, data):
+            return data[:-1] + bytes([data[-1] ^ 1]) if name.endswith(member) else data
+
+        _altered(archive, bad, change)
+    target = _env(tmp_path, "target")
+    assert manage(["migrate", "--noinput"], target).returncode == 0
+    before = _rows(tmp_path / "target.sqlite3")
+    refused = manage(["restore", "--force", str(bad)], target)
+    assert refused.returncode != 0
+    assert "Traceback" not in refused.stderr
+    assert "damaged or was altered" in refused.stderr
+    assert _rows(tmp_path / "target.sqlite3") == before
+    assert not (tmp_path / "target-media").exists()
