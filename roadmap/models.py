@@ -816,9 +816,7 @@ class BudgetLine(models.Model):
                 violation_error_message=_("The amount spent cannot exceed the amount allocated."),
             ),
             models.CheckConstraint(
-                condition=(
-                    Q(line="inspection") & Q(commune__isnull=True) & Q(body__isnull=True)
-                )
+                condition=(Q(line="inspection") & Q(commune__isnull=True) & Q(body__isnull=True))
                 | (
                     ~Q(line="inspection")
                     & (
