@@ -723,8 +723,10 @@ class BudgetLineQuerySet(ScopedQuerySet):
 
     def with_amounts_on(self, day: datetime.date):
         """Annotated with ``allocated_then`` and ``spent_then``: the amounts the line's history
-        records by the end of ``day`` (0 before any record, as a participation's budget,
-        :meth:`ParticipationQuerySet.with_budget_on`); today the stored ones."""
+        records by the end of ``day``, as a participation's budget
+        (:meth:`ParticipationQuerySet.with_budget_on`); today the stored ones. A line first
+        recorded after ``day`` (a past year's money entered later) counts as recorded: the
+        year's money has no other record of that day."""
         if not clock.is_past(day):
             return self.annotate(allocated_then=F("allocated"), spent_then=F("spent"))
         records = BudgetLine.history.filter(
@@ -733,10 +735,10 @@ class BudgetLineQuerySet(ScopedQuerySet):
         amount = models.DecimalField(max_digits=15, decimal_places=0)
         return self.annotate(
             allocated_then=Coalesce(
-                Subquery(records.values("allocated")[:1]), Value(0), output_field=amount
+                Subquery(records.values("allocated")[:1]), F("allocated"), output_field=amount
             ),
             spent_then=Coalesce(
-                Subquery(records.values("spent")[:1]), Value(0), output_field=amount
+                Subquery(records.values("spent")[:1]), F("spent"), output_field=amount
             ),
         )
 
