@@ -3,7 +3,7 @@ import unicodedata
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -488,6 +488,15 @@ class BodyQuerySet(FoldedBulkWrites, ScopedQuerySet):
     def in_force_on(self, day):
         """The bodies that existed on ``day`` (the one rule of :func:`in_force_q`)."""
         return self.filter(in_force_q(day))
+
+    def in_level_order(self):
+        """Provincial bodies, then sub-departments, then the district level; by name within."""
+        rank = Case(
+            When(level="provincial", then=Value(0)),
+            When(level="sub_department", then=Value(1)),
+            default=Value(2),
+        )
+        return self.order_by(rank, "sort_key", "pk")
 
     def applying_on(self, day):
         """Applying their QMS on ``day``: begun by then."""

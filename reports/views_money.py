@@ -93,7 +93,7 @@ def body_list(request):
     as_of = as_of_from_request(request)
     bodies = Body.objects.visible_to(request.user).in_territory().in_force_on(as_of.date)
     ctx = {
-        "bodies": bodies.select_related("province", "parent", "district"),
+        "bodies": bodies.select_related("province", "parent", "district").in_level_order(),
         "as_of_choice": as_of,
         "form": form,
         "can_manage": access.can_manage_programmes(request.user),

@@ -150,7 +150,8 @@ def province_report_document(report, figures: metrics.YearFigures) -> OfficialDo
     frame = _frame(report.province)
     return OfficialDocument(
         parent_body="",
-        issuing_body=body,
+        # Two lines in the masthead: "ỦY BAN NHÂN DÂN" over "TỈNH BẾN TRE".
+        issuing_body=body.replace("Ủy ban nhân dân ", "Ủy ban nhân dân\n", 1),
         place=frame["place"],
         number=report.province_number,
         symbol="BC-UBND",

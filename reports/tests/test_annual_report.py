@@ -475,7 +475,7 @@ def test_the_so_reports_to_the_province_and_the_province_to_the_ministry(
     assert "- Ủy ban nhân dân tỉnh; - Lưu: VT, Chi cục TĐC." in so
     assert "GIÁM ĐỐC Nguyễn Văn Ký" in so
     document, ubnd = docx_tables(client.get(f"/reports/annual/{report.pk}/province.docx").content)
-    masthead = document.tables[0].rows[0].cells[0].text
+    masthead = re.sub(r"\s+", " ", document.tables[0].rows[0].cells[0].text)
     assert masthead.startswith("ỦY BAN NHÂN DÂN TỈNH BẾN TRE") and "SỞ" not in masthead
     assert "Số: ……/BC-UBND" in ubnd
     assert "Ủy ban nhân dân tỉnh Bến Tre báo cáo Bộ Khoa học và Công nghệ" in ubnd
@@ -503,3 +503,39 @@ def test_a_document_of_2025_or_later_goes_to_the_national_committee(
     assert "Số: 210/BC-UBND" in text and "ngày 05 tháng 01 năm 2025" in text
     assert "- Ủy ban Tiêu chuẩn Đo lường Chất lượng quốc gia;" in text
     assert "Tổng cục" not in text
+
+
+# 1 vs N: the lists cost the same whatever their length ------------------------------------------
+
+
+def _queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_money_page_costs_the_same_for_1_and_20_lines(client, dost_staff, world):
+    from communes.tests.factories import CommuneFactory
+
+    client.force_login(dost_staff)
+    province = world["province"]
+    _line(TODAY, province=province, year=2020, line="inspection", allocated=5)
+    one = _queries(client, "/money/?year=2020")
+    for _i in range(19):
+        commune = CommuneFactory(district=world["district"])
+        _line(TODAY, province=province, year=2020, line="maintenance", commune=commune, allocated=5)
+    assert _queries(client, "/money/?year=2020") == one
+
+
+def test_the_register_of_bodies_costs_the_same_for_1_and_20_bodies(client, dost_staff, world):
+    client.force_login(dost_staff)
+    so = Body.objects.create(province=world["province"], name="Sở Nội vụ", level="provincial")
+    one = _queries(client, "/bodies/")
+    for n in range(19):
+        Body.objects.create(
+            province=world["province"], name=f"Chi cục {n}", level="sub_department", parent=so
+        )
+    assert _queries(client, "/bodies/") == one
