@@ -471,6 +471,16 @@ class Edition(models.TextChoices):
     ISO_2015 = "2015", "TCVN ISO 9001:2015"
 
 
+def body_applying_q(day) -> Q:
+    """The one rule of a body applying its QMS on ``day``: begun by then."""
+    return Q(applying_since__lte=day)
+
+
+def body_announced_q(day) -> Q:
+    """The one rule of a body with its QMS announced (QĐ 19/2014 Art. 4.3) by ``day``."""
+    return Q(announced_on__lte=day)
+
+
 class BodyQuerySet(FoldedBulkWrites, ScopedQuerySet):
     def scope_filter(self, scope: Scope) -> Q:
         """The province's register: the province-wide roles see it, as the inspection plans."""
@@ -499,12 +509,12 @@ class BodyQuerySet(FoldedBulkWrites, ScopedQuerySet):
         return self.order_by(rank, "sort_key", "pk")
 
     def applying_on(self, day):
-        """Applying their QMS on ``day``: begun by then."""
-        return self.filter(applying_since__lte=day)
+        """Applying their QMS on ``day`` (:func:`body_applying_q`)."""
+        return self.filter(body_applying_q(day))
 
     def announced_by(self, day):
-        """With their QMS announced (QĐ 19/2014 Art. 4.3) on or before ``day``."""
-        return self.filter(announced_on__lte=day)
+        """With their QMS announced on or before ``day`` (:func:`body_announced_q`)."""
+        return self.filter(body_announced_q(day))
 
 
 class Body(FoldedText, models.Model):

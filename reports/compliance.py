@@ -43,7 +43,14 @@ from audits.models import (
     Finding,
     add_months,
 )
-from communes.models import BEFORE_RECORDS, Body, Commune, Province
+from communes.models import (
+    BEFORE_RECORDS,
+    Body,
+    Commune,
+    Province,
+    body_announced_q,
+    body_applying_q,
+)
 from core import clock
 from core.asof import year_as_of
 from core.querysets import in_force_q
@@ -695,8 +702,8 @@ def _body_levels(provinces, as_of: datetime.date) -> list[LevelCount]:
         .values("level")
         .annotate(
             total=Count("pk"),
-            applying=Count("pk", filter=Q(applying_since__lte=as_of)),
-            announced=Count("pk", filter=Q(announced_on__lte=as_of)),
+            applying=Count("pk", filter=body_applying_q(as_of)),
+            announced=Count("pk", filter=body_announced_q(as_of)),
         )
     )
     found = {c["level"]: c for c in counts}
