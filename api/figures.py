@@ -114,6 +114,22 @@ class YearRowSerializer(serializers.Serializer):
     value = serializers.CharField()
 
 
+class MoneyRowSerializer(serializers.Serializer):
+    line = serializers.CharField()
+    label = serializers.CharField()
+    allocated = serializers.IntegerField()
+    spent = serializers.IntegerField()
+    bodies = serializers.IntegerField()
+
+
+class LevelCountSerializer(serializers.Serializer):
+    level = serializers.CharField()
+    label = serializers.CharField()
+    total = serializers.IntegerField()
+    applying = serializers.IntegerField()
+    announced = serializers.IntegerField()
+
+
 class YearFiguresSerializer(serializers.Serializer):
     """A year's figures (``metrics.year_figures``): the annual report's numbers, and its table
     as (label, value) rows in the language asked."""
@@ -137,6 +153,8 @@ class YearFiguresSerializer(serializers.Serializer):
     budget_allocated = serializers.IntegerField()
     budget_spent = serializers.IntegerField()
     inspection_budget = serializers.IntegerField()
+    money = MoneyRowSerializer(many=True)
+    levels = LevelCountSerializer(many=True)
     table = serializers.SerializerMethodField()
 
     @extend_schema_field(serializers.DictField(child=serializers.IntegerField()))

@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from communes.models import Commune, District, Province, ProvinceSuccession, Succession
+from communes.models import (
+    Body,
+    Commune,
+    District,
+    Province,
+    ProvinceSuccession,
+    Succession,
+)
 from core.admin import ScopedAdminMixin
 from core.forms import CleanTextAdminMixin
 
@@ -62,3 +69,21 @@ class ProvinceSuccessionAdmin(ScopedAdminMixin, CleanTextAdminMixin, admin.Model
     list_display = ["predecessor", "successor", "effective_on", "whole", "legal_basis"]
     list_select_related = ["predecessor", "successor"]
     autocomplete_fields = ["predecessor", "successor"]
+
+
+@admin.register(Body)
+class BodyAdmin(ScopedAdminMixin, CleanTextAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "name",
+        "level",
+        "province",
+        "applying_since",
+        "edition",
+        "announced_on",
+        "valid_from",
+        "valid_until",
+    ]
+    list_filter = ["level", "edition", "province"]
+    list_select_related = ["province"]
+    search_fields = ["name"]
+    autocomplete_fields = ["province", "parent", "district"]

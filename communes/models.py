@@ -3,7 +3,7 @@ import unicodedata
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +11,7 @@ from core import clock
 from core.querysets import ScopedQuerySet, in_force_q
 from core.scope import Scope
 from core.search import FoldedBulkWrites, FoldedText
-from core.text import fold, unit_sort_key, unit_sort_key_length
+from core.text import fold, unit_sort_key, unit_sort_key_length, vn_sort_key, vn_sort_key_length
 
 
 def nfc(text: str) -> str:
@@ -459,3 +459,177 @@ class ProvinceSuccession(SuccessionBase):
     class Meta(SuccessionBase.Meta):
         verbose_name = _("province succession")
         verbose_name_plural = _("province successions")
+
+
+# The other state administrative bodies the Sở answers for (QĐ 19/2014 Art. 2.1, Art. 12.6) -----
+
+
+class Edition(models.TextChoices):
+    """The edition of TCVN ISO 9001 a body's QMS follows (the same values as the programmes')."""
+
+    ISO_2008 = "2008", "TCVN ISO 9001:2008"
+    ISO_2015 = "2015", "TCVN ISO 9001:2015"
+
+
+def body_applying_q(day) -> Q:
+    """The one rule of a body applying its QMS on ``day``: begun by then."""
+    return Q(applying_since__lte=day)
+
+
+def body_announced_q(day) -> Q:
+    """The one rule of a body with its QMS announced (QĐ 19/2014 Art. 4.3) by ``day``."""
+    return Q(announced_on__lte=day)
+
+
+class BodyQuerySet(FoldedBulkWrites, ScopedQuerySet):
+    def scope_filter(self, scope: Scope) -> Q:
+        """The province's register: the province-wide roles see it, as the inspection plans."""
+        if scope.everything:
+            return Q()
+        if scope.province_ids is not None:
+            return Q(province_id__in=scope.province_ids)
+        return Q(pk__in=[])
+
+    def in_territory(self):
+        """The bodies of the deployment's provinces (every province when it names none)."""
+        codes = territory_codes()
+        return self.filter(province__code__in=codes) if codes else self.all()
+
+    def in_force_on(self, day):
+        """The bodies that existed on ``day`` (the one rule of :func:`in_force_q`)."""
+        return self.filter(in_force_q(day))
+
+    def in_level_order(self):
+        """Provincial bodies, then sub-departments, then the district level; by name within."""
+        rank = Case(
+            When(level="provincial", then=Value(0)),
+            When(level="sub_department", then=Value(1)),
+            default=Value(2),
+        )
+        return self.order_by(rank, "sort_key", "pk")
+
+    def applying_on(self, day):
+        """Applying their QMS on ``day`` (:func:`body_applying_q`)."""
+        return self.filter(body_applying_q(day))
+
+    def announced_by(self, day):
+        """With their QMS announced on or before ``day`` (:func:`body_announced_q`)."""
+        return self.filter(body_announced_q(day))
+
+
+class Body(FoldedText, models.Model):
+    """A state administrative body of the province other than the commune-level units (QĐ 19/2014
+    Art. 2.1): a provincial department or agency, one of their sub-departments, and until
+    30/6/2025 a district People's Committee or its agencies. The Sở registers the bodies it
+    answers for, with their QMS status; the annual report counts them by level (Art. 12.6).
+    The communes, wards and special zones are the units (:class:`Commune`), not rows here.
+
+    Master data like the units: a body merged or dissolved keeps its row with ``valid_until``
+    set; its status is dated (applying since, announced on), so a report of an earlier day
+    counts it as it stood then."""
+
+    class Level(models.TextChoices):
+        PROVINCIAL = "provincial", _("Provincial department or agency")
+        SUB_DEPARTMENT = "sub_department", _("Sub-department")
+        DISTRICT = "district", _("District level (until 30/6/2025)")
+
+    province = models.ForeignKey(
+        Province,
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="bodies",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    level = models.CharField(_("level"), max_length=20, choices=Level)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("under"),
+        on_delete=models.PROTECT,
+        related_name="children",
+        null=True,
+        blank=True,
+        help_text=_("A sub-department's department, a district agency's People's Committee."),
+    )
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        related_name="bodies",
+        null=True,
+        blank=True,
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    applying_since = models.DateField(
+        _("applying the QMS since"),
+        null=True,
+        blank=True,
+        help_text=_("Empty while the body does not apply a QMS."),
+    )
+    edition = models.CharField(_("edition"), max_length=4, choices=Edition, blank=True)
+    announced_on = models.DateField(_("QMS announced on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    search_text = models.TextField(_("folded name"), blank=True, editable=False)
+    sort_key = models.CharField(
+        _("sort key"),
+        max_length=vn_sort_key_length(200),
+        blank=True,
+        editable=False,
+        db_index=True,
+    )
+
+    objects = BodyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("state administrative body")
+        verbose_name_plural = _("state administrative bodies")
+        ordering = ["level", "sort_key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__in=["provincial", "sub_department", "district"]),
+                name="%(app_label)s_%(class)s_level_valid",
+                violation_error_message=_("Unknown level of body."),
+            ),
+            models.CheckConstraint(
+                condition=Q(edition__in=["", "2008", "2015"]),
+                name="%(app_label)s_%(class)s_edition_valid",
+                violation_error_message=_("Unknown edition of TCVN ISO 9001."),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_until__gte=F("valid_from")),
+                name="%(app_label)s_%(class)s_validity_ordered",
+                violation_error_message=_("A body cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(announced_on__isnull=True)
+                | (Q(applying_since__isnull=False) & Q(announced_on__gte=F("applying_since"))),
+                name="%(app_label)s_%(class)s_announced_after_applying",
+                violation_error_message=_(
+                    "A body announces its QMS after it begins to apply it (QĐ 19/2014 Art. 4): "
+                    "enter the day it began applying, not after the announcement."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="%(app_label)s_%(class)s_name_not_empty",
+                violation_error_message=_("The name is required."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = nfc(self.name)
+        super().save(*args, **kwargs)
+
+    def fill_sort_fields(self) -> None:
+        self.search_text = fold(self.name)
+        self.sort_key = vn_sort_key(self.name)
+
+    def is_valid_on(self, day) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or self.valid_until >= day
+        )

@@ -760,5 +760,9 @@ def load_demo(*, password: str | None = None, stdout=None) -> DemoResult:
 
     dost = User.objects.filter(username="dost").first()
     result.created += load_cycle(today=timezone.localdate(), by=dost)
+    # Money by year and line, and the province's other state bodies (issue 20).
+    from demo.money import load_money
+
+    result.created += load_money(today=timezone.localdate(), by=dost)
     result.password = generated
     return result

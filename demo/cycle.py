@@ -32,6 +32,7 @@ from audits.models import (
 )
 from audits.services import inspection_minutes_record
 from demo.completion import convert_to_2015
+from demo.money import inspection_budget
 from procedures.models import Procedure, ScopeItem
 from reports.models import AnnualReport
 
@@ -39,7 +40,7 @@ YEARS = range(2018, 2026)
 VERIFIED_AFTER_DAYS = 7  # the Sở verifies an inspection's corrective action a week after it is done
 AMENDED_ON = datetime.date(2022, 1, 1)  # illustrative: a civil-status change in force on 1/1/2022
 RECIPIENTS_PLAN = "UBND tỉnh (b/c)\nUBND các xã có tên trong Kế hoạch\nLưu: VT, Chi cục TĐC"
-RECIPIENTS_REPORT = "Bộ Khoa học và Công nghệ\nUBND tỉnh (b/c)\nLưu: VT, Chi cục TĐC"
+RECIPIENTS_REPORT = "Ủy ban nhân dân tỉnh\nLưu: VT, Chi cục TĐC"  # the Sở reports to UBND tỉnh
 NOTES = {
     "2d": "Một số quy trình chưa cập nhật văn bản quy phạm pháp luật mới.",
     "1dd": "Chưa thực hiện đầy đủ hành động khắc phục sau đánh giá nội bộ.",
@@ -118,7 +119,7 @@ def _plan(province, year: int, communes, rng: random.Random, by) -> InspectionPl
         year=year,
         period_start=datetime.date(year, 4, 1),
         period_end=datetime.date(year, 10, 31),
-        budget=15_000_000 + 1_000_000 * len(communes) // 3,
+        budget=inspection_budget(len(communes)),
         issued_on=issued_on,
         signer_title="KT. Giám đốc Phó Giám đốc",
         recipients=RECIPIENTS_PLAN,
@@ -256,8 +257,10 @@ def _load_cycle(*, today: datetime.date, by=None) -> int:
                 AnnualReport(
                     province=province,
                     year=year,
+                    figures_on=datetime.date(year, 12, 10),  # the day it is made
                     signer_title="Giám đốc",
                     recipients=RECIPIENTS_REPORT,
+                    province_signer_title="TM. Ủy ban nhân dân\nKT. Chủ tịch\nPhó Chủ tịch",
                     created_by=by,
                 ),
                 datetime.date(year, 12, 10),

@@ -31,7 +31,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.urls import reverse
 
 from audits.inspections import DONE, LATE, PENDING, ActionDue, action_due
@@ -41,13 +41,21 @@ from audits.models import (
     Audit,
     CorrectiveAction,
     Finding,
-    InspectionPlan,
     add_months,
 )
-from communes.models import BEFORE_RECORDS
+from communes.models import (
+    BEFORE_RECORDS,
+    Body,
+    Commune,
+    Province,
+    body_announced_q,
+    body_applying_q,
+)
 from core import clock
 from core.asof import year_as_of
+from core.querysets import in_force_q
 from procedures.models import ScopeItem
+from roadmap.models import BudgetLine, Participation
 
 NOT_DUE = "not_due"
 FIRST_YEAR = 2000
@@ -507,9 +515,8 @@ class YearFigures:
     actions_on_time: int
     actions_late: int
     actions_pending: int
-    budget_allocated: int
-    budget_spent: int
-    inspection_budget: int
+    money: list["MoneyRow"]
+    levels: list["LevelCount"]
 
     @property
     def year(self) -> int:
@@ -518,6 +525,20 @@ class YearFigures:
     @property
     def as_of(self) -> datetime.date:
         return self.compliance.as_of
+
+    @property
+    def budget_allocated(self) -> int:
+        """The year's money allocated, every line (TT 116/2015 Art. 4) added up."""
+        return sum(m.allocated for m in self.money)
+
+    @property
+    def budget_spent(self) -> int:
+        return sum(m.spent for m in self.money)
+
+    @property
+    def inspection_budget(self) -> int:
+        """The Sở's inspection line of the year, allocated."""
+        return sum(m.allocated for m in self.money if m.line == BudgetLine.Line.INSPECTION)
 
 
 def _inspections(commune_ids, year: int, as_of: datetime.date) -> dict:
@@ -547,12 +568,6 @@ def _inspections(commune_ids, year: int, as_of: datetime.date) -> dict:
     }
 
 
-def _inspection_budget(year: int) -> int:
-    """The budget of the year's inspection plan (TT 26/2014 Art. 34.2.đ), 0 when none."""
-    total = sum(InspectionPlan.objects.filter(year=year).values_list("budget", flat=True))
-    return int(total or 0)
-
-
 def year_figures(participations, year: int, *, today: datetime.date | None = None) -> YearFigures:
     """Every figure of ``year`` for the communes of ``participations`` (a queryset), as of
     ``today`` (the page's as-of date) while the year runs."""
@@ -561,11 +576,7 @@ def year_figures(participations, year: int, *, today: datetime.date | None = Non
     announced = [c for c in rows if c.announcements]
     in_year = [a for c in announced for a in c.announcements if a["decision_date"].year == year]
     actions = Counter(a.status for c in rows for a in c.actions)
-    budget = (
-        _in_force(participations, compliance.as_of)
-        .with_budget_on(compliance.as_of)
-        .aggregate(allocated=Sum("budget_allocated_then"), spent=Sum("budget_spent_then"))
-    )
+    provinces = provinces_of(participations, compliance.as_of)
     return YearFigures(
         compliance=compliance,
         bodies=len(rows),
@@ -579,9 +590,8 @@ def year_figures(participations, year: int, *, today: datetime.date | None = Non
         actions_on_time=actions[DONE],
         actions_late=actions[LATE],
         actions_pending=actions[PENDING],
-        budget_allocated=int(budget["allocated"] or 0),
-        budget_spent=int(budget["spent"] or 0),
-        inspection_budget=_inspection_budget(year),
+        money=year_money(provinces, year, compliance.as_of),
+        levels=bodies_by_level(provinces, compliance.as_of),
     )
 
 
@@ -615,10 +625,152 @@ def year_table(figures: YearFigures) -> list[tuple[str, int | str]]:
         (_("Nonconformities found by the inspections"), figures.nonconformities),
         (_("Corrective actions within 2 months"), figures.actions_on_time),
         (_("Corrective actions late"), figures.actions_late),
-        (_("Budget allocated to the bodies (VND)"), figures.budget_allocated),
-        (_("Budget spent by the bodies (VND)"), figures.budget_spent),
-        (_("Inspection budget of the year (VND)"), figures.inspection_budget),
     ]
+
+
+# Who is counted and the money of the year (QĐ 19/2014 Art. 12.6; TT 116/2015 Art. 4) ---------
+
+# From 1/7/2025 local government has two levels (Luật 72/2025/QH15): no district level.
+DISTRICTS_ABOLISHED = datetime.date(2025, 7, 1)
+
+
+def provinces_of(participations, as_of: datetime.date):
+    """The provinces (a queryset) whose bodies and money a year's figures of ``participations``
+    count: their programmes' provinces in force on ``as_of``."""
+    ids = participations.order_by().values("programme__province")
+    return Province.objects.filter(pk__in=ids).filter(in_force_q(as_of))
+
+
+@dataclass
+class MoneyRow:
+    """One line of TT 116/2015 Art. 4 in a year: the amounts of its bodies added up."""
+
+    line: str
+    label: str
+    allocated: int
+    spent: int
+    bodies: int
+
+
+def year_money(provinces, year: int, as_of: datetime.date) -> list[MoneyRow]:
+    """The year's money by line (``BudgetLine``), as recorded by the end of ``as_of``
+    (:meth:`BudgetLineQuerySet.with_amounts_on`), every line in the order of the law, then the
+    total (``line`` ""). One query."""
+    rows = (
+        BudgetLine.objects.filter(province__in=provinces, year=year)
+        .with_amounts_on(as_of)
+        .order_by()
+        .values("line")
+        .annotate(
+            allocated_sum=Sum("allocated_then"),
+            spent_sum=Sum("spent_then"),
+            bodies=Count("pk", filter=Q(allocated_then__gt=0) | Q(spent_then__gt=0)),
+        )
+    )
+    found = {r["line"]: r for r in rows}
+    money = []
+    for line in BudgetLine.Line:
+        r = found.get(line.value, {})
+        money.append(
+            MoneyRow(
+                line=line.value,
+                label=str(line.label),
+                allocated=int(r.get("allocated_sum") or 0),
+                spent=int(r.get("spent_sum") or 0),
+                bodies=r.get("bodies") or 0,
+            )
+        )
+    return money
+
+
+@dataclass
+class LevelCount:
+    """The state administrative bodies of one level on the day: how many, applying a QMS, with
+    it announced (QĐ 19/2014 Art. 12.6, Phụ lục II)."""
+
+    level: str
+    label: str
+    total: int
+    applying: int
+    announced: int
+
+
+def _body_levels(provinces, as_of: datetime.date) -> list[LevelCount]:
+    bodies = Body.objects.filter(province__in=provinces).in_force_on(as_of)
+    counts = (
+        bodies.order_by()
+        .values("level")
+        .annotate(
+            total=Count("pk"),
+            applying=Count("pk", filter=body_applying_q(as_of)),
+            announced=Count("pk", filter=body_announced_q(as_of)),
+        )
+    )
+    found = {c["level"]: c for c in counts}
+    levels = list(Body.Level)
+    if as_of >= DISTRICTS_ABOLISHED:
+        levels.remove(Body.Level.DISTRICT)
+    return [
+        LevelCount(
+            level=level.value,
+            label=str(level.label),
+            total=found.get(level.value, {}).get("total", 0),
+            applying=found.get(level.value, {}).get("applying", 0),
+            announced=found.get(level.value, {}).get("announced", 0),
+        )
+        for level in levels
+    ]
+
+
+def _commune_level(provinces, as_of: datetime.date) -> LevelCount:
+    """The commune-level units in force (communes, wards, townships, special zones): applying
+    once they take part in a programme begun by then or have announced; announced by then."""
+    from django.utils.translation import gettext as _
+
+    units = Commune.objects.filter(province__in=provinces).filter(in_force_q(as_of))
+    announced = Exists(
+        Announcement.objects.filter(commune=OuterRef("pk"), decision_date__lte=as_of)
+    )
+    taking_part = Exists(
+        Participation.objects.filter(commune=OuterRef("pk"), start_date__lte=as_of)
+    )
+    counts = units.aggregate(
+        total=Count("pk"),
+        applying=Count("pk", filter=Q(announced) | Q(taking_part)),
+        announced=Count("pk", filter=Q(announced)),
+    )
+    return LevelCount(level="commune", label=str(_("Commune level")), **counts)
+
+
+def bodies_by_level(provinces, as_of: datetime.date) -> list[LevelCount]:
+    """Every state administrative body of ``provinces`` on ``as_of`` by level: the registered
+    bodies (provincial, sub-departments, district level until 30/6/2025), then the commune-level
+    units. Three queries."""
+    return [*_body_levels(provinces, as_of), _commune_level(provinces, as_of)]
+
+
+def bodies_table(figures: YearFigures) -> list[tuple[str, int, int, int]]:
+    """The rows of the report's table of bodies by level, with the total: (level, bodies,
+    applying, announced)."""
+    from django.utils.translation import gettext as _
+
+    rows = [(c.label, c.total, c.applying, c.announced) for c in figures.levels]
+    total = tuple(sum(r[i] for r in rows) for i in (1, 2, 3))
+    return [*rows, (_("Total"), *total)]
+
+
+def money_rows(money: list[MoneyRow]) -> list[tuple[str, int, int]]:
+    """:func:`year_money`'s rows as a table, line by line, with the total: (line, allocated,
+    spent) in VND."""
+    from django.utils.translation import gettext as _
+
+    rows = [(m.label, m.allocated, m.spent) for m in money]
+    return [*rows, (_("Total"), sum(r[1] for r in rows), sum(r[2] for r in rows))]
+
+
+def money_table(figures: YearFigures) -> list[tuple[str, int, int]]:
+    """The rows of the report's table of the year's money (:func:`money_rows`)."""
+    return money_rows(figures.money)
 
 
 __all__ = [
@@ -628,13 +780,18 @@ __all__ = [
     "YearCompliance",
     "YearFigures",
     "add_months",
+    "bodies_by_level",
+    "bodies_table",
     "commune_compliance",
     "duty_labels",
     "picked_year",
     "status_labels",
     "year_as_of",
     "year_compliance",
+    "money_rows",
+    "money_table",
     "year_figures",
+    "year_money",
     "year_table",
     "years_available",
 ]

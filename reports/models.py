@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from audits.models import FIRST_YEAR, InspectionPlanQuerySet, OfficialDocument
+from core.asof import year_as_of
 
 #: The longest narrative section of an annual report: some ten printed pages.
 NARRATIVE_MAX_CHARS = 20_000
@@ -39,6 +40,15 @@ class AnnualReport(OfficialDocument):
         related_name="annual_reports",
     )
     year = models.PositiveSmallIntegerField(_("year"))
+    figures_on = models.DateField(
+        _("figures as of"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The cut-off day of the figures (Số liệu tính đến ngày): within the year, not after "
+            "the date of issue nor after today. Empty: the year's last day, or today while it runs."
+        ),
+    )
     achievements = models.TextField(
         _("results achieved"), blank=True, validators=[narrative_length]
     )
@@ -46,6 +56,26 @@ class AnnualReport(OfficialDocument):
         _("difficulties and problems"), blank=True, validators=[narrative_length]
     )
     proposals = models.TextField(_("proposals"), blank=True, validators=[narrative_length])
+    # UBND tỉnh's report to the Ministry (TT 26/2014 Art. 42.4), drafted by the Sở: its own
+    # number, date and signer, typed as issued.
+    province_number = models.CharField(
+        _("People's Committee's number and symbol"),
+        max_length=60,
+        blank=True,
+        help_text=_("As issued by the People's Committee, e.g. 210/BC-UBND; empty until then."),
+    )
+    province_issued_on = models.DateField(
+        _("People's Committee's date of issue"), null=True, blank=True
+    )
+    province_signer_title = models.CharField(
+        _("People's Committee's signer's title"),
+        max_length=120,
+        blank=True,
+        help_text=_("For example: TM. Ủy ban nhân dân / KT. Chủ tịch / Phó Chủ tịch, one a line."),
+    )
+    province_signer_name = models.CharField(
+        _("People's Committee's signer's name"), max_length=120, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -80,6 +110,12 @@ class AnnualReport(OfficialDocument):
 
     def __str__(self):
         return str(_("Annual report %(year)s") % {"year": self.year})
+
+    @property
+    def cut_off(self):
+        """The day the figures are computed for: the day the user chose, else the year's last
+        day (today while the year runs, :func:`core.asof.year_as_of`)."""
+        return self.figures_on or year_as_of(self.year)
 
     def get_absolute_url(self):
         return reverse("reports:annual_report_detail", args=[self.pk])

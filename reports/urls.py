@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from reports import views, views_units
+from reports import views, views_money, views_units
 
 app_name = "reports"
 
@@ -30,11 +30,21 @@ urlpatterns = [
     ),
     # The yearly cycle's official documents (PDF and Word) and the annual report.
     path("reports/annual/", views.annual_report_list, name="annual_report_list"),
+    path("money/", views_money.budget_year, name="budget_year"),
+    path("money/<int:pk>/", views_money.budget_line_update, name="budget_line_update"),
+    path("bodies/", views_money.body_list, name="body_list"),
+    path("bodies/<int:pk>/", views_money.body_update, name="body_update"),
     path("reports/annual/<int:pk>/", views.annual_report_detail, name="annual_report_detail"),
     re_path(
         r"^reports/annual/(?P<pk>[0-9]+)\.(?P<fmt>pdf|docx)$",
         views.annual_report_document,
         name="annual_report_document",
+    ),
+    re_path(
+        r"^reports/annual/(?P<pk>[0-9]+)/province\.(?P<fmt>pdf|docx)$",
+        views.annual_report_document,
+        {"which": "province"},
+        name="annual_report_province_document",
     ),
     re_path(
         r"^inspections/(?P<pk>[0-9]+)/plan\.(?P<fmt>pdf|docx)$",

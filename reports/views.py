@@ -22,7 +22,7 @@ from core.filenames import download_name
 from reports import documents, metrics
 from reports.access import get_annual_report_for_user
 from reports.dashboard import dashboard_context
-from reports.documents import official
+from reports.documents import annual, official
 from reports.forms import AnnualReportCreateForm, AnnualReportForm
 from reports.models import AnnualReport
 from reports.services import (
@@ -50,6 +50,8 @@ def year_context(participations, wanted: str | None, as_of=None) -> dict:
         "year": year,
         "year_figures": figures,
         "year_table": metrics.year_table(figures),
+        "bodies_table": metrics.bodies_table(figures),
+        "money_table": metrics.money_table(figures),
         "year_late": sorted(late, key=lambda item: item[0].sort_key),
     }
 
@@ -239,12 +241,27 @@ def annual_participations(user, report):
     return metrics.participations_in_scope(user).filter(programme__province=report.province)
 
 
+ANNUAL_DOCUMENTS = {
+    "so": annual.annual_report_document,
+    "province": annual.province_report_document,
+}
+
+
+def annual_figures(user, report):
+    """The figures of ``report``: its province's, as of its cut-off day (as the dashboard's of
+    that day)."""
+    participations = annual_participations(user, report)
+    return metrics.year_figures(participations, report.year, today=report.cut_off)
+
+
 @login_required
-def annual_report_document(request, pk: int, fmt: str):
-    """The December report to the Ministry (QĐ 19/2014 Phụ lục II)."""
+def annual_report_document(request, pk: int, fmt: str, which: str = "so"):
+    """The annual report (QĐ 19/2014 Phụ lục II; TT 26/2014 Art. 42.4): the Sở's report to the
+    province's People's Committee (``so``), or the Committee's report to the Ministry
+    (``province``)."""
     report = get_annual_report_for_user(request.user, pk)
-    figures = metrics.year_figures(annual_participations(request.user, report), report.year)
-    return _document_response(official.annual_report_document(report, figures), fmt)
+    document = ANNUAL_DOCUMENTS[which](report, annual_figures(request.user, report))
+    return _document_response(document, fmt)
 
 
 @login_required
@@ -282,12 +299,14 @@ def annual_report_detail(request, pk: int):
         form.save()
         messages.success(request, _("Saved. Download the report below."))
         return redirect(report)
-    figures = metrics.year_figures(annual_participations(request.user, report), report.year)
+    figures = annual_figures(request.user, report)
     ctx = {
         "report": report,
         "form": form,
         "figures": figures,
         "year_table": metrics.year_table(figures),
+        "bodies_table": metrics.bodies_table(figures),
+        "money_table": metrics.money_table(figures),
         "can_manage": access.can_manage_inspections(request.user),
         "plans": InspectionPlan.objects.visible_to(request.user).filter(year=report.year),
     }

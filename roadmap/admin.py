@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin import ScopedAdminMixin
 from core.forms import CleanTextAdminMixin
 from roadmap.models import (
+    BudgetLine,
     Consultant,
     Evidence,
     Milestone,
@@ -112,3 +113,11 @@ class EvidenceAdmin(ScopedAdminMixin, CleanTextAdminMixin, admin.ModelAdmin):
         "uploaded_by",
     ]
     raw_id_fields = ["milestone"]
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(ScopedAdminMixin, CleanTextAdminMixin, SimpleHistoryAdmin):
+    list_display = ("year", "line", "commune", "body", "allocated", "spent")
+    list_filter = ("year", "line", "province")
+    search_fields = ("commune__name", "body__name", "note")
+    raw_id_fields = ("commune", "body")

@@ -1,10 +1,13 @@
 """Forms of the roadmap pages: updating a milestone, managing programmes and their communes."""
 
+import datetime
+
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from communes.models import Commune, Province
+from communes.models import Body, Commune, Province
 from core import clock
 from core.forms import (
     BootstrapMixin,
@@ -16,7 +19,7 @@ from core.forms import (
     year_field_rules,
 )
 from core.uploads import ACCEPT_ATTR, check_upload
-from roadmap.models import Milestone, Participation, Programme, RoadmapTemplate
+from roadmap.models import BudgetLine, Milestone, Participation, Programme, RoadmapTemplate
 from roadmap.services import milestone_rule_errors, template_edition_error
 
 
@@ -292,3 +295,77 @@ class SuccessorWaveForm(ProgrammeForm):
         """Starting point -> the template chosen for it."""
         data = self.cleaned_data
         return {key: data[f"template_{key}"] for key in ("consolidate", "extend", "new")}
+
+
+def _overlaps_year(year: int) -> Q:
+    """Units and bodies in force on some day of ``year``."""
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=last)) & (
+        Q(valid_until__isnull=True) | Q(valid_until__gte=first)
+    )
+
+
+class BudgetLineForm(BootstrapMixin, forms.ModelForm):
+    """One year's line of TT 116/2015 Art. 4 for one body: a commune-level unit or a registered
+    body (consultancy, own work, maintenance), or the Sở itself (its inspection)."""
+
+    class Meta:
+        model = BudgetLine
+        fields = ["province", "year", "line", "commune", "body", "allocated", "spent", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        year_field_rules(self.fields["year"])
+        self.fields["year"].localize = False
+        self.fields["year"].widget.is_localized = False
+        provinces = Province.objects.in_territory().filter(_overlaps_year(year))
+        self.fields["province"].queryset = provinces
+        communes = Commune.objects.filter(province__in=provinces).filter(_overlaps_year(year))
+        self.fields["commune"].queryset = communes.order_by("sort_key", "code")
+        self.fields["body"].queryset = Body.objects.filter(province__in=provinces).filter(
+            _overlaps_year(year)
+        )
+        if not self.is_bound and self.instance.pk is None:
+            self.initial.setdefault("year", year)
+            day = min(clock.today(), datetime.date(year, 12, 31))
+            province = Province.objects.territory_province(on=day)
+            if province is not None:
+                self.initial.setdefault("province", province.pk)
+
+    def clean(self):
+        data = super().clean()
+        line, commune, body = data.get("line"), data.get("commune"), data.get("body")
+        if line == BudgetLine.Line.INSPECTION and (commune or body):
+            self.add_error(
+                "line",
+                _("The Sở's inspection is the Sở's own line: leave the unit and the body empty."),
+            )
+        elif line and line != BudgetLine.Line.INSPECTION and bool(commune) == bool(body):
+            self.add_error(
+                "commune", _("Choose one commune-level unit or one registered body, not both.")
+            )
+        self._check_in_year(data)
+        allocated, spent = data.get("allocated"), data.get("spent")
+        if allocated is not None and spent is not None and spent > allocated:
+            self.add_error("spent", _("The amount spent cannot exceed the amount allocated."))
+        return data
+
+    def _check_in_year(self, data) -> None:
+        """The unit or body existed in the year, in the line's province."""
+        year, province = data.get("year"), data.get("province")
+        for name in ("commune", "body"):
+            unit = data.get(name)
+            if unit is None or year is None:
+                continue
+            if not type(unit).objects.filter(pk=unit.pk).filter(_overlaps_year(year)).exists():
+                self.add_error(
+                    name,
+                    _("%(name)s did not exist in %(year)s.") % {"name": unit.name, "year": year},
+                )
+            elif province is not None and unit.province_id != province.pk:
+                self.add_error(
+                    name,
+                    _("%(name)s is not in %(province)s.")
+                    % {"name": unit.name, "province": province.name},
+                )

@@ -719,3 +719,159 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+# Money by year and line (TT 116/2015/TT-BTC Art. 4) ----------------------------------------------
+
+
+class BudgetLineQuerySet(ScopedQuerySet):
+    def scope_filter(self, scope: Scope) -> Q:
+        """A province's money: the province-wide roles see it, as its programmes."""
+        if scope.everything:
+            return Q()
+        if scope.province_ids is not None:
+            return Q(province_id__in=scope.province_ids)
+        return Q(pk__in=[])
+
+    def with_amounts_on(self, day: datetime.date):
+        """Annotated with ``allocated_then`` and ``spent_then``: the amounts the line's history
+        records by the end of ``day``, as a participation's budget
+        (:meth:`ParticipationQuerySet.with_budget_on`); today the stored ones. A line first
+        recorded after ``day`` (a past year's money entered later) counts as recorded: the
+        year's money has no other record of that day."""
+        if not clock.is_past(day):
+            return self.annotate(allocated_then=F("allocated"), spent_then=F("spent"))
+        records = BudgetLine.history.filter(
+            id=OuterRef("pk"), history_date__lt=clock.end_of(day)
+        ).order_by("-history_date", "-history_id")
+        amount = models.DecimalField(max_digits=15, decimal_places=0)
+        return self.annotate(
+            allocated_then=Coalesce(
+                Subquery(records.values("allocated")[:1]), F("allocated"), output_field=amount
+            ),
+            spent_then=Coalesce(
+                Subquery(records.values("spent")[:1]), F("spent"), output_field=amount
+            ),
+        )
+
+    def with_list_related(self):
+        return self.select_related("province", "commune", "body")
+
+
+class BudgetLine(models.Model):
+    """The money of one year on one line of TT 116/2015/TT-BTC Art. 4 for one body, allocated
+    and spent: a commune-level unit's or a registered body's consultancy, own work or yearly
+    maintenance, or the Sở's own inspection (neither commune nor body). The annual report adds
+    up the year's lines (:func:`reports.compliance.year_money`); each year has its own amounts,
+    never the wave's total repeated."""
+
+    class Line(models.TextChoices):
+        CONSULTANCY = "consultancy", _("Consultancy (hiring a consulting organisation)")
+        OWN_WORK = "own_work", _("Work done by the body itself")
+        MAINTENANCE = "maintenance", _("Maintenance and improvement")
+        INSPECTION = "inspection", _("The Sở's inspection")
+
+    province = models.ForeignKey(
+        "communes.Province",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="budget_lines",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    line = models.CharField(_("line (TT 116/2015 Art. 4)"), max_length=20, choices=Line)
+    commune = models.ForeignKey(
+        "communes.Commune",
+        verbose_name=_("commune-level unit"),
+        on_delete=models.PROTECT,
+        related_name="budget_lines",
+        null=True,
+        blank=True,
+    )
+    body = models.ForeignKey(
+        "communes.Body",
+        verbose_name=_("registered body"),
+        on_delete=models.PROTECT,
+        related_name="budget_lines",
+        null=True,
+        blank=True,
+    )
+    allocated = models.DecimalField(
+        _("allocated (VND)"), max_digits=15, decimal_places=0, default=0
+    )
+    spent = models.DecimalField(_("spent (VND)"), max_digits=15, decimal_places=0, default=0)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = BudgetLineQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        ordering = ["-year", "line", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(line__in=["consultancy", "own_work", "maintenance", "inspection"]),
+                name="%(app_label)s_%(class)s_line_valid",
+                violation_error_message=_("Unknown budget line."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2100),
+                name="%(app_label)s_%(class)s_year_in_range",
+                violation_error_message=_("The year must be between 2000 and 2100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(allocated__gte=0) & Q(spent__gte=0),
+                name="%(app_label)s_%(class)s_not_negative",
+                violation_error_message=_("Amounts cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(spent__lte=F("allocated")),
+                name="%(app_label)s_%(class)s_spent_within_allocated",
+                violation_error_message=_("The amount spent cannot exceed the amount allocated."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(line="inspection") & Q(commune__isnull=True) & Q(body__isnull=True))
+                | (
+                    ~Q(line="inspection")
+                    & (
+                        (Q(commune__isnull=False) & Q(body__isnull=True))
+                        | (Q(commune__isnull=True) & Q(body__isnull=False))
+                    )
+                ),
+                name="%(app_label)s_%(class)s_one_body",
+                violation_error_message=_(
+                    "The Sở's inspection is the Sở's own line (no commune, no body); every other "
+                    "line is for one commune-level unit or one registered body."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["year", "line", "commune"],
+                condition=Q(commune__isnull=False),
+                name="%(app_label)s_%(class)s_one_per_commune",
+                violation_error_message=_("This unit already has this line for the year."),
+            ),
+            models.UniqueConstraint(
+                fields=["year", "line", "body"],
+                condition=Q(body__isnull=False),
+                name="%(app_label)s_%(class)s_one_per_body",
+                violation_error_message=_("This body already has this line for the year."),
+            ),
+            models.UniqueConstraint(
+                fields=["province", "year", "line"],
+                condition=Q(commune__isnull=True) & Q(body__isnull=True),
+                name="%(app_label)s_%(class)s_one_inspection",
+                violation_error_message=_("The Sở's inspection line of this year exists already."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year} · {self.get_line_display()} · {self.body_name}"
+
+    @property
+    def body_name(self) -> str:
+        """Whose money: the unit, the body, or the Sở itself (its inspection)."""
+        if self.commune_id:
+            return self.commune.name
+        if self.body_id:
+            return self.body.name
+        return str(_("Department of Science and Technology (its inspection)"))

@@ -274,6 +274,15 @@ URLS: dict[str, Case] = {
     "reports:annual_report_document": case(
         PROVINCE_WIDE_404, kwargs=lambda s: {"pk": s.annual_report.pk, "fmt": "docx"}
     ),
+    "reports:annual_report_province_document": case(
+        PROVINCE_WIDE_404, kwargs=lambda s: {"pk": s.annual_report.pk, "fmt": "pdf"}
+    ),
+    # the money by year and line, the register of bodies: read by the province-wide roles,
+    # written by DOST staff (an edit page is a write)
+    "reports:budget_year": case(PROVINCE_WIDE),
+    "reports:budget_line_update": case(DOST_ONLY, kwargs=lambda s: {"pk": s.budget_line.pk}),
+    "reports:body_list": case(PROVINCE_WIDE),
+    "reports:body_update": case(DOST_ONLY, kwargs=lambda s: {"pk": s.body.pk}),
     # programme management (part B): DOST staff write; the others read what they may see -------
     "roadmap:programme_list": case(everyone(200)),
     "roadmap:programme_create": case(DOST_ONLY),
@@ -432,6 +441,20 @@ class Samples:
         from reports.models import AnnualReport
 
         return AnnualReport.objects.create(province=self.province, year=2017)
+
+    @cached_property
+    def budget_line(self):
+        from roadmap.models import BudgetLine
+
+        return BudgetLine.objects.create(
+            province=self.province, year=2017, line="inspection", allocated=1
+        )
+
+    @cached_property
+    def body(self):
+        from communes.models import Body
+
+        return Body.objects.create(province=self.province, name="Sở Tư pháp", level="provincial")
 
     @cached_property
     def api_token(self):

@@ -31,7 +31,6 @@ from django.utils.formats import number_format
 
 from audits import inspections
 from audits.models import Art36, ChecklistAnswer, PlannedInspection
-from reports import metrics
 
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 SLOGAN = "Độc lập - Tự do - Hạnh phúc"
@@ -519,45 +518,7 @@ def summary_document(plan) -> OfficialDocument:
     )
 
 
-# The annual report (QĐ 19/2014 Phụ lục II) ----------------------------------------------------
-
-
-def annual_report_document(report, figures: metrics.YearFigures) -> OfficialDocument:
-    """The December report: the year's figures (the same rows as the dashboard's year section)
-    and the narrative sections written in the page."""
-    with translation.override("vi"):
-        table = metrics.year_table(figures)
-    rows = [[str(n), label, _number(value)] for n, (label, value) in enumerate(table, 1)]
-    blocks = [
-        Block(
-            "para",
-            f"Thực hiện Khoản 6 Điều 12 Quyết định số 19/2014/QĐ-TTg và Khoản 4 Điều 42 Thông tư "
-            f"số 26/2014/TT-BKHCN, {issuer_name()} báo cáo tình hình xây dựng, áp "
-            f"dụng, duy trì và cải tiến {QMS} tại các cơ quan, đơn vị năm {report.year} như sau:",
-        ),
-        Block("heading", "I. SỐ LIỆU"),
-        Block("para", f"Số liệu tính đến ngày {_date(figures.as_of)}."),
-        Block("table", headers=["STT", "Nội dung", "Số liệu"], rows=rows, widths=[12, 118, 35]),
-        Block("heading", "II. KẾT QUẢ ĐẠT ĐƯỢC"),
-        *_paragraphs(report.achievements),
-        Block("heading", "III. KHÓ KHĂN, VƯỚNG MẮC"),
-        *_paragraphs(report.problems),
-        Block("heading", "IV. KIẾN NGHỊ, ĐỀ XUẤT"),
-        *_paragraphs(report.proposals),
-    ]
-    return OfficialDocument(
-        **_frame(report.province),
-        number=report.number,
-        symbol="BC-SKHCN",
-        date=report.issued_on,
-        year=report.year,
-        kind="Báo cáo",
-        subject=f"Tình hình xây dựng, áp dụng, duy trì và cải tiến {QMS} năm {report.year}",
-        blocks=blocks,
-        signers=_signer(report),
-        recipients=report.recipient_lines,
-        filename=f"bao-cao-htqlcl-{report.year}",
-    )
+# Shared by the documents built on this frame -------------------------------------------------
 
 
 def _number(value) -> str:

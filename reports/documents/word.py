@@ -118,8 +118,11 @@ def _masthead(document, doc: OfficialDocument) -> None:
     left, right = table.rows[0].cells
     center = WD_ALIGN_PARAGRAPH.CENTER
     left.paragraphs[0].alignment = center
-    _run(left.paragraphs[0], doc.parent_body.upper(), size=12)
-    _para(left, doc.issuing_body.upper(), align=center, after=0, bold=True, size=12)
+    if doc.parent_body:
+        _run(left.paragraphs[0], doc.parent_body.upper(), size=12)
+        _para(left, doc.issuing_body.upper(), align=center, after=0, bold=True, size=12)
+    else:  # the province's People's Committee has no parent line
+        _run(left.paragraphs[0], doc.issuing_body.upper(), bold=True, size=12)
     _para(left, "―――――", align=center, after=4, size=8)
     _para(left, doc.number_line, align=center, after=0, size=13)
     right.paragraphs[0].alignment = center

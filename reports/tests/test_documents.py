@@ -17,6 +17,7 @@ from audits.tests.factories import AnnouncementFactory, AuditFactory
 from procedures.models import ScopeItem
 from procedures.tests.factories import ScopeItemFactory
 from reports.models import AnnualReport
+from roadmap.models import BudgetLine
 
 D = datetime.date
 TODAY = D(2021, 3, 1)
@@ -326,6 +327,9 @@ def test_the_annual_reports_figures_equal_the_dashboards_for_that_year(
     AnnouncementFactory(commune=c, decision_date=D(2018, 2, 1), scope_size=0)
     AnnouncementFactory(commune=c, decision_date=D(2020, 6, 1), kind="re", scope_size=0)
     AuditFactory(commune=c, kind=Audit.Kind.INTERNAL_AUDIT, date=D(2020, 9, 1))
+    BudgetLine.objects.create(
+        province=world["province"], year=2020, line="inspection", allocated=20_000_000
+    )
     report = AnnualReport.objects.create(
         province=world["province"],
         year=2020,
@@ -340,7 +344,7 @@ def test_the_annual_reports_figures_equal_the_dashboards_for_that_year(
     expected = dashboard_values(client.get("/dashboard/?year=2020").content.decode())
     assert expected[:3] == [3, 1, 2] and sum(expected) > 6
     document, text = docx_text(client.get(f"/reports/annual/{report.pk}.docx").content)
-    figures = document.tables[1]  # after the masthead
+    figures = document.tables[2]  # after the masthead and the bodies by level
     values = [int(row.cells[2].text.replace(".", "")) for row in figures.rows[1:]]
     assert values == expected
     assert_form(
@@ -350,13 +354,13 @@ def test_the_annual_reports_figures_equal_the_dashboards_for_that_year(
         kind="BÁO CÁO",
         subject="năm 2020",
         signer=["GIÁM ĐỐC", "Nguyễn Văn Ký"],
-        recipients=["- Bộ Khoa học và Công nghệ;", "- Lưu: VT."],
+        recipients=["- Bộ Khoa học và Công nghệ;", "- Lưu: VT."],  # as typed
     )
     for narrative in ("Các xã duy trì tốt.", "Cán bộ thay đổi.", "Tăng kinh phí."):
         assert narrative in text
     assert "Số liệu tính đến ngày 31/12/2020" in text
     # The issuer's real name in running text (not "Sở Khoa Học Và Công Nghệ").
-    assert "Sở Khoa học và Công nghệ báo cáo tình hình" in squash(text)
+    assert "Sở Khoa học và Công nghệ báo cáo Ủy ban nhân dân tỉnh tình hình" in squash(text)
     pdf = squash("\n".join(pdf_pages(client.get(f"/reports/annual/{report.pk}.pdf").content)))
     assert "BÁO CÁO" in pdf and "20.000.000" in pdf and "Tăng kinh phí." in pdf
 
