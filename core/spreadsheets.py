@@ -28,6 +28,7 @@ import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -523,6 +524,10 @@ class ExportList:
     #: With ``load``, for a list read as of a day: ``load(day)`` returns the queryset of that
     #: day and ``take(obj, day)`` gives each object its values of that day.
     take: Callable | None = None
+    #: For a list whose rows are computed (figures), not loaded: ``prepare(queryset, day)``
+    #: returns the rows of the list's queryset, in its order (called once the export is sure to
+    #: be written, in the background worker for a large one).
+    prepare: Callable | None = None
 
 
 EXPORT_LISTS: dict[str, ExportList] = {}
@@ -544,20 +549,63 @@ def _loaded(spec: ExportList, keys: QuerySet, day=None) -> Iterator:
     return (spec.take(row, day) for row in rows.iterator(chunk_size=STREAM_CHUNK))
 
 
-def export_list(name: str, rows: Sequence, fmt: str, *, day=None):
+def register_background_export(queue: Callable, waiting: Callable[[int], int]) -> None:
+    """Let large exports run in the background worker (called by the app owning the tasks).
+
+    ``queue(request, fmt)`` queues the export the request asks for and returns the response that
+    sends the user to its page; ``waiting(user_id)`` counts the user's tasks not yet finished."""
+    BACKGROUND["queue"], BACKGROUND["waiting"] = queue, waiting
+
+
+BACKGROUND: dict[str, Callable | None] = {"queue": None, "waiting": None}
+
+
+def direct_max_rows() -> int:
+    """Above this many rows an export is written by the background worker."""
+    return getattr(settings, "QMS_EXPORT_DIRECT_MAX_ROWS", 3000)
+
+
+def _count(rows) -> int:
+    return rows.count() if isinstance(rows, QuerySet) else len(rows)
+
+
+def export_list(name: str, rows: Sequence, fmt: str, *, day=None, request=None):
     """The ``name`` list's ``rows`` (objects, or primary keys for a list that loads) as a file.
 
     Primary keys given as a queryset are loaded in chunks and the file is streamed
     (:func:`export_stream`): memory stays bounded whatever the number of rows. ``day``: the
     list's "as of" day, for a list whose rows are read as they stood then.
+
+    With the ``request``: an export of more than :func:`direct_max_rows` rows, or one asked
+    while the user already holds the web workers with long requests (:mod:`core.work`), is
+    queued in the background worker (:func:`register_background_export`), which calls the same
+    view again and so this function, which then writes the file, saying how far it is.
     """
-    spec = EXPORT_LISTS[name]
+    from core import work
+
+    total = _count(rows)
+    queue, waiting = BACKGROUND["queue"], BACKGROUND["waiting"]
+    if request is not None and queue is not None and not work.in_task():
+        user_id = request.user.pk
+        if total > direct_max_rows() or work.should_queue(user_id, waiting(user_id)):
+            return queue(request, fmt)
+    if work.in_task():
+        work.report_progress(5)
+    with work.user_slot(request.user.pk) if request is not None else nullcontext():
+        return _export_file(EXPORT_LISTS[name], rows, fmt, day, total)
+
+
+def _export_file(spec: ExportList, rows, fmt: str, day, total: int):
+    from core.work import counted
+
     columns, filename = spec.columns, spec.filename
+    if spec.prepare is not None:
+        rows = spec.prepare(rows, day)
     if spec.rows is not None and isinstance(rows, QuerySet):
-        rows = spec.rows(rows, day=day)
+        rows = counted(spec.rows(rows, day=day), total, start=5, end=95)
         return export_stream(rows=rows, columns=columns, filename=filename, fmt=fmt, values=True)
     if spec.load is not None and isinstance(rows, QuerySet):
-        rows = _loaded(spec, rows, day)
+        rows = counted(_loaded(spec, rows, day), total, start=5, end=95)
         return export_stream(rows=rows, columns=columns, filename=filename, fmt=fmt)
     if spec.load is not None:
         pks = list(rows)

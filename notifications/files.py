@@ -1,0 +1,25 @@
+"""The files the background worker made for a user (:class:`~notifications.models.FileReady`):
+each shown once in the page the user opens next, then listed for :data:`KEPT_DAYS` days."""
+
+import datetime
+
+from django.utils import timezone
+
+from notifications.models import FileReady
+
+KEPT_DAYS = 7
+SHOWN_AT_ONCE = 3
+
+
+def files_to_show(user) -> list[FileReady]:
+    """The user's files not yet shown (the latest few), marked shown."""
+    files = list(FileReady.objects.filter(user=user, shown_at=None)[:SHOWN_AT_ONCE])
+    if files:
+        FileReady.objects.filter(user=user, shown_at=None).update(shown_at=timezone.now())
+    return files
+
+
+def recent_files(user) -> list[FileReady]:
+    """The user's files of the last :data:`KEPT_DAYS` days, the latest first."""
+    since = timezone.now() - datetime.timedelta(days=KEPT_DAYS)
+    return list(FileReady.objects.filter(user=user, created_at__gte=since)[:20])
