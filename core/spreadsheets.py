@@ -437,7 +437,8 @@ def _fast_cell_value() -> Callable[[Any], Any]:
     def value_of(value):
         kind = type(value)
         if kind is str:
-            value = clean_text(value)  # Excel refuses a control character
+            if not value.isprintable():  # a line break, or a control character Excel refuses
+                value = clean_text(value)
             return "'" + value if value.startswith(DANGEROUS_START) else value
         if value is None or kind is int or kind is datetime.date:
             return value
