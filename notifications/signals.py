@@ -5,6 +5,7 @@ page they are on, then listed on the notifications page)."""
 from django.tasks import TaskResultStatus
 from django.tasks.signals import task_finished
 
+from notifications.files import file_recorded
 from notifications.models import FileReady
 from reports import tasks
 
@@ -24,6 +25,7 @@ def file_ready(sender, task_result, **kwargs) -> None:
             "failed": failed,
         },
     )
+    file_recorded(task_result.kwargs["user_id"])
 
 
 def connect() -> None:
