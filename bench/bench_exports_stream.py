@@ -57,7 +57,8 @@ def _rows(body: bytes, fmt: str) -> int:
 
     from openpyxl import load_workbook
 
-    return load_workbook(io.BytesIO(body), read_only=True).worksheets[0].max_row - 1
+    sheet = load_workbook(io.BytesIO(body), read_only=True).worksheets[0]
+    return sum(1 for _row in sheet.iter_rows(values_only=True)) - 1
 
 
 def through_worker(client, settings) -> float:
