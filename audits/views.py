@@ -61,7 +61,8 @@ def _filtered_list(request, filterset, everything, *, order, export: str, templa
     as_of = filterset.as_of
     rows = filterset.qs.order_by(*order)
     if fmt := export_format(request):
-        return export_list(export, rows.values_list("pk", flat=True), fmt, day=as_of)
+        keys = rows.values_list("pk", flat=True)
+        return export_list(export, keys, fmt, day=as_of, request=request)
     page = paginate(request, rows.with_list_related(as_of))
     for row in page.object_list:
         take = getattr(row, "take_status_on", None) or getattr(row, "take_state_on", None)

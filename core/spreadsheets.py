@@ -28,6 +28,7 @@ import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -414,52 +415,36 @@ def _csv_bytes(rows: Iterable, columns: list[Column]) -> bytes:
     return b"".join(_csv_chunks(rows, columns))
 
 
-def _xlsx_cell(sheet, value):
-    """A write-only cell for ``value``: text never read as a formula, dates and amounts shown."""
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # never let openpyxl read text as a formula
-    elif isinstance(value, datetime.datetime):
-        cell.number_format = "DD/MM/YYYY HH:MM"
-    elif isinstance(value, datetime.date):
-        cell.number_format = "DD/MM/YYYY"
-    elif isinstance(value, int | Decimal) and abs(value) >= 1000:
-        cell.number_format = "#,##0"
-    return cell
-
-
 def _xlsx_write(out, rows: Iterable, columns: list[Column], *, values=False) -> None:
-    """The rows as an .xlsx with a bold header row, written to the file ``out``.
+    """The rows as an .xlsx with a bold header row, written to the file ``out`` row by row
+    (XlsxWriter's constant-memory mode: :mod:`core.xlsxwrite`)."""
+    from core.xlsxwrite import RowWriter, workbook
 
-    openpyxl's write-only mode keeps the rows in a temporary file, not in memory."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
-    bold = Font(bold=True)
-    header_cells = []
-    for column in columns:
-        cell = _xlsx_cell(sheet, neutralise(str(column.header)))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
+    book = workbook(out)
+    writer = RowWriter(book, book.add_worksheet())
+    writer.append([neutralise(str(c.header)) for c in columns], book.add_format({"bold": True}))
+    getters = [c.of for c in columns]
+    append, value_of = writer.append, _fast_cell_value()
     for row in rows:
-        cells = row if values else [c.of(row) for c in columns]
-        sheet.append([_xlsx_value(sheet, cell_value(v)) for v in cells])
-    workbook.save(out)
+        append([value_of(v) for v in (row if values else [get(row) for get in getters])])
+    book.close()
 
 
-def _xlsx_value(sheet, value):
-    """What a write-only row takes for ``value`` (a :func:`cell_value`): a styled cell for dates
-    and large amounts (:func:`_xlsx_cell`), the plain value otherwise, several times quicker.
-    Plain text is safe: :func:`cell_value` left none that starts like a formula."""
-    kind = type(value)
-    if kind is str or value is None or (kind is int and -1000 < value < 1000):
-        return value
-    return _xlsx_cell(sheet, value)
+def _fast_cell_value() -> Callable[[Any], Any]:
+    """:func:`cell_value`, quicker for the common kinds (text, whole numbers, dates, nothing):
+    a large export converts millions of cells."""
+
+    def value_of(value):
+        kind = type(value)
+        if kind is str:
+            if not value.isprintable():  # a line break, or a control character Excel refuses
+                value = clean_text(value)
+            return "'" + value if value.startswith(DANGEROUS_START) else value
+        if value is None or kind is int or kind is datetime.date:
+            return value
+        return cell_value(value)
+
+    return value_of
 
 
 def _xlsx_bytes(rows: Iterable, columns: list[Column]) -> bytes:
@@ -503,7 +488,7 @@ def export_stream(*, rows: Iterable, columns: list[Column], filename, fmt: str, 
     """:func:`export_response` for any number of rows, in bounded memory.
 
     A .csv streams (``StreamingHttpResponse``) as the rows come from ``rows`` (a queryset's
-    ``.iterator()``); an .xlsx is written by openpyxl's write-only mode to a temporary file,
+    ``.iterator()``); an .xlsx is written row by row (XlsxWriter's constant memory) to a temporary file,
     sent from there. ``values``: each row is the list of its cells' values (``ExportList.rows``).
     """
     if fmt not in FORMATS:
@@ -540,6 +525,10 @@ class ExportList:
     #: With ``load``, for a list read as of a day: ``load(day)`` returns the queryset of that
     #: day and ``take(obj, day)`` gives each object its values of that day.
     take: Callable | None = None
+    #: For a list whose rows are computed (figures), not loaded: ``prepare(queryset, day)``
+    #: returns the rows of the list's queryset, in its order (called once the export is sure to
+    #: be written, in the background worker for a large one).
+    prepare: Callable | None = None
 
 
 EXPORT_LISTS: dict[str, ExportList] = {}
@@ -561,20 +550,63 @@ def _loaded(spec: ExportList, keys: QuerySet, day=None) -> Iterator:
     return (spec.take(row, day) for row in rows.iterator(chunk_size=STREAM_CHUNK))
 
 
-def export_list(name: str, rows: Sequence, fmt: str, *, day=None):
+def register_background_export(queue: Callable, waiting: Callable[[int], int]) -> None:
+    """Let large exports run in the background worker (called by the app owning the tasks).
+
+    ``queue(request, fmt)`` queues the export the request asks for and returns the response that
+    sends the user to its page; ``waiting(user_id)`` counts the user's tasks not yet finished."""
+    BACKGROUND["queue"], BACKGROUND["waiting"] = queue, waiting
+
+
+BACKGROUND: dict[str, Callable | None] = {"queue": None, "waiting": None}
+
+
+def direct_max_rows() -> int:
+    """Above this many rows an export is written by the background worker."""
+    return getattr(settings, "QMS_EXPORT_DIRECT_MAX_ROWS", 3000)
+
+
+def _count(rows) -> int:
+    return rows.count() if isinstance(rows, QuerySet) else len(rows)
+
+
+def export_list(name: str, rows: Sequence, fmt: str, *, day=None, request=None):
     """The ``name`` list's ``rows`` (objects, or primary keys for a list that loads) as a file.
 
     Primary keys given as a queryset are loaded in chunks and the file is streamed
     (:func:`export_stream`): memory stays bounded whatever the number of rows. ``day``: the
     list's "as of" day, for a list whose rows are read as they stood then.
+
+    With the ``request``: an export of more than :func:`direct_max_rows` rows, or one asked
+    while the user already holds the web workers with long requests (:mod:`core.work`), is
+    queued in the background worker (:func:`register_background_export`), which calls the same
+    view again and so this function, which then writes the file, saying how far it is.
     """
-    spec = EXPORT_LISTS[name]
+    from core import work
+
+    total = _count(rows)
+    queue, waiting = BACKGROUND["queue"], BACKGROUND["waiting"]
+    if request is not None and queue is not None and not work.in_task():
+        user_id = request.user.pk
+        if total > direct_max_rows() or work.should_queue(user_id, waiting(user_id)):
+            return queue(request, fmt)
+    if work.in_task():
+        work.report_progress(5)
+    with work.user_slot(request.user.pk) if request is not None else nullcontext():
+        return _export_file(EXPORT_LISTS[name], rows, fmt, day, total)
+
+
+def _export_file(spec: ExportList, rows, fmt: str, day, total: int):
+    from core.work import counted
+
     columns, filename = spec.columns, spec.filename
+    if spec.prepare is not None:
+        rows = spec.prepare(rows, day)
     if spec.rows is not None and isinstance(rows, QuerySet):
-        rows = spec.rows(rows, day=day)
+        rows = counted(spec.rows(rows, day=day), total, start=5, end=95)
         return export_stream(rows=rows, columns=columns, filename=filename, fmt=fmt, values=True)
     if spec.load is not None and isinstance(rows, QuerySet):
-        rows = _loaded(spec, rows, day)
+        rows = counted(_loaded(spec, rows, day), total, start=5, end=95)
         return export_stream(rows=rows, columns=columns, filename=filename, fmt=fmt)
     if spec.load is not None:
         pks = list(rows)

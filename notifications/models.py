@@ -121,3 +121,32 @@ class DigestFailure(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.sent_on:%d/%m/%Y}: {self.error[:60]}"
+
+
+class FileReady(models.Model):
+    """A report or an export the background worker finished (or failed) for a user: shown once
+    in the page the user is on, then listed on the notifications page for a week."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="files_ready",
+    )
+    task_id = models.UUIDField(_("task"), unique=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    url = models.CharField(_("address"), max_length=2000)
+    failed = models.BooleanField(_("failed"), default=False)
+    created_at = models.DateTimeField(_("finished at"), auto_now_add=True)
+    shown_at = models.DateTimeField(_("shown at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("file ready")
+        verbose_name_plural = _("files ready")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user} – {self.filename or self.task_id}"
+
+    def get_absolute_url(self):
+        return self.url

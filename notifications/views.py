@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core import clock
+from notifications.files import files_to_show, recent_files
 from notifications.forms import PreferenceForm
 from notifications.items import by_commune, count_for, items_for
 from notifications.models import NotificationPreference
@@ -14,6 +15,7 @@ def notification_list(request):
     """What the user has to act on: the items of their digest, by commune, with links."""
     items = items_for(request.user)
     ctx = {"groups": by_commune(items), "count": len(items), "as_of": clock.today()}
+    ctx["files"] = recent_files(request.user)
     return render(request, "notifications/notification_list.html", ctx)
 
 
@@ -33,6 +35,7 @@ def preference_update(request):
 
 @login_required
 def notification_count(request):
-    """The header's badge, loaded by htmx after the page (so no page pays for it): cached."""
-    ctx = {"count": count_for(request.user)}
+    """The header's badge, loaded by htmx after the page (so no page pays for it): cached; and
+    once each, the files the background worker finished for the user (:func:`files_to_show`)."""
+    ctx = {"count": count_for(request.user), "files": files_to_show(request.user)}
     return render(request, "notifications/_count.html", ctx)

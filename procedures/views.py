@@ -28,7 +28,8 @@ def procedure_list(request):
     filterset = ProcedureFilterSet(request.GET, Procedure.objects.all(), request=request)
     procedures = filterset.qs.order_by("field__sort_key", "sort_key", "pk")
     if fmt := export_format(request):
-        return export_list("procedures", procedures.values_list("pk", flat=True), fmt)
+        keys = procedures.values_list("pk", flat=True)
+        return export_list("procedures", keys, fmt, request=request)
     page = paginate(request, procedures.select_related("field", "replaced_by"))
     ctx = {"page": page, "procedures": page.object_list, "filterset": filterset}
     return render_list(request, "procedures/procedure_list.html", ctx)

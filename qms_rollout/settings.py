@@ -327,6 +327,11 @@ QMS_ISSUER_PLACE = env.str("QMS_ISSUER_PLACE", default="")
 QMS_DASHBOARD_MAX_ROWS = env.int("QMS_DASHBOARD_MAX_ROWS", default=200)
 # Reports of more communes than this are built by the background worker, not in the request.
 QMS_REPORT_DIRECT_MAX_COMMUNES = env.int("QMS_REPORT_DIRECT_MAX_COMMUNES", default=200)
+# Exports of more rows than this are written by the background worker (core.spreadsheets).
+QMS_EXPORT_DIRECT_MAX_ROWS = env.int("QMS_EXPORT_DIRECT_MAX_ROWS", default=3000)
+# Long requests (a report, an export) one user may have rendered by the web workers at once;
+# beyond, they wait in the background worker's queue (core/work.py).
+QMS_USER_DIRECT_WORK = env.int("QMS_USER_DIRECT_WORK", default=2)
 # Above this many communes a report summarises: a table by district, an annex per district.
 QMS_REPORT_SUMMARY_MIN_COMMUNES = env.int("QMS_REPORT_SUMMARY_MIN_COMMUNES", default=500)
 # A commune with no milestone change for this many days is listed as silent.

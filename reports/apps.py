@@ -10,3 +10,8 @@ class ReportsConfig(AppConfig):
         from reports import resources, signals  # noqa: F401  (resources registers the exports)
 
         signals.connect()
+        from core.spreadsheets import register_background_export
+        from reports.tasks import waiting_for_user
+        from reports.views_tasks import queue_export
+
+        register_background_export(queue_export, waiting_for_user)

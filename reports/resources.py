@@ -15,6 +15,7 @@ from core.spreadsheets import (
     field_label,
     register_export,
 )
+from core.text import unit_sort_key
 from reports import metrics
 from roadmap.models import Participation, ParticipationKind
 
@@ -41,6 +42,15 @@ COMMUNE_LIST_COLUMNS = [
     Column("Cập nhật lần cuối", "last_change"),
 ]
 
+
+def commune_rows(participations, as_of) -> list:
+    """The figures of ``participations`` (a queryset, possibly a page), in the list's order."""
+    scoped = Participation.objects.filter(pk__in=participations.values("pk"))
+    rows = metrics.commune_rows(scoped, as_of=as_of)
+    return sorted(rows, key=lambda r: (unit_sort_key(r.name, r.code), r.participation_id))
+
+
 register_export(
-    "communes", ExportList(COMMUNE_LIST_COLUMNS, pgettext_lazy("file name", "communes"))
+    "communes",
+    ExportList(COMMUNE_LIST_COLUMNS, pgettext_lazy("file name", "communes"), prepare=commune_rows),
 )

@@ -18,6 +18,7 @@ offers to make the report again, and health says ``degraded``.
 """
 
 import datetime
+import tempfile
 import threading
 import time
 from contextlib import contextmanager
@@ -25,15 +26,19 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import connections
+from django.http import HttpRequest, QueryDict
 from django.tasks import TaskContext, TaskResultStatus, task
+from django.urls import resolve, reverse
 from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
+from django.utils.http import urlencode
 
 from accounts import access
 from communes.access import get_commune_for_user, get_district_for_user
+from core import work
 from reports.services import ReportScope, report_render
 
 BUILT_DIR = "reports-built"
@@ -92,9 +97,7 @@ def stale_tasks() -> list:
 
     since = timezone.now() - datetime.timedelta(seconds=STALE_SECONDS)
     running = list(
-        DBTaskResult.objects.running().filter(
-            task_path=build_report.module_path, started_at__lt=since
-        )
+        DBTaskResult.objects.running().filter(task_path__in=task_paths(), started_at__lt=since)
     )
     beats = cache.get_many([_heartbeat_key(row.id) for row in running]) if running else {}
     alive_since = time.time() - STALE_SECONDS
@@ -135,12 +138,45 @@ def lost_since(since: datetime.datetime) -> int:
     ).count()
 
 
-def task_result(task_id: str):
-    """The result of the report task ``task_id``, a stale one failed first (its page asks)."""
-    result = build_report.get_result(task_id)
+def task_paths() -> list[str]:
+    """The tasks of long work: a report, an export."""
+    return [build_report.module_path, build_export.module_path]
+
+
+def task_result(task_id: str, of=None):
+    """The result of the task ``task_id`` (of the task ``of``, the report's by default), a
+    stale one failed first (its page asks)."""
+    of = of or build_report
+    result = of.get_result(task_id)
     if result.status == TaskResultStatus.RUNNING and fail_stale_tasks():
-        result = build_report.get_result(task_id)
+        result = of.get_result(task_id)
     return result
+
+
+def task_page_url(result) -> str:
+    """The page following the task ``result`` (a report's or an export's), whence its file."""
+    kwargs = result.kwargs
+    if result.task.module_path == build_export.module_path:
+        return reverse("reports:export_task", args=[result.id])
+    args = {"fmt": kwargs["fmt"]}
+    if kwargs["level"] != "province":
+        args.update(code=kwargs["code"], since=kwargs["since"] or "0")
+    query = urlencode({"task": result.id, "as_of": kwargs.get("as_of", "")})
+    return f"{reverse(f'reports:{kwargs["level"]}_report', kwargs=args)}?{query}"
+
+
+def waiting_for_user(user_id: int) -> int:
+    """How many reports and exports of ``user_id`` are queued or running in the worker."""
+    if not _uses_database_backend():
+        return 0
+    from django_tasks_db.models import DBTaskResult
+
+    unfinished = [TaskResultStatus.READY, TaskResultStatus.RUNNING]
+    return DBTaskResult.objects.filter(
+        task_path__in=task_paths(),
+        status__in=unfinished,
+        args_kwargs__kwargs__user_id=user_id,
+    ).count()
 
 
 def worker_lost(result) -> bool:
@@ -189,10 +225,68 @@ def build_report(
     it; returns where it is and its name. A heartbeat says the worker is alive meanwhile."""
     user = get_user_model().objects.get(pk=user_id)
     day = datetime.date.fromisoformat(as_of) if as_of else None
-    with heartbeat(context.task_result.id), translation.override(language):
+    task_id = context.task_result.id
+    with heartbeat(task_id), work.progress_of(task_id), translation.override(language):
+        work.report_progress(10)
         scope = scope_for_user(user, level, code, since)
         report = report_render(user=user, scope=scope, fmt=fmt, as_of=day)
+        work.report_progress(90)
     _discard_old_files()
     name = f"{BUILT_DIR}/{get_random_string(32)}.{fmt}"
     stored = default_storage.save(name, ContentFile(report.content))
+    work.report_progress(100)
     return {"path": stored, "filename": report.filename, "content_type": report.content_type}
+
+
+class ExportFailed(Exception):
+    """The list's page answered something else than a file (the user lost access meanwhile)."""
+
+
+def _list_request(user, path: str, query: str, language: str) -> HttpRequest:
+    """A GET of the list page ``path?query`` by ``user``, as the web request asked it."""
+    request = HttpRequest()
+    request.method, request.path = "GET", path
+    request.path_info = path
+    request.GET = QueryDict(query)
+    request.META = {"REQUEST_METHOD": "GET", "QUERY_STRING": query, "SERVER_NAME": "worker"}
+    request.user, request.LANGUAGE_CODE = user, language
+    return request
+
+
+def _store_response(response, fmt: str) -> str:
+    """Save the file of ``response`` (streamed or not) under a new name; returns the path."""
+    with tempfile.TemporaryFile() as out:
+        chunks = response.streaming_content if response.streaming else [response.content]
+        for chunk in chunks:
+            out.write(chunk)
+        response.close()
+        out.seek(0)
+        name = f"{BUILT_DIR}/{get_random_string(32)}.{fmt}"
+        return default_storage.save(name, File(out))
+
+
+@task(takes_context=True)
+def build_export(
+    context: TaskContext, *, user_id: int, path: str, query: str, fmt: str, language: str
+) -> dict:
+    """Write the export the list page ``path?query`` asks for ``user_id`` and store it.
+
+    The worker asks the list's own view (so the rows are filtered, scoped and ordered exactly
+    as the page's; ``core.spreadsheets.export_list`` writes the file in the task, saying how far
+    it is); returns where the file is and its name."""
+    user = get_user_model().objects.get(pk=user_id)
+    if not user.is_active:
+        raise ExportFailed(f"the user {user_id} was deactivated after asking the export")
+    task_id = context.task_result.id
+    with heartbeat(task_id), work.progress_of(task_id), translation.override(language):
+        match = resolve(path)
+        request = _list_request(user, path, query, language)
+        response = match.func(request, *match.args, **match.kwargs)
+        disposition = response.get("Content-Disposition", "")
+        if response.status_code != 200 or "filename=" not in disposition:
+            raise ExportFailed(f"{path}?{query} answered {response.status_code}")
+        _discard_old_files()
+        stored = _store_response(response, fmt)
+    work.report_progress(100)
+    filename = disposition.split("filename=", 1)[1].strip('"')
+    return {"path": stored, "filename": filename, "content_type": response["Content-Type"]}

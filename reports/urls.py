@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from reports import views, views_money, views_units
+from reports import views, views_money, views_tasks, views_units
 
 app_name = "reports"
 
@@ -28,6 +28,8 @@ urlpatterns = [
         views.commune_report,
         name="commune_report",
     ),
+    # The page of an export made by the background worker (core.spreadsheets.export_list).
+    path("exports/<uuid:task_id>/", views_tasks.export_task, name="export_task"),
     # The yearly cycle's official documents (PDF and Word) and the annual report.
     path("reports/annual/", views.annual_report_list, name="annual_report_list"),
     path("money/", views_money.budget_year, name="budget_year"),

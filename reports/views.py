@@ -3,10 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.tasks import TaskResultStatus
 from django.tasks.exceptions import TaskResultDoesNotExist
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -16,7 +14,7 @@ from audits.access import get_inspection_plan_for_user, get_planned_inspection_f
 from audits.models import InspectionPlan
 from communes.access import get_commune_for_user, get_district_for_user, get_province_for_user
 from communes.models import Province
-from core import clock
+from core import clock, work
 from core.asof import as_of_from_request
 from core.filenames import download_name
 from reports import documents, metrics
@@ -32,7 +30,8 @@ from reports.services import (
     report_communes,
     report_render,
 )
-from reports.tasks import build_report, task_result, worker_lost
+from reports.tasks import build_report, task_result, waiting_for_user
+from reports.views_tasks import file_response, follow_task
 from roadmap.models import Programme
 
 
@@ -101,8 +100,10 @@ def dashboard(request):
 def _report_response(request, scope, fmt):
     """The report file; a large report not yet rendered is built by the background worker.
 
-    The first request queues :func:`reports.tasks.build_report` and sends the browser to a page
-    (``?task=<id>``) that follows the task (htmx polls it; without JavaScript, a link) and
+    A report of more than ``DIRECT_MAX_COMMUNES`` communes (the province's, beyond a small
+    province), and any report asked while the user already holds the web workers with long requests
+    (:mod:`core.work`) are queued (:func:`reports.tasks.build_report`): the browser goes to a
+    page (``?task=<id>``) that follows the task (htmx polls it; without JavaScript, a link) and
     downloads the stored file once it is built.
     """
     as_of = as_of_from_request(request)  # read once: the task's kwargs and links carry it
@@ -111,19 +112,21 @@ def _report_response(request, scope, fmt):
         return _report_task_response(request, scope, fmt, task_id, as_of)
     report = report_cached(user=request.user, scope=scope, fmt=fmt, as_of=as_of.date)
     if report is None:
-        if report_communes(user=request.user, scope=scope) > DIRECT_MAX_COMMUNES:
+        if _report_queued(request, scope):
             result = build_report.enqueue(**_task_kwargs(request, scope, fmt, as_of))
             param = f"&{as_of.query}" if as_of.query else ""
             return redirect(f"{request.path}?task={result.id}{param}")
-        report = report_render(user=request.user, scope=scope, fmt=fmt, as_of=as_of.date)
-    return _file_response(report.content, report.filename, report.content_type, report.from_cache)
+        with work.user_slot(request.user.pk):
+            report = report_render(user=request.user, scope=scope, fmt=fmt, as_of=as_of.date)
+    return file_response(report.content, report.filename, report.content_type, report.from_cache)
 
 
-def _file_response(content, filename, content_type, from_cache):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Report-Cache"] = "hit" if from_cache else "miss"
-    return response
+def _report_queued(request, scope) -> bool:
+    """Whether the report is made by the worker rather than in this request."""
+    user = request.user
+    return report_communes(user=user, scope=scope) > DIRECT_MAX_COMMUNES or work.should_queue(
+        user.pk, waiting_for_user(user.pk)
+    )
 
 
 def _task_kwargs(request, scope, fmt, as_of) -> dict:
@@ -149,27 +152,13 @@ def _report_task_response(request, scope, fmt, task_id, as_of):
     keys = ("user_id", "level", "code", "since", "fmt", "as_of")
     if {k: result.kwargs.get(k) for k in keys} != {k: wanted[k] for k in keys}:
         raise Http404
-    done = result.status == TaskResultStatus.SUCCESSFUL
-    if done and request.htmx:
-        response = HttpResponse()
-        response["HX-Redirect"] = request.get_full_path()
-        return response
-    if done and default_storage.exists(result.return_value["path"]):
-        value = result.return_value
-        with default_storage.open(value["path"], "rb") as stored:
-            return _file_response(stored.read(), value["filename"], value["content_type"], False)
     ctx = {
-        "scope": scope,
+        "title": _("Progress report"),
+        "name": scope.name,
         "fmt": fmt,
-        "status": result.status,
-        "failed": result.status == TaskResultStatus.FAILED or done,
-        "worker_lost": worker_lost(result),
-        "poll_url": request.get_full_path(),
         "retry_url": f"{request.path}?{as_of.query}".rstrip("?"),
     }
-    if request.htmx:
-        return render(request, "reports/report_progress.html#progress", ctx)
-    return render(request, "reports/report_progress.html", ctx)
+    return follow_task(request, result, ctx)
 
 
 @login_required

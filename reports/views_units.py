@@ -17,19 +17,12 @@ from core import clock
 from core.asof import as_of_from_request
 from core.lists import PER_PAGE, render_list
 from core.spreadsheets import export_format, export_list
-from core.text import unit_sort_key
 from procedures.models import ScopeItem
 from reports import charts, metrics
 from reports.dashboard import dashboard_figures_context, figure_links
 from reports.filters import CommuneFilterSet
-from roadmap.models import Milestone, Participation
-
-
-def _commune_rows(participations, as_of) -> list:
-    """The figures of ``participations`` (a queryset, possibly a page), in the list's order."""
-    scoped = Participation.objects.filter(pk__in=participations.values("pk"))
-    rows = metrics.commune_rows(scoped, as_of=as_of)
-    return sorted(rows, key=lambda r: (unit_sort_key(r.name, r.code), r.participation_id))
+from reports.resources import commune_rows
+from roadmap.models import Milestone
 
 
 @login_required
@@ -43,9 +36,9 @@ def commune_list(request):
     filterset = CommuneFilterSet(request.GET, in_scope, request=request, as_of=as_of.date)
     participations = filterset.qs.order_by("commune__sort_key", "pk")
     if fmt := export_format(request):
-        return export_list("communes", _commune_rows(participations, as_of.date), fmt)
+        return export_list("communes", participations, fmt, day=as_of.date, request=request)
     page = Paginator(participations, PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = _commune_rows(page.object_list, as_of.date)
+    page.object_list = commune_rows(page.object_list, as_of.date)
     ctx = {
         "page": page,
         "filterset": filterset,

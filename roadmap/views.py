@@ -52,7 +52,7 @@ def milestone_list(request):
     filterset = MilestoneFilterSet(request.GET, visible, request=request, as_of=as_of.date)
     milestones = filterset.qs.order_by("participation__commune__sort_key", "step__order", "pk")
     if fmt := export_format(request):
-        return export_list("milestones", milestones, fmt, day=as_of.date)
+        return export_list("milestones", milestones, fmt, day=as_of.date, request=request)
     page = paginate(request, milestones.with_list_related())
     for m in page.object_list:
         m.take_status_on(as_of.date)

@@ -312,6 +312,10 @@ URLS: dict[str, Case] = {
         SEES_COMMUNE_A,
         kwargs=lambda s: {"code": s.commune.code, "since": s.commune.since_key, "fmt": "xlsx"},
     ),
+    # an export made by the worker: only its user's (reports/tests/test_long_work.py)
+    "reports:export_task": case(
+        everyone(404), kwargs=lambda s: {"task_id": "00000000-0000-0000-0000-000000000000"}
+    ),
     # imports (DOST staff only) --------------------------------------------------------------
     "imports:index": case(DOST_ONLY),
     "imports:upload": case(DOST_ONLY, kwargs=lambda s: {"kind": "milestones"}),

@@ -12,7 +12,7 @@ package writes it.
 - ``pdftext.py``: pages of plain lines written straight to PDF (a summary report's annexes);
 - ``textlayout.py``: the fixed-width text of the printed report (grid, roadmaps, annex tables);
 - ``word.py``: an official document as Word (python-docx);
-- ``excel.py``: a progress report as an Excel workbook (openpyxl).
+- ``excel.py``: a progress report as an Excel workbook (XlsxWriter, constant memory).
 """
 
 from reports.documents import excel, pdf, word

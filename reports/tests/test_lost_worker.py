@@ -18,8 +18,8 @@ from reports.tests.test_reports import (  # noqa: F401 (fixtures)
     url,
 )
 
-FAILED = "Không tạo được báo cáo."  # the pages speak Vietnamese by default
-LOST = "Tiến trình chạy nền đã dừng khi đang lập báo cáo."
+FAILED = "Không tạo được tệp."  # the pages speak Vietnamese by default
+LOST = "Tiến trình chạy nền đã dừng khi đang lập tệp."
 
 # Every test: the world with a roadmap, and reports of more than two communes made by the worker.
 pytestmark = pytest.mark.usefixtures("rollout", "large_above_two")

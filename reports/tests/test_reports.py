@@ -431,8 +431,8 @@ def test_a_large_report_is_queued_then_downloaded_once_the_worker_built_it(
     assert "<html" not in waiting.content.decode()
 
     run_worker()
-    ready = client.get(task_url, headers={"HX-Request": "true"})
-    assert ready["HX-Redirect"] == task_url
+    ready = client.get(task_url, headers={"HX-Request": "true"}).content.decode()
+    assert f'href="{task_url}" data-auto-download' in ready and "every 2s" not in ready
     download = client.get(task_url)
     assert download["Content-Disposition"].startswith("attachment")
     assert load_workbook(BytesIO(download.content)).worksheets[0]["A1"].value
