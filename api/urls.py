@@ -1,7 +1,7 @@
 from django.urls import include, path, re_path
 from rest_framework.routers import SimpleRouter
 
-from api import docs, views, views_tokens
+from api import docs, views, views_national, views_tokens
 from api.problems import not_found
 
 app_name = "api"
@@ -20,6 +20,7 @@ router.register("announcements", views.AnnouncementViewSet, basename="announceme
 urlpatterns = [
     path("account/api-tokens/", views_tokens.token_list, name="token_list"),
     path("account/api-tokens/<int:pk>/revoke/", views_tokens.token_revoke, name="token_revoke"),
+    path("national-figures/", views_national.national_figures, name="national_figures"),
     path("api/v1/openapi.json", docs.SchemaView.as_view(), name="schema"),
     path("api/v1/docs/", docs.DocsView.as_view(), name="docs"),
     path("api/v1/figures/", views.FiguresView.as_view(), name="figures"),

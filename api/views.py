@@ -21,7 +21,7 @@ from api.schema import AS_OF, ERRORS, IF_MATCH, filter_parameters
 from audits.access import get_audit_for_user, get_corrective_action_for_user, get_finding_for_user
 from audits.filters import AnnouncementFilterSet, CorrectiveActionFilterSet, FindingFilterSet
 from audits.models import Announcement, Audit, CorrectiveAction, Finding
-from communes.models import Commune, Succession
+from communes.models import Commune, Province, Succession
 from core.search import search_q
 from notifications.items import items_for
 from procedures.models import Procedure, ScopeItem
@@ -464,7 +464,11 @@ class YearFiguresView(ApiMixin, APIView):
             programme = get_programme_for_user(request.user, programme)
         participations = metrics.participations_in_scope(request.user, programme=programme)
         figures = metrics.year_figures_cached(participations, year, today=day)
-        return Response(fig.YearFiguresSerializer(figures).data)
+        context = {
+            "province": Province.objects.territory_province(figures.as_of),
+            "whole_province": request.user.is_province_wide and programme is None,
+        }
+        return Response(fig.YearFiguresSerializer(figures, context=context).data)
 
 
 class NotificationsView(ApiMixin, APIView):
