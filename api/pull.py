@@ -64,7 +64,9 @@ def _problem_detail(error: urllib.error.HTTPError) -> str:
 def _http_error(error: urllib.error.HTTPError, source: str, year: int) -> PullError:
     if error.code == 401:
         return PullError(
-            _("%(url)s refused the token (401): it is wrong, expired or revoked. Ask the province for a new one.")
+            _(
+                "%(url)s refused the token (401): it is wrong, expired or revoked. Ask the province for a new one."
+            )
             % {"url": source}
         )
     if error.code == 403:
@@ -73,7 +75,9 @@ def _http_error(error: urllib.error.HTTPError, source: str, year: int) -> PullEr
         )
     if error.code == 404:
         return PullError(
-            _("%(url)s has no figures of %(year)s (404): the year is not one of its years, or the address is not a deployment of this application.")
+            _(
+                "%(url)s has no figures of %(year)s (404): the year is not one of its years, or the address is not a deployment of this application."
+            )
             % {"url": source, "year": year}
         )
     detail = _problem_detail(error)
@@ -114,9 +118,9 @@ def fetch(source: str, token: str, year: int) -> dict:
 
 
 def _not_figures(source: str) -> str:
-    return _("%(url)s did not answer with annual figures: is it a deployment of this application?") % {
-        "url": source
-    }
+    return _(
+        "%(url)s did not answer with annual figures: is it a deployment of this application?"
+    ) % {"url": source}
 
 
 def parse(data, source: str, year: int) -> dict:
@@ -141,7 +145,9 @@ def parse(data, source: str, year: int) -> dict:
         )
     if data.get("whole_province") is not True:
         raise PullError(
-            _("The token is not of a province-wide account (DOST staff or manager): its figures are not the whole province's.")
+            _(
+                "The token is not of a province-wide account (DOST staff or manager): its figures are not the whole province's."
+            )
         )
     return {
         "province_code": str(province["code"])[:3],

@@ -5,10 +5,10 @@ comes through the app's ``get_<thing>_for_user`` (404 outside the scope, 403 for
 role may not do); each write through :mod:`api.writes`."""
 
 from django.db.models import Prefetch
+from django.http import FileResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -20,7 +20,16 @@ from rest_framework.views import APIView
 
 from api import figures as fig
 from api import params, serializers, writes
-from api.schema import AS_OF, ERRORS, IF_MATCH, filter_parameters
+from api.schema import (
+    ANNOUNCEMENT_EXAMPLE,
+    AS_OF,
+    AUDIT_EXAMPLE,
+    ERRORS,
+    IF_MATCH,
+    MILESTONE_EXAMPLE,
+    YEAR,
+    filter_parameters,
+)
 from audits.access import get_audit_for_user, get_corrective_action_for_user, get_finding_for_user
 from audits.filters import AnnouncementFilterSet, CorrectiveActionFilterSet, FindingFilterSet
 from audits.models import Announcement, Audit, CorrectiveAction, Finding
@@ -150,6 +159,7 @@ class MilestoneViewSet(mixins.UpdateModelMixin, PictureViewSet):
     @extend_schema(
         request=serializers.MilestonePatchSerializer,
         parameters=[IF_MATCH],
+        examples=[MILESTONE_EXAMPLE],
         responses={200: serializers.MilestoneSerializer, **ERRORS},
     )
     def partial_update(self, request, *args, **kwargs):
@@ -308,6 +318,7 @@ class AnnouncementViewSet(mixins.CreateModelMixin, PictureViewSet):
 
     @extend_schema(
         request=serializers.AnnouncementCreateSerializer,
+        examples=[ANNOUNCEMENT_EXAMPLE],
         responses={201: serializers.AnnouncementSerializer, **ERRORS},
     )
     def create(self, request, *args, **kwargs):
@@ -344,6 +355,7 @@ class AuditViewSet(mixins.CreateModelMixin, PictureViewSet):
 
     @extend_schema(
         request=serializers.AuditCreateSerializer,
+        examples=[AUDIT_EXAMPLE],
         responses={201: serializers.AuditSerializer, **ERRORS},
     )
     def create(self, request, *args, **kwargs):
@@ -535,7 +547,7 @@ class YearFiguresView(ApiMixin, APIView):
 
     @extend_schema(
         operation_id="figures_year",
-        parameters=[AS_OF, *filter_parameters(None, "programme")],
+        parameters=[YEAR, AS_OF, *filter_parameters(None, "programme")],
         responses={200: fig.YearFiguresSerializer, **ERRORS},
     )
     def get(self, request, year: int):

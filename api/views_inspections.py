@@ -32,9 +32,7 @@ FILE_RESPONSES = {
 def _links(request, name: str, pk: int, kind: str, title) -> dict:
     from django.urls import reverse
 
-    urls = {
-        fmt: request.build_absolute_uri(reverse(name, args=[pk, kind, fmt])) for fmt in FORMATS
-    }
+    urls = {fmt: request.build_absolute_uri(reverse(name, args=[pk, kind, fmt])) for fmt in FORMATS}
     return {"kind": kind, "title": str(title), **urls}
 
 

@@ -22,9 +22,7 @@ def _number(value):
 
 def national_rows(user, year: int, as_of) -> dict:
     """The rows of ``year``: (label, own value, [pulled values]), and the pulled columns."""
-    figures = metrics.year_figures_cached(
-        metrics.participations_in_scope(user), year, today=as_of
-    )
+    figures = metrics.year_figures_cached(metrics.participations_in_scope(user), year, today=as_of)
     with translation.override("en"):  # the labels' message ids: what a pull stores
         keys = [str(label) for label, _value in metrics.year_table(figures)]
     own = [value for _label, value in metrics.year_table(figures)]

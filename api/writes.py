@@ -171,7 +171,10 @@ def evidence_create(request, milestone: Milestone):
     """Attach the multipart ``file`` to ``milestone`` (already checked for writing), checked as
     the milestone page checks its file (:func:`core.uploads.check_upload`); an ``If-Match``, when
     sent, must name the milestone's version (412 otherwise)."""
-    if request.headers.get("If-Match", "").strip() and expected_version(request) != milestone.version:
+    if (
+        request.headers.get("If-Match", "").strip()
+        and expected_version(request) != milestone.version
+    ):
         raise PreconditionFailed
     data = request.data
     unknown = sorted(set(data) - {"file"}) if hasattr(data, "keys") else []

@@ -104,5 +104,7 @@ def test_the_documents_listed_are_those_that_exist_and_they_download(
     response = staff.get(plan_doc["pdf"])
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    pdf_text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    pdf_text = "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages
+    )
     assert "KẾ HOẠCH" in pdf_text.upper()

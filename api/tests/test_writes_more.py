@@ -241,17 +241,13 @@ def _announce(client, code="28873", **fields):
     return client.post("/api/v1/announcements/", body, content_type="application/json")
 
 
-def test_dost_staff_record_an_announcement_which_completes_the_step(
-    api_world, dost_staff, as_user
-):
+def test_dost_staff_record_an_announcement_which_completes_the_step(api_world, dost_staff, as_user):
     response = _announce(as_user(dost_staff))
     assert response.status_code == 201, response.content
     announcement = Announcement.objects.get(pk=response.json()["id"])
     assert (announcement.commune, announcement.recorded_by) == (api_world["commune"], dost_staff)
     assert announcement.history.get().history_user == dost_staff
-    step = Milestone.objects.get(
-        participation=api_world["participation"], step__key="announcement"
-    )
+    step = Milestone.objects.get(participation=api_world["participation"], step__key="announcement")
     assert (step.status, step.completed_on) == (Milestone.Status.DONE, datetime.date(2017, 12, 12))
     assert step.history.order_by("-history_id").first().history_user == dost_staff
 
