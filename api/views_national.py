@@ -44,10 +44,7 @@ def national_figures(request):
     pulled_years = PulledYearFigures.objects.values_list("year", flat=True)
     years = sorted(set(metrics.years_available(as_of.date)) | set(pulled_years), reverse=True)
     year = metrics.picked_year(request.GET.get("year"), years)
-    ctx = {
-        "years": years,
-        "year": year,
-        "own_name": territory_name(as_of.date),
-        **national_rows(request.user, year, as_of.date),
-    }
+    rows = national_rows(request.user, year, as_of.date)
+    # The territory as it was on the table's day (tỉnh Bến Tre before 1/7/2025), as a pull names it.
+    ctx = {"years": years, "year": year, "own_name": territory_name(rows["own_as_of"]), **rows}
     return render(request, "api/national_figures.html", ctx)
