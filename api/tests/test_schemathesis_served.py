@@ -63,7 +63,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait(base: str, server) -> None:
+def _wait(base: str, server, log: Path) -> None:
     for _ in range(600):  # until it answers (not a timing assertion)
         try:
             urllib.request.urlopen(f"{base}/api/v1/openapi.json", timeout=10)  # noqa: S310
@@ -71,7 +71,7 @@ def _wait(base: str, server) -> None:
         except urllib.error.HTTPError:
             return
         except OSError:
-            assert server.poll() is None, server.stderr.read().decode()
+            assert server.poll() is None, log.read_text(errors="replace")
             time.sleep(0.2)
 
 
@@ -88,17 +88,20 @@ def served_demo(tmp_path):
     _manage(env, "load_demo")
     token = _manage(env, "api_token", "dost", "--name", "schemathesis", "--days", "1").strip()
     port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "qms_rollout.wsgi", "--bind", f"127.0.0.1:{port}"]
-        + ["--workers", "1", "--timeout", "120"],
-        cwd=BASE,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    # The server's log goes to a file: thousands of refused requests would fill a pipe nobody
+    # reads, and the server would stop answering.
+    with (tmp_path / "server.log").open("wb") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "qms_rollout.wsgi", "--bind", f"127.0.0.1:{port}"]
+            + ["--workers", "1", "--timeout", "120"],
+            cwd=BASE,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait(base, server)
+        _wait(base, server, tmp_path / "server.log")
         yield base, token
     finally:
         server.terminate()
