@@ -28,6 +28,7 @@ SCALE = (
     "reports/tests/test_annual_report_demo.py",
     "demo/tests/test_demo.py",
     "demo/tests/test_demo_password.py",
+    "api/tests/test_figures_demo.py",
     "bench/test_list_scaling.py",
 )
 PROCESSES = ("qms_rollout/tests/test_serving.py", "qms_rollout/tests/test_backup.py")

@@ -109,6 +109,11 @@ class FiguresSerializer(serializers.Serializer):
         return len(figures.silent)
 
 
+class ProvinceRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
 class YearRowSerializer(serializers.Serializer):
     label = serializers.CharField()
     value = serializers.CharField()
@@ -156,6 +161,8 @@ class YearFiguresSerializer(serializers.Serializer):
     money = MoneyRowSerializer(many=True)
     levels = LevelCountSerializer(many=True)
     table = serializers.SerializerMethodField()
+    province = serializers.SerializerMethodField()
+    whole_province = serializers.SerializerMethodField()
 
     @extend_schema_field(serializers.DictField(child=serializers.IntegerField()))
     def get_by_standard(self, figures):
@@ -164,6 +171,17 @@ class YearFiguresSerializer(serializers.Serializer):
     @extend_schema_field(YearRowSerializer(many=True))
     def get_table(self, figures):
         return [{"label": str(k), "value": str(v)} for k, v in metrics.year_table(figures)]
+
+    @extend_schema_field(ProvinceRefSerializer(allow_null=True))
+    def get_province(self, figures):
+        """The deployment's province of the figures' day (null: a national deployment)."""
+        province = self.context.get("province")
+        return {"code": province.code, "name": province.name} if province else None
+
+    def get_whole_province(self, figures) -> bool:
+        """True when the figures are the whole province's (a province-wide user, no programme
+        picked): what a national deployment may put beside the other provinces'."""
+        return bool(self.context.get("whole_province"))
 
 
 class NotificationSerializer(serializers.Serializer):

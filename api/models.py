@@ -83,3 +83,46 @@ class ApiToken(models.Model):
     @property
     def is_usable(self) -> bool:
         return not self.revoked and not self.is_expired
+
+
+class PulledYearFiguresQuerySet(models.QuerySet):
+    def of_year(self, year: int):
+        return self.filter(year=year).order_by("province_code", "source_url")
+
+
+class PulledYearFigures(models.Model):
+    """A province's annual figures as a national deployment pulled them from that province's own
+    deployment (``manage.py pull_annual_figures URL TOKEN YEAR``): the annual report's table as
+    the province's API gave it (labels as their English message ids, shown translated beside
+    this deployment's own), replaced whole by the next pull of the same address, province and
+    year."""
+
+    source_url = models.URLField(_("address of the deployment"), max_length=300)
+    province_code = models.CharField(_("province code"), max_length=3)
+    province_name = models.CharField(_("province"), max_length=100)
+    year = models.PositiveSmallIntegerField(_("year"))
+    as_of = models.DateField(_("figures as of"))
+    table = models.JSONField(_("table"), default=list)
+    figures = models.JSONField(_("figures as received"), default=dict)
+    pulled_at = models.DateTimeField(_("pulled at"))
+
+    objects = PulledYearFiguresQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pulled annual figures")
+        verbose_name_plural = _("pulled annual figures")
+        ordering = ["-year", "province_code", "source_url"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_url", "province_code", "year"],
+                name="%(app_label)s_%(class)s_one_per_source_province_year",
+                violation_error_message=_("These figures were already pulled."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.province_name} {self.year} ({self.source_url})"
+
+    def values_by_label(self) -> dict:
+        """The table's values by their label (the English message id)."""
+        return {row[0]: row[1] for row in self.table if isinstance(row, list) and len(row) == 2}

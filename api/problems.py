@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -85,8 +86,10 @@ def handle(exc, context):
     return response
 
 
+@csrf_exempt
 def not_found(request, exception=None):
-    """A path under /api/ that names nothing: a problem, not the HTML 404 page."""
+    """A path under /api/ that names nothing: a problem, not the HTML 404 page (for a POST
+    too: not the HTML page of a missing CSRF token, as nothing is written)."""
     return JsonResponse(
         problem(status.HTTP_404_NOT_FOUND, _("No such address in the API.")),
         status=404,

@@ -4,7 +4,7 @@ problem responses, and the query parameters of a page's FilterSet."""
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
 
@@ -25,6 +25,41 @@ AS_OF = OpenApiParameter(
     "as_of",
     OpenApiTypes.STR,
     description="The day of the picture: dd/mm/yyyy or yyyy-mm-dd (default: today).",
+    examples=[OpenApiExample("The 2017 wave", value="15/12/2017")],
+)
+YEAR = OpenApiParameter(
+    "year",
+    OpenApiTypes.INT,
+    location=OpenApiParameter.PATH,
+    description="A year from the first programme's to this one.",
+    examples=[OpenApiExample("2017", value=2017)],
+)
+MILESTONE_EXAMPLE = OpenApiExample(
+    "Done", value={"status": "done", "completed_on": "14/12/2017", "note": ""}, request_only=True
+)
+AUDIT_EXAMPLE = OpenApiExample(
+    "An internal audit",
+    value={
+        "commune_code": "28873",
+        "commune_since": "0",
+        "kind": "internal_audit",
+        "date": "01/12/2017",
+        "lead": "Trần Thị B",
+    },
+    request_only=True,
+)
+ANNOUNCEMENT_EXAMPLE = OpenApiExample(
+    "A first announcement",
+    value={
+        "commune_code": "28873",
+        "commune_since": "0",
+        "kind": "first",
+        "decision_number": "",
+        "decision_date": "12/12/2017",
+        "standard": "2015",
+        "scope_size": 12,
+    },
+    request_only=True,
 )
 IF_MATCH = OpenApiParameter(
     "If-Match",

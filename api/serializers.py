@@ -4,10 +4,17 @@ by its GSO code and its period key together (``code``, ``since``): codes are reu
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from audits.models import Announcement, Audit, CorrectiveAction, Finding
+from audits.models import (
+    Announcement,
+    Audit,
+    CorrectiveAction,
+    Finding,
+    InspectionPlan,
+    PlannedInspection,
+)
 from communes.models import Commune
 from procedures.models import Procedure, ScopeItem
-from roadmap.models import Milestone, Participation, Programme
+from roadmap.models import Evidence, Milestone, Participation, Programme
 
 
 class UnitRefSerializer(serializers.Serializer):
@@ -307,3 +314,148 @@ class AnnouncementSerializer(CommuneRefMixin, serializers.ModelSerializer):
             "posted_at_office_on",
             "posted_online_on",
         ]
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    """An evidence file of a milestone: what it is, who uploaded it, where to download it (with
+    the same token)."""
+
+    uploaded_by = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "milestone",
+            "original_name",
+            "content_type",
+            "size",
+            "uploaded_by",
+            "uploaded_at",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    def get_uploaded_by(self, evidence) -> str | None:
+        return str(evidence.uploaded_by) if evidence.uploaded_by_id else None
+
+    def get_download_url(self, evidence) -> str:
+        return _absolute(self.context.get("request"), "api:evidence-download", evidence.pk)
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    """A multipart upload: ``file`` (PDF, JPEG or PNG image, Word, Excel or OpenDocument),
+    checked as the milestone page checks it."""
+
+    file = serializers.FileField()
+
+
+def _absolute(request, name: str, *args) -> str:
+    from django.urls import reverse
+
+    path = reverse(name, args=args)
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+class ActionDoneSerializer(serializers.Serializer):
+    """A multipart form: the day it was done, and the evidence (required the first time)."""
+
+    done_on = serializers.DateField()
+    evidence = serializers.FileField(required=False)
+
+
+class AnnouncementCreateSerializer(serializers.Serializer):
+    """A new announcement: the unit by code and period key, then the announcement page's
+    fields (``override_reason``: DOST staff only)."""
+
+    commune_code = serializers.CharField()
+    commune_since = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Announcement.Kind.choices)
+    decision_number = serializers.CharField()
+    decision_date = serializers.DateField()
+    signer_title = serializers.CharField(required=False, allow_blank=True)
+    signer_name = serializers.CharField(required=False, allow_blank=True)
+    standard = serializers.ChoiceField(choices=Announcement._meta.get_field("standard").choices)
+    scope_size = serializers.IntegerField(min_value=0)
+    sent_to_dost_on = serializers.DateField(required=False, allow_null=True)
+    posted_at_office_on = serializers.DateField(required=False, allow_null=True)
+    posted_online_on = serializers.DateField(required=False, allow_null=True)
+    override_reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class DocumentSerializer(serializers.Serializer):
+    """An official document the page offers: its kind, its title, a download link per format."""
+
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    pdf = serializers.CharField()
+    docx = serializers.CharField()
+
+
+class InspectionPlanSerializer(serializers.ModelSerializer):
+    """A year's inspection plan (Mẫu 19. KHKT) and its documents (the plan, the results)."""
+
+    province = NamedCodeSerializer(read_only=True)
+    planned = serializers.IntegerField(read_only=True)
+    onsite = serializers.IntegerField(read_only=True)
+    recorded = serializers.IntegerField(read_only=True)
+    documents = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InspectionPlan
+        fields = [
+            "id",
+            "province",
+            "year",
+            "number",
+            "issued_on",
+            "inspecting_unit",
+            "period_start",
+            "period_end",
+            "budget",
+            "approval_number",
+            "approval_date",
+            "summary_number",
+            "summary_on",
+            "planned",
+            "onsite",
+            "recorded",
+            "documents",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(DocumentSerializer(many=True))
+    def get_documents(self, plan):
+        return self.context["documents"](plan)
+
+
+class PlannedInspectionSerializer(CommuneRefMixin, serializers.ModelSerializer):
+    """A commune in a year's plan: the form of its check, the decision (on site), the minutes
+    recorded (``audit``), and the documents that exist."""
+
+    year = serializers.IntegerField(source="plan.year", read_only=True)
+    documents = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PlannedInspection
+        fields = [
+            "id",
+            "plan",
+            "year",
+            "commune_code",
+            "commune_since",
+            "commune_name",
+            "form",
+            "planned_on",
+            "decision_number",
+            "decision_date",
+            "team_lead",
+            "audit",
+            "documents",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(DocumentSerializer(many=True))
+    def get_documents(self, item):
+        return self.context["documents"](item)

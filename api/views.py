@@ -5,28 +5,41 @@ comes through the app's ``get_<thing>_for_user`` (404 outside the scope, 403 for
 role may not do); each write through :mod:`api.writes`."""
 
 from django.db.models import Prefetch
+from django.http import FileResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import figures as fig
 from api import params, serializers, writes
-from api.schema import AS_OF, ERRORS, IF_MATCH, filter_parameters
+from api.schema import (
+    ANNOUNCEMENT_EXAMPLE,
+    AS_OF,
+    AUDIT_EXAMPLE,
+    ERRORS,
+    IF_MATCH,
+    MILESTONE_EXAMPLE,
+    YEAR,
+    filter_parameters,
+)
 from audits.access import get_audit_for_user, get_corrective_action_for_user, get_finding_for_user
 from audits.filters import AnnouncementFilterSet, CorrectiveActionFilterSet, FindingFilterSet
 from audits.models import Announcement, Audit, CorrectiveAction, Finding
-from communes.models import Commune, Succession
+from communes.models import Commune, Province, Succession
 from core.search import search_q
 from notifications.items import items_for
 from procedures.models import Procedure, ScopeItem
 from reports import metrics
 from roadmap.access import (
+    get_evidence_for_user,
     get_milestone_for_user,
     get_participation_for_user,
     get_programme_for_user,
@@ -121,7 +134,7 @@ class MilestoneViewSet(mixins.UpdateModelMixin, PictureViewSet):
     serializer_class = serializers.MilestoneSerializer
     filterset_class = MilestoneFilterSet
     ordering = ("participation__commune__sort_key", "step__order", "pk")
-    http_method_names = ["get", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def narrow(self, qs):
         programme = params.integer(self.request, "programme")
@@ -146,6 +159,7 @@ class MilestoneViewSet(mixins.UpdateModelMixin, PictureViewSet):
     @extend_schema(
         request=serializers.MilestonePatchSerializer,
         parameters=[IF_MATCH],
+        examples=[MILESTONE_EXAMPLE],
         responses={200: serializers.MilestoneSerializer, **ERRORS},
     )
     def partial_update(self, request, *args, **kwargs):
@@ -155,6 +169,36 @@ class MilestoneViewSet(mixins.UpdateModelMixin, PictureViewSet):
         response = Response(self.get_serializer(saved).data)
         response["ETag"] = writes.etag(saved)
         return response
+
+    @extend_schema(
+        methods=["GET"],
+        operation_id="milestones_evidence_list",
+        responses={200: serializers.EvidenceSerializer(many=True), **ERRORS},
+    )
+    @extend_schema(
+        methods=["POST"],
+        operation_id="milestones_evidence_create",
+        request={"multipart/form-data": serializers.EvidenceUploadSerializer},
+        responses={201: serializers.EvidenceSerializer, **ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser],
+        pagination_class=None,
+    )
+    def evidence(self, request, pk=None):
+        """The milestone's evidence files (newest first); POST attaches one (multipart
+        ``file``; the commune's officer, DOST staff, the programme's consultant)."""
+        write = request.method == "POST"
+        milestone = get_milestone_for_user(request.user, int(pk), write=write)
+        context = {"request": request}
+        if write:
+            created = writes.evidence_create(request, milestone)
+            data = serializers.EvidenceSerializer(created, context=context).data
+            return Response(data, status=status.HTTP_201_CREATED)
+        files = milestone.evidence.select_related("uploaded_by").order_by("-uploaded_at", "-pk")
+        return Response(serializers.EvidenceSerializer(files, many=True, context=context).data)
 
 
 @extend_schema_view(
@@ -212,11 +256,49 @@ class CorrectiveActionViewSet(PictureViewSet):
     def get_for_user(self, user, pk, write=False):
         return get_corrective_action_for_user(user, pk, write=write)
 
+    def retrieve(self, request, *args, **kwargs):
+        found = self.get_object()
+        response = Response(self.get_serializer(found).data)
+        response["ETag"] = writes.action_etag(found)
+        return response
+
+    def _answer(self, request, action_id: int):
+        saved = get_corrective_action_for_user(request.user, action_id)
+        response = Response(self.get_serializer(saved).data)
+        response["ETag"] = writes.action_etag(saved)
+        return response
+
+    @extend_schema(
+        request={"multipart/form-data": serializers.ActionDoneSerializer},
+        parameters=[IF_MATCH],
+        responses={200: serializers.CorrectiveActionSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def done(self, request, pk=None):
+        """Mark the action done on ``done_on`` with its ``evidence`` file (the commune's
+        officer, DOST staff, the consultant serving the commune); clears a verification."""
+        found = get_corrective_action_for_user(request.user, int(pk), write=True)
+        writes.action_mark_done(request, found)
+        return self._answer(request, found.pk)
+
+    @extend_schema(
+        request=None,
+        parameters=[IF_MATCH],
+        responses={200: serializers.CorrectiveActionSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        """Verify a done action (DOST staff, the consultant serving the commune); the finding
+        closes once every action of it is verified."""
+        found = get_corrective_action_for_user(request.user, int(pk), verify=True)
+        writes.action_verify(request, found)
+        return self._answer(request, found.pk)
+
 
 @extend_schema_view(
     list=extend_schema(parameters=[AS_OF, *filter_parameters(AnnouncementFilterSet, "commune")]),
 )
-class AnnouncementViewSet(PictureViewSet):
+class AnnouncementViewSet(mixins.CreateModelMixin, PictureViewSet):
     """Announcements of conformity decided by the day asked, of the units in force then."""
 
     model = Announcement
@@ -233,6 +315,18 @@ class AnnouncementViewSet(PictureViewSet):
         if found is None:
             raise NotFound
         return found
+
+    @extend_schema(
+        request=serializers.AnnouncementCreateSerializer,
+        examples=[ANNOUNCEMENT_EXAMPLE],
+        responses={201: serializers.AnnouncementSerializer, **ERRORS},
+    )
+    def create(self, request, *args, **kwargs):
+        """Record an announcement of conformity (DOST staff, the consultant serving the unit);
+        it completes the roadmap's announcement step."""
+        created = writes.announcement_create(request)
+        data = serializers.AnnouncementSerializer(created).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(
@@ -261,6 +355,7 @@ class AuditViewSet(mixins.CreateModelMixin, PictureViewSet):
 
     @extend_schema(
         request=serializers.AuditCreateSerializer,
+        examples=[AUDIT_EXAMPLE],
         responses={201: serializers.AuditSerializer, **ERRORS},
     )
     def create(self, request, *args, **kwargs):
@@ -452,7 +547,7 @@ class YearFiguresView(ApiMixin, APIView):
 
     @extend_schema(
         operation_id="figures_year",
-        parameters=[AS_OF, *filter_parameters(None, "programme")],
+        parameters=[YEAR, AS_OF, *filter_parameters(None, "programme")],
         responses={200: fig.YearFiguresSerializer, **ERRORS},
     )
     def get(self, request, year: int):
@@ -464,7 +559,11 @@ class YearFiguresView(ApiMixin, APIView):
             programme = get_programme_for_user(request.user, programme)
         participations = metrics.participations_in_scope(request.user, programme=programme)
         figures = metrics.year_figures_cached(participations, year, today=day)
-        return Response(fig.YearFiguresSerializer(figures).data)
+        context = {
+            "province": Province.objects.territory_province(figures.as_of),
+            "whole_province": request.user.is_province_wide and programme is None,
+        }
+        return Response(fig.YearFiguresSerializer(figures, context=context).data)
 
 
 class NotificationsView(ApiMixin, APIView):
@@ -474,3 +573,24 @@ class NotificationsView(ApiMixin, APIView):
     def get(self, request):
         items = items_for(request.user, params.as_of(request))
         return Response(fig.NotificationSerializer(items, many=True).data)
+
+
+class EvidenceDownloadView(ApiMixin, APIView):
+    """An evidence file, to those who may see its milestone (the page's rule), as an attachment."""
+
+    @extend_schema(
+        operation_id="evidence_download",
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **ERRORS},
+    )
+    def get(self, request, pk: int):
+        evidence = get_evidence_for_user(request.user, pk)
+        try:
+            handle = evidence.file.open("rb")
+        except FileNotFoundError as exc:
+            raise NotFound from exc
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=evidence.original_name,
+            content_type=evidence.content_type or "application/octet-stream",
+        )

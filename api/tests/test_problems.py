@@ -55,3 +55,10 @@ def test_too_many_requests_are_429_with_retry_after(api_world, dost_staff, as_us
     assert int(response["Retry-After"]) > 0
     assert response["Content-Type"] == "application/problem+json"
     assert other.status_code == 200, "the limit is per token"
+
+
+def test_a_post_to_an_address_that_names_nothing_is_a_problem_not_the_csrf_page(client):
+    client.handler.enforce_csrf_checks = True
+    response = client.post("/api/v1/milestones//evidence/", {"file": "x"})
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
