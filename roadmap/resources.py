@@ -71,6 +71,7 @@ PARTICIPATION_KIND_SYNONYMS = {
     "Mở rộng": ParticipationKind.EXTENSION,
     "Chuyển đổi": ParticipationKind.CONVERSION,
     "Chuyển đổi 2008 sang 2015": ParticipationKind.CONVERSION,  # the label until 12/2026
+    "Hợp nhất": ParticipationKind.CONSOLIDATION,
 }
 
 
