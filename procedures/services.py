@@ -54,7 +54,9 @@ def _columns(sheet: Sheet, report: Report) -> dict[str, int]:
         index = next((folded.index(fold(n)) for n in names if fold(n) in folded), None)
         if index is None:
             report.add_error(
-                CellError(None, names[0], _("The column “%(name)s” is missing.") % {"name": names[0]})
+                CellError(
+                    None, names[0], _("The column “%(name)s” is missing.") % {"name": names[0]}
+                )
             )
         found[key] = index
     return found

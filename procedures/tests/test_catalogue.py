@@ -29,9 +29,7 @@ def export_file(tmp_path, rows, name="export.xlsx"):
 
 def run(path, *args):
     out, err = StringIO(), StringIO()
-    call_command(
-        "import_procedure_catalogue", str(path), *args, stdout=out, stderr=err
-    )
+    call_command("import_procedure_catalogue", str(path), *args, stdout=out, stderr=err)
     return out.getvalue()
 
 
@@ -42,7 +40,12 @@ def test_the_commune_level_rows_make_the_catalogue_found_by_code_or_created(db, 
         tmp_path,
         [
             ("MINH-HOA-001", "Đăng ký khai sinh (tên mới)", "Cấp Xã", "Hộ tịch"),
-            ("MINH-HOA-002", "Đăng ký thành lập hộ kinh doanh", "Cấp Tỉnh, Cấp Xã", "Hộ kinh doanh"),
+            (
+                "MINH-HOA-002",
+                "Đăng ký thành lập hộ kinh doanh",
+                "Cấp Tỉnh, Cấp Xã",
+                "Hộ kinh doanh",
+            ),
             ("MINH-HOA-003", "Giao đất cho tổ chức", "Cấp Tỉnh", "Đất đai"),
         ],
     )

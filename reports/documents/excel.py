@@ -16,6 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from communes.models import commune_level_label
 from reports.documents.base import clean
 
 DATE_FORMAT = "dd/mm/yyyy"
@@ -173,7 +174,8 @@ def _communes_sheet(wb, ctx: dict) -> None:
         _("Budget spent (VND)"),
     ]
     rows = (_commune_row(c, ctx["stage_labels"]) for c in ctx["figures"].communes)
-    _sheet_with_district(wb, ctx, _("Communes"), headers, rows, [10, 26, 20, 24, 16], 2)
+    title = commune_level_label(ctx["as_of"])
+    _sheet_with_district(wb, ctx, title, headers, rows, [10, 26, 20, 24, 16], 2)
 
 
 def _overdue_sheet(wb, ctx: dict) -> None:
