@@ -34,12 +34,15 @@ from communes.services import (
 from core import clock
 from core.resources import (
     NEW,
+    SAMPLE_CODE,
     SKIP,
     UPDATE,
     CellError,
     Report,
     RowReport,
+    canonical_headers,
     check_headers,
+    drop_sample_rows,
     locate_header,
     register_import,
 )
@@ -399,12 +402,12 @@ class AdminUnitResource(resources.ModelResource):
     title = gettext_lazy("Administrative units (GSO list)")
     required_columns = GSO_COLUMNS
     example = {
-        PROVINCE: "Tỉnh Bến Tre",
-        PROVINCE_CODE: "83",
-        DISTRICT: "Huyện Chợ Lách",
-        DISTRICT_CODE: "832",
-        COMMUNE_GSO: "Xã Phú Phụng",
-        COMMUNE_CODE: "28873",
+        PROVINCE: "Tỉnh Mẫu",
+        PROVINCE_CODE: "00",
+        DISTRICT: "Huyện Mẫu",
+        DISTRICT_CODE: "000",
+        COMMUNE_GSO: "Xã Mẫu",
+        COMMUNE_CODE: SAMPLE_CODE,
         LEVEL: "Xã",
     }
 
@@ -503,6 +506,13 @@ class AdminUnitResource(resources.ModelResource):
         )
         if report.errors:
             return report
+        canonical = canonical_headers(sheet.headers, GSO_COLUMNS)
+        kept = drop_sample_rows(
+            Sheet(headers=canonical, rows=sheet.rows, header_row=sheet.header_row),
+            self.example,
+            report,
+        )
+        sheet = Sheet(headers=sheet.headers, rows=kept.rows, header_row=sheet.header_row)
         units = GsoRows(sheet, report).read(sheet.rows, progress)
         if report.errors:
             return report
