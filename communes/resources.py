@@ -548,12 +548,12 @@ class SuccessionResource:
     required_columns = tuple(vi for _en, vi in SUCCESSION_COLUMNS.values())
     upload_options = {"effective": True, "legal_basis": False, "create_missing": False}
     example = {
-        "Mã xã cũ": "28876",
-        "Mã huyện cũ": "832",
-        "Mã tỉnh cũ": "83",
+        "Mã xã cũ": SAMPLE_CODE,
+        "Mã huyện cũ": "000",
+        "Mã tỉnh cũ": "00",
         "Sáp nhập một phần": "0",
-        "Mã xã mới": "28879",
-        "Mã tỉnh mới": "86",
+        "Mã xã mới": SAMPLE_CODE,
+        "Mã tỉnh mới": "00",
     }
 
     def __init__(
@@ -573,6 +573,16 @@ class SuccessionResource:
         if self.effective is None:
             report.errors = [CellError(None, "", _("Give the date the successions take effect."))]
             return report
+        kept = drop_sample_rows(
+            Sheet(
+                headers=canonical_headers(sheet.headers, self.columns()),
+                rows=sheet.rows,
+                header_row=sheet.header_row,
+            ),
+            self.example,
+            report,
+        )
+        sheet = Sheet(headers=sheet.headers, rows=kept.rows, header_row=sheet.header_row)
         return successions_import(
             sheet=sheet,
             effective=self.effective,
