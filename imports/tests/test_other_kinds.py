@@ -227,7 +227,7 @@ def test_administrative_units_through_the_page(client, dost_staff, world):
     )
     page, done = import_file(client, "admin-units", "gso.xlsx", data)
 
-    assert "· xã, phường, thị trấn: 2 mới, 0 thay đổi, 1 không đổi" in page
+    assert "· đơn vị hành chính cấp xã: 2 mới, 0 thay đổi, 1 không đổi" in page
     assert done.status_code == 200
     assert Province.objects.get(code="84").kind == Province.Kind.PROVINCE
     assert District.objects.get(code="842").kind == District.Kind.CITY
