@@ -1,6 +1,6 @@
 """The strings of Django's admin and of django-tasks that their Vietnamese catalogues lack.
 
-Marked here (never called) so that ``makemessages`` keeps them in our catalogue, which Django
+Marked here (never called) so that ``makemessages`` keeps them (with django-axes' model names) in our catalogue, which Django
 reads before the apps' own (``LOCALE_PATHS``): the admin speaks Vietnamese throughout. Exact
 copies of the msgids of django/contrib/admin/templates and django_tasks_db/models.py and
 django_tasks/base.py; when an upgrade changes one, the admin shows it in English again and
@@ -35,6 +35,16 @@ ADMIN = [
     gettext_noop("Toggle theme (current theme: auto)"),
     gettext_noop("Toggle theme (current theme: dark)"),
     gettext_noop("Toggle theme (current theme: light)"),
+]
+AXES = [
+    gettext_noop("access failure"),
+    gettext_noop("access failures"),
+    gettext_noop("access attempt"),
+    gettext_noop("access attempts"),
+    gettext_noop("access log"),
+    gettext_noop("access logs"),
+    gettext_noop("access attempt expiration"),
+    gettext_noop("access attempt expirations"),
 ]
 TASKS = [
     gettext_noop("Task Result"),
