@@ -158,7 +158,7 @@ CATALOGUE_2025 = (
 )
 
 
-def catalogue_2025():
+def catalogue_2025(by):
     """The catalogue the 124 units answer for from 1/7/2025, read as an export is imported."""
     path = DATA / "catalogue_2025.csv"
     result = catalogue_import(
@@ -166,6 +166,7 @@ def catalogue_2025():
         name=CATALOGUE_2025[0],
         valid_from=EFFECTIVE,
         note=CATALOGUE_2025[1],
+        by=by,
     )
     if result.report.errors:  # the demo's own file: an error is a defect of the demo
         raise ValueError(result.report.errors)
@@ -402,5 +403,5 @@ def builder_at(day: datetime.date, hour: int = 9) -> datetime.datetime:
 def build(builder, *, old_province, dost):
     """Called at the end of the demo builder: the reorganisation, then the wave under way."""
     successors = reorganise(builder, old_province)
-    catalogue_2025()
+    catalogue_2025(dost)
     return wave(builder, successors, province=successors[0].province, dost=dost)

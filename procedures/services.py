@@ -143,11 +143,13 @@ def catalogue_import(
     valid_from: datetime.date | None,
     decision: str = "",
     note: str = "",
+    by=None,
 ) -> CatalogueImport:
     """Read the national database's export into the catalogue ``name`` in force from
     ``valid_from``: the rows of the commune level (``Cấp thực hiện`` names ``Cấp Xã``), each
     procedure found by its code (else by its field and name) or created; the catalogue's list
-    replaced. One bad row and nothing is written."""
+    replaced. One bad row and nothing is written; ``by`` is the author the procedures' histories
+    name."""
     result = CatalogueImport(report=Report(title=str(_("Procedure catalogue")), filename=""))
     report = result.report
     rows = _read_rows(sheet, report)
@@ -161,9 +163,9 @@ def catalogue_import(
     members = []
     for row, found in zip(kept, procedures, strict=True):
         if found is None:
-            found = Procedure.objects.create(
-                national_code=row.code, name=row.name, field=_field_named(row.field)
-            )
+            found = Procedure(national_code=row.code, name=row.name, field=_field_named(row.field))
+            found._history_user = by
+            found.save()
             result.created.append(row.name)
         members.append(found)
     catalogue, _created = Catalogue.objects.update_or_create(
