@@ -27,6 +27,7 @@ SCALE = (
     "reports/tests/test_one_timeline.py",
     "reports/tests/test_annual_report_demo.py",
     "demo/tests/test_demo.py",
+    "demo/tests/test_glossary.py",
     "demo/tests/test_demo_password.py",
     "api/tests/test_figures_demo.py",
     "bench/test_list_scaling.py",
@@ -292,5 +293,6 @@ def _build_demo():
 @pytest.fixture(scope="module")
 def demo_plain(django_db_setup, django_db_blocker):
     """The demo alone, built once for the test files that read it (demo/tests/test_demo.py,
-    reports/tests/test_one_timeline.py); the value is what ``load_demo`` printed."""
+    demo/tests/test_glossary.py, reports/tests/test_one_timeline.py); the value is what
+    ``load_demo`` printed."""
     yield from shared_world("demo_plain", _build_demo, django_db_blocker)

@@ -177,7 +177,7 @@ def announcement_record(
         milestone = announcement_milestone(commune)
         if milestone is not None and milestone.status != Milestone.Status.DONE:
             note = milestone.note or _("Decision %(number)s of %(date)s") % {
-                "number": announcement.decision_number,
+                "number": announcement.decision_number or "……",
                 "date": decision_date.strftime("%d/%m/%Y"),
             }
             milestone_update_status(

@@ -63,6 +63,20 @@ class UnitQuerySet(FoldedBulkWrites, ScopedQuerySet):
 
 NATIONAL = "*"
 
+# From 1/7/2025 local government has two levels (Luật 72/2025/QH15): the commune level is made
+# of communes, wards and special zones (no townships); before, of communes, wards and townships.
+TWO_LEVELS_FROM = datetime.date(2025, 7, 1)
+
+
+def commune_level_label(day: datetime.date | None = None) -> str:
+    """The commune level named as on ``day`` (default today): "Xã, phường, thị trấn" before
+    1/7/2025, "Xã, phường, đặc khu" from then (navigation, commune lists, exports)."""
+    from django.utils.translation import pgettext
+
+    if (day or clock.today()) >= TWO_LEVELS_FROM:
+        return pgettext("the commune level from 1/7/2025", "Communes")
+    return str(_("Communes"))
+
 
 def is_national() -> bool:
     """A ministry-level deployment: the dashboard has the provinces as rows."""
@@ -355,6 +369,23 @@ class Commune(AdministrativeUnit):
         """The page of this very unit, by its code and period (codes are reused): the same unit
         whoever reads it and on whatever day; an ended unit's page opens on its last day."""
         return reverse("reports:commune_detail", args=self.url_args)
+
+    # The words of the kinds as names begin with them ("Xã Phú Phụng", "Phường 2").
+    KIND_WORDS = ("Xã ", "Phường ", "Thị trấn ", "Đặc khu ")
+
+    @property
+    def name_in_text(self) -> str:
+        """The name as a sentence writes it after another word, its kind in lower case:
+        "Ủy ban nhân dân xã Phú Phụng", "tại phường An Hội"."""
+        for word in self.KIND_WORDS:
+            if self.name.startswith(word):
+                return word.lower() + self.name[len(word) :]
+        return self.name
+
+    @property
+    def committee_name(self) -> str:
+        """Its People's Committee as documents name a body: "UBND xã Bình Hòa"."""
+        return f"UBND {self.name_in_text}"
 
     def successor_units(self):
         """The units it went into (all of it or part of it), in Vietnamese order."""

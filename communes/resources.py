@@ -34,12 +34,15 @@ from communes.services import (
 from core import clock
 from core.resources import (
     NEW,
+    SAMPLE_CODE,
     SKIP,
     UPDATE,
     CellError,
     Report,
     RowReport,
+    canonical_headers,
     check_headers,
+    drop_sample_rows,
     locate_header,
     register_import,
 )
@@ -149,44 +152,6 @@ def communes_by_code(values, user=None) -> dict[str, Commune | None]:
         for code in Commune.objects.filter(code__in=missing).values_list("code", flat=True):
             found[code] = OUTSIDE
     return found
-
-
-# The cells of an import template's example row that name a unit: what of a commune each shows.
-UNIT_CELLS = {
-    COMMUNE: "code",
-    COMMUNE_NAME: "name",
-    PROVINCE: "province.name",
-    PROVINCE_CODE: "province.code",
-    DISTRICT: "district.name",
-    DISTRICT_CODE: "district.code",
-    COMMUNE_GSO: "name",
-    COMMUNE_CODE: "code",
-    "Mã xã cũ": "code",
-    "Mã huyện cũ": "district.code",
-    "Mã tỉnh cũ": "province.code",
-    "Mã xã mới": "code",
-    "Mã tỉnh mới": "province.code",
-}
-
-
-def scoped_example(example: dict, user) -> dict:
-    """An import template's example row whose unit cells name a commune ``user`` may see (in
-    force today, the first by code), so that a template never shows a unit outside the user's
-    scope (with ``QMS_PROVINCE`` set, the territory); blank when the user sees none."""
-    commune = (
-        communes_in_scope(user)
-        .current()
-        .select_related("province", "district")
-        .order_by("code")
-        .first()
-    )
-    row = dict(example)
-    for column in set(UNIT_CELLS) & set(row):
-        value = commune
-        for name in UNIT_CELLS[column].split("."):
-            value = getattr(value, name, None)
-        row[column] = value or ""
-    return row
 
 
 def province_codes_in_scope(user=None) -> set[str] | None:
@@ -489,12 +454,12 @@ class AdminUnitResource(resources.ModelResource):
     title = gettext_lazy("Administrative units (GSO list)")
     required_columns = GSO_COLUMNS
     example = {
-        PROVINCE: "Tỉnh Bến Tre",
-        PROVINCE_CODE: "83",
-        DISTRICT: "Huyện Chợ Lách",
-        DISTRICT_CODE: "832",
-        COMMUNE_GSO: "Xã Phú Phụng",
-        COMMUNE_CODE: "28873",
+        PROVINCE: "Tỉnh Mẫu",
+        PROVINCE_CODE: "00",
+        DISTRICT: "Huyện Mẫu",
+        DISTRICT_CODE: "000",
+        COMMUNE_GSO: "Xã Mẫu",
+        COMMUNE_CODE: SAMPLE_CODE,
         LEVEL: "Xã",
     }
 
@@ -593,6 +558,13 @@ class AdminUnitResource(resources.ModelResource):
         )
         if report.errors:
             return report
+        canonical = canonical_headers(sheet.headers, GSO_COLUMNS)
+        kept = drop_sample_rows(
+            Sheet(headers=canonical, rows=sheet.rows, header_row=sheet.header_row),
+            self.example,
+            report,
+        )
+        sheet = Sheet(headers=sheet.headers, rows=kept.rows, header_row=sheet.header_row)
         allowed = province_codes_in_scope(self.user)
         units = GsoRows(sheet, report, allowed).read(sheet.rows, progress)
         if report.errors:
@@ -634,12 +606,12 @@ class SuccessionResource:
     required_columns = tuple(vi for _en, vi in SUCCESSION_COLUMNS.values())
     upload_options = {"effective": True, "legal_basis": False, "create_missing": False}
     example = {
-        "Mã xã cũ": "28876",
-        "Mã huyện cũ": "832",
-        "Mã tỉnh cũ": "83",
+        "Mã xã cũ": SAMPLE_CODE,
+        "Mã huyện cũ": "000",
+        "Mã tỉnh cũ": "00",
         "Sáp nhập một phần": "0",
-        "Mã xã mới": "28879",
-        "Mã tỉnh mới": "86",
+        "Mã xã mới": SAMPLE_CODE,
+        "Mã tỉnh mới": "00",
     }
 
     def __init__(
@@ -659,6 +631,16 @@ class SuccessionResource:
         if self.effective is None:
             report.errors = [CellError(None, "", _("Give the date the successions take effect."))]
             return report
+        kept = drop_sample_rows(
+            Sheet(
+                headers=canonical_headers(sheet.headers, self.columns()),
+                rows=sheet.rows,
+                header_row=sheet.header_row,
+            ),
+            self.example,
+            report,
+        )
+        sheet = Sheet(headers=sheet.headers, rows=kept.rows, header_row=sheet.header_row)
         return successions_import(
             sheet=sheet,
             effective=self.effective,

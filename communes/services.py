@@ -540,6 +540,42 @@ def _province_pairs(edges, effective, report) -> dict[tuple[int, int], bool]:
     return {(old, new): len(news) == 1 for old, news in targets.items() for new in news}
 
 
+def _renew_merged_provinces(pairs, effective, report, dry_run) -> dict[tuple[int, int], bool]:
+    """A province that other provinces merge into on ``effective`` while it was in force before
+    is a new unit that reuses the code (NQ 202/2025/QH15: Bến Tre, Trà Vinh and the former Vĩnh
+    Long became the new tỉnh Vĩnh Long, code 86 again): the former one ends the day before, the
+    new one (same code, name and kind) begins on ``effective`` with the units that begin then,
+    and succeeds the former one whole. Returns ``pairs`` naming the new provinces."""
+    targets = {new for _old, new in pairs}
+    renewed = {}
+    for old in Province.objects.filter(pk__in=targets).filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lt=effective)
+    ):
+        report.details.append(
+            _("%(province)s (%(code)s) reuses its code from %(day)s: a new unit succeeds it.")
+            % {"province": old.name, "code": old.code, "day": f"{effective:%d/%m/%Y}"}
+        )
+        if dry_run:
+            renewed[old.pk] = old.pk
+            continue
+        Province.objects.filter(pk=old.pk).update(valid_until=effective - ONE_DAY)
+        new = Province.objects.create(
+            code=old.code,
+            name=old.name,
+            kind=old.kind,
+            valid_from=effective,
+            valid_until=old.valid_until,
+        )
+        for model in (District, Commune):
+            model.objects.filter(province=old, valid_from__gte=effective).update(province=new)
+        renewed[old.pk] = new.pk
+    result = {(old, renewed.get(new, new)): whole for (old, new), whole in pairs.items()}
+    for old, new in renewed.items():
+        if old != new:
+            result[(old, new)] = True
+    return result
+
+
 def _write_successions(model, wanted, effective, legal_basis, dry_run) -> tuple[int, int, int]:
     """Create or update ``wanted`` ((predecessor pk, successor pk) -> whole); new, changed, same.
     ``dry_run``: counted from one read, nothing written."""
@@ -650,6 +686,7 @@ def successions_import(
         if missing and not dry_run:
             MissingUnits.save(missing)
         basis = nfc(legal_basis)
+        provinces = _renew_merged_provinces(provinces, effective, report, dry_run)
         units = {(e.old.pk, e.new.pk): e.whole for e in edges}
         new, changed, same = _write_successions(Succession, units, effective, basis, dry_run)
         p_new, p_changed, p_same = _write_successions(

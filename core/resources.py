@@ -141,6 +141,45 @@ def locate_header(sheet: Sheet, required) -> Sheet:
     return sheet
 
 
+# A template file's sample rows: a note starting with this mark, then the example row, whose code
+# names no unit (``SAMPLE_CODE``): an import skips both and says so, so a template sent back
+# unchanged writes nothing.
+COMMENT_MARK = "#"
+SAMPLE_CODE = "00000"
+
+
+def sample_note() -> str:
+    """The note row of a template file (its first cell)."""
+    return _(
+        "# Sample rows: the row below is an example (code %(code)s names no unit). Replace it "
+        "with your data; when the file is imported, rows starting with # and the example row "
+        "are skipped."
+    ) % {"code": SAMPLE_CODE}
+
+
+def is_sample_row(row: dict, example: dict) -> bool:
+    """``row`` (by column) is a note (its first filled cell starts with ``#``) or the template's
+    example row, unchanged."""
+    first = next((as_text(v) for v in row.values() if not is_blank(v)), "")
+    if first.startswith(COMMENT_MARK):
+        return True
+    shown = {c: as_text(v) for c, v in example.items() if as_text(v)}
+    return bool(shown) and all(fold(as_text(row.get(c))) == fold(v) for c, v in shown.items())
+
+
+def drop_sample_rows(sheet: Sheet, example: dict, report) -> Sheet:
+    """``sheet`` without its sample rows (:func:`is_sample_row`), each named in ``report``."""
+    rows = []
+    for number, values in sheet.rows:
+        if is_sample_row(dict(zip(sheet.headers, values, strict=False)), example):
+            report.details.append(
+                _("Row %(row)s is a sample row of the template: skipped.") % {"row": number}
+            )
+        else:
+            rows.append((number, values))
+    return Sheet(headers=sheet.headers, rows=rows, header_row=sheet.header_row)
+
+
 def check_headers(
     headers, *, required, optional, ignore_unknown=False, row: int = 1
 ) -> list[CellError]:
@@ -300,6 +339,11 @@ class SpreadsheetResource(resources.ModelResource):
                 _("Columns ignored: %(columns)s.") % {"columns": ", ".join(ignored)}
             )
         headers = canonical_headers(sheet.headers, self.columns())
+        sheet = drop_sample_rows(
+            Sheet(headers=headers, rows=sheet.rows, header_row=sheet.header_row),
+            self.example,
+            report,
+        )
         rows = []
         for number, values in sheet.rows:
             values = list(values[: len(headers)]) + [None] * (len(headers) - len(values))

@@ -32,7 +32,7 @@ from audits.models import Announcement, Audit, CorrectiveAction, Finding
 from communes.models import Commune, District, Province, Succession
 from demo import reorganisation
 from demo.completion import complete_2017_wave
-from procedures.models import Field, Procedure, ScopeItem
+from procedures.models import Catalogue, Field, Procedure, ScopeItem
 from roadmap.models import (
     Consultant,
     Milestone,
@@ -48,6 +48,11 @@ from roadmap.services import milestone_update_status, participation_apply_templa
 BASE_DIR = Path(settings.BASE_DIR)
 COMMUNES_CSV = BASE_DIR / "demo" / "data" / "ben_tre_2017.csv"
 PROCEDURES_CSV = BASE_DIR / "demo" / "data" / "commune_procedures.csv"
+CATALOGUE_2016 = (
+    "Danh mục TTHC cấp xã của bản demo (2016–2025)",
+    "Minh họa: 96 thủ tục cấp xã của bản demo (tên thủ tục thật; mã quốc gia chỉ ghi khi đã "
+    "biết); danh mục mà các xã của đợt 2017 trả lời đến ngày 30/6/2025.",
+)
 
 DEMO_AS_OF = datetime.date(2017, 12, 15)
 LEFT_OUT_CODE = "28990"  # Xã Phong Mỹ: the one unit of Giồng Trôm and Mỏ Cày Bắc left out.
@@ -271,7 +276,8 @@ class DemoBuilder:
                             "national_code": row["national_code"].strip(),
                             "processing_days": int(days) if days else None,
                             "legal_basis": row["legal_basis"],
-                            "announced_by": "1409/QĐ-UBND",
+                            # The announcing decision's number is not known: left empty.
+                            "announced_by": "",
                             "announced_on": datetime.date(2016, 6, 20),
                         },
                         at=_at(datetime.date(2016, 6, 20)),
@@ -283,6 +289,13 @@ class DemoBuilder:
             if p.amended_on is None:
                 p.amended_on = datetime.date(2017, 6, 1)
                 self._save(p, at=_at(p.amended_on))
+        # The demo's list of 2016 is the catalogue its communes answer for until the next one.
+        catalogue = self._get(
+            Catalogue,
+            {"name": CATALOGUE_2016[0]},
+            {"valid_from": None, "note": CATALOGUE_2016[1]},
+        )
+        catalogue.procedures.add(*procedures)
         return procedures
 
     # Programme -------------------------------------------------------------------------------

@@ -133,6 +133,28 @@ def _plan(province, year: int, communes, rng: random.Random, by) -> InspectionPl
     return plan
 
 
+def _state_who_is_left_out(plan, communes, maintaining) -> None:
+    """A plan that leaves out communes of the wave still building or extending their QMS that
+    year says so, and why, in its summary (TT 26/2014 Art. 33.2: every body checked through its
+    records, one third at its office; the plan's page counts every commune of the wave in force
+    that year and warns)."""
+    start = datetime.date(plan.year, 1, 1)
+    in_force = [c for c in communes if not c.valid_until or c.valid_until >= start]
+    left_out = len(in_force) - len(maintaining)
+    if left_out <= 0:
+        return
+    onsite = plan.items.filter(form=PlannedInspection.Form.ONSITE).count()
+    plan.summary = (
+        f"Kế hoạch năm {plan.year} kiểm tra {len(maintaining)} UBND cấp xã đã công bố HTQLCL "
+        f"trước năm {plan.year} ({onsite} tại trụ sở, một phần ba số cơ quan trong kế hoạch). "
+        f"{left_out} UBND cấp xã khác của đợt 2017 còn đang xây dựng hoặc mở rộng HTQLCL trong "
+        f"năm {plan.year}, được theo dõi qua lộ trình của đợt triển khai và kiểm tra từ năm "
+        f"{plan.year + 1}; vì vậy kế hoạch chưa đạt yêu cầu kiểm tra mọi cơ quan và một phần ba "
+        "tại trụ sở tính trên tất cả các xã của đợt (Điều 33 Thông tư số 26/2014/TT-BKHCN)."
+    )
+    _dated(plan, plan.issued_on).save(update_fields=["summary"])
+
+
 def _inspect(item, rng: random.Random, by, *, until: datetime.date) -> None:
     """The visit's decision and minutes, the findings' corrective actions (some late)."""
     year = item.plan.year
@@ -248,6 +270,7 @@ def _load_cycle(*, today: datetime.date, by=None) -> int:
         for commune in maintaining:
             created += _maintenance(commune, year, rng, by)
         plan = _plan(province, year, maintaining, rng, by)
+        _state_who_is_left_out(plan, communes, maintaining)
         for item in plan.items.select_related("plan", "commune"):
             _inspect(item, rng, by, until=today)
         # A few communes convert to TCVN ISO 9001:2015 in 2019-2020 (demo/completion.py).

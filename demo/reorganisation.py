@@ -16,7 +16,7 @@ Nẫm in 2020 and absent from the table. The communes' resolution (NQ 1687/NQ-UB
 them as their legal basis.
 
 Illustrative: the wave (its name, dates, budgets, people, progress, its consulting company); it
-has no plan or decision number (left empty). Which roadmap each new unit follows (consolidate its
+has no plan or decision number (left empty); the 2025 procedure catalogue (:data:`CATALOGUE_2025`). Which roadmap each new unit follows (consolidate its
 predecessors' QMS and rebuild, or build from nothing) is derived from its predecessors'
 announcements by ``roadmap.successors.successor_starting_points``.
 """
@@ -31,6 +31,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from communes.models import Commune, District, Province, ProvinceSuccession, Succession
+from core.spreadsheets import read_sheet
+from procedures.services import catalogue_import
 from roadmap.models import (
     Consultant,
     Milestone,
@@ -70,14 +72,15 @@ DISTRICT_KINDS = {
     "thành phố": District.Kind.CITY,
 }
 # Every unit of 1/7/2025 is a new body: whatever its predecessors had, it runs one QMS for its
-# territory on TCVN ISO 9001:2015 and makes its first announcement (kind "new build"; the
-# product has no kind for the consolidation of a merged unit's QMS yet). What its predecessors
-# left decides the roadmap: consolidate and rebuild their QMS, or build one from nothing.
+# territory on TCVN ISO 9001:2015 and makes its first announcement. What its predecessors left
+# decides the kind and the roadmap: consolidate and rebuild their QMS (a predecessor announced),
+# or build one from nothing (none did).
 TEMPLATE_OF_START = {
     StartingPoint.CONSOLIDATE: "merge",
     StartingPoint.EXTEND: "merge",
     StartingPoint.NEW: "new",
 }
+KIND_OF_TEMPLATE = {"merge": ParticipationKind.CONSOLIDATION, "new": ParticipationKind.NEW_BUILD}
 # (key, name, expected evidence, offset days, duration days, weight): TCVN ISO 9001:2015, over the
 # wave's two years (illustrative offsets), the first announcement of the new unit last, due by
 # 30/12/2026 (day 455 from the start).
@@ -141,6 +144,33 @@ MERGE_2015 = [
         1,
     ),
 ]
+
+
+# The 2025 catalogue of commune-level procedures, in the national procedure database's export
+# shape (``catalogue_2025.csv``): illustrative. The 95 procedures of the demo's 2016 list that do
+# not name the district level keep their codes (empty where not known); 18 more, real kinds of
+# procedures a commune has handled since 1/7/2025, carry codes "MINH-HOA-…" that are no code of
+# the national database; two rows of the province level show the import leaving them out.
+CATALOGUE_2025 = (
+    "Danh mục TTHC cấp xã năm 2025 (minh họa)",
+    "Minh họa, không phải danh mục đã công bố: tên thủ tục thật, mã “MINH-HOA-…” không phải mã "
+    "của Cơ sở dữ liệu quốc gia về TTHC; số quyết định công bố để trống.",
+)
+
+
+def catalogue_2025(by):
+    """The catalogue the 124 units answer for from 1/7/2025, read as an export is imported."""
+    path = DATA / "catalogue_2025.csv"
+    result = catalogue_import(
+        sheet=read_sheet(path.read_bytes(), path.name),
+        name=CATALOGUE_2025[0],
+        valid_from=EFFECTIVE,
+        note=CATALOGUE_2025[1],
+        by=by,
+    )
+    if result.report.errors:  # the demo's own file: an error is a defect of the demo
+        raise ValueError(result.report.errors)
+    return result.catalogue
 
 
 def _rows(name):
@@ -285,7 +315,7 @@ def wave(builder, successors, *, province, dost):
         ),
         "merge": builder.template(
             "Hợp nhất, xây dựng lại HTQLCL của đơn vị mới theo TCVN ISO 9001:2015 (10 bước)",
-            ParticipationKind.NEW_BUILD,
+            ParticipationKind.CONSOLIDATION,
             "Đơn vị mới hình thành từ nhiều đơn vị cũ: hợp nhất HTQLCL của các đơn vị cũ, xây "
             "dựng lại một HTQLCL cho toàn địa bàn theo TCVN ISO 9001:2015, công bố lần đầu.",
             MERGE_2015,
@@ -308,11 +338,12 @@ def participant(builder, point, programme, templates, dost, rng):
     )
     if Participation.objects.filter(programme=programme, commune=commune).exists():
         return
+    template = TEMPLATE_OF_START[point.kind]
     participation = builder._get(
         Participation,
         {"programme": programme, "commune": commune},
         {
-            "kind": ParticipationKind.NEW_BUILD,
+            "kind": KIND_OF_TEMPLATE[template],
             "budget_allocated": BUDGET_PER_UNIT,
             "start_date": START,
             "qms_representative": f"{' '.join(leader)} (Phó Chủ tịch UBND)",
@@ -321,7 +352,7 @@ def participant(builder, point, programme, templates, dost, rng):
     )
     participation_apply_template(
         participation=participation,
-        template=templates[TEMPLATE_OF_START[point.kind]],
+        template=templates[template],
         by=dost,
         at=builder_at(START, 8),
     )
@@ -372,4 +403,5 @@ def builder_at(day: datetime.date, hour: int = 9) -> datetime.datetime:
 def build(builder, *, old_province, dost):
     """Called at the end of the demo builder: the reorganisation, then the wave under way."""
     successors = reorganise(builder, old_province)
+    catalogue_2025(dost)
     return wave(builder, successors, province=successors[0].province, dost=dost)

@@ -29,12 +29,9 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from communes.resources import scoped_example
 from core.resources import IMPORT_KINDS, CellError, ImportKind, Plan, Report
 from core.signals import data_bulk_written
 from core.spreadsheets import FileRejected, read_sheet
-from roadmap.models import Programme
-from roadmap.resources import PROGRAMME
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 KEEP_SECONDS = 24 * 3600
@@ -59,16 +56,6 @@ def resource_class(kind: str):
     """The resource class of an import kind, or None for an unknown kind."""
     found = import_kind(kind)
     return found.resource if found else None
-
-
-def template_example(kind: str, user) -> dict:
-    """The example row of the template of ``kind`` for ``user``: its units and programme are
-    ones the user may see (``visible_to``, the territory included), never a unit outside."""
-    row = scoped_example(resource_class(kind).example, user)
-    if row.get(PROGRAMME):
-        programme = Programme.objects.visible_to(user).order_by("-start_date").first()
-        row[PROGRAMME] = programme.decision_number or programme.name if programme else ""
-    return row
 
 
 PENDING_DIR = "imports-pending"

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import can_import, require
-from core.resources import import_kinds
+from core.resources import import_kinds, sample_note
 from core.spreadsheets import FORMATS, Column, export_response
 from imports import services
 from imports.forms import UploadForm
@@ -199,14 +199,16 @@ def import_confirm(request, kind, token):
 @login_required
 @require_GET
 def import_template(request, kind, fmt):
-    """A template file: the headers of the kind and one example row."""
+    """A template file: the headers of the kind, a note that the next row is a sample, and the
+    example row, whose code names no unit (the import skips both: core.resources)."""
     require(can_import(request.user))
     resource = _kind_or_404(kind)
     if fmt not in FORMATS:
         raise Http404
-    columns = [Column(c, lambda row, c=c: row.get(c, "")) for c in resource.columns()]
+    names = resource.columns()
+    columns = [Column(c, lambda row, c=c: row.get(c, "")) for c in names]
     return export_response(
-        rows=[services.template_example(kind, request.user)],
+        rows=[{names[0]: sample_note()}, resource.example],
         columns=columns,
         filename=services.import_kind(kind).filename,
         fmt=fmt,

@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ScopedAdminMixin
 from core.forms import CleanTextAdminMixin
-from procedures.models import Field, Procedure, ScopeItem
+from procedures.models import Catalogue, Field, Procedure, ScopeItem
 
 
 @admin.register(Field)
@@ -44,3 +44,10 @@ class ScopeItemAdmin(ScopedAdminMixin, CleanTextAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["commune", "procedure"]
     search_fields = ["commune__name", "procedure__name", "process_code"]
     autocomplete_fields = ["commune", "procedure"]
+
+
+@admin.register(Catalogue)
+class CatalogueAdmin(CleanTextAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "valid_from", "decision"]
+    search_fields = ["name", "decision"]
+    autocomplete_fields = ["procedures"]

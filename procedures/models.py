@@ -5,7 +5,7 @@ from simple_history.models import HistoricalRecords
 
 from communes.models import nfc
 from core import clock
-from core.limits import LEGAL_TEXT_MAX, max_length_check
+from core.limits import LEGAL_TEXT_MAX, NOTE_MAX, max_length_check
 from core.querysets import ScopedQuerySet
 from core.search import FoldedBulkWrites, FoldedText, FoldedTextQuerySet
 from core.text import fold, vn_sort_key, vn_sort_key_length
@@ -47,10 +47,17 @@ class Field(FoldedText, models.Model):
 class ProcedureQuerySet(FoldedBulkWrites, models.QuerySet):
     def active(self, on=None):
         """Procedures not abolished on ``on`` (default: now)."""
-        from core import clock
-
         on = on or clock.today()
         return self.filter(Q(abolished_on__isnull=True) | Q(abolished_on__gt=on))
+
+    def in_force_on(self, day):
+        """The one rule of the procedures a commune answers for on ``day``: those of the
+        catalogue in force then (:meth:`CatalogueQuerySet.in_force_on`) not abolished by then;
+        without any catalogue, every procedure not abolished by then. Every figure of the
+        procedures in force asks it (:meth:`ScopeItemQuerySet.figures`)."""
+        catalogue = Catalogue.objects.in_force_on(day)
+        active = self.active(day)
+        return active.filter(catalogues=catalogue) if catalogue else active
 
 
 class Procedure(FoldedText, models.Model):
@@ -142,6 +149,57 @@ class Procedure(FoldedText, models.Model):
         self.sort_key = vn_sort_key(self.name)
 
 
+class CatalogueQuerySet(models.QuerySet):
+    def in_force_on(self, day) -> "Catalogue | None":
+        """The catalogue in force on ``day``: the latest whose ``valid_from`` is empty or not
+        after ``day`` (None when there is none)."""
+        return (
+            self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+            .order_by(F("valid_from").desc(nulls_last=True), "-pk")
+            .first()
+        )
+
+
+class Catalogue(models.Model):
+    """A catalogue of the procedures of commune-level People's Committees (danh mục TTHC cấp
+    xã) in force from a day: what the communes' QMS scope is measured against from then.
+
+    Imported by procedure code from the national procedure database's export
+    (``manage.py import_procedure_catalogue``); ``decision`` is the announcing decision when
+    it is known, empty otherwise (never invented). An empty ``valid_from`` means "before any
+    other catalogue"."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    decision = models.CharField(_("announcing decision"), max_length=100, blank=True)
+    valid_from = models.DateField(_("in force from"), null=True, blank=True)
+    note = models.TextField(_("note"), max_length=NOTE_MAX, blank=True)
+    procedures = models.ManyToManyField(
+        Procedure, verbose_name=_("procedures"), related_name="catalogues", blank=True
+    )
+
+    objects = CatalogueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("procedure catalogue")
+        verbose_name_plural = _("procedure catalogues")
+        ordering = [F("valid_from").asc(nulls_first=True), "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["valid_from"],
+                name="%(app_label)s_%(class)s_one_per_day",
+                violation_error_message=_("Another catalogue is in force from this day."),
+            ),
+            max_length_check("note", NOTE_MAX),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = nfc(self.name)
+        super().save(*args, **kwargs)
+
+
 class ScopeItemQuerySet(ScopedQuerySet):
     commune_path = "commune"
 
@@ -198,7 +256,7 @@ class ScopeItemQuerySet(ScopedQuerySet):
             needing_revision=Count("pk", filter=self.needing_revision_q(as_of)),
         )
         return {
-            "procedures_in_force": Procedure.objects.active(as_of).count(),
+            "procedures_in_force": Procedure.objects.in_force_on(as_of).count(),
             "scope_covered": scope["covered"],
             "scope_needing_revision": scope["needing_revision"],
         }

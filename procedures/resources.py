@@ -12,7 +12,7 @@ from import_export.fields import Field
 from import_export.widgets import Widget
 
 from communes.resources import COMMUNE, find_commune
-from core.resources import SpreadsheetResource, register_import
+from core.resources import SAMPLE_CODE, SpreadsheetResource, register_import
 from core.spreadsheets import Column, ExportList, register_export
 from core.widgets import (
     ChoiceWidget,
@@ -74,12 +74,12 @@ class ProcedureResource(SpreadsheetResource):
     required_columns = (CODE, NAME, FIELD)
     key_columns = (CODE,)
     example = {
-        CODE: "1.001193",
-        NAME: "Đăng ký khai sinh",
+        CODE: SAMPLE_CODE,
+        NAME: "Thủ tục mẫu (dòng mẫu)",
         FIELD: "Hộ tịch",
         PROCESSING_DAYS: 0,
         LEGAL_BASIS: "Luật Hộ tịch 2014",
-        ANNOUNCED_BY: "1234/QĐ-UBND",
+        ANNOUNCED_BY: "",
         ANNOUNCED_ON: "12/06/2017",
         AMENDED_ON: "",
         ABOLISHED_ON: "",
@@ -142,9 +142,9 @@ class ScopeResource(SpreadsheetResource):
     required_columns = (COMMUNE, CODE)
     key_columns = (COMMUNE, CODE, NAME)
     example = {
-        COMMUNE: "28873",
-        CODE: "1.001193",
-        NAME: "Đăng ký khai sinh",
+        COMMUNE: SAMPLE_CODE,
+        CODE: SAMPLE_CODE,
+        NAME: "Thủ tục mẫu (dòng mẫu)",
         "Mã quy trình": "QT-HT-01",
         "Lần ban hành": 1,
         "Ngày ban hành": "20/10/2017",

@@ -19,7 +19,7 @@ from core.text import vn_key
 from procedures.access import get_scope_item_for_user
 from procedures.filters import ProcedureFilterSet
 from procedures.forms import ScopeItemForm
-from procedures.models import Procedure, ScopeItem
+from procedures.models import Catalogue, Procedure, ScopeItem
 
 
 @login_required
@@ -59,12 +59,17 @@ def _scope_ctx(request, commune, *, add_form=None, editing=None, edit_form=None)
 
 def _scope_figures(user, commune) -> SimpleNamespace:
     """The commune's scope figures today, counted as the progress figures count them: over the
-    commune's participations ``user`` sees (none: nothing covered), three queries."""
+    commune's participations ``user`` sees (none: nothing covered), against the procedure
+    catalogue in force today, four queries."""
     today = clock.today()
     participating = commune.participations.visible_to(user).of_units_in_force(today).count()
     figures = ScopeItem.objects.figures([commune.pk] if participating else [], today)
     whole = figures["procedures_in_force"] * participating
-    return SimpleNamespace(**figures, coverage_pct=percent(figures["scope_covered"], whole))
+    return SimpleNamespace(
+        **figures,
+        coverage_pct=percent(figures["scope_covered"], whole),
+        catalogue=Catalogue.objects.in_force_on(today),
+    )
 
 
 def _edit_form(item, commune, data=None):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from communes.filters import CommuneScopedFilterSet
 from core.filters import checkbox_filter, choice_filter, search_filter
 from reports import metrics
-from roadmap.models import ParticipationKind, RoadmapStep
+from roadmap.models import FIRST_ANNOUNCEMENT_KINDS, ParticipationKind, RoadmapStep
 
 
 def _announced(qs, day):
@@ -22,10 +22,10 @@ STAGE_FILTERS = {
         RoadmapStep.ANNOUNCEMENT, on=day
     ),
     metrics.Stage.ANNOUNCED: lambda qs, day: _announced(qs, day).filter(
-        kind=ParticipationKind.NEW_BUILD
+        kind__in=FIRST_ANNOUNCEMENT_KINDS
     ),
     metrics.Stage.REANNOUNCED: lambda qs, day: _announced(qs, day).exclude(
-        kind=ParticipationKind.NEW_BUILD
+        kind__in=FIRST_ANNOUNCEMENT_KINDS
     ),
 }
 

@@ -31,6 +31,13 @@ class ParticipationKind(models.TextChoices):
     NEW_BUILD = "new", _("New build")
     EXTENSION = "extension", _("Extension to all procedures")
     CONVERSION = "conversion", _("Conversion 2008 to 2015")
+    # A unit formed by merging others (1/7/2025): one QMS for its territory, its predecessors'
+    # consolidated and rebuilt on TCVN ISO 9001:2015, and the new body's first announcement.
+    CONSOLIDATION = "consolidation", _("Consolidation and rebuild on TCVN ISO 9001:2015")
+
+
+# The kinds whose announcement is the body's first (the others re-announce).
+FIRST_ANNOUNCEMENT_KINDS = (ParticipationKind.NEW_BUILD, ParticipationKind.CONSOLIDATION)
 
 
 class ConsultantQuerySet(ScopedQuerySet):
@@ -167,7 +174,7 @@ class RoadmapTemplate(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(
-        _("for participations of kind"), max_length=12, choices=ParticipationKind
+        _("for participations of kind"), max_length=13, choices=ParticipationKind
     )
     standard = models.CharField(
         _("standard"),
@@ -338,7 +345,7 @@ class Participation(models.Model):
         on_delete=models.PROTECT,
         related_name="participations",
     )
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.NEW_BUILD)
+    kind = models.CharField(_("kind"), max_length=13, choices=Kind, default=Kind.NEW_BUILD)
     template = models.ForeignKey(
         RoadmapTemplate,
         verbose_name=_("roadmap template"),
@@ -371,7 +378,7 @@ class Participation(models.Model):
                 violation_error_message=_("This commune already takes part in the programme."),
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["new", "extension", "conversion"]),
+                condition=Q(kind__in=["new", "extension", "conversion", "consolidation"]),
                 name="%(app_label)s_%(class)s_kind_valid",
                 violation_error_message=_("Unknown kind of participation."),
             ),

@@ -20,6 +20,7 @@ from communes.resources import COMMUNE, COMMUNE_NAME, communes_by_code, find_com
 from core import clock
 from core.bulk import Statement, history_records
 from core.resources import (
+    SAMPLE_CODE,
     SKIP,
     UPDATE,
     CellError,
@@ -71,6 +72,7 @@ PARTICIPATION_KIND_SYNONYMS = {
     "Mở rộng": ParticipationKind.EXTENSION,
     "Chuyển đổi": ParticipationKind.CONVERSION,
     "Chuyển đổi 2008 sang 2015": ParticipationKind.CONVERSION,  # the label until 12/2026
+    "Hợp nhất": ParticipationKind.CONSOLIDATION,
 }
 
 
@@ -117,8 +119,8 @@ class MilestoneResource(SpreadsheetResource):
     key_columns = (COMMUNE, STEP, PROGRAMME)
     ignore_unknown_columns = True  # an exported milestone list has more columns
     example = {
-        COMMUNE: "28873",
-        COMMUNE_NAME: "Xã Phú Phụng",
+        COMMUNE: SAMPLE_CODE,
+        COMMUNE_NAME: "Xã Mẫu (dòng mẫu)",
         STEP: "3",
         STATUS: "Hoàn thành",
         COMPLETED_ON: "15/09/2017",
@@ -397,9 +399,9 @@ class ParticipationResource(SpreadsheetResource):
     required_columns = (PROGRAMME, COMMUNE, KIND)
     key_columns = (PROGRAMME, COMMUNE)
     example = {
-        PROGRAMME: "1709/QĐ-UBND",
-        COMMUNE: "28873",
-        COMMUNE_NAME: "Xã Phú Phụng",
+        PROGRAMME: "Đợt mẫu",
+        COMMUNE: SAMPLE_CODE,
+        COMMUNE_NAME: "Xã Mẫu (dòng mẫu)",
         KIND: "Mở rộng",
         BUDGET: 45000000,
         START_DATE: "08/08/2017",

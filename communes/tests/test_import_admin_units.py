@@ -87,7 +87,7 @@ def test_the_same_file_again_changes_nothing_and_says_so(db, tmp_path):
     out, _err = run(path)
 
     assert "Không có gì thay đổi: mọi đơn vị đã khớp với tệp" in out
-    assert "xã, phường, thị trấn: 0 mới, 0 thay đổi, 5 không đổi" in out
+    assert "đơn vị hành chính cấp xã: 0 mới, 0 thay đổi, 5 không đổi" in out
     assert list(Commune.objects.values_list("pk", "code", "name", "kind", "district_id")) == before
 
 

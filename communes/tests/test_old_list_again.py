@@ -86,7 +86,7 @@ def test_the_refusal_asks_for_the_date_in_vietnamese(reorganised, tmp_path):
 
     text = err.getvalue()
     # 83 and 84 (86 Vĩnh Long goes on), 26 districts, 379 communes (each 2025 unit is new)
-    assert "Tệp: 407 " + REFUSED in text
+    assert "Tệp: 408 " + REFUSED in text  # 3 provinces (86 reused since 1/7/2025), 405 others
     assert "(như Phường Phú Khương (28756), hết hiệu lực ngày 30/06/2025)" in text
     assert "Hãy cho biết ngày của danh sách" in text and "--list-date" in text
 

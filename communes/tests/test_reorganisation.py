@@ -148,8 +148,20 @@ def test_conversion_table_records_successions_and_province_mergers(lists, tmp_pa
     son_phu = Succession.objects.get(predecessor__code="29014")
     assert (son_phu.successor.name, son_phu.effective_on) == ("Phường An Hội", D(2025, 7, 1))
     assert son_phu.legal_basis == "Nghị quyết do người dùng nhập"
-    merger = ProvinceSuccession.objects.get()
-    assert (merger.predecessor.code, merger.successor.code, merger.whole) == ("83", "86", True)
+    # Bến Tre merges into tỉnh Vĩnh Long: the province of code 86 from 1/7/2025 is a new unit
+    # that reuses the code, and succeeds the former one (issue 21).
+    new_86 = Province.objects.get(code="86", valid_from=D(2025, 7, 1))
+    former_86 = Province.objects.get(code="86", valid_until=D(2025, 6, 30))
+    assert (new_86.name, new_86.valid_until) == (former_86.name, None)
+    mergers = ProvinceSuccession.objects.order_by("predecessor__code")
+    assert [(m.predecessor.code, m.successor_id, m.whole) for m in mergers] == [
+        ("83", new_86.pk, True),
+        ("86", new_86.pk, True),
+    ]
+    assert former_86.valid_from is None
+    assert luong_hoa.province_id == new_86.pk and Province.objects.filter(code="86").count() == 2
+    old_phong_nam = Commune.objects.get(code="28987", valid_until=D(2025, 6, 30))
+    assert old_phong_nam.province.code == "83"
     assert Succession.objects.count() == 7
 
 

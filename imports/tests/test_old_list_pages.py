@@ -20,7 +20,7 @@ D = datetime.date
 DATA = Path(__file__).resolve().parent / "data"
 OLD = (DATA / "gso-2017-83-84-86.csv").read_bytes()
 REFUSAL = (
-    "407 đơn vị trong danh sách mang mã của đơn vị đã hết hiệu lực (như Phường Phú Khương "
+    "408 đơn vị trong danh sách mang mã của đơn vị đã hết hiệu lực (như Phường Phú Khương "
     "(28756), hết hiệu lực ngày 30/06/2025): không có ngày của danh sách thì không đối chiếu được "
     "các dòng. Hãy cho biết ngày của danh sách"
 )

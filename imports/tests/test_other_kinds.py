@@ -189,7 +189,8 @@ def test_the_communes_of_a_programme_with_their_roadmap(client, dost_staff, worl
         (
             ["Đợt 2017", "28873", "Làm lại", "0"],
             "Loại",
-            "“Làm lại” không thuộc: Xây dựng mới, Mở rộng cho toàn bộ TTHC, Chuyển đổi sang TCVN ISO 9001:2015.",
+            "“Làm lại” không thuộc: Xây dựng mới, Mở rộng cho toàn bộ TTHC, Chuyển đổi sang TCVN ISO 9001:2015, "
+            "Hợp nhất, xây dựng lại HTQLCL theo TCVN ISO 9001:2015.",
         ),
     ],
 )
@@ -226,7 +227,7 @@ def test_administrative_units_through_the_page(client, dost_staff, world):
     )
     page, done = import_file(client, "admin-units", "gso.xlsx", data)
 
-    assert "· xã, phường, thị trấn: 2 mới, 0 thay đổi, 1 không đổi" in page
+    assert "· đơn vị hành chính cấp xã: 2 mới, 0 thay đổi, 1 không đổi" in page
     assert done.status_code == 200
     assert Province.objects.get(code="84").kind == Province.Kind.PROVINCE
     assert District.objects.get(code="842").kind == District.Kind.CITY
@@ -237,7 +238,7 @@ def test_administrative_units_through_the_page(client, dost_staff, world):
 @pytest.mark.parametrize(
     "kind", ["milestones", "participations", "procedures", "scope", "admin-units"]
 )
-def test_template_files_hold_the_headers_and_one_example_row(client, dost_staff, kind):
+def test_template_files_hold_the_headers_a_note_and_one_sample_row(client, dost_staff, kind):
     from imports.services import resource_class
 
     client.force_login(dost_staff)
@@ -248,10 +249,35 @@ def test_template_files_hold_the_headers_and_one_example_row(client, dost_staff,
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == resource.columns()
-    assert len(rows) == 2
+    assert len(rows) == 3
+    assert rows[1][0].startswith("# Dòng mẫu") and "00000" in rows[1][0]
+    assert "00000" in rows[2]  # the sample's code names no unit
     csv_response = client.get(f"/imports/{kind}/template.csv")
     text = csv_response.content.decode("utf-8")
     assert text.startswith("\ufeff" + ",".join(resource.columns()))
+
+
+@pytest.mark.parametrize("kind", ["milestones", "participations", "procedures", "scope"])
+def test_a_template_sent_back_unchanged_writes_nothing_and_says_why(
+    client, dost_staff, world, kind
+):
+    """The sample row names no unit, and the import skips it (issue 21: the sample of the
+    milestones once targeted step 3 of commune 28873)."""
+    client.force_login(dost_staff)
+    template = client.get(f"/imports/{kind}/template.xlsx").content
+    before = _counts()
+    page, done = import_file(client, kind, "mau.xlsx", template)
+    assert "Dòng 2 là dòng mẫu của tệp mẫu: bỏ qua." in page
+    assert "Dòng 3 là dòng mẫu của tệp mẫu: bỏ qua." in page
+    assert done.status_code == 200
+    assert _counts() == before
+
+
+def _counts() -> list[int]:
+    from roadmap.models import Milestone
+
+    models = [Milestone, Participation, Procedure, ScopeItem, Commune, District, Province]
+    return [m.objects.count() for m in models] + [m.history.count() for m in models[:4]]
 
 
 def test_the_milestone_template_reads_in_vietnamese(client, dost_staff):

@@ -304,7 +304,14 @@ def test_the_real_lists_of_vinh_long_import_through_the_pages(client, dost_staff
     assert Commune.objects.current(D(2025, 7, 1)).count() == 124
     assert Commune.objects.current(D(2025, 6, 30)).count() == 379
     assert Commune.objects.get(code="29014").successions.get().successor.name == ("Phường An Hội")
-    assert ProvinceSuccession.objects.count() == 2  # Bến Tre and Trà Vinh into Vĩnh Long
+    # Bến Tre, Trà Vinh and the former Vĩnh Long into the new tỉnh Vĩnh Long, which reuses 86.
+    new_86 = Province.objects.get(code="86", valid_from=D(2025, 7, 1))
+    assert sorted(
+        ProvinceSuccession.objects.filter(successor=new_86).values_list(
+            "predecessor__code", flat=True
+        )
+    ) == ["83", "84", "86"]
+    assert Commune.objects.current(D(2025, 7, 1)).exclude(province=new_86).count() == 0
 
 
 def test_the_option_creates_the_missing_former_units_and_the_preview_lists_them(client, units_2025):

@@ -11,6 +11,7 @@ from io import BytesIO
 
 from django.utils.translation import gettext as _
 
+from communes.models import commune_level_label
 from core.xlsxwrite import RowWriter, workbook
 from reports.documents.base import clean
 
@@ -165,7 +166,8 @@ def _communes_sheet(wb, ctx: dict) -> None:
         _("Budget spent (VND)"),
     ]
     rows = (_commune_row(c, ctx["stage_labels"]) for c in ctx["figures"].communes)
-    _sheet_with_district(wb, ctx, _("Communes"), headers, rows, [10, 26, 20, 24, 16], 2)
+    title = commune_level_label(ctx["as_of"])
+    _sheet_with_district(wb, ctx, title, headers, rows, [10, 26, 20, 24, 16], 2)
 
 
 def _overdue_sheet(wb, ctx: dict) -> None:

@@ -229,7 +229,8 @@ def plan_document(plan) -> OfficialDocument:
     items = list(plan.items.select_related("commune__district").order_by("commune__name"))
     onsite = sum(1 for i in items if i.is_onsite)
     rows = [
-        [str(n), i.commune.name, FORMS[i.form], _date(i.planned_on)] for n, i in enumerate(items, 1)
+        [str(n), i.commune.committee_name, FORMS[i.form], _date(i.planned_on)]
+        for n, i in enumerate(items, 1)
     ]
     period = f"từ {_date(plan.period_start)} đến {_date(plan.period_end)}"
     blocks = [
@@ -307,7 +308,7 @@ def decision_document(item) -> OfficialDocument:
         Block(
             "para",
             f"Điều 1. Kiểm tra việc xây dựng, áp dụng, duy trì và cải tiến {QMS} tại Ủy ban "
-            f"nhân dân {commune.name}. Hình thức: kiểm tra tại trụ sở cơ quan. Thời gian: "
+            f"nhân dân {commune.name_in_text}. Hình thức: kiểm tra tại trụ sở cơ quan. Thời gian: "
             f"{_date(item.planned_on)}. Nội dung kiểm tra theo Điều 36 Thông tư số "
             "26/2014/TT-BKHCN.",
         ),
@@ -325,7 +326,7 @@ def decision_document(item) -> OfficialDocument:
         ),
         Block(
             "para",
-            f"Điều 3. {plan.inspecting_unit}, Chủ tịch Ủy ban nhân dân {commune.name} và các "
+            f"Điều 3. {plan.inspecting_unit}, Chủ tịch Ủy ban nhân dân {commune.name_in_text} và các "
             "thành viên Đoàn kiểm tra chịu trách nhiệm thi hành Quyết định này./.",
         ),
     ]
@@ -338,7 +339,7 @@ def decision_document(item) -> OfficialDocument:
         year=plan.year,
         kind="Quyết định",
         subject=f"Về việc kiểm tra việc xây dựng, áp dụng, duy trì và cải tiến {QMS} tại "
-        f"Ủy ban nhân dân {commune.name}",
+        f"Ủy ban nhân dân {commune.name_in_text}",
         blocks=blocks,
         signers=_signer(plan),
         recipients=recipients,
@@ -367,7 +368,7 @@ def minutes_document(item) -> OfficialDocument:
         Block("para", decision),
         Block(
             "para",
-            f"Hôm nay, ngày {_date(audit.date)}, Đoàn kiểm tra tiến hành kiểm tra {place} {commune.name}.",
+            f"Hôm nay, ngày {_date(audit.date)}, Đoàn kiểm tra tiến hành kiểm tra {place} {commune.name_in_text}.",
         ),
         Block("heading", "I. THÀNH PHẦN"),
         Block(
@@ -403,12 +404,12 @@ def minutes_document(item) -> OfficialDocument:
         year=plan.year,
         kind="Biên bản kiểm tra",
         subject=f"Việc xây dựng, áp dụng, duy trì và cải tiến {QMS} tại Ủy ban nhân dân "
-        f"{commune.name}",
+        f"{commune.name_in_text}",
         blocks=blocks,
         signers=[
             Signer(
                 caption="Đại diện cơ quan chịu sự kiểm tra",
-                title=f"UBND {commune.name}",
+                title=commune.committee_name,
                 name=item.commune_representative,
             ),
             Signer(caption="Đoàn kiểm tra", title="Trưởng đoàn", name=audit.lead),
@@ -448,7 +449,7 @@ def summary_document(plan) -> OfficialDocument:
     table = [
         [
             str(n),
-            r.item.commune.name,
+            r.item.commune.committee_name,
             FORMS_SHORT[r.item.form],
             _date(r.item.audit.date) if r.item.audit_id else "Chưa kiểm tra",
             str(r.conforms),

@@ -20,9 +20,9 @@ from reports.metrics.definitions import (
 )
 from reports.metrics.rows import CommuneRow
 from roadmap.models import (
+    FIRST_ANNOUNCEMENT_KINDS,
     Milestone,
     MilestoneQuerySet,
-    ParticipationKind,
     RoadmapStep,
 )
 
@@ -127,7 +127,7 @@ def _take_sums(row: CommuneRow, s: dict) -> None:
     row.progress = round(row.progress_exact, 1)
     row.planned_progress = round(row.planned_exact, 1)
     if s["announced"]:
-        new = row.kind == ParticipationKind.NEW_BUILD
+        new = row.kind in FIRST_ANNOUNCEMENT_KINDS
         row.stage = Stage.ANNOUNCED if new else Stage.REANNOUNCED
     elif s["done"]:
         row.stage = Stage.BUILDING

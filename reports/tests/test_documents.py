@@ -124,7 +124,8 @@ def test_the_plan_as_pdf_carries_every_element_of_the_form(client, dost_staff, p
         recipients=["Nơi nhận:", "- UBND tỉnh (b/c);", "- Lưu: VT, TĐC."],
     )
     text = squash("\n".join(pages))
-    for name in ("Xã Phú Phụng", "Xã Sơn Định", "Xã Phong Nẫm", "20.000.000 đồng"):
+    # The bodies inspected are People's Committees: "UBND xã …" (issue 21's glossary).
+    for name in ("UBND xã Phú Phụng", "UBND xã Sơn Định", "UBND xã Phong Nẫm", "20.000.000 đồng"):
         assert name in text
     assert "Kiểm tra tại trụ sở cơ quan" in text and "Kiểm tra qua hồ sơ, báo cáo" in text
 
@@ -222,7 +223,7 @@ def test_the_decision_and_the_minutes(client, dost_staff, plan):
         number="Số: ……/BB-ĐKT",
         date="Bến Tre, ngày 20 tháng 5 năm 2020",
         kind="BIÊN BẢN KIỂM TRA",
-        subject="Xã Phú Phụng",
+        subject="Ủy ban nhân dân xã Phú Phụng",
         signer=["TRƯỞNG ĐOÀN", "Trần Văn Trưởng", "Võ Văn Chủ Tịch"],
         recipients=[],
     )
@@ -275,7 +276,7 @@ def test_the_november_summary_is_a_document_in_the_decrees_form(client, dost_sta
     assert "Đề nghị tăng cường kiểm tra tại trụ sở." in pdf and len(pages) >= 1
     _, word = docx_text(client.get(f"/inspections/{plan.pk}/summary.docx").content)
     word = squash(word)
-    assert "Số: 150/BC-SKHCN" in word and "Xã Phú Phụng" in word and "Chưa kiểm tra" in word
+    assert "Số: 150/BC-SKHCN" in word and "UBND xã Phú Phụng" in word and "Chưa kiểm tra" in word
     assert "Điều 38 Thông tư số 26/2014/TT-BKHCN" in word
     assert "Đã kiểm tra 1/3 cơ quan" in word  # one set of minutes recorded of three planned
     assert "12 nội dung phù hợp, 1 nội dung không phù hợp; 1 điểm không phù hợp" in word

@@ -287,8 +287,9 @@ def test_update_links_only_for_who_may_edit(client, commune_officer, manager, co
 # findings and corrective actions (3), scope items needing revision, announcements; the year's
 # maintenance duties (issue 10): the years offered, then metrics.year_compliance (6); lineage:
 # predecessors (one per generation: one here) and successors (one: the page of a unit in force
-# does not ask what it became).
-COMMUNE_PAGE_QUERIES = 31
+# does not ask what it became); the procedure catalogue in force on the day, which the procedures
+# in force are counted from (issue 21).
+COMMUNE_PAGE_QUERIES = 32
 
 
 def test_the_commune_page_query_count_is_pinned(
