@@ -120,6 +120,14 @@ def bases(day: datetime.date | None, *topics) -> list[Block]:
     return [Block("para", f"Căn cứ {act.citation};") for act in acts]
 
 
+def acts_named(day: datetime.date | None) -> str:
+    """ "Quyết định số 19/2014/QĐ-TTg, Thông tư số 26/2014/TT-BKHCN và ": the QMS acts in force
+    on ``day``, named in running text before what follows."""
+    acts = LegalBasis.objects.in_force_on(day or clock.today()).cited_as(LegalBasis.Topic.QMS)
+    names = [f"{act.kind} số {act.number}" for act in acts]
+    return f"{', '.join(names)} và " if names else ""
+
+
 def funding_acts(day: datetime.date | None) -> str:
     acts = LegalBasis.objects.in_force_on(day or clock.today()).cited_as(LegalBasis.Topic.FUNDING)
     return ", ".join(f"{act.kind} số {act.number}" for act in acts)
@@ -146,19 +154,30 @@ def body_edition(item, day=None) -> str:
     return edition([commune_standard_on(item.commune_id, day)])
 
 
+UNIT_KINDS = ("Xã ", "Phường ", "Thị trấn ", "Đặc khu ")
+
+
 def body_name(commune) -> str:
-    return f"Ủy ban nhân dân {commune.name}"
+    """ "Ủy ban nhân dân xã Phú Phụng": the kind of unit in lower case in running text."""
+    name = commune.name
+    if name.startswith(UNIT_KINDS):
+        name = name[0].lower() + name[1:]
+    return f"Ủy ban nhân dân {name}"
 
 
 def plan_ref(plan) -> str:
     """The plan as the documents after it cite it: approved by the People's Committee when it
     was, else the Sở's."""
-    if plan.approval_number and plan.approval_kind == "plan":
-        return f"Kế hoạch số {plan.approval_number} ngày {_date(plan.approval_date)} của Ủy ban nhân dân tỉnh"
-    if plan.approval_number:
+    if plan.approval_kind == "plan":
+        return (
+            f"Kế hoạch số {plan.approval_number or BLANK} ngày {_date(plan.approval_date)} của Ủy "
+            "ban nhân dân tỉnh"
+        )
+    if plan.approval_kind == "decision":
         return (
             f"Kế hoạch kiểm tra năm {plan.year} được phê duyệt tại Quyết định số "
-            f"{plan.approval_number} ngày {_date(plan.approval_date)} của Ủy ban nhân dân tỉnh"
+            f"{plan.approval_number or BLANK} ngày {_date(plan.approval_date)} của Ủy ban nhân "
+            "dân tỉnh"
         )
     own = f"số {plan.number} " if plan.number else ""
     return f"Kế hoạch kiểm tra {own}năm {plan.year} đã được phê duyệt"
@@ -268,7 +287,7 @@ def _committee(province) -> dict:
     """The People's Committee of the province as the issuing body (no parent above it)."""
     frame = _frame(province)
     name = province.name.upper() if province else ""
-    return {**frame, "parent_body": "", "issuing_body": f"ỦY BAN NHÂN DÂN {name}".strip()}
+    return {**frame, "parent_body": "", "issuing_body": f"ỦY BAN NHÂN DÂN\n{name}".strip()}
 
 
 def approval_document(plan) -> OfficialDocument:
@@ -351,7 +370,7 @@ def request_document(plan) -> OfficialDocument:
         Block("center", "Kính gửi: Ủy ban nhân dân các xã có tên trong danh sách kèm theo."),
         Block(
             "para",
-            f"Căn cứ Quyết định số 19/2014/QĐ-TTg, Thông tư số 26/2014/TT-BKHCN và {plan_ref(plan)}, "
+            f"Căn cứ {acts_named(plan.request_date)}{plan_ref(plan)}, "
             f"{issuer_name()} đề nghị Ủy ban nhân dân các xã báo cáo tình hình xây dựng, áp dụng, "
             f"duy trì và cải tiến {QMS} năm {plan.year} theo các nội dung sau (Điều 36 Thông tư số "
             "26/2014/TT-BKHCN):",
@@ -679,8 +698,8 @@ def answer_document(item) -> OfficialDocument:
         ),
         Block(
             "para",
-            "Đề nghị Ủy ban nhân dân xã tiếp tục thực hiện các hành động khắc phục chưa được chấp "
-            f"nhận và báo cáo về {issuer_name()}. "
+            f"Đề nghị {body_name(commune)} tiếp tục thực hiện các hành động khắc phục chưa được "
+            f"chấp nhận và báo cáo về {issuer_name()}."
             if refused
             else "",
         ),
@@ -697,7 +716,7 @@ def answer_document(item) -> OfficialDocument:
         date=item.answer_date,
         year=plan.year,
         kind="",
-        subject="V/v kết quả thực hiện hành động khắc phục sau kiểm tra " + QMS,
+        subject=f"V/v kết quả thực hiện hành động khắc phục sau kiểm tra {QMS} {body_edition(item)}",
         blocks=[b for b in blocks if b.text or b.kind != "para"],
         signers=_signer(plan),
         recipients=["Như trên", "Lưu: VT, Chi cục TĐC"],
