@@ -27,6 +27,7 @@ SCALE = (
     "reports/tests/test_one_timeline.py",
     "demo/tests/test_demo.py",
     "demo/tests/test_demo_password.py",
+    "demo/tests/test_demo_trail.py",
     "bench/test_list_scaling.py",
 )
 PROCESSES = ("qms_rollout/tests/test_serving.py", "qms_rollout/tests/test_backup.py")

@@ -28,6 +28,7 @@ from audits.models import (
     ChecklistAnswer,
     Finding,
     InspectionPlan,
+    LegalBasis,
     PlannedInspection,
     ProvinceDuties,
     add_months,
@@ -133,6 +134,14 @@ GIVEN_NAMES += ["Nam", "Ngân", "Phúc", "Quân", "Sơn", "Tâm", "Thảo", "Tru
 def _name(rng: random.Random) -> str:
     """A fictional person's full name."""
     return " ".join((rng.choice(SURNAMES), rng.choice(MIDDLE_NAMES), rng.choice(GIVEN_NAMES)))
+
+
+def _legal_bases(by) -> None:
+    """The acts seeded by the migration (audits 0010), recorded in their history as the Sở's
+    staff entered them when the cycle began (the demo's histories all say who)."""
+    for basis in LegalBasis.objects.exclude(pk__in=LegalBasis.history.values("id")):
+        basis._history_user = by
+        _dated(basis, datetime.date(YEARS[0], 1, 2), 8).save()
 
 
 def _duties(province) -> None:
@@ -340,6 +349,7 @@ def _load_cycle(*, today: datetime.date, by=None) -> int:
     created = _revisions(communes, rng)
     province = communes[0].province
     _duties(province)
+    _legal_bases(by)
     names = random.Random(1709)  # the fictional names of the Sở's documents
     for year in YEARS:
         if datetime.date(year, 1, 1) > today or InspectionPlan.objects.filter(year=year).exists():

@@ -626,8 +626,8 @@ def letter_document(item) -> OfficialDocument:
         ),
         Block(
             "para",
-            "Đề nghị Ủy ban nhân dân xã thực hiện hoặc khắc phục các nội dung chưa đáp ứng yêu cầu "
-            "sau:"
+            f"Đề nghị {body_name(commune)} thực hiện hoặc khắc phục các nội dung chưa đáp ứng yêu "
+            "cầu sau:"
             if failing
             else "Các nội dung kiểm tra cơ bản đáp ứng yêu cầu.",
         ),
