@@ -732,21 +732,7 @@ def summary_document(plan) -> OfficialDocument:
     November (TT 26/2014 Art. 38.1): what was inspected, the results by body, the corrective
     actions in their two-month follow-up (fixed only once the Sở accepted them), and the
     proposals written on the plan's page."""
-    day = plan.summary_on or None
-    rows, totals = inspections.plan_results(plan, day)
-    table = [
-        [
-            str(n),
-            r.item.commune.name,
-            FORMS_SHORT[r.item.form],
-            _date(r.item.audit.date) if r.item.audit_id else "Chưa kiểm tra",
-            str(r.conforms),
-            str(r.does_not),
-            str(r.findings),
-            str(r.actions[FollowUp.FIXED]),
-        ]
-        for n, r in enumerate(rows, 1)
-    ]
+    rows, totals = inspections.plan_results(plan, plan.summary_on)
     blocks = [
         Block(
             "para",
@@ -780,7 +766,7 @@ def summary_document(plan) -> OfficialDocument:
                 "Tồn tại",
                 "Khắc phục trong 2 tháng",
             ],
-            rows=table,
+            rows=_summary_rows(rows),
             widths=[11, 40, 26, 23, 15, 17, 15, 18],
         ),
         Block(
@@ -809,6 +795,22 @@ def summary_document(plan) -> OfficialDocument:
         recipients=recipients or ["Ủy ban nhân dân tỉnh", "Lưu: VT"],
         filename=f"bao-cao-ket-qua-kiem-tra-{plan.year}",
     )
+
+
+def _summary_rows(rows) -> list[list[str]]:
+    return [
+        [
+            str(n),
+            r.item.commune.name,
+            FORMS_SHORT[r.item.form],
+            _date(r.item.audit.date) if r.item.audit_id else "Chưa kiểm tra",
+            str(r.conforms),
+            str(r.does_not),
+            str(r.findings),
+            str(r.actions[FollowUp.FIXED]),
+        ]
+        for n, r in enumerate(rows, 1)
+    ]
 
 
 # The builders by name (which can be made now: audits.inspections.plan_documents, ...) -----------

@@ -222,7 +222,7 @@ def test_the_decision_and_the_minutes(client, dost_staff, plan):
         number="Số: ……/BB-ĐKT",
         date="Bến Tre, ngày 20 tháng 5 năm 2020",
         kind="BIÊN BẢN KIỂM TRA",
-        subject="Xã Phú Phụng",
+        subject="Ủy ban nhân dân xã Phú Phụng",
         signer=["TRƯỞNG ĐOÀN", "Trần Văn Trưởng", "Võ Văn Chủ Tịch"],
         recipients=[],
     )
