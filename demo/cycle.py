@@ -193,8 +193,8 @@ def _plan(province, year: int, communes, rng: random.Random, by, names) -> Inspe
         recipients=RECIPIENTS_PLAN,
         approval_kind="plan" if by_plan else "decision",
         approval_date=approved,
-        approval_signer_title=("TM. Ủy ban nhân dân\n" if by_plan else "")
-        + "KT. Chủ tịch\nPhó Chủ tịch",
+        approval_signer_title=("TM. Ủy ban nhân dân " if by_plan else "")
+        + "KT. Chủ tịch Phó Chủ tịch",
         approval_signer_name=_name(names),
         request_date=approved + datetime.timedelta(days=7),
         request_due=approved + datetime.timedelta(days=37),
@@ -219,7 +219,8 @@ def _team(item, visit, decided_before: int, names) -> None:
         f"{_name(names)} – Chuyên viên Sở Nội vụ"
     )
     item.announced_on, item.announced_at = visit, datetime.time(8, 0)
-    item.place = f"Phòng họp Ủy ban nhân dân {item.commune.name}"
+    name = item.commune.name
+    item.place = f"Phòng họp Ủy ban nhân dân {name[0].lower()}{name[1:]}"
     item.commune_representative = _name(names)
     item.commune_representative_post = "Phó Chủ tịch Ủy ban nhân dân xã"
     officer = User.objects.filter(username=f"commune-{item.commune.code}").first()

@@ -63,12 +63,13 @@ class Signer:
     @property
     def title_lines(self) -> list[str]:
         """The title as printed, one authority a line (NĐ 30/2020 Phụ lục I): "KT. GIÁM ĐỐC" then
-        "PHÓ GIÁM ĐỐC". A title typed on one line ("KT. Giám đốc Phó Giám đốc") is split
-        before the deputy's title; TM./TL./TUQ. titles are split where the user broke the line."""
+        "PHÓ GIÁM ĐỐC". A title typed on one line ("KT. Giám đốc Phó Giám đốc", "TM. Ủy ban
+        nhân dân KT. Chủ tịch Phó Chủ tịch") is split before each authority (KT., TL., TUQ.) and
+        before the deputy's title; otherwise where the user broke the line."""
         title = (self.title or "").strip()
         lines = [line.strip() for line in title.splitlines() if line.strip()]
-        if len(lines) == 1 and re.match(r"(?i)^KT\.", title):
-            lines = [part.strip() for part in re.split(r"\s(?=Phó\s)", title, maxsplit=1)]
+        if len(lines) == 1 and re.match(r"(?i)^(TM|KT|TL|TUQ)\.", title):
+            lines = [part.strip() for part in re.split(r"\s(?=(?:KT\.|TL\.|TUQ\.|Phó\s))", title)]
         return [line.upper() for line in lines]
 
 
