@@ -30,6 +30,7 @@ SCALE = (
     "demo/tests/test_glossary.py",
     "demo/tests/test_demo_password.py",
     "api/tests/test_figures_demo.py",
+    "demo/tests/test_demo_trail.py",
     "bench/test_list_scaling.py",
 )
 PROCESSES = ("qms_rollout/tests/test_serving.py", "qms_rollout/tests/test_backup.py")

@@ -5,7 +5,6 @@ same :mod:`reports.documents` as the pages' downloads)."""
 
 from django.db.models import Count, Q
 from django.http import HttpResponse
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
@@ -15,11 +14,12 @@ from accounts import access
 from api import params, serializers
 from api.schema import ERRORS, filter_parameters
 from api.views import PictureViewSet, _commune_code
+from audits import inspections
 from audits.access import get_inspection_plan_for_user, get_planned_inspection_for_user
 from audits.models import InspectionPlan, PlannedInspection
 from core.filenames import download_name
 from reports import documents
-from reports.documents import official
+from reports.documents import trail
 
 FORMATS = ("pdf", "docx")
 FILE_RESPONSES = {
@@ -44,24 +44,31 @@ def _file(doc, fmt: str) -> HttpResponse:
 
 
 def plan_documents(request, plan) -> list[dict]:
-    """A plan's documents: the plan (Mẫu 19. KHKT) and the report of its results (Art. 38)."""
+    """A plan's documents that can be made now, as its page offers them: the plan (Mẫu 19.
+    KHKT), the People's Committee's approval, the request for reports (Art. 35), the summary
+    of the results (Art. 38)."""
     name = "api:inspectionplan-document"
     return [
-        _links(request, name, plan.pk, "plan", _("Inspection plan")),
-        _links(request, name, plan.pk, "summary", _("Report of the inspection results")),
+        _links(request, name, plan.pk, kind, inspections.DOCUMENT_LABELS[kind])
+        for kind in inspections.plan_documents(plan)
     ]
 
 
 def item_documents(request, item) -> list[dict]:
-    """An inspection's documents, those its page offers: the decision (on site, once dated),
-    the minutes (once recorded)."""
+    """An inspection's documents that can be made now, as its page offers them: the decision
+    and the minutes of its announcement (on site), the minutes of the visit or the letter after
+    a check of records (once recorded), the answer on the corrective actions."""
     name = "api:plannedinspection-document"
-    found = []
-    if item.is_onsite and item.decision_date:
-        found.append(_links(request, name, item.pk, "decision", _("Inspection decision")))
-    if item.audit_id:
-        found.append(_links(request, name, item.pk, "minutes", _("Inspection minutes")))
-    return found
+    return [
+        _links(request, name, item.pk, kind, inspections.DOCUMENT_LABELS[kind])
+        for kind in inspections.inspection_documents(item)
+    ]
+
+
+def _build(registry: dict, kind: str, source, ready: list[str]):
+    if kind not in registry or kind not in ready:
+        raise NotFound
+    return registry[kind](source)
 
 
 @extend_schema_view(list=extend_schema(parameters=filter_parameters(None, "year")))
@@ -97,12 +104,16 @@ class InspectionPlanViewSet(PictureViewSet):
         return self.related(InspectionPlan.objects.filter(pk=pk), None).get()
 
     @extend_schema(operation_id="inspection_plans_document", responses=FILE_RESPONSES)
-    @action(detail=True, url_path=r"documents/(?P<kind>plan|summary)\.(?P<fmt>pdf|docx)")
+    @action(
+        detail=True,
+        url_path=r"documents/(?P<kind>plan|approval|request|summary)\.(?P<fmt>pdf|docx)",
+    )
     def document(self, request, pk=None, kind=None, fmt=None):
-        """The plan (``plan``) or the report of its results (``summary``), as PDF or Word."""
+        """The plan (``plan``), its approval (``approval``, once its kind is chosen), the request
+        for reports (``request``) or the summary of its results (``summary``), as PDF or Word."""
         plan = get_inspection_plan_for_user(request.user, int(pk))
-        build = official.plan_document if kind == "plan" else official.summary_document
-        return _file(build(plan), fmt)
+        ready = inspections.plan_documents(plan)
+        return _file(_build(trail.PLAN_DOCUMENTS, kind, plan, ready), fmt)
 
 
 @extend_schema_view(
@@ -137,13 +148,15 @@ class PlannedInspectionViewSet(PictureViewSet):
         return get_planned_inspection_for_user(user, pk)
 
     @extend_schema(operation_id="planned_inspections_document", responses=FILE_RESPONSES)
-    @action(detail=True, url_path=r"documents/(?P<kind>decision|minutes)\.(?P<fmt>pdf|docx)")
+    @action(
+        detail=True,
+        url_path=(
+            r"documents/(?P<kind>decision|announcement|minutes|letter|answer)\.(?P<fmt>pdf|docx)"
+        ),
+    )
     def document(self, request, pk=None, kind=None, fmt=None):
-        """The inspection decision (``decision``, on site) or the minutes (``minutes``, once
-        recorded), as PDF or Word; 404 while it does not exist."""
+        """One of the inspection's documents (``decision``, ``announcement``, ``minutes``,
+        ``letter``, ``answer``), as PDF or Word; 404 while it cannot be made."""
         item = get_planned_inspection_for_user(request.user, int(pk))
-        if kind == "decision" and item.is_onsite and item.decision_date:
-            return _file(official.decision_document(item), fmt)
-        if kind == "minutes" and item.audit_id:
-            return _file(official.minutes_document(item), fmt)
-        raise NotFound
+        ready = inspections.inspection_documents(item)
+        return _file(_build(trail.INSPECTION_DOCUMENTS, kind, item, ready), fmt)

@@ -9,7 +9,9 @@ from audits.models import (
     CorrectiveAction,
     Finding,
     InspectionPlan,
+    LegalBasis,
     PlannedInspection,
+    ProvinceDuties,
 )
 from core.admin import ScopedAdminMixin
 from core.forms import CleanTextAdminMixin
@@ -97,3 +99,24 @@ class ChecklistAnswerAdmin(ScopedAdminMixin, CleanTextAdminMixin, admin.ModelAdm
     list_filter = ["result"]
     list_select_related = ["audit__commune"]
     raw_id_fields = ["audit"]
+
+
+@admin.register(LegalBasis)
+class LegalBasisAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
+    list_display = [
+        "number",
+        "kind",
+        "issuer",
+        "signed_on",
+        "in_force_from",
+        "in_force_until",
+        "topic",
+    ]
+    list_filter = ["topic"]
+    search_fields = ["number", "title", "issuer"]
+
+
+@admin.register(ProvinceDuties)
+class ProvinceDutiesAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
+    list_display = ["province", "edition_deadline", "communes_obliged_from"]
+    autocomplete_fields = ["province"]

@@ -1,5 +1,6 @@
 import calendar
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from simple_history.models import HistoricalRecords
 from core import clock
 from core.asof import ReadOnDay
 from core.limits import DESCRIPTION_MAX, max_length_check
-from core.querysets import ScopedQuerySet
+from core.querysets import ScopedQuerySet, in_force_q
 from core.scope import Scope
 from core.search import FoldedBulkWrites, FoldedText
 from core.text import fold
@@ -54,6 +55,13 @@ class Audit(models.Model):
     lead = models.CharField(_("lead"), max_length=120)
     summary = models.TextField(_("summary"), max_length=DESCRIPTION_MAX, blank=True)
     report = models.FileField(_("report file"), upload_to=audit_report_path, blank=True)
+    corrections_due = models.DateField(
+        _("corrective actions reported by"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Two months after an inspection (TT 26/2014 Art. 37.2.c); set on save."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -94,6 +102,13 @@ class Audit(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} – {self.commune} – {self.date:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs):
+        """An inspection's corrective actions are reported within two months of it."""
+        self.corrections_due = add_months(self.date, 2) if self.is_inspection else None
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "corrections_due"}
+        super().save(*args, **kwargs)
 
     @property
     def is_inspection(self) -> bool:
@@ -320,6 +335,16 @@ def clause_error(standard: str | None, clause: str) -> str:
     ) % {"clause": clause}
 
 
+class FollowUp(models.TextChoices):
+    """Where a corrective action stands in the two months after an inspection."""
+
+    FIXED = "fixed", _("Fixed within two months (accepted by the Sở)")
+    ACCEPTED_LATE = "accepted_late", _("Accepted, reported after two months")
+    REFUSED = "refused", _("Not accepted by the Sở")
+    PENDING = "pending", _("Within its two months, no answer yet")
+    LATE = "late", _("Two months over, not accepted")
+
+
 class CorrectiveActionQuerySet(FoldedBulkWrites, ScopedQuerySet):
     commune_path = "finding__audit__commune"
 
@@ -369,6 +394,54 @@ class CorrectiveActionQuerySet(FoldedBulkWrites, ScopedQuerySet):
     def with_list_related(self, day=None):
         return self.select_related("finding__audit__commune__district", "verified_by")
 
+    # The two months after an inspection (TT 26/2014 Art. 37.2.c–d) ---------------------------
+
+    def after_inspections(self):
+        """Actions on the nonconformities of the Sở's inspections (observations aside)."""
+        return self.filter(
+            finding__audit__kind__in=[Audit.Kind.INSPECTION_ONSITE, Audit.Kind.INSPECTION_RECORDS]
+        ).exclude(finding__severity=Finding.Severity.OBSERVATION)
+
+    @staticmethod
+    def answered_q(answer: str, day) -> Q:
+        """The Sở's answer ``answer`` given on or before ``day``."""
+        return Q(answer=answer, answered_on__isnull=False, answered_on__lte=day)
+
+    @classmethod
+    def fixed_in_time_q(cls, day) -> Q:
+        """The one rule of "khắc phục trong 2 tháng" on ``day``: the body reported the action
+        within two months of the inspection (Art. 37.2.c, ``Audit.corrections_due``) and the Sở
+        accepted it by ``day`` (Art. 37.2.d). Until the Sở answers, the follow-up is open."""
+        return cls.answered_q(Answer.ACCEPTED, day) & Q(
+            done_on__lte=F("finding__audit__corrections_due")
+        )
+
+    def with_follow_up_on(self, day):
+        """The actions annotated with ``follow_up``, their state in the two-month follow-up at the
+        end of ``day`` (:class:`FollowUp`)."""
+        return self.annotate(
+            follow_up=Case(
+                When(self.fixed_in_time_q(day), then=Value(FollowUp.FIXED)),
+                When(self.answered_q(Answer.ACCEPTED, day), then=Value(FollowUp.ACCEPTED_LATE)),
+                When(self.answered_q(Answer.REFUSED, day), then=Value(FollowUp.REFUSED)),
+                When(finding__audit__corrections_due__gte=day, then=Value(FollowUp.PENDING)),
+                default=Value(FollowUp.LATE),
+                output_field=models.CharField(),
+            )
+        )
+
+    def fixed_in_time(self, day):
+        """The actions of :meth:`fixed_in_time_q`: what the figures count as fixed in time."""
+        return self.filter(self.fixed_in_time_q(day))
+
+    def follow_up_counts(self, day) -> dict[str, int]:
+        """How many actions stand in each state of the follow-up on ``day`` (one query):
+        ``{FollowUp.FIXED: 20, ...}``, every state present."""
+        rows = self.with_follow_up_on(day).values("follow_up").annotate(n=models.Count("pk"))
+        counts = dict.fromkeys(FollowUp.values, 0)
+        counts.update({r["follow_up"]: r["n"] for r in rows.order_by()})
+        return counts
+
 
 def corrective_action_overdue(done_on, due_date, as_of) -> bool:
     """The one definition of an overdue corrective action: not done by ``as_of``, due before
@@ -378,6 +451,14 @@ def corrective_action_overdue(done_on, due_date, as_of) -> bool:
 
 def corrective_action_path(instance, filename):
     return f"corrective-actions/{instance.finding.audit.commune.code}/{filename}"
+
+
+class Answer(models.TextChoices):
+    """The Sở's answer to a corrective action reported after an inspection (TT 26/2014
+    Art. 37.2.d)."""
+
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Not accepted")
 
 
 class CorrectiveAction(ReadOnDay, FoldedText, models.Model):
@@ -403,6 +484,13 @@ class CorrectiveAction(ReadOnDay, FoldedText, models.Model):
         related_name="+",
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    # The Sở's answer to the body's report after an inspection (TT 26/2014 Art. 37.2.d): it
+    # accepts the action, or writes that it does not accept it yet.
+    answer = models.CharField(
+        _("the Sở's answer"), max_length=8, choices=Answer, blank=True, default=""
+    )
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    answer_note = models.TextField(_("reason given"), max_length=DESCRIPTION_MAX, blank=True)
     search_text = models.TextField(_("folded action and owner"), blank=True, editable=False)
 
     objects = CorrectiveActionQuerySet.as_manager()
@@ -431,6 +519,24 @@ class CorrectiveAction(ReadOnDay, FoldedText, models.Model):
                 violation_error_message=_("Name the owner of the action."),
             ),
             max_length_check("description", DESCRIPTION_MAX),
+            models.CheckConstraint(
+                condition=Q(answer__in=["", "accepted", "refused"]),
+                name="%(app_label)s_%(class)s_answer_valid",
+                violation_error_message=_("Unknown answer."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(answer="") & Q(answered_on__isnull=True))
+                | (~Q(answer="") & Q(answered_on__isnull=False) & Q(done_on__isnull=False)),
+                name="%(app_label)s_%(class)s_answer_dated_after_report",
+                violation_error_message=_(
+                    "The Sở answers a reported action, and its answer has a date."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(answer="refused") | ~Q(answer_note=""),
+                name="%(app_label)s_%(class)s_refusal_has_reason",
+                violation_error_message=_("Say why the action is not accepted."),
+            ),
         ]
 
     def __str__(self):
@@ -594,6 +700,35 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+PERSON_SEPARATORS = ("–", "—", " - ", ",")
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone named in a document: a name and a post (chức vụ)."""
+
+    name: str
+    post: str = ""
+
+    def __str__(self):
+        return f"{self.name} – {self.post}" if self.post else self.name
+
+
+def split_person(line: str) -> Person:
+    """ "Nguyễn Văn A – Chuyên viên" as a :class:`Person` (a dash, or a comma, separates the
+    name from the post; without one the line is a name)."""
+    for sep in PERSON_SEPARATORS:
+        if sep in line:
+            name, post = line.split(sep, 1)
+            return Person(name.strip(), post.strip())
+    return Person(line.strip())
+
+
+def people(text: str) -> list[Person]:
+    """The people of a text typed one a line (name – post)."""
+    return [split_person(line) for line in (text or "").splitlines() if line.strip()]
+
+
 class OfficialDocument(models.Model):
     """What every official document of the DOST carries besides its body (Nghị định
     30/2020/NĐ-CP Art. 8): its number and symbol and date, typed as issued (never invented), the
@@ -630,6 +765,14 @@ class InspectionPlanQuerySet(ScopedQuerySet):
         return Q(pk__in=[])
 
 
+class ApprovalKind(models.TextChoices):
+    """How the province's People's Committee approves a year's inspection plan (TT 26/2014
+    Art. 34.1.b): it issues the plan as its own Kế hoạch, or approves the Sở's by a decision."""
+
+    PLAN = "plan", _("Issued as the People's Committee's plan")
+    DECISION = "decision", _("Approved by a decision of the People's Committee")
+
+
 class InspectionPlan(OfficialDocument):
     """A year's inspection plan (kế hoạch kiểm tra, TT 26/2014 Art. 34, Mẫu 19. KHKT): the
     communes, the form of each check, the period, the budget; approved by the province's People's
@@ -650,10 +793,33 @@ class InspectionPlan(OfficialDocument):
     period_start = models.DateField(_("period from"), null=True, blank=True)
     period_end = models.DateField(_("period to"), null=True, blank=True)
     budget = models.DecimalField(_("budget (VND)"), max_digits=15, decimal_places=0, default=0)
+    approval_kind = models.CharField(
+        _("how the People's Committee approves it"),
+        max_length=8,
+        choices=ApprovalKind,
+        blank=True,
+        help_text=_(
+            "Its own plan, or a decision approving the Sở's plan (TT 26/2014 Art. 34.1.b)."
+        ),
+    )
     approval_number = models.CharField(
-        _("approving decision (People's Committee)"), max_length=60, blank=True
+        _("approving document's number (People's Committee)"), max_length=60, blank=True
     )
     approval_date = models.DateField(_("approved on"), null=True, blank=True)
+    approval_signer_title = models.CharField(
+        _("People's Committee signer's title"), max_length=120, blank=True
+    )
+    approval_signer_name = models.CharField(
+        _("People's Committee signer's name"), max_length=120, blank=True
+    )
+    request_number = models.CharField(
+        _("request for reports: number and symbol"),
+        max_length=60,
+        blank=True,
+        help_text=_("As issued, e.g. 310/SKHCN-TĐC; empty until it is issued."),
+    )
+    request_date = models.DateField(_("request for reports dated"), null=True, blank=True)
+    request_due = models.DateField(_("reports due by"), null=True, blank=True)
     summary = models.TextField(_("summary of results and proposals"), blank=True)
     summary_on = models.DateField(_("summary dated"), null=True, blank=True)
     summary_number = models.CharField(
@@ -708,6 +874,18 @@ class InspectionPlan(OfficialDocument):
                 condition=Q(budget__gte=0),
                 name="%(app_label)s_%(class)s_budget_not_negative",
                 violation_error_message=_("The budget cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(approval_kind__in=["", "plan", "decision"]),
+                name="%(app_label)s_%(class)s_approval_kind_valid",
+                violation_error_message=_("Unknown kind of approval."),
+            ),
+            models.CheckConstraint(
+                condition=Q(request_date__isnull=True)
+                | Q(request_due__isnull=True)
+                | Q(request_due__gt=F("request_date")),
+                name="%(app_label)s_%(class)s_request_due_after_request",
+                violation_error_message=_("The reports are due after the request is sent."),
             ),
         ]
 
@@ -770,9 +948,44 @@ class PlannedInspection(models.Model):
     decision_number = models.CharField(_("decision number and symbol"), max_length=60, blank=True)
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
     team_lead = models.CharField(_("head of the inspection team"), max_length=120, blank=True)
-    team_members = models.TextField(_("team members"), blank=True, help_text=_("One a line."))
+    team_lead_post = models.CharField(_("post of the head of the team"), max_length=160, blank=True)
+    team_members = models.TextField(
+        _("team members"),
+        blank=True,
+        help_text=_("One a line: name – post, e.g. “Nguyễn Văn A – Chuyên viên Chi cục TĐC”."),
+    )
     commune_representative = models.CharField(
         _("representative of the commune"), max_length=120, blank=True
+    )
+    commune_representative_post = models.CharField(
+        _("post of the commune's representative"), max_length=160, blank=True
+    )
+    attendees = models.TextField(
+        _("the body's people present"),
+        blank=True,
+        help_text=_("One a line: name – post (besides its representative)."),
+    )
+    place = models.CharField(
+        _("place"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Where the team met the body, e.g. the meeting room of the People's Committee."
+        ),
+    )
+    announced_on = models.DateField(_("decision announced on"), null=True, blank=True)
+    announced_at = models.TimeField(_("announced at (hour)"), null=True, blank=True)
+    started_at = models.TimeField(_("inspection began at"), null=True, blank=True)
+    ended_at = models.TimeField(_("inspection ended at"), null=True, blank=True)
+    letter_number = models.CharField(
+        _("letter asking for corrections: number"), max_length=60, blank=True
+    )
+    letter_date = models.DateField(_("letter asking for corrections: date"), null=True, blank=True)
+    answer_number = models.CharField(
+        _("answer on the corrective actions: number"), max_length=60, blank=True
+    )
+    answer_date = models.DateField(
+        _("answer on the corrective actions: date"), null=True, blank=True
     )
     audit = models.OneToOneField(
         Audit,
@@ -809,6 +1022,28 @@ class PlannedInspection(models.Model):
                     "Only an inspection at the office has a decision (TT 26/2014 Art. 35)."
                 ),
             ),
+            models.CheckConstraint(
+                condition=Q(started_at__isnull=True)
+                | Q(ended_at__isnull=True)
+                | Q(ended_at__gt=F("started_at")),
+                name="%(app_label)s_%(class)s_ends_after_start",
+                violation_error_message=_("The inspection ends after it begins."),
+            ),
+            models.CheckConstraint(
+                condition=Q(form="records") | (Q(letter_number="") & Q(letter_date__isnull=True)),
+                name="%(app_label)s_%(class)s_letter_only_for_records",
+                violation_error_message=_(
+                    "Only a check of records ends with a letter asking for corrections "
+                    "(TT 26/2014 Art. 37.1.a); a visit ends with minutes."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(form="onsite") | (Q(announced_on__isnull=True) & Q(place="")),
+                name="%(app_label)s_%(class)s_announcement_only_on_site",
+                violation_error_message=_(
+                    "Only an inspection at the office is announced and held at a place."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -826,6 +1061,19 @@ class PlannedInspection(models.Model):
     @property
     def team_member_lines(self) -> list[str]:
         return [line.strip() for line in self.team_members.splitlines() if line.strip()]
+
+    @property
+    def team(self) -> list["Person"]:
+        """The inspection team, its head first: name and post of each."""
+        head = [Person(self.team_lead, self.team_lead_post)] if self.team_lead else []
+        return head + people(self.team_members)
+
+    @property
+    def present(self) -> list["Person"]:
+        """The body's people present: its representative first, then the others."""
+        rep = self.commune_representative
+        head = [Person(rep, self.commune_representative_post)] if rep else []
+        return head + people(self.attendees)
 
     @property
     def audit_kind(self) -> str:
@@ -900,3 +1148,187 @@ class ChecklistAnswer(models.Model):
 
     def __str__(self):
         return f"{self.get_item_display()}: {self.get_result_display()}"
+
+
+# The law as data: the acts documents cite, the Sở's own dates ---------------------------------
+
+
+class LegalBasisQuerySet(models.QuerySet):
+    def in_force_on(self, day):
+        """The acts in force on ``day``: in force from a known day on or before it, not ended
+        before it. An act whose dates are not typed yet is cited by none."""
+        return self.filter(in_force_from__isnull=False, in_force_from__lte=day).filter(
+            Q(in_force_until__isnull=True) | Q(in_force_until__gte=day)
+        )
+
+    def cited_as(self, *topics):
+        return self.filter(topic__in=topics)
+
+
+class LegalBasis(models.Model):
+    """A legal act a document of the Sở cites (its "Căn cứ" lines): number, title, issuer, date
+    signed, in force from and until. Kept as data, edited in the admin, so that a new decree or a
+    province's decision needs no release; a document cites those in force on its date."""
+
+    class Topic(models.TextChoices):
+        QMS = "qms", _("The QMS in state bodies (cited by plans and decisions)")
+        FUNDING = "funding", _("Funding (cited by the budget)")
+        PROVINCE = "province", _("The province's decisions (the Sở's functions, its own rules)")
+        DOCUMENTS = "documents", _("Official documents (their form; not cited)")
+
+    number = models.CharField(_("number and symbol"), max_length=60, unique=True)
+    kind = models.CharField(_("kind of act"), max_length=40, help_text=_("e.g. Quyết định."))
+    title = models.CharField(_("title (trích yếu)"), max_length=400, blank=True)
+    issuer = models.CharField(_("issued by"), max_length=200, blank=True)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    in_force_from = models.DateField(
+        _("in force from"),
+        null=True,
+        blank=True,
+        help_text=_("Empty until typed: an act without this date is not cited."),
+    )
+    in_force_until = models.DateField(_("in force until"), null=True, blank=True)
+    topic = models.CharField(_("cited as"), max_length=10, choices=Topic, default=Topic.QMS)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = LegalBasisQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("legal basis")
+        verbose_name_plural = _("legal bases")
+        ordering = ["position", "signed_on", "number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(topic__in=["qms", "funding", "province", "documents"]),
+                name="%(app_label)s_%(class)s_topic_valid",
+                violation_error_message=_("Unknown topic."),
+            ),
+            models.CheckConstraint(
+                condition=Q(in_force_until__isnull=True)
+                | (Q(in_force_from__isnull=False) & Q(in_force_until__gte=F("in_force_from"))),
+                name="%(app_label)s_%(class)s_period_ordered",
+                violation_error_message=_("An act ends after it comes into force."),
+            ),
+            models.CheckConstraint(
+                condition=Q(in_force_from__isnull=True)
+                | Q(signed_on__isnull=True)
+                | Q(in_force_from__gte=F("signed_on")),
+                name="%(app_label)s_%(class)s_in_force_after_signed",
+                violation_error_message=_("An act comes into force on or after it is signed."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(number=""),
+                name="%(app_label)s_%(class)s_number_required",
+                violation_error_message=_("Type the act's number and symbol."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.number}".strip()
+
+    @property
+    def citation(self) -> str:
+        """ "Quyết định số 19/2014/QĐ-TTg ngày 05/3/2014 của Thủ tướng Chính phủ về việc …" as
+        a "Căn cứ" line cites it (what is not typed is left out)."""
+        text = f"{self.kind} số {self.number}"
+        if self.signed_on:
+            text += f" ngày {self.signed_on.day:02d}/{self.signed_on.month}/{self.signed_on.year}"
+        if self.issuer:
+            text += f" của {self.issuer}"
+        if self.title:
+            text += f" {self.title}"
+        return text
+
+
+class ProvinceDutiesQuerySet(models.QuerySet):
+    def for_province(self, province) -> "ProvinceDuties | None":
+        return self.filter(province=province).first() if province else None
+
+
+class ProvinceDuties(models.Model):
+    """What a Sở has set for the bodies of its province: the date by which they run TCVN ISO
+    9001:2015 (within the Ministry's 30/6/2021, letter 419/BKHCN-TĐC), and the date from which the
+    commune-level People's Committees must apply the QMS (empty: they apply it voluntarily,
+    QĐ 19/2014 Art. 2.2.c), which decides who counts in the one-third rule (TT 26/2014
+    Art. 33.2). Edited by DOST staff and in the admin."""
+
+    province = models.OneToOneField(
+        "communes.Province",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="qms_duties",
+    )
+    edition_deadline = models.DateField(
+        _("bodies run TCVN ISO 9001:2015 by"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: no date set; no body is flagged."),
+    )
+    edition_basis = models.CharField(
+        _("set by (document)"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. Công văn số 419/BKHCN-TĐC ngày 21/02/2018."),
+    )
+    communes_obliged_from = models.DateField(
+        _("commune-level bodies obliged from"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: communes, wards and towns apply the QMS voluntarily."),
+    )
+
+    objects = ProvinceDutiesQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("the Sở's dates for the QMS")
+        verbose_name_plural = _("the Sở's dates for the QMS")
+
+    def __str__(self):
+        return str(self.province)
+
+    def communes_obliged_on(self, day) -> bool:
+        return bool(self.communes_obliged_from and self.communes_obliged_from <= day)
+
+
+def edition_overdue(communes, day, deadline: datetime.date | None):
+    """The communes of ``communes`` (a queryset) still on TCVN ISO 9001:2008 on ``day`` although
+    the Sở's ``deadline`` has passed: their latest announcement by then is on 2008. Each is
+    annotated with ``standard_then`` and ``announced_then``. One query; none when no date is set
+    or the day is not past it. The dashboard, the inspection checklist and the annual report ask
+    this one function."""
+    if deadline is None or day <= deadline:
+        return communes.none()
+    latest = Announcement.objects.filter(
+        commune=models.OuterRef("pk"), decision_date__lte=day
+    ).order_by("-decision_date", "-pk")
+    return (
+        communes.filter(in_force_q(day))
+        .annotate(
+            standard_then=models.Subquery(latest.values("standard")[:1]),
+            announced_then=models.Subquery(latest.values("decision_date")[:1]),
+        )
+        .filter(standard_then=Standard.ISO_2008)
+    )
+
+
+def province_edition_overdue(province, day):
+    """:func:`edition_overdue` for the communes of ``province`` with the Sở's date."""
+    from communes.models import Commune
+
+    duties = ProvinceDuties.objects.for_province(province)
+    deadline = duties.edition_deadline if duties else None
+    return edition_overdue(Commune.objects.filter(province=province), day, deadline)
+
+
+def communes_edition_overdue(communes, day) -> list:
+    """The communes of ``communes`` (a queryset, any provinces) flagged on ``day`` for running
+    TCVN ISO 9001:2008 after their Sở's date (:func:`edition_overdue`, province by province), in
+    Vietnamese order: what the dashboard lists and the annual report counts. One query a
+    province that has set a date."""
+    flagged = []
+    for duties in ProvinceDuties.objects.filter(edition_deadline__isnull=False):
+        mine = communes.filter(province_id=duties.province_id)
+        flagged += edition_overdue(mine, day, duties.edition_deadline).select_related("district")
+    return sorted(flagged, key=lambda c: c.sort_key)

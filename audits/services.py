@@ -277,6 +277,7 @@ def inspection_minutes_record(
     summary: str,
     commune_representative: str,
     answers: list[tuple[str, str, str]],
+    visit: dict | None = None,
 ) -> Audit:
     """Record an inspection's minutes (TT 26/2014 Art. 37, Mẫu 21. BBKT): the inspection as an
     audit of the commune, the Art. 36 checklist (item, result, note), and a finding for each item
@@ -308,6 +309,54 @@ def inspection_minutes_record(
                 finding.save()
         item.audit = audit
         item.commune_representative = commune_representative
+        # A visit's minutes (Mẫu 21): the posts, the place, the hours, the people present.
+        for name, value in (visit or {}).items():
+            if name in VISIT_FIELDS:
+                setattr(item, name, value)
         item._history_user = by
+        item.full_clean(exclude=["plan", "commune", "audit"])
         item.save()
     return audit
+
+
+VISIT_FIELDS = {
+    "team_lead_post",
+    "commune_representative_post",
+    "attendees",
+    "place",
+    "started_at",
+    "ended_at",
+}
+
+
+def inspection_answer_record(
+    *, item, by, number: str, date: datetime.date, answers: dict[int, tuple[str, str]]
+) -> list[CorrectiveAction]:
+    """The Sở answers a body's corrective actions after an inspection (TT 26/2014 Art. 37.2.d):
+    the letter's number and date on the inspection; each action accepted (it is verified then,
+    and its finding closed once all its actions are) or not accepted, with the reason. An action
+    left without an answer keeps the one it had."""
+    from audits.models import Answer
+
+    changed = []
+    with transaction.atomic():
+        actions = CorrectiveAction.objects.select_for_update().filter(
+            finding__audit_id=item.audit_id, pk__in=list(answers)
+        )
+        for action in actions:
+            answer, note = answers[action.pk]
+            if not answer:
+                continue
+            action.answer, action.answered_on = answer, date
+            action.answer_note = note.strip() if answer == Answer.REFUSED else ""
+            action._history_user = by
+            action.full_clean(exclude=["finding", "evidence"])
+            action.save()
+            if answer == Answer.ACCEPTED and action.verified_at is None:
+                at = timezone.make_aware(datetime.datetime.combine(date, datetime.time(10)))
+                action = corrective_action_verify(action=action, by=by, at=at)
+            changed.append(action)
+        item.answer_number, item.answer_date = number.strip(), date
+        item._history_user = by
+        item.save()
+    return changed

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from audits import views
+from audits import views, views_inspections
 
 app_name = "audits"
 
@@ -21,16 +21,37 @@ urlpatterns = [
         views.announcement_create,
         name="announcement_create",
     ),
-    path("inspections/", views.plan_list, name="plan_list"),
-    path("inspections/new/", views.plan_create, name="plan_create"),
-    path("inspections/<int:pk>/", views.plan_detail, name="plan_detail"),
-    path("inspections/visits/<int:pk>/", views.inspection_detail, name="inspection_detail"),
+    path("inspections/", views_inspections.plan_list, name="plan_list"),
+    path("inspections/new/", views_inspections.plan_create, name="plan_create"),
+    path("inspections/<int:pk>/", views_inspections.plan_detail, name="plan_detail"),
+    path(
+        "inspections/visits/<int:pk>/",
+        views_inspections.inspection_detail,
+        name="inspection_detail",
+    ),
     path(
         "inspections/visits/<int:pk>/decision/",
-        views.inspection_decision,
+        views_inspections.inspection_decision,
         name="inspection_decision",
     ),
     path(
-        "inspections/visits/<int:pk>/minutes/", views.inspection_minutes, name="inspection_minutes"
+        "inspections/visits/<int:pk>/announcement/",
+        views_inspections.inspection_presence,
+        name="inspection_presence",
+    ),
+    path(
+        "inspections/visits/<int:pk>/minutes/",
+        views_inspections.inspection_minutes,
+        name="inspection_minutes",
+    ),
+    path(
+        "inspections/visits/<int:pk>/letter/",
+        views_inspections.inspection_letter,
+        name="inspection_letter",
+    ),
+    path(
+        "inspections/visits/<int:pk>/answer/",
+        views_inspections.inspection_answer,
+        name="inspection_answer",
     ),
 ]

@@ -1,13 +1,12 @@
 """Audit pages: the lists of findings and corrective actions, then recording audits and actions,
 then the DOST's yearly inspections (plans, decisions, minutes, the November summary)."""
 
-import datetime
 from pathlib import PurePath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Max, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -15,13 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import access
-from audits import inspections, services
+from audits import services
 from audits.access import (
     get_audit_for_user,
     get_corrective_action_for_user,
     get_finding_for_user,
-    get_inspection_plan_for_user,
-    get_planned_inspection_for_user,
 )
 from audits.filters import AnnouncementFilterSet, CorrectiveActionFilterSet, FindingFilterSet
 from audits.forms import (
@@ -30,21 +27,14 @@ from audits.forms import (
     AuditForm,
     CorrectiveActionForm,
     FindingForm,
-    InspectionDecisionForm,
-    InspectionPlanForm,
-    MinutesForm,
-    PlanItemsForm,
-    PlanSummaryForm,
 )
 from audits.models import (
     Announcement,
     CorrectiveAction,
     Finding,
-    InspectionPlan,
     PlannedInspection,
 )
 from communes.access import get_commune_for_user
-from communes.models import Commune
 from core import clock
 from core.asof import as_of_from_request
 from core.filenames import download_name
@@ -396,181 +386,3 @@ def finding_close(request, pk: int):
     else:
         messages.success(request, _("The finding was closed."))
     return redirect("audits:audit_detail", finding.audit_id)
-
-
-# The DOST's yearly inspections (TT 26/2014 Arts. 33–39) ---------------------------------------
-
-
-def _plan_communes(plan):
-    """The bodies the plan must check: the communes of the province's programmes that exist in
-    the plan's year (TT 26/2014 Art. 33.2.a), in Vietnamese order."""
-    start, end = datetime.date(plan.year, 1, 1), datetime.date(plan.year, 12, 31)
-    communes = (
-        Commune.objects.filter(participations__programme__province=plan.province)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=start))
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end))
-        .select_related("district")
-        .distinct()
-    )
-    return list(communes.order_by("sort_key"))
-
-
-def _plan_ctx(request, plan, **forms) -> dict:
-    communes = _plan_communes(plan)
-    current = dict(plan.items.values_list("commune_id", "form"))
-    items_form = forms.get("items_form") or PlanItemsForm(communes=communes, current=current)
-    choices = items_form.forms_by_commune() if items_form.is_bound else current
-    rows, totals = inspections.plan_results(plan)
-    by_commune = {r.item.commune_id: r for r in rows}
-    return {
-        "plan": plan,
-        "plan_rows": [(c, field, by_commune.get(c.pk)) for c, field in items_form.rows()],
-        "can_manage": access.can_manage_inspections(request.user),
-        "plan_form": forms.get("plan_form") or InspectionPlanForm(instance=plan),
-        "items_form": items_form,
-        "check": inspections.onsite_check(choices, len(communes)),
-        "results": rows,
-        "totals": totals,
-        "summary_form": forms.get("summary_form") or PlanSummaryForm(instance=plan),
-    }
-
-
-@login_required
-def plan_list(request):
-    """The years' inspection plans (province-wide roles), newest first."""
-    access.require(request.user.is_province_wide)
-    plans = InspectionPlan.objects.visible_to(request.user).annotate(
-        planned=Count("items"),
-        onsite=Count("items", filter=Q(items__form=PlannedInspection.Form.ONSITE)),
-        recorded=Count("items", filter=Q(items__audit__isnull=False)),
-    )
-    ctx = {"plans": plans, "can_manage": access.can_manage_inspections(request.user)}
-    return render(request, "audits/inspectionplan_list.html", ctx)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def plan_create(request):
-    """DOST staff draft a year's inspection plan (Mẫu 19. KHKT), then choose its communes."""
-    access.require(access.can_manage_inspections(request.user))
-    form = InspectionPlanForm(request.POST or None, initial={"year": clock.today().year})
-    if request.method == "POST" and form.is_valid():
-        form.instance.created_by = request.user
-        form.instance._history_user = request.user
-        plan = form.save()
-        messages.success(request, _("The plan was created. Choose its communes below."))
-        return redirect(plan)
-    return render(request, "audits/inspectionplan_create.html", {"form": form})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def plan_detail(request, pk: int):
-    """A plan: its header (POST ``op=plan``), its communes and the one-third check (``op=items``;
-    an htmx ``op=check`` only recomputes the check), the November summary (``op=summary``)."""
-    op = request.POST.get("op") if request.method == "POST" else None
-    plan = get_inspection_plan_for_user(request.user, pk, write=op is not None)
-    if op == "check":
-        form = PlanItemsForm(request.POST, communes=_plan_communes(plan), current={})
-        form.is_valid()
-        check = inspections.onsite_check(form.forms_by_commune(), len(form.communes))
-        return render(request, "audits/inspectionplan_detail.html#check", {"check": check})
-    forms = _plan_forms(request, plan, op)
-    if forms is None:
-        return redirect(plan)
-    return render(request, "audits/inspectionplan_detail.html", _plan_ctx(request, plan, **forms))
-
-
-def _plan_forms(request, plan, op) -> dict | None:
-    """Save what was posted; None when saved (the page redirects), else the forms with errors."""
-    if op == "plan":
-        form = InspectionPlanForm(request.POST, instance=plan)
-        if not form.is_valid():
-            return {"plan_form": form}
-        form.instance._history_user = request.user
-        form.save()
-    elif op == "items":
-        form = PlanItemsForm(request.POST, communes=_plan_communes(plan), current={})
-        if not form.is_valid():
-            return {"items_form": form}
-        services.inspection_plan_set_items(
-            plan=plan, by=request.user, forms=form.forms_by_commune()
-        )
-    elif op == "summary":
-        form = PlanSummaryForm(request.POST, instance=plan)
-        if not form.is_valid():
-            return {"summary_form": form}
-        form.save()
-    else:
-        return {}
-    messages.success(request, _("Saved."))
-    return None
-
-
-def _inspection_ctx(request, item, *, decision_form=None, minutes_form=None) -> dict:
-    answers = {}
-    if item.audit_id:
-        answers = {a.item: (a.result, a.note) for a in item.audit.checklist.all()}
-    initial = {"lead": item.team_lead, "commune_representative": item.commune_representative}
-    if item.audit_id:
-        audit = item.audit
-        initial.update(date=audit.date, lead=audit.lead, summary=audit.summary)
-    return {
-        "item": item,
-        "plan": item.plan,
-        "commune": item.commune,
-        "can_manage": access.can_manage_inspections(request.user),
-        "decision_form": decision_form or InspectionDecisionForm(instance=item),
-        "minutes_form": minutes_form or MinutesForm(initial=initial, answers=answers),
-    }
-
-
-@login_required
-def inspection_detail(request, pk: int):
-    """One commune's inspection: the decision (on site), the minutes against Art. 36."""
-    item = get_planned_inspection_for_user(request.user, pk)
-    return render(request, "audits/plannedinspection_detail.html", _inspection_ctx(request, item))
-
-
-@login_required
-@require_POST
-def inspection_decision(request, pk: int):
-    """DOST staff record the decision to inspect at the office (Mẫu 20. QĐKT)."""
-    item = get_planned_inspection_for_user(request.user, pk, write=True)
-    if not item.is_onsite:
-        raise Http404
-    form = InspectionDecisionForm(request.POST, instance=item)
-    if form.is_valid():
-        form.instance._history_user = request.user
-        form.save()
-        messages.success(request, _("The decision was recorded."))
-        return redirect(item)
-    ctx = _inspection_ctx(request, item, decision_form=form)
-    return render(request, "audits/plannedinspection_detail.html", ctx)
-
-
-@login_required
-@require_POST
-def inspection_minutes(request, pk: int):
-    """DOST staff record the minutes (Mẫu 21. BBKT): each finding becomes a finding to act on."""
-    item = get_planned_inspection_for_user(request.user, pk, write=True)
-    form = MinutesForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            audit = services.inspection_minutes_record(
-                item=item,
-                by=request.user,
-                date=data["date"],
-                lead=data["lead"],
-                summary=data["summary"],
-                commune_representative=data["commune_representative"],
-                answers=form.answers(),
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The minutes were recorded. Add corrective actions."))
-            return redirect("audits:audit_detail", audit.pk)
-    ctx = _inspection_ctx(request, item, minutes_form=form)
-    return render(request, "audits/plannedinspection_detail.html", ctx)

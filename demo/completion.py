@@ -236,13 +236,13 @@ def _settle(commune, officer, consultant, day) -> datetime.date:
     return last
 
 
-def convert_to_2015(year: int) -> int:
-    """The conversions of ``year`` (``CONVERSIONS``), after the year's inspections: the open
+def convert_to_2015(year: int, conversions=None) -> int:
+    """The conversions of ``year`` (``conversions``, default ``CONVERSIONS``): the open
     corrective actions settled, the internal audit and the management review on the 2015
     edition, then the re-announcement (kind ``conversion``) with its annex. Returns the rows."""
     created = 0
     consultant = User.objects.get(username="consultant")
-    for code, planned in CONVERSIONS:
+    for code, planned in CONVERSIONS if conversions is None else conversions:
         commune = builder_commune(code)
         if planned.year != year or commune is None:
             continue

@@ -19,22 +19,29 @@ from django.db.models import F
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from accounts.models import User
 from audits.models import (
     Announcement,
+    Answer,
     Art36,
     Audit,
     ChecklistAnswer,
     Finding,
     InspectionPlan,
+    LegalBasis,
     PlannedInspection,
+    ProvinceDuties,
     add_months,
     onsite_required,
 )
 from audits.services import inspection_minutes_record
+from communes.models import Province
+from demo.builder import SURNAMES, one_spelling
 from demo.completion import convert_to_2015
 from demo.money import inspection_budget
 from procedures.models import Procedure, ScopeItem
 from reports.models import AnnualReport
+from roadmap.models import Standard
 
 YEARS = range(2018, 2026)
 VERIFIED_AFTER_DAYS = 7  # the Sở verifies an inspection's corrective action a week after it is done
@@ -112,8 +119,69 @@ def _revisions(communes, rng: random.Random) -> int:
     return changed
 
 
-def _plan(province, year: int, communes, rng: random.Random, by) -> InspectionPlan:
+# The Sở's dates (ProvinceDuties): the Ministry's date for the 2015 edition (letter 419/BKHCN-TĐC,
+# the domain brief), and communes obliged from the two-level government of 1/7/2025 (the brief).
+EDITION_DEADLINE = datetime.date(2021, 6, 30)
+EDITION_BASIS = "Công văn số 419/BKHCN-TĐC ngày 21/02/2018 của Bộ Khoa học và Công nghệ"
+COMMUNES_OBLIGED_FROM = datetime.date(2025, 7, 1)
+NEW_PROVINCES_FROM = datetime.date(2025, 7, 1)  # the provinces of the 2025 reorganisation
+# Illustrative: the communes still on 2008 convert early in 2021, but for FLAGGED of them.
+FLAGGED = 3
+MIDDLE_NAMES = ["Văn", "Thị", "Minh", "Thanh", "Hoàng", "Ngọc", "Quốc", "Hữu"]
+GIVEN_NAMES = ["An", "Bình", "Cường", "Dũng", "Hà", "Hải", "Hạnh", "Hùng", "Lan", "Long", "Mai"]
+GIVEN_NAMES += ["Nam", "Ngân", "Phúc", "Quân", "Sơn", "Tâm", "Thảo", "Trung", "Tuấn", "Vy"]
+
+
+def _name(rng: random.Random) -> str:
+    """A fictional person's full name."""
+    return " ".join((rng.choice(SURNAMES), rng.choice(MIDDLE_NAMES), rng.choice(GIVEN_NAMES)))
+
+
+def _legal_bases(by) -> None:
+    """The acts seeded by the migration (audits 0010), recorded in their history as the Sở's
+    staff entered them when the cycle began (the demo's histories all say who)."""
+    for basis in LegalBasis.objects.exclude(pk__in=LegalBasis.history.values("id")):
+        basis._history_user = by
+        _dated(basis, datetime.date(YEARS[0], 1, 2), 8).save()
+
+
+def _duties(province) -> None:
+    """The Sở's dates, for the wave's province and the province it became in 2025."""
+    for p in [province, *Province.objects.filter(valid_from=NEW_PROVINCES_FROM)]:
+        ProvinceDuties.objects.get_or_create(
+            province=p,
+            defaults={
+                "edition_deadline": EDITION_DEADLINE,
+                "edition_basis": EDITION_BASIS,
+                "communes_obliged_from": COMMUNES_OBLIGED_FROM,
+            },
+        )
+
+
+def _catch_up(communes, year: int) -> list[tuple[str, datetime.date]]:
+    """The conversions to the 2015 edition before the Sở's date (in 2021, before that year's
+    inspections), of every commune still on 2008 but ``FLAGGED`` of them (illustrative)."""
+    if year != EDITION_DEADLINE.year:
+        return []
+    on_2008 = sorted(
+        c.code
+        for c in communes
+        if not c.announcements.filter(standard=Standard.ISO_2015).exists()
+        and (not c.valid_until or c.valid_until > EDITION_DEADLINE)
+    )
+    rng = random.Random(2021)
+    keep = set(rng.sample(on_2008, min(FLAGGED, len(on_2008))))
+    converting = [code for code in on_2008 if code not in keep]
+    return [
+        (code, datetime.date(year, 1, 11) + datetime.timedelta(days=2 * n))
+        for n, code in enumerate(converting)
+    ]
+
+
+def _plan(province, year: int, communes, rng: random.Random, by, names) -> InspectionPlan:
     issued_on = datetime.date(year, 3, rng.randint(2, 20))
+    approved = issued_on + datetime.timedelta(days=10)
+    by_plan = year % 2 == 1  # the two ways the People's Committee approves it (illustrative)
     plan = InspectionPlan(
         province=province,
         year=year,
@@ -122,7 +190,15 @@ def _plan(province, year: int, communes, rng: random.Random, by) -> InspectionPl
         budget=inspection_budget(len(communes)),
         issued_on=issued_on,
         signer_title="KT. Giám đốc Phó Giám đốc",
+        signer_name=_name(names),
         recipients=RECIPIENTS_PLAN,
+        approval_kind="plan" if by_plan else "decision",
+        approval_date=approved,
+        approval_signer_title=("TM. Ủy ban nhân dân " if by_plan else "")
+        + "KT. Chủ tịch Phó Chủ tịch",
+        approval_signer_name=_name(names),
+        request_date=approved + datetime.timedelta(days=7),
+        request_due=approved + datetime.timedelta(days=37),
         created_by=by,
     )
     _dated(plan, issued_on).save()
@@ -133,39 +209,37 @@ def _plan(province, year: int, communes, rng: random.Random, by) -> InspectionPl
     return plan
 
 
-def _state_who_is_left_out(plan, communes, maintaining) -> None:
-    """A plan that leaves out communes of the wave still building or extending their QMS that
-    year says so, and why, in its summary (TT 26/2014 Art. 33.2: every body checked through its
-    records, one third at its office; the plan's page counts every commune of the wave in force
-    that year and warns)."""
-    start = datetime.date(plan.year, 1, 1)
-    in_force = [c for c in communes if not c.valid_until or c.valid_until >= start]
-    left_out = len(in_force) - len(maintaining)
-    if left_out <= 0:
-        return
-    onsite = plan.items.filter(form=PlannedInspection.Form.ONSITE).count()
-    plan.summary = (
-        f"Kế hoạch năm {plan.year} kiểm tra {len(maintaining)} UBND cấp xã đã công bố HTQLCL "
-        f"trước năm {plan.year} ({onsite} tại trụ sở, một phần ba số cơ quan trong kế hoạch). "
-        f"{left_out} UBND cấp xã khác của đợt 2017 còn đang xây dựng hoặc mở rộng HTQLCL trong "
-        f"năm {plan.year}, được theo dõi qua lộ trình của đợt triển khai và kiểm tra từ năm "
-        f"{plan.year + 1}; vì vậy kế hoạch chưa đạt yêu cầu kiểm tra mọi cơ quan và một phần ba "
-        "tại trụ sở tính trên tất cả các xã của đợt (Điều 33 Thông tư số 26/2014/TT-BKHCN)."
+def _team(item, visit, decided_before: int, names) -> None:
+    """The decision's team and the announcement of the decision (fictional people)."""
+    item.decision_date = visit - datetime.timedelta(days=decided_before)
+    item.planned_on = visit
+    item.team_lead = _name(names)
+    item.team_lead_post = "Phó Chi cục trưởng Chi cục Tiêu chuẩn Đo lường Chất lượng"
+    item.team_members = (
+        f"{_name(names)} – Chuyên viên Chi cục Tiêu chuẩn Đo lường Chất lượng\n"
+        f"{_name(names)} – Chuyên viên Sở Nội vụ"
     )
-    _dated(plan, plan.issued_on).save(update_fields=["summary"])
+    item.announced_on, item.announced_at = visit, datetime.time(8, 0)
+    name = item.commune.name
+    item.place = f"Phòng họp Ủy ban nhân dân {name[0].lower()}{name[1:]}"
+    item.commune_representative = _name(names)
+    item.commune_representative_post = "Phó Chủ tịch Ủy ban nhân dân xã"
+    officer = User.objects.filter(username=f"commune-{item.commune.code}").first()
+    secretary = officer.get_full_name() if officer else _name(names)
+    item.attendees = (
+        f"{one_spelling(secretary)} – Thư ký ISO\n{_name(names)} – Công chức Văn phòng - Thống kê"
+    )
 
 
-def _inspect(item, rng: random.Random, by, *, until: datetime.date) -> None:
-    """The visit's decision and minutes, the findings' corrective actions (some late)."""
+def _inspect(item, rng: random.Random, by, *, until: datetime.date, names) -> None:
+    """The visit's decision and minutes, the findings' corrective actions (some late), the Sở's
+    answers to them."""
     year = item.plan.year
     visit = _day(rng, year, 5, 10)
     if visit > until:
         return
     if item.is_onsite:
-        item.decision_date = visit - datetime.timedelta(days=rng.randint(7, 20))
-        item.planned_on = visit
-        item.team_lead = "Trưởng phòng Quản lý Tiêu chuẩn Chất lượng"
-        item.team_members = "Chuyên viên Chi cục TĐC\nChuyên viên Sở Nội vụ"
+        _team(item, visit, rng.randint(7, 20), names)
         _dated(item, item.decision_date).save()
     failing = rng.sample(sorted(NOTES), k=rng.choice([0, 0, 1, 1, 2]))
     answers = [
@@ -178,10 +252,19 @@ def _inspect(item, rng: random.Random, by, *, until: datetime.date) -> None:
         item=item,
         by=by,
         date=visit,
-        lead=item.team_lead or "Chuyên viên Chi cục TĐC",
+        lead=item.team_lead or _name(names),
         summary="Cơ bản duy trì Hệ thống quản lý chất lượng theo quy định.",
-        commune_representative="Chủ tịch UBND xã",
+        commune_representative=item.commune_representative or _name(names),
         answers=answers,
+        visit={
+            "team_lead_post": item.team_lead_post or "Chuyên viên Chi cục TĐC",
+            "commune_representative_post": item.commune_representative_post or "Chủ tịch UBND xã",
+            **(
+                {"started_at": datetime.time(8, 30), "ended_at": datetime.time(11, 15)}
+                if item.is_onsite
+                else {}
+            ),
+        },
     )
     # The service records the minutes as of now: in the story they are of the visit's day.
     at = _at(visit, 15)
@@ -189,6 +272,10 @@ def _inspect(item, rng: random.Random, by, *, until: datetime.date) -> None:
     findings = audit.findings.values("pk")
     Finding.history.filter(id__in=findings, history_date__gt=at).update(history_date=at)
     PlannedInspection.history.filter(id=item.pk, history_date__gt=at).update(history_date=at)
+    if not item.is_onsite:  # the letter asking the body to fix what was found (number: typed)
+        item.letter_date = visit + datetime.timedelta(days=5)
+        _dated(item, item.letter_date).save()
+    answered = []
     for finding in audit.findings.all():
         due = add_months(audit.date, 2)
         done = due + datetime.timedelta(days=rng.randint(-40, 35))
@@ -206,15 +293,28 @@ def _inspect(item, rng: random.Random, by, *, until: datetime.date) -> None:
         if done <= until:
             action.done_on = done
             _dated(action, done, 16).save()
-            _answer(finding, action, by, until=until)
+            answered.append(_answer(finding, action, by, until=until, refuse=names.random() < 0.15))
+    answered = [day for day in answered if day]
+    if answered and len(answered) == audit.findings.count():
+        item.answer_date = max(answered)  # the Sở's letter answering them (number: typed)
+        _dated(item, item.answer_date).save()
 
 
-def _answer(finding, action, by, *, until: datetime.date) -> None:
+def _answer(finding, action, by, *, until: datetime.date, refuse: bool) -> datetime.date | None:
     """The Sở answers the body's report (TT 26/2014 Art. 37.2.d): it accepts the action a week after
-    it is done and closes the finding, so no unit keeps a finding open past its end."""
+    it is done and closes the finding, so no unit keeps a finding open past its end. Now and then
+    it first refuses it; the body reports again three weeks later. Returns the day it accepted."""
     verified = action.done_on + datetime.timedelta(days=VERIFIED_AFTER_DAYS)
+    if refuse and verified + datetime.timedelta(days=28) <= until:
+        action.answer, action.answered_on = Answer.REFUSED, verified
+        action.answer_note = "Chưa có bằng chứng cập nhật quy trình; đề nghị bổ sung."
+        _dated(action, verified, 10).save()
+        action.done_on = verified + datetime.timedelta(days=21)
+        _dated(action, action.done_on, 16).save()
+        verified = action.done_on + datetime.timedelta(days=VERIFIED_AFTER_DAYS)
     if verified > until:
-        return
+        return None
+    action.answer, action.answered_on, action.answer_note = Answer.ACCEPTED, verified, ""
     action.verified_by = by
     action.verified_at = _at(verified, 10)
     action._history_user = by
@@ -223,6 +323,7 @@ def _answer(finding, action, by, *, until: datetime.date) -> None:
     finding.closed_on = verified
     finding._history_user = by
     _dated(finding, verified, 11).save()
+    return verified
 
 
 def load_cycle(*, today: datetime.date, by=None) -> int:
@@ -249,6 +350,9 @@ def _load_cycle(*, today: datetime.date, by=None) -> int:
         return 0
     created = _revisions(communes, rng)
     province = communes[0].province
+    _duties(province)
+    _legal_bases(by)
+    names = random.Random(1709)  # the fictional names of the Sở's documents
     for year in YEARS:
         if datetime.date(year, 1, 1) > today or InspectionPlan.objects.filter(year=year).exists():
             continue
@@ -269,10 +373,11 @@ def _load_cycle(*, today: datetime.date, by=None) -> int:
             continue
         for commune in maintaining:
             created += _maintenance(commune, year, rng, by)
-        plan = _plan(province, year, maintaining, rng, by)
-        _state_who_is_left_out(plan, communes, maintaining)
+        # The 2008 communes convert before the Sở's date, early that year (illustrative).
+        created += convert_to_2015(year, conversions=_catch_up(maintaining, year))
+        plan = _plan(province, year, maintaining, rng, by, names)
         for item in plan.items.select_related("plan", "commune"):
-            _inspect(item, rng, by, until=today)
+            _inspect(item, rng, by, until=today, names=names)
         # A few communes convert to TCVN ISO 9001:2015 in 2019-2020 (demo/completion.py).
         created += convert_to_2015(year)
         if datetime.date(year, 12, 1) <= today:

@@ -19,7 +19,8 @@ Rules, with where they come from:
   Art. 4.3; TT 26/2014 Art. 7.2.l): the procedures of the latest announcement's annex against the
   scope on the as-of date (announcements recorded before annexes were kept: their count);
 - **corrective actions** reported within two months of the inspection's minutes (TT 26/2014
-  Art. 37.2.c), for the DOST's inspections of the year.
+  Art. 37.2.c) and accepted by the Sở (Art. 37.2.d), for the DOST's inspections of the year:
+  the rule is ``CorrectiveActionQuerySet.with_follow_up_on`` (audits/models.py).
 
 The scope on a date: processes issued or applied, first issued (revision 0) on or before that
 date, whose procedure was not abolished by then. A later revision does not take a process out of
@@ -433,8 +434,10 @@ def _load_actions(communes: dict, ids, year: int, as_of: datetime.date) -> None:
     if not findings:
         return
     with_actions = set()
-    actions = CorrectiveAction.objects.filter(finding_id__in=found.values("pk")).values(
-        "finding_id", "description", "done_on"
+    actions = (
+        CorrectiveAction.objects.filter(finding_id__in=found.values("pk"))
+        .with_follow_up_on(as_of)
+        .values("finding_id", "description", "done_on", "follow_up")
     )
     for a in actions:
         f = findings.get(a["finding_id"])
@@ -442,7 +445,7 @@ def _load_actions(communes: dict, ids, year: int, as_of: datetime.date) -> None:
             continue  # recorded between the queries
         with_actions.add(a["finding_id"])
         communes[f["audit__commune_id"]].actions.append(
-            action_due(a["description"], f["audit__date"], a["done_on"], as_of)
+            action_due(a["description"], f["audit__date"], a["done_on"], as_of, a["follow_up"])
         )
     for pk, f in findings.items():
         if pk not in with_actions:

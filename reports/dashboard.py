@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
-from audits.models import Announcement
-from communes.models import is_national
+from audits.models import Announcement, communes_edition_overdue
+from communes.models import Commune, is_national
 from core import clock
 from reports import charts, metrics
 from reports.grid import GridTable, grid_page, grid_tables
@@ -207,6 +207,8 @@ def dashboard_context(user, *, programme=None, province=None, page=None, as_of=N
     links = figure_links(as_of) if programme is None and not national else {}
     ctx = dashboard_figures_context(figures, page=page, national=national, links=links)
     ctx["recent"] = metrics.recent_changes_with_previous(participations, limit=15, as_of=as_of)
+    communes = Commune.objects.filter(participations__in=participations).distinct()
+    ctx["edition_overdue"] = communes_edition_overdue(communes, as_of)
     ctx.update(
         {
             "national": national,

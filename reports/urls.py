@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from reports import views, views_money, views_tasks, views_units
+from reports import views, views_inspections, views_money, views_tasks, views_units
 
 app_name = "reports"
 
@@ -48,24 +48,15 @@ urlpatterns = [
         {"which": "province"},
         name="annual_report_province_document",
     ),
+    # The inspection trail (TT 26/2014 Arts. 34–38): each document from the page of its data.
     re_path(
-        r"^inspections/(?P<pk>[0-9]+)/plan\.(?P<fmt>pdf|docx)$",
-        views.plan_document,
-        name="plan_document",
+        r"^inspections/(?P<pk>[0-9]+)/(?P<name>[a-z]+)\.(?P<fmt>pdf|docx)$",
+        views_inspections.plan_file,
+        name="plan_file",
     ),
     re_path(
-        r"^inspections/(?P<pk>[0-9]+)/summary\.(?P<fmt>pdf|docx)$",
-        views.summary_document,
-        name="summary_document",
-    ),
-    re_path(
-        r"^inspections/visits/(?P<pk>[0-9]+)/decision\.(?P<fmt>pdf|docx)$",
-        views.decision_document,
-        name="decision_document",
-    ),
-    re_path(
-        r"^inspections/visits/(?P<pk>[0-9]+)/minutes\.(?P<fmt>pdf|docx)$",
-        views.minutes_document,
-        name="minutes_document",
+        r"^inspections/visits/(?P<pk>[0-9]+)/(?P<name>[a-z]+)\.(?P<fmt>pdf|docx)$",
+        views_inspections.inspection_file,
+        name="inspection_file",
     ),
 ]

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import access
-from audits.access import get_inspection_plan_for_user, get_planned_inspection_for_user
 from audits.models import InspectionPlan
 from communes.access import get_commune_for_user, get_district_for_user, get_province_for_user
 from communes.models import Province
@@ -20,7 +19,7 @@ from core.filenames import download_name
 from reports import documents, metrics
 from reports.access import get_annual_report_for_user
 from reports.dashboard import dashboard_context
-from reports.documents import annual, official
+from reports.documents import annual
 from reports.forms import AnnualReportCreateForm, AnnualReportForm
 from reports.models import AnnualReport
 from reports.services import (
@@ -191,38 +190,6 @@ def _document_response(doc, fmt: str) -> HttpResponse:
     filename = download_name(doc.filename, ext=fmt)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-@login_required
-def plan_document(request, pk: int, fmt: str):
-    """The year's inspection plan (Mẫu 19. KHKT)."""
-    plan = get_inspection_plan_for_user(request.user, pk)
-    return _document_response(official.plan_document(plan), fmt)
-
-
-@login_required
-def summary_document(request, pk: int, fmt: str):
-    """The November report of the year's inspection results (TT 26/2014 Art. 38)."""
-    plan = get_inspection_plan_for_user(request.user, pk)
-    return _document_response(official.summary_document(plan), fmt)
-
-
-@login_required
-def decision_document(request, pk: int, fmt: str):
-    """The decision of an on-site inspection (Mẫu 20. QĐKT)."""
-    item = get_planned_inspection_for_user(request.user, pk)
-    if not item.is_onsite:
-        raise Http404
-    return _document_response(official.decision_document(item), fmt)
-
-
-@login_required
-def minutes_document(request, pk: int, fmt: str):
-    """The minutes of an inspection (Mẫu 21. BBKT), once recorded."""
-    item = get_planned_inspection_for_user(request.user, pk)
-    if item.audit is None:
-        raise Http404
-    return _document_response(official.minutes_document(item), fmt)
 
 
 def annual_participations(user, report):

@@ -255,17 +255,23 @@ URLS: dict[str, Case] = {
     "audits:inspection_minutes": case(
         MANAGES_PROGRAMME_A, kwargs=lambda s: {"pk": s.visit.pk}, method="post"
     ),
-    "reports:plan_document": case(
-        PROVINCE_WIDE_404, kwargs=lambda s: {"pk": s.plan.pk, "fmt": "docx"}
+    "audits:inspection_presence": case(
+        MANAGES_PROGRAMME_A, kwargs=lambda s: {"pk": s.visit.pk}, method="post"
     ),
-    "reports:summary_document": case(
-        PROVINCE_WIDE_404, kwargs=lambda s: {"pk": s.plan.pk, "fmt": "pdf"}
+    # A visit has minutes, not the letter of a check of records: 404 for the one who may write.
+    "audits:inspection_letter": case(
+        everyone(403, dost_staff=404, other_commune_officer=404),
+        kwargs=lambda s: {"pk": s.visit.pk},
+        method="post",
     ),
-    "reports:decision_document": case(
-        SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.visit.pk, "fmt": "docx"}
+    "audits:inspection_answer": case(
+        MANAGES_PROGRAMME_A, kwargs=lambda s: {"pk": s.visit.pk}, method="post"
     ),
-    "reports:minutes_document": case(
-        SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.visit.pk, "fmt": "docx"}
+    "reports:plan_file": case(
+        PROVINCE_WIDE_404, kwargs=lambda s: {"pk": s.plan.pk, "name": "request", "fmt": "docx"}
+    ),
+    "reports:inspection_file": case(
+        SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.visit.pk, "name": "minutes", "fmt": "docx"}
     ),
     "reports:annual_report_list": case(PROVINCE_WIDE),
     "reports:annual_report_detail": case(

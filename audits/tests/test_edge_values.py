@@ -52,7 +52,6 @@ def _plan(o, w):
         "period_end": "30/10/2020",
         "budget": "1000",
         "issued_on": "05/03/2020",
-        "approval_date": "01/03/2020",
     }
 
 
@@ -66,7 +65,17 @@ FORMS = {
     "plan create": (
         lambda o, w: "/inspections/new/",
         lambda o, w: {**_plan(o, w), "year": "2021", "period_start": "", "period_end": ""},
-        {"year": YEARS, "approval_date": DATES, "budget": AMOUNTS},
+        {"year": YEARS, "issued_on": DATES, "budget": AMOUNTS},
+    ),
+    "plan approval": (
+        lambda o, w: f"/inspections/{o['plan'].pk}/",
+        lambda o, w: {"op": "approval", "approval_kind": "decision", "approval_date": "10/03/2020"},
+        {"approval_date": DATES},
+    ),
+    "plan request": (
+        lambda o, w: f"/inspections/{o['plan'].pk}/",
+        lambda o, w: {"op": "request", "request_date": "20/03/2020", "request_due": "20/04/2020"},
+        {"request_date": DATES, "request_due": DATES},
     ),
     "plan summary": (
         lambda o, w: f"/inspections/{o['plan'].pk}/",
@@ -83,9 +92,27 @@ FORMS = {
         lambda o, w: {
             "date": "20/05/2020",
             "lead": "Trần Văn Trưởng",
+            "lead_post": "Phó Chi cục trưởng",
+            "commune_representative": "Võ Văn Chủ",
+            "commune_representative_post": "Chủ tịch UBND xã",
+            "place": "Phòng họp UBND xã",
+            "started_at": "08:00",
+            "ended_at": "11:00",
             **{f"r_{key}": "conforms" for key in _art36()},
         },
-        {"date": DATES},
+        {"date": DATES, "started_at": ["25:00", "8h", "x" * 50, "\x00"]},
+    ),
+    "inspection announcement": (
+        lambda o, w: f"/inspections/visits/{o['item'].pk}/announcement/",
+        lambda o, w: {
+            "announced_on": "20/05/2020",
+            "announced_at": "08:00",
+            "place": "Phòng họp UBND xã",
+            "commune_representative": "Võ Văn Chủ",
+            "commune_representative_post": "Chủ tịch UBND xã",
+            "attendees": "Lê Thị Thư – Thư ký ISO",
+        },
+        {"announced_on": DATES, "announced_at": ["25:00", "x" * 50], "attendees": ["Lê Thị Thư"]},
     ),
     "annual report edit": (
         lambda o, w: f"/reports/annual/{o['report'].pk}/",

@@ -15,6 +15,7 @@ from audits.models import (
     Finding,
     InspectionPlan,
     PlannedInspection,
+    ProvinceDuties,
 )
 from audits.tests.factories import FindingFactory
 
@@ -32,6 +33,14 @@ def _pinned(settings):
 @pytest.fixture
 def plan(world):
     return InspectionPlan.objects.create(province=world["province"], year=2020, budget=20_000_000)
+
+
+@pytest.fixture
+def obliged(world):
+    """The Sở's date from which the communes must apply the QMS: before the plans' year."""
+    return ProvinceDuties.objects.create(
+        province=world["province"], communes_obliged_from=D(2019, 1, 1)
+    )
 
 
 def items_post(world, a="", b="", c=""):
@@ -78,7 +87,7 @@ def test_a_plan_before_2000_is_refused_with_the_reason(client, dost_staff, world
     assert "2000" in html and "QĐ 19/2014/QĐ-TTg" in html
 
 
-def test_dost_staff_draft_a_plan_and_choose_its_communes(client, dost_staff, world):
+def test_dost_staff_draft_a_plan_and_choose_its_communes(client, dost_staff, world, obliged):
     client.force_login(dost_staff)
     data = {
         "province": world["province"].pk,
@@ -100,11 +109,13 @@ def test_dost_staff_draft_a_plan_and_choose_its_communes(client, dost_staff, wor
     }
     html = client.get(f"/inspections/{plan.pk}/").content.decode()
     check = re.search(r'<div id="onsite-check".*?</div>', html, re.S).group(0)
-    assert "2 of 3 communes in the plan" in check
+    assert "2 of 3 obliged bodies in the plan" in check
     assert "1 on site, at least 1 required" in check and "one third met" in check
 
 
-def test_the_one_third_check_follows_the_choices_before_saving(client, dost_staff, plan, world):
+def test_the_one_third_check_follows_the_choices_before_saving(
+    client, dost_staff, plan, world, obliged
+):
     client.force_login(dost_staff)
     data = {**items_post(world, a="records", b="records", c="records"), "op": "check"}
     response = client.post(f"/inspections/{plan.pk}/", data, HTTP_HX_REQUEST="true")
@@ -121,7 +132,12 @@ def test_a_decision_only_for_an_onsite_visit_and_within_the_year(client, dost_st
     )
     client.force_login(dost_staff)
     url = "/inspections/visits/{}/decision/"
-    data = {"decision_number": "", "decision_date": "15/12/2019", "team_lead": "Trần Văn B"}
+    data = {
+        "decision_number": "",
+        "decision_date": "15/12/2019",
+        "team_lead": "Trần Văn B",
+        "team_lead_post": "Phó Chi cục trưởng",
+    }
     assert client.post(url.format(records.pk), data).status_code == 404
     response = client.post(url.format(onsite.pk), data)
     assert "outside the plan&#x27;s year 2020" in response.content.decode()
@@ -132,7 +148,16 @@ def test_a_decision_only_for_an_onsite_visit_and_within_the_year(client, dost_st
 
 
 def minutes_data(date="20/05/2020", failing=None):
-    data = {"date": date, "lead": "Trần Văn B", "commune_representative": "Lê Thị C"}
+    data = {
+        "date": date,
+        "lead": "Trần Văn B",
+        "lead_post": "Phó Chi cục trưởng",
+        "commune_representative": "Lê Thị C",
+        "commune_representative_post": "Chủ tịch UBND xã",
+        "place": "Phòng họp UBND xã",
+        "started_at": "08:00",
+        "ended_at": "11:30",
+    }
     for key in Art36.values:
         data[f"r_{key}"] = ChecklistAnswer.Result.CONFORMS
         data[f"n_{key}"] = ""
@@ -227,8 +252,10 @@ def test_the_november_summary_counts_the_results(plan, world):
         "conforms": 12,
         "does_not": 1,
         "findings": 1,
-        "actions_on_time": 0,
-        "actions_late": 1,
+        "actions_fixed": 0,
+        "actions_accepted_late": 0,
+        "actions_refused": 0,
         "actions_pending": 0,
+        "actions_late": 1,  # reported after the two months, and not accepted by the Sở
     }
     assert [r.item.commune.name for r in rows] == ["Xã Phong Nẫm", "Xã Phú Phụng"]

@@ -139,18 +139,22 @@ def test_the_inspection_documents_write_the_committee_and_the_body_as_the_law_do
         .order_by("plan__year", "commune__code")
         .first()
     )
+    documents = (
+        ("reports:inspection_file", item.pk, "decision"),
+        ("reports:inspection_file", item.pk, "announcement"),
+        ("reports:inspection_file", item.pk, "minutes"),
+        ("reports:plan_file", item.plan_id, "plan"),
+        ("reports:plan_file", item.plan_id, "approval"),
+        ("reports:plan_file", item.plan_id, "request"),
+        ("reports:plan_file", item.plan_id, "summary"),
+    )
     texts = {
-        name: _docx_text(client.get(reverse(name, args=[pk, "docx"])).content)
-        for name, pk in (
-            ("reports:decision_document", item.pk),
-            ("reports:minutes_document", item.pk),
-            ("reports:plan_document", item.plan_id),
-            ("reports:summary_document", item.plan_id),
-        )
+        kind: _docx_text(client.get(reverse(name, args=[pk, kind, "docx"])).content)
+        for name, pk, kind in documents
     }
     committee = f"Ủy ban nhân dân {item.commune.name_in_text}"
-    assert committee in texts["reports:decision_document"]
-    assert committee in texts["reports:minutes_document"]
-    assert f"UBND {item.commune.name_in_text}" in texts["reports:plan_document"]
+    assert committee in texts["decision"]
+    assert committee in texts["minutes"]
+    assert f"UBND {item.commune.name_in_text}" in texts["plan"]
     for name, text in texts.items():
         assert not _wrong_forms(text, from_2025=False), name

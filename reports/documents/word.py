@@ -125,6 +125,8 @@ def _masthead(document, doc: OfficialDocument) -> None:
         _run(left.paragraphs[0], doc.issuing_body.upper(), bold=True, size=12)
     _para(left, "―――――", align=center, after=4, size=8)
     _para(left, doc.number_line, align=center, after=0, size=13)
+    if not doc.kind:  # a letter (công văn): its "V/v" subject under its number
+        _para(left, doc.subject, align=center, after=0, size=12)
     right.paragraphs[0].alignment = center
     _run(right.paragraphs[0], MOTTO, bold=True, size=12)
     _para(right, SLOGAN, align=center, after=0, bold=True, size=14)
@@ -135,9 +137,10 @@ def _masthead(document, doc: OfficialDocument) -> None:
 def _body(document, doc: OfficialDocument) -> None:
     center = WD_ALIGN_PARAGRAPH.CENTER
     _para(document, "", after=6)
-    _para(document, doc.kind.upper(), align=center, after=0, bold=True)
-    _para(document, doc.subject, align=center, after=0, bold=True)
-    _para(document, "―――――", align=center, after=8, size=8)
+    if doc.kind:
+        _para(document, doc.kind.upper(), align=center, after=0, bold=True)
+        _para(document, doc.subject, align=center, after=0, bold=True)
+        _para(document, "―――――", align=center, after=8, size=8)
     for block in doc.blocks:
         if block.kind == "heading":
             heading = _para(document, block.text, after=3, indent=False, bold=True)

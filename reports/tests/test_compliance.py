@@ -148,14 +148,24 @@ def test_corrective_actions_are_due_two_months_after_the_inspection(maintained):
     a = maintained["commune"]
     inspection = AuditFactory(commune=a, kind=Audit.Kind.INSPECTION_ONSITE, date=D(2019, 3, 10))
     finding = FindingFactory(audit=inspection, severity=Finding.Severity.MINOR)
-    CorrectiveActionFactory(finding=finding, due_date=D(2019, 5, 10), done_on=D(2019, 5, 2))
+    # Done in time and accepted by the Sở (TT 26/2014 Art. 37.2.d): fixed within two months.
+    CorrectiveActionFactory(
+        finding=finding,
+        due_date=D(2019, 5, 10),
+        done_on=D(2019, 5, 2),
+        answer="accepted",
+        answered_on=D(2019, 5, 9),
+    )
     CorrectiveActionFactory(finding=finding, due_date=D(2019, 5, 10), done_on=D(2019, 6, 1))
+    # Done in time but never answered by the Sở: the follow-up is not closed, late once over.
+    CorrectiveActionFactory(finding=finding, due_date=D(2019, 5, 10), done_on=D(2019, 5, 3))
     # A nonconformity with no action at all is late too; an observation asks for none.
     FindingFactory(audit=inspection, severity=Finding.Severity.MAJOR, description="Không khắc phục")
     FindingFactory(audit=inspection, severity=Finding.Severity.OBSERVATION)
     row = row_of(all_participations(maintained), 2019, a)
     assert sorted((x.deadline, x.done_on or D.max, x.status) for x in row.actions) == [
         (D(2019, 5, 10), D(2019, 5, 2), DONE),
+        (D(2019, 5, 10), D(2019, 5, 3), LATE),
         (D(2019, 5, 10), D(2019, 6, 1), LATE),
         (D(2019, 5, 10), D.max, LATE),
     ]

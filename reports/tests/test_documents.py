@@ -214,7 +214,8 @@ def test_the_decision_and_the_minutes(client, dost_staff, plan):
         signer=["Nguyễn Văn Ký"],
         recipients=["Nơi nhận:"],
     )
-    assert "Trưởng đoàn: Trần Văn Trưởng" in decision and "Thành viên: Phạm Văn Hai" in decision
+    assert "Ông/Bà Trần Văn Trưởng" in decision and "– Trưởng đoàn" in decision
+    assert "Ông/Bà Phạm Văn Hai" in decision and "– Thành viên" in decision
     assert "Điều 36 Thông tư số 26/2014/TT-BKHCN" in decision
     _, minutes = docx_text(client.get(f"/inspections/visits/{onsite.pk}/minutes.docx").content)
     minutes = squash(minutes)
@@ -279,7 +280,7 @@ def test_the_november_summary_is_a_document_in_the_decrees_form(client, dost_sta
     assert "Số: 150/BC-SKHCN" in word and "UBND xã Phú Phụng" in word and "Chưa kiểm tra" in word
     assert "Điều 38 Thông tư số 26/2014/TT-BKHCN" in word
     assert "Đã kiểm tra 1/3 cơ quan" in word  # one set of minutes recorded of three planned
-    assert "12 nội dung phù hợp, 1 nội dung không phù hợp; 1 điểm không phù hợp" in word
+    assert "12 nội dung phù hợp, 1 nội dung không phù hợp; 1 vấn đề tồn tại" in word
 
 
 def test_the_documents_are_linked_where_dost_staff_look(client, dost_staff, plan):
@@ -294,9 +295,11 @@ def test_the_documents_are_linked_where_dost_staff_look(client, dost_staff, plan
     ).content.decode()
     assert f'href="/audits/{onsite.audit_id}/"' in commune
     audit = client.get(f"/audits/{onsite.audit_id}/").content.decode()
-    for url in ("decision.pdf", "decision.docx", "minutes.pdf", "minutes.docx"):
-        assert f'href="/inspections/visits/{onsite.pk}/{url}"' in audit
     assert f'href="/inspections/visits/{onsite.pk}/"' in audit
+    # The inspection's page, which holds their data, offers its documents.
+    page = client.get(f"/inspections/visits/{onsite.pk}/").content.decode()
+    for url in ("decision.pdf", "decision.docx", "minutes.pdf", "minutes.docx"):
+        assert f'href="/inspections/visits/{onsite.pk}/{url}"' in page
 
 
 def test_documents_outside_the_users_reach(client, commune_officer, dost_staff, plan, world):
