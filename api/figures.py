@@ -147,6 +147,9 @@ class YearFiguresSerializer(serializers.Serializer):
     announced_in_year = serializers.IntegerField()
     reannounced_in_year = serializers.IntegerField()
     by_standard = serializers.SerializerMethodField()
+    edition_overdue = serializers.IntegerField(
+        help_text="Communes still on TCVN ISO 9001:2008 after their Sở's deadline on the day."
+    )
     procedures_in_scope = serializers.IntegerField()
     inspected_records = serializers.IntegerField()
     inspected_onsite = serializers.IntegerField()

@@ -43,6 +43,7 @@ from audits.models import (
     CorrectiveAction,
     Finding,
     add_months,
+    communes_edition_overdue,
 )
 from communes.models import (
     BEFORE_RECORDS,
@@ -510,6 +511,7 @@ class YearFigures:
     announced_in_year: int
     reannounced_in_year: int
     by_standard: Counter
+    edition_overdue: int
     procedures_in_scope: int
     inspected_records: int
     inspected_onsite: int
@@ -588,6 +590,12 @@ def year_figures(participations, year: int, *, today: datetime.date | None = Non
         announced_in_year=len({a["commune_id"] for a in in_year if a["kind"] == "first"}),
         reannounced_in_year=len({a["commune_id"] for a in in_year if a["kind"] != "first"}),
         by_standard=Counter(c.announcements[-1]["standard"] for c in announced),
+        edition_overdue=len(
+            communes_edition_overdue(
+                Commune.objects.filter(pk__in=_commune_ids(participations, compliance.as_of)),
+                compliance.as_of,
+            )
+        ),
         procedures_in_scope=sum(c.scope_size for c in rows),
         **_inspections(_commune_ids(participations, compliance.as_of), year, compliance.as_of),
         actions_on_time=actions[DONE],
@@ -617,6 +625,7 @@ def year_table(figures: YearFigures) -> list[tuple[str, int | str]]:
         (_("Re-announcements in the year"), figures.reannounced_in_year),
         ("TCVN ISO 9001:2008", figures.by_standard.get("2008", 0)),
         ("TCVN ISO 9001:2015", figures.by_standard.get("2015", 0)),
+        (_("Still on TCVN ISO 9001:2008 after the Sở's deadline"), figures.edition_overdue),
         (_("Procedures in the QMS scope"), figures.procedures_in_scope),
         (_("Bodies maintaining their QMS"), len(c.maintaining)),
         (_("Internal audit held"), c.count("internal_audit", DONE)),

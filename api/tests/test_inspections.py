@@ -9,6 +9,7 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
+from audits import inspections
 from audits.models import Audit, InspectionPlan, PlannedInspection
 
 PERSONAS = [
@@ -61,7 +62,10 @@ def test_the_plans_are_the_plans_pages(plan, personas, as_user, persona):
         1,
         1,
     )
-    assert [d["kind"] for d in row["documents"]] == ["plan", "summary"]
+    assert [d["kind"] for d in row["documents"]] == inspections.plan_documents(
+        InspectionPlan.objects.get(pk=row["id"])
+    )
+    assert {"plan", "request", "summary"} <= {d["kind"] for d in row["documents"]}
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -89,7 +93,7 @@ def test_the_documents_listed_are_those_that_exist_and_they_download(
     officer = as_user(commune_officer)
     mine = PlannedInspection.objects.get(commune__code="28873")
     data = officer.get(f"/api/v1/planned-inspections/{mine.pk}/").json()
-    assert [d["kind"] for d in data["documents"]] == ["decision", "minutes"]
+    assert [d["kind"] for d in data["documents"]] == ["decision", "announcement", "minutes"]
     minutes = next(d for d in data["documents"] if d["kind"] == "minutes")
     response = officer.get(minutes["docx"])
     assert response.status_code == 200

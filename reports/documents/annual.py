@@ -33,6 +33,7 @@ from reports.documents.official import (
     _signer,
     issuer_name,
 )
+from reports.documents.trail import edition
 
 MINISTRY = "Bộ Khoa học và Công nghệ"
 # The national body for standards, metrology and quality, by the date of the document.
@@ -102,8 +103,10 @@ def _narrative(report) -> list[Block]:
     ]
 
 
-def _subject(report) -> str:
-    return f"Tình hình xây dựng, áp dụng, duy trì và cải tiến {QMS} năm {report.year}"
+def _subject(report, figures: metrics.YearFigures) -> str:
+    """The subject names the editions the bodies run (a body on each: both)."""
+    editions = edition(s for s, n in figures.by_standard.items() if n)
+    return f"Tình hình xây dựng, áp dụng, duy trì và cải tiến {QMS} {editions} năm {report.year}"
 
 
 def annual_report_document(report, figures: metrics.YearFigures) -> OfficialDocument:
@@ -120,7 +123,7 @@ def annual_report_document(report, figures: metrics.YearFigures) -> OfficialDocu
         date=report.issued_on,
         year=report.year,
         kind="Báo cáo",
-        subject=_subject(report),
+        subject=_subject(report, figures),
         blocks=[Block("para", intro), *_figure_blocks(figures), *_narrative(report)],
         signers=_signer(report),
         recipients=report.recipient_lines or SO_RECIPIENTS,
@@ -158,7 +161,7 @@ def province_report_document(report, figures: metrics.YearFigures) -> OfficialDo
         date=report.province_issued_on,
         year=report.year,
         kind="Báo cáo",
-        subject=_subject(report),
+        subject=_subject(report, figures),
         blocks=[Block("para", intro), *_figure_blocks(figures), *_narrative(report)],
         signers=[Signer(title=report.province_signer_title, name=report.province_signer_name)],
         recipients=[*national_recipients(day), issuer_name(), "Lưu: VT"],
