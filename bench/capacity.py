@@ -19,6 +19,8 @@ import threading
 import time
 from pathlib import Path
 
+from django.conf import settings
+
 from bench.servers import environment, prepare, server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,7 +109,7 @@ def stage_rows(record: dict, meter: CpuMeter) -> list[dict]:
     rows = []
     for stage in record["stages"]:
         start, end = stage["start"], stage.get("end", stage["start"])
-        requests = [r for r in record["requests"] if start <= r[0] < end and r[1] != "GET sign-in"]
+        requests = [r for r in record["requests"] if start <= r[0] < end]
         seconds = max(end - start, 1e-9)
         cpu = meter.between(start, end)
         n = max(len(requests), 1)
@@ -134,7 +136,10 @@ def run(plan: dict, *, port: int, workers: int, rates: list[float], stage_second
     and the best rate within the budget."""
     with tempfile.TemporaryDirectory(prefix="bench-capacity-") as tmp:
         tmp = Path(tmp)
-        env = environment(media_root=tmp / "media", static_root=tmp / "static")
+        # This process's secret key: the sessions of the plan were signed with it.
+        env = environment(
+            media_root=tmp / "media", static_root=tmp / "static", SECRET_KEY=settings.SECRET_KEY
+        )
         prepare(env)
         plan = {
             **plan,

@@ -21,7 +21,6 @@ import time
 from urllib.parse import urlparse
 
 import gevent
-from gevent.lock import Semaphore
 from locust import HttpUser, LoadTestShape, events, task
 from locust.clients import HttpSession
 
@@ -34,8 +33,6 @@ WARMUP = float(PLAN["warmup_seconds"])
 STAGES = [(float(rate), float(seconds)) for rate, seconds in PLAN["stages"]]
 RATE = [float(PLAN["warmup_rate"])]  # the arrival rate now (arrivals a second, all visitors)
 RECORD = {"stages": [], "requests": []}
-COOKIES: dict[str, dict] = {}
-LOCKS: dict[str, Semaphore] = {}
 
 
 @events.test_start.add_listener
@@ -66,6 +63,14 @@ def _stage_p95(start: float) -> tuple[float, float]:
         return 0.0, 0.0
     times = sorted(r[2] for r in rows)
     return times[int(0.95 * (len(times) - 1))], sum(r[3] for r in rows) / len(rows)
+
+
+def _get(session: HttpSession, url: str, name: str) -> str:
+    """The page's text; a failure unless it is the page itself (not the sign-in page)."""
+    with session.get(url, name=name, catch_response=True, allow_redirects=False) as response:
+        if response.status_code != 200:
+            response.failure(f"status {response.status_code}")
+        return response.text
 
 
 class Steps(LoadTestShape):
@@ -129,49 +134,33 @@ class Visitor(HttpUser):
         self.officer = self._session(f"commune-{self.commune['code']}")
 
     def _session(self, username: str) -> HttpSession:
-        """A session of ``username``, signed in once per account and shared by its visitors
-        (a sign-in is a password hash: not part of the mix)."""
+        """A session of ``username``, signed in by the plan (a session cookie made for each
+        account before the test: a sign-in is a password hash, not part of the mix)."""
         session = HttpSession(
             base_url=self.host, request_event=self.environment.events.request, user=self
         )
-        with LOCKS.setdefault(username, Semaphore()):
-            if username not in COOKIES:
-                session.get("/login/", name="sign-in")
-                response = session.post(
-                    "/login/",
-                    {
-                        "username": username,
-                        "password": PLAN["password"],
-                        "csrfmiddlewaretoken": session.cookies.get("csrftoken"),
-                    },
-                    headers={"Referer": f"{self.host}/login/"},
-                    name="sign-in",
-                    allow_redirects=False,
-                )
-                assert response.status_code == 302, f"sign-in of {username}: {response.status_code}"
-                COOKIES[username] = session.cookies.get_dict()
-        session.cookies.update(COOKIES[username])
+        session.cookies.update(PLAN["cookies"][username])
         return session
 
     @task(6)
     def staff_reads(self):
         page = random.choices(["dashboard", "communes", "milestones", "district"], [3, 2, 2, 1])[0]
         if page == "district":
-            self.staff.get(PLAN["district_paths"][self.staff_name], name="/districts/[code]/")
+            _get(self.staff, PLAN["district_paths"][self.staff_name], "/districts/[code]/")
         else:
-            self.staff.get(f"/{page}/")
+            _get(self.staff, f"/{page}/", f"/{page}/")
 
     @task(3)
     def officer_reads(self):
         if random.random() < 0.75:
-            self.officer.get(self.commune["path"], name="/communes/[code]/")
+            _get(self.officer, self.commune["path"], "/communes/[code]/")
         else:
-            self.officer.get("/milestones/")
+            _get(self.officer, "/milestones/", "/milestones/")
 
     @task(1)
     def officer_updates(self):
         url = f"/milestones/{random.choice(self.commune['milestones'])}/"
-        page = self.officer.get(url, name="/milestones/[pk]/").text
+        page = _get(self.officer, url, "/milestones/[pk]/")
         fields = dict(re.findall(r'name="(version|status|completed_on)"[^>]*value="([^"]*)"', page))
         status = re.search(r'<option value="([a-z_]+)"[^>]*selected', page)
         data = {

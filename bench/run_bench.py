@@ -193,6 +193,24 @@ def where_it_goes(timer, clients: dict, paths: dict, admin) -> None:
     print(f"{'weighted mean CPU of this process':34} {'':6} {'':8} {mean_cpu:6.0f}ms")
 
 
+def session_cookies(usernames: list[str]) -> dict[str, dict]:
+    """A signed-in session for each account, as its cookies (what a sign-in leaves behind,
+    without its password hash: the load test measures the mix, not sign-ins)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from accounts.models import User
+
+    cookies = {}
+    for user in User.objects.filter(username__in=usernames):
+        client = Client()
+        client.force_login(user)
+        cookies[user.username] = {
+            settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value
+        }
+    return cookies
+
+
 def capacity_plan(size: int) -> tuple[dict, dict]:
     """The accounts, communes and milestones of the load test; the paths of the mix."""
     from bench.build_scale_data import STAFF
@@ -213,7 +231,7 @@ def capacity_plan(size: int) -> tuple[dict, dict]:
     district_paths = dict.fromkeys(STAFF, districts["900"])
     district_paths.update({f"bench-district-{code}": path for code, path in districts.items()})
     plan = {
-        "password": PASSWORD,
+        "cookies": session_cookies([*staff, *[f"commune-{c['code']}" for c in communes]]),
         "staff": staff,
         "communes": communes,
         "district_paths": district_paths,
