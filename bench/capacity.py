@@ -174,6 +174,8 @@ def run(plan: dict, *, port: int, workers: int, rates: list[float], stage_second
         record = json.loads((tmp / "results.json").read_text())
     rows = stage_rows(record, meter)
     _print(rows, workers)
+    for why, count in sorted(record["failures"].items()):
+        print(f"  failed {count}×: {why}")
     good = [r for r in rows if r["p95"] <= P95_MS and r["failures"] == 0]
     return {"rows": rows, "best": max(good, key=lambda r: r["got"]) if good else None}
 

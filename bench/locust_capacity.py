@@ -32,7 +32,7 @@ USERS = min(int(PLAN["users"]), MAX_USERS)
 WARMUP = float(PLAN["warmup_seconds"])
 STAGES = [(float(rate), float(seconds)) for rate, seconds in PLAN["stages"]]
 RATE = [float(PLAN["warmup_rate"])]  # the arrival rate now (arrivals a second, all visitors)
-RECORD = {"stages": [], "requests": []}
+RECORD = {"stages": [], "requests": [], "failures": {}}
 
 
 @events.test_start.add_listener
@@ -48,6 +48,9 @@ def _record(request_type, name, response_time, exception, **kwargs):
     RECORD["requests"].append(
         (time.time(), f"{request_type} {name}", response_time, bool(exception))
     )
+    if exception:
+        why = f"{request_type} {name}: {str(exception)[:120]}"
+        RECORD["failures"][why] = RECORD["failures"].get(why, 0) + 1
 
 
 @events.quitting.add_listener
@@ -132,6 +135,8 @@ class Visitor(HttpUser):
         self.commune = random.choice(PLAN["communes"])
         self.staff = self._session(self.staff_name)
         self.officer = self._session(f"commune-{self.commune['code']}")
+        # The first arrival too at the pace (not every visitor at once at the start).
+        self.wait_time()
 
     def _session(self, username: str) -> HttpSession:
         """A session of ``username``, signed in by the plan (a session cookie made for each
