@@ -197,6 +197,12 @@ def _print(rows: list[dict], workers: int) -> None:
             f"{cpu.get('locust', 0):6.1f}"
         )
     if rows:
+        cpu = sum(rows[0]["cpu_ms"].values())
+        print(
+            f"CPU per request, all three ({cpu:.0f}ms at the first stage): {os.cpu_count()} cores "
+            f"would serve at most {os.cpu_count() * 1000 / max(cpu, 1e-9):.0f} requests/s with "
+            "nothing else running"
+        )
         print("p95 of each page at the last stage (requests, ms):")
         for page, (count, p95) in rows[-1]["pages"].items():
             print(f"  {page:34} {count:5d} {p95:6.0f}ms")

@@ -16,8 +16,8 @@ with the test client in this process (median of ``BENCH_RUNS`` warm requests):
 then, at the first size, the open-loop capacity (``bench/capacity.py``: gunicorn as ``make
 serve`` runs it, Locust stepping the arrival rate) and where a request's CPU goes (each page of
 the mix timed here: the CPU of this process and the time in SQL). ``BENCH_CAPACITY=0`` leaves
-the capacity out; ``CAPACITY_RATES`` (default ``10,20,30,40,50,60``) and
-``CAPACITY_SECONDS`` (default 20) set its stages, ``WEB_CONCURRENCY`` its workers (default 3).
+the capacity out; ``CAPACITY_RATES`` (default ``5,10,15,20,30,40,50``) and
+``CAPACITY_SECONDS`` (default 20) set its stages, ``WEB_CONCURRENCY`` its workers (default 3, or what `.env` says as for ``make serve``).
 
     make bench                          # SQLite, 1,000 and 10,000 communes
     DATABASE_URL=postgres://qms:qms@127.0.0.1:5432/qms_bench BENCH_SIZES=1000 make bench
@@ -290,7 +290,7 @@ def main() -> int:
             where_it_goes(timer, {"staff": staff, "officer": officer}, paths, admin)
             connection.close()  # the server's workers have the database to themselves
             rates = [
-                float(r) for r in os.environ.get("CAPACITY_RATES", "10,20,30,40,50,60").split(",")
+                float(r) for r in os.environ.get("CAPACITY_RATES", "5,10,15,20,30,40,50").split(",")
             ]
             summary = capacity.run(
                 plan,
