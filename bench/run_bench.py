@@ -17,7 +17,8 @@ then, at the first size, the open-loop capacity (``bench/capacity.py``: gunicorn
 serve`` runs it, Locust stepping the arrival rate) and where a request's CPU goes (each page of
 the mix timed here: the CPU of this process and the time in SQL). ``BENCH_CAPACITY=0`` leaves
 the capacity out; ``CAPACITY_RATES`` (default ``5,10,15,20,30,40,50``) and
-``CAPACITY_SECONDS`` (default 20) set its stages, ``WEB_CONCURRENCY`` its workers (default 3, or what `.env` says as for ``make serve``).
+``CAPACITY_SECONDS`` (default 20) set its stages, ``WEB_CONCURRENCY`` its workers (as for
+``make serve``: `.env`'s, else 3).
 
     make bench                          # SQLite, 1,000 and 10,000 communes
     DATABASE_URL=postgres://qms:qms@127.0.0.1:5432/qms_bench BENCH_SIZES=1000 make bench
