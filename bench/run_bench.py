@@ -192,6 +192,40 @@ def where_it_goes(timer, clients: dict, paths: dict, admin) -> None:
             f"{f['sql']:6.0f}ms {f['queries']:7.0f}"
         )
     print(f"{'weighted mean CPU of this process':34} {'':6} {'':8} {mean_cpu:6.0f}ms")
+    profile(clients["staff"], "/dashboard/")
+    profile(clients["officer"], paths["commune"])
+
+
+def profile(client, url: str, top: int = 8) -> None:
+    """The functions of the project and of Django's templates where a warm request of ``url``
+    spends its time (cProfile, cumulative, of one request)."""
+    import cProfile
+    import pstats
+
+    client.get(url)
+    profiler = cProfile.Profile()
+    profiler.runcall(client.get, url)
+    stats = pstats.Stats(profiler)
+    total = stats.total_tt
+    mine = [
+        (cumulative, f"{Path(file).name}:{line} {name}")
+        for (file, line, name), (_cc, _nc, _tt, cumulative, _callers) in stats.stats.items()
+        if str(ROOT) in file and ".venv" not in file and "bench" not in file
+    ]
+    print(f"profile of {url} ({total * 1000:.0f}ms under cProfile), the project's functions:")
+    for cumulative, where in sorted(mine, reverse=True)[1 : top + 1]:
+        print(f"  {cumulative * 1000:6.0f}ms {cumulative / total * 100:4.0f}%  {where}")
+    render = max(
+        v[3]
+        for (file, _line, name), v in stats.stats.items()
+        if name == "render" and "template/base.py" in file
+    ), default=0)
+    sql = max(
+        v[3]
+        for (file, _l, name), v in stats.stats.items()
+        if name == "execute" and "backends/utils.py" in file
+    ), default=0)
+    print(f"  in all: template rendering {render * 1000:.0f}ms, SQL {sql * 1000:.0f}ms")
 
 
 def session_cookies(usernames: list[str]) -> dict[str, dict]:
