@@ -215,16 +215,10 @@ def profile(client, url: str, top: int = 8) -> None:
     print(f"profile of {url} ({total * 1000:.0f}ms under cProfile), the project's functions:")
     for cumulative, where in sorted(mine, reverse=True)[1 : top + 1]:
         print(f"  {cumulative * 1000:6.0f}ms {cumulative / total * 100:4.0f}%  {where}")
-    render = max(
-        v[3]
-        for (file, _line, name), v in stats.stats.items()
-        if name == "render" and "template/base.py" in file
-    ), default=0)
-    sql = max(
-        v[3]
-        for (file, _l, name), v in stats.stats.items()
-        if name == "execute" and "backends/utils.py" in file
-    ), default=0)
+    times = stats.stats.items()
+    render = [v[3] for (file, _l, name), v in times if name == "render" and "template/base" in file]
+    sql = [v[3] for (file, _l, name), v in times if name == "execute" and "backends/utils" in file]
+    render, sql = max(render, default=0), max(sql, default=0)
     print(f"  in all: template rendering {render * 1000:.0f}ms, SQL {sql * 1000:.0f}ms")
 
 
