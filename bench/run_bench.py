@@ -33,6 +33,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+HERE = Path(__file__).resolve().parent
 SQLITE = ROOT / "var" / "bench" / "bench.sqlite3"
 if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
     SQLITE.parent.mkdir(parents=True, exist_ok=True)
@@ -210,7 +211,7 @@ def profile(client, url: str, top: int = 8) -> None:
     mine = [
         (cumulative, f"{Path(file).name}:{line} {name}")
         for (file, line, name), (_cc, _nc, _tt, cumulative, _callers) in stats.stats.items()
-        if str(ROOT) in file and ".venv" not in file and "bench" not in file
+        if file.startswith(str(ROOT)) and not file.startswith((str(ROOT / ".venv"), str(HERE)))
     ]
     print(f"profile of {url} ({total * 1000:.0f}ms under cProfile), the project's functions:")
     for cumulative, where in sorted(mine, reverse=True)[1 : top + 1]:
