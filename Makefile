@@ -22,7 +22,7 @@ help:
 	@echo "make serve  the production configuration locally: DEBUG off, gunicorn, static files collected"
 	@echo "make worker the background worker (large reports)"
 	@echo "make lint   ruff (lint and format), Django checks, migrations, the Vietnamese catalogue"
-	@echo "make bench  run the benchmarks under bench/"
+	@echo "make bench  the pages at 1,000 and 10,000 communes, the exports, the open-loop capacity"
 
 # The virtual environment on Python 3.12 (pyenv reads .python-version), rebuilt when
 # requirements.txt changes.
@@ -100,8 +100,19 @@ messages: $(VENV)/.installed
 	    -o $(PO) $(PO) $(PO); fi
 	$(PY) .ci/check_catalogue.py $(PO) || true
 
-bench: setup
-	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+# The load generator (Locust) in an environment of its own, beside the project's.
+BENCH_VENV := .venv-bench
+$(BENCH_VENV)/.installed: bench/requirements.txt
+	@test -x $(BENCH_VENV)/bin/python || python3.12 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet -r bench/requirements.txt
+	@touch $@
+
+# The pages at 1,000 and 10,000 communes against the admin changelist, the exports, the open-loop
+# capacity (bench/run_bench.py): on the PostgreSQL database of DATABASE_URL when it points to one
+# (empty or a previous run's), else SQLite. BENCH_SIZES=1000 runs the small size only. It prints
+# figures; the other bench/bench_*.py each say how to run them.
+bench: setup $(BENCH_VENV)/.installed
+	$(PY) bench/run_bench.py
 
 clean-db:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -195,6 +195,7 @@ def main() -> int:
     from roadmap.models import Milestone
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # the figures' cache, which a write renews
     began = time.perf_counter()
     dost, officer, outside, codes = build(args.communes, args.steps)
     data = spreadsheet(codes, args.steps)

@@ -4,7 +4,7 @@ The database of ``DATABASE_URL`` is built by ``bench/build_scale_data.py --commu
 (the demo and its accounts, 1,000 participating communes in all, an officer for each). Runs
 locust headless, 30 users for 90 seconds, and prints its per-page table (median, p95, failures)
 and the figures against the budget (p95 at most 300 ms, no failure). Users arrive ``--rate`` a
-second and sign in as they arrive (a password hash each, ~0.8 s of CPU); the figures count the
+second and sign in as they arrive (a password hash each, ~0.2 s of CPU with Argon2); the figures count the
 90 seconds after the last one arrived (``--reset-stats``), the mix of the issue.
 
     DATABASE_URL=postgres://qms:qms@127.0.0.1:5432/qms_load DEMO_PASSWORD=... \\
@@ -33,7 +33,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 5)))
     parser.add_argument("--users", type=int, default=30)
     parser.add_argument("--seconds", type=int, default=90)
-    # Users arrive at this many a second: each signs in first (a password hash, about 0.3 s of
+    # Users arrive at this many a second: each signs in first (a password hash, about 0.2 s of
     # CPU), so 30 sign-ins at once would hold both cores for seconds.
     parser.add_argument("--rate", type=float, default=1)
     args = parser.parse_args()

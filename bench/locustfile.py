@@ -50,7 +50,7 @@ def _bounded(environment, **kwargs):
         gevent.spawn(runner.quit)
         return
     RUNNER[:] = [runner]
-    # Signing in is slow on purpose (a password hash: ~0.8 s of CPU here); users arrive first,
+    # Signing in is slow on purpose (a password hash: ~0.2 s of CPU with Argon2); users arrive first,
     # then MAX_SECONDS of the mix (load_test.py resets the figures once all have arrived).
     gevent.spawn_later(MAX_SECONDS + MAX_USERS * 2, runner.quit)
 

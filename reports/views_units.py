@@ -241,6 +241,14 @@ def _compliance_ctx(request, in_scope, as_of) -> dict:
     }
 
 
+def _most_overdue(participations, day, limit: int = 25) -> list:
+    """The ``limit`` most overdue milestones of a district's ``participations`` on ``day``, as
+    they stood. Narrowed first to the participations' ids (one small query): as a subquery, the
+    planner joined every milestone of the province with every commune before narrowing."""
+    ids = list(participations.values_list("pk", flat=True))
+    return [m.take_status_on(day) for m in metrics.overdue_milestones(ids, as_of=day)[:limit]]
+
+
 @login_required
 def district_detail(request, code: str, since: str):
     """A district: its headline figures, communes with their QMS people, grid, curve, changes."""
@@ -261,10 +269,7 @@ def district_detail(request, code: str, since: str):
         {
             "district": district,
             "communes": [(r, people.get(r.participation_id)) for r in rows],
-            "overdue": [
-                m.take_status_on(as_of.date)
-                for m in metrics.overdue_milestones(participations, as_of=as_of.date)[:25]
-            ],
+            "overdue": _most_overdue(participations, as_of.date),
             "recent": metrics.recent_changes_with_previous(
                 participations, limit=15, as_of=as_of.date
             ),

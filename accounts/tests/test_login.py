@@ -39,3 +39,25 @@ def test_sign_in_and_sign_out(client, dost_staff):
     assert client.session["_auth_user_id"] == str(dost_staff.pk)
     client.post(reverse("accounts:logout"))
     assert "_auth_user_id" not in client.session
+
+
+def test_a_pbkdf2_password_becomes_argon2_at_the_next_sign_in(client, dost_staff, settings):
+    from django.contrib.auth.hashers import check_password, make_password
+
+    from qms_rollout import settings as project
+
+    settings.PASSWORD_HASHERS = project.PASSWORD_HASHERS
+    assert project.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    dost_staff.password = make_password("mật-khẩu-cũ-2017", hasher="pbkdf2_sha256")
+    dost_staff.save(update_fields=["password"])
+
+    response = client.post(
+        reverse("accounts:login"), {"username": dost_staff.username, "password": "mật-khẩu-cũ-2017"}
+    )
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(dost_staff.pk)
+    dost_staff.refresh_from_db()
+    assert dost_staff.password.startswith("argon2$argon2id$")
+    assert check_password("mật-khẩu-cũ-2017", dost_staff.password)
+    assert not check_password("mật-khẩu-khác", dost_staff.password)

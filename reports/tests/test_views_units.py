@@ -326,8 +326,10 @@ def test_the_district_page_of_another_district_is_404(client, other_commune_offi
 
 
 def test_the_district_page_lists_its_communes_with_their_people(
-    client, district_officer, commune_a
+    client, district_officer, commune_a, world, steps
 ):
+    # An overdue step of a commune of another district, listed only on that district's page.
+    roadmap(world["other_participation"], steps, overdue=True)
     client.force_login(district_officer)
     response = client.get(reverse("reports:district_detail", args=["832", "0"]))
     assert response.status_code == 200
@@ -337,6 +339,7 @@ def test_the_district_page_lists_its_communes_with_their_people(
     assert "Xã Phong Nẫm" not in html  # another district
     # The overdue step and the grid cell marked.
     assert [m.step.name for m in response.context["overdue"]] == ["Đào tạo nhận thức"]
+    assert [m.participation.commune.code for m in response.context["overdue"]] == ["28873"]
     assert len(re.findall(r'class="cell st-blocked is-overdue"', html)) == 1
 
 
