@@ -25,6 +25,7 @@ SCALE = (
     "reports/tests/test_metrics_sql.py",
     "reports/tests/test_dashboard_scale.py",
     "reports/tests/test_one_timeline.py",
+    "reports/tests/test_maintained_sums.py",
     "demo/tests/test_demo.py",
     "demo/tests/test_demo_password.py",
     "bench/test_list_scaling.py",

@@ -8,3 +8,6 @@ class RoadmapConfig(AppConfig):
 
     def ready(self):
         from roadmap import resources  # noqa: F401  (registers the app's spreadsheets)
+        from roadmap import totals
+
+        totals.connect()

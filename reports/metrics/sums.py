@@ -1,5 +1,11 @@
 """A scope's milestones added up in SQL by participation: counts, progress, stage, last change
 (:func:`commune_rows` for a list of communes, :func:`_tally_milestones` for :func:`compute`).
+
+Two readings, the same numbers: for a past day, the milestones with their status of that day
+(``MilestoneQuerySet.with_status_on``, from the history: :func:`_milestone_sums`); for today (or
+later), the sums every write keeps current (:mod:`roadmap.totals`: a row per participation and
+per day of its roadmap, :func:`_maintained_sums`), added up to the day in SQL.
+``reports/tests/test_maintained_sums.py`` checks that the two agree.
 """
 
 import datetime
@@ -8,9 +14,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models.functions import Coalesce
 
 from core import clock
-from reports.metrics.curve import _curve
+from reports.metrics.curve import _curve, _weights_by_day, maintained_weights_by_day
 from reports.metrics.definitions import (
     DONE,
     NOT_APPLICABLE,
@@ -23,6 +30,7 @@ from roadmap.models import (
     Milestone,
     MilestoneQuerySet,
     ParticipationKind,
+    ParticipationTotals,
     RoadmapStep,
 )
 
@@ -91,12 +99,49 @@ def _milestone_sums(milestones, as_of: datetime.date):
             blocked=Count("pk", filter=Q(status_then=Milestone.Status.BLOCKED)),
             announced=Count("pk", filter=done & Q(step__key=RoadmapStep.ANNOUNCEMENT)),
             weight=Sum("step__weight"),
-            done_weight=Sum("step__weight", filter=Q(status_then__in=[DONE, NOT_APPLICABLE])),
-            planned_weight=Sum("step__weight", filter=Q(due_date__lte=as_of)),
+            done_weight=Coalesce(
+                Sum("step__weight", filter=Q(status_then__in=[DONE, NOT_APPLICABLE])), 0
+            ),
+            planned_weight=Coalesce(Sum("step__weight", filter=Q(due_date__lte=as_of)), 0),
             last_change=Max("changed_then"),
             first_day=Min("planned_start"),
             last_day=Max("due_date"),
             first_overdue=Min("due_date", filter=overdue),
+        )
+        .order_by()
+    )
+
+
+def _maintained_sums(participations, as_of: datetime.date):
+    """:func:`_milestone_sums` of today or a later day, from the maintained rows of
+    ``participations`` (:class:`roadmap.models.ParticipationTotals`, and their
+    :class:`roadmap.models.RoadmapDay` added up to ``as_of``: the weight due, the steps still open
+    past their due date): one query, a dozen rows per participation and no history."""
+    day = "participation__roadmap_days__"
+    overdue = Q(**{f"{day}day__lt": as_of, f"{day}open_due__gt": 0})
+    return (
+        ParticipationTotals.objects.filter(participation_id__in=participations.values("pk"))
+        .values(
+            "participation_id",
+            "total",
+            "done",
+            "late",
+            "not_applicable",
+            "in_progress",
+            "blocked",
+            "announced",
+            "weight",
+            "done_weight",
+            "last_change",
+            "first_day",
+            "last_day",
+        )
+        .annotate(
+            overdue=Coalesce(Sum(f"{day}open_due", filter=overdue), 0),
+            planned_weight=Coalesce(
+                Sum(f"{day}due_weight", filter=Q(**{f"{day}day__lte": as_of})), 0
+            ),
+            first_overdue=Min(f"{day}day", filter=overdue),
         )
         .order_by()
     )
@@ -176,11 +221,15 @@ def _scope_milestones(participations, as_of):
     return milestones.order_by().with_status_on(as_of)
 
 
-def _add_sums(rows: dict[int, CommuneRow], milestones, as_of) -> tuple:
-    """:func:`_milestone_sums` taken into ``rows`` (one query): the scope's counts, its first
-    planned start and last due date."""
+def _add_sums(rows: dict[int, CommuneRow], participations, as_of) -> tuple:
+    """:func:`_milestone_sums` (a past day) or :func:`_maintained_sums` (today) taken into
+    ``rows`` (one query): the scope's counts, its first planned start and last due date."""
     counts, first, last = MilestoneCounts(), None, None
-    for s in _milestone_sums(milestones, as_of):
+    if clock.is_past(as_of):
+        sums = _milestone_sums(_scope_milestones(participations, as_of), as_of)
+    else:
+        sums = _maintained_sums(participations, as_of)
+    for s in sums:
         row = rows.get(s["participation_id"])
         if row is None:
             continue
@@ -198,11 +247,17 @@ def _tally_milestones(
     """The milestones of ``participations`` added up in SQL into their ``rows`` and the scope's
     counts, steps and curve (three queries, two without the curve)."""
     milestones = _scope_milestones(participations, as_of)
-    counts, first, last = _add_sums(rows, milestones, as_of)
+    counts, first, last = _add_sums(rows, participations, as_of)
+    if not curve:
+        return _Roadmaps(counts=counts, steps_by_kind=_steps_by_kind(milestones), curve=[])
+    if clock.is_past(as_of):
+        weights = _weights_by_day(milestones)
+    else:
+        weights = maintained_weights_by_day(participations)
     return _Roadmaps(
         counts=counts,
         steps_by_kind=_steps_by_kind(milestones),
-        curve=_curve(milestones, len(rows), (first, last), as_of) if curve else [],
+        curve=_curve(weights, len(rows), (first, last), as_of),
     )
 
 
@@ -212,5 +267,5 @@ def commune_rows(participations, *, as_of: datetime.date | None = None) -> list[
     as_of = as_of or clock.today()
     participations = participations.of_units_in_force(as_of)
     rows = _commune_rows(participations, as_of)
-    _add_sums(rows, _scope_milestones(participations, as_of), as_of)
+    _add_sums(rows, participations, as_of)
     return list(rows.values())
