@@ -3,7 +3,7 @@ import unicodedata
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -100,7 +100,9 @@ class ProvinceQuerySet(UnitQuerySet):
         if is_national():
             return None
         day = on or clock.today()
-        current = self.current(day)
+        # Whether each runs a programme by then, read with it (one query, not one per province).
+        by_then = Q(programmes__start_date__lte=day)
+        current = self.current(day).annotate(running=Count("programmes", filter=by_then))
         codes = territory_codes()
         candidates = sorted(
             current.filter(code__in=codes) if codes else current,
@@ -108,7 +110,7 @@ class ProvinceQuerySet(UnitQuerySet):
         )
         if len(candidates) == 1:
             return candidates[0]
-        running = [p for p in candidates if p.programmes.filter(start_date__lte=day).exists()]
+        running = [p for p in candidates if p.running]
         if len(running) == 1:
             return running[0]
         return candidates[0] if codes and candidates else None

@@ -31,7 +31,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
 from audits.inspections import DONE, LATE, PENDING, ActionDue, action_due
@@ -47,6 +47,7 @@ from audits.models import (
 from communes.models import BEFORE_RECORDS
 from core import clock
 from core.asof import year_as_of
+from core.sql import Scalar, scalars
 from procedures.models import ScopeItem
 
 NOT_DUE = "not_due"
@@ -520,37 +521,43 @@ class YearFigures:
         return self.compliance.as_of
 
 
-def _inspections(commune_ids, year: int, as_of: datetime.date) -> dict:
-    """The bodies inspected in the year by form and the findings, counted by the database
-    (``commune_ids``: a subquery)."""
+def _year_columns(participations, commune_ids, year: int, as_of: datetime.date) -> dict:
+    """The year's figures counted by the database, as columns of :func:`core.sql.scalars` (one
+    query): the bodies inspected in the year by form, the inspections' findings by severity,
+    the budget of the bodies in force (as of ``as_of``) and the budget of the year's inspection
+    plan (TT 26/2014 Art. 34.2.đ), 0 when none (``commune_ids``: a subquery)."""
     kinds = [Audit.Kind.INSPECTION_ONSITE, Audit.Kind.INSPECTION_RECORDS]
     audits = Audit.objects.filter(
         commune_id__in=commune_ids, kind__in=kinds, date__year=year, date__lte=as_of
     )
-    inspected = Counter(
-        dict(
-            audits.order_by()
-            .values("kind")
-            .annotate(n=Count("commune_id", distinct=True))
-            .values_list("kind", "n")
-        )
-    )
-    findings = Finding.objects.filter(audit__in=audits.values("pk")).order_by()
-    severities = Counter(
-        dict(findings.values("severity").annotate(n=Count("pk")).values_list("severity", "n"))
-    )
+    findings = Finding.objects.filter(audit__in=audits.values("pk"))
+    budget = _in_force(participations, as_of).with_budget_on(as_of)
     return {
-        "inspected_records": inspected[Audit.Kind.INSPECTION_RECORDS],
-        "inspected_onsite": inspected[Audit.Kind.INSPECTION_ONSITE],
-        "nonconformities": severities[Finding.Severity.MAJOR] + severities[Finding.Severity.MINOR],
-        "observations": severities[Finding.Severity.OBSERVATION],
+        **{
+            f"inspected_{kind}": Scalar(audits.filter(kind=kind).values("commune_id").distinct())
+            for kind in kinds
+        },
+        **{f"severity_{s}": Scalar(findings.filter(severity=s)) for s in Finding.Severity.values},
+        "budget_allocated": Scalar(budget, total="budget_allocated_then"),
+        "budget_spent": Scalar(budget, total="budget_spent_then"),
+        "inspection_budget": Scalar(InspectionPlan.objects.filter(year=year), total="budget"),
     }
 
 
-def _inspection_budget(year: int) -> int:
-    """The budget of the year's inspection plan (TT 26/2014 Art. 34.2.đ), 0 when none."""
-    total = sum(InspectionPlan.objects.filter(year=year).values_list("budget", flat=True))
-    return int(total or 0)
+def _year_counts(participations, year: int, as_of: datetime.date) -> dict:
+    """The fields of :class:`YearFigures` that :func:`_year_columns` counts."""
+    ids = _commune_ids(participations, as_of)
+    n = scalars(**_year_columns(participations, ids, year, as_of))
+    severity = {s: n[f"severity_{s}"] for s in Finding.Severity.values}
+    return {
+        "inspected_records": n[f"inspected_{Audit.Kind.INSPECTION_RECORDS}"],
+        "inspected_onsite": n[f"inspected_{Audit.Kind.INSPECTION_ONSITE}"],
+        "nonconformities": severity[Finding.Severity.MAJOR] + severity[Finding.Severity.MINOR],
+        "observations": severity[Finding.Severity.OBSERVATION],
+        "budget_allocated": n["budget_allocated"],
+        "budget_spent": n["budget_spent"],
+        "inspection_budget": n["inspection_budget"],
+    }
 
 
 def year_figures(participations, year: int, *, today: datetime.date | None = None) -> YearFigures:
@@ -561,11 +568,6 @@ def year_figures(participations, year: int, *, today: datetime.date | None = Non
     announced = [c for c in rows if c.announcements]
     in_year = [a for c in announced for a in c.announcements if a["decision_date"].year == year]
     actions = Counter(a.status for c in rows for a in c.actions)
-    budget = (
-        _in_force(participations, compliance.as_of)
-        .with_budget_on(compliance.as_of)
-        .aggregate(allocated=Sum("budget_allocated_then"), spent=Sum("budget_spent_then"))
-    )
     return YearFigures(
         compliance=compliance,
         bodies=len(rows),
@@ -575,13 +577,10 @@ def year_figures(participations, year: int, *, today: datetime.date | None = Non
         reannounced_in_year=len({a["commune_id"] for a in in_year if a["kind"] != "first"}),
         by_standard=Counter(c.announcements[-1]["standard"] for c in announced),
         procedures_in_scope=sum(c.scope_size for c in rows),
-        **_inspections(_commune_ids(participations, compliance.as_of), year, compliance.as_of),
+        **_year_counts(participations, year, compliance.as_of),
         actions_on_time=actions[DONE],
         actions_late=actions[LATE],
         actions_pending=actions[PENDING],
-        budget_allocated=int(budget["allocated"] or 0),
-        budget_spent=int(budget["spent"] or 0),
-        inspection_budget=_inspection_budget(year),
     )
 
 

@@ -148,7 +148,7 @@ def _progress_ctx(user, in_scope, as_of) -> dict:
         .select_related("template")
         .order_by("start_date")
     )
-    figures = metrics.compute(in_scope, as_of=as_of)
+    figures = metrics.compute(in_scope, as_of=as_of, curve=False)  # no grid, no chart
     milestones = _commune_milestones(user, in_scope, as_of)
     changes = _commune_changes(in_scope, as_of)
     return {

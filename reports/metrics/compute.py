@@ -16,13 +16,12 @@ from reports.compliance import year_as_of, year_figures, year_table
 from reports.metrics.groups import (
     LEVELS,
     _action_figures,
-    _audit_figures,
     _finding_figures,
     _group_rows,
-    _scope_figures,
+    _record_figures,
 )
 from reports.metrics.rows import CELLS_MAX, DistrictRow, Figures, load_cells
-from reports.metrics.sums import _commune_rows, _tally_milestones
+from reports.metrics.sums import _commune_rows, _tally_milestones, steps_from_cells
 
 
 def compute(
@@ -30,21 +29,27 @@ def compute(
 ) -> Figures:
     """All the figures of ``participations`` (a queryset) as of ``as_of`` (default: today).
 
-    A fixed number of queries whatever the number of communes, the milestones added up in SQL:
-    participations, milestones by participation, steps, the curve (two), findings, corrective
-    actions, audits by kind, communes inspected, announcements, scope, procedures in force; and
-    the grid's cells (one more) when ``cells`` is true, or by default for at most
-    :data:`CELLS_MAX` communes (a larger scope loads those it shows: :meth:`Figures.with_cells`).
-    Lists of communes leave out the ``curve`` (one query less) and the cells.
+    A fixed number of queries whatever the number of communes, the milestones added up in SQL
+    (today from their maintained sums, :mod:`roadmap.totals`): participations, milestones by
+    participation, steps, the curve, findings, corrective actions, and one for the audits,
+    announcements and scope; and the grid's cells (one more) when ``cells`` is true, or by
+    default for at most :data:`CELLS_MAX` communes (a larger scope loads those it shows:
+    :meth:`Figures.with_cells`). A page without the grid and the chart (a commune's) leaves out
+    the ``curve``, the steps and the cells (three queries less).
     """
     as_of = as_of or clock.today()
     # The picture of a day holds the units in force that day: not those that began later (the
     # 2025 units in the 2017 picture), nor those that had ended.
     participations = participations.of_units_in_force(as_of)
     rows = _commune_rows(participations, as_of)
-    tally = _tally_milestones(rows, participations, as_of, curve=curve)
-    if cells or (cells is None and len(rows) <= CELLS_MAX):
-        load_cells(list(rows.values()), as_of, participations.values("pk"))
+    every_cell = cells or (cells is None and curve and len(rows) <= CELLS_MAX)
+    # Loading every cell, the grid's header (the steps) comes with them.
+    tally = _tally_milestones(rows, participations, as_of, curve=curve, steps=not every_cell)
+    if every_cell:
+        found: dict = {}
+        load_cells(list(rows.values()), as_of, participations.values("pk"), steps=found)
+        if curve:
+            tally.steps_by_kind = steps_from_cells(found)
     groups = {level: _group_rows(rows, level) for level in LEVELS}
     commune_ids = participations.values("commune_id")
     communes = list(rows.values())
@@ -59,8 +64,7 @@ def compute(
         by_stage=Counter(c.stage for c in communes),
         **_finding_figures(commune_ids, groups, as_of),
         **_action_figures(commune_ids, groups, as_of),
-        **_audit_figures(commune_ids, as_of),
-        **_scope_figures(commune_ids, as_of),
+        **_record_figures(commune_ids, as_of),
         budget_allocated=sum(c.budget_allocated for c in communes),
         budget_spent=sum(c.budget_spent for c in communes),
         curve=tally.curve,

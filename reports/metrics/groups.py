@@ -14,6 +14,7 @@ from audits.models import (
     Finding,
     FindingQuerySet,
 )
+from core.sql import Scalar, scalars
 from procedures.models import ScopeItem
 from reports.metrics.rows import CommuneRow, DistrictRow
 
@@ -96,25 +97,31 @@ def _action_figures(commune_ids, groups: dict, as_of) -> dict:
     return figures
 
 
-def _audit_figures(commune_ids, as_of) -> dict:
-    """Audits by kind, communes inspected by the DOST, announcements by kind (three queries)."""
+def _record_figures(commune_ids, as_of) -> dict:
+    """Audits by kind, communes inspected by the DOST, announcements by kind, and the scope's
+    coverage (procedures in force, covered, needing revision): one query."""
     held = Audit.objects.filter(commune_id__in=commune_ids, date__lte=as_of)
     inspections = [Audit.Kind.INSPECTION_ONSITE, Audit.Kind.INSPECTION_RECORDS]
     announcements = Announcement.objects.filter(
         commune_id__in=commune_ids, decision_date__lte=as_of
     )
-    return {
-        "audits_by_kind": Counter(dict(held.values_list("kind").annotate(n=Count("pk")))),
-        "communes_inspected": held.filter(kind__in=inspections)
-        .values("commune_id")
-        .distinct()
-        .count(),
-        "announcements_by_kind": Counter(
-            dict(announcements.values_list("kind").annotate(n=Count("pk")))
-        ),
+    columns = {f"audit_{kind}": Scalar(held.filter(kind=kind)) for kind in Audit.Kind.values}
+    columns |= {
+        f"announcement_{kind}": Scalar(announcements.filter(kind=kind))
+        for kind in Announcement.Kind.values
     }
+    columns["communes_inspected"] = Scalar(
+        held.filter(kind__in=inspections).values("commune_id").distinct()
+    )
+    scope = ScopeItem.objects.figure_columns(commune_ids, as_of)
+    values = scalars(**columns, **scope)
 
+    def by_kind(prefix: str, kinds) -> Counter:
+        return Counter({k: n for k in kinds if (n := values[f"{prefix}_{k}"])})
 
-def _scope_figures(commune_ids, as_of) -> dict:
-    """Procedures in force, covered by the communes' QMS, needing revision (two queries)."""
-    return ScopeItem.objects.figures(commune_ids, as_of)
+    return {
+        "audits_by_kind": by_kind("audit", Audit.Kind.values),
+        "communes_inspected": values["communes_inspected"],
+        "announcements_by_kind": by_kind("announcement", Announcement.Kind.values),
+        **{name: values[name] for name in scope},
+    }

@@ -205,6 +205,15 @@ def _finish_rows(rows: dict[int, CommuneRow], as_of: datetime.date) -> None:
         row.silent = is_silent(last, as_of, settings.QMS_SILENT_DAYS)
 
 
+def steps_from_cells(found: dict) -> dict[str, list[dict]]:
+    """:func:`_steps_by_kind` from what :func:`load_cells` collected while loading every cell
+    of a scope (no query)."""
+    steps: dict[str, dict] = defaultdict(dict)
+    for (kind, order), (_pk, name, key) in found.items():
+        steps[kind][order] = {"order": order, "name": name, "key": key}
+    return {kind: [by[order] for order in sorted(by)] for kind, by in steps.items()}
+
+
 @dataclass
 class _Roadmaps:
     """What the milestones of a scope add up to (:func:`_tally_milestones`)."""
@@ -242,21 +251,22 @@ def _add_sums(rows: dict[int, CommuneRow], participations, as_of) -> tuple:
 
 
 def _tally_milestones(
-    rows: dict[int, CommuneRow], participations, as_of, *, curve: bool = True
+    rows: dict[int, CommuneRow], participations, as_of, *, curve: bool = True, steps: bool = True
 ) -> _Roadmaps:
     """The milestones of ``participations`` added up in SQL into their ``rows`` and the scope's
-    counts, steps and curve (three queries, two without the curve)."""
+    counts, steps and curve (three queries; one without the curve, the steps left to the cells
+    with ``steps=False``)."""
     milestones = _scope_milestones(participations, as_of)
     counts, first, last = _add_sums(rows, participations, as_of)
     if not curve:
-        return _Roadmaps(counts=counts, steps_by_kind=_steps_by_kind(milestones), curve=[])
+        return _Roadmaps(counts=counts, steps_by_kind={}, curve=[])
     if clock.is_past(as_of):
         weights = _weights_by_day(milestones)
     else:
         weights = maintained_weights_by_day(participations)
     return _Roadmaps(
         counts=counts,
-        steps_by_kind=_steps_by_kind(milestones),
+        steps_by_kind=_steps_by_kind(milestones) if steps else {},
         curve=_curve(weights, len(rows), (first, last), as_of),
     )
 
