@@ -31,7 +31,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 
 from audits.inspections import DONE, LATE, PENDING, ActionDue, action_due
@@ -39,7 +39,6 @@ from audits.models import (
     Announcement,
     AnnouncementItem,
     Audit,
-    CorrectiveAction,
     Finding,
     InspectionPlan,
     add_months,
@@ -240,9 +239,32 @@ def _commune_ids(participations, as_of: datetime.date):
     return _in_force(participations, as_of).order_by().values("commune_id")
 
 
-def _communes(participations, year: int, as_of: datetime.date) -> dict[int, CommuneCompliance]:
+def _last_held(kind: str, year: int, as_of: datetime.date):
+    """The day of the commune's last audit of ``kind`` held in ``year`` by ``as_of`` (a
+    subquery of the participations' commune)."""
+    held = Audit.objects.filter(
+        commune_id=OuterRef("commune_id"), kind=kind, date__year=year, date__lte=as_of
+    )
+    return Subquery(held.order_by("-date").values("date")[:1])
+
+
+def _communes(participations, year: int, as_of: datetime.date) -> tuple[dict, bool]:
+    """A row per commune, with its last internal audit and management review of the year (one
+    query); ``inspected``: whether any was inspected in the year (its findings are read only
+    then, :func:`_load_actions`)."""
+    inspections = Audit.objects.filter(
+        commune_id=OuterRef("commune_id"),
+        kind__in=[Audit.Kind.INSPECTION_ONSITE, Audit.Kind.INSPECTION_RECORDS],
+        date__year=year,
+        date__lte=as_of,
+    )
     rows = (
         _in_force(participations, as_of)
+        .annotate(
+            internal_audit_on=_last_held(Audit.Kind.INTERNAL_AUDIT, year, as_of),
+            management_review_on=_last_held(Audit.Kind.MANAGEMENT_REVIEW, year, as_of),
+            inspected=Exists(inspections),
+        )
         .values_list(
             "commune_id",
             "commune__code",
@@ -250,11 +272,15 @@ def _communes(participations, year: int, as_of: datetime.date) -> dict[int, Comm
             "commune__district__name",
             "commune__sort_key",
             "commune__valid_from",
+            "internal_audit_on",
+            "management_review_on",
+            "inspected",
         )
         .order_by("commune__district__code", "commune__name")
     )
-    communes = {}
-    for commune_id, code, name, district_name, sort_key, valid_from in rows:
+    communes, inspected = {}, False
+    for commune_id, code, name, district_name, sort_key, valid_from, audit, review, seen in rows:
+        inspected = inspected or bool(seen)
         if commune_id not in communes:  # a commune in two programmes: one row
             communes[commune_id] = CommuneCompliance(
                 commune_id=commune_id,
@@ -265,25 +291,17 @@ def _communes(participations, year: int, as_of: datetime.date) -> dict[int, Comm
                 year=year,
                 as_of=as_of,
                 valid_from=valid_from,
+                internal_audit_on=_date(audit),
+                management_review_on=_date(review),
             )
-    return communes
+    return communes, inspected
 
 
-def _load_audits(communes: dict, ids, year: int, as_of: datetime.date) -> None:
-    rows = Audit.objects.filter(
-        commune_id__in=ids,
-        kind__in=[Audit.Kind.INTERNAL_AUDIT, Audit.Kind.MANAGEMENT_REVIEW],
-        date__year=year,
-        date__lte=as_of,
-    ).values_list("commune_id", "kind", "date")
-    for commune_id, kind, day in rows:
-        row = communes.get(commune_id)
-        if row is None:
-            continue  # a commune that joined between the queries
-        if kind == Audit.Kind.INTERNAL_AUDIT:
-            row.internal_audit_on = max(row.internal_audit_on or day, day)
-        else:
-            row.management_review_on = max(row.management_review_on or day, day)
+def _date(value) -> datetime.date | None:
+    """A date from a subquery's column: a date (PostgreSQL) or its ISO text (SQLite)."""
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value)[:10])
 
 
 def scope_on(items: list[dict], day: datetime.date) -> dict[int, str]:
@@ -380,9 +398,11 @@ def _latest_announcements(communes: dict, ids, as_of: datetime.date) -> dict[int
     """Per commune: its first announcement's date (on the rows) and its latest announcement."""
     latest = {}
     announced = Announcement.objects.filter(commune_id__in=ids, decision_date__lte=as_of)
+    items = AnnouncementItem.objects.filter(announcement_id=OuterRef("pk"))
     rows = announced.order_by("decision_date", "pk").values(
         "pk", "commune_id", "decision_number", "decision_date", "kind", "standard", "scope_size"
     )
+    rows = rows.annotate(has_annex=Exists(items))
     for r in rows:
         row = communes.get(r["commune_id"])
         if row is None:
@@ -390,7 +410,7 @@ def _latest_announcements(communes: dict, ids, as_of: datetime.date) -> dict[int
         row.first_announced_on = row.first_announced_on or r["decision_date"]
         row.announcements.append(r)
         latest[r["commune_id"]] = {**r, "annex": None}
-    if not latest:
+    if not any(r["has_annex"] for r in latest.values()):  # recorded without annexes
         return latest
     newer = Announcement.objects.filter(commune_id=OuterRef("commune_id"), decision_date__lte=as_of)
     last_pk = newer.order_by("-decision_date", "-pk").values("pk")[:1]
@@ -421,27 +441,35 @@ def _load_actions(communes: dict, ids, year: int, as_of: datetime.date) -> None:
         audit__date__year=year,
         audit__date__lte=as_of,
     ).exclude(severity=Finding.Severity.OBSERVATION)
-    rows = found.values("pk", "description", "audit__commune_id", "audit__date")
-    findings = {f["pk"]: f for f in rows if f["audit__commune_id"] in communes}
-    if not findings:
-        return
-    with_actions = set()
-    actions = CorrectiveAction.objects.filter(finding_id__in=found.values("pk")).values(
-        "finding_id", "description", "done_on"
+    # Each finding with each of its actions, or alone when it has none (one query, a left join).
+    rows = found.values(
+        "pk",
+        "description",
+        "audit__commune_id",
+        "audit__date",
+        "corrective_actions__pk",
+        "corrective_actions__description",
+        "corrective_actions__done_on",
+        "corrective_actions__due_date",
     )
-    for a in actions:
-        f = findings.get(a["finding_id"])
-        if f is None:
-            continue  # recorded between the queries
-        with_actions.add(a["finding_id"])
-        communes[f["audit__commune_id"]].actions.append(
-            action_due(a["description"], f["audit__date"], a["done_on"], as_of)
+    actions, alone = [], []  # in the actions' order, then the findings' (their Meta.ordering)
+    for f in rows.order_by("audit__date", "pk"):
+        row = communes.get(f["audit__commune_id"])
+        if row is None:
+            continue
+        if f["corrective_actions__pk"] is None:
+            alone.append((row, action_due(f["description"], f["audit__date"], None, as_of)))
+            continue
+        due = action_due(
+            f["corrective_actions__description"],
+            f["audit__date"],
+            f["corrective_actions__done_on"],
+            as_of,
         )
-    for pk, f in findings.items():
-        if pk not in with_actions:
-            communes[f["audit__commune_id"]].actions.append(
-                action_due(f["description"], f["audit__date"], None, as_of)
-            )
+        actions.append((f["corrective_actions__due_date"], f["corrective_actions__pk"], row, due))
+    actions.sort(key=lambda a: a[:2])
+    for row, due in [(a[2], a[3]) for a in actions] + alone:
+        row.actions.append(due)
 
 
 def year_compliance(
@@ -452,11 +480,11 @@ def year_compliance(
 
     A fixed number of queries whatever the number of communes."""
     as_of = year_as_of(year, today)
-    communes = _communes(participations, year, as_of)
+    communes, inspected = _communes(participations, year, as_of)
     ids = _commune_ids(participations, as_of)
-    _load_audits(communes, ids, year, as_of)
     _load_scope(communes, ids, year, as_of)
-    _load_actions(communes, ids, year, as_of)
+    if inspected:  # else no finding to read
+        _load_actions(communes, ids, year, as_of)
     return YearCompliance(year=year, as_of=as_of, communes=list(communes.values()))
 
 
@@ -468,12 +496,24 @@ def commune_compliance(
     return rows[0] if rows else None
 
 
-def years_available(today: datetime.date | None = None) -> list[int]:
-    """The years a user may pick: from the first programme's year to this year, newest first."""
+def first_programme_year():
+    """The first programme's year, as a subquery: a page annotates a query it makes anyway
+    with it and passes the value to :func:`years_available` (one query less)."""
+    from roadmap.models import Programme
+
+    return Subquery(Programme.objects.order_by("year_start").values("year_start")[:1])
+
+
+def years_available(today: datetime.date | None = None, *, first=None) -> list[int]:
+    """The years a user may pick: from the first programme's year (``first``, read from
+    :func:`first_programme_year` when not given) to this year, newest first."""
     from roadmap.models import Programme
 
     today = today or clock.today()
-    first = Programme.objects.order_by("year_start").values_list("year_start", flat=True).first()
+    if first is None:
+        first = (
+            Programme.objects.order_by("year_start").values_list("year_start", flat=True).first()
+        )
     first = max(FIRST_YEAR, min(first or today.year, today.year))
     return list(range(today.year, first - 1, -1))
 
@@ -636,4 +676,5 @@ __all__ = [
     "year_figures",
     "year_table",
     "years_available",
+    "first_programme_year",
 ]

@@ -48,6 +48,7 @@ from reports.compliance import (  # noqa: F401
     YearFigures,
     commune_compliance,
     duty_labels,
+    first_programme_year,
     picked_year,
     status_labels,
     year_as_of,
@@ -83,7 +84,6 @@ from reports.metrics.definitions import (  # noqa: F401
 )
 from reports.metrics.groups import (  # noqa: F401
     LEVELS,
-    _finding_figures,
 )
 from reports.metrics.rows import (  # noqa: F401
     CELLS_MAX,

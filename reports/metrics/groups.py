@@ -4,7 +4,7 @@
 
 from collections import Counter
 
-from django.db.models import Count
+from django.db.models import Count, F, Value
 
 from audits.models import (
     Announcement,
@@ -46,54 +46,65 @@ def _group_rows(rows: dict[int, CommuneRow], level: str = "district") -> dict[st
     return districts
 
 
-def _add_to_groups(groups: dict, row: dict, prefix: str, name: str, value: int) -> None:
-    """Add ``value`` to ``name`` of the district and the province of ``row`` (a grouped row)."""
-    for level, key in (("district", "district__code"), ("province", "province__code")):
-        code = row[f"{prefix}__{key}"] or ""
-        if code in groups[level]:
-            setattr(groups[level][code], name, getattr(groups[level][code], name) + value)
-
-
-def _finding_figures(commune_ids, groups: dict, as_of) -> dict:
-    """Findings open and closed on ``as_of`` (one query); open ones added to their districts and
-    provinces (``groups``: level -> code -> row).
-
-    A finding counts from its audit's date; it is closed from its ``closed_on`` (the rules of
+def _finding_rows(commune_ids, as_of):
+    """Findings open and closed on ``as_of`` by district and province. A finding counts from
+    its audit's date; it is closed from its ``closed_on`` (the rules of
     :class:`audits.models.FindingQuerySet`, which the findings list asks too)."""
     closed_then = FindingQuerySet.closed_by_q(as_of)
-    finding_rows = (
+    return (
         Finding.objects.filter(audit__commune_id__in=commune_ids)
         .raised_by(as_of)
-        .values("audit__commune__district__code", "audit__commune__province__code")
-        .annotate(open=Count("pk", filter=~closed_then), closed=Count("pk", filter=closed_then))
+        .values(
+            which=Value("finding"),
+            district=F("audit__commune__district__code"),
+            province=F("audit__commune__province__code"),
+        )
+        .annotate(a=Count("pk", filter=~closed_then), b=Count("pk", filter=closed_then))
+        .order_by()
     )
-    figures = {"findings_open": 0, "findings_closed": 0}
-    for f in finding_rows:
-        figures["findings_open"] += f["open"]
-        figures["findings_closed"] += f["closed"]
-        _add_to_groups(groups, f, "audit__commune", "open_findings", f["open"])
-    return figures
 
 
-def _action_figures(commune_ids, groups: dict, as_of) -> dict:
-    """Corrective actions open and overdue (one query); overdue ones added to their districts
-    and provinces."""
-    action_rows = (
+def _action_rows(commune_ids, as_of):
+    """Corrective actions open and overdue on ``as_of`` by district and province (the rules of
+    :class:`audits.models.CorrectiveActionQuerySet`)."""
+    return (
         CorrectiveAction.objects.filter(finding__audit__commune_id__in=commune_ids)
         .raised_by(as_of)
         .values(
-            "finding__audit__commune__district__code", "finding__audit__commune__province__code"
+            which=Value("action"),
+            district=F("finding__audit__commune__district__code"),
+            province=F("finding__audit__commune__province__code"),
         )
         .annotate(
-            open=Count("pk", filter=CorrectiveActionQuerySet.open_q(as_of)),
-            overdue=Count("pk", filter=CorrectiveActionQuerySet.overdue_q(as_of)),
+            a=Count("pk", filter=CorrectiveActionQuerySet.open_q(as_of)),
+            b=Count("pk", filter=CorrectiveActionQuerySet.overdue_q(as_of)),
         )
+        .order_by()
     )
-    figures = {"actions_open": 0, "actions_overdue": 0}
-    for a in action_rows:
-        figures["actions_open"] += a["open"]
-        figures["actions_overdue"] += a["overdue"]
-        _add_to_groups(groups, a, "finding__audit__commune", "overdue_actions", a["overdue"])
+
+
+def _finding_and_action_figures(commune_ids, groups: dict, as_of) -> dict:
+    """Findings open and closed, corrective actions open and overdue on ``as_of`` (one query:
+    :func:`_finding_rows` and :func:`_action_rows` together); the open findings and overdue
+    actions added to their districts and provinces (``groups``: level -> code -> row)."""
+    figures = dict.fromkeys(
+        ("findings_open", "findings_closed", "actions_open", "actions_overdue"), 0
+    )
+    names = {
+        "finding": ("findings_open", "findings_closed", "open_findings"),
+        "action": ("actions_open", "actions_overdue", "overdue_actions"),
+    }
+    rows = _finding_rows(commune_ids, as_of).union(_action_rows(commune_ids, as_of), all=True)
+    rows = rows.order_by()
+    for row in rows:
+        first, second, grouped = names[row["which"]]
+        figures[first] += row["a"]
+        figures[second] += row["b"]
+        counted = row["a"] if row["which"] == "finding" else row["b"]
+        for level in ("district", "province"):
+            group = groups[level].get(row[level] or "")
+            if group is not None:
+                setattr(group, grouped, getattr(group, grouped) + counted)
     return figures
 
 

@@ -30,17 +30,62 @@ from roadmap.models import (
     Milestone,
     MilestoneQuerySet,
     ParticipationKind,
-    ParticipationTotals,
     RoadmapStep,
 )
 
+_TOTALS = (
+    "total",
+    "done",
+    "late",
+    "not_applicable",
+    "in_progress",
+    "blocked",
+    "announced",
+    "weight",
+    "done_weight",
+    "last_change",
+    "first_day",
+    "last_day",
+)
 
-def _commune_rows(participations, as_of) -> dict[int, CommuneRow]:
+
+def _maintained(as_of: datetime.date, prefix: str = "") -> tuple[dict, dict]:
+    """The columns of :func:`_milestone_sums` for today or a later day, from the maintained sums
+    (:class:`roadmap.models.ParticipationTotals`, and the :class:`roadmap.models.RoadmapDay`
+    rows added up to ``as_of``: the weight due, the steps still open past their due date), as
+    (fields, aggregates) of a query of participations (``prefix``: the path to them)."""
+    day = f"{prefix}roadmap_days__"
+    overdue = Q(**{f"{day}day__lt": as_of, f"{day}open_due__gt": 0})
+    fields = {f"t_{name}": F(f"{prefix}totals__{name}") for name in _TOTALS}
+    aggregates = {
+        "t_overdue": Coalesce(Sum(f"{day}open_due", filter=overdue), 0),
+        "t_planned_weight": Coalesce(
+            Sum(f"{day}due_weight", filter=Q(**{f"{day}day__lte": as_of})), 0
+        ),
+        "t_first_overdue": Min(f"{day}day", filter=overdue),
+    }
+    return fields, aggregates
+
+
+def _sums_of(p: dict) -> dict | None:
+    """A row of :func:`_milestone_sums` from the ``t_`` columns of :func:`_maintained`."""
+    if p["t_total"] is None:  # no milestone
+        return None
+    names = (*_TOTALS, "overdue", "planned_weight", "first_overdue")
+    return {"participation_id": p["id"], **{name: p[f"t_{name}"] for name in names}}
+
+
+def _commune_rows(participations, as_of, sums: list | None = None) -> dict[int, CommuneRow]:
     """One row per participation (one query), by participation id, in province, district and
-    Vietnamese name order (the grid's); the budget as of ``as_of``."""
+    Vietnamese name order (the grid's); the budget as of ``as_of``. For today (or later) and a
+    ``sums`` list, the same query reads the maintained sums (:func:`_maintained`) into it."""
+    maintained = sums is not None and not clock.is_past(as_of)
+    fields, aggregates = _maintained(as_of) if maintained else ({}, {})
     parts = (
         participations.with_budget_on(as_of)
+        .annotate(**fields)
         .values(
+            *fields,
             "id",
             "kind",
             "commune_id",
@@ -57,8 +102,12 @@ def _commune_rows(participations, as_of) -> dict[int, CommuneRow]:
             "budget_spent_then",
             "start_date",
         )
+        .annotate(**aggregates)
         .order_by("commune__province__code", "commune__district__code", "commune__sort_key")
     )
+    if maintained:
+        parts = list(parts)
+        sums.extend(filter(None, map(_sums_of, parts)))
     return {
         p["id"]: CommuneRow(
             participation_id=p["id"],
@@ -107,41 +156,6 @@ def _milestone_sums(milestones, as_of: datetime.date):
             first_day=Min("planned_start"),
             last_day=Max("due_date"),
             first_overdue=Min("due_date", filter=overdue),
-        )
-        .order_by()
-    )
-
-
-def _maintained_sums(participations, as_of: datetime.date):
-    """:func:`_milestone_sums` of today or a later day, from the maintained rows of
-    ``participations`` (:class:`roadmap.models.ParticipationTotals`, and their
-    :class:`roadmap.models.RoadmapDay` added up to ``as_of``: the weight due, the steps still open
-    past their due date): one query, a dozen rows per participation and no history."""
-    day = "participation__roadmap_days__"
-    overdue = Q(**{f"{day}day__lt": as_of, f"{day}open_due__gt": 0})
-    return (
-        ParticipationTotals.objects.filter(participation_id__in=participations.values("pk"))
-        .values(
-            "participation_id",
-            "total",
-            "done",
-            "late",
-            "not_applicable",
-            "in_progress",
-            "blocked",
-            "announced",
-            "weight",
-            "done_weight",
-            "last_change",
-            "first_day",
-            "last_day",
-        )
-        .annotate(
-            overdue=Coalesce(Sum(f"{day}open_due", filter=overdue), 0),
-            planned_weight=Coalesce(
-                Sum(f"{day}due_weight", filter=Q(**{f"{day}day__lte": as_of})), 0
-            ),
-            first_overdue=Min(f"{day}day", filter=overdue),
         )
         .order_by()
     )
@@ -230,14 +244,13 @@ def _scope_milestones(participations, as_of):
     return milestones.order_by().with_status_on(as_of)
 
 
-def _add_sums(rows: dict[int, CommuneRow], participations, as_of) -> tuple:
-    """:func:`_milestone_sums` (a past day) or :func:`_maintained_sums` (today) taken into
-    ``rows`` (one query): the scope's counts, its first planned start and last due date."""
+def _add_sums(rows: dict[int, CommuneRow], participations, as_of, sums: list) -> tuple:
+    """:func:`_milestone_sums` (a past day: one query) or the maintained ``sums`` that
+    :func:`_commune_rows` read with the rows (today) taken into ``rows``: the scope's counts,
+    its first planned start and last due date."""
     counts, first, last = MilestoneCounts(), None, None
     if clock.is_past(as_of):
         sums = _milestone_sums(_scope_milestones(participations, as_of), as_of)
-    else:
-        sums = _maintained_sums(participations, as_of)
     for s in sums:
         row = rows.get(s["participation_id"])
         if row is None:
@@ -251,13 +264,19 @@ def _add_sums(rows: dict[int, CommuneRow], participations, as_of) -> tuple:
 
 
 def _tally_milestones(
-    rows: dict[int, CommuneRow], participations, as_of, *, curve: bool = True, steps: bool = True
+    rows: dict[int, CommuneRow],
+    participations,
+    as_of,
+    sums: list,
+    *,
+    curve: bool = True,
+    steps: bool = True,
 ) -> _Roadmaps:
-    """The milestones of ``participations`` added up in SQL into their ``rows`` and the scope's
-    counts, steps and curve (three queries; one without the curve, the steps left to the cells
-    with ``steps=False``)."""
+    """The milestones of ``participations`` added up in SQL into their ``rows`` (``sums``: see
+    :func:`_add_sums`) and the scope's counts, steps and curve (three queries for a past day,
+    two today; none without the curve and with the steps left to the cells, ``steps=False``)."""
     milestones = _scope_milestones(participations, as_of)
-    counts, first, last = _add_sums(rows, participations, as_of)
+    counts, first, last = _add_sums(rows, participations, as_of, sums)
     if not curve:
         return _Roadmaps(counts=counts, steps_by_kind={}, curve=[])
     if clock.is_past(as_of):
@@ -273,9 +292,10 @@ def _tally_milestones(
 
 def commune_rows(participations, *, as_of: datetime.date | None = None) -> list[CommuneRow]:
     """The rows of :func:`compute` alone (stage, progress, counts of each commune; no cells), for
-    a list of communes: two queries."""
+    a list of communes: two queries for a past day, one today."""
     as_of = as_of or clock.today()
     participations = participations.of_units_in_force(as_of)
-    rows = _commune_rows(participations, as_of)
-    _add_sums(rows, participations, as_of)
+    sums: list = []
+    rows = _commune_rows(participations, as_of, sums)
+    _add_sums(rows, participations, as_of, sums)
     return list(rows.values())
