@@ -102,31 +102,41 @@ def totals_of(
 
 
 def _write(ids: list[int], registry=None) -> None:
-    """The rows of ``ids`` made equal to :func:`totals_of` them: the totals replaced, the days
-    that differ rewritten, those no milestone names any more removed. ``registry``: the apps of
-    a migration (default: the models)."""
-    ParticipationTotals, RoadmapDay = _models(registry)[1:]
-    totals, days = totals_of(ids, milestones=_models(registry)[0].objects)
-    ParticipationTotals.objects.filter(participation_id__in=ids).delete()
+    """The rows of ``ids`` made equal to :func:`totals_of` them: the totals written over, the
+    days that differ written over, those no milestone names any more removed (three or four
+    queries, whatever the number of participations in a batch). ``registry``: the apps of a
+    migration (default: the models)."""
+    Milestone, ParticipationTotals, RoadmapDay = _models(registry)
+    totals, days = totals_of(ids, milestones=Milestone.objects)
+    if gone := set(ids) - totals.keys():  # left without milestones
+        ParticipationTotals.objects.filter(participation_id__in=gone).delete()
     ParticipationTotals.objects.bulk_create(
-        ParticipationTotals(participation_id=pk, **values) for pk, values in totals.items()
+        [ParticipationTotals(participation_id=pk, **values) for pk, values in totals.items()],
+        update_conflicts=True,
+        unique_fields=["participation"],
+        update_fields=TOTAL_FIELDS,
     )
-    stale, kept = [], set()
+    stale, same = [], set()
     stored = RoadmapDay.objects.filter(participation_id__in=ids).values_list(
         "pk", "participation_id", "day", *DAY_FIELDS
     )
     for pk, participation, day, *values in stored:
         new = days.get((participation, day))
-        if new is not None and [new[f] for f in DAY_FIELDS] == values:
-            kept.add((participation, day))
-        else:
+        if new is None:
             stale.append(pk)
+        elif [new[f] for f in DAY_FIELDS] == values:
+            same.add((participation, day))
     if stale:
         RoadmapDay.objects.filter(pk__in=stale).delete()
     RoadmapDay.objects.bulk_create(
-        RoadmapDay(participation_id=key[0], day=key[1], **values)
-        for key, values in days.items()
-        if key not in kept
+        [
+            RoadmapDay(participation_id=key[0], day=key[1], **values)
+            for key, values in days.items()
+            if key not in same
+        ],
+        update_conflicts=True,
+        unique_fields=["participation", "day"],
+        update_fields=DAY_FIELDS,
     )
 
 
@@ -145,7 +155,7 @@ def totals_refresh(participation_ids: Iterable[int]) -> None:
     if pending is not None:
         pending.update(ids)
         return
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # the caller's transaction, no savepoint
         for start in range(0, len(ids), BATCH):
             _write(ids[start : start + BATCH])
 

@@ -6,12 +6,15 @@ import datetime
 import random
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from core import clock
 from reports.tests.test_maintained_sums import assert_maintained
 from roadmap.models import Milestone, ParticipationTotals, RoadmapDay, RoadmapStep
 from roadmap.services import milestone_update_status, participation_apply_template
 from roadmap.tests.factories import RoadmapStepFactory, RoadmapTemplateFactory
+from roadmap.totals import DAY_FIELDS
 
 TODAY = datetime.date(2018, 3, 1)
 
@@ -84,26 +87,44 @@ def test_random_histories_keep_the_sums_of_their_milestones(roadmaps, dost_staff
 
 
 @pytest.mark.django_db
+def _days() -> dict:
+    return {
+        (r["participation_id"], r["day"]): r
+        for r in RoadmapDay.objects.values("pk", "participation_id", "day", *DAY_FIELDS)
+    }
+
+
 def test_a_back_dated_completion_rewrites_only_the_days_it_changes(roadmaps, dost_staff):
-    before = {(r.participation_id, r.day): r.pk for r in RoadmapDay.objects.all()}
+    before = _days()
     milestone = Milestone.objects.select_related("participation__programme").first()
     done_on = datetime.date(2017, 10, 3)
-    milestone_update_status(
-        milestone=milestone,
-        by=dost_staff,
-        status=Milestone.Status.DONE,
-        completed_on=done_on,
-        note="",
-        expected_version=milestone.version,
-        at=clock.end_of(done_on) - datetime.timedelta(hours=8),
-    )
-    after = {(r.participation_id, r.day): r.pk for r in RoadmapDay.objects.all()}
-    rewritten = {key for key, pk in after.items() if before.get(key) != pk}
-    # The day it was done (its weight done) and its due date (one step fewer open).
-    assert rewritten == {
+    assert (milestone.participation_id, done_on) not in before  # a day new to the roadmap
+    with CaptureQueriesContext(connection) as queries:
+        milestone_update_status(
+            milestone=milestone,
+            by=dost_staff,
+            status=Milestone.Status.DONE,
+            completed_on=done_on,
+            note="",
+            expected_version=milestone.version,
+            at=clock.end_of(done_on) - datetime.timedelta(hours=8),
+        )
+    after = _days()
+    # The day it was done (its weight done) and its due date (one step fewer open); the other
+    # days keep their rows, untouched.
+    changed = {key for key, row in after.items() if before.get(key) != row}
+    assert changed == {
         (milestone.participation_id, done_on),
         (milestone.participation_id, milestone.due_date),
     }
+    assert after.keys() - before.keys() == {(milestone.participation_id, done_on)}
+    written = [
+        q["sql"] for q in queries.captured_queries if 'INTO "roadmap_roadmapday"' in q["sql"]
+    ]
+    assert len(written) == 1 and written[0].count("), (") == 1  # two rows, in one statement
+    assert not [
+        q for q in queries.captured_queries if 'DELETE FROM "roadmap_roadmapday"' in q["sql"]
+    ]
     assert_maintained()
 
 
