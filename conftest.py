@@ -26,6 +26,8 @@ SCALE = (
     "reports/tests/test_dashboard_scale.py",
     "reports/tests/test_one_timeline.py",
     "reports/tests/test_annual_report_demo.py",
+    "reports/tests/test_maintained_sums.py",
+    "reports/tests/test_page_queries.py",
     "demo/tests/test_demo.py",
     "demo/tests/test_glossary.py",
     "demo/tests/test_demo_password.py",

@@ -79,6 +79,7 @@ def add_synthetic_programme(n: int) -> None:
         Programme,
         RoadmapTemplate,
     )
+    from roadmap.totals import totals_refresh
 
     rng = random.Random(2017)
     as_of = datetime.date(2017, 12, 15)
@@ -133,7 +134,8 @@ def add_synthetic_programme(n: int) -> None:
                 )
             )
     Milestone.objects.bulk_create(milestones, batch_size=2000)
-    data_changed()  # bulk_create sends no signal
+    totals_refresh([p.pk for p in parts])  # bulk_create sends no signal: the sums, then
+    data_changed()  # the figures' generation
 
 
 def main() -> int:

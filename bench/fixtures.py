@@ -24,6 +24,7 @@ from roadmap.models import (
     RoadmapStep,
     RoadmapTemplate,
 )
+from roadmap.totals import totals_refresh
 
 AS_OF = datetime.date(2017, 12, 15)
 START = datetime.date(2017, 8, 8)
@@ -221,6 +222,8 @@ def add_communes(n: int, *, seed: int = 2017, long: bool = False) -> list[Commun
     )
     parts = Participation.objects.filter(pk__gt=last).values_list("pk", "start_date")
     _insert(Milestone, (m for pk, start in parts for m in _milestones(pk, start, steps, rng)))
+    # Rows written in bulk send no signal: their participations' sums (roadmap/totals.py).
+    totals_refresh(pk for pk, _start in parts)
     if connection.vendor == "postgresql":
         # What autovacuum does for a live database after a bulk load: without fresh statistics
         # the planner takes 100,000 new rows for a few and nests loops for minutes.

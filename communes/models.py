@@ -3,7 +3,7 @@ import unicodedata
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Count, F, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -114,7 +114,9 @@ class ProvinceQuerySet(UnitQuerySet):
         if is_national():
             return None
         day = on or clock.today()
-        current = self.current(day)
+        # Whether each runs a programme by then, read with it (one query, not one per province).
+        by_then = Q(programmes__start_date__lte=day)
+        current = self.current(day).annotate(running=Count("programmes", filter=by_then))
         codes = territory_codes()
         candidates = sorted(
             current.filter(code__in=codes) if codes else current,
@@ -122,7 +124,7 @@ class ProvinceQuerySet(UnitQuerySet):
         )
         if len(candidates) == 1:
             return candidates[0]
-        running = [p for p in candidates if p.programmes.filter(start_date__lte=day).exists()]
+        running = [p for p in candidates if p.running]
         if len(running) == 1:
             return running[0]
         return candidates[0] if codes and candidates else None
@@ -394,22 +396,27 @@ class Commune(AdministrativeUnit):
     def ancestry(self, on=None) -> list["Succession"]:
         """Every succession that led to this unit by day ``on`` (default: all): its
         predecessors first, then theirs (the 2017 picture holds no merger of 2020)."""
-        successions = Succession.objects.all()
-        if on is not None:
-            successions = successions.filter(effective_on__lte=on)
-        found, seen, frontier = [], {self.pk}, [self.pk]
-        while frontier:
-            rows = [
-                s
-                for s in successions.filter(successor__in=frontier).select_related(
-                    "predecessor__district", "successor"
-                )
-                if s.predecessor_id not in seen
-            ]
+        return self.lineage(on)[0]
+
+    def lineage(self, on=None) -> tuple[list["Succession"], list["Succession"]]:
+        """:meth:`ancestry` and what this unit became (every succession from it, whatever the
+        day, by pk); the first generation and the successions in one query."""
+        successions = Succession.objects.select_related("predecessor__district", "successor")
+        before = Q(effective_on__lte=on) if on is not None else Q()
+        first = list(successions.filter((Q(successor=self) & before) | Q(predecessor=self)))
+        became = sorted((s for s in first if s.predecessor_id == self.pk), key=lambda s: s.pk)
+        found, seen = [], {self.pk}
+        rows = [s for s in first if s.successor_id == self.pk and s.predecessor_id not in seen]
+        while rows:
             seen.update(s.predecessor_id for s in rows)
             found += rows
             frontier = [s.predecessor_id for s in rows]
-        return found
+            rows = [
+                s
+                for s in successions.filter(before, successor__in=frontier)
+                if s.predecessor_id not in seen
+            ]
+        return found, became
 
 
 class SuccessionBase(models.Model):

@@ -31,6 +31,7 @@ from audits.services import (
 )
 from roadmap.models import Milestone, Participation, ParticipationKind, RoadmapStep, Standard
 from roadmap.services import milestone_update_status
+from roadmap.totals import totals_refresh
 
 RESUMES = datetime.date(2018, 1, 8)  # after the holidays of the year's end
 BLANK_NUMBER = ""  # never invented: left for the user to type
@@ -191,6 +192,7 @@ class Completion:
         m.refresh_from_db()
         _redate(m, at)
         Milestone.objects.filter(pk=m.pk).update(updated_at=at)
+        totals_refresh([m.participation_id])
 
 
 def complete_2017_wave(builder, programme, consultant_user) -> None:

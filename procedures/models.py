@@ -8,6 +8,7 @@ from core import clock
 from core.limits import LEGAL_TEXT_MAX, NOTE_MAX, max_length_check
 from core.querysets import ScopedQuerySet
 from core.search import FoldedBulkWrites, FoldedText, FoldedTextQuerySet
+from core.sql import Scalar, scalars
 from core.text import fold, vn_sort_key, vn_sort_key_length
 
 
@@ -248,18 +249,19 @@ class ScopeItemQuerySet(ScopedQuerySet):
         )
         return {r["commune_id"]: r["n"] for r in rows}
 
-    def figures(self, commune_ids, as_of) -> dict:
-        """Procedures in force on ``as_of``, covered by the communes' QMS then, needing revision
-        then (two queries): the scope coverage of the figures."""
-        scope = self.filter(commune_id__in=commune_ids).aggregate(
-            covered=Count("pk", filter=self.in_scope_q(as_of)),
-            needing_revision=Count("pk", filter=self.needing_revision_q(as_of)),
-        )
+    def figure_columns(self, commune_ids, as_of) -> dict:
+        """The scope coverage of the figures as columns of :func:`core.sql.scalars`: procedures
+        in force on ``as_of``, covered by the communes' QMS then, needing revision then."""
+        items = self.filter(commune_id__in=commune_ids)
         return {
-            "procedures_in_force": Procedure.objects.in_force_on(as_of).count(),
-            "scope_covered": scope["covered"],
-            "scope_needing_revision": scope["needing_revision"],
+            "procedures_in_force": Scalar(Procedure.objects.in_force_on(as_of)),
+            "scope_covered": Scalar(items.filter(self.in_scope_q(as_of))),
+            "scope_needing_revision": Scalar(items.filter(self.needing_revision_q(as_of))),
         }
+
+    def figures(self, commune_ids, as_of) -> dict:
+        """:meth:`figure_columns`, read in one query."""
+        return scalars(**self.figure_columns(commune_ids, as_of))
 
     def in_scope_on(self, day):
         """The items of the scope on ``day`` (:meth:`in_scope_q`)."""

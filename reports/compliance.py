@@ -56,6 +56,7 @@ from communes.models import (
 from core import clock
 from core.asof import year_as_of
 from core.querysets import in_force_q
+from core.sql import Scalar, scalars
 from procedures.models import ScopeItem
 from roadmap.models import BudgetLine, Participation
 
@@ -249,9 +250,32 @@ def _commune_ids(participations, as_of: datetime.date):
     return _in_force(participations, as_of).order_by().values("commune_id")
 
 
-def _communes(participations, year: int, as_of: datetime.date) -> dict[int, CommuneCompliance]:
+def _last_held(kind: str, year: int, as_of: datetime.date):
+    """The day of the commune's last audit of ``kind`` held in ``year`` by ``as_of`` (a
+    subquery of the participations' commune)."""
+    held = Audit.objects.filter(
+        commune_id=OuterRef("commune_id"), kind=kind, date__year=year, date__lte=as_of
+    )
+    return Subquery(held.order_by("-date").values("date")[:1])
+
+
+def _communes(participations, year: int, as_of: datetime.date) -> tuple[dict, bool]:
+    """A row per commune, with its last internal audit and management review of the year (one
+    query); ``inspected``: whether any was inspected in the year (its findings are read only
+    then, :func:`_load_actions`)."""
+    inspections = Audit.objects.filter(
+        commune_id=OuterRef("commune_id"),
+        kind__in=[Audit.Kind.INSPECTION_ONSITE, Audit.Kind.INSPECTION_RECORDS],
+        date__year=year,
+        date__lte=as_of,
+    )
     rows = (
         _in_force(participations, as_of)
+        .annotate(
+            internal_audit_on=_last_held(Audit.Kind.INTERNAL_AUDIT, year, as_of),
+            management_review_on=_last_held(Audit.Kind.MANAGEMENT_REVIEW, year, as_of),
+            inspected=Exists(inspections),
+        )
         .values_list(
             "commune_id",
             "commune__code",
@@ -259,11 +283,15 @@ def _communes(participations, year: int, as_of: datetime.date) -> dict[int, Comm
             "commune__district__name",
             "commune__sort_key",
             "commune__valid_from",
+            "internal_audit_on",
+            "management_review_on",
+            "inspected",
         )
         .order_by("commune__district__code", "commune__name")
     )
-    communes = {}
-    for commune_id, code, name, district_name, sort_key, valid_from in rows:
+    communes, inspected = {}, False
+    for commune_id, code, name, district_name, sort_key, valid_from, audit, review, seen in rows:
+        inspected = inspected or bool(seen)
         if commune_id not in communes:  # a commune in two programmes: one row
             communes[commune_id] = CommuneCompliance(
                 commune_id=commune_id,
@@ -274,25 +302,17 @@ def _communes(participations, year: int, as_of: datetime.date) -> dict[int, Comm
                 year=year,
                 as_of=as_of,
                 valid_from=valid_from,
+                internal_audit_on=_date(audit),
+                management_review_on=_date(review),
             )
-    return communes
+    return communes, inspected
 
 
-def _load_audits(communes: dict, ids, year: int, as_of: datetime.date) -> None:
-    rows = Audit.objects.filter(
-        commune_id__in=ids,
-        kind__in=[Audit.Kind.INTERNAL_AUDIT, Audit.Kind.MANAGEMENT_REVIEW],
-        date__year=year,
-        date__lte=as_of,
-    ).values_list("commune_id", "kind", "date")
-    for commune_id, kind, day in rows:
-        row = communes.get(commune_id)
-        if row is None:
-            continue  # a commune that joined between the queries
-        if kind == Audit.Kind.INTERNAL_AUDIT:
-            row.internal_audit_on = max(row.internal_audit_on or day, day)
-        else:
-            row.management_review_on = max(row.management_review_on or day, day)
+def _date(value) -> datetime.date | None:
+    """A date from a subquery's column: a date (PostgreSQL) or its ISO text (SQLite)."""
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value)[:10])
 
 
 def scope_on(items: list[dict], day: datetime.date) -> dict[int, str]:
@@ -389,9 +409,11 @@ def _latest_announcements(communes: dict, ids, as_of: datetime.date) -> dict[int
     """Per commune: its first announcement's date (on the rows) and its latest announcement."""
     latest = {}
     announced = Announcement.objects.filter(commune_id__in=ids, decision_date__lte=as_of)
+    items = AnnouncementItem.objects.filter(announcement_id=OuterRef("pk"))
     rows = announced.order_by("decision_date", "pk").values(
         "pk", "commune_id", "decision_number", "decision_date", "kind", "standard", "scope_size"
     )
+    rows = rows.annotate(has_annex=Exists(items))
     for r in rows:
         row = communes.get(r["commune_id"])
         if row is None:
@@ -399,7 +421,7 @@ def _latest_announcements(communes: dict, ids, as_of: datetime.date) -> dict[int
         row.first_announced_on = row.first_announced_on or r["decision_date"]
         row.announcements.append(r)
         latest[r["commune_id"]] = {**r, "annex": None}
-    if not latest:
+    if not any(r["has_annex"] for r in latest.values()):  # recorded without annexes
         return latest
     newer = Announcement.objects.filter(commune_id=OuterRef("commune_id"), decision_date__lte=as_of)
     last_pk = newer.order_by("-decision_date", "-pk").values("pk")[:1]
@@ -463,11 +485,11 @@ def year_compliance(
 
     A fixed number of queries whatever the number of communes."""
     as_of = year_as_of(year, today)
-    communes = _communes(participations, year, as_of)
+    communes, inspected = _communes(participations, year, as_of)
     ids = _commune_ids(participations, as_of)
-    _load_audits(communes, ids, year, as_of)
     _load_scope(communes, ids, year, as_of)
-    _load_actions(communes, ids, year, as_of)
+    if inspected:  # else no finding to read
+        _load_actions(communes, ids, year, as_of)
     return YearCompliance(year=year, as_of=as_of, communes=list(communes.values()))
 
 
@@ -479,12 +501,24 @@ def commune_compliance(
     return rows[0] if rows else None
 
 
-def years_available(today: datetime.date | None = None) -> list[int]:
-    """The years a user may pick: from the first programme's year to this year, newest first."""
+def first_programme_year():
+    """The first programme's year, as a subquery: a page annotates a query it makes anyway
+    with it and passes the value to :func:`years_available` (one query less)."""
+    from roadmap.models import Programme
+
+    return Subquery(Programme.objects.order_by("year_start").values("year_start")[:1])
+
+
+def years_available(today: datetime.date | None = None, *, first=None) -> list[int]:
+    """The years a user may pick: from the first programme's year (``first``, read from
+    :func:`first_programme_year` when not given) to this year, newest first."""
     from roadmap.models import Programme
 
     today = today or clock.today()
-    first = Programme.objects.order_by("year_start").values_list("year_start", flat=True).first()
+    if first is None:
+        first = (
+            Programme.objects.order_by("year_start").values_list("year_start", flat=True).first()
+        )
     first = max(FIRST_YEAR, min(first or today.year, today.year))
     return list(range(today.year, first - 1, -1))
 
@@ -546,30 +580,34 @@ class YearFigures:
         return sum(m.allocated for m in self.money if m.line == BudgetLine.Line.INSPECTION)
 
 
-def _inspections(commune_ids, year: int, as_of: datetime.date) -> dict:
-    """The bodies inspected in the year by form and the findings, counted by the database
-    (``commune_ids``: a subquery)."""
+def _year_columns(participations, commune_ids, year: int, as_of: datetime.date) -> dict:
+    """The year's figures counted by the database, as columns of :func:`core.sql.scalars` (one
+    query): the bodies inspected in the year by form and the inspections' findings by severity
+    (``commune_ids``: a subquery). The year's money is :func:`year_money`'s."""
     kinds = [Audit.Kind.INSPECTION_ONSITE, Audit.Kind.INSPECTION_RECORDS]
     audits = Audit.objects.filter(
         commune_id__in=commune_ids, kind__in=kinds, date__year=year, date__lte=as_of
     )
-    inspected = Counter(
-        dict(
-            audits.order_by()
-            .values("kind")
-            .annotate(n=Count("commune_id", distinct=True))
-            .values_list("kind", "n")
-        )
-    )
-    findings = Finding.objects.filter(audit__in=audits.values("pk")).order_by()
-    severities = Counter(
-        dict(findings.values("severity").annotate(n=Count("pk")).values_list("severity", "n"))
-    )
+    findings = Finding.objects.filter(audit__in=audits.values("pk"))
     return {
-        "inspected_records": inspected[Audit.Kind.INSPECTION_RECORDS],
-        "inspected_onsite": inspected[Audit.Kind.INSPECTION_ONSITE],
-        "nonconformities": severities[Finding.Severity.MAJOR] + severities[Finding.Severity.MINOR],
-        "observations": severities[Finding.Severity.OBSERVATION],
+        **{
+            f"inspected_{kind}": Scalar(audits.filter(kind=kind).values("commune_id").distinct())
+            for kind in kinds
+        },
+        **{f"severity_{s}": Scalar(findings.filter(severity=s)) for s in Finding.Severity.values},
+    }
+
+
+def _year_counts(participations, year: int, as_of: datetime.date) -> dict:
+    """The fields of :class:`YearFigures` that :func:`_year_columns` counts."""
+    ids = _commune_ids(participations, as_of)
+    n = scalars(**_year_columns(participations, ids, year, as_of))
+    severity = {s: n[f"severity_{s}"] for s in Finding.Severity.values}
+    return {
+        "inspected_records": n[f"inspected_{Audit.Kind.INSPECTION_RECORDS}"],
+        "inspected_onsite": n[f"inspected_{Audit.Kind.INSPECTION_ONSITE}"],
+        "nonconformities": severity[Finding.Severity.MAJOR] + severity[Finding.Severity.MINOR],
+        "observations": severity[Finding.Severity.OBSERVATION],
     }
 
 
@@ -597,7 +635,7 @@ def year_figures(participations, year: int, *, today: datetime.date | None = Non
             )
         ),
         procedures_in_scope=sum(c.scope_size for c in rows),
-        **_inspections(_commune_ids(participations, compliance.as_of), year, compliance.as_of),
+        **_year_counts(participations, year, compliance.as_of),
         actions_on_time=actions[DONE],
         actions_late=actions[LATE],
         actions_pending=actions[PENDING],
@@ -806,4 +844,5 @@ __all__ = [
     "year_money",
     "year_table",
     "years_available",
+    "first_programme_year",
 ]

@@ -34,11 +34,11 @@ from reports.views_tasks import file_response, follow_task
 from roadmap.models import Programme
 
 
-def year_context(participations, wanted: str | None, as_of=None) -> dict:
+def year_context(participations, wanted: str | None, as_of=None, *, first=None) -> dict:
     """The year section of the dashboard: the year picked in ``?year=`` (the as-of date's year
     by default, none after it), its figures (the annual report's table) and the communes late in
-    their maintenance."""
-    years = metrics.years_available(as_of)
+    their maintenance; ``first``: the first programme's year, when the page has read it."""
+    years = metrics.years_available(as_of, first=first)
     year = metrics.picked_year(wanted, years)
     figures = metrics.year_figures_cached(participations, year, today=as_of)
     labels = metrics.duty_labels()
@@ -69,7 +69,11 @@ def dashboard(request):
     a national deployment the provinces, each opening its own dashboard (``?province=``)."""
     as_of = as_of_from_request(request)
     province = _picked_province(request, as_of.date)
-    programmes = list(Programme.objects.visible_to(request.user).order_by("-start_date", "name"))
+    programmes = list(
+        Programme.objects.visible_to(request.user)
+        .annotate(first_year=metrics.first_programme_year())  # for the years offered
+        .order_by("-start_date", "name")
+    )
     programme = None
     wanted = request.GET.get("programme", "")
     if wanted.isdigit():
@@ -85,7 +89,8 @@ def dashboard(request):
     participations = metrics.participations_in_scope(
         request.user, programme=programme, province=province
     )
-    ctx.update(year_context(participations, request.GET.get("year"), as_of.date))
+    first = programmes[0].first_year if programmes else None
+    ctx.update(year_context(participations, request.GET.get("year"), as_of.date, first=first))
     if ctx["national"]:
         ctx["year_provinces"] = metrics.year_tables_by_province(
             participations, ctx["year"], today=as_of.date

@@ -139,9 +139,11 @@ def _progress_ctx(user, in_scope, as_of) -> dict:
         in_scope.with_budget_on(as_of)
         .with_list_related()
         .select_related("template")
+        .annotate(first_year=metrics.first_programme_year())  # for the years offered
         .order_by("start_date")
     )
-    figures = metrics.compute(in_scope, as_of=as_of)
+    # No grid, no chart; the page lists the audits, findings and actions itself.
+    figures = metrics.compute(in_scope, as_of=as_of, curve=False, records=False)
     milestones = _commune_milestones(user, in_scope, as_of)
     changes = _commune_changes(in_scope, as_of)
     return {
@@ -189,7 +191,8 @@ def commune_detail(request, code: str, since: str):
         **_lineage(commune, as_of),
         "as_of_choice": as_of_choice,
     }
-    ctx.update(_compliance_ctx(request, in_scope, as_of))
+    first = ctx["participations"][0].first_year if ctx["participations"] else None
+    ctx.update(_compliance_ctx(request, in_scope, as_of, first=first))
     return render(request, "reports/commune_detail.html", ctx)
 
 
@@ -197,7 +200,7 @@ def _lineage(commune, as_of) -> dict:
     """What the unit became (when it had ended by ``as_of``), where it came from by then, and
     its inheritance: the QMS record of every unit it succeeds (announcements, audits, scope) as
     of that day, in its page's access."""
-    ancestry = commune.ancestry(on=as_of)
+    ancestry, became = commune.lineage(on=as_of)
     ancestors = [s.predecessor for s in ancestry]
     scope = dict(
         ScopeItem.objects.filter(commune__in=ancestors)
@@ -209,11 +212,11 @@ def _lineage(commune, as_of) -> dict:
     # From its last day on, the page says that the unit ended and what it went into (the
     # successions that ended it); before, nothing of it.
     ended = commune.valid_until is not None and commune.valid_until <= as_of
-    successions = commune.successions.select_related("successor").order_by("pk")
+    inherited = list(audits.select_related("commune")[:21]) if ancestors else []
     return {
         "as_of": as_of,
         "ended": ended,
-        "successions": list(successions) if ended else [],
+        "successions": became if ended else [],
         "ancestry": ancestry,
         "inherited_scope": [(u, scope.get(u.pk, 0)) for u in ancestors],
         "inherited_announcements": list(
@@ -222,15 +225,17 @@ def _lineage(commune, as_of) -> dict:
             .select_related("commune")
             .order_by("decision_date")
         ),
-        "inherited_audits": list(audits.select_related("commune")[:20]),
-        "inherited_audits_total": audits.count() if ancestors else 0,
+        "inherited_audits": inherited[:20],
+        # Counted only when there are more than the 20 shown.
+        "inherited_audits_total": audits.count() if len(inherited) > 20 else len(inherited),
     }
 
 
-def _compliance_ctx(request, in_scope, as_of) -> dict:
+def _compliance_ctx(request, in_scope, as_of, *, first=None) -> dict:
     """The commune's maintenance duties in the year picked (``?year=``, the as-of date's year
-    by default, none after it), as of the page's date."""
-    years = metrics.years_available(as_of)
+    by default, none after it), as of the page's date; ``first``: the first programme's year,
+    when the page has read it."""
+    years = metrics.years_available(as_of, first=first)
     year = metrics.picked_year(request.GET.get("year"), years)
     return {
         "years": years,

@@ -7,4 +7,9 @@ class RoadmapConfig(AppConfig):
     verbose_name = _("Roadmap")
 
     def ready(self):
-        from roadmap import resources  # noqa: F401  (registers the app's spreadsheets)
+        from roadmap import (
+            resources,  # noqa: F401  (registers the app's spreadsheets)
+            totals,
+        )
+
+        totals.connect()

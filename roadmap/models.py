@@ -882,3 +882,73 @@ class BudgetLine(models.Model):
         if self.body_id:
             return self.body.name
         return str(_("Department of Science and Technology (its inspection)"))
+
+
+# Maintained sums (roadmap/totals.py keeps them current) ------------------------------------------
+
+
+class ParticipationTotals(models.Model):
+    """What a participation's milestones add up to as they stand (today's status), kept current
+    in the transaction of every write to them by :func:`roadmap.totals.totals_refresh`; the
+    figures of today read these rows instead of adding the milestones up again. One row per
+    participation with at least one milestone."""
+
+    participation = models.OneToOneField(
+        Participation,
+        verbose_name=_("participation"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="totals",
+    )
+    total = models.PositiveIntegerField(_("milestones"), default=0)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    late = models.PositiveIntegerField(_("done late"), default=0)
+    not_applicable = models.PositiveIntegerField(_("not applicable"), default=0)
+    in_progress = models.PositiveIntegerField(_("in progress"), default=0)
+    blocked = models.PositiveIntegerField(_("blocked"), default=0)
+    announced = models.PositiveIntegerField(_("announcement step done"), default=0)
+    weight = models.PositiveIntegerField(_("weight"), default=0)
+    done_weight = models.PositiveIntegerField(_("weight done or not applicable"), default=0)
+    last_change = models.DateTimeField(_("last change"), null=True, blank=True)
+    first_day = models.DateField(_("first planned start"), null=True, blank=True)
+    last_day = models.DateField(_("last due date"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("participation totals")
+        verbose_name_plural = _("participation totals")
+
+    def __str__(self):
+        return f"{self.participation_id}: {self.done}/{self.total}"
+
+
+class RoadmapDay(models.Model):
+    """One day of a participation's roadmap, as its milestones stand: the weight due that day,
+    the weight done (completed that day) or set not applicable (planned to start that day), and
+    the milestones due that day still open. Added up to a day, they give the planned and actual
+    progress, the overdue steps and the planned-vs-actual curve of today's figures. Kept current
+    by :func:`roadmap.totals.totals_refresh`: a change rewrites only the days it changes."""
+
+    participation = models.ForeignKey(
+        Participation,
+        verbose_name=_("participation"),
+        on_delete=models.CASCADE,
+        related_name="roadmap_days",
+    )
+    day = models.DateField(_("day"))
+    due_weight = models.PositiveIntegerField(_("weight due"), default=0)
+    done_weight = models.PositiveIntegerField(_("weight done or not applicable"), default=0)
+    open_due = models.PositiveIntegerField(_("open milestones due"), default=0)
+
+    class Meta:
+        verbose_name = _("roadmap day")
+        verbose_name_plural = _("roadmap days")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participation", "day"],
+                name="%(app_label)s_%(class)s_once_per_day",
+                violation_error_message=_("A participation has one row per day."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participation_id} {self.day}"

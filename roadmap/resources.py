@@ -48,6 +48,7 @@ from roadmap.models import (
     RoadmapTemplate,
     milestone_days_late,
 )
+from roadmap.totals import totals_refresh
 
 # The columns of the consultant's progress spreadsheet and of a programme's communes.
 PROGRAMME = "Chương trình"
@@ -351,6 +352,7 @@ class MilestoneResource(SpreadsheetResource):
                     return errors
                 update.run()
                 history.run()
+                totals_refresh({m.participation_id for m in plan.changes})
         finally:
             update.discard(), history.discard()
         return []

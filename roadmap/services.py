@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from roadmap.models import Evidence, Milestone, Participation, RoadmapTemplate, Standard
+from roadmap.totals import deferred, totals_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +90,7 @@ def milestone_update_status(
         if at is not None:
             Milestone.objects.filter(pk=current.pk).update(updated_at=at)
             current.updated_at = at
+            totals_refresh([current.participation_id])  # the last change is ``at``
     return current
 
 
@@ -117,7 +119,7 @@ def participation_apply_template(
         raise ValidationError(template_edition_error(template, standard))
     existing = set(participation.milestones.values_list("step_id", flat=True))
     created = []
-    with transaction.atomic():
+    with transaction.atomic(), deferred():  # the sums refreshed once, at the end
         if participation.template_id != template.pk:
             participation.template = template
             participation.save(update_fields=["template"])
@@ -139,6 +141,7 @@ def participation_apply_template(
             created.append(milestone)
         if at is not None and created:
             Milestone.objects.filter(pk__in=[m.pk for m in created]).update(updated_at=at)
+            totals_refresh([participation.pk])
     return created
 
 

@@ -49,6 +49,7 @@ from reports.compliance import (  # noqa: F401
     bodies_table,
     commune_compliance,
     duty_labels,
+    first_programme_year,
     money_rows,
     money_table,
     picked_year,
@@ -87,7 +88,6 @@ from reports.metrics.definitions import (  # noqa: F401
 )
 from reports.metrics.groups import (  # noqa: F401
     LEVELS,
-    _finding_figures,
 )
 from reports.metrics.rows import (  # noqa: F401
     CELLS_MAX,

@@ -15,36 +15,47 @@ from core import clock
 from reports.compliance import year_as_of, year_figures, year_table
 from reports.metrics.groups import (
     LEVELS,
-    _action_figures,
-    _audit_figures,
-    _finding_figures,
+    _finding_and_action_figures,
     _group_rows,
-    _scope_figures,
+    _record_figures,
 )
 from reports.metrics.rows import CELLS_MAX, DistrictRow, Figures, load_cells
-from reports.metrics.sums import _commune_rows, _tally_milestones
+from reports.metrics.sums import _commune_rows, _tally_milestones, steps_from_cells
 
 
 def compute(
-    participations, *, as_of: datetime.date | None = None, cells=None, curve: bool = True
+    participations,
+    *,
+    as_of: datetime.date | None = None,
+    cells=None,
+    curve: bool = True,
+    records: bool = True,
 ) -> Figures:
     """All the figures of ``participations`` (a queryset) as of ``as_of`` (default: today).
 
-    A fixed number of queries whatever the number of communes, the milestones added up in SQL:
-    participations, milestones by participation, steps, the curve (two), findings, corrective
-    actions, audits by kind, communes inspected, announcements, scope, procedures in force; and
-    the grid's cells (one more) when ``cells`` is true, or by default for at most
-    :data:`CELLS_MAX` communes (a larger scope loads those it shows: :meth:`Figures.with_cells`).
-    Lists of communes leave out the ``curve`` (one query less) and the cells.
+    A fixed number of queries whatever the number of communes, the milestones added up in SQL
+    (today from their maintained sums, :mod:`roadmap.totals`): participations, milestones by
+    participation, steps, the curve, findings, corrective actions, and one for the audits,
+    announcements and scope; and the grid's cells (one more) when ``cells`` is true, or by
+    default for at most :data:`CELLS_MAX` communes (a larger scope loads those it shows:
+    :meth:`Figures.with_cells`). A page without the grid and the chart (a commune's) leaves out
+    the ``curve``, the steps and the cells (three queries less); one that lists the findings
+    and corrective actions itself, ``records`` (one less: their figures are None).
     """
     as_of = as_of or clock.today()
     # The picture of a day holds the units in force that day: not those that began later (the
     # 2025 units in the 2017 picture), nor those that had ended.
     participations = participations.of_units_in_force(as_of)
-    rows = _commune_rows(participations, as_of)
-    tally = _tally_milestones(rows, participations, as_of, curve=curve)
-    if cells or (cells is None and len(rows) <= CELLS_MAX):
-        load_cells(list(rows.values()), as_of, participations.values("pk"))
+    sums: list = []  # today: read with the rows
+    rows = _commune_rows(participations, as_of, sums)
+    every_cell = cells or (cells is None and curve and len(rows) <= CELLS_MAX)
+    # Loading every cell, the grid's header (the steps) comes with them.
+    tally = _tally_milestones(rows, participations, as_of, sums, curve=curve, steps=not every_cell)
+    if every_cell:
+        found: dict = {}
+        load_cells(list(rows.values()), as_of, participations.values("pk"), steps=found)
+        if curve:
+            tally.steps_by_kind = steps_from_cells(found)
     groups = {level: _group_rows(rows, level) for level in LEVELS}
     commune_ids = participations.values("commune_id")
     communes = list(rows.values())
@@ -57,10 +68,14 @@ def compute(
         counts=tally.counts,
         by_kind=Counter(c.kind for c in communes),
         by_stage=Counter(c.stage for c in communes),
-        **_finding_figures(commune_ids, groups, as_of),
-        **_action_figures(commune_ids, groups, as_of),
-        **_audit_figures(commune_ids, as_of),
-        **_scope_figures(commune_ids, as_of),
+        **(
+            _finding_and_action_figures(commune_ids, groups, as_of)
+            if records
+            else dict.fromkeys(
+                ("findings_open", "findings_closed", "actions_open", "actions_overdue")
+            )
+        ),
+        **_record_figures(commune_ids, as_of),
         budget_allocated=sum(c.budget_allocated for c in communes),
         budget_spent=sum(c.budget_spent for c in communes),
         curve=tally.curve,
@@ -90,10 +105,10 @@ def _source_digest() -> str:
 SHAPE = _source_digest()
 
 
-def _cached(kind: str, participations, parts: tuple, build, topics: tuple = ()):
+def _cached(kind: str, participations, parts: tuple, build, topics: tuple = (), shared=True):
     """What ``build()`` returns for ``participations`` and ``parts``, kept for the current data
-    generation of ``topics`` (default: all; :mod:`reports.generation`) in the shared cache and
-    in this process."""
+    generation of ``topics`` (default: all; :mod:`reports.generation`) in this process and,
+    when ``shared``, in the shared cache."""
     from reports.generation import data_generation
 
     generation = data_generation(*topics)  # before the data: see reports.generation
@@ -101,11 +116,12 @@ def _cached(kind: str, participations, parts: tuple, build, topics: tuple = ()):
     digest = hashlib.sha256(f"{sql}|{params!r}|{parts!r}".encode()).hexdigest()
     key = f"{kind}:{SHAPE}:{generation}:{digest}"
     value = _RECENT.get(key)
-    if value is None:
+    if value is None and shared:
         value = cache.get(key)
     if value is None:
         value = build()
-        cache.set(key, value, FIGURES_CACHE_SECONDS)
+        if shared:
+            cache.set(key, value, FIGURES_CACHE_SECONDS)
     _RECENT[key] = value
     _RECENT.move_to_end(key)
     while len(_RECENT) > _RECENT_MAX:
@@ -114,13 +130,22 @@ def _cached(kind: str, participations, parts: tuple, build, topics: tuple = ()):
 
 
 def compute_cached(participations, *, as_of: datetime.date | None = None) -> Figures:
-    """:func:`compute`, kept for the current data generation (:mod:`reports.generation`) in the
-    shared cache and in this process: the key is the participations' SQL and the date, so users
-    who see the same rows share it, and any change to the data makes it unreachable. What the
-    pages show of a large scope (10,000 communes) then costs a cache read, not a computation."""
+    """:func:`compute`, kept for the current data generation (:mod:`reports.generation`) in this
+    process: the key is the participations' SQL and the date, so users who see the same rows
+    share it, and any change to the data makes it unreachable.
+
+    A past day's figures read the milestones' history: they are kept in the shared cache too,
+    so that another worker reads them rather than computing them again. Today's add up the sums
+    every write keeps current (:mod:`roadmap.totals`): computing them costs less than reading
+    10,000 communes' figures back from the shared cache, and writing them there after every
+    update cost more than both (issue 22), so they stay in the process."""
     as_of = as_of or clock.today()
     return _cached(
-        "figures", participations, (as_of,), lambda: compute(participations, as_of=as_of)
+        "figures",
+        participations,
+        (as_of,),
+        lambda: compute(participations, as_of=as_of),
+        shared=clock.is_past(as_of),
     )
 
 

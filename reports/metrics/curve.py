@@ -1,4 +1,4 @@
-"""The planned-vs-actual curve of a scope: weekly points, in one query."""
+"""The planned-vs-actual curve of a scope: weekly points, in one query (from the milestones' history for a past day, from the maintained days for today)."""
 
 import datetime
 
@@ -7,6 +7,7 @@ from django.db.models import Case, F, Sum, When
 from django.db.models.expressions import Window
 
 from reports.metrics.definitions import DONE, NOT_APPLICABLE
+from roadmap.models import RoadmapDay
 
 
 def _curve_points(start: datetime.date, end: datetime.date, as_of: datetime.date):
@@ -26,9 +27,11 @@ def _day(value) -> datetime.date:
     return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value[:10])
 
 
-def _shares_by_day(milestones) -> tuple[dict, dict]:
-    """Each milestone's share of its roadmap (its weight over its roadmap's), added up by due
-    date (planned) and by the day it was done or set not applicable (actual): one query."""
+def _weights_by_day(milestones) -> tuple[dict, dict]:
+    """The weights of ``milestones`` (with their status of a day) added up by due date (planned)
+    and by the day they were done or set not applicable (actual), each by the total weight of
+    their roadmap: ``({day: {total: weight}}, {day: {total: weight}})``, one query. The same
+    shape as :func:`maintained_weights_by_day` reads from the maintained days."""
     done_day = Case(
         When(status_then=DONE, then=F("completed_then")),
         When(status_then=NOT_APPLICABLE, then=F("planned_start")),
@@ -42,21 +45,46 @@ def _shares_by_day(milestones) -> tuple[dict, dict]:
         c_total=Window(Sum("step__weight"), partition_by=[F("participation_id")]),
     ).values("c_due", "c_done", "c_weight", "c_total")
     sql, params = inner.order_by().query.sql_with_params()
-    share = "SUM(c_weight * 1.0 / c_total)"
     # The inner query is the ORM's, its values passed as parameters; read twice, so PostgreSQL
     # computes it once (a CTE referenced twice is materialised).
     query = (
         f"WITH shares AS ({sql}) "  # noqa: S608
-        f"SELECT 0, c_due, {share} FROM shares WHERE c_total > 0 GROUP BY c_due "
-        f"UNION ALL SELECT 1, c_done, {share} FROM shares "
-        "WHERE c_total > 0 AND c_done IS NOT NULL GROUP BY c_done"
+        "SELECT 0, c_due, c_total, SUM(c_weight) FROM shares GROUP BY c_due, c_total "
+        "UNION ALL SELECT 1, c_done, c_total, SUM(c_weight) FROM shares "
+        "WHERE c_done IS NOT NULL GROUP BY c_done, c_total"
     )
     sums: tuple[dict, dict] = ({}, {})
     with connections[milestones.db].cursor() as cursor:
         cursor.execute(query, params)
-        for which, day, total in cursor.fetchall():
-            sums[which][_day(day)] = float(total)
+        for which, day, total, weight in cursor.fetchall():
+            sums[which].setdefault(_day(day), {})[int(total)] = int(weight)
     return sums
+
+
+def maintained_weights_by_day(participations) -> tuple[dict, dict]:
+    """:func:`_weights_by_day` of today, from the maintained days of ``participations``
+    (:class:`roadmap.models.RoadmapDay`, a few rows per participation): one query."""
+    rows = (
+        RoadmapDay.objects.filter(participation_id__in=participations.values("pk"))
+        .values("day", total=F("participation__totals__weight"))
+        .annotate(due=Sum("due_weight"), done=Sum("done_weight"))
+        .order_by()
+    )
+    sums: tuple[dict, dict] = ({}, {})
+    for row in rows:
+        for which, weight in enumerate((row["due"], row["done"])):
+            if weight:
+                sums[which].setdefault(row["day"], {})[row["total"]] = weight
+    return sums
+
+
+def _shares(weights: dict) -> dict:
+    """Each day's share of the roadmaps (``{day: {total: weight}}``): the weights over their
+    roadmap's total, added up in one order, so both readings give the same number."""
+    return {
+        day: sum(weight / total for total, weight in sorted(by_total.items()) if total > 0)
+        for day, by_total in weights.items()
+    }
 
 
 def _accumulated(shares: dict, points: list) -> list[float]:
@@ -70,14 +98,15 @@ def _accumulated(shares: dict, points: list) -> list[float]:
     return out
 
 
-def _curve(milestones, communes: int, span: tuple, as_of: datetime.date) -> list:
+def _curve(weights: tuple, communes: int, span: tuple, as_of: datetime.date) -> list:
     """The planned-vs-actual curve: the mean over the communes of the share of their roadmap's
-    weight due (planned) and done or not applicable (actual) by each week, in %. ``span``: the
-    first planned start and the last due date of the scope."""
+    weight due (planned) and done or not applicable (actual) by each week, in %. ``weights``:
+    :func:`_weights_by_day` or :func:`maintained_weights_by_day`; ``span``: the first planned
+    start and the last due date of the scope."""
     first, last = span
     if not (first and communes):
         return []
-    planned, actual = _shares_by_day(milestones)
+    planned, actual = (_shares(by_day) for by_day in weights)
     # Up to the last completion by ``as_of`` when later than the last due date: a picture taken
     # after the roadmap's end shows where it ended, the same figure as the card.
     last_done = max((day for day in actual if day <= as_of), default=last)

@@ -4,7 +4,7 @@
 
 from collections import Counter
 
-from django.db.models import Count
+from django.db.models import Count, F, Value
 
 from audits.models import (
     Announcement,
@@ -14,6 +14,7 @@ from audits.models import (
     Finding,
     FindingQuerySet,
 )
+from core.sql import Scalar, scalars
 from procedures.models import ScopeItem
 from reports.metrics.rows import CommuneRow, DistrictRow
 
@@ -45,76 +46,93 @@ def _group_rows(rows: dict[int, CommuneRow], level: str = "district") -> dict[st
     return districts
 
 
-def _add_to_groups(groups: dict, row: dict, prefix: str, name: str, value: int) -> None:
-    """Add ``value`` to ``name`` of the district and the province of ``row`` (a grouped row)."""
-    for level, key in (("district", "district__code"), ("province", "province__code")):
-        code = row[f"{prefix}__{key}"] or ""
-        if code in groups[level]:
-            setattr(groups[level][code], name, getattr(groups[level][code], name) + value)
-
-
-def _finding_figures(commune_ids, groups: dict, as_of) -> dict:
-    """Findings open and closed on ``as_of`` (one query); open ones added to their districts and
-    provinces (``groups``: level -> code -> row).
-
-    A finding counts from its audit's date; it is closed from its ``closed_on`` (the rules of
+def _finding_rows(commune_ids, as_of):
+    """Findings open and closed on ``as_of`` by district and province. A finding counts from
+    its audit's date; it is closed from its ``closed_on`` (the rules of
     :class:`audits.models.FindingQuerySet`, which the findings list asks too)."""
     closed_then = FindingQuerySet.closed_by_q(as_of)
-    finding_rows = (
+    return (
         Finding.objects.filter(audit__commune_id__in=commune_ids)
         .raised_by(as_of)
-        .values("audit__commune__district__code", "audit__commune__province__code")
-        .annotate(open=Count("pk", filter=~closed_then), closed=Count("pk", filter=closed_then))
+        .values(
+            which=Value("finding"),
+            district=F("audit__commune__district__code"),
+            province=F("audit__commune__province__code"),
+        )
+        .annotate(a=Count("pk", filter=~closed_then), b=Count("pk", filter=closed_then))
+        .order_by()
     )
-    figures = {"findings_open": 0, "findings_closed": 0}
-    for f in finding_rows:
-        figures["findings_open"] += f["open"]
-        figures["findings_closed"] += f["closed"]
-        _add_to_groups(groups, f, "audit__commune", "open_findings", f["open"])
-    return figures
 
 
-def _action_figures(commune_ids, groups: dict, as_of) -> dict:
-    """Corrective actions open and overdue (one query); overdue ones added to their districts
-    and provinces."""
-    action_rows = (
+def _action_rows(commune_ids, as_of):
+    """Corrective actions open and overdue on ``as_of`` by district and province (the rules of
+    :class:`audits.models.CorrectiveActionQuerySet`)."""
+    return (
         CorrectiveAction.objects.filter(finding__audit__commune_id__in=commune_ids)
         .raised_by(as_of)
         .values(
-            "finding__audit__commune__district__code", "finding__audit__commune__province__code"
+            which=Value("action"),
+            district=F("finding__audit__commune__district__code"),
+            province=F("finding__audit__commune__province__code"),
         )
         .annotate(
-            open=Count("pk", filter=CorrectiveActionQuerySet.open_q(as_of)),
-            overdue=Count("pk", filter=CorrectiveActionQuerySet.overdue_q(as_of)),
+            a=Count("pk", filter=CorrectiveActionQuerySet.open_q(as_of)),
+            b=Count("pk", filter=CorrectiveActionQuerySet.overdue_q(as_of)),
         )
+        .order_by()
     )
-    figures = {"actions_open": 0, "actions_overdue": 0}
-    for a in action_rows:
-        figures["actions_open"] += a["open"]
-        figures["actions_overdue"] += a["overdue"]
-        _add_to_groups(groups, a, "finding__audit__commune", "overdue_actions", a["overdue"])
+
+
+def _finding_and_action_figures(commune_ids, groups: dict, as_of) -> dict:
+    """Findings open and closed, corrective actions open and overdue on ``as_of`` (one query:
+    :func:`_finding_rows` and :func:`_action_rows` together); the open findings and overdue
+    actions added to their districts and provinces (``groups``: level -> code -> row)."""
+    figures = dict.fromkeys(
+        ("findings_open", "findings_closed", "actions_open", "actions_overdue"), 0
+    )
+    names = {
+        "finding": ("findings_open", "findings_closed", "open_findings"),
+        "action": ("actions_open", "actions_overdue", "overdue_actions"),
+    }
+    rows = _finding_rows(commune_ids, as_of).union(_action_rows(commune_ids, as_of), all=True)
+    rows = rows.order_by()
+    for row in rows:
+        first, second, grouped = names[row["which"]]
+        figures[first] += row["a"]
+        figures[second] += row["b"]
+        counted = row["a"] if row["which"] == "finding" else row["b"]
+        for level in ("district", "province"):
+            group = groups[level].get(row[level] or "")
+            if group is not None:
+                setattr(group, grouped, getattr(group, grouped) + counted)
     return figures
 
 
-def _audit_figures(commune_ids, as_of) -> dict:
-    """Audits by kind, communes inspected by the DOST, announcements by kind (three queries)."""
+def _record_figures(commune_ids, as_of) -> dict:
+    """Audits by kind, communes inspected by the DOST, announcements by kind, and the scope's
+    coverage (procedures in force, covered, needing revision): one query."""
     held = Audit.objects.filter(commune_id__in=commune_ids, date__lte=as_of)
     inspections = [Audit.Kind.INSPECTION_ONSITE, Audit.Kind.INSPECTION_RECORDS]
     announcements = Announcement.objects.filter(
         commune_id__in=commune_ids, decision_date__lte=as_of
     )
-    return {
-        "audits_by_kind": Counter(dict(held.values_list("kind").annotate(n=Count("pk")))),
-        "communes_inspected": held.filter(kind__in=inspections)
-        .values("commune_id")
-        .distinct()
-        .count(),
-        "announcements_by_kind": Counter(
-            dict(announcements.values_list("kind").annotate(n=Count("pk")))
-        ),
+    columns = {f"audit_{kind}": Scalar(held.filter(kind=kind)) for kind in Audit.Kind.values}
+    columns |= {
+        f"announcement_{kind}": Scalar(announcements.filter(kind=kind))
+        for kind in Announcement.Kind.values
     }
+    columns["communes_inspected"] = Scalar(
+        held.filter(kind__in=inspections).values("commune_id").distinct()
+    )
+    scope = ScopeItem.objects.figure_columns(commune_ids, as_of)
+    values = scalars(**columns, **scope)
 
+    def by_kind(prefix: str, kinds) -> Counter:
+        return Counter({k: n for k in kinds if (n := values[f"{prefix}_{k}"])})
 
-def _scope_figures(commune_ids, as_of) -> dict:
-    """Procedures in force, covered by the communes' QMS, needing revision (two queries)."""
-    return ScopeItem.objects.figures(commune_ids, as_of)
+    return {
+        "audits_by_kind": by_kind("audit", Audit.Kind.values),
+        "communes_inspected": values["communes_inspected"],
+        "announcements_by_kind": by_kind("announcement", Announcement.Kind.values),
+        **{name: values[name] for name in scope},
+    }

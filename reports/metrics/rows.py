@@ -219,22 +219,31 @@ _MILESTONE_FIELDS = (
 )
 
 
-def load_cells(rows: list[CommuneRow], as_of: datetime.date, participation_ids=None) -> None:
+def load_cells(
+    rows: list[CommuneRow], as_of: datetime.date, participation_ids=None, *, steps=None
+) -> None:
     """Fill the grid cells of ``rows`` that have none yet (one query): each milestone with its
     status of ``as_of`` (the one rule, ``MilestoneQuerySet.with_status_on``) and its outcome
     (:func:`milestone_outcome`).
 
-    ``participation_ids``: a subquery of the rows' participations, in place of their ids."""
+    ``participation_ids``: a subquery of the rows' participations, in place of their ids.
+    ``steps``: a dict that collects, by (kind, step order), the earliest milestone's
+    ``(pk, name, key)`` (the grid's header, :func:`reports.metrics.sums.steps_from_cells`)."""
     todo = {row.participation_id: row for row in rows if not row.has_cells}
     if not todo:
         return
     ids = list(todo) if participation_ids is None else participation_ids
     milestones = Milestone.objects.filter(participation_id__in=ids).order_by()
-    fields = (*_MILESTONE_FIELDS, "status_then", "completed_then")
+    fields = (*_MILESTONE_FIELDS, "status_then", "completed_then", "pk", "step__key")
     for m in milestones.with_status_on(as_of).values(*fields):
         row = todo.get(m["participation_id"])
         if row is None:
             continue
+        if steps is not None:
+            step = (m["pk"], m["step__name"], m["step__key"])
+            steps[(row.kind, m["step__order"])] = min(
+                step, steps.get((row.kind, m["step__order"]), step)
+            )
         m = {**m, "status": m["status_then"], "completed_on": m["completed_then"]}
         outcome = milestone_outcome(m["status"], m["due_date"], m["completed_on"], as_of)
         row.cells[m["step__order"]] = _cell(m, outcome)

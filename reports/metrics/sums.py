@@ -1,5 +1,11 @@
 """A scope's milestones added up in SQL by participation: counts, progress, stage, last change
 (:func:`commune_rows` for a list of communes, :func:`_tally_milestones` for :func:`compute`).
+
+Two readings, the same numbers: for a past day, the milestones with their status of that day
+(``MilestoneQuerySet.with_status_on``, from the history: :func:`_milestone_sums`); for today (or
+later), the sums every write keeps current (:mod:`roadmap.totals`: a row per participation and
+per day of its roadmap, :func:`_maintained_sums`), added up to the day in SQL.
+``reports/tests/test_maintained_sums.py`` checks that the two agree.
 """
 
 import datetime
@@ -8,9 +14,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models.functions import Coalesce
 
 from core import clock
-from reports.metrics.curve import _curve
+from reports.metrics.curve import _curve, _weights_by_day, maintained_weights_by_day
 from reports.metrics.definitions import (
     DONE,
     NOT_APPLICABLE,
@@ -26,13 +33,59 @@ from roadmap.models import (
     RoadmapStep,
 )
 
+_TOTALS = (
+    "total",
+    "done",
+    "late",
+    "not_applicable",
+    "in_progress",
+    "blocked",
+    "announced",
+    "weight",
+    "done_weight",
+    "last_change",
+    "first_day",
+    "last_day",
+)
 
-def _commune_rows(participations, as_of) -> dict[int, CommuneRow]:
+
+def _maintained(as_of: datetime.date, prefix: str = "") -> tuple[dict, dict]:
+    """The columns of :func:`_milestone_sums` for today or a later day, from the maintained sums
+    (:class:`roadmap.models.ParticipationTotals`, and the :class:`roadmap.models.RoadmapDay`
+    rows added up to ``as_of``: the weight due, the steps still open past their due date), as
+    (fields, aggregates) of a query of participations (``prefix``: the path to them)."""
+    day = f"{prefix}roadmap_days__"
+    overdue = Q(**{f"{day}day__lt": as_of, f"{day}open_due__gt": 0})
+    fields = {f"t_{name}": F(f"{prefix}totals__{name}") for name in _TOTALS}
+    aggregates = {
+        "t_overdue": Coalesce(Sum(f"{day}open_due", filter=overdue), 0),
+        "t_planned_weight": Coalesce(
+            Sum(f"{day}due_weight", filter=Q(**{f"{day}day__lte": as_of})), 0
+        ),
+        "t_first_overdue": Min(f"{day}day", filter=overdue),
+    }
+    return fields, aggregates
+
+
+def _sums_of(p: dict) -> dict | None:
+    """A row of :func:`_milestone_sums` from the ``t_`` columns of :func:`_maintained`."""
+    if p["t_total"] is None:  # no milestone
+        return None
+    names = (*_TOTALS, "overdue", "planned_weight", "first_overdue")
+    return {"participation_id": p["id"], **{name: p[f"t_{name}"] for name in names}}
+
+
+def _commune_rows(participations, as_of, sums: list | None = None) -> dict[int, CommuneRow]:
     """One row per participation (one query), by participation id, in province, district and
-    Vietnamese name order (the grid's); the budget as of ``as_of``."""
+    Vietnamese name order (the grid's); the budget as of ``as_of``. For today (or later) and a
+    ``sums`` list, the same query reads the maintained sums (:func:`_maintained`) into it."""
+    maintained = sums is not None and not clock.is_past(as_of)
+    fields, aggregates = _maintained(as_of) if maintained else ({}, {})
     parts = (
         participations.with_budget_on(as_of)
+        .annotate(**fields)
         .values(
+            *fields,
             "id",
             "kind",
             "commune_id",
@@ -49,8 +102,12 @@ def _commune_rows(participations, as_of) -> dict[int, CommuneRow]:
             "budget_spent_then",
             "start_date",
         )
+        .annotate(**aggregates)
         .order_by("commune__province__code", "commune__district__code", "commune__sort_key")
     )
+    if maintained:
+        parts = list(parts)
+        sums.extend(filter(None, map(_sums_of, parts)))
     return {
         p["id"]: CommuneRow(
             participation_id=p["id"],
@@ -91,8 +148,10 @@ def _milestone_sums(milestones, as_of: datetime.date):
             blocked=Count("pk", filter=Q(status_then=Milestone.Status.BLOCKED)),
             announced=Count("pk", filter=done & Q(step__key=RoadmapStep.ANNOUNCEMENT)),
             weight=Sum("step__weight"),
-            done_weight=Sum("step__weight", filter=Q(status_then__in=[DONE, NOT_APPLICABLE])),
-            planned_weight=Sum("step__weight", filter=Q(due_date__lte=as_of)),
+            done_weight=Coalesce(
+                Sum("step__weight", filter=Q(status_then__in=[DONE, NOT_APPLICABLE])), 0
+            ),
+            planned_weight=Coalesce(Sum("step__weight", filter=Q(due_date__lte=as_of)), 0),
             last_change=Max("changed_then"),
             first_day=Min("planned_start"),
             last_day=Max("due_date"),
@@ -160,6 +219,15 @@ def _finish_rows(rows: dict[int, CommuneRow], as_of: datetime.date) -> None:
         row.silent = is_silent(last, as_of, settings.QMS_SILENT_DAYS)
 
 
+def steps_from_cells(found: dict) -> dict[str, list[dict]]:
+    """:func:`_steps_by_kind` from what :func:`load_cells` collected while loading every cell
+    of a scope (no query)."""
+    steps: dict[str, dict] = defaultdict(dict)
+    for (kind, order), (_pk, name, key) in found.items():
+        steps[kind][order] = {"order": order, "name": name, "key": key}
+    return {kind: [by[order] for order in sorted(by)] for kind, by in steps.items()}
+
+
 @dataclass
 class _Roadmaps:
     """What the milestones of a scope add up to (:func:`_tally_milestones`)."""
@@ -176,11 +244,14 @@ def _scope_milestones(participations, as_of):
     return milestones.order_by().with_status_on(as_of)
 
 
-def _add_sums(rows: dict[int, CommuneRow], milestones, as_of) -> tuple:
-    """:func:`_milestone_sums` taken into ``rows`` (one query): the scope's counts, its first
-    planned start and last due date."""
+def _add_sums(rows: dict[int, CommuneRow], participations, as_of, sums: list) -> tuple:
+    """:func:`_milestone_sums` (a past day: one query) or the maintained ``sums`` that
+    :func:`_commune_rows` read with the rows (today) taken into ``rows``: the scope's counts,
+    its first planned start and last due date."""
     counts, first, last = MilestoneCounts(), None, None
-    for s in _milestone_sums(milestones, as_of):
+    if clock.is_past(as_of):
+        sums = _milestone_sums(_scope_milestones(participations, as_of), as_of)
+    for s in sums:
         row = rows.get(s["participation_id"])
         if row is None:
             continue
@@ -193,24 +264,38 @@ def _add_sums(rows: dict[int, CommuneRow], milestones, as_of) -> tuple:
 
 
 def _tally_milestones(
-    rows: dict[int, CommuneRow], participations, as_of, *, curve: bool = True
+    rows: dict[int, CommuneRow],
+    participations,
+    as_of,
+    sums: list,
+    *,
+    curve: bool = True,
+    steps: bool = True,
 ) -> _Roadmaps:
-    """The milestones of ``participations`` added up in SQL into their ``rows`` and the scope's
-    counts, steps and curve (three queries, two without the curve)."""
+    """The milestones of ``participations`` added up in SQL into their ``rows`` (``sums``: see
+    :func:`_add_sums`) and the scope's counts, steps and curve (three queries for a past day,
+    two today; none without the curve and with the steps left to the cells, ``steps=False``)."""
     milestones = _scope_milestones(participations, as_of)
-    counts, first, last = _add_sums(rows, milestones, as_of)
+    counts, first, last = _add_sums(rows, participations, as_of, sums)
+    if not curve:
+        return _Roadmaps(counts=counts, steps_by_kind={}, curve=[])
+    if clock.is_past(as_of):
+        weights = _weights_by_day(milestones)
+    else:
+        weights = maintained_weights_by_day(participations)
     return _Roadmaps(
         counts=counts,
-        steps_by_kind=_steps_by_kind(milestones),
-        curve=_curve(milestones, len(rows), (first, last), as_of) if curve else [],
+        steps_by_kind=_steps_by_kind(milestones) if steps else {},
+        curve=_curve(weights, len(rows), (first, last), as_of),
     )
 
 
 def commune_rows(participations, *, as_of: datetime.date | None = None) -> list[CommuneRow]:
     """The rows of :func:`compute` alone (stage, progress, counts of each commune; no cells), for
-    a list of communes: two queries."""
+    a list of communes: two queries for a past day, one today."""
     as_of = as_of or clock.today()
     participations = participations.of_units_in_force(as_of)
-    rows = _commune_rows(participations, as_of)
-    _add_sums(rows, _scope_milestones(participations, as_of), as_of)
+    sums: list = []
+    rows = _commune_rows(participations, as_of, sums)
+    _add_sums(rows, participations, as_of, sums)
     return list(rows.values())

@@ -191,18 +191,16 @@ def test_the_charts_are_inline_svg_with_text_values(client, dost_staff, roadmaps
 
 # The pinned query count -----------------------------------------------------------------------
 
-# session, user, visible programmes; 12 for metrics.compute (participations, milestones added up
-# by participation, steps, the curve, the grid's cells, findings, actions, audits by kind,
-# communes inspected, announcements, procedures in force, scope); recent changes and the rows before them. The year section (issue 10): the years
-# offered, metrics.year_figures (compliance 6, inspected communes, inspection findings; the
-# year's money by line, the registered bodies by level and the commune-level units: three, where
-# the wave's budget and the plan's inspection budget were two before issue 20).
-# (One more until the grid took its steps from the milestones metrics.compute loads rather than
-# from a query of the templates' steps.) The title's province name (one query). The procedure
-# catalogue in force on the day, which the procedures in force are counted from (issue 21). The
-# communes on the 2008 edition after their Sở's date (issue 20): the Sở's dates (one query; one
-# more a province that has set one); the same for the year table's count of them.
-DASHBOARD_QUERIES = 32
+# session, user, visible programmes (with the first programme's year: the years offered); 5 for
+# metrics.compute today (the participations with their maintained sums, the curve from the
+# maintained days, the grid's cells with its steps, findings and corrective actions in one union,
+# audits, announcements, scope and procedures in one); recent changes and the rows before them.
+# The year section (issue 10): metrics.year_figures (the communes with their audits, the scope,
+# the announcements; the annexes and the inspections' findings only when there are some; the
+# inspections and budgets in one). The title's province name (one query).
+# 28 before issue 22: the milestones and curve added up from every milestone, the steps, the
+# quality records' counts and the year's counts one query each.
+DASHBOARD_QUERIES = 15
 
 
 def test_the_dashboard_query_count_is_pinned(

@@ -282,14 +282,15 @@ def test_update_links_only_for_who_may_edit(client, commune_officer, manager, co
     assert edit not in client.get(detail()).content.decode()
 
 
-# session, user, commune, participations, metrics.compute (12: its milestones added up in SQL,
-# steps, curve, cells), milestones, history, audits with
-# findings and corrective actions (3), scope items needing revision, announcements; the year's
-# maintenance duties (issue 10): the years offered, then metrics.year_compliance (6); lineage:
-# predecessors (one per generation: one here) and successors (one: the page of a unit in force
-# does not ask what it became); the procedure catalogue in force on the day, which the procedures
-# in force are counted from (issue 21).
-COMMUNE_PAGE_QUERIES = 32
+# session, user, commune, participations (with the first programme's year: the years offered),
+# metrics.compute without the grid, the chart and the records the page lists itself (2: the
+# participations with their maintained sums; the scope's coverage), milestones, history, audits
+# with findings and corrective actions (3), scope items needing revision, announcements; the
+# year's maintenance duties (issue 10): metrics.year_compliance (3: the communes with their
+# audits, the scope, the announcements; annexes and inspection findings only when there are
+# some); lineage: predecessors and successors in one query (one more per earlier generation).
+# 31 before issue 22.
+COMMUNE_PAGE_QUERIES = 17
 
 
 def test_the_commune_page_query_count_is_pinned(
