@@ -1292,14 +1292,9 @@ class ProvinceDuties(models.Model):
         return bool(self.communes_obliged_from and self.communes_obliged_from <= day)
 
 
-def edition_overdue(communes, day, deadline: datetime.date | None):
-    """The communes of ``communes`` (a queryset) still on TCVN ISO 9001:2008 on ``day`` although
-    the Sở's ``deadline`` has passed: their latest announcement by then is on 2008. Each is
-    annotated with ``standard_then`` and ``announced_then``. One query; none when no date is set
-    or the day is not past it. The dashboard, the inspection checklist and the annual report ask
-    this one function."""
-    if deadline is None or day <= deadline:
-        return communes.none()
+def _on_2008_by(communes, day):
+    """``communes`` in force on ``day`` whose latest announcement by then is on TCVN ISO
+    9001:2008, annotated with ``standard_then`` and ``announced_then``."""
     latest = Announcement.objects.filter(
         commune=models.OuterRef("pk"), decision_date__lte=day
     ).order_by("-decision_date", "-pk")
@@ -1313,6 +1308,24 @@ def edition_overdue(communes, day, deadline: datetime.date | None):
     )
 
 
+def edition_overdue(communes, day, deadline: datetime.date | None):
+    """The communes of ``communes`` (a queryset) still on TCVN ISO 9001:2008 on ``day`` although
+    the Sở's ``deadline`` has passed: their latest announcement by then is on 2008. Each is
+    annotated with ``standard_then`` and ``announced_then``. One query; none when no date is set
+    or the day is not past it. The dashboard, the inspection checklist and the annual report ask
+    this one rule (:func:`edition_overdue_all` for many provinces)."""
+    if deadline is None or day <= deadline:
+        return communes.none()
+    return _on_2008_by(communes, day)
+
+
+def edition_overdue_all(communes, day):
+    """:func:`edition_overdue` for ``communes`` of any provinces, each against its own Sở's
+    date (``ProvinceDuties.edition_deadline``), as one queryset: a count of it folds into
+    another query (:func:`core.sql.scalars`)."""
+    return _on_2008_by(communes.filter(province__qms_duties__edition_deadline__lt=day), day)
+
+
 def province_edition_overdue(province, day):
     """:func:`edition_overdue` for the communes of ``province`` with the Sở's date."""
     from communes.models import Commune
@@ -1324,11 +1337,6 @@ def province_edition_overdue(province, day):
 
 def communes_edition_overdue(communes, day) -> list:
     """The communes of ``communes`` (a queryset, any provinces) flagged on ``day`` for running
-    TCVN ISO 9001:2008 after their Sở's date (:func:`edition_overdue`, province by province), in
-    Vietnamese order: what the dashboard lists and the annual report counts. One query a
-    province that has set a date."""
-    flagged = []
-    for duties in ProvinceDuties.objects.filter(edition_deadline__isnull=False):
-        mine = communes.filter(province_id=duties.province_id)
-        flagged += edition_overdue(mine, day, duties.edition_deadline).select_related("district")
-    return sorted(flagged, key=lambda c: c.sort_key)
+    TCVN ISO 9001:2008 after their Sở's date (:func:`edition_overdue_all`), in Vietnamese order:
+    what the dashboard lists and the annual report counts. One query."""
+    return list(edition_overdue_all(communes, day).select_related("district").order_by("sort_key"))

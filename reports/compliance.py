@@ -43,7 +43,7 @@ from audits.models import (
     CorrectiveAction,
     Finding,
     add_months,
-    communes_edition_overdue,
+    edition_overdue_all,
 )
 from communes.models import (
     BEFORE_RECORDS,
@@ -595,6 +595,9 @@ def _year_columns(participations, commune_ids, year: int, as_of: datetime.date) 
             for kind in kinds
         },
         **{f"severity_{s}": Scalar(findings.filter(severity=s)) for s in Finding.Severity.values},
+        "edition_overdue": Scalar(
+            edition_overdue_all(Commune.objects.filter(pk__in=commune_ids), as_of)
+        ),
     }
 
 
@@ -608,6 +611,7 @@ def _year_counts(participations, year: int, as_of: datetime.date) -> dict:
         "inspected_onsite": n[f"inspected_{Audit.Kind.INSPECTION_ONSITE}"],
         "nonconformities": severity[Finding.Severity.MAJOR] + severity[Finding.Severity.MINOR],
         "observations": severity[Finding.Severity.OBSERVATION],
+        "edition_overdue": n["edition_overdue"],
     }
 
 
@@ -628,12 +632,6 @@ def year_figures(participations, year: int, *, today: datetime.date | None = Non
         announced_in_year=len({a["commune_id"] for a in in_year if a["kind"] == "first"}),
         reannounced_in_year=len({a["commune_id"] for a in in_year if a["kind"] != "first"}),
         by_standard=Counter(c.announcements[-1]["standard"] for c in announced),
-        edition_overdue=len(
-            communes_edition_overdue(
-                Commune.objects.filter(pk__in=_commune_ids(participations, compliance.as_of)),
-                compliance.as_of,
-            )
-        ),
         procedures_in_scope=sum(c.scope_size for c in rows),
         **_year_counts(participations, year, compliance.as_of),
         actions_on_time=actions[DONE],
