@@ -140,6 +140,47 @@ URLS: dict[str, Case] = {
     "api:milestone-detail": case(
         SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.milestone.pk}, anonymous=401
     ),
+    "api:milestone-evidence": case(
+        SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.milestone.pk}, anonymous=401
+    ),
+    "api:evidence-download": case(
+        SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.evidence.pk}, anonymous=401
+    ),
+    # corrective actions done and verified: a write needs the version read (If-Match), so a
+    # role that may write gets 428 without it; one that may not, 403; out of scope, 404
+    "api:action-done": case(
+        everyone(428, other_commune_officer=404, manager=403, district_officer=403),
+        kwargs=lambda s: {"pk": s.action.pk},
+        method="post",
+        anonymous=401,
+    ),
+    "api:action-verify": case(
+        everyone(403, dost_staff=428, consultant=428, other_commune_officer=404),
+        kwargs=lambda s: {"pk": s.done_action.pk},
+        method="post",
+        anonymous=401,
+    ),
+    # the Sở's inspections as the pages show them (audits:plan_list, plan_detail, inspection_detail)
+    "api:inspectionplan-list": case(PROVINCE_WIDE, anonymous=401),
+    "api:inspectionplan-detail": case(
+        PROVINCE_WIDE_404, kwargs=lambda s: {"pk": s.plan.pk}, anonymous=401
+    ),
+    "api:inspectionplan-document": case(
+        PROVINCE_WIDE_404,
+        kwargs=lambda s: {"pk": s.plan.pk, "kind": "request", "fmt": "docx"},
+        anonymous=401,
+    ),
+    "api:plannedinspection-list": case(everyone(200), anonymous=401),
+    "api:plannedinspection-detail": case(
+        SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.visit.pk}, anonymous=401
+    ),
+    "api:plannedinspection-document": case(
+        SEES_COMMUNE_A,
+        kwargs=lambda s: {"pk": s.visit.pk, "kind": "minutes", "fmt": "docx"},
+        anonymous=401,
+    ),
+    # the national picture: the province-wide roles (the figures pulled from the provinces)
+    "api:national_figures": case(PROVINCE_WIDE),
     "api:audit-detail": case(SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.audit.pk}, anonymous=401),
     "api:finding-detail": case(
         SEES_COMMUNE_A, kwargs=lambda s: {"pk": s.finding.pk}, anonymous=401

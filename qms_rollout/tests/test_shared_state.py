@@ -64,7 +64,11 @@ def test_a_pending_import_is_kept_in_the_media_storage_not_in_the_process(world,
     assert done.status_code == 200
     assert Commune.objects.filter(code="29999", name="Xã Mới").exists()
     assert not stored.exists()
-    assert server_b.get(preview_url).status_code == 404
+    # The preview is gone from the storage: the page sends the user back to the upload form,
+    # saying the file was imported already (imports.views, issue 24).
+    again = server_b.get(preview_url)
+    assert again.status_code == 302
+    assert again["Location"] == "/imports/admin-units/"
 
 
 def test_an_unknown_or_forged_token_finds_nothing(world, dost_staff, media):

@@ -291,7 +291,9 @@ def test_a_template_shows_no_unit_outside(client, dost_staff, outside, inside, k
         text = " ".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row if v)
     assert_nothing_outside(text, f"template {kind}.{fmt}")
     if kind in {"milestones", "participations", "scope", "admin-units"}:
-        assert "29500" in text  # the example names a unit of the territory
+        # The example names no real unit at all (code 00000, issue 21), inside or outside.
+        assert "00000" in text
+        assert "29500" not in text
 
 
 # The admin ------------------------------------------------------------------------------------
