@@ -242,6 +242,119 @@ CYCLE_CASES = {
 CASES.update(CYCLE_CASES)
 
 
+def _legal_basis(**kwargs):
+    from audits.models import LegalBasis
+
+    kwargs.setdefault("number", "999/2099/QĐ-TEST")
+    return LegalBasis.objects.create(kind="Quyết định", **kwargs)
+
+
+def _body(**kwargs):
+    from communes.models import Body
+    from communes.tests.factories import ProvinceFactory
+
+    kwargs.setdefault("name", "Sở Tư pháp")
+    kwargs.setdefault("level", "provincial")
+    return Body.objects.create(province=ProvinceFactory(), **kwargs)
+
+
+def _catalogue(**kwargs):
+    from procedures.models import Catalogue
+
+    kwargs.setdefault("name", f"Danh mục thử {Catalogue.objects.count() + 1}")
+    return Catalogue.objects.create(**kwargs)
+
+
+def _budget_line(**kwargs):
+    from communes.tests.factories import ProvinceFactory
+    from roadmap.models import BudgetLine
+
+    kwargs.setdefault("year", 2018)
+    kwargs.setdefault("line", "consultancy")
+    if kwargs["line"] != "inspection" and "body" not in kwargs:
+        kwargs.setdefault("commune", CommuneFactory())
+    return BudgetLine.objects.create(province=ProvinceFactory(), **kwargs)
+
+
+def _budget_twice(**kwargs):
+    _budget_line(**kwargs)
+    _budget_line(**kwargs)
+
+
+def _roadmap_day_twice():
+    from roadmap.models import RoadmapDay
+
+    participation = ParticipationFactory()
+    for _ in range(2):
+        RoadmapDay.objects.create(participation=participation, day=D(2018, 3, 1))
+
+
+_REPORTED = {"done_on": D(2017, 12, 1), "answered_on": D(2017, 12, 10)}
+
+REGISTER_CASES = {
+    # audits: the Sở's answer on a corrective action
+    "audits_correctiveaction_answer_valid": lambda: CorrectiveActionFactory(
+        answer="bogus", **_REPORTED
+    ),
+    "audits_correctiveaction_answer_dated_after_report": lambda: CorrectiveActionFactory(
+        answer="accepted", done_on=D(2017, 12, 1)
+    ),
+    "audits_correctiveaction_refusal_has_reason": lambda: CorrectiveActionFactory(
+        answer="refused", answer_note="", **_REPORTED
+    ),
+    # audits: the inspection plan and its visits
+    "audits_inspectionplan_approval_kind_valid": lambda: _plan(approval_kind="bogus"),
+    "audits_inspectionplan_request_due_after_request": lambda: _plan(
+        request_date=D(2018, 3, 1), request_due=D(2018, 3, 1)
+    ),
+    "audits_plannedinspection_announcement_only_on_site": lambda: _visit(
+        form="records", place="Hội trường UBND xã"
+    ),
+    "audits_plannedinspection_ends_after_start": lambda: _visit(
+        started_at=datetime.time(9, 0), ended_at=datetime.time(8, 30)
+    ),
+    "audits_plannedinspection_letter_only_for_records": lambda: _visit(
+        form="onsite", letter_number="15/SKHCN-TĐC"
+    ),
+    # audits: the legal bases cited
+    "audits_legalbasis_topic_valid": lambda: _legal_basis(topic="bogus"),
+    "audits_legalbasis_period_ordered": lambda: _legal_basis(
+        in_force_from=D(2020, 1, 1), in_force_until=D(2019, 12, 31)
+    ),
+    "audits_legalbasis_in_force_after_signed": lambda: _legal_basis(
+        signed_on=D(2020, 1, 2), in_force_from=D(2020, 1, 1)
+    ),
+    "audits_legalbasis_number_required": lambda: _legal_basis(number=""),
+    # communes: the registered bodies
+    "communes_body_level_valid": lambda: _body(level="bogus"),
+    "communes_body_edition_valid": lambda: _body(edition="2000"),
+    "communes_body_validity_ordered": lambda: _body(
+        valid_from=D(2020, 1, 1), valid_until=D(2019, 12, 31)
+    ),
+    "communes_body_announced_after_applying": lambda: _body(
+        applying_since=D(2018, 2, 1), announced_on=D(2018, 1, 1)
+    ),
+    "communes_body_name_not_empty": lambda: _body(name=""),
+    # procedures: the catalogues
+    "procedures_catalogue_note_length": lambda: _catalogue(note="ư" * 2001),
+    "procedures_catalogue_one_per_day": lambda: [
+        _catalogue(valid_from=D(2099, 1, 1)),
+        _catalogue(valid_from=D(2099, 1, 1)),
+    ],
+    # roadmap: the budget lines and the days of a roadmap
+    "roadmap_budgetline_line_valid": lambda: _budget_line(line="bogus"),
+    "roadmap_budgetline_year_in_range": lambda: _budget_line(year=1999),
+    "roadmap_budgetline_not_negative": lambda: _budget_line(allocated=0, spent=-1),
+    "roadmap_budgetline_spent_within_allocated": lambda: _budget_line(allocated=5, spent=10),
+    "roadmap_budgetline_one_body": lambda: _budget_line(commune=None),
+    "roadmap_budgetline_one_per_commune": lambda: _budget_twice(commune=CommuneFactory()),
+    "roadmap_budgetline_one_per_body": lambda: _budget_twice(body=_body()),
+    "roadmap_budgetline_one_inspection": lambda: _budget_twice(line="inspection"),
+    "roadmap_roadmapday_once_per_day": _roadmap_day_twice,
+}
+CASES.update(REGISTER_CASES)
+
+
 def _self_ref(obj, field):
     type(obj).objects.filter(pk=obj.pk).update(**{field: obj})
 
