@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -56,9 +56,12 @@ class ProcedureQuerySet(FoldedBulkWrites, models.QuerySet):
         catalogue in force then (:meth:`CatalogueQuerySet.in_force_on`) not abolished by then;
         without any catalogue, every procedure not abolished by then. Every figure of the
         procedures in force asks it (:meth:`ScopeItemQuerySet.figures`)."""
-        catalogue = Catalogue.objects.in_force_on(day)
-        active = self.active(day)
-        return active.filter(catalogues=catalogue) if catalogue else active
+        current = Catalogue.objects.begun_by(day).values("pk")[:1]
+        listed = Catalogue.procedures.through.objects.filter(
+            procedure_id=OuterRef("pk"), catalogue_id=Subquery(current)
+        )
+        # Lazy (no query of its own): it folds into the query that counts or lists.
+        return self.active(day).filter(~Exists(current) | Exists(listed))
 
 
 class Procedure(FoldedText, models.Model):
@@ -151,14 +154,16 @@ class Procedure(FoldedText, models.Model):
 
 
 class CatalogueQuerySet(models.QuerySet):
-    def in_force_on(self, day) -> "Catalogue | None":
-        """The catalogue in force on ``day``: the latest whose ``valid_from`` is empty or not
-        after ``day`` (None when there is none)."""
-        return (
-            self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
-            .order_by(F("valid_from").desc(nulls_last=True), "-pk")
-            .first()
+    def begun_by(self, day):
+        """The catalogues begun by ``day``, the one in force first: the latest whose
+        ``valid_from`` is empty or not after ``day``."""
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).order_by(
+            F("valid_from").desc(nulls_last=True), "-pk"
         )
+
+    def in_force_on(self, day) -> "Catalogue | None":
+        """The catalogue in force on ``day`` (None when there is none)."""
+        return self.begun_by(day).first()
 
 
 class Catalogue(models.Model):

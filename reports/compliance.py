@@ -601,10 +601,13 @@ def _year_columns(participations, commune_ids, year: int, as_of: datetime.date) 
     }
 
 
-def _year_counts(participations, year: int, as_of: datetime.date) -> dict:
-    """The fields of :class:`YearFigures` that :func:`_year_columns` counts."""
+def _year_counts(participations, provinces, year: int, as_of: datetime.date) -> dict:
+    """The fields of :class:`YearFigures` that :func:`_year_columns` and :func:`_level_columns`
+    count, in one query."""
     ids = _commune_ids(participations, as_of)
-    n = scalars(**_year_columns(participations, ids, year, as_of))
+    n = scalars(
+        **_year_columns(participations, ids, year, as_of), **_level_columns(provinces, as_of)
+    )
     severity = {s: n[f"severity_{s}"] for s in Finding.Severity.values}
     return {
         "inspected_records": n[f"inspected_{Audit.Kind.INSPECTION_RECORDS}"],
@@ -612,6 +615,7 @@ def _year_counts(participations, year: int, as_of: datetime.date) -> dict:
         "nonconformities": severity[Finding.Severity.MAJOR] + severity[Finding.Severity.MINOR],
         "observations": severity[Finding.Severity.OBSERVATION],
         "edition_overdue": n["edition_overdue"],
+        "levels": _levels_from(n, as_of),
     }
 
 
@@ -633,12 +637,11 @@ def year_figures(participations, year: int, *, today: datetime.date | None = Non
         reannounced_in_year=len({a["commune_id"] for a in in_year if a["kind"] != "first"}),
         by_standard=Counter(c.announcements[-1]["standard"] for c in announced),
         procedures_in_scope=sum(c.scope_size for c in rows),
-        **_year_counts(participations, year, compliance.as_of),
+        **_year_counts(participations, provinces, year, compliance.as_of),
         actions_on_time=actions[DONE],
         actions_late=actions[LATE],
         actions_pending=actions[PENDING],
         money=year_money(provinces, year, compliance.as_of),
-        levels=bodies_by_level(provinces, compliance.as_of),
     )
 
 
@@ -743,58 +746,68 @@ class LevelCount:
     announced: int
 
 
-def _body_levels(provinces, as_of: datetime.date) -> list[LevelCount]:
+def _level_columns(provinces, as_of: datetime.date) -> dict:
+    """The bodies by level on ``as_of`` as columns of :func:`core.sql.scalars`: the registered
+    bodies of each level, then the commune-level units in force (communes, wards, townships,
+    special zones): applying once they take part in a programme begun by then or have
+    announced; announced by then."""
     bodies = Body.objects.filter(province__in=provinces).in_force_on(as_of)
-    counts = (
-        bodies.order_by()
-        .values("level")
-        .annotate(
-            total=Count("pk"),
-            applying=Count("pk", filter=body_applying_q(as_of)),
-            announced=Count("pk", filter=body_announced_q(as_of)),
+    columns = {}
+    for level in Body.Level:
+        mine = bodies.filter(level=level.value)
+        columns[f"body_{level.value}_total"] = Scalar(mine)
+        columns[f"body_{level.value}_applying"] = Scalar(mine.filter(body_applying_q(as_of)))
+        columns[f"body_{level.value}_announced"] = Scalar(mine.filter(body_announced_q(as_of)))
+    units = (
+        Commune.objects.filter(province__in=provinces)
+        .filter(in_force_q(as_of))
+        .alias(
+            announced=Exists(
+                Announcement.objects.filter(commune=OuterRef("pk"), decision_date__lte=as_of)
+            ),
+            taking_part=Exists(
+                Participation.objects.filter(commune=OuterRef("pk"), start_date__lte=as_of)
+            ),
         )
     )
-    found = {c["level"]: c for c in counts}
+    columns["commune_total"] = Scalar(units)
+    columns["commune_applying"] = Scalar(units.filter(Q(announced=True) | Q(taking_part=True)))
+    columns["commune_announced"] = Scalar(units.filter(announced=True))
+    return columns
+
+
+def _levels_from(n: dict, as_of: datetime.date) -> list[LevelCount]:
+    """:func:`_level_columns`' counts as rows, the district level only until 30/6/2025."""
+    from django.utils.translation import gettext as _
+
     levels = list(Body.Level)
     if as_of >= DISTRICTS_ABOLISHED:
         levels.remove(Body.Level.DISTRICT)
-    return [
+    rows = [
         LevelCount(
             level=level.value,
             label=str(level.label),
-            total=found.get(level.value, {}).get("total", 0),
-            applying=found.get(level.value, {}).get("applying", 0),
-            announced=found.get(level.value, {}).get("announced", 0),
+            total=n[f"body_{level.value}_total"],
+            applying=n[f"body_{level.value}_applying"],
+            announced=n[f"body_{level.value}_announced"],
         )
         for level in levels
     ]
-
-
-def _commune_level(provinces, as_of: datetime.date) -> LevelCount:
-    """The commune-level units in force (communes, wards, townships, special zones): applying
-    once they take part in a programme begun by then or have announced; announced by then."""
-    from django.utils.translation import gettext as _
-
-    units = Commune.objects.filter(province__in=provinces).filter(in_force_q(as_of))
-    announced = Exists(
-        Announcement.objects.filter(commune=OuterRef("pk"), decision_date__lte=as_of)
+    commune = LevelCount(
+        level="commune",
+        label=str(_("Commune level")),
+        total=n["commune_total"],
+        applying=n["commune_applying"],
+        announced=n["commune_announced"],
     )
-    taking_part = Exists(
-        Participation.objects.filter(commune=OuterRef("pk"), start_date__lte=as_of)
-    )
-    counts = units.aggregate(
-        total=Count("pk"),
-        applying=Count("pk", filter=Q(announced) | Q(taking_part)),
-        announced=Count("pk", filter=Q(announced)),
-    )
-    return LevelCount(level="commune", label=str(_("Commune level")), **counts)
+    return [*rows, commune]
 
 
 def bodies_by_level(provinces, as_of: datetime.date) -> list[LevelCount]:
     """Every state administrative body of ``provinces`` on ``as_of`` by level: the registered
     bodies (provincial, sub-departments, district level until 30/6/2025), then the commune-level
-    units. Three queries."""
-    return [*_body_levels(provinces, as_of), _commune_level(provinces, as_of)]
+    units. One query (the year's figures fold it into theirs)."""
+    return _levels_from(scalars(**_level_columns(provinces, as_of)), as_of)
 
 
 def bodies_table(figures: YearFigures) -> list[tuple[str, int, int, int]]:

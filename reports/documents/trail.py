@@ -194,7 +194,8 @@ def present_lines(item) -> list[str]:
 
 def _plan_rows(items) -> list[list[str]]:
     return [
-        [str(n), i.commune.name, FORMS[i.form], _date(i.planned_on)] for n, i in enumerate(items, 1)
+        [str(n), i.commune.committee_name, FORMS[i.form], _date(i.planned_on)]
+        for n, i in enumerate(items, 1)
     ]
 
 

@@ -289,8 +289,8 @@ def test_update_links_only_for_who_may_edit(client, commune_officer, manager, co
 # year's maintenance duties (issue 10): metrics.year_compliance (3: the communes with their
 # audits, the scope, the announcements; annexes and inspection findings only when there are
 # some); lineage: predecessors and successors in one query (one more per earlier generation).
-# The procedure catalogue in force on the day (issue 21). 31 before issue 22.
-COMMUNE_PAGE_QUERIES = 18
+# 31 before issue 22.
+COMMUNE_PAGE_QUERIES = 17
 
 
 def test_the_commune_page_query_count_is_pinned(
