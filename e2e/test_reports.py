@@ -46,10 +46,26 @@ def test_a_large_report_is_built_by_the_worker_while_the_page_waits_then_downloa
     settings.MEDIA_ROOT = tmp_path / "media"
     login(page, manager)
     page.goto(f"{live_server.url}/reports/province.xlsx")
-    assert page.locator("#report-progress[data-hx-get*='?task=']").count() == 1
+    # The page waits: queued, polled by htmx on its own address (``?task=``), no file yet.
+    assert "?task=" in page.url
+    progress = page.locator("#task-progress")
+    assert progress.count() == 1
+    assert "task-queued" in progress.get_attribute("class")
+    assert "?task=" in progress.get_attribute("data-hx-get")
+    assert progress.get_attribute("data-hx-trigger") == "every 2s"
+    assert page.locator("#task-progress [aria-current='step']").count() == 1
+    assert page.locator("#task-progress progress.task-bar").count() == 1
+    assert page.locator("[data-auto-download]").count() == 0
     assert_accessible(page)
     with page.expect_download(timeout=60_000) as download:
-        # The background worker, here in the test's process: the page polls until it is done.
+        # The background worker, here in the test's process: the page polls until it is done,
+        # then its link marked data-auto-download is followed by itself.
         call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert download.value.suggested_filename.endswith(".xlsx")
     workbook = load_workbook(BytesIO(download.value.path().read_bytes()))
     assert len(workbook.worksheets) == 7
+    # The page stays, saying the file is ready, with its link (polling stopped).
+    ready = page.locator("#task-progress.task-ready")
+    ready.wait_for()
+    assert ready.get_attribute("data-hx-get") is None
+    assert "?task=" in page.locator("[data-auto-download]").get_attribute("href")
