@@ -9,7 +9,9 @@ from roadmap.models import (
     Evidence,
     Milestone,
     Participation,
+    ParticipationTotals,
     Programme,
+    RoadmapDay,
     RoadmapStep,
     RoadmapTemplate,
 )
@@ -121,3 +123,32 @@ class BudgetLineAdmin(ScopedAdminMixin, CleanTextAdminMixin, SimpleHistoryAdmin)
     list_filter = ("year", "line", "province")
     search_fields = ("commune__name", "body__name", "note")
     raw_id_fields = ("commune", "body")
+
+
+class MaintainedSumsAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """The sums kept by roadmap.totals.totals_refresh: read only (``manage.py rebuild_totals``
+    rebuilds them), scoped by their participation."""
+
+    scope_via = ("participation",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ParticipationTotals)
+class ParticipationTotalsAdmin(MaintainedSumsAdmin):
+    list_display = ("participation", "total", "done", "late", "weight", "done_weight")
+    raw_id_fields = ("participation",)
+
+
+@admin.register(RoadmapDay)
+class RoadmapDayAdmin(MaintainedSumsAdmin):
+    list_display = ("participation", "day", "due_weight", "done_weight", "open_due")
+    list_filter = ("day",)
+    raw_id_fields = ("participation",)

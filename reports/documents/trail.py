@@ -796,7 +796,7 @@ def _summary_rows(rows) -> list[list[str]]:
     return [
         [
             str(n),
-            r.item.commune.name,
+            r.item.commune.committee_name,
             FORMS_SHORT[r.item.form],
             _date(r.item.audit.date) if r.item.audit_id else "Chưa kiểm tra",
             str(r.conforms),
