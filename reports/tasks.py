@@ -253,13 +253,23 @@ def _list_request(user, path: str, query: str, language: str) -> HttpRequest:
     return request
 
 
+def _release(response) -> None:
+    """Close what ``response`` holds (its streamed content), as ``response.close()`` does but
+    without sending ``request_finished``: there is no request here, and that signal's receiver
+    (``close_old_connections``) would close the worker's database connection in the middle of
+    the task (inside a transaction, a connection Django still takes as open)."""
+    for closer in response._resource_closers:
+        closer()
+    response._resource_closers.clear()
+
+
 def _store_response(response, fmt: str) -> str:
     """Save the file of ``response`` (streamed or not) under a new name; returns the path."""
     with tempfile.TemporaryFile() as out:
         chunks = response.streaming_content if response.streaming else [response.content]
         for chunk in chunks:
             out.write(chunk)
-        response.close()
+        _release(response)
         out.seek(0)
         name = f"{BUILT_DIR}/{get_random_string(32)}.{fmt}"
         return default_storage.save(name, File(out))
