@@ -218,11 +218,31 @@ def pytest_runtest_teardown(item, nextitem):
     _shared["next"] = nextitem  # read by the worlds' teardown below
 
 
+def seed_legal_bases() -> None:
+    """The legal bases the migrations seed (audits/0010), back after a flush empties them (a
+    shared world's end, a transactional test)."""
+    from importlib import import_module
+
+    from audits.models import LegalBasis
+
+    seeded = import_module("audits.migrations.0010_legal_bases_and_follow_up")
+    for row in seeded.BASES:
+        fields = {k: v for k, v in row.items() if k != "number"}
+        LegalBasis.objects.get_or_create(number=row["number"], defaults=fields)
+
+
+@pytest.fixture
+def legal_bases(db):
+    """The seeded legal bases, whatever flushed the database before this test."""
+    seed_legal_bases()
+
+
 def _flush(django_db_blocker) -> None:
     from django.core.management import call_command
 
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)
+        seed_legal_bases()
     _shared["name"] = _shared["value"] = None
 
 

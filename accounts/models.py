@@ -187,15 +187,16 @@ class User(AbstractUser):
         """False for a district or commune officer whose unit lies outside the deployment's
         territory (``QMS_PROVINCE`` and its predecessors): they see nothing, as no one of the
         territory sees their unit. True without a territory (no query then)."""
-        if not territory_codes():
+        codes = territory_codes()
+        if not codes:
             return True
-        unit = {
-            self.Role.DISTRICT_OFFICER: District.objects.filter(pk=self.district_id),
-            self.Role.COMMUNE_OFFICER: Commune.objects.filter(pk=self.commune_id),
-        }.get(self.role)
-        if unit is None:
+        field = {self.Role.DISTRICT_OFFICER: "district", self.Role.COMMUNE_OFFICER: "commune"}
+        name = field.get(self.role)
+        if name is None or getattr(self, f"{name}_id") is None:
             return True
-        return unit.filter(province__in=Province.objects.in_territory()).exists()
+        # The territory is its provinces' codes (ProvinceQuerySet.in_territory): the unit's
+        # province, loaded with the user by the sign-in backend, answers without a query.
+        return getattr(self, name).province.code in codes
 
     @cached_property
     def ended_unit(self) -> EndedUnit | None:

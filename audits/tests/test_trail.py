@@ -76,7 +76,7 @@ def record(item, day=VISIT_DAY, failing=("2d",)):
 # The law as data --------------------------------------------------------------------------------
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("legal_bases")
 def test_the_legal_bases_are_seeded_with_the_dates_the_project_holds_and_cited_when_in_force():
     numbers = set(LegalBasis.objects.values_list("number", flat=True))
     assert {"19/2014/QĐ-TTg", "26/2014/TT-BKHCN", "116/2015/TT-BTC", "30/2020/NĐ-CP"} <= numbers

@@ -19,6 +19,8 @@ from reports import metrics
 D = datetime.date
 TODAY = D(2020, 12, 20)
 
+pytestmark = pytest.mark.usefixtures("legal_bases")
+
 
 @pytest.fixture(autouse=True)
 def _pinned(settings):
@@ -134,7 +136,7 @@ def test_the_plan_approved_by_a_decision_then_as_the_committees_own_plan(client,
         "Căn cứ Quyết định số 19/2014/QĐ-TTg ngày 05/3/2014 của Thủ tướng Chính phủ",
         "Căn cứ Thông tư số 26/2014/TT-BKHCN ngày 10/10/2014",
         "Điều 1. Phê duyệt Kế hoạch",
-        "Xã Phú Phụng",
+        "UBND xã Phú Phụng",  # the body as the documents name it (issue 21)
         "PHÓ CHỦ TỊCH",
         "Lê Văn Duyệt",
     )
