@@ -632,6 +632,9 @@ class MinutesForm(BootstrapMixin, forms.Form):
         onsite: bool = False,
         **kwargs,
     ):
+        # Its own ids: the inspection's page also shows the announcement's form (PresenceForm),
+        # whose fields share these names.
+        kwargs.setdefault("auto_id", "minutes_%s")
         super().__init__(*args, **kwargs)
         self.onsite = onsite
         if not onsite:  # a check of records has no visit: no place, no hours, no one present
