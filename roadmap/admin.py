@@ -125,7 +125,7 @@ class BudgetLineAdmin(ScopedAdminMixin, CleanTextAdminMixin, SimpleHistoryAdmin)
     raw_id_fields = ("commune", "body")
 
 
-class MaintainedSumsAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class MaintainedSumsAdmin(ScopedAdminMixin, CleanTextAdminMixin, admin.ModelAdmin):
     """The sums kept by roadmap.totals.totals_refresh: read only (``manage.py rebuild_totals``
     rebuilds them), scoped by their participation."""
 
