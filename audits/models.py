@@ -1326,15 +1326,6 @@ def edition_overdue_all(communes, day):
     return _on_2008_by(communes.filter(province__qms_duties__edition_deadline__lt=day), day)
 
 
-def province_edition_overdue(province, day):
-    """:func:`edition_overdue` for the communes of ``province`` with the Sở's date."""
-    from communes.models import Commune
-
-    duties = ProvinceDuties.objects.for_province(province)
-    deadline = duties.edition_deadline if duties else None
-    return edition_overdue(Commune.objects.filter(province=province), day, deadline)
-
-
 def communes_edition_overdue(communes, day) -> list:
     """The communes of ``communes`` (a queryset, any provinces) flagged on ``day`` for running
     TCVN ISO 9001:2008 after their Sở's date (:func:`edition_overdue_all`), in Vietnamese order:
