@@ -6,7 +6,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from audits.models import Announcement, communes_edition_overdue
@@ -25,45 +26,73 @@ GRID_SYMBOLS = {
 }
 
 
-def _html_cell(heading: str, cell: dict | None, words: dict, labels: dict) -> dict:
-    """One cell as the template prints it: ``css`` (status, overdue, late), ``symbol`` (the
-    status as a sign, "!" when overdue), ``text`` (the status in words, for screen readers) and
-    ``title`` (the step, its status and its due date, on hover)."""
-    if cell is None:
-        text = str(words["absent"])
-        return {"css": "cell st-none", "symbol": "", "text": text, "title": heading}
-    status = cell["status"]
-    text = str(labels[status])
-    css = f"cell st-{status}"
-    if cell["overdue"]:
-        text += f", {words['overdue']}"
-        css += " is-overdue"
-    if cell["late"]:
-        text += f", {words['late']}"
-        css += " is-late"
-    due = cell["due_date"].strftime("%d/%m/%Y")
-    return {
-        "css": css,
-        "symbol": "!" if cell["overdue"] else GRID_SYMBOLS.get(status, ""),
-        "text": text,
-        "title": f"{heading}: {text} ({words['due']} {due})",
-        "overdue": cell["overdue"],
-        "late": cell["late"],
-    }
+class _CellWriter:
+    """Writes the grid's cells of one table: ``css`` (status, overdue, late), ``symbol`` (the
+    status as a sign, "!" when overdue), ``text`` (the status in words, for screen readers),
+    ``title`` (the step, its status and its due date, on hover) and ``html``, the ``<td>`` as
+    printed. What repeats (a step's heading, a status's words) is escaped once per table, not
+    once per cell: a page's grid is thousands of cells."""
+
+    def __init__(self, words: dict, labels: dict):
+        self.words, self.labels = words, labels
+        self.kinds: dict[tuple, tuple] = {}
+        self.due = escape(words["due"])
+
+    def _kind(self, status: str, overdue: bool, late: bool) -> tuple:
+        key = (status, overdue, late)
+        if key not in self.kinds:
+            text = str(self.labels[status])
+            css = f"cell st-{status}"
+            if overdue:
+                text += f", {self.words['overdue']}"
+                css += " is-overdue"
+            if late:
+                text += f", {self.words['late']}"
+                css += " is-late"
+            symbol = "!" if overdue else GRID_SYMBOLS.get(status, "")
+            self.kinds[key] = (css, symbol, text, escape(text))
+        return self.kinds[key]
+
+    def cell(self, heading: str, safe_heading: str, cell: dict | None) -> dict:
+        if cell is None:
+            text = str(self.words["absent"])
+            html = (
+                f'<td class="cell st-none" title="{safe_heading}"><span aria-hidden="true">'
+                f'</span><span class="visually-hidden">{escape(text)}</span></td>'
+            )
+            return {
+                "css": "cell st-none",
+                "symbol": "",
+                "text": text,
+                "title": heading,
+                "html": html,
+            }
+        overdue, late = bool(cell["overdue"]), bool(cell["late"])
+        css, symbol, text, safe_text = self._kind(cell["status"], overdue, late)
+        due = cell["due_date"].strftime("%d/%m/%Y")
+        html = (
+            f'<td class="{css}" title="{safe_heading}: {safe_text} ({self.due} {due})">'
+            f'<span aria-hidden="true">{symbol}</span>'
+            f'<span class="visually-hidden">{safe_text}</span></td>'
+        )
+        return {
+            "css": css,
+            "symbol": symbol,
+            "text": text,
+            "title": f"{heading}: {text} ({self.words['due']} {due})",
+            "overdue": overdue,
+            "late": late,
+            "html": html,
+        }
 
 
 class HtmlCells(list):
-    """A row's cells (:func:`_html_cell`), printed by ``{{ cells }}`` as their ``<td>`` elements:
-    built here in one pass, where a template loop would resolve four variables per cell (the
-    grid of a page is thousands of cells)."""
+    """A row's cells (:class:`_CellWriter`), printed by ``{{ cells }}`` as their ``<td>``
+    elements, written once in Python where a template loop would resolve four variables per
+    cell."""
 
     def __html__(self) -> str:
-        return format_html_join(
-            "",
-            '<td class="{}" title="{}"><span aria-hidden="true">{}</span>'
-            '<span class="visually-hidden">{}</span></td>',
-            ((c["css"], c["title"], c["symbol"], c["text"]) for c in self),
-        )
+        return mark_safe("".join(c["html"] for c in self))  # noqa: S308 (escaped by _CellWriter)
 
     def __str__(self) -> str:
         return self.__html__()
@@ -71,11 +100,13 @@ class HtmlCells(list):
 
 def _html_table(table: GridTable, words: dict, labels: dict) -> dict:
     headings = [f"{step['order']}. {step['name']}" for step in table.steps]
+    safe = [str(escape(h)) for h in headings]
+    writer = _CellWriter(words, labels)
     rows = [
         (
             commune,
             HtmlCells(
-                _html_cell(h, cell, words, labels) for h, cell in zip(headings, cells, strict=True)
+                writer.cell(h, e, cell) for h, e, cell in zip(headings, safe, cells, strict=True)
             ),
         )
         for commune, cells in table.rows
@@ -89,7 +120,7 @@ def dashboard_grids(figures: metrics.Figures, communes=None) -> list[dict]:
 
     Each table: ``kind``, ``label``, ``steps`` (order, name) and ``rows`` of (commune row, cells).
     A cell carries what the template prints as is (hundreds of cells: the template stays a
-    few variable lookups per cell), see :func:`_html_cell`.
+    few variable lookups per cell), see :class:`_CellWriter`.
     """
     words = {
         "overdue": _("overdue"),

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from core import clock
@@ -30,6 +30,7 @@ from roadmap.models import (
     FIRST_ANNOUNCEMENT_KINDS,
     Milestone,
     MilestoneQuerySet,
+    RoadmapDay,
     RoadmapStep,
 )
 
@@ -49,22 +50,36 @@ _TOTALS = (
 )
 
 
-def _maintained(as_of: datetime.date, prefix: str = "") -> tuple[dict, dict]:
+def _day_sum(outer: str, column: str, function, **filters):
+    """``function`` of ``column`` of the :class:`roadmap.models.RoadmapDay` rows of the
+    participation at ``outer`` matching ``filters``, as a correlated subquery (one index range
+    per participation, where a join would group every column of the row by participation)."""
+    rows = (
+        RoadmapDay.objects.filter(participation_id=OuterRef(outer), **filters)
+        .order_by()
+        .values("participation_id")
+        .annotate(value=function(column))
+        .values("value")
+    )
+    return Subquery(rows)
+
+
+def _maintained(as_of: datetime.date, prefix: str = "") -> dict:
     """The columns of :func:`_milestone_sums` for today or a later day, from the maintained sums
     (:class:`roadmap.models.ParticipationTotals`, and the :class:`roadmap.models.RoadmapDay`
     rows added up to ``as_of``: the weight due, the steps still open past their due date), as
-    (fields, aggregates) of a query of participations (``prefix``: the path to them)."""
-    day = f"{prefix}roadmap_days__"
-    overdue = Q(**{f"{day}day__lt": as_of, f"{day}open_due__gt": 0})
+    the annotations of a query of participations (``prefix``: the path to them)."""
+    outer = f"{prefix}pk" if prefix else "pk"
+    overdue = {"day__lt": as_of, "open_due__gt": 0}
     fields = {f"t_{name}": F(f"{prefix}totals__{name}") for name in _TOTALS}
-    aggregates = {
-        "t_overdue": Coalesce(Sum(f"{day}open_due", filter=overdue), 0),
-        "t_planned_weight": Coalesce(
-            Sum(f"{day}due_weight", filter=Q(**{f"{day}day__lte": as_of})), 0
-        ),
-        "t_first_overdue": Min(f"{day}day", filter=overdue),
-    }
-    return fields, aggregates
+    fields.update(
+        {
+            "t_overdue": Coalesce(_day_sum(outer, "open_due", Sum, **overdue), 0),
+            "t_planned_weight": Coalesce(_day_sum(outer, "due_weight", Sum, day__lte=as_of), 0),
+            "t_first_overdue": _day_sum(outer, "day", Min, **overdue),
+        }
+    )
+    return fields
 
 
 def _sums_of(p: dict) -> dict | None:
@@ -80,7 +95,7 @@ def _commune_rows(participations, as_of, sums: list | None = None) -> dict[int, 
     Vietnamese name order (the grid's); the budget as of ``as_of``. For today (or later) and a
     ``sums`` list, the same query reads the maintained sums (:func:`_maintained`) into it."""
     maintained = sums is not None and not clock.is_past(as_of)
-    fields, aggregates = _maintained(as_of) if maintained else ({}, {})
+    fields = _maintained(as_of) if maintained else {}
     parts = (
         participations.with_budget_on(as_of)
         .annotate(**fields)
@@ -102,7 +117,6 @@ def _commune_rows(participations, as_of, sums: list | None = None) -> dict[int, 
             "budget_spent_then",
             "start_date",
         )
-        .annotate(**aggregates)
         .order_by("commune__province__code", "commune__district__code", "commune__sort_key")
     )
     if maintained:
