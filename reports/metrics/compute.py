@@ -15,6 +15,7 @@ from core import clock
 from reports.compliance import year_as_of, year_figures, year_table
 from reports.metrics.groups import (
     LEVELS,
+    finding_and_action_rows,
     _finding_and_action_figures,
     _group_rows,
     _record_figures,
@@ -30,6 +31,7 @@ def compute(
     cells=None,
     curve: bool = True,
     records: bool = True,
+    records_of=None,
 ) -> Figures:
     """All the figures of ``participations`` (a queryset) as of ``as_of`` (default: today).
 
@@ -41,6 +43,8 @@ def compute(
     :meth:`Figures.with_cells`). A page without the grid and the chart (a commune's) leaves out
     the ``curve``, the steps and the cells (three queries less); one that lists the findings
     and corrective actions itself, ``records`` (one less: their figures are None).
+    ``records_of``: what reads the audits' figures (:func:`_records`; :func:`compute_cached`
+    keeps them while no audit, finding or announcement changes).
     """
     as_of = as_of or clock.today()
     # The picture of a day holds the units in force that day: not those that began later (the
@@ -57,7 +61,7 @@ def compute(
         if curve:
             tally.steps_by_kind = steps_from_cells(found)
     groups = {level: _group_rows(rows, level) for level in LEVELS}
-    commune_ids = participations.values("commune_id")
+    found_rows, record_figures = (records_of or _records)(participations, as_of, records)
     communes = list(rows.values())
     return Figures(
         as_of=as_of,
@@ -69,17 +73,41 @@ def compute(
         by_kind=Counter(c.kind for c in communes),
         by_stage=Counter(c.stage for c in communes),
         **(
-            _finding_and_action_figures(commune_ids, groups, as_of)
+            _finding_and_action_figures(found_rows, groups)
             if records
             else dict.fromkeys(
                 ("findings_open", "findings_closed", "actions_open", "actions_overdue")
             )
         ),
-        **_record_figures(commune_ids, as_of),
+        **record_figures,
         budget_allocated=sum(c.budget_allocated for c in communes),
         budget_spent=sum(c.budget_spent for c in communes),
         curve=tally.curve,
         silent_days=settings.QMS_SILENT_DAYS,
+    )
+
+
+def _records(participations, as_of: datetime.date, findings: bool = True) -> tuple:
+    """What :func:`compute` reads of the audits, findings, corrective actions, announcements and
+    scope of ``participations``' communes: the rows of
+    :func:`~reports.metrics.groups.finding_and_action_rows` (when ``findings``) and
+    :func:`~reports.metrics.groups._record_figures`. None of it reads the milestones."""
+    commune_ids = participations.values("commune_id")
+    rows = finding_and_action_rows(commune_ids, as_of) if findings else []
+    return rows, _record_figures(commune_ids, as_of)
+
+
+def _records_cached(participations, as_of: datetime.date, findings: bool = True) -> tuple:
+    """:func:`_records`, kept for the generation of everything but the milestones: a milestone's
+    update (what commune officers do all day) leaves it cached."""
+    from reports.generation import OTHER
+
+    return _cached(
+        "records",
+        participations,
+        (as_of, findings),
+        lambda: _records(participations, as_of, findings),
+        topics=(OTHER,),
     )
 
 
@@ -144,7 +172,7 @@ def compute_cached(participations, *, as_of: datetime.date | None = None) -> Fig
         "figures",
         participations,
         (as_of,),
-        lambda: compute(participations, as_of=as_of),
+        lambda: compute(participations, as_of=as_of, records_of=_records_cached),
         shared=clock.is_past(as_of),
     )
 

@@ -83,10 +83,16 @@ def _action_rows(commune_ids, as_of):
     )
 
 
-def _finding_and_action_figures(commune_ids, groups: dict, as_of) -> dict:
-    """Findings open and closed, corrective actions open and overdue on ``as_of`` (one query:
-    :func:`_finding_rows` and :func:`_action_rows` together); the open findings and overdue
-    actions added to their districts and provinces (``groups``: level -> code -> row)."""
+def finding_and_action_rows(commune_ids, as_of) -> list[dict]:
+    """:func:`_finding_rows` and :func:`_action_rows` together (one query)."""
+    rows = _finding_rows(commune_ids, as_of).union(_action_rows(commune_ids, as_of), all=True)
+    return list(rows.order_by())
+
+
+def _finding_and_action_figures(rows: list[dict], groups: dict) -> dict:
+    """Findings open and closed, corrective actions open and overdue (``rows``:
+    :func:`finding_and_action_rows`); the open findings and overdue actions added to their
+    districts and provinces (``groups``: level -> code -> row)."""
     figures = dict.fromkeys(
         ("findings_open", "findings_closed", "actions_open", "actions_overdue"), 0
     )
@@ -94,8 +100,6 @@ def _finding_and_action_figures(commune_ids, groups: dict, as_of) -> dict:
         "finding": ("findings_open", "findings_closed", "open_findings"),
         "action": ("actions_open", "actions_overdue", "overdue_actions"),
     }
-    rows = _finding_rows(commune_ids, as_of).union(_action_rows(commune_ids, as_of), all=True)
-    rows = rows.order_by()
     for row in rows:
         first, second, grouped = names[row["which"]]
         figures[first] += row["a"]
