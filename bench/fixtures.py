@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from communes.models import Commune, District, Province
+from core import clock
 from core.search import fill_sort_fields
 from roadmap.models import (
     Milestone,
@@ -160,11 +161,14 @@ def _insert(model, rows) -> None:
 
 def _milestones(participation_id, start_date, steps, rng) -> list[dict]:
     done_until = rng.randint(0, len(steps))
+    today = clock.today()
     rows = []
     for step in steps:
         start = start_date + datetime.timedelta(days=step.offset_days)
         due = start + datetime.timedelta(days=step.duration_days)
-        done = step.order <= done_until
+        completed = due + datetime.timedelta(days=rng.randint(-5, 5))
+        # Done only by today: a step completed in the future is one the form refuses to save.
+        done = step.order <= done_until and completed <= today
         rows.append(
             {
                 "participation_id": participation_id,
@@ -172,7 +176,7 @@ def _milestones(participation_id, start_date, steps, rng) -> list[dict]:
                 "planned_start": start,
                 "due_date": due,
                 "status": Milestone.Status.DONE if done else rng.choice(OPEN),
-                "completed_on": due + datetime.timedelta(days=rng.randint(-5, 5)) if done else None,
+                "completed_on": completed if done else None,
             }
         )
     return rows

@@ -3,10 +3,12 @@ the figures and reports show (``reports/signals.py``). Whatever is cached under 
 report, :func:`reports.metrics.compute_cached`'s figures) is unreachable once one is replaced, on
 every worker and server that shares the cache.
 
-Two topics, each with its token: the milestones (their rows and history: what commune officers
-change all day), and everything else (units, programmes, procedures and scopes, audits,
-announcements). What does not read the milestones (the year's maintenance figures) keys on the
-second only, so a milestone's update leaves it cached.
+Three topics, each with its token: the milestones (their rows and history: what commune officers
+change all day), everything else (units, programmes, procedures and scopes, audits,
+announcements), and the roadmaps' shape (which steps stand on which participation's roadmap: a
+milestone added, removed or moved to another step or participation, and any bulk write). What
+does not read the milestones (the year's maintenance figures) keys on the second only, so a
+milestone's update leaves it cached; the steps of the grid key on the last two.
 
 Read the tokens *before* the data: a change committed during a computation then leaves its result
 under the old ones."""
@@ -15,8 +17,8 @@ import uuid
 
 from django.core.cache import cache
 
-MILESTONES, OTHER = "milestones", "other"
-TOPICS = (MILESTONES, OTHER)
+MILESTONES, OTHER, ROADMAPS = "milestones", "other", "roadmaps"
+TOPICS = (MILESTONES, OTHER, ROADMAPS)
 MILESTONE_MODELS = {"roadmap.milestone", "roadmap.historicalmilestone"}
 
 

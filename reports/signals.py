@@ -31,11 +31,28 @@ def _changed(sender, **kwargs):
     transaction.on_commit(partial(data_changed, *topics), using=kwargs.get("using"))
 
 
+def _milestone_changed(sender, instance, created=True, **kwargs):
+    """A milestone saved or deleted: a new generation of the milestones and, when it was added,
+    removed or moved to another step or participation, of the roadmaps' shape."""
+    from reports.generation import MILESTONES, ROADMAPS, data_changed
+
+    moved = created or kwargs.get("signal") is post_delete
+    moved = moved or getattr(instance, "loaded_place", None) != instance.place
+    instance.loaded_place = instance.place  # saved: where it stands now
+    topics = (MILESTONES, ROADMAPS) if moved else (MILESTONES,)
+    transaction.on_commit(partial(data_changed, *topics), using=kwargs.get("using"))
+
+
 def connect() -> None:
+    from roadmap.models import Milestone
+
     data_bulk_written.connect(_changed, dispatch_uid="reports-cache-bulk")
+    uid = "reports-cache-roadmap.milestone"
+    post_save.connect(_milestone_changed, sender=Milestone, dispatch_uid=f"{uid}-save")
+    post_delete.connect(_milestone_changed, sender=Milestone, dispatch_uid=f"{uid}-delete")
     for label in APPS:
         for model in apps.get_app_config(label).get_models():
-            if model._meta.label_lower in MAINTAINED:
+            if model._meta.label_lower in MAINTAINED or model is Milestone:
                 continue
             uid = f"reports-cache-{model._meta.label_lower}"
             post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")

@@ -610,6 +610,22 @@ class Milestone(ReadOnDay, models.Model):
     def get_absolute_url(self):
         return reverse("roadmap:milestone_update", args=[self.pk])
 
+    @classmethod
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        """The row, with its place (:attr:`loaded_place`) as read: a save that moves it to
+        another step or participation changes the roadmaps' shape (``reports/signals.py``)."""
+        instance = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        instance.loaded_place = (
+            instance.__dict__.get("step_id"),
+            instance.__dict__.get("participation_id"),
+        )
+        return instance
+
+    @property
+    def place(self) -> tuple:
+        """(step, participation): where the milestone stands on the roadmaps."""
+        return (self.step_id, self.participation_id)
+
     @property
     def is_open(self) -> bool:
         return self.status in MilestoneQuerySet.OPEN

@@ -15,13 +15,18 @@ from core import clock
 from reports.compliance import year_as_of, year_figures, year_table
 from reports.metrics.groups import (
     LEVELS,
-    finding_and_action_rows,
     _finding_and_action_figures,
     _group_rows,
     _record_figures,
+    finding_and_action_rows,
 )
 from reports.metrics.rows import CELLS_MAX, DistrictRow, Figures, load_cells
-from reports.metrics.sums import _commune_rows, _tally_milestones, steps_from_cells
+from reports.metrics.sums import (
+    _commune_rows,
+    _tally_milestones,
+    scope_steps,
+    steps_from_cells,
+)
 
 
 def compute(
@@ -32,6 +37,7 @@ def compute(
     curve: bool = True,
     records: bool = True,
     records_of=None,
+    steps_of=None,
 ) -> Figures:
     """All the figures of ``participations`` (a queryset) as of ``as_of`` (default: today).
 
@@ -44,7 +50,9 @@ def compute(
     the ``curve``, the steps and the cells (three queries less); one that lists the findings
     and corrective actions itself, ``records`` (one less: their figures are None).
     ``records_of``: what reads the audits' figures (:func:`_records`; :func:`compute_cached`
-    keeps them while no audit, finding or announcement changes).
+    keeps them while no audit, finding or announcement changes); ``steps_of``: what reads the
+    steps of the roadmaps (:func:`~reports.metrics.sums.scope_steps`; kept while no milestone is
+    added, removed or moved).
     """
     as_of = as_of or clock.today()
     # The picture of a day holds the units in force that day: not those that began later (the
@@ -54,7 +62,9 @@ def compute(
     rows = _commune_rows(participations, as_of, sums)
     every_cell = cells or (cells is None and curve and len(rows) <= CELLS_MAX)
     # Loading every cell, the grid's header (the steps) comes with them.
-    tally = _tally_milestones(rows, participations, as_of, sums, curve=curve, steps=not every_cell)
+    tally = _tally_milestones(
+        rows, participations, as_of, sums, curve=curve, steps=not every_cell, steps_of=steps_of
+    )
     if every_cell:
         found: dict = {}
         load_cells(list(rows.values()), as_of, participations.values("pk"), steps=found)
@@ -108,6 +118,20 @@ def _records_cached(participations, as_of: datetime.date, findings: bool = True)
         (as_of, findings),
         lambda: _records(participations, as_of, findings),
         topics=(OTHER,),
+    )
+
+
+def _steps_cached(participations, as_of: datetime.date) -> dict:
+    """:func:`~reports.metrics.sums.scope_steps`, kept while the roadmaps keep their shape and
+    their steps their names (a milestone's update leaves it cached)."""
+    from reports.generation import OTHER, ROADMAPS
+
+    return _cached(
+        "steps",
+        participations,
+        (as_of,),
+        lambda: scope_steps(participations, as_of),
+        topics=(ROADMAPS, OTHER),
     )
 
 
@@ -172,7 +196,9 @@ def compute_cached(participations, *, as_of: datetime.date | None = None) -> Fig
         "figures",
         participations,
         (as_of,),
-        lambda: compute(participations, as_of=as_of, records_of=_records_cached),
+        lambda: compute(
+            participations, as_of=as_of, records_of=_records_cached, steps_of=_steps_cached
+        ),
         shared=clock.is_past(as_of),
     )
 

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce
 
 from core import clock
@@ -50,52 +50,54 @@ _TOTALS = (
 )
 
 
-def _day_sum(outer: str, column: str, function, **filters):
-    """``function`` of ``column`` of the :class:`roadmap.models.RoadmapDay` rows of the
-    participation at ``outer`` matching ``filters``, as a correlated subquery (one index range
-    per participation, where a join would group every column of the row by participation)."""
+def _maintained(prefix: str = "") -> dict:
+    """The columns of :class:`roadmap.models.ParticipationTotals` (the maintained sums of
+    :func:`_milestone_sums` that do not depend on the day) as annotations of a query of
+    participations (``prefix``: the path to them)."""
+    return {f"t_{name}": F(f"{prefix}totals__{name}") for name in _TOTALS}
+
+
+def _maintained_days(participations, as_of: datetime.date) -> dict[int, tuple]:
+    """The maintained days (:class:`roadmap.models.RoadmapDay`) of ``participations`` added up
+    to ``as_of``, by participation (one query, grouped on the days alone): the milestones still
+    open past their due date, the weight due by then, the first day with an overdue step."""
+    overdue = Q(day__lt=as_of, open_due__gt=0)
     rows = (
-        RoadmapDay.objects.filter(participation_id=OuterRef(outer), **filters)
+        RoadmapDay.objects.filter(participation_id__in=participations.values("pk"))
         .order_by()
         .values("participation_id")
-        .annotate(value=function(column))
-        .values("value")
+        .annotate(
+            overdue=Coalesce(Sum("open_due", filter=overdue), 0),
+            planned=Coalesce(Sum("due_weight", filter=Q(day__lte=as_of)), 0),
+            first=Min("day", filter=overdue),
+        )
+        .values_list("participation_id", "overdue", "planned", "first")
     )
-    return Subquery(rows)
+    return {pid: (overdue, planned, first) for pid, overdue, planned, first in rows}
 
 
-def _maintained(as_of: datetime.date, prefix: str = "") -> dict:
-    """The columns of :func:`_milestone_sums` for today or a later day, from the maintained sums
-    (:class:`roadmap.models.ParticipationTotals`, and the :class:`roadmap.models.RoadmapDay`
-    rows added up to ``as_of``: the weight due, the steps still open past their due date), as
-    the annotations of a query of participations (``prefix``: the path to them)."""
-    outer = f"{prefix}pk" if prefix else "pk"
-    overdue = {"day__lt": as_of, "open_due__gt": 0}
-    fields = {f"t_{name}": F(f"{prefix}totals__{name}") for name in _TOTALS}
-    fields.update(
-        {
-            "t_overdue": Coalesce(_day_sum(outer, "open_due", Sum, **overdue), 0),
-            "t_planned_weight": Coalesce(_day_sum(outer, "due_weight", Sum, day__lte=as_of), 0),
-            "t_first_overdue": _day_sum(outer, "day", Min, **overdue),
-        }
-    )
-    return fields
-
-
-def _sums_of(p: dict) -> dict | None:
-    """A row of :func:`_milestone_sums` from the ``t_`` columns of :func:`_maintained`."""
+def _sums_of(p: dict, days: dict) -> dict | None:
+    """A row of :func:`_milestone_sums` from the ``t_`` columns of :func:`_maintained` and the
+    participation's :func:`_maintained_days`."""
     if p["t_total"] is None:  # no milestone
         return None
-    names = (*_TOTALS, "overdue", "planned_weight", "first_overdue")
-    return {"participation_id": p["id"], **{name: p[f"t_{name}"] for name in names}}
+    overdue, planned, first = days.get(p["id"], (0, 0, None))
+    return {
+        "participation_id": p["id"],
+        **{name: p[f"t_{name}"] for name in _TOTALS},
+        "overdue": overdue,
+        "planned_weight": planned,
+        "first_overdue": first,
+    }
 
 
 def _commune_rows(participations, as_of, sums: list | None = None) -> dict[int, CommuneRow]:
     """One row per participation (one query), by participation id, in province, district and
     Vietnamese name order (the grid's); the budget as of ``as_of``. For today (or later) and a
-    ``sums`` list, the same query reads the maintained sums (:func:`_maintained`) into it."""
+    ``sums`` list, the same query reads the maintained sums (:func:`_maintained`) into it, and
+    one more their days (:func:`_maintained_days`)."""
     maintained = sums is not None and not clock.is_past(as_of)
-    fields = _maintained(as_of) if maintained else {}
+    fields = _maintained() if maintained else {}
     parts = (
         participations.with_budget_on(as_of)
         .annotate(**fields)
@@ -121,7 +123,8 @@ def _commune_rows(participations, as_of, sums: list | None = None) -> dict[int, 
     )
     if maintained:
         parts = list(parts)
-        sums.extend(filter(None, map(_sums_of, parts)))
+        days = _maintained_days(participations, as_of)
+        sums.extend(filter(None, (_sums_of(p, days) for p in parts)))
     return {
         p["id"]: CommuneRow(
             participation_id=p["id"],
@@ -225,6 +228,11 @@ def _steps_by_kind(milestones) -> dict[str, list[dict]]:
     return {kind: [by[order] for order in sorted(by)] for kind, by in steps.items()}
 
 
+def scope_steps(participations, as_of: datetime.date) -> dict[str, list[dict]]:
+    """:func:`_steps_by_kind` of the milestones of ``participations`` on ``as_of``."""
+    return _steps_by_kind(_scope_milestones(participations, as_of))
+
+
 def _finish_rows(rows: dict[int, CommuneRow], as_of: datetime.date) -> None:
     """Silence of each row, once its milestones are in."""
     for row in rows.values():
@@ -285,10 +293,12 @@ def _tally_milestones(
     *,
     curve: bool = True,
     steps: bool = True,
+    steps_of=None,
 ) -> _Roadmaps:
     """The milestones of ``participations`` added up in SQL into their ``rows`` (``sums``: see
     :func:`_add_sums`) and the scope's counts, steps and curve (three queries for a past day,
-    two today; none without the curve and with the steps left to the cells, ``steps=False``)."""
+    two today; none without the curve and with the steps left to the cells, ``steps=False``).
+    ``steps_of``: what reads the steps (:func:`scope_steps`, or a cache of it)."""
     milestones = _scope_milestones(participations, as_of)
     counts, first, last = _add_sums(rows, participations, as_of, sums)
     if not curve:
@@ -299,7 +309,7 @@ def _tally_milestones(
         weights = maintained_weights_by_day(participations)
     return _Roadmaps(
         counts=counts,
-        steps_by_kind=_steps_by_kind(milestones) if steps else {},
+        steps_by_kind=(steps_of or scope_steps)(participations, as_of) if steps else {},
         curve=_curve(weights, len(rows), (first, last), as_of),
     )
 

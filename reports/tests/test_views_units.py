@@ -284,13 +284,14 @@ def test_update_links_only_for_who_may_edit(client, commune_officer, manager, co
 
 # session, user, commune, participations (with the first programme's year: the years offered),
 # metrics.compute without the grid, the chart and the records the page lists itself (2: the
-# participations with their maintained sums; the scope's coverage), milestones, history, audits
+# participations with their maintained sums, then their maintained days; the scope's
+# coverage), milestones, history, audits
 # with findings and corrective actions (3), scope items needing revision, announcements; the
 # year's maintenance duties (issue 10): metrics.year_compliance (3: the communes with their
 # audits, the scope, the announcements; annexes and inspection findings only when there are
 # some); lineage: predecessors and successors in one query (one more per earlier generation).
 # 31 before issue 22.
-COMMUNE_PAGE_QUERIES = 17
+COMMUNE_PAGE_QUERIES = 18
 
 
 def test_the_commune_page_query_count_is_pinned(

@@ -1,0 +1,141 @@
+"""The figures' caches by topic (``reports/generation.py``): a milestone's update renews the
+milestones' figures only; the audits' figures and the grid's steps stay cached until what they
+read changes, and the dashboard then shows exactly what a computation from scratch shows."""
+
+import datetime
+
+import pytest
+
+from audits.tests.factories import AuditFactory, FindingFactory
+from reports import metrics
+from reports.generation import MILESTONES, OTHER, ROADMAPS, data_changed, data_generation
+from reports.metrics.compute import _RECENT
+from reports.tests.test_dashboard import TODAY, URL, roadmaps, template  # noqa: F401 (fixtures)
+from roadmap.models import Milestone, Participation
+from roadmap.services import milestone_update_status
+from roadmap.tests.factories import MilestoneFactory, RoadmapStepFactory
+
+
+@pytest.fixture(autouse=True)
+def _pinned(settings):
+    settings.QMS_AS_OF = TODAY
+    settings.LANGUAGE_CODE = "en"
+
+
+def _tokens() -> dict:
+    return {topic: data_generation(topic) for topic in (MILESTONES, OTHER, ROADMAPS)}
+
+
+def _shown(client) -> metrics.Figures:
+    response = client.get(URL)
+    assert response.status_code == 200
+    return response.context["figures"]
+
+
+def _fresh() -> metrics.Figures:
+    return metrics.compute(Participation.objects.all(), as_of=TODAY)
+
+
+def _same(shown: metrics.Figures, fresh: metrics.Figures) -> None:
+    assert shown.steps_by_kind == fresh.steps_by_kind
+    assert shown.counts == fresh.counts
+    assert [(c.code, c.stage, c.progress) for c in shown.communes] == [
+        (c.code, c.stage, c.progress) for c in fresh.communes
+    ]
+    for name in ("findings_open", "findings_closed", "actions_open", "audits_by_kind"):
+        assert getattr(shown, name) == getattr(fresh, name), name
+
+
+@pytest.fixture
+def staff_client(client, dost_staff, roadmaps):  # noqa: F811
+    client.force_login(dost_staff)
+    data_changed()
+    _RECENT.clear()
+    return client
+
+
+def test_an_update_renews_the_milestones_only(
+    staff_client, dost_staff, roadmaps, django_capture_on_commit_callbacks  # noqa: F811
+):
+    _shown(staff_client)
+    before = _tokens()
+    milestone = roadmaps["a"][2]
+    with django_capture_on_commit_callbacks(execute=True):
+        milestone_update_status(
+            milestone=milestone,
+            by=dost_staff,
+            status=Milestone.Status.DONE,
+            completed_on=TODAY,
+            note="xong",
+            expected_version=milestone.version,
+        )
+    after = _tokens()
+    assert after[MILESTONES] != before[MILESTONES]
+    assert after[OTHER] == before[OTHER] and after[ROADMAPS] == before[ROADMAPS]
+    shown = _shown(staff_client)
+    assert shown.counts.done == 4
+    _same(shown, _fresh())
+
+
+def test_a_milestone_added_moved_or_removed_renews_the_steps(
+    staff_client, roadmaps, template, django_capture_on_commit_callbacks  # noqa: F811
+):
+    assert [s["name"] for s in _shown(staff_client).steps_by_kind["new"]] == [
+        "Khảo sát",
+        "Đào tạo",
+        "Ban hành",
+    ]
+    extra = RoadmapStepFactory(template=template, order=4, name="Công bố", offset_days=40)
+    participation = roadmaps["a"][0].participation
+    due = datetime.date(2017, 12, 30)
+    before = _tokens()
+    with django_capture_on_commit_callbacks(execute=True):
+        added = MilestoneFactory(
+            participation=participation,
+            step=extra,
+            planned_start=due - datetime.timedelta(days=5),
+            due_date=due,
+        )
+    assert _tokens()[ROADMAPS] != before[ROADMAPS]
+    shown = _shown(staff_client)
+    assert [s["name"] for s in shown.steps_by_kind["new"]][-1] == "Công bố"
+    _same(shown, _fresh())
+
+    # Moved to another step (as the admin can): the steps are read again.
+    other = RoadmapStepFactory(template=template, order=5, name="Duy trì", offset_days=50)
+    moved = Milestone.objects.get(pk=added.pk)
+    before = _tokens()
+    with django_capture_on_commit_callbacks(execute=True):
+        moved.step = other
+        moved.save()
+    assert _tokens()[ROADMAPS] != before[ROADMAPS]
+    names = [s["name"] for s in _shown(staff_client).steps_by_kind["new"]]
+    assert "Duy trì" in names and "Công bố" not in names
+
+    # Saved again in place: the shape stands.
+    before = _tokens()
+    with django_capture_on_commit_callbacks(execute=True):
+        moved.note = "ghi chú"
+        moved.save()
+    assert _tokens()[ROADMAPS] == before[ROADMAPS]
+    assert _tokens()[MILESTONES] != before[MILESTONES]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moved.delete()
+    shown = _shown(staff_client)
+    assert "Duy trì" not in [s["name"] for s in shown.steps_by_kind["new"]]
+    _same(shown, _fresh())
+
+
+def test_an_audit_renews_the_records_figures(
+    staff_client, world, django_capture_on_commit_callbacks
+):
+    assert _shown(staff_client).findings_open == 0
+    before = _tokens()
+    with django_capture_on_commit_callbacks(execute=True):
+        audit = AuditFactory(commune=world["commune"], date=datetime.date(2017, 11, 20))
+        FindingFactory(audit=audit)
+    assert _tokens()[OTHER] != before[OTHER]
+    shown = _shown(staff_client)
+    assert shown.findings_open == 1
+    _same(shown, _fresh())
