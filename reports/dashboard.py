@@ -238,8 +238,14 @@ def dashboard_context(user, *, programme=None, province=None, page=None, as_of=N
     links = figure_links(as_of) if programme is None and not national else {}
     ctx = dashboard_figures_context(figures, page=page, national=national, links=links)
     ctx["recent"] = metrics.recent_changes_with_previous(participations, limit=15, as_of=as_of)
-    communes = Commune.objects.filter(participations__in=participations).distinct()
-    ctx["edition_overdue"] = communes_edition_overdue(communes, as_of)
+    ctx["edition_overdue"] = metrics.cached_on_other(
+        "edition_overdue",
+        participations,
+        (as_of,),
+        lambda: communes_edition_overdue(
+            Commune.objects.filter(participations__in=participations).distinct(), as_of
+        ),
+    )
     ctx.update(
         {
             "national": national,

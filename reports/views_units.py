@@ -143,7 +143,9 @@ def _progress_ctx(user, in_scope, as_of) -> dict:
         .order_by("start_date")
     )
     # No grid, no chart; the page lists the audits, findings and actions itself.
-    figures = metrics.compute(in_scope, as_of=as_of, curve=False, records=False)
+    figures = metrics.compute(
+        in_scope, as_of=as_of, curve=False, records=False, records_of=metrics.records_cached
+    )
     milestones = _commune_milestones(user, in_scope, as_of)
     changes = _commune_changes(in_scope, as_of)
     return {
@@ -240,7 +242,7 @@ def _compliance_ctx(request, in_scope, as_of, *, first=None) -> dict:
     return {
         "years": years,
         "year": year,
-        "compliance": metrics.commune_compliance(in_scope, year, today=as_of),
+        "compliance": metrics.commune_compliance_cached(in_scope, year, today=as_of),
         "duty_labels": metrics.duty_labels(),
         "status_labels": metrics.status_labels(),
     }

@@ -70,9 +70,12 @@ from reports.metrics.changes import (  # noqa: F401
 from reports.metrics.compute import (  # noqa: F401
     _RECENT,
     FIGURES_CACHE_SECONDS,
+    cached_on_other,
+    commune_compliance_cached,
     compute,
     compute_cached,
     province_rows,
+    records_cached,
     year_figures_cached,
     year_tables_by_province,
 )

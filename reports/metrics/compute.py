@@ -12,7 +12,7 @@ from django.core.cache import cache
 
 from communes.models import Province
 from core import clock
-from reports.compliance import year_as_of, year_figures, year_table
+from reports.compliance import commune_compliance, year_as_of, year_figures, year_table
 from reports.metrics.groups import (
     LEVELS,
     _finding_and_action_figures,
@@ -107,7 +107,7 @@ def _records(participations, as_of: datetime.date, findings: bool = True) -> tup
     return rows, _record_figures(commune_ids, as_of)
 
 
-def _records_cached(participations, as_of: datetime.date, findings: bool = True) -> tuple:
+def records_cached(participations, as_of: datetime.date, findings: bool = True) -> tuple:
     """:func:`_records`, kept for the generation of everything but the milestones: a milestone's
     update (what commune officers do all day) leaves it cached."""
     from reports.generation import OTHER
@@ -197,7 +197,7 @@ def compute_cached(participations, *, as_of: datetime.date | None = None) -> Fig
         participations,
         (as_of,),
         lambda: compute(
-            participations, as_of=as_of, records_of=_records_cached, steps_of=_steps_cached
+            participations, as_of=as_of, records_of=records_cached, steps_of=_steps_cached
         ),
         shared=clock.is_past(as_of),
     )
@@ -214,6 +214,30 @@ def year_figures_cached(participations, year: int, *, today: datetime.date | Non
         participations,
         (year, today),
         lambda: year_figures(participations, year, today=today),
+        topics=(OTHER,),
+    )
+
+
+def cached_on_other(kind: str, participations, parts: tuple, build):
+    """What ``build()`` returns for ``participations`` and ``parts``, kept while nothing but the
+    milestones changes: for what reads no milestone (the audits, the announcements, the
+    units)."""
+    from reports.generation import OTHER
+
+    return _cached(kind, participations, parts, build, topics=(OTHER,))
+
+
+def commune_compliance_cached(participations, year: int, *, today: datetime.date | None = None):
+    """:func:`~reports.compliance.commune_compliance`, kept as :func:`year_figures_cached`
+    keeps the year's figures (they do not read the milestones)."""
+    from reports.generation import OTHER
+
+    today = today or clock.today()
+    return _cached(
+        "compliance",
+        participations,
+        (year, today),
+        lambda: commune_compliance(participations, year, today=today),
         topics=(OTHER,),
     )
 

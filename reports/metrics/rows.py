@@ -5,9 +5,10 @@ grid's cells: each milestone as it stood on a date, loaded for the rows shown.
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from communes.models import BEFORE_RECORDS
 from core.numbers import percent
@@ -21,6 +22,8 @@ from roadmap.models import (
     Milestone,
     ParticipationKind,
 )
+
+_COMMUNE_URL: dict[str, str] = {}  # script prefix -> the commune page's URL with {code}, {since}
 
 
 @dataclass
@@ -72,8 +75,16 @@ class CommuneRow:
 
     @property
     def url(self) -> str:
-        """The page of this very commune."""
-        return reverse("reports:commune_detail", args=[self.code, self.since_key])
+        """The page of this very commune (the route reversed once per script prefix: a grid
+        prints hundreds)."""
+        prefix = get_script_prefix()
+        pattern = _COMMUNE_URL.get(prefix)
+        if pattern is None:
+            pattern = reverse("reports:commune_detail", args=["00000", "0000-00-00"])
+            pattern = _COMMUNE_URL[prefix] = pattern.replace("00000", "{code}", 1).replace(
+                "0000-00-00", "{since}", 1
+            )
+        return pattern.format(code=quote(self.code), since=quote(self.since_key))
 
     @property
     def district_url(self) -> str:

@@ -55,7 +55,10 @@ def staff_client(client, dost_staff, roadmaps):  # noqa: F811
 
 
 def test_an_update_renews_the_milestones_only(
-    staff_client, dost_staff, roadmaps, django_capture_on_commit_callbacks  # noqa: F811
+    staff_client,
+    dost_staff,
+    roadmaps,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     _shown(staff_client)
     before = _tokens()
@@ -78,7 +81,10 @@ def test_an_update_renews_the_milestones_only(
 
 
 def test_a_milestone_added_moved_or_removed_renews_the_steps(
-    staff_client, roadmaps, template, django_capture_on_commit_callbacks  # noqa: F811
+    staff_client,
+    roadmaps,  # noqa: F811
+    template,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     assert [s["name"] for s in _shown(staff_client).steps_by_kind["new"]] == [
         "Khảo sát",
