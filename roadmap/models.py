@@ -928,6 +928,10 @@ class ParticipationTotals(models.Model):
     last_change = models.DateTimeField(_("last change"), null=True, blank=True)
     first_day = models.DateField(_("first planned start"), null=True, blank=True)
     last_day = models.DateField(_("last due date"), null=True, blank=True)
+    # A new random number at every rewrite of the participation's sums (its days included): a
+    # process that keeps today's figures (reports/metrics/live.py) reads these alone to see
+    # which participations changed since (compared for equality: commits may land in any order).
+    revision = models.BigIntegerField(_("revision of the sums"), default=0)
 
     class Meta:
         verbose_name = _("participation totals")

@@ -21,6 +21,7 @@ runs once for every participation touched.
 """
 
 import contextlib
+import secrets
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
@@ -110,11 +111,20 @@ def _write(ids: list[int], registry=None) -> None:
     totals, days = totals_of(ids, milestones=Milestone.objects)
     if gone := set(ids) - totals.keys():  # left without milestones
         ParticipationTotals.objects.filter(participation_id__in=gone).delete()
+    # A new revision for every rewrite (a migration's earlier model has none).
+    revised = any(f.name == "revision" for f in ParticipationTotals._meta.fields)
     ParticipationTotals.objects.bulk_create(
-        [ParticipationTotals(participation_id=pk, **values) for pk, values in totals.items()],
+        [
+            ParticipationTotals(
+                participation_id=pk,
+                **values,
+                **({"revision": secrets.randbits(62)} if revised else {}),
+            )
+            for pk, values in totals.items()
+        ],
         update_conflicts=True,
         unique_fields=["participation"],
-        update_fields=TOTAL_FIELDS,
+        update_fields=(*TOTAL_FIELDS, "revision") if revised else TOTAL_FIELDS,
     )
     stale, same = [], set()
     stored = RoadmapDay.objects.filter(participation_id__in=ids).values_list(

@@ -70,6 +70,15 @@ def compute(
         load_cells(list(rows.values()), as_of, participations.values("pk"), steps=found)
         if curve:
             tally.steps_by_kind = steps_from_cells(found)
+    return figures_of(participations, as_of, rows, tally, records=records, records_of=records_of)
+
+
+def figures_of(
+    participations, as_of, rows: dict, tally, *, records: bool = True, records_of=None
+) -> Figures:
+    """The :class:`Figures` of ``rows`` (their sums taken) and their ``tally``: the groups, the
+    audits' figures, the totals (:func:`compute`'s last step, also that of
+    :mod:`reports.metrics.live`)."""
     groups = {level: _group_rows(rows, level) for level in LEVELS}
     found_rows, record_figures = (records_of or _records)(participations, as_of, records)
     communes = list(rows.values())
@@ -95,6 +104,24 @@ def compute(
         curve=tally.curve,
         silent_days=settings.QMS_SILENT_DAYS,
     )
+
+
+def _today(participations, as_of: datetime.date) -> Figures:
+    """Today's figures: computed whole for a scope up to :data:`CELLS_MAX` communes; above, from
+    the rows this process keeps current between milestone updates
+    (:mod:`reports.metrics.live`), once it has seen the scope's size."""
+    from reports.metrics import live
+
+    in_force = participations.of_units_in_force(as_of)
+    key = live.key(in_force, as_of)
+    if live.size(key) > CELLS_MAX:
+        rows, tally = live.live_rows(in_force, as_of, key, _steps_cached)
+        return figures_of(in_force, as_of, rows, tally, records_of=records_cached)
+    figures = compute(
+        participations, as_of=as_of, records_of=records_cached, steps_of=_steps_cached
+    )
+    live.note_size(key, len(figures.communes))
+    return figures
 
 
 def _records(participations, as_of: datetime.date, findings: bool = True) -> tuple:
@@ -196,8 +223,12 @@ def compute_cached(participations, *, as_of: datetime.date | None = None) -> Fig
         "figures",
         participations,
         (as_of,),
-        lambda: compute(
-            participations, as_of=as_of, records_of=records_cached, steps_of=_steps_cached
+        lambda: (
+            _today(participations, as_of)
+            if not clock.is_past(as_of)
+            else compute(
+                participations, as_of=as_of, records_of=records_cached, steps_of=_steps_cached
+            )
         ),
         shared=clock.is_past(as_of),
     )

@@ -54,7 +54,9 @@ def _maintained(prefix: str = "") -> dict:
     """The columns of :class:`roadmap.models.ParticipationTotals` (the maintained sums of
     :func:`_milestone_sums` that do not depend on the day) as annotations of a query of
     participations (``prefix``: the path to them)."""
-    return {f"t_{name}": F(f"{prefix}totals__{name}") for name in _TOTALS}
+    fields = {f"t_{name}": F(f"{prefix}totals__{name}") for name in _TOTALS}
+    fields["t_revision"] = F(f"{prefix}totals__revision")
+    return fields
 
 
 def _maintained_days(participations, as_of: datetime.date) -> dict[int, tuple]:
@@ -85,6 +87,7 @@ def _sums_of(p: dict, days: dict) -> dict | None:
     return {
         "participation_id": p["id"],
         **{name: p[f"t_{name}"] for name in _TOTALS},
+        "revision": p["t_revision"],
         "overdue": overdue,
         "planned_weight": planned,
         "first_overdue": first,
@@ -236,9 +239,14 @@ def scope_steps(participations, as_of: datetime.date) -> dict[str, list[dict]]:
 def _finish_rows(rows: dict[int, CommuneRow], as_of: datetime.date) -> None:
     """Silence of each row, once its milestones are in."""
     for row in rows.values():
-        # Silent: nobody changed a milestone for N days (or ever, once the work should have begun).
-        last = row.last_change.date() if row.last_change else row.start_date
-        row.silent = is_silent(last, as_of, settings.QMS_SILENT_DAYS)
+        finish_row(row, as_of)
+
+
+def finish_row(row: CommuneRow, as_of: datetime.date) -> None:
+    """Silent: nobody changed a milestone for N days (or ever, once the work should have
+    begun)."""
+    last = row.last_change.date() if row.last_change else row.start_date
+    row.silent = is_silent(last, as_of, settings.QMS_SILENT_DAYS)
 
 
 def steps_from_cells(found: dict) -> dict[str, list[dict]]:
