@@ -40,7 +40,7 @@ from roadmap.services import milestone_update_status  # noqa: E402
 
 def _cold() -> None:
     cache.clear()
-    sys.modules["reports.metrics.compute"]._RECENT.clear()
+    sys.modules["reports.metrics.compute"].forget_recent()
 
 
 def _timed(client: Client, url: str) -> float:

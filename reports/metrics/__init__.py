@@ -74,6 +74,7 @@ from reports.metrics.compute import (  # noqa: F401
     commune_compliance_cached,
     compute,
     compute_cached,
+    forget_recent,
     province_rows,
     records_cached,
     year_figures_cached,

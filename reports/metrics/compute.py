@@ -145,6 +145,7 @@ def records_cached(participations, as_of: datetime.date, findings: bool = True) 
         (as_of, findings),
         lambda: _records(participations, as_of, findings),
         topics=(OTHER,),
+        small=True,
     )
 
 
@@ -159,6 +160,7 @@ def _steps_cached(participations, as_of: datetime.date) -> dict:
         (as_of,),
         lambda: scope_steps(participations, as_of),
         topics=(ROADMAPS, OTHER),
+        small=True,
     )
 
 
@@ -168,6 +170,17 @@ FIGURES_CACHE_SECONDS = 24 * 3600
 # generation, read from the shared cache on every call: a change seen by any process replaces it.
 _RECENT: "OrderedDict[str, Figures]" = OrderedDict()
 _RECENT_MAX = 8
+# What is small to keep and quick to compute again (a scope's audit figures and steps, a
+# commune's year duties): kept in the process only (reading it from the shared cache, a database
+# table by default, would cost more queries than computing it), many more of them.
+_RECENT_SMALL: "OrderedDict[str, object]" = OrderedDict()
+_RECENT_SMALL_MAX = 256
+
+
+def forget_recent() -> None:
+    """Forget what this process keeps (tests)."""
+    _RECENT.clear()
+    _RECENT_SMALL.clear()
 
 
 def _source_digest() -> str:
@@ -184,27 +197,32 @@ def _source_digest() -> str:
 SHAPE = _source_digest()
 
 
-def _cached(kind: str, participations, parts: tuple, build, topics: tuple = (), shared=True):
+def _cached(
+    kind: str, participations, parts: tuple, build, topics: tuple = (), shared=True, small=False
+):
     """What ``build()`` returns for ``participations`` and ``parts``, kept for the current data
     generation of ``topics`` (default: all; :mod:`reports.generation`) in this process and,
-    when ``shared``, in the shared cache."""
+    when ``shared``, in the shared cache; ``small``: in this process only, among the many
+    small values (:data:`_RECENT_SMALL`)."""
     from reports.generation import data_generation
 
     generation = data_generation(*topics)  # before the data: see reports.generation
     sql, params = participations.query.sql_with_params()
     digest = hashlib.sha256(f"{sql}|{params!r}|{parts!r}".encode()).hexdigest()
     key = f"{kind}:{SHAPE}:{generation}:{digest}"
-    value = _RECENT.get(key)
+    recent, most = (_RECENT_SMALL, _RECENT_SMALL_MAX) if small else (_RECENT, _RECENT_MAX)
+    shared = shared and not small
+    value = recent.get(key)
     if value is None and shared:
         value = cache.get(key)
     if value is None:
         value = build()
         if shared:
             cache.set(key, value, FIGURES_CACHE_SECONDS)
-    _RECENT[key] = value
-    _RECENT.move_to_end(key)
-    while len(_RECENT) > _RECENT_MAX:
-        _RECENT.popitem(last=False)
+    recent[key] = value
+    recent.move_to_end(key)
+    while len(recent) > most:
+        recent.popitem(last=False)
     return value
 
 
@@ -255,7 +273,7 @@ def cached_on_other(kind: str, participations, parts: tuple, build):
     units)."""
     from reports.generation import OTHER
 
-    return _cached(kind, participations, parts, build, topics=(OTHER,))
+    return _cached(kind, participations, parts, build, topics=(OTHER,), small=True)
 
 
 def commune_compliance_cached(participations, year: int, *, today: datetime.date | None = None):
@@ -270,6 +288,7 @@ def commune_compliance_cached(participations, year: int, *, today: datetime.date
         (year, today),
         lambda: commune_compliance(participations, year, today=today),
         topics=(OTHER,),
+        small=True,
     )
 
 

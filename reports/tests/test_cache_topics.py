@@ -9,7 +9,7 @@ import pytest
 from audits.tests.factories import AuditFactory, FindingFactory
 from reports import metrics
 from reports.generation import MILESTONES, OTHER, ROADMAPS, data_changed, data_generation
-from reports.metrics.compute import _RECENT
+from reports.metrics.compute import forget_recent
 from reports.tests.test_dashboard import TODAY, URL, roadmaps, template  # noqa: F401 (fixtures)
 from roadmap.models import Milestone, Participation
 from roadmap.services import milestone_update_status
@@ -50,7 +50,7 @@ def _same(shown: metrics.Figures, fresh: metrics.Figures) -> None:
 def staff_client(client, dost_staff, roadmaps):  # noqa: F811
     client.force_login(dost_staff)
     data_changed()
-    _RECENT.clear()
+    forget_recent()
     return client
 
 

@@ -12,7 +12,7 @@ import pytest
 from reports import metrics
 from reports.generation import data_changed
 from reports.metrics import live
-from reports.metrics.compute import _RECENT
+from reports.metrics.compute import forget_recent
 from reports.tests.test_maintained_sums_random import (  # noqa: F401 (fixtures)
     TODAY,
     random_change,
@@ -27,11 +27,11 @@ def small_cells_max(monkeypatch):
     time (the world has 3)."""
     monkeypatch.setattr(sys.modules["reports.metrics.compute"], "CELLS_MAX", 2)
     live.clear()
-    _RECENT.clear()
+    forget_recent()
     data_changed()
     yield
     live.clear()
-    _RECENT.clear()
+    forget_recent()
 
 
 def _plain(row) -> dict:
@@ -94,7 +94,7 @@ def test_kept_figures_equal_a_computation_from_scratch_after_every_change(
 def test_a_small_scope_is_computed_whole(roadmaps, dost_staff):  # noqa: F811
     live.clear()
     data_changed()
-    _RECENT.clear()
+    forget_recent()
     scope = Participation.objects.all()
     metrics.compute_cached(scope, as_of=TODAY)
     metrics.compute_cached(scope, as_of=TODAY)

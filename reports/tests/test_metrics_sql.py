@@ -217,7 +217,7 @@ def test_the_cached_figures_follow_the_data(
     # query; today's it adds up again from the maintained sums (issue 22: cheaper than reading
     # them back), the same numbers.
     past = metrics.compute_cached(everyone, as_of=DAYS[2])
-    metrics._RECENT.clear()
+    metrics.forget_recent()
     with django_assert_num_queries(0):
         assert metrics.compute_cached(everyone, as_of=DAYS[2]).counts == past.counts
     again = metrics.compute_cached(everyone, as_of=TODAY)

@@ -10,7 +10,7 @@ from django.core.cache import cache
 
 from accounts.models import User
 from communes.models import Commune, District
-from reports.metrics.compute import _RECENT
+from reports.metrics.compute import forget_recent
 
 pytestmark = pytest.mark.django_db  # heavy (the demo): listed in conftest.py SCALE
 
@@ -58,7 +58,7 @@ def test_no_page_runs_more_than_20_queries_even_cold(
     assert len(pages) >= 9, pages  # the commune page of at least one unit
     for url in pages:
         cache.clear()
-        _RECENT.clear()
+        forget_recent()
         with django_assert_max_num_queries(MAX_QUERIES, info=url):
             response = client.get(url)
         assert response.status_code == 200, url
