@@ -206,10 +206,13 @@ def size(key: str) -> int:
 
 
 def note_size(key: str, n: int) -> None:
-    _SIZES[key] = n
-    _SIZES.move_to_end(key)
-    while len(_SIZES) > 64:
-        _SIZES.popitem(last=False)
+    """Remember that the scope kept under ``key`` has ``n`` participations (threads of one
+    process share it: under the lock)."""
+    with _LOCK:
+        _SIZES[key] = n
+        _SIZES.move_to_end(key)
+        while len(_SIZES) > 64:
+            _SIZES.popitem(last=False)
 
 
 def live_rows(participations, as_of: datetime.date, key: str, steps_of) -> tuple:
