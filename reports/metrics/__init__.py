@@ -68,7 +68,6 @@ from reports.metrics.changes import (  # noqa: F401
     recent_changes_with_previous,
 )
 from reports.metrics.compute import (  # noqa: F401
-    _RECENT,
     FIGURES_CACHE_SECONDS,
     cached_on_other,
     commune_compliance_cached,

@@ -135,17 +135,13 @@ def _records(participations, as_of: datetime.date, findings: bool = True) -> tup
 
 
 def records_cached(participations, as_of: datetime.date, findings: bool = True) -> tuple:
-    """:func:`_records`, kept for the generation of everything but the milestones: a milestone's
-    update (what commune officers do all day) leaves it cached."""
-    from reports.generation import OTHER
-
-    return _cached(
+    """:func:`_records`, kept while nothing but the milestones changes (:func:`cached_on_other`):
+    a milestone's update (what commune officers do all day) leaves it cached."""
+    return cached_on_other(
         "records",
         participations,
         (as_of, findings),
         lambda: _records(participations, as_of, findings),
-        topics=(OTHER,),
-        small=True,
     )
 
 
@@ -277,18 +273,14 @@ def cached_on_other(kind: str, participations, parts: tuple, build):
 
 
 def commune_compliance_cached(participations, year: int, *, today: datetime.date | None = None):
-    """:func:`~reports.compliance.commune_compliance`, kept as :func:`year_figures_cached`
-    keeps the year's figures (they do not read the milestones)."""
-    from reports.generation import OTHER
-
+    """:func:`~reports.compliance.commune_compliance`, kept while nothing but the milestones
+    changes (:func:`cached_on_other`: the year's duties do not read the milestones)."""
     today = today or clock.today()
-    return _cached(
+    return cached_on_other(
         "compliance",
         participations,
         (year, today),
         lambda: commune_compliance(participations, year, today=today),
-        topics=(OTHER,),
-        small=True,
     )
 
 

@@ -30,12 +30,14 @@ from reports.metrics.curve import _curve
 from reports.metrics.definitions import MilestoneCounts
 from reports.metrics.rows import CommuneRow
 from reports.metrics.sums import (
-    _TOTALS,
+    MAINTAINED_FIELDS,
     _commune_rows,
     _maintained_days,
     _Roadmaps,
     _take_sums,
     finish_row,
+    maintained_sums,
+    scope_totals,
 )
 from roadmap.models import Participation, ParticipationTotals, RoadmapDay
 
@@ -52,8 +54,7 @@ REBUILD_SHARE, REBUILD_MIN = 0.2, 50
 class _State:
     rows: dict  # participation id -> CommuneRow, in the grid's order
     base: dict  # participation id -> its row before any sums (units, budget)
-    revisions: dict  # participation id -> revision read (None: no milestone)
-    sums: dict  # participation id -> its maintained sums (None: no milestone)
+    sums: dict  # participation id -> its maintained sums, revision included (None: no milestone)
     days: dict  # participation id -> ((day, due weight, done weight), ...)
     weights: tuple  # the curve's ({day: {total: weight}} due, done), all participations
 
@@ -131,12 +132,10 @@ def _build(participations, as_of: datetime.date) -> _State:
         rows[pid] = _row(row, s, as_of)
         if s is not None:
             _move(weights, s["weight"], days.get(pid, ()), 1)
-    kept = {pid: sums.get(pid) for pid in rows}
     return _State(
         rows=rows,
         base=base,
-        revisions={pid: s and s["revision"] for pid, s in kept.items()},
-        sums=kept,
+        sums={pid: sums.get(pid) for pid in rows},
         days=days,
         weights=weights,
     )
@@ -148,16 +147,17 @@ def _changed(state: _State, participations) -> set[int]:
         .order_by()
         .values_list("participation_id", "revision")
     )
-    return {pid for pid in state.rows if revisions.get(pid) != state.revisions[pid]}
+    return {
+        pid for pid, sums in state.sums.items() if revisions.get(pid) != (sums and sums["revision"])
+    }
 
 
 def _refresh(state: _State, changed: set[int], as_of: datetime.date) -> None:
     ids = sorted(changed)
-    names = (*_TOTALS, "revision")
     totals = {
         row["participation_id"]: row
         for row in ParticipationTotals.objects.filter(participation_id__in=ids).values(
-            "participation_id", *names
+            "participation_id", *MAINTAINED_FIELDS
         )
     }
     day_sums = _maintained_days(Participation.objects.filter(pk__in=ids), as_of)
@@ -166,21 +166,10 @@ def _refresh(state: _State, changed: set[int], as_of: datetime.date) -> None:
         old = state.sums[pid]
         if old is not None:
             _move(state.weights, old["weight"], state.days.get(pid, ()), -1)
-        t = totals.get(pid)
-        if t is None:
-            new = None
-        else:
-            overdue, planned, first = day_sums.get(pid, (0, 0, None))
-            new = {
-                **{name: t[name] for name in names},
-                "participation_id": pid,
-                "overdue": overdue,
-                "planned_weight": planned,
-                "first_overdue": first,
-            }
+        new = None if pid not in totals else maintained_sums(pid, totals[pid], day_sums)
+        if new is not None:
             _move(state.weights, new["weight"], days.get(pid, ()), 1)
         state.sums[pid] = new
-        state.revisions[pid] = None if new is None else new["revision"]
         state.days[pid] = days.get(pid, ())
         state.rows[pid] = _row(state.base[pid], new, as_of)
 
@@ -188,14 +177,7 @@ def _refresh(state: _State, changed: set[int], as_of: datetime.date) -> None:
 def _tally(state: _State, as_of: datetime.date, steps_by_kind: dict) -> _Roadmaps:
     """What :func:`~reports.metrics.sums._tally_milestones` adds up, from the kept rows: the
     counts, the first planned start and last due date (in the rows' order), the curve."""
-    counts, first, last = MilestoneCounts(), None, None
-    for pid, row in state.rows.items():
-        s = state.sums[pid]
-        if s is None:
-            continue
-        counts.merge(row.counts)
-        first = min(first or s["first_day"], s["first_day"])
-        last = max(last or s["last_day"], s["last_day"])
+    counts, first, last = scope_totals(state.rows, filter(None, state.sums.values()))
     curve = _curve(state.weights, len(state.rows), (first, last), as_of)
     return _Roadmaps(counts=counts, steps_by_kind=steps_by_kind, curve=curve)
 

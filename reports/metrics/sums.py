@@ -48,15 +48,16 @@ _TOTALS = (
     "first_day",
     "last_day",
 )
+# What a participation's maintained totals row gives the figures: the sums, and the revision
+# that says when they were last written (reports/metrics/live.py).
+MAINTAINED_FIELDS = (*_TOTALS, "revision")
 
 
-def _maintained(prefix: str = "") -> dict:
+def _maintained() -> dict:
     """The columns of :class:`roadmap.models.ParticipationTotals` (the maintained sums of
-    :func:`_milestone_sums` that do not depend on the day) as annotations of a query of
-    participations (``prefix``: the path to them)."""
-    fields = {f"t_{name}": F(f"{prefix}totals__{name}") for name in _TOTALS}
-    fields["t_revision"] = F(f"{prefix}totals__revision")
-    return fields
+    :func:`_milestone_sums` that do not depend on the day, and their revision) as annotations
+    of a query of participations."""
+    return {f"t_{name}": F(f"totals__{name}") for name in MAINTAINED_FIELDS}
 
 
 def _maintained_days(participations, as_of: datetime.date) -> dict[int, tuple]:
@@ -78,20 +79,24 @@ def _maintained_days(participations, as_of: datetime.date) -> dict[int, tuple]:
     return {pid: (overdue, planned, first) for pid, overdue, planned, first in rows}
 
 
-def _sums_of(p: dict, days: dict) -> dict | None:
-    """A row of :func:`_milestone_sums` from the ``t_`` columns of :func:`_maintained` and the
-    participation's :func:`_maintained_days`."""
-    if p["t_total"] is None:  # no milestone
-        return None
-    overdue, planned, first = days.get(p["id"], (0, 0, None))
+def maintained_sums(pid: int, totals: dict, days: dict) -> dict:
+    """A row of :func:`_milestone_sums` for participation ``pid`` from its maintained
+    ``totals`` (:data:`MAINTAINED_FIELDS`) and the days of :func:`_maintained_days`."""
+    overdue, planned, first = days.get(pid, (0, 0, None))
     return {
-        "participation_id": p["id"],
-        **{name: p[f"t_{name}"] for name in _TOTALS},
-        "revision": p["t_revision"],
+        "participation_id": pid,
+        **{name: totals[name] for name in MAINTAINED_FIELDS},
         "overdue": overdue,
         "planned_weight": planned,
         "first_overdue": first,
     }
+
+
+def _sums_of(p: dict, days: dict) -> dict | None:
+    """:func:`maintained_sums` from a row read with the ``t_`` columns of :func:`_maintained`."""
+    if p["t_total"] is None:  # no milestone
+        return None
+    return maintained_sums(p["id"], {name: p[f"t_{name}"] for name in MAINTAINED_FIELDS}, days)
 
 
 def _commune_rows(participations, as_of, sums: list | None = None) -> dict[int, CommuneRow]:
@@ -278,18 +283,26 @@ def _add_sums(rows: dict[int, CommuneRow], participations, as_of, sums: list) ->
     """:func:`_milestone_sums` (a past day: one query) or the maintained ``sums`` that
     :func:`_commune_rows` read with the rows (today) taken into ``rows``: the scope's counts,
     its first planned start and last due date."""
-    counts, first, last = MilestoneCounts(), None, None
     if clock.is_past(as_of):
-        sums = _milestone_sums(_scope_milestones(participations, as_of), as_of)
+        sums = list(_milestone_sums(_scope_milestones(participations, as_of), as_of))
+    taken = []
     for s in sums:
         row = rows.get(s["participation_id"])
-        if row is None:
-            continue
-        _take_sums(row, s)
-        counts.merge(row.counts)
+        if row is not None:
+            _take_sums(row, s)
+            taken.append(s)
+    _finish_rows(rows, as_of)
+    return scope_totals(rows, taken)
+
+
+def scope_totals(rows: dict[int, CommuneRow], sums) -> tuple:
+    """The scope's counts, first planned start and last due date: the ``rows`` of the
+    participations of ``sums`` (taken into them) added up, in the order of ``sums``."""
+    counts, first, last = MilestoneCounts(), None, None
+    for s in sums:
+        counts.merge(rows[s["participation_id"]].counts)
         first = min(first or s["first_day"], s["first_day"])
         last = max(last or s["last_day"], s["last_day"])
-    _finish_rows(rows, as_of)
     return counts, first, last
 
 
