@@ -12,6 +12,7 @@ shows with the reader's separators: 1.234 in Vietnamese), dates and times as rea
 """
 
 import datetime
+import math
 from decimal import Decimal
 
 import xlsxwriter
@@ -68,6 +69,40 @@ class TextSheet(Worksheet):
         )
         return None
 
+    def column_names(self, count: int) -> list[str]:
+        """The letters of the first ``count`` columns (``A``, ``B``, …)."""
+        if count > len(self._columns):
+            self._columns = [xl_col_to_name(c) for c in range(count + 26)]
+        return self._columns
+
+    def takes_plain_row(self, row: int) -> bool:
+        """Whether row ``row`` (0-based) can be written whole as XML (:meth:`write_plain_row`):
+        constant memory, the rows before it written, no cell of it waiting, no format on the row
+        or on any column (XlsxWriter's cells would take them)."""
+        return (
+            self.constant_memory
+            and row >= self.previous_row
+            and not (row == self.previous_row and self.table)
+            and row not in self.row_info
+            and not self.col_info
+            and row not in self.comments
+        )
+
+    def write_plain_row(self, row: int, first: int, last: int, cells: str) -> None:
+        """Row ``row``'s ``<c>`` elements ``cells`` (columns ``first`` to ``last``) written at
+        once, as XlsxWriter writes a row without spans or format: ``<row r="…">…</row>``."""
+        if row > self.previous_row:
+            self._write_single_row(row)  # the row before, if it waits in XlsxWriter's table
+        if self.dim_rowmin is None or row < self.dim_rowmin:
+            self.dim_rowmin = row
+        if self.dim_rowmax is None or row > self.dim_rowmax:
+            self.dim_rowmax = row
+        if self.dim_colmin is None or first < self.dim_colmin:
+            self.dim_colmin = first
+        if self.dim_colmax is None or last > self.dim_colmax:
+            self.dim_colmax = last
+        self.fh.write(f'<row r="{row + 1}">{cells}</row>')
+
 
 class _Workbook(xlsxwriter.Workbook):
     worksheet_class = TextSheet
@@ -93,10 +128,17 @@ class RowWriter:
         self.datetime = book.add_format({"num_format": DATETIME_FORMAT})
         self.amount = book.add_format({"num_format": AMOUNT_FORMAT}) if grouped_amounts else None
         self._serials: dict[datetime.date, int] = {}
+        self._plain = isinstance(sheet, TextSheet)
+        self._styles: dict[object, str] = {}
 
     def append(self, values, cell_format=None) -> None:
         """Write ``values`` as the next row (``cell_format``, e.g. a header's, on every cell)."""
         row, sheet = self.row, self.sheet
+        if cell_format is None and self._plain and sheet.takes_plain_row(row):
+            values = values if isinstance(values, list | tuple) else list(values)
+            if self._plain_row(row, values):
+                self.row = row + 1
+                return
         for col, value in enumerate(values):
             kind = type(value)
             if kind is str:
@@ -114,6 +156,56 @@ class RowWriter:
             else:
                 self._other(row, col, value, cell_format)
         self.row = row + 1
+
+    def _style(self, cell_format) -> str:
+        style = self._styles.get(cell_format)
+        if style is None:
+            style = self._styles[cell_format] = f' s="{cell_format._get_xf_index()}"'
+        return style
+
+    def _plain_row(self, row: int, values) -> bool:
+        """Write the row of ``values`` (no format of its own) as XML at once, as
+        :class:`TextSheet` writes each cell, without XlsxWriter's table of cells (half the
+        cost of a list's export); False, writing nothing, for a value it leaves to XlsxWriter
+        (a time, a yes/no, a day before 1/3/1900, a number that is not finite, another type)."""
+        r = row + 1
+        columns = self.sheet.column_names(len(values))
+        cells, first, last = [], -1, -1
+        for col, value in enumerate(values):
+            kind = type(value)
+            if kind is str:
+                if not value:
+                    continue
+                cells.append(
+                    f'<c r="{columns[col]}{r}" t="inlineStr"><is>{_text_element(value)}</is></c>'
+                )
+            elif value is None:
+                continue
+            elif kind is int or kind is Decimal or kind is float:
+                if (kind is float and not math.isfinite(value)) or (
+                    kind is Decimal and not value.is_finite()
+                ):
+                    return False
+                grouped = kind is not float and self.amount is not None and abs(value) >= 1000
+                style = self._style(self.amount) if grouped else ""
+                cells.append(f'<c r="{columns[col]}{r}"{style}><v>{value:.16G}</v></c>')
+            elif kind is datetime.date:
+                if value < FIRST_PLAIN_DAY:
+                    return False
+                serial = self._serials.get(value)
+                if serial is None:
+                    serial = self._serials[value] = (value - EXCEL_EPOCH).days
+                cells.append(
+                    f'<c r="{columns[col]}{r}"{self._style(self.date)}><v>{serial}</v></c>'
+                )
+            else:
+                return False
+            if first < 0:
+                first = col
+            last = col
+        if cells:
+            self.sheet.write_plain_row(row, first, last, "".join(cells))
+        return True
 
     def _number(self, row, col, value, cell_format) -> None:
         grouped = type(value) is not float and self.amount is not None and abs(value) >= 1000

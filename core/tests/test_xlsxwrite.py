@@ -6,6 +6,7 @@ from decimal import Decimal
 from io import BytesIO
 from zipfile import ZipFile
 
+import pytest
 from openpyxl import load_workbook
 
 from core.xlsxwrite import RowWriter, workbook
@@ -71,3 +72,48 @@ def test_numbers_amounts_dates_and_times_keep_their_formats():
         "dd/mm/yyyy",
         "dd/mm/yyyy hh:mm",
     ]
+
+
+def _sheet_xml(rows, *, plain: bool) -> str:
+    out = BytesIO()
+    book = workbook(out)
+    writer = RowWriter(book, book.add_worksheet("Sheet"))
+    writer._plain = plain  # False: every cell through XlsxWriter's table (the reference)
+    for row in rows:
+        writer.append(row)
+    book.close()
+    with ZipFile(BytesIO(out.getvalue())) as archive:
+        return archive.read("xl/worksheets/sheet1.xml").decode()
+
+
+def _rows():
+    day = datetime.date(2017, 12, 15)
+    return [
+        ["Mã", "Tên", "Ngày", "Số tiền"],
+        ["00001", "A & B <c>", day, Decimal("2500000")],
+        [None, "", None],
+        [],
+        ["x", None, 12.5, 7, 1234567, -4321, Decimal("1.50")],
+        ["giờ", datetime.datetime(2017, 12, 15, 8, 30)],
+        ["đúng", True, 3],
+        ["xưa", datetime.date(1900, 1, 1)],
+        [None, "  lề  ", "_x0041_", "bell\x07", day],
+        (v for v in ["từ một bộ sinh", 5]),
+        ["cuối", 1],
+    ]
+
+
+def test_a_row_written_whole_is_the_xml_xlsxwriter_writes_cell_by_cell():
+    """The quick path (a row's XML at once) writes exactly what the cell-by-cell path writes:
+    texts, numbers, amounts, dates, gaps, empty rows, and rows it leaves to XlsxWriter (a time,
+    a yes/no, a day before 1/3/1900) between them."""
+    plain = _sheet_xml(_rows(), plain=True)
+    assert plain == _sheet_xml(_rows(), plain=False)
+    assert '<row r="2"><c r="A2" t="inlineStr"><is><t>00001</t></is></c>' in plain
+    assert '<dimension ref="A1:G11"/>' in plain
+
+
+def test_a_number_that_is_not_finite_is_refused_on_the_quick_path_too():
+    for value in (float("nan"), float("inf"), Decimal("NaN")):
+        with pytest.raises((TypeError, ArithmeticError)):  # as XlsxWriter alone
+            _sheet_xml([["x", value]], plain=True)
