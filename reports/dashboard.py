@@ -5,9 +5,11 @@ import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.urls import reverse
+from django.template.defaultfilters import floatformat
+from django.urls import get_script_prefix, reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from audits.models import Announcement, communes_edition_overdue
@@ -15,6 +17,7 @@ from communes.models import Commune, is_national
 from core import clock
 from reports import charts, metrics
 from reports.grid import GridTable, grid_page, grid_tables
+from reports.metrics.rows import KEPT_HTML
 from roadmap.models import Milestone, ParticipationKind
 
 GRID_SYMBOLS = {
@@ -98,29 +101,67 @@ class HtmlCells(list):
         return self.__html__()
 
 
-def _html_table(table: GridTable, words: dict, labels: dict) -> dict:
+def _html_table(table: GridTable, words: dict, labels: dict, *, groups: bool, national: bool):
+    """A table of the grid with its HTML: ``rows`` (commune row, :class:`HtmlCells`) and
+    ``body``, the ``<tbody>``'s rows as printed (with a heading row at each district, or
+    province, when ``groups``).
+
+    A row's cells and ``<tr>`` are kept on the row (a :class:`CommuneRow` is never changed
+    once its cells are loaded: the figures build a new one), keyed on what else they show (the
+    language, the site's prefix, the steps): a page shown again writes only the rows of the
+    communes that changed."""
     headings = [f"{step['order']}. {step['name']}" for step in table.steps]
     safe = [str(escape(h)) for h in headings]
-    writer = _CellWriter(words, labels)
-    rows = [
-        (
-            commune,
-            HtmlCells(
-                writer.cell(h, e, cell) for h, e, cell in zip(headings, safe, cells, strict=True)
-            ),
-        )
-        for commune, cells in table.rows
-    ]
-    return {"kind": table.kind, "label": table.label, "steps": table.steps, "rows": rows}
+    key = (get_language(), get_script_prefix(), tuple(headings))
+    writer, rows, body, group = None, [], [], None
+    colspan = len(table.steps) + 2
+    for commune, cells in table.rows:
+        kept = commune.__dict__.get(KEPT_HTML)
+        if kept is None or kept[0] != key:
+            writer = writer or _CellWriter(words, labels)
+            html = HtmlCells(
+                writer.cell(h, e, c) for h, e, c in zip(headings, safe, cells, strict=True)
+            )
+            tr = (
+                f'<tr><th scope="row" class="text-nowrap fw-normal"><a href="{escape(commune.url)}">'
+                f"{escape(commune.name)}</a></th>{html.__html__()}"
+                f'<td class="num">{floatformat(commune.progress, 0)}</td></tr>'
+            )
+            kept = commune.__dict__[KEPT_HTML] = (key, html, tr)
+        if groups and group != (commune.province_code, commune.district_code):
+            group = (commune.province_code, commune.district_code)
+            body.append(_group_row(commune, national, colspan))
+        rows.append((commune, kept[1]))
+        body.append(kept[2])
+    return {
+        "kind": table.kind,
+        "label": table.label,
+        "steps": table.steps,
+        "rows": rows,
+        "body": mark_safe("".join(body)),  # noqa: S308 (escaped above and by _CellWriter)
+    }
 
 
-def dashboard_grids(figures: metrics.Figures, communes=None) -> list[dict]:
+def _group_row(commune, national: bool, colspan: int) -> str:
+    """The heading row of a commune's province (and district) or district in the grid."""
+    if national:
+        sep = ", " if commune.district_name else ""
+        text = f"{commune.province_name}{sep}{commune.district_name}"
+    else:
+        text = commune.district_name or _("No district")
+    return (
+        f'<tr class="table-light"><th scope="colgroup" colspan="{colspan}">{escape(text)}</th></tr>'
+    )
+
+
+def dashboard_grids(figures: metrics.Figures, communes=None, *, national=False) -> list[dict]:
     """The commune × step grid (:func:`reports.grid.grid_tables`, of ``communes`` when given)
     with HTML cells.
 
-    Each table: ``kind``, ``label``, ``steps`` (order, name) and ``rows`` of (commune row, cells).
-    A cell carries what the template prints as is (hundreds of cells: the template stays a
-    few variable lookups per cell), see :class:`_CellWriter`.
+    Each table: ``kind``, ``label``, ``steps`` (order, name), ``rows`` of (commune row, cells)
+    and ``body``, its rows as printed. A cell carries what the template prints as is (hundreds
+    of cells), see :class:`_CellWriter`; the rows are written in Python, not by a template
+    loop (see :func:`_html_table`).
     """
     words = {
         "overdue": _("overdue"),
@@ -129,7 +170,11 @@ def dashboard_grids(figures: metrics.Figures, communes=None) -> list[dict]:
         "absent": _("Not on the roadmap"),
     }
     labels = {status.value: status.label for status in Milestone.Status}
-    return [_html_table(table, words, labels) for table in grid_tables(figures, communes)]
+    groups = national or figures.has_districts
+    return [
+        _html_table(table, words, labels, groups=groups, national=national)
+        for table in grid_tables(figures, communes)
+    ]
 
 
 def _decision_rows(figures: metrics.Figures) -> dict:
@@ -163,7 +208,7 @@ def summary_context(figures: metrics.Figures, *, page=None, national: bool = Fal
         "summarised": summarised,
         "list_max": max_rows // 4,
         "grid_page": page_obj,
-        "grids": dashboard_grids(figures, list(page_obj.object_list)),
+        "grids": dashboard_grids(figures, list(page_obj.object_list), national=national),
     }
 
 

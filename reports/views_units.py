@@ -5,10 +5,13 @@ They gather every app (the roadmap, the scope, the audits, the figures), so they
 (a unit by its code and period key; old links by code alone: ``communes/views.py``).
 """
 
+from typing import NamedTuple
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.shortcuts import render
+from django.utils.formats import get_format
 
 from accounts import access
 from audits.models import Announcement, Audit, Finding
@@ -248,6 +251,17 @@ def _compliance_ctx(request, in_scope, as_of, *, first=None) -> dict:
     }
 
 
+class DistrictCommune(NamedTuple):
+    """A line of a district page's list of communes."""
+
+    row: metrics.CommuneRow
+    qms_representative: str
+    iso_secretary: str
+    stage: str
+    progress: str
+    planned_progress: str
+
+
 def _most_overdue(participations, day, limit: int = 25) -> list:
     """The ``limit`` most overdue milestones of a district's ``participations`` on ``day``, as
     they stood. Narrowed first to the participations' ids (one small query): as a subquery, the
@@ -270,12 +284,29 @@ def district_detail(request, code: str, since: str):
     # A large district lists the communes of the grid's page (the whole list: the commune list).
     shown = ctx["grid_page"].object_list if ctx["summarised"] else figures.communes
     rows = sorted(shown, key=lambda r: r.sort_key)
-    people = participations.filter(pk__in=[r.participation_id for r in rows])
-    people = {p.pk: p for p in people.with_list_related().select_related("template")}
+    people = participations.filter(pk__in=[r.participation_id for r in rows]).order_by()
+    people = {
+        pk: (representative, secretary)
+        for pk, representative, secretary in people.values_list(
+            "pk", "qms_representative", "iso_secretary"
+        )
+    }
+    stages, sep = metrics.stage_labels(), get_format("DECIMAL_SEPARATOR")
     ctx.update(
         {
             "district": district,
-            "communes": [(r, people.get(r.participation_id)) for r in rows],
+            "communes": [
+                DistrictCommune(
+                    r,
+                    *people.get(r.participation_id, ("", "")),
+                    stages.get(r.stage, ""),
+                    # A row's figures are rounded to one decimal already (floatformat:1 prints
+                    # the same): written here, a hundred rows cost no filter calls.
+                    f"{r.progress:.1f}".replace(".", sep),
+                    f"{r.planned_progress:.1f}".replace(".", sep),
+                )
+                for r in rows
+            ],
             "overdue": _most_overdue(participations, as_of.date),
             "recent": metrics.recent_changes_with_previous(
                 participations, limit=15, as_of=as_of.date

@@ -28,7 +28,7 @@ from collections import OrderedDict, defaultdict
 
 from reports.metrics.curve import _curve
 from reports.metrics.definitions import MilestoneCounts
-from reports.metrics.rows import CommuneRow
+from reports.metrics.rows import KEPT_HTML, CommuneRow
 from reports.metrics.sums import (
     MAINTAINED_FIELDS,
     _commune_rows,
@@ -109,6 +109,7 @@ def _copy(row: CommuneRow, **changes) -> CommuneRow:
     running ``__init__`` again: ten thousand rows)."""
     new = object.__new__(CommuneRow)
     new.__dict__.update(row.__dict__, **changes)
+    new.__dict__.pop(KEPT_HTML, None)  # what the dashboard kept of the row it copies
     return new
 
 

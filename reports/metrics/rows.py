@@ -23,6 +23,9 @@ from roadmap.models import (
     ParticipationKind,
 )
 
+# The attribute where the dashboard keeps a row's grid HTML (reports.dashboard._html_table): never
+# pickled, never copied to another row.
+KEPT_HTML = "_grid_html"
 _COMMUNE_URL: dict[str, str] = {}  # script prefix -> the commune page's URL with {code}, {since}
 
 
@@ -67,6 +70,13 @@ class CommuneRow:
     @property
     def kind_label(self) -> str:
         return ParticipationKind(self.kind).label
+
+    def __getstate__(self) -> dict:
+        """What is pickled (the shared cache): the row without the HTML a page kept of it."""
+        state = self.__dict__
+        if KEPT_HTML in state:
+            state = {k: v for k, v in state.items() if k != KEPT_HTML}
+        return state
 
     @property
     def since_key(self) -> str:

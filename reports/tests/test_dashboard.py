@@ -141,6 +141,54 @@ def test_the_grid_marks_overdue_cells_with_a_symbol_and_text(client, dost_staff,
     assert all("!" in cell and "overdue" in cell for cell in overdue_cells)
 
 
+def _grid_html(html: str) -> str:
+    return html[
+        html.index('id="grid-title"') : html.index("</section>", html.index('id="grid-title"'))
+    ]
+
+
+def test_the_grid_rows_kept_on_a_page_are_written_again_when_a_commune_changes(
+    client, dost_staff, roadmaps, django_capture_on_commit_callbacks
+):
+    """A row's cells and ``<tr>`` are kept between pages (reports.dashboard._html_table): after
+    an update, and in another language, the grid is the one written from scratch."""
+    client.force_login(dost_staff)
+    before = _grid_html(client.get(URL).content.decode())
+    assert len(re.findall(r'<td class="cell [^"]*is-overdue"', before)) == 3
+    milestone = roadmaps["a"][2]
+    with django_capture_on_commit_callbacks(execute=True):  # the figures' generation moves on
+        milestone_update_status(
+            milestone=milestone,
+            by=dost_staff,
+            status=Milestone.Status.DONE,
+            completed_on=datetime.date(2017, 12, 14),
+            note="",
+            expected_version=milestone.version,
+        )
+    after = _grid_html(client.get(URL).content.decode())
+    assert len(re.findall(r'<td class="cell [^"]*is-overdue"', after)) == 2
+    assert after.count('title="3. Ban hành: Done, done late (due 01/12/2017)"') == 1
+    metrics.forget_recent()  # nothing kept: every row written again
+    assert _grid_html(client.get(URL).content.decode()) == after
+    client.cookies["django_language"] = "vi"
+    vietnamese = _grid_html(client.get(URL).content.decode())
+    assert "(due " not in vietnamese and "(hạn 01/12/2017)" in vietnamese
+    assert 'title="3. Ban hành: Hoàn thành' in vietnamese
+
+
+def test_the_html_kept_on_a_row_is_never_pickled(client, dost_staff, roadmaps):
+    import pickle
+
+    from reports.metrics.rows import KEPT_HTML
+
+    client.force_login(dost_staff)
+    response = client.get(URL)
+    row = response.context["grids"][0]["rows"][0][0]
+    assert KEPT_HTML in row.__dict__
+    copy = pickle.loads(pickle.dumps(row))
+    assert KEPT_HTML not in copy.__dict__ and copy == row
+
+
 def test_the_headline_shows_overdue_findings_and_announcements(client, dost_staff, roadmaps):
     client.force_login(dost_staff)
     html = client.get(URL).content.decode()

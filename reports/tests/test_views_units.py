@@ -335,7 +335,7 @@ def test_the_district_page_lists_its_communes_with_their_people(
     client.force_login(district_officer)
     response = client.get(reverse("reports:district_detail", args=["832", "0"]))
     assert response.status_code == 200
-    assert [r.code for r, _p in response.context["communes"]] == ["28873", "28876"]
+    assert [c.row.code for c in response.context["communes"]] == ["28873", "28876"]
     html = response.content.decode()
     assert "Lê Thanh Mai" in html
     assert "Xã Phong Nẫm" not in html  # another district
