@@ -243,9 +243,13 @@ class User(AbstractUser):
         return self._scope_label
 
     def scope_label_on(self, day) -> str:
-        """:attr:`scope_label` on ``day`` (default today): the province of that day."""
-        unit = self.district or self.commune or self.consultant
-        return str(unit) if unit else territory_name(day)
+        """:attr:`scope_label` on ``day`` (default today): the province of that day. Kept on
+        the user for the request (a page names it in its title and its heading)."""
+        labels = self.__dict__.setdefault("_scope_labels", {})
+        if day not in labels:
+            unit = self.district or self.commune or self.consultant
+            labels[day] = str(unit) if unit else territory_name(day)
+        return labels[day]
 
     @property
     def dashboard_title(self) -> str:

@@ -1,10 +1,11 @@
 import datetime
+import re
 import unicodedata
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Count, F, Q, Value, When
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
@@ -21,6 +22,25 @@ def nfc(text: str) -> str:
 
 # The period key of a unit that began before the records (no ``valid_from``).
 BEFORE_RECORDS = "0"
+
+# A unit's page, by route and script prefix: the route reversed once with placeholders (lists
+# print a link per row). What is not a unit's code and period key goes through ``reverse``.
+_UNIT_PATHS: dict[tuple[str, str], str] = {}
+_UNIT_ARGS = re.compile(r"[0-9]{1,5}/(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|0)")
+
+
+def unit_path(route: str, code: str, since: str) -> str:
+    """``reverse(route, args=[code, since])`` for the page of a unit (``route``: a route of
+    ``reports.urls.UNIT``), at a fraction of the cost."""
+    if not _UNIT_ARGS.fullmatch(f"{code}/{since}"):
+        return reverse(route, args=[code, since])
+    key = (route, get_script_prefix())
+    pattern = _UNIT_PATHS.get(key)
+    if pattern is None:
+        sample = reverse(route, args=["00000", "0000-00-00"])
+        pattern = sample.replace("00000", "{code}", 1).replace("0000-00-00", "{since}", 1)
+        _UNIT_PATHS[key] = pattern
+    return pattern.format(code=code, since=since)
 
 
 class UnitQuerySet(FoldedBulkWrites, ScopedQuerySet):
@@ -306,7 +326,7 @@ class District(AdministrativeUnit):
 
     def get_absolute_url(self):
         """The page of this very district, by its code and period (codes are reused)."""
-        return reverse("reports:district_detail", args=self.url_args)
+        return unit_path("reports:district_detail", self.code, self.since_key)
 
     def successor_communes(self):
         """The units its communes went into when they ended (the communes of 1/7/2025 for a
@@ -370,7 +390,7 @@ class Commune(AdministrativeUnit):
     def get_absolute_url(self):
         """The page of this very unit, by its code and period (codes are reused): the same unit
         whoever reads it and on whatever day; an ended unit's page opens on its last day."""
-        return reverse("reports:commune_detail", args=self.url_args)
+        return unit_path("reports:commune_detail", self.code, self.since_key)
 
     # The words of the kinds as names begin with them ("Xã Phú Phụng", "Phường 2").
     KIND_WORDS = ("Xã ", "Phường ", "Thị trấn ", "Đặc khu ")

@@ -5,12 +5,10 @@ grid's cells: each milestone as it stood on a date, loaded for the rows shown.
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
 from django.conf import settings
-from django.urls import get_script_prefix, reverse
 
-from communes.models import BEFORE_RECORDS
+from communes.models import BEFORE_RECORDS, unit_path
 from core.numbers import percent
 from reports.metrics.definitions import (
     MilestoneCounts,
@@ -26,7 +24,6 @@ from roadmap.models import (
 # The attribute where the dashboard keeps a row's grid HTML (reports.dashboard._html_table): never
 # pickled, never copied to another row.
 KEPT_HTML = "_grid_html"
-_COMMUNE_URL: dict[str, str] = {}  # script prefix -> the commune page's URL with {code}, {since}
 
 
 @dataclass
@@ -71,6 +68,11 @@ class CommuneRow:
     def kind_label(self) -> str:
         return ParticipationKind(self.kind).label
 
+    @property
+    def stage_label(self) -> str:
+        """The stage in words, in the active language."""
+        return str(Stage(self.stage).label)
+
     def __getstate__(self) -> dict:
         """What is pickled (the shared cache): the row without the HTML a page kept of it."""
         state = self.__dict__
@@ -85,16 +87,9 @@ class CommuneRow:
 
     @property
     def url(self) -> str:
-        """The page of this very commune (the route reversed once per script prefix: a grid
-        prints hundreds)."""
-        prefix = get_script_prefix()
-        pattern = _COMMUNE_URL.get(prefix)
-        if pattern is None:
-            pattern = reverse("reports:commune_detail", args=["00000", "0000-00-00"])
-            pattern = _COMMUNE_URL[prefix] = pattern.replace("00000", "{code}", 1).replace(
-                "0000-00-00", "{since}", 1
-            )
-        return pattern.format(code=quote(self.code), since=quote(self.since_key))
+        """The page of this very commune (:func:`communes.models.unit_path`: a grid prints
+        hundreds)."""
+        return unit_path("reports:commune_detail", self.code, self.since_key)
 
     @property
     def district_url(self) -> str:
@@ -102,7 +97,7 @@ class CommuneRow:
         if not self.district_code:
             return ""
         since = self.district_valid_from.isoformat() if self.district_valid_from else BEFORE_RECORDS
-        return reverse("reports:district_detail", args=[self.district_code, since])
+        return unit_path("reports:district_detail", self.district_code, since)
 
 
 @dataclass
