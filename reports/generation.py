@@ -11,11 +11,15 @@ does not read the milestones (the year's maintenance figures) keys on the second
 milestone's update leaves it cached; the steps of the grid key on the last two.
 
 Read the tokens *before* the data: a change committed during a computation then leaves its result
-under the old ones."""
+under the old ones. A request reads each token once, at its first use (:func:`remember_for_request`):
+what it computes later is then under tokens read before its data too, and the tokens it starts
+itself (a change it commits) replace those it remembers."""
 
+import threading
 import uuid
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 
 MILESTONES, OTHER, ROADMAPS = "milestones", "other", "roadmaps"
 TOPICS = (MILESTONES, OTHER, ROADMAPS)
@@ -26,24 +30,53 @@ def _key(topic: str) -> str:
     return f"reports:generation:{topic}"
 
 
+_REQUEST = threading.local()  # .tokens: the tokens this thread's request has read, by key
+
+
 def data_generation(*topics: str) -> str:
     """The current token of ``topics`` (default: all) together (new ones when the cache has
-    none)."""
+    none); within a request, as it first read them."""
     topics = topics or TOPICS
     keys = [_key(topic) for topic in topics]
-    tokens = cache.get_many(keys)
+    remembered = getattr(_REQUEST, "tokens", None)
+    tokens = {} if remembered is None else {k: remembered[k] for k in keys if k in remembered}
     if len(tokens) < len(keys):
-        for key in keys:
-            if key not in tokens:
-                cache.add(key, uuid.uuid4().hex, timeout=None)
-        tokens = cache.get_many(keys)
+        missing = [key for key in keys if key not in tokens]
+        found = cache.get_many(missing)
+        if len(found) < len(missing):
+            for key in missing:
+                if key not in found:
+                    cache.add(key, uuid.uuid4().hex, timeout=None)
+            found = cache.get_many(missing)
+        tokens.update(found)
+        if remembered is not None:
+            remembered.update(found)
     return ".".join(str(tokens.get(key)) for key in keys)
 
 
 def data_changed(*topics: str) -> None:
     """Start a new generation of ``topics`` (default: all): what is cached under it becomes
     unreachable."""
-    cache.set_many({_key(topic): uuid.uuid4().hex for topic in topics or TOPICS}, timeout=None)
+    tokens = {_key(topic): uuid.uuid4().hex for topic in topics or TOPICS}
+    cache.set_many(tokens, timeout=None)
+    remembered = getattr(_REQUEST, "tokens", None)
+    if remembered is not None:
+        remembered.update(tokens)
+
+
+def remember_for_request(sender=None, **kwargs) -> None:
+    """From now until the request ends, read each token once (a page reads several: its
+    figures, their audits, the year's duties)."""
+    _REQUEST.tokens = {}
+
+
+def forget_for_request(sender=None, **kwargs) -> None:
+    _REQUEST.tokens = None
+
+
+def connect() -> None:
+    request_started.connect(remember_for_request, dispatch_uid="generation-request-started")
+    request_finished.connect(forget_for_request, dispatch_uid="generation-request-finished")
 
 
 def topic_of(model) -> str | None:

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
 from django.shortcuts import render
 from django.utils.formats import get_format
 
@@ -24,6 +24,7 @@ from procedures.models import ScopeItem
 from reports import charts, metrics
 from reports.dashboard import dashboard_figures_context, figure_links
 from reports.filters import CommuneFilterSet
+from reports.generation import OTHER
 from reports.resources import commune_rows
 from roadmap.models import Milestone
 
@@ -136,6 +137,28 @@ def _commune_audits(user, commune, as_of) -> list:
     return audits
 
 
+def _commune_figures(in_scope, participations: list, as_of) -> metrics.Figures:
+    """A commune page's figures: no grid, no chart; the page lists the audits, findings and
+    actions itself. Today's are kept while the commune's participations (``participations``,
+    read with the revisions of their sums) and milestones do not change."""
+
+    def build():
+        return metrics.compute(
+            in_scope, as_of=as_of, curve=False, records=False, records_of=metrics.records_cached
+        )
+
+    if clock.is_past(as_of):
+        return build()
+    return metrics.kept_while_unchanged(
+        "commune-figures",
+        in_scope,
+        as_of,
+        build,
+        topics=(OTHER,),
+        revisions=repr(sorted((p.pk, p.sums_revision) for p in participations)),
+    )
+
+
 def _progress_ctx(user, in_scope, as_of) -> dict:
     """The commune's participations, figures and roadmaps as of ``as_of``."""
     participations = list(
@@ -143,12 +166,11 @@ def _progress_ctx(user, in_scope, as_of) -> dict:
         .with_list_related()
         .select_related("template")
         .annotate(first_year=metrics.first_programme_year())  # for the years offered
+        .annotate(sums_revision=F("totals__revision"))  # what keeps the figures below
         .order_by("start_date")
     )
-    # No grid, no chart; the page lists the audits, findings and actions itself.
-    figures = metrics.compute(
-        in_scope, as_of=as_of, curve=False, records=False, records_of=metrics.records_cached
-    )
+
+    figures = _commune_figures(in_scope, participations, as_of)
     milestones = _commune_milestones(user, in_scope, as_of)
     changes = _commune_changes(in_scope, as_of)
     return {
@@ -262,6 +284,32 @@ class DistrictCommune(NamedTuple):
     planned_progress: str
 
 
+def _district_communes(participations, shown) -> list[DistrictCommune]:
+    """The lines of a district page's list: the rows ``shown``, in name order, with their
+    participations' QMS people."""
+    rows = sorted(shown, key=lambda r: r.sort_key)
+    people = participations.filter(pk__in=[r.participation_id for r in rows]).order_by()
+    people = {
+        pk: (representative, secretary)
+        for pk, representative, secretary in people.values_list(
+            "pk", "qms_representative", "iso_secretary"
+        )
+    }
+    stages, sep = metrics.stage_labels(), get_format("DECIMAL_SEPARATOR")
+    return [
+        DistrictCommune(
+            r,
+            *people.get(r.participation_id, ("", "")),
+            stages.get(r.stage, ""),
+            # A row's figures are rounded to one decimal already (floatformat:1 prints the
+            # same): written here, a hundred rows cost no filter calls.
+            f"{r.progress:.1f}".replace(".", sep),
+            f"{r.planned_progress:.1f}".replace(".", sep),
+        )
+        for r in rows
+    ]
+
+
 def _most_overdue(participations, day, limit: int = 25) -> list:
     """The ``limit`` most overdue milestones of a district's ``participations`` on ``day``, as
     they stood. Narrowed first to the participations' ids (one small query): as a subquery, the
@@ -283,30 +331,10 @@ def district_detail(request, code: str, since: str):
     ctx = dashboard_figures_context(figures, page=request.GET.get("page"), links=links)
     # A large district lists the communes of the grid's page (the whole list: the commune list).
     shown = ctx["grid_page"].object_list if ctx["summarised"] else figures.communes
-    rows = sorted(shown, key=lambda r: r.sort_key)
-    people = participations.filter(pk__in=[r.participation_id for r in rows]).order_by()
-    people = {
-        pk: (representative, secretary)
-        for pk, representative, secretary in people.values_list(
-            "pk", "qms_representative", "iso_secretary"
-        )
-    }
-    stages, sep = metrics.stage_labels(), get_format("DECIMAL_SEPARATOR")
     ctx.update(
         {
             "district": district,
-            "communes": [
-                DistrictCommune(
-                    r,
-                    *people.get(r.participation_id, ("", "")),
-                    stages.get(r.stage, ""),
-                    # A row's figures are rounded to one decimal already (floatformat:1 prints
-                    # the same): written here, a hundred rows cost no filter calls.
-                    f"{r.progress:.1f}".replace(".", sep),
-                    f"{r.planned_progress:.1f}".replace(".", sep),
-                )
-                for r in rows
-            ],
+            "communes": _district_communes(participations, shown),
             "overdue": _most_overdue(participations, as_of.date),
             "recent": metrics.recent_changes_with_previous(
                 participations, limit=15, as_of=as_of.date

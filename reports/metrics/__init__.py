@@ -74,6 +74,7 @@ from reports.metrics.compute import (  # noqa: F401
     compute,
     compute_cached,
     forget_recent,
+    kept_while_unchanged,
     province_rows,
     records_cached,
     year_figures_cached,

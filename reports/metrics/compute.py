@@ -200,12 +200,22 @@ def _cached(
     generation of ``topics`` (default: all; :mod:`reports.generation`) in this process and,
     when ``shared``, in the shared cache; ``small``: in this process only, among the many
     small values (:data:`_RECENT_SMALL`)."""
+    key = _generation_key(kind, participations, parts, topics)
+    return _kept(key, build, shared=shared, small=small)
+
+
+def _generation_key(kind: str, participations, parts: tuple, topics: tuple = ()) -> str:
     from reports.generation import data_generation
 
     generation = data_generation(*topics)  # before the data: see reports.generation
     sql, params = participations.query.sql_with_params()
     digest = hashlib.sha256(f"{sql}|{params!r}|{parts!r}".encode()).hexdigest()
-    key = f"{kind}:{SHAPE}:{generation}:{digest}"
+    return f"{kind}:{SHAPE}:{generation}:{digest}"
+
+
+def _kept(key: str, build, *, shared: bool = False, small: bool = False):
+    """The value kept under ``key`` in this process (and the shared cache, when ``shared``),
+    else ``build()``'s, kept there."""
     recent, most = (_RECENT_SMALL, _RECENT_SMALL_MAX) if small else (_RECENT, _RECENT_MAX)
     shared = shared and not small
     value = recent.get(key)
@@ -222,6 +232,34 @@ def _cached(
     return value
 
 
+def kept_while_unchanged(
+    kind: str, participations, as_of: datetime.date, build, topics=None, revisions=None
+):
+    """Today's ``build()`` for ``participations`` (in force on ``as_of``), kept in this process
+    while none of them changes: keyed on the generations of what is not a milestone (``topics``;
+    default: the units, participations and audits, and the roadmaps' shape) and on the revision
+    of each participation's maintained sums, which every write of its milestones renews
+    (:mod:`roadmap.totals`). An update in another commune leaves it kept, where the milestones'
+    generation would renew every scope's (one query: the revisions; none when the caller read
+    them, ``revisions``, with the participations: of a set that holds them all). For scopes of
+    up to :data:`CELLS_MAX` communes; a larger one keeps its rows current
+    (:mod:`reports.metrics.live`)."""
+    return _kept(_unchanged_key(kind, participations, as_of, topics, revisions), build)
+
+
+def _unchanged_key(kind: str, participations, as_of, topics=None, revisions=None) -> str:
+    from reports.generation import OTHER, ROADMAPS
+
+    in_force = participations.of_units_in_force(as_of)
+    # The generations, then the revisions, before the data (see reports.generation).
+    key = _generation_key(kind, in_force, (as_of,), topics or (OTHER, ROADMAPS))
+    if revisions is None:
+        from reports.metrics import live
+
+        revisions = live.revisions_digest(in_force)
+    return f"{key}:{revisions}"
+
+
 def compute_cached(participations, *, as_of: datetime.date | None = None) -> Figures:
     """:func:`compute`, kept for the current data generation (:mod:`reports.generation`) in this
     process: the key is the participations' SQL and the date, so users who see the same rows
@@ -233,19 +271,42 @@ def compute_cached(participations, *, as_of: datetime.date | None = None) -> Fig
     10,000 communes' figures back from the shared cache, and writing them there after every
     update cost more than both (issue 22), so they stay in the process."""
     as_of = as_of or clock.today()
+    if not clock.is_past(as_of):
+        return _today_cached(participations, as_of)
     return _cached(
         "figures",
         participations,
         (as_of,),
-        lambda: (
-            _today(participations, as_of)
-            if not clock.is_past(as_of)
-            else compute(
-                participations, as_of=as_of, records_of=records_cached, steps_of=_steps_cached
-            )
+        lambda: compute(
+            participations, as_of=as_of, records_of=records_cached, steps_of=_steps_cached
         ),
-        shared=clock.is_past(as_of),
     )
+
+
+def _today_cached(participations, as_of: datetime.date) -> Figures:
+    """Today's figures: of a scope of up to :data:`CELLS_MAX` communes, kept while none of its
+    participations changes (:func:`kept_while_unchanged`); of a larger one, kept for the data
+    generation (a change renews the rows it touched: :func:`_today`). A scope this process has
+    not seen yet is computed once, then kept as its size says."""
+    from reports.metrics import live
+
+    size = live.size(live.key(participations.of_units_in_force(as_of), as_of))
+    large = (
+        _generation_key("figures", participations, (as_of,))
+        if not size or size > CELLS_MAX
+        else None
+    )
+
+    def build():
+        return _today(participations, as_of)
+
+    if size > CELLS_MAX:
+        return _kept(large, build)
+    small = _unchanged_key("figures", participations, as_of)
+    if size:
+        return _kept(small, build)
+    figures = build()  # both keys read before the data
+    return _kept(large if len(figures.communes) > CELLS_MAX else small, lambda: figures)
 
 
 def year_figures_cached(participations, year: int, *, today: datetime.date | None = None):

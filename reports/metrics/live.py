@@ -70,6 +70,17 @@ def key(participations, as_of: datetime.date) -> str:
     return f"{generation}:{digest}"
 
 
+def revisions_digest(participations) -> str:
+    """A digest of the revisions of ``participations``' maintained sums (one query): it changes
+    whenever one of them is written again, or gains or loses its sums."""
+    revisions = (
+        ParticipationTotals.objects.filter(participation_id__in=participations.values("pk"))
+        .order_by("participation_id")
+        .values_list("participation_id", "revision")
+    )
+    return hashlib.blake2b(repr(list(revisions)).encode(), digest_size=16).hexdigest()
+
+
 def _days_of(ids) -> dict:
     """The maintained days of the participations ``ids`` (a list or a subquery), by
     participation."""

@@ -3,6 +3,7 @@ milestones' figures only; the audits' figures and the grid's steps stay cached u
 read changes, and the dashboard then shows exactly what a computation from scratch shows."""
 
 import datetime
+import sys
 
 import pytest
 
@@ -145,3 +146,74 @@ def test_an_audit_renews_the_records_figures(
     shown = _shown(staff_client)
     assert shown.findings_open == 1
     _same(shown, _fresh())
+
+
+def _update(milestone, by, note: str) -> None:
+    milestone.refresh_from_db()
+    milestone_update_status(
+        milestone=milestone,
+        by=by,
+        status=Milestone.Status.DONE,
+        completed_on=TODAY,
+        note=note,
+        expected_version=milestone.version,
+    )
+
+
+def test_a_scope_keeps_its_figures_through_an_update_elsewhere(
+    staff_client,
+    dost_staff,
+    roadmaps,  # noqa: F811
+    django_capture_on_commit_callbacks,
+    monkeypatch,
+):
+    """Today's figures of a scope are kept while none of its participations changes (the
+    revisions of their sums): an update in a commune outside it leaves them kept, one inside
+    renews them, and they are then those of a computation from scratch."""
+    compute_module = sys.modules["reports.metrics.compute"]  # the module, not the function
+    scope = Participation.objects.filter(pk=roadmaps["a"][0].participation_id)
+    calls = []
+    today = compute_module._today
+    monkeypatch.setattr(compute_module, "_today", lambda p, d: calls.append(1) or today(p, d))
+    first = metrics.compute_cached(scope, as_of=TODAY)
+    assert metrics.compute_cached(scope, as_of=TODAY) is first and len(calls) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        _update(roadmaps["c"][2], dost_staff, "ở xã khác")
+    assert metrics.compute_cached(scope, as_of=TODAY) is first and len(calls) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        _update(roadmaps["a"][2], dost_staff, "ở xã này")
+    renewed = metrics.compute_cached(scope, as_of=TODAY)
+    assert len(calls) == 2 and renewed.counts.done == first.counts.done + 1
+    _same(renewed, metrics.compute(scope, as_of=TODAY))
+    # A change that is not a milestone's (the other topic) renews them too (the scope is
+    # then seen again: its size).
+    with django_capture_on_commit_callbacks(execute=True):
+        data_changed(OTHER)
+    again = metrics.compute_cached(scope, as_of=TODAY)
+    assert len(calls) == 3 and metrics.compute_cached(scope, as_of=TODAY) is again
+
+
+def test_a_commune_page_keeps_its_figures_through_an_update_elsewhere(
+    client,
+    commune_officer,
+    dost_staff,
+    roadmaps,  # noqa: F811
+    django_capture_on_commit_callbacks,
+    monkeypatch,
+):
+    calls = []
+    compute = metrics.compute
+    monkeypatch.setattr(metrics, "compute", lambda *a, **k: calls.append(1) or compute(*a, **k))
+    client.force_login(commune_officer)
+    page = commune_officer.commune.get_absolute_url()
+    assert client.get(page).status_code == 200 and len(calls) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        _update(roadmaps["c"][2], dost_staff, "ở xã khác")
+    assert client.get(page).status_code == 200 and len(calls) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        _update(roadmaps["a"][2], dost_staff, "ở xã này")
+    response = client.get(page)
+    assert len(calls) == 2 and response.context["row"].counts.done == 3
+    # A past day's page is computed from the history, never kept.
+    client.get(page, {"as_of": "01/12/2017"})
+    assert len(calls) == 3

@@ -41,6 +41,7 @@ def test_the_dashboard_keeps_its_size_and_queries_from_300_to_1200_communes(clie
     add_communes(300)
     client.force_login(reader())
     client.get("/dashboard/")  # the session's first request
+    _visit(client)  # a small scope's figures are kept from its second page on
     small_queries, small = _visit(client)
     add_communes(900)
     data_changed()  # what the commit of a write does (reports/signals.py)
@@ -48,7 +49,7 @@ def test_the_dashboard_keeps_its_size_and_queries_from_300_to_1200_communes(clie
     queries, response = _visit(client)
     html = response.content.decode()
     assert response.context["figures"].total == 1200
-    assert queries == small_queries
+    assert queries <= small_queries  # (a small scope reads its revisions: one query more)
     assert len(response.content) < MAX_BYTES
     assert len(response.content) < 1.3 * len(small.content)
     assert _grid_rows(html) == PAGE_ROWS
