@@ -3,7 +3,7 @@
 import datetime
 from collections import defaultdict
 
-from django.db.models import Q
+from django.db.models import Case, OuterRef, Q, Subquery, Value, When
 
 from core import clock
 from roadmap.models import (
@@ -69,14 +69,32 @@ def changes_with_previous(history_rows, *, earlier=None) -> list[dict]:
 def recent_changes_with_previous(
     participations, *, limit: int = 20, as_of: datetime.date | None = None
 ) -> list[dict]:
-    """:func:`recent_changes` with the row before each change (two queries)."""
-    rows = list(recent_changes(participations, limit=limit, as_of=as_of))
+    """:func:`recent_changes` with the row before each change (two queries), as
+    :func:`changes_with_previous` pairs them: the row before is read by its id, found in the
+    first query (a milestone changed a hundred times reads two rows, not a hundred)."""
+    before = (
+        Milestone.history.filter(id=OuterRef("id"))
+        .filter(
+            Q(history_type="+")
+            | Q(history_date__lt=OuterRef("history_date"))
+            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
+        )
+        # changes_with_previous's order: the creation first, then by date and id.
+        .annotate(change=Case(When(history_type="+", then=Value(0)), default=Value(1)))
+        .order_by("-change", "-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    rows = list(
+        recent_changes(participations, limit=limit, as_of=as_of).annotate(
+            before_id=Subquery(before)
+        )
+    )
     if not rows:
         return []
-    latest = max(h.history_date for h in rows)
-    earlier = (
-        Milestone.history.filter(id__in={h.id for h in rows})
-        .filter(Q(history_date__lte=latest) | Q(history_type="+"))
-        .only("history_id", "id", "history_date", "history_type", "status", "completed_on", "note")
-    )
-    return changes_with_previous(rows, earlier=earlier)
+    earlier = {
+        h.history_id: h
+        for h in Milestone.history.filter(
+            history_id__in={h.before_id for h in rows if h.before_id is not None}
+        ).only("history_id", "id", "history_date", "history_type", "status", "completed_on", "note")
+    }
+    return [{"row": h, "before": earlier.get(h.before_id)} for h in rows]
