@@ -137,20 +137,14 @@ def _commune_audits(user, commune, as_of) -> list:
     return audits
 
 
-def _commune_figures(in_scope, participations: list, as_of) -> metrics.Figures:
-    """A commune page's figures: no grid, no chart; the page lists the audits, findings and
-    actions itself. Today's are kept while the commune's participations (``participations``,
-    read with the revisions of their sums) and milestones do not change."""
-
-    def build():
-        return metrics.compute(
-            in_scope, as_of=as_of, curve=False, records=False, records_of=metrics.records_cached
-        )
-
+def _kept_for_commune(kind: str, in_scope, participations: list, as_of, build):
+    """``build()``, today kept while the commune's participations (``participations``, read
+    with the revisions of their sums: every write of a milestone renews its participation's)
+    and what is not a milestone do not change; a past day's computed again."""
     if clock.is_past(as_of):
         return build()
     return metrics.kept_while_unchanged(
-        "commune-figures",
+        kind,
         in_scope,
         as_of,
         build,
@@ -170,9 +164,24 @@ def _progress_ctx(user, in_scope, as_of) -> dict:
         .order_by("start_date")
     )
 
-    figures = _commune_figures(in_scope, participations, as_of)
+    # No grid, no chart; the page lists the audits, findings and actions itself.
+    figures = _kept_for_commune(
+        "commune-figures",
+        in_scope,
+        participations,
+        as_of,
+        lambda: metrics.compute(
+            in_scope, as_of=as_of, curve=False, records=False, records_of=metrics.records_cached
+        ),
+    )
     milestones = _commune_milestones(user, in_scope, as_of)
-    changes = _commune_changes(in_scope, as_of)
+    changes = _kept_for_commune(
+        "commune-changes",
+        in_scope,
+        participations,
+        as_of,
+        lambda: _commune_changes(in_scope, as_of),
+    )
     return {
         "participations": participations,
         "figures": figures,

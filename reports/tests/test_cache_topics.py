@@ -214,6 +214,9 @@ def test_a_commune_page_keeps_its_figures_through_an_update_elsewhere(
         _update(roadmaps["a"][2], dost_staff, "ở xã này")
     response = client.get(page)
     assert len(calls) == 2 and response.context["row"].counts.done == 3
+    # Its list of changes, kept the same way, shows the update.
+    assert response.context["changes"][0]["row"].note == "ở xã này"
+    assert response.context["changes_total"] == 1
     # A past day's page is computed from the history, never kept.
     client.get(page, {"as_of": "01/12/2017"})
     assert len(calls) == 3
