@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch
 from django.shortcuts import render
-from django.utils.formats import get_format
 
 from accounts import access
 from audits.models import Announcement, Audit, Finding
@@ -46,7 +45,6 @@ def commune_list(request):
     ctx = {
         "page": page,
         "filterset": filterset,
-        "stage_labels": metrics.stage_labels(),
         "as_of_choice": as_of,
         "with_districts": "district" in filterset.filters,
     }
@@ -186,7 +184,6 @@ def _progress_ctx(user, in_scope, as_of) -> dict:
         "participations": participations,
         "figures": figures,
         "row": figures.communes[0] if len(figures.communes) == 1 else None,
-        "stage_labels": metrics.stage_labels(),
         "roadmaps": _roadmaps(participations, milestones, as_of),
         "changes": changes[:50],
         "changes_total": len(changes),
@@ -288,9 +285,6 @@ class DistrictCommune(NamedTuple):
     row: metrics.CommuneRow
     qms_representative: str
     iso_secretary: str
-    stage: str
-    progress: str
-    planned_progress: str
 
 
 def _district_communes(participations, shown) -> list[DistrictCommune]:
@@ -304,19 +298,7 @@ def _district_communes(participations, shown) -> list[DistrictCommune]:
             "pk", "qms_representative", "iso_secretary"
         )
     }
-    stages, sep = metrics.stage_labels(), get_format("DECIMAL_SEPARATOR")
-    return [
-        DistrictCommune(
-            r,
-            *people.get(r.participation_id, ("", "")),
-            stages.get(r.stage, ""),
-            # A row's figures are rounded to one decimal already (floatformat:1 prints the
-            # same): written here, a hundred rows cost no filter calls.
-            f"{r.progress:.1f}".replace(".", sep),
-            f"{r.planned_progress:.1f}".replace(".", sep),
-        )
-        for r in rows
-    ]
+    return [DistrictCommune(r, *people.get(r.participation_id, ("", ""))) for r in rows]
 
 
 def _most_overdue(participations, day, limit: int = 25) -> list:

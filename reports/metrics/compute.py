@@ -106,14 +106,13 @@ def figures_of(
     )
 
 
-def _today(participations, as_of: datetime.date) -> Figures:
-    """Today's figures: computed whole for a scope up to :data:`CELLS_MAX` communes; above, from
-    the rows this process keeps current between milestone updates
-    (:mod:`reports.metrics.live`), once it has seen the scope's size."""
+def _today(participations, in_force, as_of: datetime.date, key: str) -> Figures:
+    """Today's figures of ``participations`` (``in_force``: those in force on ``as_of``, whose
+    kept state is under ``key``, :func:`reports.metrics.live.key`): computed whole for a scope
+    up to :data:`CELLS_MAX` communes; above, from the rows this process keeps current between
+    milestone updates (:mod:`reports.metrics.live`), once it has seen the scope's size."""
     from reports.metrics import live
 
-    in_force = participations.of_units_in_force(as_of)
-    key = live.key(in_force, as_of)
     if live.size(key) > CELLS_MAX:
         rows, tally = live.live_rows(in_force, as_of, key, _steps_cached)
         return figures_of(in_force, as_of, rows, tally, records_of=records_cached)
@@ -244,20 +243,18 @@ def kept_while_unchanged(
     them, ``revisions``, with the participations: of a set that holds them all). For scopes of
     up to :data:`CELLS_MAX` communes; a larger one keeps its rows current
     (:mod:`reports.metrics.live`)."""
-    return _kept(_unchanged_key(kind, participations, as_of, topics, revisions), build)
-
-
-def _unchanged_key(kind: str, participations, as_of, topics=None, revisions=None) -> str:
-    from reports.generation import OTHER, ROADMAPS
-
     in_force = participations.of_units_in_force(as_of)
+    return _kept(_unchanged_key(kind, in_force, as_of, topics, revisions), build)
+
+
+def _unchanged_key(kind: str, in_force, as_of, topics=None, revisions=None) -> str:
+    """The key of :func:`kept_while_unchanged` for the participations ``in_force``."""
+    from reports.generation import OTHER, ROADMAPS
+    from reports.metrics import live
+
     # The generations, then the revisions, before the data (see reports.generation).
     key = _generation_key(kind, in_force, (as_of,), topics or (OTHER, ROADMAPS))
-    if revisions is None:
-        from reports.metrics import live
-
-        revisions = live.revisions_digest(in_force)
-    return f"{key}:{revisions}"
+    return f"{key}:{live.revisions_digest(in_force) if revisions is None else revisions}"
 
 
 def compute_cached(participations, *, as_of: datetime.date | None = None) -> Figures:
@@ -290,21 +287,19 @@ def _today_cached(participations, as_of: datetime.date) -> Figures:
     not seen yet is computed once, then kept as its size says."""
     from reports.metrics import live
 
-    size = live.size(live.key(participations.of_units_in_force(as_of), as_of))
-    large = (
-        _generation_key("figures", participations, (as_of,))
-        if not size or size > CELLS_MAX
-        else None
-    )
+    in_force = participations.of_units_in_force(as_of)
+    key = live.key(in_force, as_of)
+    size = live.size(key)
 
     def build():
-        return _today(participations, as_of)
+        return _today(participations, in_force, as_of, key)
 
     if size > CELLS_MAX:
-        return _kept(large, build)
-    small = _unchanged_key("figures", participations, as_of)
+        return _kept(_generation_key("figures", participations, (as_of,)), build)
+    small = _unchanged_key("figures", in_force, as_of)
     if size:
         return _kept(small, build)
+    large = _generation_key("figures", participations, (as_of,))
     figures = build()  # both keys read before the data
     return _kept(large if len(figures.communes) > CELLS_MAX else small, lambda: figures)
 

@@ -70,15 +70,21 @@ def key(participations, as_of: datetime.date) -> str:
     return f"{generation}:{digest}"
 
 
-def revisions_digest(participations) -> str:
-    """A digest of the revisions of ``participations``' maintained sums (one query): it changes
-    whenever one of them is written again, or gains or loses its sums."""
-    revisions = (
+def _revisions(participations) -> dict[int, int]:
+    """The revision of each of ``participations``' maintained sums (one query), by
+    participation; those without sums (no milestone) are left out."""
+    return dict(
         ParticipationTotals.objects.filter(participation_id__in=participations.values("pk"))
-        .order_by("participation_id")
+        .order_by()
         .values_list("participation_id", "revision")
     )
-    return hashlib.blake2b(repr(list(revisions)).encode(), digest_size=16).hexdigest()
+
+
+def revisions_digest(participations) -> str:
+    """A digest of :func:`_revisions`: it changes whenever one of ``participations``' sums is
+    written again, or gains or loses its sums."""
+    revisions = sorted(_revisions(participations).items())
+    return hashlib.blake2b(repr(revisions).encode(), digest_size=16).hexdigest()
 
 
 def _days_of(ids) -> dict:
@@ -154,11 +160,7 @@ def _build(participations, as_of: datetime.date) -> _State:
 
 
 def _changed(state: _State, participations) -> set[int]:
-    revisions = dict(
-        ParticipationTotals.objects.filter(participation_id__in=participations.values("pk"))
-        .order_by()
-        .values_list("participation_id", "revision")
-    )
+    revisions = _revisions(participations)
     return {
         pid for pid, sums in state.sums.items() if revisions.get(pid) != (sums and sums["revision"])
     }

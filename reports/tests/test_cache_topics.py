@@ -11,9 +11,14 @@ from audits.tests.factories import AuditFactory, FindingFactory
 from reports import metrics
 from reports.generation import MILESTONES, OTHER, ROADMAPS, data_changed, data_generation
 from reports.metrics.compute import forget_recent
-from reports.tests.test_dashboard import TODAY, URL, roadmaps, template  # noqa: F401 (fixtures)
+from reports.tests.test_dashboard import (  # noqa: F401 (fixtures)
+    TODAY,
+    URL,
+    complete,
+    roadmaps,
+    template,
+)
 from roadmap.models import Milestone, Participation
-from roadmap.services import milestone_update_status
 from roadmap.tests.factories import MilestoneFactory, RoadmapStepFactory
 
 
@@ -63,16 +68,8 @@ def test_an_update_renews_the_milestones_only(
 ):
     _shown(staff_client)
     before = _tokens()
-    milestone = roadmaps["a"][2]
     with django_capture_on_commit_callbacks(execute=True):
-        milestone_update_status(
-            milestone=milestone,
-            by=dost_staff,
-            status=Milestone.Status.DONE,
-            completed_on=TODAY,
-            note="xong",
-            expected_version=milestone.version,
-        )
+        complete(roadmaps["a"][2], dost_staff, on=TODAY, note="xong")
     after = _tokens()
     assert after[MILESTONES] != before[MILESTONES]
     assert after[OTHER] == before[OTHER] and after[ROADMAPS] == before[ROADMAPS]
@@ -148,18 +145,6 @@ def test_an_audit_renews_the_records_figures(
     _same(shown, _fresh())
 
 
-def _update(milestone, by, note: str) -> None:
-    milestone.refresh_from_db()
-    milestone_update_status(
-        milestone=milestone,
-        by=by,
-        status=Milestone.Status.DONE,
-        completed_on=TODAY,
-        note=note,
-        expected_version=milestone.version,
-    )
-
-
 def test_a_scope_keeps_its_figures_through_an_update_elsewhere(
     staff_client,
     dost_staff,
@@ -174,14 +159,14 @@ def test_a_scope_keeps_its_figures_through_an_update_elsewhere(
     scope = Participation.objects.filter(pk=roadmaps["a"][0].participation_id)
     calls = []
     today = compute_module._today
-    monkeypatch.setattr(compute_module, "_today", lambda p, d: calls.append(1) or today(p, d))
+    monkeypatch.setattr(compute_module, "_today", lambda *a: calls.append(1) or today(*a))
     first = metrics.compute_cached(scope, as_of=TODAY)
     assert metrics.compute_cached(scope, as_of=TODAY) is first and len(calls) == 1
     with django_capture_on_commit_callbacks(execute=True):
-        _update(roadmaps["c"][2], dost_staff, "ở xã khác")
+        complete(roadmaps["c"][2], dost_staff, on=TODAY, note="ở xã khác")
     assert metrics.compute_cached(scope, as_of=TODAY) is first and len(calls) == 1
     with django_capture_on_commit_callbacks(execute=True):
-        _update(roadmaps["a"][2], dost_staff, "ở xã này")
+        complete(roadmaps["a"][2], dost_staff, on=TODAY, note="ở xã này")
     renewed = metrics.compute_cached(scope, as_of=TODAY)
     assert len(calls) == 2 and renewed.counts.done == first.counts.done + 1
     _same(renewed, metrics.compute(scope, as_of=TODAY))
@@ -208,10 +193,10 @@ def test_a_commune_page_keeps_its_figures_through_an_update_elsewhere(
     page = commune_officer.commune.get_absolute_url()
     assert client.get(page).status_code == 200 and len(calls) == 1
     with django_capture_on_commit_callbacks(execute=True):
-        _update(roadmaps["c"][2], dost_staff, "ở xã khác")
+        complete(roadmaps["c"][2], dost_staff, on=TODAY, note="ở xã khác")
     assert client.get(page).status_code == 200 and len(calls) == 1
     with django_capture_on_commit_callbacks(execute=True):
-        _update(roadmaps["a"][2], dost_staff, "ở xã này")
+        complete(roadmaps["a"][2], dost_staff, on=TODAY, note="ở xã này")
     response = client.get(page)
     assert len(calls) == 2 and response.context["row"].counts.done == 3
     # Its list of changes, kept the same way, shows the update.
