@@ -6,8 +6,11 @@ browser fails the run instead of hiding the gap.
 
 import os
 import shutil
+import threading
+import time
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls of fixtures are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -52,12 +55,53 @@ def browser_context_args():
     return {"viewport": {"width": 1280, "height": 900}, "locale": "vi-VN"}
 
 
+class _InFlight:
+    """The live server's requests under way, counted by Django's request signals."""
+
+    def __init__(self):
+        self.count = 0
+        self.lock = threading.Lock()
+
+    def started(self, **kwargs):
+        with self.lock:
+            self.count += 1
+
+    def finished(self, **kwargs):
+        with self.lock:
+            self.count = max(0, self.count - 1)
+
+    def wait_idle(self, timeout=30.0, quiet=0.2):
+        """Returns once no request has been under way for ``quiet`` seconds (or at ``timeout``)."""
+        deadline = time.monotonic() + timeout
+        idle_since = None
+        while time.monotonic() < deadline:
+            if self.count:
+                idle_since = None
+            elif idle_since is None:
+                idle_since = time.monotonic()
+            elif time.monotonic() - idle_since >= quiet:
+                return True
+            time.sleep(0.02)
+        return False
+
+
+IN_FLIGHT = _InFlight()
+request_started.connect(IN_FLIGHT.started, dispatch_uid="e2e-in-flight-started")
+request_finished.connect(IN_FLIGHT.finished, dispatch_uid="e2e-in-flight-finished")
+
+
 @pytest.fixture(autouse=True)
 def _browser_db(transactional_db, settings):
-    """The live server runs in another thread: tests see its data only with a real commit."""
+    """The live server runs in another thread: tests see its data only with a real commit.
+
+    At the end, the database is emptied only once the live server has answered every request
+    still under way: a page's last request (the notification count its load triggers) could
+    otherwise hold the in-memory database while it is flushed, and fail the test's teardown."""
     settings.SECURE_COOKIES = False
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
+    yield
+    IN_FLIGHT.wait_idle()
 
 
 @pytest.fixture
