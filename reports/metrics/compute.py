@@ -4,6 +4,7 @@
 
 import datetime
 import hashlib
+import threading
 from collections import Counter, OrderedDict
 from pathlib import Path
 
@@ -163,8 +164,14 @@ FIGURES_CACHE_SECONDS = 24 * 3600
 # The figures this process computed or read last, by key: a hit costs nothing, where reading 10,000
 # communes' figures from the shared cache costs their unpickling. The key holds the data
 # generation, read from the shared cache on every call: a change seen by any process replaces it.
-_RECENT: "OrderedDict[str, Figures]" = OrderedDict()
-_RECENT_MAX = 8
+# Bounded by the commune rows they hold (a scope of 10,000 communes weighs 10,000, a commune's
+# page 1), so that the many small scopes (districts, communes' pages) are not pushed out by a
+# province's figures renewed at each update: as much memory as 8 scopes of 10,000 communes.
+_RECENT: "OrderedDict[str, tuple[object, int]]" = OrderedDict()  # key -> (value, weight)
+_RECENT_ROWS = 80_000
+_RECENT_MAX = 512
+_RECENT_WEIGHT = [0]
+_RECENT_LOCK = threading.Lock()
 # What is small to keep and quick to compute again (a scope's audit figures and steps, a
 # commune's year duties): kept in the process only (reading it from the shared cache, a database
 # table by default, would cost more queries than computing it), many more of them.
@@ -174,8 +181,18 @@ _RECENT_SMALL_MAX = 256
 
 def forget_recent() -> None:
     """Forget what this process keeps (tests)."""
-    _RECENT.clear()
+    with _RECENT_LOCK:
+        _RECENT.clear()
+        _RECENT_WEIGHT[0] = 0
     _RECENT_SMALL.clear()
+
+
+def _weight(value) -> int:
+    """The commune rows ``value`` holds (at least 1): what bounds :data:`_RECENT`."""
+    if isinstance(value, tuple):
+        return max(1, sum(_weight(item) for item in value))
+    communes = getattr(value, "communes", None)
+    return max(1, len(communes)) if isinstance(communes, list) else 1
 
 
 def _source_digest() -> str:
@@ -215,19 +232,33 @@ def _generation_key(kind: str, participations, parts: tuple, topics: tuple = ())
 def _kept(key: str, build, *, shared: bool = False, small: bool = False):
     """The value kept under ``key`` in this process (and the shared cache, when ``shared``),
     else ``build()``'s, kept there."""
-    recent, most = (_RECENT_SMALL, _RECENT_SMALL_MAX) if small else (_RECENT, _RECENT_MAX)
-    shared = shared and not small
-    value = recent.get(key)
-    if value is None and shared:
-        value = cache.get(key)
+    if small:
+        value = _RECENT_SMALL.get(key)
+        if value is None:
+            value = build()
+        _RECENT_SMALL[key] = value
+        _RECENT_SMALL.move_to_end(key)
+        while len(_RECENT_SMALL) > _RECENT_SMALL_MAX:
+            _RECENT_SMALL.popitem(last=False)
+        return value
+    with _RECENT_LOCK:
+        kept = _RECENT.get(key)
+        if kept is not None:
+            _RECENT.move_to_end(key)
+            return kept[0]
+    value = cache.get(key) if shared else None
     if value is None:
         value = build()
         if shared:
             cache.set(key, value, FIGURES_CACHE_SECONDS)
-    recent[key] = value
-    recent.move_to_end(key)
-    while len(recent) > most:
-        recent.popitem(last=False)
+    weight = _weight(value)
+    with _RECENT_LOCK:
+        if key not in _RECENT:  # another thread may have kept it meanwhile
+            _RECENT[key] = (value, weight)
+            _RECENT_WEIGHT[0] += weight
+        while len(_RECENT) > 1 and (len(_RECENT) > _RECENT_MAX or _RECENT_WEIGHT[0] > _RECENT_ROWS):
+            _, (_, dropped) = _RECENT.popitem(last=False)
+            _RECENT_WEIGHT[0] -= dropped
     return value
 
 

@@ -205,3 +205,33 @@ def test_a_commune_page_keeps_its_figures_through_an_update_elsewhere(
     # A past day's page is computed from the history, never kept.
     client.get(page, {"as_of": "01/12/2017"})
     assert len(calls) == 3
+
+
+def test_many_small_scopes_stay_kept_while_a_province_is_renewed_at_every_update(
+    roadmaps,  # noqa: F811
+    monkeypatch,
+):
+    """What this process keeps is bounded by the commune rows it holds, not by a count of
+    entries: a province's figures renewed at every update (a new key each time) do not push out
+    the districts' and communes' pages read in between; and the rows kept never exceed the
+    bound, the oldest going first."""
+    compute_module = sys.modules["reports.metrics.compute"]
+    forget_recent()
+    calls = []
+    today = compute_module._today
+    monkeypatch.setattr(compute_module, "_today", lambda *a: calls.append(1) or today(*a))
+    pk = roadmaps["a"][0].participation_id
+    scopes = [Participation.objects.filter(pk__in=[pk, -i]) for i in range(1, 13)]
+    kept = [metrics.compute_cached(scope, as_of=TODAY) for scope in scopes]
+    assert len(calls) == 12
+
+    class Province:  # a province's figures: 3,000 commune rows
+        communes = [None] * 3000
+
+    for update in range(30):
+        compute_module._kept(f"province:{update}", Province)
+        assert [metrics.compute_cached(s, as_of=TODAY) for s in scopes] == kept
+    assert len(calls) == 12, "a small scope was computed again"
+    held = sum(weight for _, weight in compute_module._RECENT.values())
+    assert held == compute_module._RECENT_WEIGHT[0] <= compute_module._RECENT_ROWS
+    assert "province:29" in compute_module._RECENT and "province:0" not in compute_module._RECENT
