@@ -135,24 +135,25 @@ def _commune_audits(user, commune, as_of) -> list:
     return audits
 
 
-def _kept_for_commune(kind: str, in_scope, participations: list, as_of, build):
-    """``build()``, today kept while the commune's participations (``participations``, read
-    with the revisions of their sums: every write of a milestone renews its participation's)
-    and what is not a milestone do not change; a past day's computed again."""
+def _kept_for_commune(kind: str, commune, participations: list, as_of, build):
+    """``build()``, today kept while the commune's participations (``participations``, all of
+    the page's scope, read with the revisions of their sums: every write of a milestone renews
+    its participation's) and what is not a milestone do not change; a past day's computed
+    again."""
     if clock.is_past(as_of):
         return build()
-    return metrics.kept_while_unchanged(
+    return metrics.kept_by_revisions(
         kind,
-        in_scope,
+        commune.pk,
         as_of,
+        repr(sorted((p.pk, p.sums_revision) for p in participations)),
         build,
         topics=(OTHER,),
-        revisions=repr(sorted((p.pk, p.sums_revision) for p in participations)),
     )
 
 
-def _progress_ctx(user, in_scope, as_of) -> dict:
-    """The commune's participations, figures and roadmaps as of ``as_of``."""
+def _progress_ctx(user, commune, in_scope, as_of) -> dict:
+    """The commune's participations (``in_scope``), figures and roadmaps as of ``as_of``."""
     participations = list(
         in_scope.with_budget_on(as_of)
         .with_list_related()
@@ -165,7 +166,7 @@ def _progress_ctx(user, in_scope, as_of) -> dict:
     # No grid, no chart; the page lists the audits, findings and actions itself.
     figures = _kept_for_commune(
         "commune-figures",
-        in_scope,
+        commune,
         participations,
         as_of,
         lambda: metrics.compute(
@@ -175,7 +176,7 @@ def _progress_ctx(user, in_scope, as_of) -> dict:
     milestones = _commune_milestones(user, in_scope, as_of)
     changes = _kept_for_commune(
         "commune-changes",
-        in_scope,
+        commune,
         participations,
         as_of,
         lambda: _commune_changes(in_scope, as_of),
@@ -219,7 +220,7 @@ def commune_detail(request, code: str, since: str):
     in_scope = metrics.participations_in_scope(user, commune=commune)
     ctx = {
         "commune": commune,
-        **_progress_ctx(user, in_scope, as_of),
+        **_progress_ctx(user, commune, in_scope, as_of),
         **_records_ctx(user, commune, as_of),
         **_lineage(commune, as_of),
         "as_of_choice": as_of_choice,
@@ -234,7 +235,19 @@ def _lineage(commune, as_of) -> dict:
     its inheritance: the QMS record of every unit it succeeds (announcements, audits, scope) as
     of that day, in its page's access."""
     ancestry, became = commune.lineage(on=as_of)
+    # From its last day on, the page says that the unit ended and what it went into (the
+    # successions that ended it); before, nothing of it.
+    ended = commune.valid_until is not None and commune.valid_until <= as_of
+    ctx = {"as_of": as_of, "ended": ended, "successions": became if ended else []}
     ancestors = [s.predecessor for s in ancestry]
+    if not ancestors:  # most units: nothing inherited, nothing to read
+        return ctx | {
+            "ancestry": [],
+            "inherited_scope": [],
+            "inherited_announcements": [],
+            "inherited_audits": [],
+            "inherited_audits_total": 0,
+        }
     scope = dict(
         ScopeItem.objects.filter(commune__in=ancestors)
         .in_scope_on(as_of)
@@ -242,14 +255,8 @@ def _lineage(commune, as_of) -> dict:
         .annotate(n=Count("pk"))
     )
     audits = Audit.objects.filter(commune__in=ancestors).held_by(as_of).order_by("-date")
-    # From its last day on, the page says that the unit ended and what it went into (the
-    # successions that ended it); before, nothing of it.
-    ended = commune.valid_until is not None and commune.valid_until <= as_of
-    inherited = list(audits.select_related("commune")[:21]) if ancestors else []
-    return {
-        "as_of": as_of,
-        "ended": ended,
-        "successions": became if ended else [],
+    inherited = list(audits.select_related("commune")[:21])
+    return ctx | {
         "ancestry": ancestry,
         "inherited_scope": [(u, scope.get(u.pk, 0)) for u in ancestors],
         "inherited_announcements": list(

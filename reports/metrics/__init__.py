@@ -74,7 +74,7 @@ from reports.metrics.compute import (  # noqa: F401
     compute,
     compute_cached,
     forget_recent,
-    kept_while_unchanged,
+    kept_by_revisions,
     province_rows,
     records_cached,
     year_figures_cached,

@@ -176,7 +176,7 @@ _RECENT_LOCK = threading.Lock()
 # commune's year duties): kept in the process only (reading it from the shared cache, a database
 # table by default, would cost more queries than computing it), many more of them.
 _RECENT_SMALL: "OrderedDict[str, object]" = OrderedDict()
-_RECENT_SMALL_MAX = 256
+_RECENT_SMALL_MAX = 2048  # a province's communes' pages each keep a few
 
 
 def forget_recent() -> None:
@@ -262,30 +262,32 @@ def _kept(key: str, build, *, shared: bool = False, small: bool = False):
     return value
 
 
-def kept_while_unchanged(
-    kind: str, participations, as_of: datetime.date, build, topics=None, revisions=None
-):
-    """Today's ``build()`` for ``participations`` (in force on ``as_of``), kept in this process
-    while none of them changes: keyed on the generations of what is not a milestone (``topics``;
-    default: the units, participations and audits, and the roadmaps' shape) and on the revision
-    of each participation's maintained sums, which every write of its milestones renews
-    (:mod:`roadmap.totals`). An update in another commune leaves it kept, where the milestones'
-    generation would renew every scope's (one query: the revisions; none when the caller read
-    them, ``revisions``, with the participations: of a set that holds them all). For scopes of
-    up to :data:`CELLS_MAX` communes; a larger one keeps its rows current
-    (:mod:`reports.metrics.live`)."""
-    in_force = participations.of_units_in_force(as_of)
-    return _kept(_unchanged_key(kind, in_force, as_of, topics, revisions), build)
+def kept_by_revisions(kind: str, scope, as_of: datetime.date, revisions: str, build, topics=None):
+    """Today's ``build()`` for a scope whose participations the caller has read with the
+    revisions of their maintained sums (``revisions``: each of them, by pk, with its revision;
+    ``scope``: what else names the scope, a commune's pk), kept in this process while none of
+    them changes: keyed on the generations of what is not a milestone (``topics``; default: the
+    units, participations and audits, and the roadmaps' shape) and on those revisions, which
+    every write of a participation's milestones renews (:mod:`roadmap.totals`). An update in
+    another commune leaves it kept, where the milestones' generation would renew every scope's.
+    The revisions name every participation of the scope, so the key needs no SQL of theirs
+    (writing it cost a commune's page two compilations)."""
+    from reports.generation import OTHER, ROADMAPS, data_generation
+
+    generation = data_generation(*(topics or (OTHER, ROADMAPS)))  # before the data
+    return _kept(f"{kind}:{SHAPE}:{generation}:{scope}:{as_of}:{revisions}", build)
 
 
-def _unchanged_key(kind: str, in_force, as_of, topics=None, revisions=None) -> str:
-    """The key of :func:`kept_while_unchanged` for the participations ``in_force``."""
+def _unchanged_key(kind: str, in_force, as_of) -> str:
+    """The key of today's figures of a small scope, the participations ``in_force`` (as
+    :func:`kept_by_revisions` keys them, the revisions read here in one query): the generations
+    of what is not a milestone, the scope's SQL, and the revisions of its sums."""
     from reports.generation import OTHER, ROADMAPS
     from reports.metrics import live
 
     # The generations, then the revisions, before the data (see reports.generation).
-    key = _generation_key(kind, in_force, (as_of,), topics or (OTHER, ROADMAPS))
-    return f"{key}:{live.revisions_digest(in_force) if revisions is None else revisions}"
+    key = _generation_key(kind, in_force, (as_of,), (OTHER, ROADMAPS))
+    return f"{key}:{live.revisions_digest(in_force)}"
 
 
 def compute_cached(participations, *, as_of: datetime.date | None = None) -> Figures:
@@ -313,7 +315,7 @@ def compute_cached(participations, *, as_of: datetime.date | None = None) -> Fig
 
 def _today_cached(participations, as_of: datetime.date) -> Figures:
     """Today's figures: of a scope of up to :data:`CELLS_MAX` communes, kept while none of its
-    participations changes (:func:`kept_while_unchanged`); of a larger one, kept for the data
+    participations changes (:func:`_unchanged_key`); of a larger one, kept for the data
     generation (a change renews the rows it touched: :func:`_today`). A scope this process has
     not seen yet is computed once, then kept as its size says."""
     from reports.metrics import live

@@ -44,6 +44,9 @@ from roadmap.models import Participation, ParticipationTotals, RoadmapDay
 _STATES: "OrderedDict[str, _State]" = OrderedDict()
 _STATES_MAX = 3
 _SIZES: "OrderedDict[str, int]" = OrderedDict()  # key -> the scope's number of participations
+# A scope whose size is forgotten is computed whole at every request (compute._today_cached):
+# the sizes of thousands of scopes cost a few hundred kilobytes.
+_SIZES_MAX = 4096
 _LOCK = threading.Lock()
 # Above this share of the scope (and this many participations) changed at once, the state is
 # built again from scratch.
@@ -207,7 +210,7 @@ def note_size(key: str, n: int) -> None:
     with _LOCK:
         _SIZES[key] = n
         _SIZES.move_to_end(key)
-        while len(_SIZES) > 64:
+        while len(_SIZES) > _SIZES_MAX:
             _SIZES.popitem(last=False)
 
 
