@@ -5,10 +5,13 @@ import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.template.defaultfilters import floatformat
+from django.template.defaultfilters import date as format_date
+from django.template.defaultfilters import floatformat, truncatechars
 from django.urls import get_script_prefix, reverse
+from django.utils.formats import localize
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import get_current_timezone_name, template_localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -116,7 +119,8 @@ def _html_table(table: GridTable, words: dict, labels: dict, *, groups: bool, na
     writer, rows, body, group = None, [], [], None
     colspan = len(table.steps) + 2
     for commune, cells in table.rows:
-        kept = commune.__dict__.get(KEPT_HTML)
+        kept_html = commune.__dict__.setdefault(KEPT_HTML, {})
+        kept = kept_html.get("grid")
         if kept is None or kept[0] != key:
             writer = writer or _CellWriter(words, labels)
             html = HtmlCells(
@@ -127,7 +131,7 @@ def _html_table(table: GridTable, words: dict, labels: dict, *, groups: bool, na
                 f"{escape(commune.name)}</a></th>{html.__html__()}"
                 f'<td class="num">{floatformat(commune.progress, 0)}</td></tr>'
             )
-            kept = commune.__dict__[KEPT_HTML] = (key, html, tr)
+            kept = kept_html["grid"] = (key, html, tr)
         if groups and group != (commune.province_code, commune.district_code):
             group = (commune.province_code, commune.district_code)
             body.append(_group_row(commune, national, colspan))
@@ -152,6 +156,96 @@ def _group_row(commune, national: bool, colspan: int) -> str:
     return (
         f'<tr class="table-light"><th scope="colgroup" colspan="{colspan}">{escape(text)}</th></tr>'
     )
+
+
+def changes_rows(changes, *, show_commune: bool) -> SafeString:
+    """The ``<tr>`` rows of a table of milestone changes (``reports/_changes.html``): when, who,
+    the commune (when ``show_commune``), the step, from → to, with the date of completion and
+    the note when they changed. Written in Python: a template loop resolved some twenty
+    variables and filters a row (3 ms of a dashboard's 15 changes)."""
+    system, unchanged = escape(_("system")), escape(_("status unchanged"))
+    rows = []
+    for item in changes:
+        h, before = item["row"], item["before"]
+        when = format_date(template_localtime(h.history_date), "d/m/Y H:i")
+        who = escape(h.history_user) if h.history_user else system
+        commune = ""
+        if show_commune:
+            unit = h.participation.commune
+            commune = (
+                f'<td><a href="{escape(unit.get_absolute_url())}">{escape(unit.name)}</a></td>'
+            )
+        step = f"{h.step.order}. {escape(h.step.name)}" if h.step else ". "
+        change = f"<strong>{escape(h.get_status_display())}</strong>"
+        if before is not None and before.status != h.status:
+            change = f"{escape(before.get_status_display())} → {change}"
+        elif before is not None:
+            change += f' <span class="small text-body-secondary">({unchanged})</span>'
+        if h.completed_on and (before is None or h.completed_on != before.completed_on):
+            change += f" ({format_date(h.completed_on, 'd/m/Y')})"
+        if h.note and (before is None or h.note != before.note):
+            note = escape(truncatechars(h.note, 120))
+            change += f'<br><span class="small text-body-secondary">{note}</span>'
+        rows.append(
+            f'<tr><td class="text-nowrap">{when}</td><td>{who}</td>{commune}'
+            f"<td>{step}</td><td>{change}</td></tr>"
+        )
+    return mark_safe("".join(rows))  # noqa: S308 (every value escaped above)
+
+
+def silent_rows(rows, *, districts: bool) -> SafeString:
+    """The ``<tr>`` rows of the dashboard's table of silent communes: the commune, its district
+    (when ``districts``), its last change, its progress."""
+    never = escape(_("never"))
+    out = []
+    for c in rows:
+        last = format_date(template_localtime(c.last_change), "d/m/Y") if c.last_change else never
+        district = f"<td>{escape(c.district_name)}</td>" if districts else ""
+        out.append(
+            f'<tr><th scope="row" class="fw-normal"><a href="{escape(c.url)}">{escape(c.name)}'
+            f'</a></th>{district}<td>{last}</td><td class="num">{floatformat(c.progress, 0)}</td>'
+            "</tr>"
+        )
+    return mark_safe("".join(out))  # noqa: S308 (every value escaped above)
+
+
+def district_rows(lines) -> SafeString:
+    """The ``<tr>`` rows of a district page's list of communes (``DistrictCommune`` lines: the
+    commune's row and its QMS people): the commune, its kind and stage, its progress, its
+    overdue steps, its QMS representative and ISO secretary, its last change. Each kept on its
+    row (as the grid's), keyed on the people and the language, prefix and time zone."""
+    never, silent = escape(_("never")), escape(_("silent"))
+    where = (get_language(), get_script_prefix(), get_current_timezone_name())
+    out = []
+    for line in lines:
+        r = line.row
+        key = (*where, line.qms_representative, line.iso_secretary)
+        kept_html = r.__dict__.setdefault(KEPT_HTML, {})
+        kept = kept_html.get("district")
+        if kept is not None and kept[0] == key:
+            out.append(kept[1])
+            continue
+        overdue = r.counts.overdue
+        overdue = (
+            f'<span aria-hidden="true" class="sym-overdue">!</span> <strong>{localize(overdue)}'
+            "</strong>"
+            if overdue
+            else "0"
+        )
+        last = format_date(template_localtime(r.last_change), "d/m/Y") if r.last_change else never
+        if r.silent:
+            last += f' <span class="badge text-bg-warning">{silent}</span>'
+        html = (
+            f'<tr><th scope="row" class="fw-normal"><a href="{escape(r.url)}">{escape(r.name)}'
+            f"</a></th><td>{escape(r.kind_label)}</td><td>{escape(r.stage_label)}</td>"
+            f'<td class="num">{floatformat(r.progress, 1)} / {floatformat(r.planned_progress, 1)}'
+            f'</td><td class="num">{overdue}</td>'
+            f"<td>{escape(line.qms_representative or '–')}</td>"
+            f"<td>{escape(line.iso_secretary or '–')}</td><td>{last}</td></tr>"
+        )
+        kept_html["district"] = (key, html)
+        out.append(html)
+    return mark_safe("".join(out))  # noqa: S308 (every value escaped above)
 
 
 def dashboard_grids(figures: metrics.Figures, communes=None, *, national=False) -> list[dict]:

@@ -21,9 +21,10 @@ from roadmap.models import (
     ParticipationKind,
 )
 
-# The attribute where the dashboard keeps a row's grid HTML (reports.dashboard._html_table): never
-# pickled, never copied to another row.
-KEPT_HTML = "_grid_html"
+# The attribute where pages keep the HTML they wrote of a row, by purpose (reports.dashboard: the
+# grid's row, the district list's row), each with what else it shows: never pickled, never
+# copied to another row.
+KEPT_HTML = "_kept_html"
 
 
 @dataclass

@@ -64,3 +64,63 @@ def test_the_row_before_each_change_is_the_one_of_the_whole_history(
     assert _keys(past) == _keys(
         changes.changes_with_previous(rows, earlier=Milestone.history.all())
     )
+
+
+# The rows of reports/_changes.html as its template loop wrote them, before they were written in
+# Python (reports.dashboard.changes_rows): the same HTML, for every kind of change.
+TEMPLATE_ROWS = """{% load i18n %}{% for item in changes %}{% with h=item.row before=item.before %}
+<tr>
+<td class="text-nowrap">{{ h.history_date|date:"d/m/Y H:i" }}</td>
+<td>{{ h.history_user|default:_("system") }}</td>
+{% if show_commune %}<td><a href="{{ h.participation.commune.get_absolute_url }}">{{ h.participation.commune.name }}</a></td>{% endif %}
+<td>{{ h.step.order }}. {{ h.step.name }}</td>
+<td>{% if before and before.status != h.status %}{{ before.get_status_display }} → {% endif %}<strong>{{ h.get_status_display }}</strong>{% if before and before.status == h.status %} <span class="small text-body-secondary">({% translate "status unchanged" %})</span>{% endif %}{% if h.completed_on and h.completed_on != before.completed_on %} ({{ h.completed_on|date:"d/m/Y" }}){% endif %}{% if h.note and h.note != before.note %}<br><span class="small text-body-secondary">{{ h.note|truncatechars:120 }}</span>{% endif %}</td>
+</tr>
+{% endwith %}{% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_rows_of_changes_are_those_the_template_wrote(
+    roadmaps,  # noqa: F811
+    dost_staff,
+    language,
+):
+    """Status changed or not, a completion date set, kept or cleared, notes new, kept, long
+    or with markup, a change by the system (no user): the rows written in Python are the
+    template's, character for character."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from reports.dashboard import changes_rows
+
+    rng = random.Random(7)
+    milestones = [*roadmaps["a"], *roadmaps["c"]]
+    statuses = [Milestone.Status.IN_PROGRESS, Milestone.Status.BLOCKED, Milestone.Status.DONE]
+    notes = ["", "giữ nguyên", '<b>Ghi chú</b> & "trích"', "dài " * 60]
+    for n in range(40):
+        m = Milestone.objects.get(pk=rng.choice(milestones).pk)
+        status = rng.choice(statuses)
+        milestone_update_status(
+            milestone=m,
+            by=None if n % 7 == 0 else dost_staff,
+            status=status,
+            completed_on=rng.choice([TODAY, datetime.date(2017, 9, 3)])
+            if status == Milestone.Status.DONE
+            else None,
+            note=rng.choice(notes[1:] if status == Milestone.Status.BLOCKED else notes),
+            expected_version=m.version,
+            at=rng.choice(MOMENTS) if rng.random() < 0.3 else None,
+        )
+    items = changes.recent_changes_with_previous(Participation.objects.all(), limit=100)
+    items.append({**items[0], "before": None})  # a change with no row before it
+    kinds = {
+        (i["before"] is None, i["before"] is not None and i["before"].status == i["row"].status)
+        for i in items
+    }
+    assert len(kinds) == 3  # status changed, unchanged, nothing before
+    assert any(i["row"].history_user is None for i in items)
+    with translation.override(language):
+        for show_commune in (True, False):
+            context = Context({"changes": items, "show_commune": show_commune})
+            expected = "".join(Template(TEMPLATE_ROWS).render(context).split("\n"))
+            assert changes_rows(items, show_commune=show_commune) == expected

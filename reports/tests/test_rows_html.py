@@ -1,0 +1,106 @@
+"""Rows of the reports' tables written in Python (reports.dashboard): the HTML their template
+loops wrote, character for character, in both languages."""
+
+import datetime
+
+import pytest
+from django.template import Context, Template
+from django.utils import timezone, translation
+
+from reports.dashboard import district_rows, silent_rows
+from reports.metrics.definitions import MilestoneCounts
+from reports.metrics.rows import CommuneRow
+from reports.views_units import DistrictCommune
+
+# The dashboard's rows of silent communes as its template loop wrote them.
+SILENT_ROWS = """{% load i18n %}{% for c in rows %}
+<tr><th scope="row" class="fw-normal"><a href="{{ c.url }}">{{ c.name }}</a></th>{% if districts %}<td>{{ c.district_name }}</td>{% endif %}<td>{% if c.last_change %}{{ c.last_change|date:"d/m/Y" }}{% else %}{% translate "never" %}{% endif %}</td><td class="num">{{ c.progress|floatformat:0 }}</td></tr>
+{% endfor %}"""
+
+
+def _row(n: int, **values) -> CommuneRow:
+    return CommuneRow(
+        participation_id=n,
+        commune_id=n,
+        code=f"{28700 + n}",
+        name=values.pop("name", f"Xã Số {n}"),
+        district_code="832",
+        district_name=values.pop("district_name", "Huyện Chợ Lách"),
+        kind=values.pop("kind", "extension"),
+        valid_from=datetime.date(2008, 1, 1),
+        **values,
+    )
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_silent_communes_rows_are_those_the_template_wrote(settings, language):
+    settings.TIME_ZONE = "Asia/Ho_Chi_Minh"
+    late_evening = datetime.datetime(2017, 11, 30, 23, 30, tzinfo=datetime.UTC)
+    rows = [
+        _row(1, last_change=None, progress=0.0),
+        _row(2, last_change=late_evening, progress=55.5),  # the next day in Việt Nam
+        _row(3, name='Xã <b>"A"</b> & B', district_name="Huyện <i>X</i>", progress=99.5),
+        _row(4, last_change=late_evening, progress=100.0, district_name=""),
+    ]
+    with translation.override(language), timezone.override("Asia/Ho_Chi_Minh"):
+        for districts in (True, False):
+            context = Context({"rows": rows, "districts": districts})
+            expected = "".join(Template(SILENT_ROWS).render(context).split("\n"))
+            assert silent_rows(rows, districts=districts) == expected
+            assert "01/12/2017" in expected
+
+
+# A district page's rows of communes as its template loop wrote them.
+DISTRICT_ROWS = """{% load i18n %}{% for c in communes %}{% with r=c.row %}
+<tr>
+<th scope="row" class="fw-normal"><a href="{{ r.url }}">{{ r.name }}</a></th>
+<td>{{ r.kind_label }}</td>
+<td>{{ r.stage_label }}</td>
+<td class="num">{{ r.progress|floatformat:1 }} / {{ r.planned_progress|floatformat:1 }}</td>
+<td class="num">{% if r.counts.overdue %}<span aria-hidden="true" class="sym-overdue">!</span> <strong>{{ r.counts.overdue }}</strong>{% else %}0{% endif %}</td>
+<td>{{ c.qms_representative|default:"–" }}</td>
+<td>{{ c.iso_secretary|default:"–" }}</td>
+<td>{% if r.last_change %}{{ r.last_change|date:"d/m/Y" }}{% else %}{% translate "never" %}{% endif %}{% if r.silent %} <span class="badge text-bg-warning">{% translate "silent" %}</span>{% endif %}</td>
+</tr>{% endwith %}
+{% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_district_pages_rows_are_those_the_template_wrote(language):
+    late_evening = datetime.datetime(2017, 11, 30, 23, 30, tzinfo=datetime.UTC)
+    rows = [
+        DistrictCommune(_row(1, progress=12.25, planned_progress=40.0), "", ""),
+        DistrictCommune(
+            _row(
+                2,
+                stage="announced",
+                progress=100.0,
+                planned_progress=99.95,
+                last_change=late_evening,
+                silent=True,
+                counts=MilestoneCounts(overdue=1234),
+            ),
+            "Nguyễn <Văn> A",
+            "Trần & B",
+        ),
+        DistrictCommune(
+            _row(3, stage="building", kind="new", counts=MilestoneCounts(overdue=3)), "C", ""
+        ),
+    ]
+
+    def expected() -> str:
+        return "".join(Template(DISTRICT_ROWS).render(Context({"communes": rows})).split("\n"))
+
+    with translation.override(language), timezone.override("Asia/Ho_Chi_Minh"):
+        assert district_rows(rows) == expected()
+        assert "01/12/2017" in expected() and "1.234" in expected().replace(",", ".")
+        assert district_rows(rows) == expected()  # kept on the rows
+    # Kept rows written again in another language, then another time zone, then with other
+    # QMS people: one thing changed at a time.
+    other = "en" if language == "vi" else "vi"
+    with translation.override(other), timezone.override("Asia/Ho_Chi_Minh"):
+        assert district_rows(rows) == expected()
+    with translation.override(other), timezone.override("UTC"):
+        assert district_rows(rows) == expected() and "30/11/2017" in expected()
+        rows[0] = rows[0]._replace(qms_representative="Lê Thị D")
+        assert district_rows(rows) == expected() and "Lê Thị D" in expected()
