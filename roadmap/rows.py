@@ -1,0 +1,71 @@
+"""The rows of the milestone list written in Python: a template loop resolved some thirty
+variables, filters and a URL a row (6 ms of the list's 25 rows)."""
+
+from django.template.defaultfilters import date as format_date
+from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+_PK = 987654321  # a placeholder pk: the update URL is reversed once per list
+
+
+def milestone_rows(milestones) -> SafeString:
+    """The ``<tr>`` rows of ``roadmap/milestone_list.html`` for ``milestones`` (read as the view
+    reads them: each taken as it stood on the list's day, ``editable`` set): the commune and
+    its district, the step, the due date, the status (overdue: by how many days), the date
+    done, the last change (when and who), and the update button when ``editable``."""
+    l_step, l_due, l_status = escape(_("Step")), escape(_("Due")), escape(_("Status"))
+    l_done, l_changed, l_update = escape(_("Done on")), escape(_("Changed")), escape(_("Update"))
+    before, after = reverse("roadmap:milestone_update", args=[_PK]).split(str(_PK))
+    rows = []
+    for m in milestones:
+        commune, step = m.participation.commune, m.step
+        name, step_name = escape(commune.name), escape(step.name)
+        district = escape(commune.district.name) if commune.district else ""
+        status = (
+            f'<span class="status st-{escape(m.status)}">{escape(m.get_status_display())}</span>'
+        )
+        overdue = m.is_overdue
+        if overdue:
+            days = m.days_late
+            late = ngettext("overdue %(days)s day", "overdue %(days)s days", days) % {
+                "days": localize(days)
+            }
+            status += (
+                ' <strong class="text-danger-emphasis text-nowrap"><span aria-hidden="true">!'
+                f"</span> {late}</strong>"
+            )
+        if m.read_only:
+            changed = format_date(template_localtime(m.changed_then), "d/m/Y") or "–"
+        elif m.version > 1:
+            changed = format_date(template_localtime(m.updated_at), "d/m/Y")
+            if m.updated_by:
+                changed += f" · {escape(m.updated_by)}"
+        else:
+            changed = "–"
+        action = ""
+        if m.editable:
+            url = f"{before}{m.pk}{after}"
+            action = (
+                f'<a class="btn btn-sm btn-outline-primary" href="{url}" '
+                f'data-hx-get="{url}?inline=1" data-hx-target="closest tr" '
+                f'data-hx-swap="afterend">{l_update}<span class="visually-hidden">: {name}, '
+                f"{step_name}</span></a>"
+            )
+        rows.append(
+            f"<tr{' class="row-overdue"' if overdue else ''}>"
+            f'<th scope="row" class="fw-normal"><a href="{escape(commune.get_absolute_url())}">'
+            f'{name}</a><div class="small text-body-secondary">{district}</div></th>'
+            f'<td data-label="{l_step}" class="wide">{step.order}. {step_name}</td>'
+            f'<td data-label="{l_due}" class="text-nowrap">{format_date(m.due_date, "d/m/Y")}</td>'
+            f'<td data-label="{l_status}">{status}</td>'
+            f'<td data-label="{l_done}" class="text-nowrap">'
+            f"{format_date(m.completed_on, 'd/m/Y') or '–'}</td>"
+            f'<td data-label="{l_changed}" class="small">{changed}</td>'
+            f"<td>{action}</td></tr>"
+        )
+    return mark_safe("".join(rows))  # noqa: S308 (every value escaped above)
