@@ -56,26 +56,34 @@ def browser_context_args():
 
 
 class _InFlight:
-    """The live server's requests under way, counted by Django's request signals."""
+    """The live server's requests under way: its threads between Django's request signals. The
+    test's own thread (the test client's requests, which may end in an exception with no
+    ``request_finished``) is left out, and a thread that died counts no more."""
 
     def __init__(self):
-        self.count = 0
+        self.threads: dict[int, threading.Thread] = {}
         self.lock = threading.Lock()
 
     def started(self, **kwargs):
-        with self.lock:
-            self.count += 1
+        thread = threading.current_thread()
+        if thread is not threading.main_thread():
+            with self.lock:
+                self.threads[thread.ident] = thread
 
     def finished(self, **kwargs):
         with self.lock:
-            self.count = max(0, self.count - 1)
+            self.threads.pop(threading.get_ident(), None)
 
-    def wait_idle(self, timeout=30.0, quiet=0.2):
+    def busy(self) -> bool:
+        with self.lock:
+            return any(thread.is_alive() for thread in self.threads.values())
+
+    def wait_idle(self, timeout=10.0, quiet=0.2):
         """Returns once no request has been under way for ``quiet`` seconds (or at ``timeout``)."""
         deadline = time.monotonic() + timeout
         idle_since = None
         while time.monotonic() < deadline:
-            if self.count:
+            if self.busy():
                 idle_since = None
             elif idle_since is None:
                 idle_since = time.monotonic()
