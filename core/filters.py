@@ -9,6 +9,8 @@ filter's choices filters nothing, as before.
 
 import django_filters
 from django import forms
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import CleanTextMixin
@@ -17,6 +19,35 @@ from core.search import search_q
 
 class SearchInput(forms.TextInput):
     input_type = "search"
+
+
+def _attrs(attrs: dict) -> str:
+    """HTML attributes as ``django/forms/widgets/attrs.html`` writes them."""
+    return "".join(
+        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class QuickSelect(forms.Select):
+    """A drop-down written in Python, the HTML of Django's ``select.html`` to the character: a
+    filter bar's few drop-downs rendered three templates an option (4 ms of a list page).
+    Grouped choices go through the templates."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        if any(group for group, _options, _index in widget["optgroups"]):
+            return super().render(name, value, attrs, renderer)
+        options = "".join(
+            f'\n  <option value="{escape(str(option["value"]))}"{_attrs(option["attrs"])}>'
+            f"{conditional_escape(option['label'])}</option>\n"
+            for _group, group_options, _index in widget["optgroups"]
+            for option in group_options
+        )
+        return mark_safe(  # noqa: S308 (every value escaped above)
+            f'<select name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>{options}\n</select>'
+        )
 
 
 class FilterForm(CleanTextMixin, forms.Form):
@@ -32,6 +63,8 @@ class FilterForm(CleanTextMixin, forms.Form):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select):
                 css = "form-select form-select-sm"
+                if type(widget) is forms.Select:  # not a subclass: its own template
+                    widget.__class__ = QuickSelect
             else:
                 css = "form-control form-control-sm"
             widget.attrs.setdefault("class", css)
