@@ -23,7 +23,7 @@ TEMPLATE_ROWS = """{% load i18n %}{% translate 'Step' as l_step %}{% translate '
 <td data-label="{{ l_changed }}" class="small">{% if m.read_only %}{{ m.changed_then|date:"d/m/Y"|default:"–" }}{% elif m.version > 1 %}{{ m.updated_at|date:"d/m/Y" }}{% if m.updated_by %} · {{ m.updated_by }}{% endif %}{% else %}–{% endif %}</td>
 <td>{% if m.editable %}{% url 'roadmap:milestone_update' m.pk as update_url %}<a class="btn btn-sm btn-outline-primary" href="{{ update_url }}" data-hx-get="{{ update_url }}?inline=1" data-hx-target="closest tr" data-hx-swap="afterend">{{ l_update }}<span class="visually-hidden">: {{ m.participation.commune.name }}, {{ m.step.name }}</span></a>{% endif %}</td>
 </tr>
-{% endfor %}"""  # noqa: E501
+{% endfor %}"""
 
 
 def _update(milestone, by, status, completed_on=None, note="", at=None):
@@ -42,12 +42,17 @@ def _update(milestone, by, status, completed_on=None, note="", at=None):
 @pytest.mark.parametrize("language", ["vi", "en"])
 @pytest.mark.parametrize("persona", ["dost_staff", "commune_officer", "district_officer"])
 def test_the_rows_are_those_the_template_wrote(
-    client, personas, milestones, dost_staff, persona, language
+    client,
+    personas,
+    milestones,  # noqa: F811
+    dost_staff,
+    persona,
+    language,
 ):
     """Overdue (by 14 days, by one), done, not started, changed by someone or by the system,
     a name with markup; offered for an update or not; today and on a past day."""
     a_audit, c_audit = milestones["a_audit"], milestones["c_audit"]
-    _update(a_audit, dost_staff, "blocked", note="Chờ <b>kinh phí</b> & \"duyệt\"")
+    _update(a_audit, dost_staff, "blocked", note='Chờ <b>kinh phí</b> & "duyệt"')
     _update(c_audit, None, "in_progress")
     _update(
         milestones["a_survey"],
@@ -71,4 +76,58 @@ def test_the_rows_are_those_the_template_wrote(
             assert milestone_rows(rows) == expected
             assert expected in response.content.decode()
             seen += len(rows)
+    assert seen
+
+
+# A roadmap's rows on a commune's page as the template loop of reports/commune_detail.html
+# wrote them.
+TIMELINE_ROWS = """{% load i18n %}{% for r in rows %}{% with m=r.milestone %}
+<tr{% if r.overdue %} class="row-overdue"{% endif %}>
+<th scope="row" class="fw-normal">{{ m.step.order }}. {{ m.step.name }}</th>
+<td><span class="text-nowrap">{{ m.planned_start|date:"d/m/Y" }} –</span> <span class="text-nowrap">{{ m.due_date|date:"d/m/Y" }}</span></td>
+<td><span class="status st-{{ m.status }}">{{ m.get_status_display }}</span>{% if r.overdue %} <strong class="text-danger-emphasis"><span aria-hidden="true">!</span> {% blocktranslate count days=r.days_overdue %}overdue {{ days }} day{% plural %}overdue {{ days }} days{% endblocktranslate %}</strong>{% endif %}{% if m.note %}<div class="small text-body-secondary">{{ m.note|truncatechars:100 }}</div>{% endif %}</td>
+<td>{% if m.completed_on %}<span class="text-nowrap">{{ m.completed_on|date:"d/m/Y" }}</span>{% if m.days_late %} <span class="small text-nowrap">({% blocktranslate count days=m.days_late %}{{ days }} day late{% plural %}{{ days }} days late{% endblocktranslate %})</span>{% endif %}{% else %}–{% endif %}</td>
+<td class="d-none d-md-table-cell">{{ r.bar }}</td>
+<td>{% if m.editable %}{% url 'roadmap:milestone_update' m.pk as edit_url %}{% if edit_url %}<a class="btn btn-sm btn-outline-primary" href="{{ edit_url }}" data-hx-get="{{ edit_url }}?inline=1" data-hx-target="closest tr" data-hx-swap="afterend">{% translate "Update" %}<span class="visually-hidden">: {{ m.step.name }}</span></a>{% endif %}{% endif %}</td>
+</tr>
+{% endwith %}{% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("persona", ["dost_staff", "commune_officer"])
+def test_a_communes_roadmap_rows_are_those_the_template_wrote(
+    client,
+    personas,
+    milestones,  # noqa: F811
+    dost_staff,
+    persona,
+    language,
+):
+    """Overdue, done on time and late, a note (long, with markup), offered for an update or
+    not, today and on past days."""
+    from roadmap.rows import timeline_rows
+
+    _update(milestones["a_audit"], dost_staff, "blocked", note="Chờ <b>kinh phí</b> " * 20)
+    _update(
+        milestones["a_survey"],
+        dost_staff,
+        "done",
+        completed_on=datetime.date(2017, 9, 12),
+        note='Xong & "trễ"',
+        at=datetime.datetime(2017, 9, 12, 9, 0, tzinfo=datetime.UTC),
+    )
+    client.force_login(personas[persona])
+    page = milestones["a_audit"].participation.commune.get_absolute_url()
+    seen = 0
+    with translation.override(language):
+        for query in ({}, {"as_of": "02/12/2017"}, {"as_of": "13/09/2017"}):
+            response = client.get(page, query, HTTP_ACCEPT_LANGUAGE=language)
+            for roadmap in response.context["roadmaps"]:
+                rows = roadmap["rows"]
+                expected = "".join(
+                    Template(TIMELINE_ROWS).render(Context({"rows": rows})).split("\n")
+                )
+                assert timeline_rows(rows) == expected
+                assert expected in response.content.decode()
+                seen += len(rows)
     assert seen
