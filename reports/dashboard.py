@@ -209,6 +209,23 @@ def silent_rows(rows, *, districts: bool) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 (every value escaped above)
 
 
+def _row_cells(r, never: str, silent: str) -> tuple[str, str, str, str, str]:
+    """A commune row's kind, stage, progress (actual / planned), overdue steps and last change
+    (with the silent badge), as the lists of communes print them, escaped."""
+    overdue = r.counts.overdue
+    overdue = (
+        f'<span aria-hidden="true" class="sym-overdue">!</span> <strong>{localize(overdue)}'
+        "</strong>"
+        if overdue
+        else "0"
+    )
+    last = format_date(template_localtime(r.last_change), "d/m/Y") if r.last_change else never
+    if r.silent:
+        last += f' <span class="badge text-bg-warning">{silent}</span>'
+    progress = f"{floatformat(r.progress, 1)} / {floatformat(r.planned_progress, 1)}"
+    return escape(r.kind_label), escape(r.stage_label), progress, overdue, last
+
+
 def district_rows(lines) -> SafeString:
     """The ``<tr>`` rows of a district page's list of communes (``DistrictCommune`` lines: the
     commune's row and its QMS people): the commune, its kind and stage, its progress, its
@@ -225,26 +242,45 @@ def district_rows(lines) -> SafeString:
         if kept is not None and kept[0] == key:
             out.append(kept[1])
             continue
-        overdue = r.counts.overdue
-        overdue = (
-            f'<span aria-hidden="true" class="sym-overdue">!</span> <strong>{localize(overdue)}'
-            "</strong>"
-            if overdue
-            else "0"
-        )
-        last = format_date(template_localtime(r.last_change), "d/m/Y") if r.last_change else never
-        if r.silent:
-            last += f' <span class="badge text-bg-warning">{silent}</span>'
+        kind, stage, progress, overdue, last = _row_cells(r, never, silent)
         html = (
             f'<tr><th scope="row" class="fw-normal"><a href="{escape(r.url)}">{escape(r.name)}'
-            f"</a></th><td>{escape(r.kind_label)}</td><td>{escape(r.stage_label)}</td>"
-            f'<td class="num">{floatformat(r.progress, 1)} / {floatformat(r.planned_progress, 1)}'
-            f'</td><td class="num">{overdue}</td>'
+            f"</a></th><td>{kind}</td><td>{stage}</td>"
+            f'<td class="num">{progress}</td><td class="num">{overdue}</td>'
             f"<td>{escape(line.qms_representative or '–')}</td>"
             f"<td>{escape(line.iso_secretary or '–')}</td><td>{last}</td></tr>"
         )
         kept_html["district"] = (key, html)
         out.append(html)
+    return mark_safe("".join(out))  # noqa: S308 (every value escaped above)
+
+
+def commune_list_rows(rows, *, districts: bool) -> SafeString:
+    """The ``<tr>`` rows of the list of communes (``reports/commune_list.html``): the commune
+    and its code, its district (when ``districts``), kind, stage, progress, overdue steps and
+    last change, each cell labelled for the narrow screen's cards."""
+    never, silent = escape(_("never")), escape(_("silent"))
+    l_district, l_kind, l_stage = escape(_("District")), escape(_("Kind")), escape(_("Stage"))
+    l_progress = escape(_("Progress (actual / planned) %%") % {})  # the template's msgid
+    l_overdue, l_change = escape(_("Overdue steps")), escape(_("Last change"))
+    out = []
+    for r in rows:
+        kind, stage, progress, overdue, last = _row_cells(r, never, silent)
+        district = ""
+        if districts:
+            link = ""
+            if r.district_code:
+                link = f'<a href="{escape(r.district_url)}">{escape(r.district_name)}</a>'
+            district = f'<td data-label="{l_district}">{link}</td>'
+        out.append(
+            f'<tr><th scope="row" class="fw-normal"><a href="{escape(r.url)}">{escape(r.name)}'
+            f'</a> <span class="small text-body-secondary">{escape(r.code)}</span></th>'
+            f'{district}<td data-label="{l_kind}">{kind}</td>'
+            f'<td data-label="{l_stage}">{stage}</td>'
+            f'<td data-label="{l_progress}" class="num">{progress}</td>'
+            f'<td data-label="{l_overdue}" class="num">{overdue}</td>'
+            f'<td data-label="{l_change}">{last}</td></tr>'
+        )
     return mark_safe("".join(out))  # noqa: S308 (every value escaped above)
 
 

@@ -24,3 +24,9 @@ def silent_rows(rows, districts=False):
 def district_rows(lines):
     """``{% district_rows communes %}``: the rows of a district page's list of communes."""
     return dashboard.district_rows(lines)
+
+
+@register.simple_tag
+def commune_list_rows(rows, districts=False):
+    """``{% commune_list_rows page with_districts %}``: the rows of the list of communes."""
+    return dashboard.commune_list_rows(rows, districts=bool(districts))

@@ -24,7 +24,7 @@ def _row(n: int, **values) -> CommuneRow:
         commune_id=n,
         code=f"{28700 + n}",
         name=values.pop("name", f"Xã Số {n}"),
-        district_code="832",
+        district_code=values.pop("district_code", "832"),
         district_name=values.pop("district_name", "Huyện Chợ Lách"),
         kind=values.pop("kind", "extension"),
         valid_from=datetime.date(2008, 1, 1),
@@ -104,3 +104,42 @@ def test_the_district_pages_rows_are_those_the_template_wrote(language):
         assert district_rows(rows) == expected() and "30/11/2017" in expected()
         rows[0] = rows[0]._replace(qms_representative="Lê Thị D")
         assert district_rows(rows) == expected() and "Lê Thị D" in expected()
+
+
+# The list of communes' rows as its template loop wrote them.
+COMMUNE_LIST_ROWS = """{% load i18n %}{% translate 'District' as l_district %}{% translate 'Kind' as l_kind %}{% translate 'Stage' as l_stage %}{% translate 'Progress (actual / planned) %' as l_progress %}{% translate 'Overdue steps' as l_overdue %}{% translate 'Last change' as l_change %}{% translate "never" as l_never %}{% for r in page %}
+<tr>
+<th scope="row" class="fw-normal"><a href="{{ r.url }}">{{ r.name }}</a> <span class="small text-body-secondary">{{ r.code }}</span></th>
+{% if with_districts %}<td data-label="{{ l_district }}">{% if r.district_code %}<a href="{{ r.district_url }}">{{ r.district_name }}</a>{% endif %}</td>{% endif %}
+<td data-label="{{ l_kind }}">{{ r.kind_label }}</td>
+<td data-label="{{ l_stage }}">{{ r.stage_label }}</td>
+<td data-label="{{ l_progress }}" class="num">{{ r.progress|floatformat:1 }} / {{ r.planned_progress|floatformat:1 }}</td>
+<td data-label="{{ l_overdue }}" class="num">{% if r.counts.overdue %}<span aria-hidden="true" class="sym-overdue">!</span> <strong>{{ r.counts.overdue }}</strong>{% else %}0{% endif %}</td>
+<td data-label="{{ l_change }}">{% if r.last_change %}{{ r.last_change|date:"d/m/Y" }}{% else %}{{ l_never }}{% endif %}{% if r.silent %} <span class="badge text-bg-warning">{% translate "silent" %}</span>{% endif %}</td>
+</tr>
+{% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_list_of_communes_rows_are_those_the_template_wrote(language):
+    from reports.dashboard import commune_list_rows
+
+    late_evening = datetime.datetime(2017, 11, 30, 23, 30, tzinfo=datetime.UTC)
+    rows = [
+        _row(1, progress=12.25, planned_progress=40.0, district_valid_from=None),
+        _row(
+            2,
+            name="Xã <A> & B",
+            stage="announced",
+            last_change=late_evening,
+            silent=True,
+            counts=MilestoneCounts(overdue=1234),
+            district_valid_from=datetime.date(2008, 1, 1),
+        ),
+        _row(3, district_code="", district_name="", stage="building", kind="new"),
+    ]
+    with translation.override(language), timezone.override("Asia/Ho_Chi_Minh"):
+        for districts in (True, False):
+            context = Context({"page": rows, "with_districts": districts})
+            expected = "".join(Template(COMMUNE_LIST_ROWS).render(context).split("\n"))
+            assert commune_list_rows(rows, districts=districts) == expected
