@@ -14,6 +14,36 @@ from django.utils.translation import ngettext
 _PK = 987654321  # a placeholder pk: the update URL is reversed once per list
 
 
+def _update_url():
+    """A function of a milestone's pk giving its update page (``reverse`` run once)."""
+    before, after = reverse("roadmap:milestone_update", args=[_PK]).split(str(_PK))
+    return lambda pk: f"{before}{pk}{after}"
+
+
+def _status(m, overdue_days: int | None, nowrap: str) -> str:
+    """The milestone's status badge, and by how many days it is overdue when it is
+    (``overdue_days`` is not None)."""
+    status = f'<span class="status st-{escape(m.status)}">{escape(m.get_status_display())}</span>'
+    if overdue_days is None:
+        return status
+    late = ngettext("overdue %(days)s day", "overdue %(days)s days", overdue_days) % {
+        "days": localize(overdue_days)
+    }
+    return (
+        f'{status} <strong class="text-danger-emphasis{nowrap}"><span aria-hidden="true">!'
+        f"</span> {late}</strong>"
+    )
+
+
+def _update_link(url: str, label: str, hidden: str) -> str:
+    """The update button of a row (opens the form under the row with htmx)."""
+    return (
+        f'<a class="btn btn-sm btn-outline-primary" href="{url}" data-hx-get="{url}?inline=1" '
+        f'data-hx-target="closest tr" data-hx-swap="afterend">{label}'
+        f'<span class="visually-hidden">: {hidden}</span></a>'
+    )
+
+
 def milestone_rows(milestones) -> SafeString:
     """The ``<tr>`` rows of ``roadmap/milestone_list.html`` for ``milestones`` (read as the view
     reads them: each taken as it stood on the list's day, ``editable`` set): the commune and
@@ -21,25 +51,14 @@ def milestone_rows(milestones) -> SafeString:
     done, the last change (when and who), and the update button when ``editable``."""
     l_step, l_due, l_status = escape(_("Step")), escape(_("Due")), escape(_("Status"))
     l_done, l_changed, l_update = escape(_("Done on")), escape(_("Changed")), escape(_("Update"))
-    before, after = reverse("roadmap:milestone_update", args=[_PK]).split(str(_PK))
+    update_url = _update_url()
     rows = []
     for m in milestones:
         commune, step = m.participation.commune, m.step
         name, step_name = escape(commune.name), escape(step.name)
         district = escape(commune.district.name) if commune.district else ""
-        status = (
-            f'<span class="status st-{escape(m.status)}">{escape(m.get_status_display())}</span>'
-        )
         overdue = m.is_overdue
-        if overdue:
-            days = m.days_late
-            late = ngettext("overdue %(days)s day", "overdue %(days)s days", days) % {
-                "days": localize(days)
-            }
-            status += (
-                ' <strong class="text-danger-emphasis text-nowrap"><span aria-hidden="true">!'
-                f"</span> {late}</strong>"
-            )
+        status = _status(m, m.days_late if overdue else None, " text-nowrap")
         if m.read_only:
             changed = format_date(template_localtime(m.changed_then), "d/m/Y") or "–"
         elif m.version > 1:
@@ -50,13 +69,7 @@ def milestone_rows(milestones) -> SafeString:
             changed = "–"
         action = ""
         if m.editable:
-            url = f"{before}{m.pk}{after}"
-            action = (
-                f'<a class="btn btn-sm btn-outline-primary" href="{url}" '
-                f'data-hx-get="{url}?inline=1" data-hx-target="closest tr" '
-                f'data-hx-swap="afterend">{l_update}<span class="visually-hidden">: {name}, '
-                f"{step_name}</span></a>"
-            )
+            action = _update_link(update_url(m.pk), l_update, f"{name}, {step_name}")
         rows.append(
             f"<tr{' class="row-overdue"' if overdue else ''}>"
             f'<th scope="row" class="fw-normal"><a href="{escape(commune.get_absolute_url())}">'
@@ -79,23 +92,12 @@ def timeline_rows(rows) -> SafeString:
     by how many days) and note, its completion (late: by how many days), its timeline bar, and
     the update button when ``editable``."""
     l_update = escape(_("Update"))
-    before, after = reverse("roadmap:milestone_update", args=[_PK]).split(str(_PK))
+    update_url = _update_url()
     out = []
     for r in rows:
         m = r["milestone"]
         step_name = escape(m.step.name)
-        status = (
-            f'<span class="status st-{escape(m.status)}">{escape(m.get_status_display())}</span>'
-        )
-        if r["overdue"]:
-            days = r["days_overdue"]
-            late = ngettext("overdue %(days)s day", "overdue %(days)s days", days) % {
-                "days": localize(days)
-            }
-            status += (
-                ' <strong class="text-danger-emphasis"><span aria-hidden="true">!</span> '
-                f"{late}</strong>"
-            )
+        status = _status(m, r["days_overdue"] if r["overdue"] else None, "")
         if m.note:
             note = escape(truncatechars(m.note, 100))
             status += f'<div class="small text-body-secondary">{note}</div>'
@@ -107,15 +109,7 @@ def timeline_rows(rows) -> SafeString:
                     "days": localize(days_late)
                 }
                 done += f' <span class="small text-nowrap">({late})</span>'
-        action = ""
-        if m.editable:
-            url = f"{before}{m.pk}{after}"
-            action = (
-                f'<a class="btn btn-sm btn-outline-primary" href="{url}" '
-                f'data-hx-get="{url}?inline=1" data-hx-target="closest tr" '
-                f'data-hx-swap="afterend">{l_update}<span class="visually-hidden">: '
-                f"{step_name}</span></a>"
-            )
+        action = _update_link(update_url(m.pk), l_update, step_name) if m.editable else ""
         out.append(
             f"<tr{' class="row-overdue"' if r['overdue'] else ''}>"
             f'<th scope="row" class="fw-normal">{m.step.order}. {step_name}</th>'
