@@ -78,7 +78,7 @@ class _InFlight:
         with self.lock:
             return any(thread.is_alive() for thread in self.threads.values())
 
-    def wait_idle(self, timeout=10.0, quiet=0.2):
+    def wait_idle(self, timeout=10.0, quiet=0.05):
         """Returns once no request has been under way for ``quiet`` seconds (or at ``timeout``)."""
         deadline = time.monotonic() + timeout
         idle_since = None

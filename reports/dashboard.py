@@ -5,19 +5,19 @@ import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.template.defaultfilters import date as format_date
 from django.template.defaultfilters import floatformat, truncatechars
 from django.urls import get_script_prefix, reverse
 from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import get_current_timezone_name, template_localtime
+from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from audits.models import Announcement, communes_edition_overdue
 from communes.models import Commune, is_national
 from core import clock
+from core.rows import day
 from reports import charts, metrics
 from reports.grid import GridTable, grid_page, grid_tables
 from reports.metrics.rows import KEPT_HTML
@@ -167,7 +167,7 @@ def changes_rows(changes, *, show_commune: bool) -> SafeString:
     rows = []
     for item in changes:
         h, before = item["row"], item["before"]
-        when = format_date(template_localtime(h.history_date), "d/m/Y H:i")
+        when = day(h.history_date, "d/m/Y H:i")
         who = escape(h.history_user) if h.history_user else system
         commune = ""
         if show_commune:
@@ -182,7 +182,7 @@ def changes_rows(changes, *, show_commune: bool) -> SafeString:
         elif before is not None:
             change += f' <span class="small text-body-secondary">({unchanged})</span>'
         if h.completed_on and (before is None or h.completed_on != before.completed_on):
-            change += f" ({format_date(h.completed_on, 'd/m/Y')})"
+            change += f" ({day(h.completed_on)})"
         if h.note and (before is None or h.note != before.note):
             note = escape(truncatechars(h.note, 120))
             change += f'<br><span class="small text-body-secondary">{note}</span>'
@@ -199,7 +199,7 @@ def silent_rows(rows, *, districts: bool) -> SafeString:
     never = escape(_("never"))
     out = []
     for c in rows:
-        last = format_date(template_localtime(c.last_change), "d/m/Y") if c.last_change else never
+        last = _last_change(c, never)
         district = f"<td>{escape(c.district_name)}</td>" if districts else ""
         out.append(
             f'<tr><th scope="row" class="fw-normal"><a href="{escape(c.url)}">{escape(c.name)}'
@@ -207,6 +207,11 @@ def silent_rows(rows, *, districts: bool) -> SafeString:
             "</tr>"
         )
     return mark_safe("".join(out))  # noqa: S308 (every value escaped above)
+
+
+def _last_change(r, never: str) -> str:
+    """The day of a commune row's last change, else ``never`` (escaped)."""
+    return day(r.last_change) if r.last_change else never
 
 
 def _row_cells(r, never: str, silent: str) -> tuple[str, str, str, str, str]:
@@ -219,7 +224,7 @@ def _row_cells(r, never: str, silent: str) -> tuple[str, str, str, str, str]:
         if overdue
         else "0"
     )
-    last = format_date(template_localtime(r.last_change), "d/m/Y") if r.last_change else never
+    last = _last_change(r, never)
     if r.silent:
         last += f' <span class="badge text-bg-warning">{silent}</span>'
     progress = f"{floatformat(r.progress, 1)} / {floatformat(r.planned_progress, 1)}"

@@ -23,7 +23,6 @@ from procedures.models import ScopeItem
 from reports import charts, metrics
 from reports.dashboard import dashboard_figures_context, figure_links
 from reports.filters import CommuneFilterSet
-from reports.generation import OTHER
 from reports.resources import commune_rows
 from roadmap.models import Milestone
 
@@ -148,7 +147,6 @@ def _kept_for_commune(kind: str, commune, participations: list, as_of, build):
         as_of,
         repr(sorted((p.pk, p.sums_revision) for p in participations)),
         build,
-        topics=(OTHER,),
     )
 
 

@@ -262,19 +262,19 @@ def _kept(key: str, build, *, shared: bool = False, small: bool = False):
     return value
 
 
-def kept_by_revisions(kind: str, scope, as_of: datetime.date, revisions: str, build, topics=None):
+def kept_by_revisions(kind: str, scope, as_of: datetime.date, revisions: str, build):
     """Today's ``build()`` for a scope whose participations the caller has read with the
     revisions of their maintained sums (``revisions``: each of them, by pk, with its revision;
     ``scope``: what else names the scope, a commune's pk), kept in this process while none of
-    them changes: keyed on the generations of what is not a milestone (``topics``; default: the
-    units, participations and audits, and the roadmaps' shape) and on those revisions, which
-    every write of a participation's milestones renews (:mod:`roadmap.totals`). An update in
-    another commune leaves it kept, where the milestones' generation would renew every scope's.
-    The revisions name every participation of the scope, so the key needs no SQL of theirs
-    (writing it cost a commune's page two compilations)."""
-    from reports.generation import OTHER, ROADMAPS, data_generation
+    them changes: keyed on those revisions, which every write of a participation's milestones
+    renews (:mod:`roadmap.totals`; a milestone added, removed or moved too), and on the
+    generation of everything else. An update in another commune leaves it kept, where the
+    milestones' generation would renew every scope's. The revisions name every participation
+    of the scope, so the key needs no SQL of theirs (writing it cost a commune's page two
+    compilations)."""
+    from reports.generation import OTHER, data_generation
 
-    generation = data_generation(*(topics or (OTHER, ROADMAPS)))  # before the data
+    generation = data_generation(OTHER)  # before the data
     return _kept(f"{kind}:{SHAPE}:{generation}:{scope}:{as_of}:{revisions}", build)
 
 

@@ -17,6 +17,7 @@ from roadmap.tests.factories import (
     ParticipationFactory,
     RoadmapStepFactory,
     RoadmapTemplateFactory,
+    update_milestone,
 )
 
 TODAY = datetime.date(2017, 12, 15)
@@ -49,15 +50,8 @@ def add_roadmap(participation, template, statuses):
 
 def complete(milestone, by, *, on=datetime.date(2017, 12, 14), note: str = "") -> None:
     """``milestone`` (as it now stands) marked done ``on``, by ``by``, through the service."""
+    update_milestone(milestone, by, Milestone.Status.DONE, completed_on=on, note=note)
     milestone.refresh_from_db()
-    milestone_update_status(
-        milestone=milestone,
-        by=by,
-        status=Milestone.Status.DONE,
-        completed_on=on,
-        note=note,
-        expected_version=milestone.version,
-    )
 
 
 @pytest.fixture

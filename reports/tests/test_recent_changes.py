@@ -8,10 +8,11 @@ import random
 import pytest
 from django.utils import timezone
 
+from core.tests.loops import loop_html
 from reports.metrics import changes
 from reports.tests.test_dashboard import TODAY, roadmaps, template  # noqa: F401 (fixtures)
 from roadmap.models import Milestone, Participation
-from roadmap.services import milestone_update_status
+from roadmap.tests.factories import update_milestone
 
 
 @pytest.fixture(autouse=True)
@@ -39,17 +40,16 @@ def test_the_row_before_each_change_is_the_one_of_the_whole_history(
     milestones = [*roadmaps["a"], *roadmaps["c"]]
     statuses = [Milestone.Status.IN_PROGRESS, Milestone.Status.BLOCKED, Milestone.Status.DONE]
     for n in range(30):
-        m = Milestone.objects.get(pk=rng.choice(milestones).pk)
+        m = rng.choice(milestones)
         status = rng.choice(statuses)
         # Some changes back-dated (imports replay the past), several at the very same moment.
         at = rng.choice(MOMENTS) if rng.random() < 0.5 else None
-        milestone_update_status(
-            milestone=m,
-            by=dost_staff,
-            status=status,
+        update_milestone(
+            m,
+            dost_staff,
+            status,
             completed_on=TODAY if status == Milestone.Status.DONE else None,
             note=f"lần {n}",
-            expected_version=m.version,
             at=at,
         )
     scope = Participation.objects.all()
@@ -88,7 +88,6 @@ def test_the_rows_of_changes_are_those_the_template_wrote(
     """Status changed or not, a completion date set, kept or cleared, notes new, kept, long
     or with markup, a change by the system (no user): the rows written in Python are the
     template's, character for character."""
-    from django.template import Context, Template
     from django.utils import translation
 
     from reports.dashboard import changes_rows
@@ -98,17 +97,16 @@ def test_the_rows_of_changes_are_those_the_template_wrote(
     statuses = [Milestone.Status.IN_PROGRESS, Milestone.Status.BLOCKED, Milestone.Status.DONE]
     notes = ["", "giữ nguyên", '<b>Ghi chú</b> & "trích"', "dài " * 60]
     for n in range(40):
-        m = Milestone.objects.get(pk=rng.choice(milestones).pk)
+        m = rng.choice(milestones)
         status = rng.choice(statuses)
-        milestone_update_status(
-            milestone=m,
-            by=None if n % 7 == 0 else dost_staff,
-            status=status,
+        update_milestone(
+            m,
+            None if n % 7 == 0 else dost_staff,
+            status,
             completed_on=rng.choice([TODAY, datetime.date(2017, 9, 3)])
             if status == Milestone.Status.DONE
             else None,
             note=rng.choice(notes[1:] if status == Milestone.Status.BLOCKED else notes),
-            expected_version=m.version,
             at=rng.choice(MOMENTS) if rng.random() < 0.3 else None,
         )
     items = changes.recent_changes_with_previous(Participation.objects.all(), limit=100)
@@ -121,6 +119,5 @@ def test_the_rows_of_changes_are_those_the_template_wrote(
     assert any(i["row"].history_user is None for i in items)
     with translation.override(language):
         for show_commune in (True, False):
-            context = Context({"changes": items, "show_commune": show_commune})
-            expected = "".join(Template(TEMPLATE_ROWS).render(context).split("\n"))
+            expected = loop_html(TEMPLATE_ROWS, changes=items, show_commune=show_commune)
             assert changes_rows(items, show_commune=show_commune) == expected

@@ -4,9 +4,9 @@ loops wrote, character for character, in both languages."""
 import datetime
 
 import pytest
-from django.template import Context, Template
 from django.utils import timezone, translation
 
+from core.tests.loops import loop_html
 from reports.dashboard import district_rows, silent_rows
 from reports.metrics.definitions import MilestoneCounts
 from reports.metrics.rows import CommuneRow
@@ -44,8 +44,7 @@ def test_the_silent_communes_rows_are_those_the_template_wrote(settings, languag
     ]
     with translation.override(language), timezone.override("Asia/Ho_Chi_Minh"):
         for districts in (True, False):
-            context = Context({"rows": rows, "districts": districts})
-            expected = "".join(Template(SILENT_ROWS).render(context).split("\n"))
+            expected = loop_html(SILENT_ROWS, rows=rows, districts=districts)
             assert silent_rows(rows, districts=districts) == expected
             assert "01/12/2017" in expected
 
@@ -89,7 +88,7 @@ def test_the_district_pages_rows_are_those_the_template_wrote(language):
     ]
 
     def expected() -> str:
-        return "".join(Template(DISTRICT_ROWS).render(Context({"communes": rows})).split("\n"))
+        return loop_html(DISTRICT_ROWS, communes=rows)
 
     with translation.override(language), timezone.override("Asia/Ho_Chi_Minh"):
         assert district_rows(rows) == expected()
@@ -140,6 +139,5 @@ def test_the_list_of_communes_rows_are_those_the_template_wrote(language):
     ]
     with translation.override(language), timezone.override("Asia/Ho_Chi_Minh"):
         for districts in (True, False):
-            context = Context({"page": rows, "with_districts": districts})
-            expected = "".join(Template(COMMUNE_LIST_ROWS).render(context).split("\n"))
+            expected = loop_html(COMMUNE_LIST_ROWS, page=rows, with_districts=districts)
             assert commune_list_rows(rows, districts=districts) == expected

@@ -68,3 +68,20 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     step = factory.SubFactory(RoadmapStepFactory)
     planned_start = datetime.date(2017, 8, 8)
     due_date = datetime.date(2017, 8, 22)
+
+
+def update_milestone(milestone, by, status, *, completed_on=None, note="", at=None) -> Milestone:
+    """``milestone`` (as it now stands) updated through the service, as a person saves it
+    (``at``: back-dated, as imports and the demo replay the past)."""
+    from roadmap.services import milestone_update_status
+
+    current = Milestone.objects.get(pk=milestone.pk)
+    return milestone_update_status(
+        milestone=current,
+        by=by,
+        status=status,
+        completed_on=completed_on,
+        note=note,
+        expected_version=current.version,
+        at=at,
+    )

@@ -4,12 +4,11 @@ character for character, today and on a past day, for each role, in both languag
 import datetime
 
 import pytest
-from django.template import Context, Template
 from django.utils import translation
 
-from roadmap.models import Milestone
+from core.tests.loops import loop_html
 from roadmap.rows import milestone_rows
-from roadmap.services import milestone_update_status
+from roadmap.tests.factories import update_milestone
 from roadmap.tests.test_lists import TODAY, URL, milestones, steps  # noqa: F401 (fixtures)
 
 # The rows as the template loop of roadmap/milestone_list.html wrote them.
@@ -26,19 +25,6 @@ TEMPLATE_ROWS = """{% load i18n %}{% translate 'Step' as l_step %}{% translate '
 {% endfor %}"""
 
 
-def _update(milestone, by, status, completed_on=None, note="", at=None):
-    m = Milestone.objects.get(pk=milestone.pk)
-    milestone_update_status(
-        milestone=m,
-        by=by,
-        status=status,
-        completed_on=completed_on,
-        note=note,
-        expected_version=m.version,
-        at=at,
-    )
-
-
 @pytest.mark.parametrize("language", ["vi", "en"])
 @pytest.mark.parametrize("persona", ["dost_staff", "commune_officer", "district_officer"])
 def test_the_rows_are_those_the_template_wrote(
@@ -52,9 +38,9 @@ def test_the_rows_are_those_the_template_wrote(
     """Overdue (by 14 days, by one), done, not started, changed by someone or by the system,
     a name with markup; offered for an update or not; today and on a past day."""
     a_audit, c_audit = milestones["a_audit"], milestones["c_audit"]
-    _update(a_audit, dost_staff, "blocked", note='Chờ <b>kinh phí</b> & "duyệt"')
-    _update(c_audit, None, "in_progress")
-    _update(
+    update_milestone(a_audit, dost_staff, "blocked", note='Chờ <b>kinh phí</b> & "duyệt"')
+    update_milestone(c_audit, None, "in_progress")
+    update_milestone(
         milestones["a_survey"],
         dost_staff,
         "done",
@@ -70,9 +56,7 @@ def test_the_rows_are_those_the_template_wrote(
         for query in ({}, {"as_of": "02/12/2017"}, {"as_of": "01/09/2017"}):
             response = client.get(URL, query, HTTP_ACCEPT_LANGUAGE=language)
             rows = response.context["milestones"]
-            expected = "".join(
-                Template(TEMPLATE_ROWS).render(Context({"milestones": rows})).split("\n")
-            )
+            expected = loop_html(TEMPLATE_ROWS, milestones=rows)
             assert milestone_rows(rows) == expected
             assert expected in response.content.decode()
             seen += len(rows)
@@ -107,8 +91,8 @@ def test_a_communes_roadmap_rows_are_those_the_template_wrote(
     not, today and on past days."""
     from roadmap.rows import timeline_rows
 
-    _update(milestones["a_audit"], dost_staff, "blocked", note="Chờ <b>kinh phí</b> " * 20)
-    _update(
+    update_milestone(milestones["a_audit"], dost_staff, "blocked", note="Chờ <b>kinh phí</b> " * 20)
+    update_milestone(
         milestones["a_survey"],
         dost_staff,
         "done",
@@ -124,9 +108,7 @@ def test_a_communes_roadmap_rows_are_those_the_template_wrote(
             response = client.get(page, query, HTTP_ACCEPT_LANGUAGE=language)
             for roadmap in response.context["roadmaps"]:
                 rows = roadmap["rows"]
-                expected = "".join(
-                    Template(TIMELINE_ROWS).render(Context({"rows": rows})).split("\n")
-                )
+                expected = loop_html(TIMELINE_ROWS, rows=rows)
                 assert timeline_rows(rows) == expected
                 assert expected in response.content.decode()
                 seen += len(rows)
