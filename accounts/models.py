@@ -1,6 +1,7 @@
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Count, Max, Q
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, District, Province, territory_codes
 from core import clock
+from core.generation import OTHER, kept
 from core.querysets import in_force_q
 from core.scope import EVERYTHING, NOTHING, Scope, scope_of
 
@@ -24,9 +26,16 @@ def territory() -> Scope:
 def territory_name(on=None) -> str:
     """The name of the deployment's territory on day ``on`` (default today): the whole country
     (a national deployment, or no one province), else its province of that day
-    (:meth:`ProvinceQuerySet.territory_province`: tỉnh Bến Tre before 1/7/2025)."""
-    province = Province.objects.territory_province(on)
-    return province.name if province is not None else str(_("Whole country"))
+    (:meth:`ProvinceQuerySet.territory_province`: tỉnh Bến Tre before 1/7/2025). Every staff
+    page names it in its title: kept in the process while no unit or programme changes."""
+    day = on or clock.today()
+    name = kept(
+        "territory-name",
+        (day, settings.QMS_PROVINCE, tuple(territory_codes())),
+        lambda: getattr(Province.objects.territory_province(day), "name", None),
+        (OTHER,),
+    )
+    return name if name is not None else str(_("Whole country"))
 
 
 class UserQuerySet(models.QuerySet):

@@ -71,7 +71,7 @@ def report(client, rows, *, runs):
 def add_synthetic_programme(n: int) -> None:
     """``n`` communes in 10 new districts, each with the new-build roadmap at some progress."""
     from communes.models import Commune, District, Province
-    from reports.generation import data_changed
+    from core.generation import data_changed
     from roadmap.models import (
         Milestone,
         Participation,

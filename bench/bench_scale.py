@@ -66,7 +66,7 @@ def timed(client, url: str, runs: int) -> tuple[float, float, int]:
     """:func:`median_ms` with, first, the time of the warm-up after a change to the data (a new
     data generation: the cached figures unreachable, what the first reader after a change
     waits)."""
-    from reports.generation import data_changed
+    from core.generation import data_changed
 
     data_changed()
     started = time.perf_counter()
@@ -106,7 +106,7 @@ def pages(client, runs: int) -> None:
 
 def worker_report(user, fmt: str) -> None:
     """The province report built by ``db_worker`` in a child process: time and peak memory."""
-    from reports.generation import data_changed
+    from core.generation import data_changed
     from reports.tasks import build_report
 
     data_changed()  # nothing from the cache

@@ -109,7 +109,7 @@ def main() -> int:
     from django.db import transaction
     from django.test.utils import override_settings
 
-    from reports.generation import data_changed
+    from core.generation import data_changed
     from roadmap.models import Milestone, Participation
 
     call_command("migrate", verbosity=0)

@@ -85,7 +85,7 @@ def report_across(a: str, b: str, password: str, env: dict) -> bool:
     """The province report requested on ``a``, built by the worker, downloaded from ``b``."""
     from pypdf import PdfReader
 
-    from reports.generation import data_changed
+    from core.generation import data_changed
 
     data_changed()
     session = sign_in(a, "manager", password)

@@ -152,7 +152,7 @@ def from_scratch(timer, client, by) -> tuple[dict, dict]:
     milestones (a unit, a participation, an audit): every figure computed again; and the next
     after a milestone update, when a large scope's kept state is built again (the medians
     of 3)."""
-    from reports.generation import OTHER, data_changed
+    from core.generation import OTHER, data_changed
 
     computed, built = [], []
     for _i in range(3):
@@ -265,9 +265,12 @@ def profile(client, url: str, top: int = 8) -> None:
 
 def session_cookies(usernames: list[str]) -> dict[str, dict]:
     """A signed-in session for each account, as its cookies (what a sign-in leaves behind,
-    without its password hash: the load test measures the mix, not sign-ins)."""
+    without its password hash: the load test measures the mix, not sign-ins), and the CSRF
+    cookie its first form would set (a secret of 32 letters and digits, which the forms then
+    send back as they are)."""
     from django.conf import settings
     from django.test import Client
+    from django.utils.crypto import get_random_string
 
     from accounts.models import User
 
@@ -276,7 +279,8 @@ def session_cookies(usernames: list[str]) -> dict[str, dict]:
         client = Client()
         client.force_login(user)
         cookies[user.username] = {
-            settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value
+            settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value,
+            settings.CSRF_COOKIE_NAME: get_random_string(32),
         }
     return cookies
 
@@ -325,7 +329,7 @@ def main() -> int:
     from accounts.models import User
     from bench import capacity
     from bench.build_scale_data import bench_accounts, grow_to
-    from reports.generation import data_changed
+    from core.generation import data_changed
     from roadmap.models import Milestone
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]

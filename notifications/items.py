@@ -37,7 +37,7 @@ from audits.models import CorrectiveAction
 from core import clock
 from notifications.models import Kind
 from reports import metrics
-from reports.generation import data_generation
+from core.generation import data_generation
 from roadmap.models import Milestone, Participation
 
 Role = User.Role

@@ -10,9 +10,6 @@ class ReportsConfig(AppConfig):
         from reports import resources, signals  # noqa: F401  (resources registers the exports)
 
         signals.connect()
-        from reports import generation
-
-        generation.connect()
         from core.spreadsheets import register_background_export
         from reports.tasks import waiting_for_user
         from reports.views_tasks import queue_export

@@ -2,7 +2,7 @@
 (by :func:`reports.documents.render`), with a cache keyed by the data's last change.
 
 Cache: the default cache (``CACHES["default"]``, set by ``CACHE_URL``) holds the rendered files
-and the *data generation* (:mod:`reports.generation`), random tokens replaced by
+and the *data generation* (:mod:`core.generation`), random tokens replaced by
 ``reports/signals.py`` after any change to a row of the roadmap, audits, procedures or communes
 apps (when the transaction commits). A report's key is its scope, the audience (what the user may
 see), the language, the as-of date, the format and those tokens, so a change makes every older copy unreachable (they expire after
@@ -42,7 +42,7 @@ from procedures.models import ScopeItem
 from reports import documents, metrics
 from reports.documents import textlayout
 from reports.documents.official import issuer
-from reports.generation import data_generation
+from core.generation import data_generation
 from reports.grid import grid_tables
 from roadmap.models import Milestone
 

@@ -2,11 +2,11 @@
 
 Connected in :meth:`reports.apps.ReportsConfig.ready` to ``post_save`` and ``post_delete`` of every
 model of the apps below (their history models included); a milestone's change starts a new
-generation of the milestones' topic only (:mod:`reports.generation`). The new generation starts
+generation of the milestones' topic only (:mod:`core.generation`). The new generation starts
 when the transaction commits, so a report rendered meanwhile cannot be cached under it with the old data.
 Bulk ``QuerySet.update()`` and ``bulk_create()`` send no model signal: code that uses them sends
 :data:`core.signals.data_bulk_written` (the imports do), which is connected here too, or calls
-:func:`reports.generation.data_changed` itself.
+:func:`core.generation.data_changed` itself.
 """
 
 from functools import partial
@@ -24,7 +24,7 @@ MAINTAINED = {"roadmap.participationtotals", "roadmap.roadmapday"}
 
 
 def _changed(sender, **kwargs):
-    from reports.generation import data_changed, topic_of
+    from core.generation import data_changed, topic_of
 
     topic = topic_of(sender)
     topics = (topic,) if topic else ()
@@ -34,7 +34,7 @@ def _changed(sender, **kwargs):
 def _milestone_changed(sender, instance, created=True, **kwargs):
     """A milestone saved or deleted: a new generation of the milestones and, when it was added,
     removed or moved to another step or participation, of the roadmaps' shape."""
-    from reports.generation import MILESTONES, ROADMAPS, data_changed
+    from core.generation import MILESTONES, ROADMAPS, data_changed
 
     moved = created or kwargs.get("signal") is post_delete
     moved = moved or getattr(instance, "loaded_place", None) != instance.place

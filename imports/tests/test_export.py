@@ -227,6 +227,7 @@ def test_export_queries_do_not_grow_with_the_rows(client, dost_staff, world, fmt
     client.force_login(dost_staff)
     step = RoadmapStepFactory(order=1)
     MilestoneFactory(participation=world["participation"], step=step)
+    client.get(f"/milestones/?export={fmt}").getvalue()  # the signed-in user read, then kept
     with CaptureQueriesContext(connection) as one:
         client.get(f"/milestones/?export={fmt}").getvalue()  # a streamed file reads as it goes
     for order in range(2, 21):

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from communes.tests.factories import CommuneFactory
 from imports.tests.helpers import upload, xlsx_bytes
-from reports.generation import data_generation
+from core.generation import data_generation
 from roadmap.models import Milestone
 from roadmap.services import milestone_update_status
 from roadmap.tests.factories import ParticipationFactory, RoadmapStepFactory, RoadmapTemplateFactory

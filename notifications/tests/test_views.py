@@ -38,8 +38,9 @@ def test_the_header_loads_the_count_and_the_count_is_cached(
     assert f'hx-get="{reverse("notifications:count")}"' in page.text
     first = client.get(reverse("notifications:count"))
     assert '<span class="badge rounded-pill text-bg-danger" id="notification-count">3' in first.text
-    # session and user only: the count comes from the cache until the data or the day change
-    with django_assert_num_queries(2):
+    # the session only (the user is kept from the first request): the count comes from the
+    # cache until the data or the day change
+    with django_assert_num_queries(1):
         again = client.get(reverse("notifications:count"))
     assert again.text == first.text
 
@@ -52,7 +53,7 @@ def test_no_badge_when_there_is_nothing(client, rollout):
 
 
 def test_the_count_follows_a_change_of_the_data(client, rollout):
-    from reports.generation import data_changed
+    from core.generation import data_changed
 
     client.force_login(rollout["officer_a"])
     assert ">3<" in client.get(reverse("notifications:count")).text

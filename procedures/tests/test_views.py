@@ -81,8 +81,8 @@ def test_catalogue_queries_do_not_grow_with_rows(client, dost_staff, django_asse
     ProcedureFactory.create_batch(n, field=field)
     client.force_login(dost_staff)
     client.get(LIST)
-    # session, user, index, page rows, fields
-    with django_assert_num_queries(5):
+    # session, index, page rows, fields (the user is kept from the first request)
+    with django_assert_num_queries(4):
         response = client.get(LIST)
     assert len(response.context["procedures"]) == n
 
@@ -264,11 +264,11 @@ def test_scope_page_queries_do_not_grow_with_items(
     assert len(response.context["items"]) == n
 
 
-# session, user, commune, may the consultant edit (does it serve the commune?), the scope items,
+# session, commune (the user is kept from the first request), may the consultant edit (does it serve the commune?), the scope items,
 # the commune's scope figures (its participations the user sees; the scope added up and the
 # procedures in force in one query: procedures.models.ScopeItemQuerySet.figures, core.sql.scalars),
 # the procedures the "add" form offers, and the banner of every page asking whether the
 # consultant's communes have all ended (one query); the procedure catalogue in force today, to
 # name it on the page (one; the count of the procedures in force asks it in a subquery). The
 # same for 1 item and for 20.
-SCOPE_PAGE_QUERIES = 10
+SCOPE_PAGE_QUERIES = 9

@@ -14,7 +14,7 @@ from communes.models import Commune
 from communes.resources import GSO_COLUMNS
 from imports.tests.helpers import upload, xlsx_bytes
 from qms_rollout.tests.production_env import documented_env, manage
-from reports.generation import data_generation
+from core.generation import data_generation
 
 
 @pytest.fixture

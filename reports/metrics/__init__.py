@@ -76,6 +76,7 @@ from reports.metrics.compute import (  # noqa: F401
     forget_recent,
     kept_by_revisions,
     province_rows,
+    recent_changes_cached,
     records_cached,
     year_figures_cached,
     year_tables_by_province,

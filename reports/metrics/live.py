@@ -5,7 +5,7 @@ A commune officer's update rewrites one participation's maintained sums
 (:mod:`roadmap.totals`), and with them its ``revision`` (a new random number). A process that
 has computed today's figures of a scope keeps, for that scope and day, each participation's row
 (:class:`~reports.metrics.rows.CommuneRow`), the revision it was read at and its days of the
-curve. When the milestones' generation changes (``reports/generation.py``), it reads the
+curve. When the milestones' generation changes (``core/generation.py``), it reads the
 revisions of the scope (one small query), reads again the sums and days of those that differ
 (three queries on a few rows), rebuilds their rows, moves the curve's weights by their days
 (whole numbers: exact), and adds the rows up again with the very functions of
@@ -65,7 +65,7 @@ class _State:
 def key(participations, as_of: datetime.date) -> str:
     """What the kept state of ``participations`` (in force on ``as_of``) is kept under: the
     scope, the day, and the generations of what the rows read besides the milestones."""
-    from reports.generation import OTHER, ROADMAPS, data_generation
+    from core.generation import OTHER, ROADMAPS, data_generation
 
     generation = data_generation(OTHER, ROADMAPS)
     sql, params = participations.query.sql_with_params()

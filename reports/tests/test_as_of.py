@@ -18,7 +18,7 @@ from accounts.models import User
 from accounts.tests.factories import UserFactory
 from communes.tests.factories import CommuneFactory, ProvinceFactory
 from reports import metrics
-from reports.generation import data_changed
+from core.generation import data_changed
 from roadmap.models import Milestone, Participation
 from roadmap.services import milestone_update_status
 from roadmap.tests.factories import (

@@ -1,4 +1,4 @@
-"""The figures' caches by topic (``reports/generation.py``): a milestone's update renews the
+"""The figures' caches by topic (``core/generation.py``): a milestone's update renews the
 milestones' figures only; the audits' figures and the grid's steps stay cached until what they
 read changes, and the dashboard then shows exactly what a computation from scratch shows."""
 
@@ -9,7 +9,7 @@ import pytest
 
 from audits.tests.factories import AuditFactory, FindingFactory
 from reports import metrics
-from reports.generation import MILESTONES, OTHER, ROADMAPS, data_changed, data_generation
+from core.generation import MILESTONES, OTHER, ROADMAPS, data_changed, data_generation
 from reports.metrics.compute import forget_recent
 from reports.tests.test_dashboard import (  # noqa: F401 (fixtures)
     TODAY,

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from communes.tests.factories import CommuneFactory
 from reports import charts, metrics
-from reports.generation import data_changed
+from core.generation import data_changed
 from roadmap.models import Milestone
 from roadmap.services import milestone_update_status
 from roadmap.tests.factories import (

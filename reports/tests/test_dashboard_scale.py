@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bench.fixtures import AS_OF, add_communes, reader
-from reports.generation import data_changed
+from core.generation import data_changed
 
 MAX_ROWS = 100
 PAGE_ROWS = 50  # a summarised grid: half of MAX_ROWS a page

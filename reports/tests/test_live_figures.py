@@ -11,7 +11,7 @@ import pytest
 
 from reports import metrics
 from reports.dashboard import dashboard_grids
-from reports.generation import data_changed
+from core.generation import data_changed
 from reports.metrics import live
 from reports.metrics.compute import forget_recent
 from reports.tests.test_maintained_sums_random import (  # noqa: F401 (fixtures)

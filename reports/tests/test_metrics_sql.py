@@ -233,7 +233,7 @@ def test_a_milestone_update_leaves_the_year_figures_cached_and_an_audit_does_not
     roadmaps, dost_staff, django_capture_on_commit_callbacks
 ):
     from audits.tests.factories import AuditFactory
-    from reports.generation import MILESTONES, OTHER, data_generation
+    from core.generation import MILESTONES, OTHER, data_generation
 
     everyone = Participation.objects.all()
     year = metrics.year_figures_cached(everyone, 2018, today=TODAY)

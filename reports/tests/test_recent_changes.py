@@ -121,3 +121,42 @@ def test_the_rows_of_changes_are_those_the_template_wrote(
         for show_commune in (True, False):
             expected = loop_html(TEMPLATE_ROWS, changes=items, show_commune=show_commune)
             assert changes_rows(items, show_commune=show_commune) == expected
+
+
+def _history_reads(client, url) -> tuple[int, str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    reads = [q for q in queries.captured_queries if "roadmap_historicalmilestone" in q["sql"]]
+    return len(reads), response.text
+
+
+def test_the_latest_changes_are_kept_until_a_change_or_a_renamed_person(
+    client,
+    roadmaps,  # noqa: F811
+    dost_staff,
+    world,
+    django_capture_on_commit_callbacks,
+):
+    """The dashboard's and the district page's latest changes are read once, then kept in the
+    process (reports.metrics.recent_changes_cached) until a milestone, a unit or a user changes:
+    each page shows every change as soon as it is committed, under its author's name of now."""
+    client.force_login(dost_staff)
+    pages = ["/dashboard/", world["district"].get_absolute_url()]
+    for page in pages:
+        assert _history_reads(client, page)[0] > 0
+        assert _history_reads(client, page)[0] == 0  # kept
+    with django_capture_on_commit_callbacks(execute=True):
+        update_milestone(roadmaps["a"][0], dost_staff, Milestone.Status.IN_PROGRESS, note="mới 1")
+    for page in pages:
+        reads, text = _history_reads(client, page)
+        assert reads > 0 and "mới 1" in text
+    with django_capture_on_commit_callbacks(execute=True):
+        dost_staff.first_name, dost_staff.last_name = "Thị Hoa", "Trần"
+        dost_staff.save()
+    for page in pages:
+        reads, text = _history_reads(client, page)
+        assert reads > 0 and str(dost_staff) in text

@@ -317,8 +317,9 @@ def test_a_disguised_file_is_refused_and_nothing_is_saved(client, commune_office
 def test_milestone_page_query_count(client, commune_officer, milestone, django_assert_num_queries):
     client.force_login(commune_officer)
     client.get(url(milestone))  # warm the session
-    # session, user, milestone, can_edit (none for an officer), evidence, history
-    with django_assert_num_queries(5):
+    # session, milestone, can_edit (none for an officer), evidence, history (the user is kept
+    # from the first request)
+    with django_assert_num_queries(4):
         client.get(url(milestone))
 
 

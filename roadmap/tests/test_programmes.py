@@ -72,9 +72,9 @@ def test_programme_list_queries_do_not_grow(client, dost_staff, django_assert_nu
         ParticipationFactory(programme=programme)
     client.force_login(dost_staff)
     client.get(LIST)
-    # session, user, programmes with their consultant, province and number of communes; the
-    # name of the user's scope in the title (the province)
-    with django_assert_num_queries(4):
+    # session, programmes with their consultant, province and number of communes (the user and
+    # the name of their scope in the title, the province, are kept from the first request)
+    with django_assert_num_queries(2):
         response = client.get(LIST)
     assert len(response.context["programmes"]) >= n
 
@@ -87,10 +87,10 @@ def test_programme_detail_queries_do_not_grow(client, dost_staff, django_assert_
         UserFactory(role=User.Role.COMMUNE_OFFICER, commune=participation.commune)
     client.force_login(dost_staff)
     client.get(detail(programme))
-    # session, user, programme, participations, officers, then the forms' choices: communes
-    # not yet in the programme (the one-commune and the several-communes forms), templates, the
-    # programme's communes
-    with django_assert_num_queries(9):
+    # session, programme, participations, officers, then the forms' choices: communes not yet in
+    # the programme (the one-commune and the several-communes forms), templates, the programme's
+    # communes (the user is kept from the first request)
+    with django_assert_num_queries(8):
         response = client.get(detail(programme))
     assert len(response.context["participations"]) == n
 

@@ -3,12 +3,14 @@ the figures and reports show (``reports/signals.py``). Whatever is cached under 
 report, :func:`reports.metrics.compute_cached`'s figures) is unreachable once one is replaced, on
 every worker and server that shares the cache.
 
-Three topics, each with its token: the milestones (their rows and history: what commune officers
-change all day), everything else (units, programmes, procedures and scopes, audits,
-announcements), and the roadmaps' shape (which steps stand on which participation's roadmap: a
-milestone added, removed or moved to another step or participation, and any bulk write). What
-does not read the milestones (the year's maintenance figures) keys on the second only, so a
-milestone's update leaves it cached; the steps of the grid key on the last two.
+Three topics of the figures, each with its token: the milestones (their rows and history: what
+commune officers change all day), everything else (units, programmes, procedures and scopes,
+audits, announcements), and the roadmaps' shape (which steps stand on which participation's
+roadmap: a milestone added, removed or moved to another step or participation, and any bulk
+write). What does not read the milestones (the year's maintenance figures) keys on the second
+only, so a milestone's update leaves it cached; the steps of the grid key on the last two. A
+fourth, the users (``accounts/signals.py``), is no topic of the figures: a sign-in saves its user,
+and must not renew them; what a request keeps of its signed-in user keys on it (:func:`kept`).
 
 Read the tokens *before* the data: a change committed during a computation then leaves its result
 under the old ones. A request reads each token once, at its first use (:func:`remember_for_request`):
@@ -17,12 +19,14 @@ itself (a change it commits) replace those it remembers."""
 
 import threading
 import uuid
+from collections import OrderedDict
 
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 
 MILESTONES, OTHER, ROADMAPS = "milestones", "other", "roadmaps"
-TOPICS = (MILESTONES, OTHER, ROADMAPS)
+TOPICS = (MILESTONES, OTHER, ROADMAPS)  # the figures': what "all" means below
+USERS = "users"
 MILESTONE_MODELS = {"roadmap.milestone", "roadmap.historicalmilestone"}
 
 
@@ -42,6 +46,10 @@ def data_generation(*topics: str) -> str:
     tokens = {} if remembered is None else {k: remembered[k] for k in keys if k in remembered}
     if len(tokens) < len(keys):
         missing = [key for key in keys if key not in tokens]
+        if remembered is not None and not remembered:
+            # A request's first read: every token at once (one query, where a page read two or
+            # three, one for its user, one for its figures).
+            missing = [_key(topic) for topic in (*TOPICS, USERS)]
         found = cache.get_many(missing)
         if len(found) < len(missing):
             for key in missing:
@@ -62,6 +70,33 @@ def data_changed(*topics: str) -> None:
     remembered = getattr(_REQUEST, "tokens", None)
     if remembered is not None:
         remembered.update(tokens)
+
+
+# What :func:`kept` keeps in this process, by name, key and tokens.
+_KEPT: "OrderedDict[tuple, object]" = OrderedDict()
+_KEPT_MAX = 4096
+_KEPT_LOCK = threading.Lock()
+
+
+def kept(name: str, key, build, topics: tuple[str, ...]):
+    """``build()``'s value for ``key``, kept in this process while the tokens of ``topics`` stay
+    (read once a request, see above): for what a page reads at every request and changes
+    seldom (the signed-in user, the territory's name). The value is shared by every request
+    that reads it: immutable (a string, bytes), or copied by the caller."""
+    try:
+        entry = (name, data_generation(*topics), key)  # the tokens before the data
+    except Exception:  # any backend's error: the shared cache is out of reach (/healthz says
+        return build()  # so), and the pages that need no figures still answer
+    with _KEPT_LOCK:
+        if entry in _KEPT:
+            _KEPT.move_to_end(entry)
+            return _KEPT[entry]
+    value = build()
+    with _KEPT_LOCK:
+        _KEPT[entry] = value
+        while len(_KEPT) > _KEPT_MAX:
+            _KEPT.popitem(last=False)
+    return value
 
 
 def remember_for_request(sender=None, **kwargs) -> None:
