@@ -35,9 +35,9 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from audits.models import CorrectiveAction
 from core import clock
+from core.generation import data_generation
 from notifications.models import Kind
 from reports import metrics
-from core.generation import data_generation
 from roadmap.models import Milestone, Participation
 
 Role = User.Role

@@ -37,12 +37,12 @@ from audits.models import Announcement, CorrectiveAction, CorrectiveActionQueryS
 from communes.models import Commune, Province
 from core import clock
 from core.filenames import download_name
+from core.generation import data_generation
 from core.text import unit_sort_key
 from procedures.models import ScopeItem
 from reports import documents, metrics
 from reports.documents import textlayout
 from reports.documents.official import issuer
-from core.generation import data_generation
 from reports.grid import grid_tables
 from roadmap.models import Milestone
 

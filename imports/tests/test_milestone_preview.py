@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from communes.tests.factories import CommuneFactory
-from imports.tests.helpers import upload, xlsx_bytes
 from core.generation import data_generation
+from imports.tests.helpers import upload, xlsx_bytes
 from roadmap.models import Milestone
 from roadmap.services import milestone_update_status
 from roadmap.tests.factories import ParticipationFactory, RoadmapStepFactory, RoadmapTemplateFactory

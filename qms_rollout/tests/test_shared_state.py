@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from communes.models import Commune
 from communes.resources import GSO_COLUMNS
+from core.generation import data_generation
 from imports.tests.helpers import upload, xlsx_bytes
 from qms_rollout.tests.production_env import documented_env, manage
-from core.generation import data_generation
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from pypdf import PdfReader
 from accounts.models import User
 from accounts.tests.factories import UserFactory
 from communes.tests.factories import CommuneFactory, ProvinceFactory
-from reports import metrics
 from core.generation import data_changed
+from reports import metrics
 from roadmap.models import Milestone, Participation
 from roadmap.services import milestone_update_status
 from roadmap.tests.factories import (

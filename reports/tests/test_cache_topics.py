@@ -8,8 +8,8 @@ import sys
 import pytest
 
 from audits.tests.factories import AuditFactory, FindingFactory
-from reports import metrics
 from core.generation import MILESTONES, OTHER, ROADMAPS, data_changed, data_generation
+from reports import metrics
 from reports.metrics.compute import forget_recent
 from reports.tests.test_dashboard import (  # noqa: F401 (fixtures)
     TODAY,

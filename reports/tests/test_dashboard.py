@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from communes.tests.factories import CommuneFactory
-from reports import charts, metrics
 from core.generation import data_changed
+from reports import charts, metrics
 from roadmap.models import Milestone
 from roadmap.services import milestone_update_status
 from roadmap.tests.factories import (

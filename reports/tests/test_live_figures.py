@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
+from core.generation import data_changed
 from reports import metrics
 from reports.dashboard import dashboard_grids
-from core.generation import data_changed
 from reports.metrics import live
 from reports.metrics.compute import forget_recent
 from reports.tests.test_maintained_sums_random import (  # noqa: F401 (fixtures)
