@@ -81,8 +81,9 @@ _KEPT_LOCK = threading.Lock()
 def kept(name: str, key, build, topics: tuple[str, ...]):
     """``build()``'s value for ``key``, kept in this process while the tokens of ``topics`` stay
     (read once a request, see above): for what a page reads at every request and changes
-    seldom (the signed-in user, the territory's name). The value is shared by every request
-    that reads it: immutable (a string, bytes), or copied by the caller."""
+    seldom (the signed-in user, the territory's name, a commune's records). The value is shared
+    by every request that reads it: immutable (a string, bytes), copied by the caller, or only
+    read."""
     try:
         entry = (name, data_generation(*topics), key)  # the tokens before the data
     except Exception:  # any backend's error: the shared cache is out of reach (/healthz says

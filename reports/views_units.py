@@ -17,6 +17,7 @@ from audits.models import Announcement, Audit, Finding
 from communes.access import get_commune_for_user, get_district_for_user
 from core import clock
 from core.asof import as_of_from_request
+from core.generation import OTHER, kept
 from core.lists import PER_PAGE, render_list
 from core.spreadsheets import export_format, export_list
 from procedures.models import ScopeItem
@@ -190,20 +191,29 @@ def _progress_ctx(user, commune, in_scope, as_of) -> dict:
 
 
 def _records_ctx(user, commune, as_of) -> dict:
-    """The commune's quality records as of ``as_of``: scope to revise, audits, announcements."""
+    """The commune's quality records as of ``as_of``: scope to revise, audits, announcements;
+    kept in the process while nothing but the milestones changes (they read none), for the
+    users who see them alike: those of one role and unit."""
+
+    def build():
+        return {
+            "needing_revision": list(
+                ScopeItem.objects.visible_to(user)
+                .filter(commune=commune)
+                .needing_revision(on=as_of)
+                .select_related("procedure__field")
+            ),
+            "audits": _commune_audits(user, commune, as_of),
+            "announcements": list(
+                Announcement.objects.visible_to(user).filter(commune=commune).decided_by(as_of)
+            ),
+        }
+
+    seen_as = (user.role, user.is_active, user.district_id, user.commune_id, user.consultant_id)
     return {
-        "needing_revision": list(
-            ScopeItem.objects.visible_to(user)
-            .filter(commune=commune)
-            .needing_revision(on=as_of)
-            .select_related("procedure__field")
-        ),
+        **kept("commune-records", (commune.pk, as_of, seen_as), build, (OTHER,)),
         "can_edit_scope": not clock.is_past(as_of)
         and access.can_manage_quality_records(user, commune),
-        "audits": _commune_audits(user, commune, as_of),
-        "announcements": list(
-            Announcement.objects.visible_to(user).filter(commune=commune).decided_by(as_of)
-        ),
     }
 
 
@@ -220,7 +230,7 @@ def commune_detail(request, code: str, since: str):
         "commune": commune,
         **_progress_ctx(user, commune, in_scope, as_of),
         **_records_ctx(user, commune, as_of),
-        **_lineage(commune, as_of),
+        **kept("commune-lineage", (commune.pk, as_of), lambda: _lineage(commune, as_of), (OTHER,)),
         "as_of_choice": as_of_choice,
     }
     first = ctx["participations"][0].first_year if ctx["participations"] else None

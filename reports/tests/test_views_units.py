@@ -369,3 +369,35 @@ def test_each_role_lands_on_its_start_page(client, personas, persona, target):
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"] == target
+
+
+def test_a_communes_records_are_kept_until_they_change(
+    client, commune_officer, consultant, world, django_capture_on_commit_callbacks
+):
+    """The commune page's audits, announcements, scope to revise and lineage are read once,
+    then kept while nothing but the milestones changes; a record committed shows at the next
+    request, to every role that sees the commune."""
+    commune = world["commune"]
+    page = commune.get_absolute_url()
+
+    def records_read(client) -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(page)
+        assert response.status_code == 200
+        tables = ("audits_audit", "audits_announcement", "procedures_scopeitem")
+        return sum(
+            any(t in q["sql"] for t in tables) for q in queries.captured_queries
+        ), response.text
+
+    for user in (commune_officer, consultant):
+        client.force_login(user)
+        assert records_read(client)[0] > 0
+        assert records_read(client)[0] == 0  # kept
+    with django_capture_on_commit_callbacks(execute=True):
+        AuditFactory(commune=commune, lead="Trưởng đoàn Mới")
+        AnnouncementFactory(commune=commune, decision_number="999/QĐ-TEST")
+    for user in (commune_officer, consultant):
+        client.force_login(user)
+        reads, text = records_read(client)
+        assert reads > 0
+        assert "Trưởng đoàn Mới" in text and "999/QĐ-TEST" in text
