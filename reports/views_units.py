@@ -135,11 +135,11 @@ def _commune_audits(user, commune, as_of) -> list:
     return audits
 
 
-def _kept_for_commune(kind: str, commune, participations: list, as_of, build):
+def _kept_for_commune(kind: str, commune, participations: list, as_of, build, *, users=False):
     """``build()``, today kept while the commune's participations (``participations``, all of
     the page's scope, read with the revisions of their sums: every write of a milestone renews
-    its participation's) and what is not a milestone do not change; a past day's computed
-    again."""
+    its participation's) and what is not a milestone do not change (nor the users, when
+    ``users``: for what names them); a past day's computed again."""
     if clock.is_past(as_of):
         return build()
     return metrics.kept_by_revisions(
@@ -148,6 +148,7 @@ def _kept_for_commune(kind: str, commune, participations: list, as_of, build):
         as_of,
         repr(sorted((p.pk, p.sums_revision) for p in participations)),
         build,
+        users=users,
     )
 
 
@@ -179,6 +180,7 @@ def _progress_ctx(user, commune, in_scope, as_of) -> dict:
         participations,
         as_of,
         lambda: _commune_changes(in_scope, as_of),
+        users=True,
     )
     return {
         "participations": participations,

@@ -263,7 +263,9 @@ def _kept(key: str, build, *, shared: bool = False, small: bool = False):
     return value
 
 
-def kept_by_revisions(kind: str, scope, as_of: datetime.date, revisions: str, build):
+def kept_by_revisions(
+    kind: str, scope, as_of: datetime.date, revisions: str, build, *, users: bool = False
+):
     """Today's ``build()`` for a scope whose participations the caller has read with the
     revisions of their maintained sums (``revisions``: each of them, by pk, with its revision;
     ``scope``: what else names the scope, a commune's pk), kept in this process while none of
@@ -272,10 +274,11 @@ def kept_by_revisions(kind: str, scope, as_of: datetime.date, revisions: str, bu
     generation of everything else. An update in another commune leaves it kept, where the
     milestones' generation would renew every scope's. The revisions name every participation
     of the scope, so the key needs no SQL of theirs (writing it cost a commune's page two
-    compilations)."""
-    from core.generation import OTHER, data_generation
+    compilations). ``users``: and on the users' generation, for what names people (a list of
+    changes and their authors)."""
+    from core.generation import OTHER, USERS, data_generation
 
-    generation = data_generation(OTHER)  # before the data
+    generation = data_generation(*((OTHER, USERS) if users else (OTHER,)))  # before the data
     return _kept(f"{kind}:{SHAPE}:{generation}:{scope}:{as_of}:{revisions}", build)
 
 

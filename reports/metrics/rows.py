@@ -23,7 +23,7 @@ from roadmap.models import (
 
 # The attribute where pages keep the HTML they wrote of a row, by purpose (reports.dashboard: the
 # grid's row, the district list's row), each with what else it shows: never pickled, never
-# copied to another row.
+# copied to another row; and the key where a list of changes keeps the HTML of an item.
 KEPT_HTML = "_kept_html"
 
 

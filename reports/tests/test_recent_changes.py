@@ -142,10 +142,13 @@ def test_the_latest_changes_are_kept_until_a_change_or_a_renamed_person(
     django_capture_on_commit_callbacks,
 ):
     """The dashboard's and the district page's latest changes are read once, then kept in the
-    process (reports.metrics.recent_changes_cached) until a milestone, a unit or a user changes:
-    each page shows every change as soon as it is committed, under its author's name of now."""
+    process (reports.metrics.recent_changes_cached) until a milestone, a unit or a user changes,
+    and the commune page's while its milestones, units and users stand: each page shows every
+    change as soon as it is committed, under its author's name of now (rows written once, then
+    kept with their list)."""
     client.force_login(dost_staff)
-    pages = ["/dashboard/", world["district"].get_absolute_url()]
+    commune = roadmaps["a"][0].participation.commune.get_absolute_url()
+    pages = ["/dashboard/", world["district"].get_absolute_url(), commune]
     for page in pages:
         assert _history_reads(client, page)[0] > 0
         assert _history_reads(client, page)[0] == 0  # kept
