@@ -205,17 +205,26 @@ def changes_rows(changes, *, show_commune: bool) -> SafeString:
 
 def silent_rows(rows, *, districts: bool) -> SafeString:
     """The ``<tr>`` rows of the dashboard's table of silent communes: the commune, its district
-    (when ``districts``), its last change, its progress."""
+    (when ``districts``), its last change, its progress. Each kept on its row (as the grid's),
+    keyed on the language, prefix and time zone."""
     never = escape(_("never"))
+    key = (get_language(), get_script_prefix(), get_current_timezone_name(), districts)
     out = []
     for c in rows:
+        kept_html = c.__dict__.setdefault(KEPT_HTML, {})
+        kept = kept_html.get("silent")
+        if kept is not None and kept[0] == key:
+            out.append(kept[1])
+            continue
         last = _last_change(c, never)
         district = f"<td>{escape(c.district_name)}</td>" if districts else ""
-        out.append(
+        html = (
             f'<tr><th scope="row" class="fw-normal"><a href="{escape(c.url)}">{escape(c.name)}'
             f'</a></th>{district}<td>{last}</td><td class="num">{floatformat(c.progress, 0)}</td>'
             "</tr>"
         )
+        kept_html["silent"] = (key, html)
+        out.append(html)
     return mark_safe("".join(out))  # noqa: S308 (every value escaped above)
 
 

@@ -46,7 +46,13 @@ def test_the_silent_communes_rows_are_those_the_template_wrote(settings, languag
         for districts in (True, False):
             expected = loop_html(SILENT_ROWS, rows=rows, districts=districts)
             assert silent_rows(rows, districts=districts) == expected
+            assert silent_rows(rows, districts=districts) == expected  # as kept on the rows
             assert "01/12/2017" in expected
+    other = "en" if language == "vi" else "vi"
+    with translation.override(other), timezone.override("UTC"):  # the same rows kept
+        expected = loop_html(SILENT_ROWS, rows=rows, districts=True)
+        assert silent_rows(rows, districts=True) == expected
+        assert "30/11/2017" in expected
 
 
 # A district page's rows of communes as its template loop wrote them.
