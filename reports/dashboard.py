@@ -10,17 +10,15 @@ from django.urls import get_script_prefix, reverse
 from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from audits.models import Announcement, communes_edition_overdue
 from communes.models import Commune, is_national
 from core import clock
-from core.rows import day
+from core.rows import KEPT_HTML, day, written_for
 from reports import charts, metrics
 from reports.grid import GridTable, grid_page, grid_tables
-from reports.metrics.rows import KEPT_HTML
 from roadmap.models import Milestone, ParticipationKind
 
 GRID_SYMBOLS = {
@@ -167,7 +165,7 @@ def changes_rows(changes, *, show_commune: bool) -> SafeString:
     :func:`reports.metrics.recent_changes_cached`, the commune page's), keyed on the language,
     prefix and time zone."""
     system, unchanged = escape(_("system")), escape(_("status unchanged"))
-    where = (get_language(), get_script_prefix(), get_current_timezone_name(), show_commune)
+    where = (*written_for(), show_commune)
     rows = []
     for item in changes:
         kept = item.get(KEPT_HTML)
@@ -208,7 +206,7 @@ def silent_rows(rows, *, districts: bool) -> SafeString:
     (when ``districts``), its last change, its progress. Each kept on its row (as the grid's),
     keyed on the language, prefix and time zone."""
     never = escape(_("never"))
-    key = (get_language(), get_script_prefix(), get_current_timezone_name(), districts)
+    key = (*written_for(), districts)
     out = []
     for c in rows:
         kept_html = c.__dict__.setdefault(KEPT_HTML, {})
@@ -256,7 +254,7 @@ def district_rows(lines) -> SafeString:
     overdue steps, its QMS representative and ISO secretary, its last change. Each kept on its
     row (as the grid's), keyed on the people and the language, prefix and time zone."""
     never, silent = escape(_("never")), escape(_("silent"))
-    where = (get_language(), get_script_prefix(), get_current_timezone_name())
+    where = written_for()
     out = []
     for line in lines:
         r = line.row

@@ -135,21 +135,30 @@ def _commune_audits(user, commune, as_of) -> list:
     return audits
 
 
-def _kept_for_commune(kind: str, commune, participations: list, as_of, build, *, users=False):
+def _kept_for_commune(
+    kind: str, commune, participations: list, as_of, build, *, users=False, seen_as=()
+):
     """``build()``, today kept while the commune's participations (``participations``, all of
     the page's scope, read with the revisions of their sums: every write of a milestone renews
     its participation's) and what is not a milestone do not change (nor the users, when
-    ``users``: for what names them); a past day's computed again."""
+    ``users``: for what names them), for the users ``seen_as`` names (their role and unit, for
+    what depends on them); a past day's computed again."""
     if clock.is_past(as_of):
         return build()
     return metrics.kept_by_revisions(
         kind,
-        commune.pk,
+        (commune.pk, *seen_as),
         as_of,
         repr(sorted((p.pk, p.sums_revision) for p in participations)),
         build,
         users=users,
     )
+
+
+def _seen_as(user) -> tuple:
+    """What the commune page's records and roadmaps depend on of the user reading them (what
+    they may see, what they may update): their role and unit."""
+    return (user.role, user.is_active, user.district_id, user.commune_id, user.consultant_id)
 
 
 def _progress_ctx(user, commune, in_scope, as_of) -> dict:
@@ -173,7 +182,14 @@ def _progress_ctx(user, commune, in_scope, as_of) -> dict:
             in_scope, as_of=as_of, curve=False, records=False, records_of=metrics.records_cached
         ),
     )
-    milestones = _commune_milestones(user, in_scope, as_of)
+    roadmaps = _kept_for_commune(
+        "commune-roadmaps",
+        commune,
+        participations,
+        as_of,
+        lambda: _roadmaps(participations, _commune_milestones(user, in_scope, as_of), as_of),
+        seen_as=_seen_as(user),
+    )
     changes = _kept_for_commune(
         "commune-changes",
         commune,
@@ -186,7 +202,7 @@ def _progress_ctx(user, commune, in_scope, as_of) -> dict:
         "participations": participations,
         "figures": figures,
         "row": figures.communes[0] if len(figures.communes) == 1 else None,
-        "roadmaps": _roadmaps(participations, milestones, as_of),
+        "roadmaps": roadmaps,
         "changes": changes[:50],
         "changes_total": len(changes),
     }
@@ -211,9 +227,8 @@ def _records_ctx(user, commune, as_of) -> dict:
             ),
         }
 
-    seen_as = (user.role, user.is_active, user.district_id, user.commune_id, user.consultant_id)
     return {
-        **kept("commune-records", (commune.pk, as_of, seen_as), build, (OTHER,)),
+        **kept("commune-records", (commune.pk, as_of, _seen_as(user)), build, (OTHER,)),
         "can_edit_scope": not clock.is_past(as_of)
         and access.can_manage_quality_records(user, commune),
     }

@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.rows import day
+from core.rows import KEPT_HTML, day, written_for
 
 _PK = 987654321  # a placeholder pk: the update URL is reversed once per list
 
@@ -90,11 +90,17 @@ def timeline_rows(rows) -> SafeString:
     ``rows`` of ``{"milestone", "overdue", "days_overdue", "bar"}``, the milestone read as it
     stood on the page's day, ``editable`` set. The step, its planned period, its status (overdue:
     by how many days) and note, its completion (late: by how many days), its timeline bar, and
-    the update button when ``editable``."""
+    the update button when ``editable``. Each row kept in its dict (the commune page keeps its
+    roadmaps while they stand), keyed on the language, prefix and time zone."""
     l_update = escape(_("Update"))
     update_url = _update_url()
+    where = written_for()
     out = []
     for r in rows:
+        kept = r.get(KEPT_HTML)
+        if kept is not None and kept[0] == where:
+            out.append(kept[1])
+            continue
         m = r["milestone"]
         step_name = escape(m.step.name)
         status = _status(m, r["days_overdue"] if r["overdue"] else None, "")
@@ -110,7 +116,7 @@ def timeline_rows(rows) -> SafeString:
                 }
                 done += f' <span class="small text-nowrap">({late})</span>'
         action = _update_link(update_url(m.pk), l_update, step_name) if m.editable else ""
-        out.append(
+        html = (
             f"<tr{' class="row-overdue"' if r['overdue'] else ''}>"
             f'<th scope="row" class="fw-normal">{m.step.order}. {step_name}</th>'
             f'<td><span class="text-nowrap">{day(m.planned_start)} –</span> '
@@ -119,4 +125,6 @@ def timeline_rows(rows) -> SafeString:
             f'<td class="d-none d-md-table-cell">{conditional_escape(r["bar"])}</td>'
             f"<td>{action}</td></tr>"
         )
+        r[KEPT_HTML] = (where, html)
+        out.append(html)
     return mark_safe("".join(out))  # noqa: S308 (every value escaped above)

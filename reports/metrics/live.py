@@ -26,9 +26,10 @@ import hashlib
 import threading
 from collections import OrderedDict, defaultdict
 
+from core.rows import KEPT_HTML
 from reports.metrics.curve import _curve
 from reports.metrics.definitions import MilestoneCounts
-from reports.metrics.rows import KEPT_HTML, CommuneRow
+from reports.metrics.rows import CommuneRow
 from reports.metrics.sums import (
     MAINTAINED_FIELDS,
     _commune_rows,

@@ -10,6 +10,7 @@ from django.conf import settings
 
 from communes.models import BEFORE_RECORDS, unit_path
 from core.numbers import percent
+from core.rows import KEPT_HTML
 from reports.metrics.definitions import (
     MilestoneCounts,
     Outcome,
@@ -21,10 +22,8 @@ from roadmap.models import (
     ParticipationKind,
 )
 
-# The attribute where pages keep the HTML they wrote of a row, by purpose (reports.dashboard: the
-# grid's row, the district list's row), each with what else it shows: never pickled, never
-# copied to another row; and the key where a list of changes keeps the HTML of an item.
-KEPT_HTML = "_kept_html"
+# Where pages keep the HTML they wrote of a row (core.rows), by purpose (reports.dashboard: the
+# grid's row, the district list's row, the silent communes' row).
 
 
 @dataclass

@@ -178,7 +178,7 @@ def test_the_grid_rows_kept_on_a_page_are_written_again_when_a_commune_changes(
 def test_the_html_kept_on_a_row_is_never_pickled(client, dost_staff, roadmaps):
     import pickle
 
-    from reports.metrics.rows import KEPT_HTML
+    from core.rows import KEPT_HTML
 
     client.force_login(dost_staff)
     response = client.get(URL)

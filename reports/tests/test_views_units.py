@@ -276,11 +276,33 @@ def test_the_commune_page_shows_roadmap_scope_audits_people_history(
 
 
 def test_update_links_only_for_who_may_edit(client, commune_officer, manager, commune_a):
+    """Each role reads its own roadmaps, kept for it while they stand (the page keeps them by
+    role and unit): with the update links, without, and with them again."""
     edit = reverse("roadmap:milestone_update", args=[commune_a[0].pk])
+    for user, offered in ((commune_officer, True), (manager, False)) * 2:
+        client.force_login(user)
+        assert (edit in client.get(detail()).content.decode()) is offered
+
+
+def test_a_communes_roadmap_shows_an_update_at_the_next_request(
+    client, commune_officer, commune_a, django_capture_on_commit_callbacks
+):
     client.force_login(commune_officer)
-    assert edit in client.get(detail()).content.decode()
-    client.force_login(manager)
-    assert edit not in client.get(detail()).content.decode()
+    assert "Chờ văn bản mới" not in client.get(detail()).content.decode()
+    client.get(detail())  # kept
+    milestone = Milestone.objects.get(pk=commune_a[2].pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        milestone_update_status(
+            milestone=milestone,
+            by=commune_officer,
+            status=Milestone.Status.BLOCKED,
+            completed_on=None,
+            note="Chờ văn bản mới",
+            expected_version=milestone.version,
+        )
+    html = client.get(detail()).content.decode()
+    row = html[html.index(commune_a[2].step.name) :]
+    assert "Chờ văn bản mới" in row[: row.index("</tr>")]
 
 
 # session, user, commune, participations (with the first programme's year: the years offered),

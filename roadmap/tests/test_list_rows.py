@@ -112,4 +112,7 @@ def test_a_communes_roadmap_rows_are_those_the_template_wrote(
                 assert timeline_rows(rows) == expected
                 assert expected in response.content.decode()
                 seen += len(rows)
+                with translation.override("en" if language == "vi" else "vi"):
+                    # The rows the page keeps, written in the other language.
+                    assert timeline_rows(rows) == loop_html(TIMELINE_ROWS, rows=rows)
     assert seen
