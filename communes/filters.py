@@ -5,6 +5,19 @@ from django.utils.translation import gettext_lazy as _
 from communes.models import District
 from core import clock
 from core.filters import ListFilterSet, choice_filter
+from core.generation import OTHER, kept
+from core.scope import scope_of
+
+
+def district_choices(user, day) -> list[tuple[str, str]]:
+    """The districts ``user`` may see that are in force on ``day``, by code, in Vietnamese
+    order; kept in the process while no unit changes (every list page offers them)."""
+
+    def build():
+        districts = District.objects.visible_to(user).current(day).order_by("sort_key")
+        return tuple((d.code, d.name) for d in districts)
+
+    return list(kept("district-choices", (scope_of(user).key, day), build, (OTHER,)))
 
 
 class CommuneScopedFilterSet(ListFilterSet):
@@ -18,8 +31,7 @@ class CommuneScopedFilterSet(ListFilterSet):
     def __init__(self, data=None, queryset=None, *, request, as_of=None, **kwargs):
         super().__init__(data, queryset, request=request, **kwargs)
         self.as_of = as_of or clock.today()
-        districts = District.objects.visible_to(request.user).current(self.as_of)
-        choices = [(d.code, d.name) for d in districts.order_by("sort_key")]
+        choices = district_choices(request.user, self.as_of)
         if choices:
             self.set_choices("district", choices)
         else:

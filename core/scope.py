@@ -42,6 +42,20 @@ class Scope:
             )
         )
 
+    @property
+    def key(self) -> tuple:
+        """What names this scope among those of a deployment, for what is kept by scope
+        (``core.generation.kept``): its subqueries follow from the deployment's territory and
+        the consultant, so their presence names them."""
+        return (
+            self.everything,
+            self.district_id,
+            self.commune_id,
+            self.consultant_id,
+            self.commune_ids is not None,
+            self.province_ids is not None,
+        )
+
     def q(self, path: str) -> Q:
         """Keep the rows whose commune, reached by ``path`` ("" for a commune itself), is in scope."""
         if self.everything:

@@ -172,37 +172,26 @@ def _progress_ctx(user, commune, in_scope, as_of) -> dict:
         .order_by("start_date")
     )
 
+    def kept_today(kind, build, **how):
+        return _kept_for_commune(kind, commune, participations, as_of, build, **how)
+
     # No grid, no chart; the page lists the audits, findings and actions itself.
-    figures = _kept_for_commune(
+    figures = kept_today(
         "commune-figures",
-        commune,
-        participations,
-        as_of,
         lambda: metrics.compute(
             in_scope, as_of=as_of, curve=False, records=False, records_of=metrics.records_cached
         ),
     )
-    roadmaps = _kept_for_commune(
-        "commune-roadmaps",
-        commune,
-        participations,
-        as_of,
-        lambda: _roadmaps(participations, _commune_milestones(user, in_scope, as_of), as_of),
-        seen_as=_seen_as(user),
-    )
-    changes = _kept_for_commune(
-        "commune-changes",
-        commune,
-        participations,
-        as_of,
-        lambda: _commune_changes(in_scope, as_of),
-        users=True,
-    )
+
+    def roadmaps():
+        return _roadmaps(participations, _commune_milestones(user, in_scope, as_of), as_of)
+
+    changes = kept_today("commune-changes", lambda: _commune_changes(in_scope, as_of), users=True)
     return {
         "participations": participations,
         "figures": figures,
         "row": figures.communes[0] if len(figures.communes) == 1 else None,
-        "roadmaps": roadmaps,
+        "roadmaps": kept_today("commune-roadmaps", roadmaps, seen_as=_seen_as(user)),
         "changes": changes[:50],
         "changes_total": len(changes),
     }

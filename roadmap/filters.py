@@ -5,19 +5,25 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.filters import CommuneScopedFilterSet
 from core.filters import checkbox_filter, choice_filter, search_filter
+from core.generation import OTHER, kept
 from roadmap.models import Milestone, MilestoneQuerySet, ParticipationKind, RoadmapStep
 
 
 def step_choices() -> list[tuple[str, str]]:
-    """Roadmap steps by key (shared across templates: "internal-audit" is one filter)."""
-    choices: dict[str, str] = {}
-    for key, name in (
-        RoadmapStep.objects.exclude(key="")
-        .order_by("order", "template_id")
-        .values_list("key", "name")
-    ):
-        choices.setdefault(key, Truncator(name).chars(40))
-    return list(choices.items())
+    """Roadmap steps by key (shared across templates: "internal-audit" is one filter); kept in
+    the process while no step changes."""
+
+    def build():
+        choices: dict[str, str] = {}
+        for key, name in (
+            RoadmapStep.objects.exclude(key="")
+            .order_by("order", "template_id")
+            .values_list("key", "name")
+        ):
+            choices.setdefault(key, Truncator(name).chars(40))
+        return tuple(choices.items())
+
+    return list(kept("step-choices", None, build, (OTHER,)))
 
 
 class MilestoneFilterSet(CommuneScopedFilterSet):
