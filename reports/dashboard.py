@@ -434,7 +434,9 @@ def dashboard_context(user, *, programme=None, province=None, page=None, as_of=N
     national = is_national() and province is None
     links = figure_links(as_of) if programme is None and not national else {}
     ctx = dashboard_figures_context(figures, page=page, national=national, links=links)
-    ctx["recent"] = metrics.recent_changes_cached(participations, limit=15, as_of=as_of)
+    ctx["recent"] = metrics.recent_changes_cached(
+        participations, limit=15, as_of=as_of, size=len(figures.communes)
+    )
     ctx["edition_overdue"] = metrics.cached_on_other(
         "edition_overdue",
         participations,

@@ -348,7 +348,9 @@ def district_detail(request, code: str, since: str):
             "district": district,
             "communes": _district_communes(participations, shown),
             "overdue": _most_overdue(participations, as_of.date),
-            "recent": metrics.recent_changes_cached(participations, limit=15, as_of=as_of.date),
+            "recent": metrics.recent_changes_cached(
+                participations, limit=15, as_of=as_of.date, size=len(figures.communes)
+            ),
             "as_of_choice": as_of,
             "announcements": list(
                 Announcement.objects.visible_to(user)

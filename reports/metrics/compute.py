@@ -377,18 +377,33 @@ def commune_compliance_cached(participations, year: int, *, today: datetime.date
     )
 
 
-def recent_changes_cached(participations, *, limit: int, as_of: datetime.date) -> list[dict]:
+def recent_changes_cached(
+    participations, *, limit: int, as_of: datetime.date, size: int | None = None
+) -> list[dict]:
     """:func:`~reports.metrics.changes.recent_changes_with_previous`, kept in this process while
-    no milestone, unit, step or user changes (the names it shows): a province's dashboard read
-    between two updates reads it once. Its two queries cost a dashboard a fifth of its CPU, most
-    of it compiling and planning five joins and a subquery for fifteen rows (issue 22)."""
-    from core.generation import MILESTONES, OTHER, USERS
+    no milestone of the scope, unit, step or user changes (the names it shows): a dashboard
+    read between two updates reads it once. Its two queries cost a dashboard a fifth of its CPU,
+    most of it compiling and planning five joins and a subquery for fifteen rows (issue 22).
 
+    A scope of up to :data:`CELLS_MAX` communes (``size``, as its figures counted them: a
+    district's) keys today's list on the revisions of its participations' sums, which every
+    write of one of their milestones renews (a note alone too), as its figures do: an update
+    in another district leaves it kept. A larger one, or a past day, keys on the milestones'
+    generation."""
+    from core.generation import MILESTONES, OTHER, USERS
+    from reports.metrics import live
+
+    def build():
+        return recent_changes_with_previous(participations, limit=limit, as_of=as_of)
+
+    if size is not None and size <= CELLS_MAX and not clock.is_past(as_of):
+        key = _generation_key("recent-changes", participations, (as_of, limit), (OTHER, USERS))
+        return _kept(f"{key}:{live.revisions_digest(participations)}", build)  # tokens first
     return _cached(
         "recent-changes",
         participations,
         (as_of, limit),
-        lambda: recent_changes_with_previous(participations, limit=limit, as_of=as_of),
+        build,
         topics=(MILESTONES, OTHER, USERS),
         shared=False,
     )

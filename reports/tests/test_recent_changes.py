@@ -152,11 +152,23 @@ def test_the_latest_changes_are_kept_until_a_change_or_a_renamed_person(
     for page in pages:
         assert _history_reads(client, page)[0] > 0
         assert _history_reads(client, page)[0] == 0  # kept
+    # An update in the other district: the dashboard reads its changes again, not the district.
+    with django_capture_on_commit_callbacks(execute=True):
+        update_milestone(roadmaps["c"][0], dost_staff, Milestone.Status.IN_PROGRESS, note="ở C")
+    assert "ở C" in _history_reads(client, pages[0])[1]
+    reads, text = _history_reads(client, pages[1])
+    assert reads == 0 and "ở C" not in text
     with django_capture_on_commit_callbacks(execute=True):
         update_milestone(roadmaps["a"][0], dost_staff, Milestone.Status.IN_PROGRESS, note="mới 1")
     for page in pages:
         reads, text = _history_reads(client, page)
         assert reads > 0 and "mới 1" in text
+    # A note alone, the status unchanged: shown too.
+    with django_capture_on_commit_callbacks(execute=True):
+        update_milestone(roadmaps["a"][0], dost_staff, Milestone.Status.IN_PROGRESS, note="mới 2")
+    for page in pages:
+        reads, text = _history_reads(client, page)
+        assert reads > 0 and "mới 2" in text
     with django_capture_on_commit_callbacks(execute=True):
         dost_staff.first_name, dost_staff.last_name = "Thị Hoa", "Trần"
         dost_staff.save()
