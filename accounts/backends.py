@@ -14,11 +14,11 @@ class UserWithUnitBackend(ModelBackend):
     name it (:attr:`User.scope_label`); the unit's province answers whether it lies in the
     deployment's territory (:attr:`User.unit_in_territory`) without a query of its own.
 
-    The row is kept in the process while no user and no unit changes (the tokens of
-    :mod:`core.generation`, which the request reads first, here, for all its figures too:
-    ``accounts/signals.py`` renews the users' at every save or deletion of a user, the units'
-    renew with every other data), each request unpickling its own copy: its query and the
-    compilation of its four joins cost a page about 2 ms of CPU (issue 22)."""
+    The row is kept in the process while no user and no unit changes: keyed on the users' and
+    the units' tokens of :mod:`core.generation` (``accounts/signals.py`` renews the users' at
+    every save or deletion of a user; any change to a unit renews the other), which a request
+    reads here first, for its figures too. Each request unpickles its own copy. The query and
+    the compilation of its four joins cost a page about 2 ms of CPU (issue 22)."""
 
     def get_user(self, user_id):
         row = kept(

@@ -225,9 +225,19 @@ def _generation_key(kind: str, participations, parts: tuple, topics: tuple = ())
     from core.generation import data_generation
 
     generation = data_generation(*topics)  # before the data: see core.generation
-    sql, params = participations.query.sql_with_params()
-    digest = hashlib.sha256(f"{sql}|{params!r}|{parts!r}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{scope_sql(participations)}|{parts!r}".encode()).hexdigest()
     return f"{kind}:{SHAPE}:{generation}:{digest}"
+
+
+def scope_sql(participations) -> str:
+    """The SQL and parameters of ``participations``, which name a scope in the keys of what is
+    kept: compiled once per queryset (a page keys five or six things on the same one, and each
+    compilation cost 0.3 ms). A queryset's query never changes (filtering makes another)."""
+    sql = participations.__dict__.get("_scope_sql")
+    if sql is None:
+        text, params = participations.query.sql_with_params()
+        sql = participations.__dict__["_scope_sql"] = f"{text}|{params!r}"
+    return sql
 
 
 def _kept(key: str, build, *, shared: bool = False, small: bool = False):

@@ -69,8 +69,9 @@ def key(participations, as_of: datetime.date) -> str:
     from core.generation import OTHER, ROADMAPS, data_generation
 
     generation = data_generation(OTHER, ROADMAPS)
-    sql, params = participations.query.sql_with_params()
-    digest = hashlib.sha256(f"{sql}|{params!r}|{as_of}".encode()).hexdigest()
+    from reports.metrics.compute import scope_sql
+
+    digest = hashlib.sha256(f"{scope_sql(participations)}|{as_of}".encode()).hexdigest()
     return f"{generation}:{digest}"
 
 
