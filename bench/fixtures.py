@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from communes.models import Commune, District, Province
 from core import clock
+from core.generation import data_changed
 from core.search import fill_sort_fields
 from roadmap.models import (
     Milestone,
@@ -228,6 +229,7 @@ def add_communes(n: int, *, seed: int = 2017, long: bool = False) -> list[Commun
     _insert(Milestone, (m for pk, start in parts for m in _milestones(pk, start, steps, rng)))
     # Rows written in bulk send no signal: their participations' sums (roadmap/totals.py).
     totals_refresh(pk for pk, _start in parts)
+    data_changed()  # and no signal renews what is kept (core/generation.py)
     if connection.vendor == "postgresql":
         # What autovacuum does for a live database after a bulk load: without fresh statistics
         # the planner takes 100,000 new rows for a few and nests loops for minutes.
