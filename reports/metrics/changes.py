@@ -30,8 +30,10 @@ def recent_changes(participations, *, limit: int = 20, as_of: datetime.date | No
     )
     if as_of is not None and as_of < clock.today():
         rows = rows.filter(history_date__lt=clock.end_of(as_of))
+    # Changes at the very same moment (an import, a back-dated replay) in the order they were
+    # recorded: the same rows and order at every reading, whatever the plan.
     return rows.select_related("history_user", "step", "participation__commune").order_by(
-        "-history_date"
+        "-history_date", "-history_id"
     )[:limit]
 
 
