@@ -22,3 +22,15 @@ def written_for() -> tuple:
     """What the HTML of a row depends on besides the row: the language, the URLs' prefix and
     the time zone of this request."""
     return (get_language(), get_script_prefix(), get_current_timezone_name())
+
+
+def kept_on(row, purpose: str, key: tuple, write, *args):
+    """What ``write(row, *args)`` gives for ``purpose`` (its HTML: the grid's row, the silent
+    communes' row...), kept on the row (an object's attribute, or a dict's item, named
+    :data:`KEPT_HTML`) while ``key``, what else it shows, stays the same: a row kept between
+    requests is written once, not at every request."""
+    store = (row if isinstance(row, dict) else row.__dict__).setdefault(KEPT_HTML, {})
+    kept = store.get(purpose)
+    if kept is None or kept[0] != key:
+        kept = store[purpose] = (key, write(row, *args))
+    return kept[1]

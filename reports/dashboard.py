@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from audits.models import Announcement, communes_edition_overdue
 from communes.models import Commune, is_national
 from core import clock
-from core.rows import KEPT_HTML, day, written_for
+from core.rows import day, kept_on, written_for
 from reports import charts, metrics
 from reports.grid import GridTable, grid_page, grid_tables
 from roadmap.models import Milestone, ParticipationKind
@@ -114,27 +114,30 @@ def _html_table(table: GridTable, words: dict, labels: dict, *, groups: bool, na
     headings = [f"{step['order']}. {step['name']}" for step in table.steps]
     safe = [str(escape(h)) for h in headings]
     key = (get_language(), get_script_prefix(), tuple(headings))
-    writer, rows, body, group = None, [], [], None
+    rows, body, group = [], [], None
     colspan = len(table.steps) + 2
+    writer = None
+
+    def write(commune, cells):
+        nonlocal writer
+        writer = writer or _CellWriter(words, labels)
+        html = HtmlCells(
+            writer.cell(h, e, c) for h, e, c in zip(headings, safe, cells, strict=True)
+        )
+        tr = (
+            f'<tr><th scope="row" class="text-nowrap fw-normal"><a href="{escape(commune.url)}">'
+            f"{escape(commune.name)}</a></th>{html.__html__()}"
+            f'<td class="num">{floatformat(commune.progress, 0)}</td></tr>'
+        )
+        return html, tr
+
     for commune, cells in table.rows:
-        kept_html = commune.__dict__.setdefault(KEPT_HTML, {})
-        kept = kept_html.get("grid")
-        if kept is None or kept[0] != key:
-            writer = writer or _CellWriter(words, labels)
-            html = HtmlCells(
-                writer.cell(h, e, c) for h, e, c in zip(headings, safe, cells, strict=True)
-            )
-            tr = (
-                f'<tr><th scope="row" class="text-nowrap fw-normal"><a href="{escape(commune.url)}">'
-                f"{escape(commune.name)}</a></th>{html.__html__()}"
-                f'<td class="num">{floatformat(commune.progress, 0)}</td></tr>'
-            )
-            kept = kept_html["grid"] = (key, html, tr)
+        html, tr = kept_on(commune, "grid", key, write, cells)
         if groups and group != (commune.province_code, commune.district_code):
             group = (commune.province_code, commune.district_code)
             body.append(_group_row(commune, national, colspan))
-        rows.append((commune, kept[1]))
-        body.append(kept[2])
+        rows.append((commune, html))
+        body.append(tr)
     return {
         "kind": table.kind,
         "label": table.label,
@@ -165,13 +168,8 @@ def changes_rows(changes, *, show_commune: bool) -> SafeString:
     :func:`reports.metrics.recent_changes_cached`, the commune page's), keyed on the language,
     prefix and time zone."""
     system, unchanged = escape(_("system")), escape(_("status unchanged"))
-    where = (*written_for(), show_commune)
-    rows = []
-    for item in changes:
-        kept = item.get(KEPT_HTML)
-        if kept is not None and kept[0] == where:
-            rows.append(kept[1])
-            continue
+
+    def write(item) -> str:
         h, before = item["row"], item["before"]
         when = day(h.history_date, "d/m/Y H:i")
         who = escape(h.history_user) if h.history_user else system
@@ -192,12 +190,13 @@ def changes_rows(changes, *, show_commune: bool) -> SafeString:
         if h.note and (before is None or h.note != before.note):
             note = escape(truncatechars(h.note, 120))
             change += f'<br><span class="small text-body-secondary">{note}</span>'
-        html = (
+        return (
             f'<tr><td class="text-nowrap">{when}</td><td>{who}</td>{commune}'
             f"<td>{step}</td><td>{change}</td></tr>"
         )
-        item[KEPT_HTML] = (where, html)
-        rows.append(html)
+
+    key = (*written_for(), show_commune)
+    rows = (kept_on(item, "changes", key, write) for item in changes)
     return mark_safe("".join(rows))  # noqa: S308 (every value escaped above)
 
 
@@ -206,23 +205,17 @@ def silent_rows(rows, *, districts: bool) -> SafeString:
     (when ``districts``), its last change, its progress. Each kept on its row (as the grid's),
     keyed on the language, prefix and time zone."""
     never = escape(_("never"))
-    key = (*written_for(), districts)
-    out = []
-    for c in rows:
-        kept_html = c.__dict__.setdefault(KEPT_HTML, {})
-        kept = kept_html.get("silent")
-        if kept is not None and kept[0] == key:
-            out.append(kept[1])
-            continue
-        last = _last_change(c, never)
+
+    def write(c) -> str:
         district = f"<td>{escape(c.district_name)}</td>" if districts else ""
-        html = (
+        return (
             f'<tr><th scope="row" class="fw-normal"><a href="{escape(c.url)}">{escape(c.name)}'
-            f'</a></th>{district}<td>{last}</td><td class="num">{floatformat(c.progress, 0)}</td>'
-            "</tr>"
+            f"</a></th>{district}<td>{_last_change(c, never)}</td>"
+            f'<td class="num">{floatformat(c.progress, 0)}</td></tr>'
         )
-        kept_html["silent"] = (key, html)
-        out.append(html)
+
+    key = (*written_for(), districts)
+    out = (kept_on(c, "silent", key, write) for c in rows)
     return mark_safe("".join(out))  # noqa: S308 (every value escaped above)
 
 
@@ -254,26 +247,24 @@ def district_rows(lines) -> SafeString:
     overdue steps, its QMS representative and ISO secretary, its last change. Each kept on its
     row (as the grid's), keyed on the people and the language, prefix and time zone."""
     never, silent = escape(_("never")), escape(_("silent"))
-    where = written_for()
-    out = []
-    for line in lines:
-        r = line.row
-        key = (*where, line.qms_representative, line.iso_secretary)
-        kept_html = r.__dict__.setdefault(KEPT_HTML, {})
-        kept = kept_html.get("district")
-        if kept is not None and kept[0] == key:
-            out.append(kept[1])
-            continue
+
+    def write(r, line) -> str:
         kind, stage, progress, overdue, last = _row_cells(r, never, silent)
-        html = (
+        return (
             f'<tr><th scope="row" class="fw-normal"><a href="{escape(r.url)}">{escape(r.name)}'
             f"</a></th><td>{kind}</td><td>{stage}</td>"
             f'<td class="num">{progress}</td><td class="num">{overdue}</td>'
             f"<td>{escape(line.qms_representative or '–')}</td>"
             f"<td>{escape(line.iso_secretary or '–')}</td><td>{last}</td></tr>"
         )
-        kept_html["district"] = (key, html)
-        out.append(html)
+
+    where = written_for()
+    out = (
+        kept_on(
+            line.row, "district", (*where, line.qms_representative, line.iso_secretary), write, line
+        )
+        for line in lines
+    )
     return mark_safe("".join(out))  # noqa: S308 (every value escaped above)
 
 

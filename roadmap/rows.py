@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.rows import KEPT_HTML, day, written_for
+from core.rows import day, kept_on, written_for
 
 _PK = 987654321  # a placeholder pk: the update URL is reversed once per list
 
@@ -94,13 +94,8 @@ def timeline_rows(rows) -> SafeString:
     roadmaps while they stand), keyed on the language, prefix and time zone."""
     l_update = escape(_("Update"))
     update_url = _update_url()
-    where = written_for()
-    out = []
-    for r in rows:
-        kept = r.get(KEPT_HTML)
-        if kept is not None and kept[0] == where:
-            out.append(kept[1])
-            continue
+
+    def write(r) -> str:
         m = r["milestone"]
         step_name = escape(m.step.name)
         status = _status(m, r["days_overdue"] if r["overdue"] else None, "")
@@ -116,7 +111,7 @@ def timeline_rows(rows) -> SafeString:
                 }
                 done += f' <span class="small text-nowrap">({late})</span>'
         action = _update_link(update_url(m.pk), l_update, step_name) if m.editable else ""
-        html = (
+        return (
             f"<tr{' class="row-overdue"' if r['overdue'] else ''}>"
             f'<th scope="row" class="fw-normal">{m.step.order}. {step_name}</th>'
             f'<td><span class="text-nowrap">{day(m.planned_start)} –</span> '
@@ -125,6 +120,7 @@ def timeline_rows(rows) -> SafeString:
             f'<td class="d-none d-md-table-cell">{conditional_escape(r["bar"])}</td>'
             f"<td>{action}</td></tr>"
         )
-        r[KEPT_HTML] = (where, html)
-        out.append(html)
+
+    key = written_for()
+    out = (kept_on(r, "timeline", key, write) for r in rows)
     return mark_safe("".join(out))  # noqa: S308 (every value escaped above)
