@@ -19,6 +19,7 @@ from core import clock
 from core.asof import as_of_from_request
 from core.generation import OTHER, kept
 from core.lists import PER_PAGE, render_list
+from core.scope import scope_of
 from core.spreadsheets import export_format, export_list
 from procedures.models import ScopeItem
 from reports import charts, metrics
@@ -156,9 +157,9 @@ def _kept_for_commune(
 
 
 def _seen_as(user) -> tuple:
-    """What the commune page's records and roadmaps depend on of the user reading them (what
-    they may see, what they may update): their role and unit."""
-    return (user.role, user.is_active, user.district_id, user.commune_id, user.consultant_id)
+    """What the commune page's records and roadmaps depend on of the user reading them: what
+    they may see (their scope, the one rule of ``User.scope``) and update (their role too)."""
+    return (user.role, scope_of(user).key)
 
 
 def _progress_ctx(user, commune, in_scope, as_of) -> dict:

@@ -275,11 +275,14 @@ def test_the_commune_page_shows_roadmap_scope_audits_people_history(
     assert "In progress → <strong>Blocked</strong>" in html
 
 
-def test_update_links_only_for_who_may_edit(client, commune_officer, manager, commune_a):
+def test_update_links_only_for_who_may_edit(
+    client, commune_officer, manager, dost_staff, commune_a
+):
     """Each role reads its own roadmaps, kept for it while they stand (the page keeps them by
-    role and unit): with the update links, without, and with them again."""
+    role and scope; the Sở's staff and its managers share a scope, not the right to update):
+    with the update links, without, and with them again."""
     edit = reverse("roadmap:milestone_update", args=[commune_a[0].pk])
-    for user, offered in ((commune_officer, True), (manager, False)) * 2:
+    for user, offered in ((commune_officer, True), (manager, False), (dost_staff, True)) * 2:
         client.force_login(user)
         assert (edit in client.get(detail()).content.decode()) is offered
 
