@@ -74,7 +74,7 @@ def data_changed(*topics: str) -> None:
 
 # What :func:`kept` keeps in this process, by name, key and tokens.
 _KEPT: "OrderedDict[tuple, object]" = OrderedDict()
-_KEPT_MAX = 4096
+_KEPT_MAX = 8192  # a province's communes' pages each keep a few
 _KEPT_LOCK = threading.Lock()
 
 
@@ -98,6 +98,12 @@ def kept(name: str, key, build, topics: tuple[str, ...]):
         while len(_KEPT) > _KEPT_MAX:
             _KEPT.popitem(last=False)
     return value
+
+
+def forget_kept() -> None:
+    """Forget what :func:`kept` keeps (tests)."""
+    with _KEPT_LOCK:
+        _KEPT.clear()
 
 
 def remember_for_request(sender=None, **kwargs) -> None:

@@ -149,15 +149,13 @@ def records_cached(participations, as_of: datetime.date, findings: bool = True) 
 def _steps_cached(participations, as_of: datetime.date) -> dict:
     """:func:`~reports.metrics.sums.scope_steps`, kept while the roadmaps keep their shape and
     their steps their names (a milestone's update leaves it cached)."""
-    from core.generation import OTHER, ROADMAPS
+    from core.generation import OTHER, ROADMAPS, kept
 
-    return _cached(
+    return kept(
         "steps",
-        participations,
-        (as_of,),
+        (scope_sql(participations), as_of),
         lambda: scope_steps(participations, as_of),
-        topics=(ROADMAPS, OTHER),
-        small=True,
+        (ROADMAPS, OTHER),
     )
 
 
@@ -173,19 +171,16 @@ _RECENT_ROWS = 80_000
 _RECENT_MAX = 512
 _RECENT_WEIGHT = [0]
 _RECENT_LOCK = threading.Lock()
-# What is small to keep and quick to compute again (a scope's audit figures and steps, a
-# commune's year duties): kept in the process only (reading it from the shared cache, a database
-# table by default, would cost more queries than computing it), many more of them.
-_RECENT_SMALL: "OrderedDict[str, object]" = OrderedDict()
-_RECENT_SMALL_MAX = 2048  # a province's communes' pages each keep a few
 
 
 def forget_recent() -> None:
     """Forget what this process keeps (tests)."""
+    from core.generation import forget_kept
+
     with _RECENT_LOCK:
         _RECENT.clear()
         _RECENT_WEIGHT[0] = 0
-    _RECENT_SMALL.clear()
+    forget_kept()
 
 
 def _weight(value) -> int:
@@ -210,15 +205,13 @@ def _source_digest() -> str:
 SHAPE = _source_digest()
 
 
-def _cached(
-    kind: str, participations, parts: tuple, build, topics: tuple = (), shared=True, small=False
-):
+def _cached(kind: str, participations, parts: tuple, build, topics: tuple = (), shared=True):
     """What ``build()`` returns for ``participations`` and ``parts``, kept for the current data
     generation of ``topics`` (default: all; :mod:`core.generation`) in this process and,
-    when ``shared``, in the shared cache; ``small``: in this process only, among the many
-    small values (:data:`_RECENT_SMALL`)."""
+    when ``shared``, in the shared cache. What is small to keep and quick to compute again is
+    kept by :func:`core.generation.kept` instead (:func:`cached_on_other`)."""
     key = _generation_key(kind, participations, parts, topics)
-    return _kept(key, build, shared=shared, small=small)
+    return _kept(key, build, shared=shared)
 
 
 def _generation_key(kind: str, participations, parts: tuple, topics: tuple = ()) -> str:
@@ -240,18 +233,9 @@ def scope_sql(participations) -> str:
     return sql
 
 
-def _kept(key: str, build, *, shared: bool = False, small: bool = False):
+def _kept(key: str, build, *, shared: bool = False):
     """The value kept under ``key`` in this process (and the shared cache, when ``shared``),
     else ``build()``'s, kept there."""
-    if small:
-        value = _RECENT_SMALL.get(key)
-        if value is None:
-            value = build()
-        _RECENT_SMALL[key] = value
-        _RECENT_SMALL.move_to_end(key)
-        while len(_RECENT_SMALL) > _RECENT_SMALL_MAX:
-            _RECENT_SMALL.popitem(last=False)
-        return value
     with _RECENT_LOCK:
         kept = _RECENT.get(key)
         if kept is not None:
@@ -369,10 +353,11 @@ def year_figures_cached(participations, year: int, *, today: datetime.date | Non
 def cached_on_other(kind: str, participations, parts: tuple, build):
     """What ``build()`` returns for ``participations`` and ``parts``, kept while nothing but the
     milestones changes: for what reads no milestone (the audits, the announcements, the
-    units)."""
-    from core.generation import OTHER
+    units). Small and quick to compute again: kept in the process only (reading it from the
+    shared cache, a database table by default, would cost more queries than computing it)."""
+    from core.generation import OTHER, kept
 
-    return _cached(kind, participations, parts, build, topics=(OTHER,), small=True)
+    return kept(kind, (scope_sql(participations), parts), build, (OTHER,))
 
 
 def commune_compliance_cached(participations, year: int, *, today: datetime.date | None = None):
